@@ -1,0 +1,8 @@
+import type { Migration } from 'kysely';
+import * as core from './001_core.js';
+
+/** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
+ * same set runs from source (tsx) and from the compiled build. */
+export const migrations: Record<string, Migration> = {
+  '001_core': core,
+};

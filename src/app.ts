@@ -1,0 +1,45 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { catalogAdminRoutes } from './catalog/catalog.admin.routes.js';
+import { catalogRoutes } from './catalog/catalog.routes.js';
+import { holdsRoutes } from './inventory/holds.routes.js';
+import { outboxRoutes } from './notifications/outbox.routes.js';
+import { paymentWebhookRoutes } from './payments/webhooks.routes.js';
+import type { AppContext } from './platform/context.js';
+import { registerErrorHandler } from './platform/http/error-handler.js';
+import { loggerOptions } from './platform/http/logger.js';
+import { registerOpenApi } from './platform/http/openapi.js';
+import { healthRoutes } from './platform/http/health.routes.js';
+import { ordersAdminRoutes } from './sales/orders.admin.routes.js';
+import { ordersRoutes } from './sales/orders.routes.js';
+import { checkinRoutes } from './tickets/checkin.routes.js';
+
+export type App = FastifyInstance;
+
+/** Builds the whole HTTP app without listening; tests drive it with `app.inject`. */
+export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
+    bodyLimit: 256 * 1024,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: false, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandler(app);
+  await registerOpenApi(app);
+  for (const routes of [
+    healthRoutes,
+    catalogRoutes,
+    catalogAdminRoutes,
+    holdsRoutes,
+    ordersRoutes,
+    ordersAdminRoutes,
+    paymentWebhookRoutes,
+    checkinRoutes,
+    outboxRoutes,
+  ]) {
+    await app.register(routes, ctx);
+  }
+  return app;
+}

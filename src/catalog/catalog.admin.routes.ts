@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../platform/context.js';
+import { adminGuard } from '../platform/http/admin-auth.js';
+import { ErrorResponse } from '../platform/http/schemas.js';
+import { listVenues } from './catalog.repository.js';
+import { EventInput, IdParams, PerformanceInput, PerformanceStatus, Uuid, VenueDetail, VenueInput } from './catalog.schemas.js';
+import { createEvent, createVenue, venueDetail } from './catalog.service.js';
+import { changeSalesStatus, createPerformance } from './performances.service.js';
+
+const Created = Type.Object({ id: Uuid }, { additionalProperties: true });
+
+export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
+  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
+  const security = [{ admin: [] }];
+  const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
+
+  app.post('/api/admin/venues', { bodyLimit: 16 * 1024 * 1024, schema: { tags: ['admin'], security, body: VenueInput, response: { 201: Created, ...errors } } },
+    async (request, reply) => reply.status(201).send(await createVenue(ctx.db, request.body, 'admin')));
+
+  app.get('/api/admin/venues', { schema: { tags: ['admin'], security } }, async () => ({ venues: await listVenues(ctx.db) }));
+
+  app.get('/api/admin/venues/:id', { schema: { tags: ['admin'], security, params: IdParams, response: { 200: VenueDetail, 404: ErrorResponse } } },
+    async (request) => venueDetail(ctx.db, request.params.id));
+
+  app.post('/api/admin/events', { schema: { tags: ['admin'], security, body: EventInput, response: { 201: Created, ...errors } } },
+    async (request, reply) => reply.status(201).send(await createEvent(ctx.db, request.body, 'admin')));
+
+  app.post('/api/admin/events/:id/performances', {
+    bodyLimit: 16 * 1024 * 1024,
+    schema: { tags: ['admin'], security, params: IdParams, body: PerformanceInput, response: { 201: Created, ...errors } },
+  }, async (request, reply) => reply.status(201).send(await createPerformance(ctx.db, request.params.id, request.body, 'admin')));
+
+  app.post('/api/admin/performances/:id/:action', {
+    schema: {
+      tags: ['admin'], security,
+      description: 'Sales controls: open (scheduled to on_sale), pause, resume, close.',
+      params: Type.Object({ id: Uuid, action: Type.Union([Type.Literal('open'), Type.Literal('pause'), Type.Literal('resume'), Type.Literal('close')]) }),
+      response: { 200: Type.Object({ id: Uuid, status: PerformanceStatus }), ...errors },
+    },
+  }, async (request) => {
+    const result = await changeSalesStatus(ctx.db, request.params.id, request.params.action, 'admin');
+    ctx.availability.invalidate(request.params.id);
+    return result;
+  });
+};

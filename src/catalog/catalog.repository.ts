@@ -1,0 +1,114 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../platform/transaction.js';
+import type { PerformanceStatus } from '../platform/database.types.js';
+
+/** SQL for venues, events and performances. */
+
+const CHUNK = 5000; // keeps each INSERT under PostgreSQL's 65,535 bind parameters
+
+export async function insertVenue(tx: Tx, name: string): Promise<string> {
+  const row = await tx.insertInto('venues').values({ name }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertSeats(tx: Tx, seats: { venue_id: string; section: string; row_label: string; number: number; label: string; x: number; y: number; rank: number }[]): Promise<void> {
+  for (let i = 0; i < seats.length; i += CHUNK) {
+    await tx.insertInto('seats').values(seats.slice(i, i + CHUNK)).execute();
+  }
+}
+
+export async function insertGaAreas(tx: Tx, areas: { venue_id: string; name: string; capacity: number; x: number; y: number }[]): Promise<void> {
+  if (areas.length) await tx.insertInto('ga_areas').values(areas).execute();
+}
+
+export function findVenue(db: Db, id: string) {
+  return db.selectFrom('venues').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listVenues(db: Db) {
+  return db
+    .selectFrom('venues')
+    .select((eb) => [
+      'venues.id', 'venues.name',
+      eb.selectFrom('seats').whereRef('seats.venue_id', '=', 'venues.id').select((e) => e.fn.countAll<number>().as('n')).as('seatCount'),
+      eb.selectFrom('ga_areas').whereRef('ga_areas.venue_id', '=', 'venues.id').select((e) => e.fn.coalesce(e.fn.sum<number>('capacity'), sql<number>`0`).as('n')).as('gaCapacity'),
+    ])
+    .orderBy('venues.created_at')
+    .execute();
+}
+
+export function venueSeats(db: Db, venueId: string) {
+  return db.selectFrom('seats').select(['id', 'section', 'row_label', 'number', 'label', 'x', 'y', 'rank'])
+    .where('venue_id', '=', venueId).orderBy('rank').execute();
+}
+
+export function venueGaAreas(db: Db, venueId: string) {
+  return db.selectFrom('ga_areas').select(['id', 'name', 'capacity', 'x', 'y']).where('venue_id', '=', venueId).orderBy('name').execute();
+}
+
+export function findEvent(db: Db, id: string) {
+  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findEventBySlug(db: Db, slug: string) {
+  return db.selectFrom('events').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function eventCategories(db: Db, eventId: string) {
+  return db.selectFrom('price_categories').select(['id', 'name', 'price', 'currency'])
+    .where('event_id', '=', eventId).orderBy('sort').orderBy('name').execute();
+}
+
+export function listEventsWithPerformances(db: Db) {
+  return db
+    .selectFrom('events')
+    .leftJoin('performances', 'performances.event_id', 'events.id')
+    .select(['events.id', 'events.slug', 'events.title', 'performances.id as performanceId', 'performances.starts_at', 'performances.status'])
+    .orderBy('events.created_at')
+    .orderBy('performances.starts_at')
+    .execute();
+}
+
+export function eventPerformances(db: Db, eventId: string) {
+  return db.selectFrom('performances')
+    .innerJoin('venues', 'venues.id', 'performances.venue_id')
+    .select(['performances.id', 'performances.starts_at', 'performances.doors_at', 'performances.on_sale_at', 'performances.status', 'venues.id as venueId', 'venues.name as venueName'])
+    .where('performances.event_id', '=', eventId)
+    .orderBy('performances.starts_at')
+    .execute();
+}
+
+export function findPerformance(db: Db, id: string) {
+  return db.selectFrom('performances')
+    .innerJoin('events', 'events.id', 'performances.event_id')
+    .select(['performances.id', 'performances.event_id', 'performances.venue_id', 'performances.status', 'performances.starts_at', 'events.max_tickets_per_order', 'events.title'])
+    .where('performances.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Locks the performance row: status changes are serialised against each other. */
+export function lockPerformance(tx: Tx, id: string) {
+  return tx.selectFrom('performances').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function setPerformanceStatus(db: Db, id: string, status: PerformanceStatus): Promise<void> {
+  await db.updateTable('performances').set({ status }).where('id', '=', id).execute();
+}
+
+export async function insertPerformanceSeats(tx: Tx, performanceId: string, seats: { seatId: string; categoryId: string; rank: number }[]): Promise<void> {
+  for (let i = 0; i < seats.length; i += CHUNK) {
+    const part = seats.slice(i, i + CHUNK);
+    await sql`
+      INSERT INTO performance_seats (performance_id, seat_id, category_id, rank)
+      SELECT ${performanceId}::uuid, s, c, r
+      FROM unnest(${part.map((p) => p.seatId)}::uuid[], ${part.map((p) => p.categoryId)}::uuid[], ${part.map((p) => p.rank)}::int[]) AS t(s, c, r)
+    `.execute(tx);
+  }
+}
+
+export async function insertGaStock(tx: Tx, performanceId: string, gaAreaId: string, categoryId: string, buckets: number[]): Promise<void> {
+  await tx.insertInto('performance_ga_areas').values({ performance_id: performanceId, ga_area_id: gaAreaId, category_id: categoryId }).execute();
+  await tx.insertInto('ga_stock')
+    .values(buckets.map((capacity, bucket) => ({ performance_id: performanceId, ga_area_id: gaAreaId, bucket, capacity })))
+    .execute();
+}

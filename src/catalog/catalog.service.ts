@@ -1,0 +1,104 @@
+import { audit } from '../platform/audit.js';
+import type { PerformanceStatus } from '../platform/database.types.js';
+import { badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
+import type { Db } from '../platform/transaction.js';
+import * as repo from './catalog.repository.js';
+import type { EventInput, PerformanceInput, VenueInput } from './catalog.schemas.js';
+
+/** A GA area's capacity is split into a few buckets so concurrent holds lock different rows. */
+export function gaBuckets(capacity: number, maxBuckets = 8): number[] {
+  const count = Math.max(1, Math.min(maxBuckets, Math.floor(capacity / 25) || 1));
+  const base = Math.floor(capacity / count);
+  return Array.from({ length: count }, (_, i) => base + (i < capacity % count ? 1 : 0));
+}
+
+export async function createVenue(db: Db, input: VenueInput, actor: string): Promise<{ id: string }> {
+  const seen = new Set<string>();
+  input.seats.forEach((s, i) => {
+    const key = `${s.section}\0${s.row}\0${s.number}`;
+    if (seen.has(key)) throw badRequest('duplicate_seat', `seats[${i}] repeats section ${s.section} row ${s.row} seat ${s.number}`, { field: `seats.${i}` });
+    seen.add(key);
+  });
+  const gaNames = new Set(input.gaAreas.map((a) => a.name));
+  if (gaNames.size !== input.gaAreas.length) throw badRequest('duplicate_ga_area', 'gaAreas has two areas with the same name', { field: 'gaAreas' });
+  if (input.seats.length === 0 && input.gaAreas.length === 0) throw badRequest('empty_venue', 'A venue needs seats or GA areas', { field: 'seats' });
+
+  return db.transaction().execute(async (tx) => {
+    const id = await repo.insertVenue(tx, input.name);
+    await repo.insertSeats(tx, input.seats.map((s, i) => ({
+      venue_id: id, section: s.section, row_label: s.row, number: s.number,
+      label: s.label ?? `${s.section} ${s.row}-${s.number}`, x: s.x, y: s.y, rank: s.rank ?? i,
+    })));
+    await repo.insertGaAreas(tx, input.gaAreas.map((a) => ({ venue_id: id, name: a.name, capacity: a.capacity, x: a.x ?? 0, y: a.y ?? 0 })));
+    await audit(tx, { actor, action: 'catalog.venue.created', subjectType: 'venue', subjectId: id, data: { seats: input.seats.length, gaAreas: input.gaAreas.length } });
+    return { id };
+  });
+}
+
+export async function venueDetail(db: Db, id: string) {
+  const venue = await repo.findVenue(db, id);
+  if (!venue) throw notFound('venue', id);
+  const [seats, gaAreas] = await Promise.all([repo.venueSeats(db, id), repo.venueGaAreas(db, id)]);
+  return {
+    id: venue.id,
+    name: venue.name,
+    seats: seats.map((s) => ({ id: s.id, section: s.section, row: s.row_label, number: s.number, label: s.label, x: s.x, y: s.y, rank: s.rank })),
+    gaAreas,
+  };
+}
+
+export async function createEvent(db: Db, input: EventInput, actor: string) {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const event = await tx.insertInto('events')
+        .values({ slug: input.slug, title: input.title, description: input.description ?? '', max_tickets_per_order: input.maxTicketsPerOrder ?? 10 })
+        .returning('id').executeTakeFirstOrThrow();
+      const categories = await tx.insertInto('price_categories')
+        .values(input.priceCategories.map((c, sort) => ({ event_id: event.id, name: c.name, price: c.price, currency: c.currency, sort })))
+        .returning(['id', 'name', 'price', 'currency']).execute();
+      await audit(tx, { actor, action: 'catalog.event.created', subjectType: 'event', subjectId: event.id, data: { slug: input.slug } });
+      return { id: event.id, slug: input.slug, priceCategories: categories };
+    });
+  } catch (error) {
+    if (pgCode(error) === PG.uniqueViolation) {
+      throw conflict('duplicate', `An event with slug "${input.slug}" exists, or two price categories share a name`);
+    }
+    throw error;
+  }
+}
+
+export async function listEvents(db: Db) {
+  const rows = await repo.listEventsWithPerformances(db);
+  const events = new Map<string, { id: string; slug: string; title: string; performances: { id: string; startsAt: string; status: PerformanceStatus }[] }>();
+  for (const row of rows) {
+    let event = events.get(row.id);
+    if (!event) events.set(row.id, (event = { id: row.id, slug: row.slug, title: row.title, performances: [] }));
+    if (row.performanceId && row.starts_at && row.status) {
+      event.performances.push({ id: row.performanceId, startsAt: row.starts_at.toISOString(), status: row.status });
+    }
+  }
+  return [...events.values()];
+}
+
+export async function eventDetail(db: Db, idOrSlug: string) {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
+  const event = isUuid ? await repo.findEvent(db, idOrSlug) : await repo.findEventBySlug(db, idOrSlug);
+  if (!event) throw notFound('event', idOrSlug);
+  const [categories, performances] = await Promise.all([repo.eventCategories(db, event.id), repo.eventPerformances(db, event.id)]);
+  return {
+    id: event.id,
+    slug: event.slug,
+    title: event.title,
+    description: event.description,
+    maxTicketsPerOrder: event.max_tickets_per_order,
+    priceCategories: categories,
+    performances: performances.map((p) => ({
+      id: p.id,
+      startsAt: p.starts_at.toISOString(),
+      doorsAt: p.doors_at?.toISOString() ?? null,
+      onSaleAt: p.on_sale_at?.toISOString() ?? null,
+      status: p.status,
+      venue: { id: p.venueId, name: p.venueName },
+    })),
+  };
+}

@@ -1,0 +1,76 @@
+import type { Db } from '../platform/transaction.js';
+import type { VenueInput } from './catalog.schemas.js';
+import { createEvent, createVenue, venueDetail } from './catalog.service.js';
+import { changeSalesStatus, createPerformance } from './performances.service.js';
+
+/**
+ * A music hall of 5,000 places (a 2,000-place GA floor and 3,000 seats in three tiers) and a
+ * concert with three performances: the first on sale, the next two scheduled for the operator to
+ * open when the first sells out.
+ */
+export function demoVenue(): VenueInput {
+  const seats: VenueInput['seats'] = [];
+  const tiers = [
+    { section: 'Platea', rows: 25, perRow: 50, top: 260 },
+    { section: 'Anfiteatro', rows: 20, perRow: 55, top: 560 },
+    { section: 'Balcón', rows: 13, perRow: 50, top: 800 },
+  ];
+  for (const tier of tiers) {
+    for (let r = 1; r <= tier.rows; r++) {
+      for (let n = 1; n <= tier.perRow; n++) {
+        seats.push({
+          section: tier.section, row: String(r), number: n, label: `${tier.section} ${r}-${n}`,
+          x: 500 + (n - (tier.perRow + 1) / 2) * 16, y: tier.top + r * 11,
+        });
+      }
+    }
+  }
+  // Best first: lower tiers, front rows, then the middle of each row.
+  const tierOrder = new Map(tiers.map((t, i) => [t.section, i]));
+  const centre = (s: (typeof seats)[number]) => Math.abs(s.x - 500);
+  seats.sort((a, b) => tierOrder.get(a.section)! - tierOrder.get(b.section)! || Number(a.row) - Number(b.row) || centre(a) - centre(b));
+  seats.forEach((s, i) => { s.rank = i; });
+  return { name: 'Sala Mar Adentro', seats, gaAreas: [{ name: 'Pista', capacity: 2000, x: 500, y: 130 }] };
+}
+
+export async function seedDemo(db: Db, now = new Date()): Promise<{ eventId: string; performanceIds: string[] } | undefined> {
+  const any = await db.selectFrom('events').select('id').limit(1).executeTakeFirst();
+  if (any) return undefined;
+  const venueId = (await createVenue(db, demoVenue(), 'system')).id;
+  const venue = await venueDetail(db, venueId);
+  const event = await createEvent(db, {
+    slug: 'luna-brava-mar-adentro',
+    title: 'Luna Brava — Gira Mar Adentro',
+    description: 'Luna Brava brings the Mar Adentro tour home: two hours of salsa, bomba and reggaetón with a twelve-piece band.',
+    maxTicketsPerOrder: 8,
+    priceCategories: [
+      { name: 'Platea Preferente', price: 9500, currency: 'USD' },
+      { name: 'Platea', price: 7500, currency: 'USD' },
+      { name: 'Anfiteatro', price: 6000, currency: 'USD' },
+      { name: 'Pista (de pie)', price: 4500, currency: 'USD' },
+      { name: 'Balcón', price: 4000, currency: 'USD' },
+    ],
+  }, 'system');
+  const category = (name: string) => event.priceCategories.find((c) => c.name === name)!.id;
+  const front = venue.seats.filter((s) => s.section === 'Platea' && Number(s.row) <= 10).map((s) => s.id);
+  const back = venue.seats.filter((s) => s.section === 'Platea' && Number(s.row) > 10).map((s) => s.id);
+  const pricing = [
+    { categoryId: category('Platea Preferente'), seatIds: front },
+    { categoryId: category('Platea'), seatIds: back },
+    { categoryId: category('Anfiteatro'), sections: ['Anfiteatro'] },
+    { categoryId: category('Balcón'), sections: ['Balcón'] },
+    { categoryId: category('Pista (de pie)'), gaAreaIds: venue.gaAreas.map((a) => a.id) },
+  ];
+  const day = 24 * 3600 * 1000;
+  const performanceIds: string[] = [];
+  for (const offset of [30, 31, 32]) {
+    const startsAt = new Date(Math.ceil((now.getTime() + offset * day) / day) * day + 20 * 3600 * 1000);
+    const { id } = await createPerformance(db, event.id, {
+      venueId, startsAt: startsAt.toISOString(), doorsAt: new Date(startsAt.getTime() - 90 * 60_000).toISOString(),
+      onSaleAt: now.toISOString(), pricing,
+    }, 'system');
+    performanceIds.push(id);
+  }
+  await changeSalesStatus(db, performanceIds[0]!, 'open', 'system');
+  return { eventId: event.id, performanceIds };
+}

@@ -1,0 +1,25 @@
+/**
+ * The `taquilla` operator commands: `npm run taquilla -- <command>`. One file per command.
+ */
+import { ConfigError, loadConfig } from '../config.js';
+import { migrate } from './migrate.js';
+import { seed } from './seed.js';
+
+const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
+  migrate: { run: migrate, help: 'migrate [up|down]   bring the schema up to date, or undo the newest migration' },
+  seed: { run: seed, help: 'seed                 load the demo concert into an empty database' },
+};
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.log(`usage: taquilla <command>\n\n${Object.values(commands).map((c) => `  ${c.help}`).join('\n')}`);
+  process.exit(name ? 2 : 0);
+}
+try {
+  loadConfig();
+  await command.run(args);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}

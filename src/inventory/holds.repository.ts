@@ -1,0 +1,122 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../platform/transaction.js';
+
+/** SQL for holds and the stock rows they claim. Every function here runs in a stock transaction. */
+
+export async function insertHold(tx: Tx, performanceId: string, ttlSeconds: number): Promise<{ id: string; expires_at: Date }> {
+  return tx.insertInto('holds')
+    .values({ performance_id: performanceId, expires_at: sql<Date>`now() + make_interval(secs => ${ttlSeconds})` as never })
+    .returning(['id', 'expires_at'])
+    .executeTakeFirstOrThrow();
+}
+
+export interface CandidateSeat { seat_id: string; rank: number; section: string; row_label: string; number: number }
+
+/**
+ * Locks up to `window` of the best available seats of a category, skipping rows other buyers hold
+ * locks on; walks the partial index of available seats, so taken seats cost nothing.
+ */
+export async function lockBestSeats(tx: Tx, performanceId: string, categoryId: string, window: number): Promise<CandidateSeat[]> {
+  const { rows } = await sql<CandidateSeat>`
+    SELECT ps.seat_id, ps.rank, s.section, s.row_label, s.number
+    FROM performance_seats ps JOIN seats s ON s.id = ps.seat_id
+    WHERE ps.performance_id = ${performanceId} AND ps.category_id = ${categoryId} AND ps.status = 'available'
+    ORDER BY ps.rank
+    LIMIT ${window}
+    FOR UPDATE OF ps SKIP LOCKED`.execute(tx);
+  return rows;
+}
+
+/** Locks the named seats in a fixed order (by seat id), waiting for them, so buyers never deadlock. */
+export async function lockSeats(tx: Tx, performanceId: string, seatIds: string[]) {
+  return tx.selectFrom('performance_seats')
+    .select(['seat_id', 'status', 'category_id'])
+    .where('performance_id', '=', performanceId)
+    .where('seat_id', 'in', seatIds)
+    .orderBy('seat_id')
+    .forUpdate()
+    .execute();
+}
+
+export async function markSeatsHeld(tx: Tx, performanceId: string, seatIds: string[], holdId: string): Promise<void> {
+  await tx.updateTable('performance_seats').set({ status: 'held', hold_id: holdId })
+    .where('performance_id', '=', performanceId).where('seat_id', 'in', seatIds).execute();
+}
+
+/** Committed count of available seats; counts rows others have locked but not yet taken. */
+export async function countAvailableSeats(db: Db | Tx, performanceId: string, categoryId: string): Promise<number> {
+  const row = await db.selectFrom('performance_seats').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('performance_id', '=', performanceId).where('category_id', '=', categoryId).where('status', '=', 'available')
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** Locks one GA bucket with room, chosen at random among those no one else has locked. */
+export async function lockGaBucket(tx: Tx, performanceId: string, gaAreaId: string, exclude: number[]) {
+  const { rows } = await sql<{ bucket: number; free: number }>`
+    SELECT bucket, capacity - taken AS free FROM ga_stock
+    WHERE performance_id = ${performanceId} AND ga_area_id = ${gaAreaId} AND taken < capacity
+      AND NOT (bucket = ANY(${exclude}::smallint[]))
+    ORDER BY random() LIMIT 1
+    FOR UPDATE SKIP LOCKED`.execute(tx);
+  return rows[0];
+}
+
+export async function takeGa(tx: Tx, holdId: string, performanceId: string, gaAreaId: string, bucket: number, quantity: number): Promise<void> {
+  await tx.updateTable('ga_stock').set((eb) => ({ taken: eb('taken', '+', quantity) }))
+    .where('performance_id', '=', performanceId).where('ga_area_id', '=', gaAreaId).where('bucket', '=', bucket).execute();
+  await tx.insertInto('hold_ga_items').values({ hold_id: holdId, performance_id: performanceId, ga_area_id: gaAreaId, bucket, quantity }).execute();
+}
+
+export async function gaFree(db: Db | Tx, performanceId: string, gaAreaId: string): Promise<number> {
+  const row = await db.selectFrom('ga_stock').select((eb) => eb.fn.coalesce(eb.fn.sum<number>(sql`capacity - taken`), sql<number>`0`).as('n'))
+    .where('performance_id', '=', performanceId).where('ga_area_id', '=', gaAreaId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function findGaArea(db: Db | Tx, performanceId: string, gaAreaId: string) {
+  return db.selectFrom('performance_ga_areas').select(['category_id']).where('performance_id', '=', performanceId).where('ga_area_id', '=', gaAreaId).executeTakeFirst();
+}
+
+export function lockHold(tx: Tx, holdId: string) {
+  return tx.selectFrom('holds').selectAll().where('id', '=', holdId).forUpdate().executeTakeFirst();
+}
+
+export function findHold(db: Db | Tx, holdId: string) {
+  return db.selectFrom('holds').select(['id', 'performance_id', 'status', 'expires_at', sql<boolean>`expires_at <= now()`.as('lapsed')])
+    .where('id', '=', holdId).executeTakeFirst();
+}
+
+/** The hold's items, one per seat and one per GA place, with their category and price. */
+export async function holdItems(db: Db | Tx, holdId: string) {
+  const seats = await db.selectFrom('performance_seats as ps')
+    .innerJoin('price_categories as c', 'c.id', 'ps.category_id')
+    .innerJoin('seats as s', 's.id', 'ps.seat_id')
+    .select(['ps.seat_id', 'ps.category_id', 'c.price', 'c.currency', 'c.name as categoryName', 's.label'])
+    .where('ps.hold_id', '=', holdId).orderBy('ps.rank').execute();
+  const ga = await db.selectFrom('hold_ga_items as h')
+    .innerJoin('performance_ga_areas as pg', (j) => j.onRef('pg.performance_id', '=', 'h.performance_id').onRef('pg.ga_area_id', '=', 'h.ga_area_id'))
+    .innerJoin('price_categories as c', 'c.id', 'pg.category_id')
+    .innerJoin('ga_areas as a', 'a.id', 'h.ga_area_id')
+    .select(['h.ga_area_id', 'h.quantity', 'pg.category_id', 'c.price', 'c.currency', 'c.name as categoryName', 'a.name as areaName'])
+    .where('h.hold_id', '=', holdId).execute();
+  return { seats, ga };
+}
+
+/** Returns a hold's stock: seats back to available, GA places back to their buckets. */
+export async function returnHoldStock(tx: Tx, holdId: string, from: 'held' | 'sold'): Promise<void> {
+  await tx.updateTable('performance_seats').set({ status: 'available', hold_id: null })
+    .where('hold_id', '=', holdId).where('status', '=', from).execute();
+  await sql`
+    UPDATE ga_stock g SET taken = g.taken - h.quantity
+    FROM hold_ga_items h
+    WHERE h.hold_id = ${holdId} AND g.performance_id = h.performance_id AND g.ga_area_id = h.ga_area_id AND g.bucket = h.bucket`.execute(tx);
+}
+
+/** Expired holds no other process is handling right now, oldest first. */
+export async function lockExpiredHolds(tx: Tx, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    SELECT id FROM holds WHERE status = 'active' AND expires_at <= now()
+    ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(tx);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,141 @@
+import { findPerformance } from '../catalog/catalog.repository.js';
+import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
+import { ContendedError, stockTransaction, withRetry, type Db, type Tx } from '../platform/transaction.js';
+import { audit } from '../platform/audit.js';
+import * as repo from './holds.repository.js';
+import { chooseSeats } from './seat-selection.js';
+
+export type HoldRequest =
+  | { kind: 'best'; categoryId: string; quantity: number }
+  | { kind: 'seats'; seatIds: string[] }
+  | { kind: 'ga'; gaAreaId: string; quantity: number };
+
+export interface HoldView {
+  holdId: string;
+  performanceId: string;
+  status: string;
+  expiresAt: string;
+  items: { seatId?: string; gaAreaId?: string; categoryId: string; price: number; currency: string; label: string }[];
+}
+
+const notEnough = () => conflict('not_enough_inventory', 'Not enough tickets left for this request');
+
+async function claimBest(tx: Tx, performanceId: string, holdId: string, categoryId: string, quantity: number): Promise<void> {
+  // A small window past N lets us find N side by side in one row without locking much.
+  const window = quantity === 1 ? 1 : Math.min(quantity * 3, quantity + 12);
+  const candidates = await repo.lockBestSeats(tx, performanceId, categoryId, window);
+  if (candidates.length < quantity) {
+    // Either stock is really short, or others hold row locks that may yet be rolled back.
+    if ((await repo.countAvailableSeats(tx, performanceId, categoryId)) < quantity) throw notEnough();
+    throw new ContendedError();
+  }
+  await repo.markSeatsHeld(tx, performanceId, chooseSeats(candidates, quantity), holdId);
+}
+
+async function claimSeats(tx: Tx, performanceId: string, holdId: string, seatIds: string[]): Promise<void> {
+  const unique = [...new Set(seatIds)];
+  if (unique.length !== seatIds.length) throw badRequest('duplicate_seat', 'seatIds names the same seat twice', { field: 'seatIds' });
+  const rows = await repo.lockSeats(tx, performanceId, unique);
+  if (rows.length !== unique.length) {
+    const found = new Set(rows.map((r) => r.seat_id));
+    const missing = unique.find((id) => !found.has(id));
+    throw badRequest('seat_not_for_sale', `Seat ${missing} is not on sale for this performance`, { field: 'seatIds' });
+  }
+  const taken = rows.filter((r) => r.status !== 'available').map((r) => r.seat_id);
+  if (taken.length) throw conflict('not_enough_inventory', 'Some of these seats are no longer available', { seatIds: taken });
+  await repo.markSeatsHeld(tx, performanceId, unique, holdId);
+}
+
+async function claimGa(tx: Tx, performanceId: string, holdId: string, gaAreaId: string, quantity: number): Promise<void> {
+  if (!(await repo.findGaArea(tx, performanceId, gaAreaId))) {
+    throw badRequest('ga_area_not_for_sale', `GA area ${gaAreaId} is not on sale for this performance`, { field: 'gaAreaId' });
+  }
+  let remaining = quantity;
+  const used: number[] = [];
+  while (remaining > 0) {
+    const bucket = await repo.lockGaBucket(tx, performanceId, gaAreaId, used);
+    if (!bucket) {
+      if ((await repo.gaFree(tx, performanceId, gaAreaId)) < quantity) throw notEnough();
+      throw new ContendedError();
+    }
+    const take = Math.min(bucket.free, remaining);
+    await repo.takeGa(tx, holdId, performanceId, gaAreaId, bucket.bucket, take);
+    used.push(bucket.bucket);
+    remaining -= take;
+  }
+}
+
+/**
+ * Holds stock for a buyer: chosen seats, the best N in a category (side by side where possible),
+ * or N GA places. All or nothing, in one stock transaction, retried while others' locks are in
+ * the way; a seat is never held twice and a GA area never passes its capacity.
+ */
+export async function createHold(db: Db, performanceId: string, request: HoldRequest, ttlSeconds: number): Promise<HoldView> {
+  const performance = await findPerformance(db, performanceId);
+  if (!performance) throw notFound('performance', performanceId);
+  if (performance.status !== 'on_sale') {
+    throw conflict('sale_not_open', `Sales for this performance are ${performance.status.replace('_', ' ')}`, { status: performance.status });
+  }
+  const quantity = request.kind === 'seats' ? request.seatIds.length : request.quantity;
+  if (quantity > performance.max_tickets_per_order) {
+    throw badRequest('ticket_limit_exceeded', `At most ${performance.max_tickets_per_order} tickets per order`, {
+      field: request.kind === 'seats' ? 'seatIds' : 'quantity', limit: performance.max_tickets_per_order,
+    });
+  }
+  if (request.kind === 'best') {
+    const category = await db.selectFrom('price_categories').select('id')
+      .where('id', '=', request.categoryId).where('event_id', '=', performance.event_id).executeTakeFirst();
+    if (!category) throw badRequest('category_not_found', `Price category ${request.categoryId} is not sold at this performance`, { field: 'categoryId' });
+  }
+  const holdId = await withRetry(() => stockTransaction(db, async (tx) => {
+    const hold = await repo.insertHold(tx, performanceId, ttlSeconds);
+    if (request.kind === 'best') await claimBest(tx, performanceId, hold.id, request.categoryId, request.quantity);
+    else if (request.kind === 'seats') await claimSeats(tx, performanceId, hold.id, request.seatIds);
+    else await claimGa(tx, performanceId, hold.id, request.gaAreaId, request.quantity);
+    return hold.id;
+  })).catch((error) => {
+    if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
+    throw error;
+  });
+  return getHold(db, holdId);
+}
+
+export async function getHold(db: Db, holdId: string): Promise<HoldView> {
+  const hold = await repo.findHold(db, holdId);
+  if (!hold) throw notFound('hold', holdId);
+  const { seats, ga } = await repo.holdItems(db, holdId);
+  const items: HoldView['items'] = seats.map((s) => ({ seatId: s.seat_id, categoryId: s.category_id, price: s.price, currency: s.currency, label: s.label }));
+  for (const g of ga) {
+    for (let i = 0; i < g.quantity; i++) items.push({ gaAreaId: g.ga_area_id, categoryId: g.category_id, price: g.price, currency: g.currency, label: g.areaName });
+  }
+  const status = hold.status === 'active' && hold.lapsed ? 'expired' : hold.status;
+  return { holdId: hold.id, performanceId: hold.performance_id, status, expiresAt: hold.expires_at.toISOString(), items };
+}
+
+/** Ends an active hold and returns its stock; a pending order on it ends too. */
+export async function endHold(tx: Tx, holdId: string, status: 'released' | 'expired', actor: string): Promise<void> {
+  await repo.returnHoldStock(tx, holdId, 'held');
+  await tx.updateTable('holds').set({ status }).where('id', '=', holdId).execute();
+  await tx.updateTable('orders').set({ status: status === 'released' ? 'cancelled' : 'expired', closed_at: new Date() })
+    .where('hold_id', '=', holdId).where('status', '=', 'pending_payment').execute();
+  await audit(tx, { actor, action: `inventory.hold.${status}`, subjectType: 'hold', subjectId: holdId });
+}
+
+/** Releases a hold at the buyer's request; releasing one that already ended is a no-op. */
+export async function releaseHold(db: Db, holdId: string): Promise<void> {
+  await withRetry(() => stockTransaction(db, async (tx) => {
+    const hold = await repo.lockHold(tx, holdId);
+    if (!hold) throw notFound('hold', holdId);
+    if (hold.status === 'converted') throw conflict('hold_converted', 'This hold became a paid order; refund the order instead');
+    if (hold.status === 'active') await endHold(tx, holdId, 'released', 'buyer');
+  }));
+}
+
+/** Ends expired holds, a batch at a time; several processes can run this side by side. */
+export async function expireHolds(db: Db, batch = 200): Promise<number> {
+  return stockTransaction(db, async (tx) => {
+    const ids = await repo.lockExpiredHolds(tx, batch);
+    for (const id of ids) await endHold(tx, id, 'expired', 'system');
+    return ids.length;
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * What Taquilla needs from a payment provider. The app never sees card data: the provider's own
+ * page (another origin) turns the card into a one-time token, and the app only passes that token
+ * back to `confirm`.
+ */
+export interface PaymentSession {
+  sessionId: string;
+  /** The provider's hosted card form for this session (embedded in an iframe by the checkout). */
+  url: string;
+}
+
+export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'invalid_token' | 'token_mismatch';
+
+export type ChargeResult =
+  | { status: 'succeeded'; paymentId: string; tokenId: string }
+  | { status: 'declined'; reason: DeclineReason; tokenId: string };
+
+export interface WebhookEvent {
+  type: 'payment.succeeded' | 'payment.failed';
+  sessionId: string;
+  /** The one-time token the charge used, so the webhook and the API confirm the same payment. */
+  token: string;
+}
+
+export interface PaymentProvider {
+  readonly name: string;
+  createSession(input: { orderId: string; amount: number; currency: string; description: string }): Promise<PaymentSession>;
+  /** Charges the session with a one-time token. A token whose id was already used must be refused by the caller. */
+  confirm(input: { sessionId: string; token: string; amount: number; currency: string }): Promise<ChargeResult>;
+  refund(input: { paymentId: string; amount: number; currency: string }): Promise<{ refundId: string }>;
+  /** Checks the provider's signature on a webhook call; throws AppError('invalid_webhook', 400) if it fails. */
+  verifyWebhook(headers: Record<string, string | string[] | undefined>, rawBody: string): WebhookEvent;
+}

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { createAvailabilityCache, type AvailabilityCache } from '../inventory/availability.js';
+import type { PaymentProvider } from '../payments/provider.js';
+import { createTestPaymentProvider } from '../payments/test-provider/test-provider.js';
+import { orderAccess } from '../sales/order-access.js';
+import { createTicketSigner, type TicketSigner } from '../tickets/codes.js';
+import { computeBuildId } from './build-info.js';
+import type { Db } from './transaction.js';
+
+/** What every part of the box office is handed: built once at boot, or per test. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  databaseKind: 'embedded' | 'external';
+  payments: PaymentProvider;
+  tickets: TicketSigner;
+  availability: AvailabilityCache;
+  orderAccess: ReturnType<typeof orderAccess>;
+  /** Hash of the front-end build being served; recorded on every checkout. */
+  buildId: string;
+}
+
+export function createContext(config: Config, db: Db, databaseKind: AppContext['databaseKind']): AppContext {
+  return {
+    config,
+    db,
+    databaseKind,
+    payments: createTestPaymentProvider({ secret: config.secret, paymentOrigin: config.paymentOrigin }),
+    tickets: createTicketSigner(config.secret, config.ticketKeyId, config.previousTicketKeyIds),
+    availability: createAvailabilityCache(db),
+    orderAccess: orderAccess(config.secret),
+    buildId: computeBuildId(join(process.cwd(), 'web', 'dist')),
+  };
+}

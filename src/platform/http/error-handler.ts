@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, PG, pgCode } from '../errors.js';
+
+interface ValidationIssue {
+  instancePath?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+}
+
+/** `body` + `/buyer/email` -> `buyer.email`; a missing property names itself. */
+function fieldOf(issue: ValidationIssue): string {
+  const path = (issue.instancePath ?? '').split('/').filter(Boolean);
+  if (issue.keyword === 'required' && typeof issue.params?.missingProperty === 'string') {
+    path.push(issue.params.missingProperty);
+  }
+  if (issue.keyword === 'additionalProperties' && typeof issue.params?.additionalProperty === 'string') {
+    path.push(issue.params.additionalProperty);
+  }
+  return path.join('.');
+}
+
+/** One handler turns every error into `{ error: { code, message, ... } }`. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+      const message = error.status >= 500 ? 'Internal error' : error.message;
+      return reply.status(error.status).send({ error: { code: error.code, message, ...error.details } });
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      const issue = fastifyError.validation[0] as ValidationIssue | undefined;
+      const part = fastifyError.validationContext ?? 'body';
+      const field = issue ? fieldOf(issue) : '';
+      const where = field ? `${part}.${field}` : part;
+      return reply.status(400).send({
+        error: { code: 'invalid_request', message: `${where} ${issue?.message ?? 'is invalid'}`, field: where },
+      });
+    }
+    const code = pgCode(error);
+    if (code === PG.lockNotAvailable || code === PG.deadlock || code === PG.serializationFailure) {
+      reply.header('Retry-After', '1');
+      return reply.status(503).send({ error: { code: 'busy', message: 'Too much contention; retry shortly' } });
+    }
+    const status = fastifyError.statusCode ?? 500;
+    if (status < 500) {
+      const errCode = fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type'
+        : status === 413 ? 'payload_too_large' : 'bad_request';
+      return reply.status(status).send({ error: { code: errCode, message: fastifyError.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ error: { code: 'internal', message: 'Internal error' } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: { code: 'route_not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}

@@ -1,0 +1,48 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './database.types.js';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+/**
+ * Every write that changes stock runs through here: one transaction whose row locks give up after
+ * `lockTimeoutMs` instead of queueing without bound. Refuses to run outside a transaction, because
+ * `SET LOCAL` would silently do nothing there.
+ */
+export async function setLockTimeout(tx: Kysely<Database>, lockTimeoutMs: number): Promise<void> {
+  if (!tx.isTransaction) throw new Error('setLockTimeout must run inside a transaction');
+  await sql`SELECT set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(tx);
+}
+
+export function stockTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, lockTimeoutMs = 2000): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await setLockTimeout(tx, lockTimeoutMs);
+    return work(tx);
+  });
+}
+
+/** Thrown inside a stock transaction when rows it needs are locked by others right now. */
+export class ContendedError extends Error {
+  constructor() {
+    super('stock is momentarily locked by other transactions');
+  }
+}
+
+const RETRYABLE = new Set(['40P01', '40001', '55P03']);
+
+/**
+ * Runs `work` again (a fresh transaction each time) on deadlock, serialization failure, lock
+ * timeout or ContendedError, with jittered backoff, up to `attempts` times.
+ */
+export async function withRetry<T>(work: () => Promise<T>, attempts = 40): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const retryable = error instanceof ContendedError || (code !== undefined && RETRYABLE.has(code));
+      if (!retryable || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(50, 2 * attempt) * Math.random() + 1));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../platform/transaction.js';
+
+/** SQL for orders, their payment attempts and checkout records. */
+
+export function findOrder(db: Db | Tx, id: string) {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findOrderByKey(db: Db | Tx, key: string) {
+  return db.selectFrom('orders').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+export function lockOrder(tx: Tx, id: string) {
+  return tx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function orderTickets(db: Db | Tx, orderId: string) {
+  return db.selectFrom('tickets as t')
+    .innerJoin('price_categories as c', 'c.id', 't.category_id')
+    .leftJoin('seats as s', 's.id', 't.seat_id')
+    .leftJoin('ga_areas as a', 'a.id', 't.ga_area_id')
+    .select(['t.id', 't.code', 't.status', 't.price', 't.checked_in_at', 't.seat_id', 't.ga_area_id', 'c.name as categoryName', 'c.currency',
+      sql<string>`coalesce(s.label, a.name)`.as('label')])
+    .where('t.order_id', '=', orderId)
+    .orderBy('t.created_at').orderBy('label')
+    .execute();
+}
+
+export function orderPerformance(db: Db | Tx, performanceId: string) {
+  return db.selectFrom('performances as p')
+    .innerJoin('events as e', 'e.id', 'p.event_id')
+    .innerJoin('venues as v', 'v.id', 'p.venue_id')
+    .select(['p.id', 'p.starts_at', 'e.title as eventTitle', 'e.slug as eventSlug', 'v.name as venueName'])
+    .where('p.id', '=', performanceId)
+    .executeTakeFirstOrThrow();
+}
+
+export async function recordCheckout(tx: Tx, row: { order_id: string; buyer_email: string; storefront: string; build_id: string; client_build_id: string | null }): Promise<void> {
+  await tx.insertInto('checkout_records').values(row).execute();
+}
+
+/** True when the performance has nothing left to sell and nothing in anyone's hold. */
+export async function isSoldOut(tx: Tx, performanceId: string): Promise<boolean> {
+  const { rows } = await sql<{ left: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM performance_seats WHERE performance_id = ${performanceId} AND status = 'available')
+        OR EXISTS (SELECT 1 FROM ga_stock WHERE performance_id = ${performanceId} AND taken < capacity)
+        OR EXISTS (SELECT 1 FROM holds WHERE performance_id = ${performanceId} AND status = 'active') AS left`.execute(tx);
+  return !rows[0]!.left;
+}
+
+export function searchOrders(db: Db, filter: { email?: string; performanceId?: string; status?: string; limit: number; offset: number }) {
+  let query = db.selectFrom('orders').select(['id', 'status', 'buyer_name', 'buyer_email', 'total', 'currency', 'performance_id', 'created_at', 'paid_at']);
+  if (filter.email) query = query.where(sql`lower(buyer_email)`, '=', filter.email.toLowerCase());
+  if (filter.performanceId) query = query.where('performance_id', '=', filter.performanceId);
+  if (filter.status) query = query.where('status', '=', filter.status as never);
+  return query.orderBy('created_at', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}

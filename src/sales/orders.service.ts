@@ -1,0 +1,119 @@
+import * as holds from '../inventory/holds.repository.js';
+import { audit } from '../platform/audit.js';
+import type { AppContext } from '../platform/context.js';
+import { AppError, badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
+import type { Order } from '../platform/database.types.js';
+import { stockTransaction } from '../platform/transaction.js';
+import * as repo from './orders.repository.js';
+
+export interface Buyer { name: string; email: string; locale: string }
+export interface CheckoutSource { storefront: string; clientBuildId: string | null }
+
+export interface CreatedOrder {
+  orderId: string;
+  accessToken: string;
+  payment: { provider: string; sessionId: string; url: string };
+}
+
+const sameBuyer = (order: Order, buyer: Buyer) =>
+  order.buyer_name === buyer.name && order.buyer_email === buyer.email && order.locale === buyer.locale;
+
+/**
+ * Step 1 of checkout: an order from a live hold, under an idempotency key. The same key with the
+ * same request returns the same order (and the same payment session); the same key with another
+ * request is refused. Every attempt leaves a checkout record naming the front-end build.
+ */
+export async function createOrder(ctx: AppContext, holdId: string, idempotencyKey: string, buyer: Buyer, source: CheckoutSource): Promise<CreatedOrder> {
+  const existing = await repo.findOrderByKey(ctx.db, idempotencyKey);
+  if (existing) return replay(ctx, existing, holdId, buyer);
+
+  let order: Order;
+  try {
+    order = await stockTransaction(ctx.db, async (tx) => {
+      const hold = await holds.lockHold(tx, holdId);
+      if (!hold) throw notFound('hold', holdId);
+      const prior = await tx.selectFrom('orders').select('id').where('hold_id', '=', holdId).executeTakeFirst();
+      if (prior) throw conflict('hold_already_ordered', 'This hold already has an order; retry with its Idempotency-Key or make a new hold');
+      if (hold.status !== 'active' || hold.expires_at <= new Date()) {
+        throw conflict('hold_expired', 'This hold has expired or was released; its tickets went back on sale');
+      }
+      const { seats, ga } = await holds.holdItems(tx, holdId);
+      const prices = [...seats.map((s) => ({ price: s.price, currency: s.currency })), ...ga.map((g) => ({ price: g.price * g.quantity, currency: g.currency }))];
+      const currency = prices[0]?.currency ?? 'EUR';
+      if (prices.some((p) => p.currency !== currency)) throw badRequest('mixed_currency', 'A hold must be priced in one currency');
+      const created = await tx.insertInto('orders').values({
+        hold_id: holdId, performance_id: hold.performance_id, idempotency_key: idempotencyKey,
+        buyer_name: buyer.name, buyer_email: buyer.email, locale: buyer.locale,
+        total: prices.reduce((sum, p) => sum + p.price, 0), currency, payment_provider: ctx.payments.name,
+      }).returningAll().executeTakeFirstOrThrow();
+      await repo.recordCheckout(tx, {
+        order_id: created.id, buyer_email: buyer.email, storefront: source.storefront,
+        build_id: ctx.buildId, client_build_id: source.clientBuildId,
+      });
+      await audit(tx, { actor: 'buyer', action: 'sales.order.created', subjectType: 'order', subjectId: created.id, data: { holdId } });
+      return created;
+    });
+  } catch (error) {
+    // Two requests with one key raced; the loser answers with the winner's order.
+    if (pgCode(error) === PG.uniqueViolation) {
+      const winner = await repo.findOrderByKey(ctx.db, idempotencyKey);
+      if (winner) return replay(ctx, winner, holdId, buyer);
+    }
+    throw error;
+  }
+  return withPaymentSession(ctx, order);
+}
+
+async function replay(ctx: AppContext, order: Order, holdId: string, buyer: Buyer): Promise<CreatedOrder> {
+  if (order.hold_id !== holdId || !sameBuyer(order, buyer)) {
+    throw new AppError('idempotency_key_reused', 409, 'This Idempotency-Key was used for a different request');
+  }
+  return withPaymentSession(ctx, order);
+}
+
+/** Step 2: the provider's payment session, created once; a retry after a failure here creates it then. */
+async function withPaymentSession(ctx: AppContext, order: Order): Promise<CreatedOrder> {
+  let sessionId = order.payment_session_id;
+  let url = order.payment_session_url;
+  if (!sessionId || !url) {
+    const perf = await repo.orderPerformance(ctx.db, order.performance_id);
+    const session = await ctx.payments.createSession({
+      orderId: order.id, amount: order.total, currency: order.currency, description: `${perf.eventTitle} ${perf.starts_at.toISOString().slice(0, 10)}`,
+    });
+    // Only the first session sticks, so concurrent retries agree on one.
+    const stored = await ctx.db.updateTable('orders')
+      .set({ payment_session_id: session.sessionId, payment_session_url: session.url })
+      .where('id', '=', order.id).where('payment_session_id', 'is', null)
+      .returning(['payment_session_id', 'payment_session_url']).executeTakeFirst()
+      ?? await ctx.db.selectFrom('orders').select(['payment_session_id', 'payment_session_url']).where('id', '=', order.id).executeTakeFirstOrThrow();
+    sessionId = stored.payment_session_id!;
+    url = stored.payment_session_url!;
+  }
+  return { orderId: order.id, accessToken: ctx.orderAccess.tokenFor(order.id), payment: { provider: order.payment_provider, sessionId, url } };
+}
+
+/** The order as its buyer (or an operator) sees it. */
+export async function orderView(ctx: AppContext, orderId: string) {
+  const order = await repo.findOrder(ctx.db, orderId);
+  if (!order) throw notFound('order', orderId);
+  const [tickets, performance] = await Promise.all([repo.orderTickets(ctx.db, orderId), repo.orderPerformance(ctx.db, order.performance_id)]);
+  return {
+    id: order.id,
+    status: order.status,
+    buyer: { name: order.buyer_name, email: order.buyer_email, locale: order.locale },
+    performance: { id: performance.id, startsAt: performance.starts_at.toISOString(), eventTitle: performance.eventTitle, eventSlug: performance.eventSlug, venueName: performance.venueName },
+    holdId: order.hold_id,
+    total: order.total,
+    currency: order.currency,
+    createdAt: order.created_at.toISOString(),
+    paidAt: order.paid_at?.toISOString() ?? null,
+    payment: order.status === 'pending_payment' && order.payment_session_id
+      ? { provider: order.payment_provider, sessionId: order.payment_session_id, url: order.payment_session_url! }
+      : null,
+    tickets: tickets.map((t) => ({
+      id: t.id, code: t.code, status: t.status, label: t.label, categoryName: t.categoryName,
+      price: t.price, currency: t.currency, seatId: t.seat_id, gaAreaId: t.ga_area_id,
+      checkedInAt: t.checked_in_at?.toISOString() ?? null,
+    })),
+  };
+}

@@ -1,0 +1,78 @@
+import * as holds from '../inventory/holds.repository.js';
+import { enqueueOrderConfirmation } from '../notifications/outbox.service.js';
+import { audit } from '../platform/audit.js';
+import type { AppContext } from '../platform/context.js';
+import { AppError, conflict, notFound, PG, pgCode } from '../platform/errors.js';
+import { stockTransaction, withRetry, type Tx } from '../platform/transaction.js';
+import { issueTickets, type IssuedTicket } from '../tickets/tickets.service.js';
+import * as repo from './orders.repository.js';
+
+export type PaymentOutcome =
+  | { status: 'paid'; tickets: { id: string; code: string }[] }
+  | { status: 'declined'; reason: string };
+
+/**
+ * Step 3 of checkout: charge the one-time token and, in the same transaction, sell the held stock,
+ * issue signed tickets and queue the confirmation email. The order row lock makes a second
+ * confirmation (a double click, a retry, the webhook racing the API) wait and then see the order
+ * paid: the card is charged once and tickets are issued once. A declined card leaves the hold in
+ * place until it expires, so the buyer can try another card.
+ */
+export async function confirmPayment(ctx: AppContext, orderId: string, token: string): Promise<PaymentOutcome> {
+  let performanceId: string | undefined;
+  const outcome = await withRetry(() => stockTransaction(ctx.db, async (tx): Promise<PaymentOutcome> => {
+    const order = await repo.lockOrder(tx, orderId);
+    if (!order) throw notFound('order', orderId);
+    performanceId = order.performance_id;
+    if (order.status === 'paid') return { status: 'paid', tickets: (await repo.orderTickets(tx, orderId)).map(({ id, code }) => ({ id, code })) };
+    if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+    if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
+    const hold = await holds.lockHold(tx, order.hold_id);
+    if (!hold || hold.status !== 'active' || hold.expires_at <= new Date()) {
+      throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+    }
+    const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
+    if (charge.status === 'declined') {
+      if (charge.tokenId) await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
+      await audit(tx, { actor: 'buyer', action: 'sales.payment.declined', subjectType: 'order', subjectId: order.id, data: { reason: charge.reason } });
+      return { status: 'declined', reason: charge.reason };
+    }
+    await recordAttempt(tx, order.id, charge.tokenId, 'succeeded', null);
+
+    const items = await holds.holdItems(tx, order.hold_id);
+    await tx.updateTable('performance_seats').set({ status: 'sold' }).where('hold_id', '=', order.hold_id).where('status', '=', 'held').execute();
+    await tx.updateTable('holds').set({ status: 'converted' }).where('id', '=', order.hold_id).execute();
+    await tx.updateTable('orders').set({ status: 'paid', payment_id: charge.paymentId, paid_at: new Date() }).where('id', '=', order.id).execute();
+    const tickets = await issueTickets(tx, ctx.tickets, order, items);
+    await queueConfirmation(ctx, tx, order, tickets);
+    await audit(tx, { actor: 'buyer', action: 'sales.order.paid', subjectType: 'order', subjectId: order.id, data: { tickets: tickets.length, total: order.total } });
+    if (await repo.isSoldOut(tx, order.performance_id)) {
+      const flipped = await tx.updateTable('performances').set({ status: 'sold_out' })
+        .where('id', '=', order.performance_id).where('status', '=', 'on_sale').executeTakeFirst();
+      if (flipped.numUpdatedRows > 0n) await audit(tx, { actor: 'system', action: 'catalog.performance.sold_out', subjectType: 'performance', subjectId: order.performance_id });
+    }
+    return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
+  }, 10_000));
+  if (performanceId) ctx.availability.invalidate(performanceId);
+  return outcome;
+}
+
+async function recordAttempt(tx: Tx, orderId: string, tokenId: string, outcome: 'succeeded' | 'declined', reason: string | null) {
+  try {
+    await tx.insertInto('payment_attempts').values({ order_id: orderId, token_id: tokenId, outcome, reason }).execute();
+  } catch (error) {
+    if (pgCode(error) === PG.uniqueViolation) throw new AppError('token_used', 409, 'This payment token was already used; get a new one from the card form');
+    throw error;
+  }
+}
+
+async function queueConfirmation(ctx: AppContext, tx: Tx, order: { id: string; buyer_name: string; buyer_email: string; locale: string; performance_id: string; total: number; currency: string }, tickets: IssuedTicket[]) {
+  const perf = await repo.orderPerformance(tx, order.performance_id);
+  await enqueueOrderConfirmation(tx, {
+    orderId: order.id, buyerName: order.buyer_name, buyerEmail: order.buyer_email, locale: order.locale,
+    eventTitle: perf.eventTitle, venueName: perf.venueName, startsAt: perf.starts_at,
+    tickets: tickets.map((t) => ({ id: t.id, label: t.label, categoryName: t.categoryName, price: t.price, currency: t.currency })),
+    total: order.total, currency: order.currency,
+    orderUrl: `${ctx.config.baseUrl}/orders/${order.id}#access=${ctx.orderAccess.tokenFor(order.id)}`,
+  });
+}

@@ -1,0 +1,70 @@
+import closeWithGrace from 'close-with-grace';
+import pino from 'pino';
+import { buildApp } from './app.js';
+import { seedDemo } from './catalog/demo-seed.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { expireHolds } from './inventory/holds.service.js';
+import { createMailer } from './notifications/mailer.js';
+import { startOutboxWorker } from './notifications/outbox.worker.js';
+import { buildTestPaymentServer } from './payments/test-provider/test-provider.server.js';
+import { createContext } from './platform/context.js';
+import { openDatabase } from './platform/database.js';
+import { every } from './platform/jobs.js';
+import { migrateToLatest } from './platform/migrate.js';
+
+const started = Date.now();
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const log = pino({ level: config.logLevel });
+const database = await openDatabase(config, (line) => log.info(line));
+log.info({ applied: await migrateToLatest(database.db) }, 'database migrated');
+if (config.seedDemo) {
+  const seeded = await seedDemo(database.db);
+  if (seeded) log.info({ eventId: seeded.eventId }, 'empty database: demo concert seeded');
+}
+
+const ctx = createContext(config, database.db, database.kind);
+const app = await buildApp(ctx);
+const paymentServer = config.paymentTestServer
+  ? await buildTestPaymentServer({ secret: config.secret, paymentOrigin: config.paymentOrigin, appOrigin: config.baseUrl, logger: false })
+  : undefined;
+
+// Background work is safe to run in every process: each claims rows with SKIP LOCKED.
+const sweeper = every(1000, async () => {
+  const expired = await expireHolds(database.db);
+  if (expired > 0) log.info({ expired }, 'expired holds released');
+}, (error) => log.error({ err: error }, 'hold expiry failed'));
+const mailer = createMailer(config);
+const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log });
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) log.error({ err }, 'shutting down after an error');
+  else log.info({ signal }, 'shutting down: finishing in-flight requests');
+  await app.close();
+  await paymentServer?.close();
+  await sweeper.stop();
+  await outbox.stop();
+  mailer?.close();
+  await database.close();
+  log.info('stopped');
+});
+
+await app.listen({ port: config.port, host: config.host });
+if (paymentServer) await paymentServer.listen({ port: config.paymentPort, host: config.host });
+if (config.generated.length) {
+  log.warn({ settings: config.generated, file: `${config.dataDir}/secrets.json` }, 'development secrets generated; set them in production');
+}
+const adminHint = config.generated.includes('TAQUILLA_ADMIN_TOKEN') ? `\n  admin token:  ${config.adminToken}` : '';
+console.log(`\nTaquilla is selling at ${config.baseUrl}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+  API:          ${config.baseUrl}/api/events   (OpenAPI: ${config.baseUrl}/api/openapi.json)
+  payments:     ${paymentServer ? config.paymentOrigin : 'served elsewhere'} (built-in test provider)
+  database:     ${database.kind === 'embedded' ? `embedded PostgreSQL, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}${adminHint}\n`);

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../platform/context.js';
+import { checkIn } from './tickets.service.js';
+
+const CheckInResponse = Type.Object({
+  result: Type.String({ description: 'admitted, already_used or invalid' }),
+  reason: Type.Optional(Type.String()),
+  firstScanAt: Type.Optional(Type.String()),
+  ticket: Type.Optional(Type.Object({ id: Type.String(), label: Type.String(), categoryName: Type.String(), performanceId: Type.String() })),
+});
+
+export const checkinRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
+  app.post('/api/checkin', {
+    schema: {
+      tags: ['tickets'],
+      body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }),
+      response: { 200: CheckInResponse, 400: CheckInResponse, 409: CheckInResponse },
+    },
+  }, async (request, reply) => {
+    const outcome = await checkIn(ctx.db, ctx.tickets, request.body.code);
+    const status = outcome.result === 'admitted' ? 200 : outcome.result === 'already_used' ? 409 : 400;
+    return reply.status(status).send(outcome);
+  });
+
+  // Public keys for scanners that verify codes offline.
+  app.get('/api/tickets/keys', {
+    schema: { tags: ['tickets'], response: { 200: Type.Object({ keys: Type.Array(Type.Object({ kid: Type.String(), algorithm: Type.String(), publicKey: Type.String() })) }) } },
+  }, async () => ({ keys: ctx.tickets.publicKeys() }));
+};

@@ -1,0 +1,35 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createContext, type AppContext } from '../../src/platform/context.js';
+import { testDatabase, type TestDatabase } from './database.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+export interface TestApp {
+  app: App;
+  ctx: AppContext;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The whole HTTP app on a fresh database of its own; `env` overrides settings. */
+export async function testApp(env: Record<string, string> = {}, poolSize = 20): Promise<TestApp> {
+  const database = await testDatabase(poolSize);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    TAQUILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'taquilla-test-')),
+    TAQUILLA_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+    TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+    DATABASE_URL: database.url,
+    PORT: '3900',
+    ...env,
+  });
+  const ctx = createContext(config, database.db, database.kind);
+  const app = await buildApp(ctx, { logger: false });
+  await app.ready();
+  return { app, ctx, database, close: async () => { await app.close(); await database.drop(); } };
+}
