@@ -28,11 +28,17 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
   if (existing) return replay(ctx, existing, holdId, buyer);
 
   let order: Order;
+  let created = true;
   try {
     order = await stockTransaction(ctx.db, async (tx) => {
       const hold = await holds.lockHold(tx, holdId);
       if (!hold) throw notFound('hold', holdId);
-      const prior = await tx.selectFrom('orders').select('id').where('hold_id', '=', holdId).executeTakeFirst();
+      // A concurrent request with our key may have created the order while we waited for the lock.
+      const prior = await tx.selectFrom('orders').selectAll().where('hold_id', '=', holdId).executeTakeFirst();
+      if (prior?.idempotency_key === idempotencyKey) {
+        created = false;
+        return prior;
+      }
       if (prior) throw conflict('hold_already_ordered', 'This hold already has an order; retry with its Idempotency-Key or make a new hold');
       if (hold.status !== 'active' || hold.expires_at <= new Date()) {
         throw conflict('hold_expired', 'This hold has expired or was released; its tickets went back on sale');
@@ -41,17 +47,17 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
       const prices = [...seats.map((s) => ({ price: s.price, currency: s.currency })), ...ga.map((g) => ({ price: g.price * g.quantity, currency: g.currency }))];
       const currency = prices[0]?.currency ?? 'EUR';
       if (prices.some((p) => p.currency !== currency)) throw badRequest('mixed_currency', 'A hold must be priced in one currency');
-      const created = await tx.insertInto('orders').values({
+      const inserted = await tx.insertInto('orders').values({
         hold_id: holdId, performance_id: hold.performance_id, idempotency_key: idempotencyKey,
         buyer_name: buyer.name, buyer_email: buyer.email, locale: buyer.locale,
         total: prices.reduce((sum, p) => sum + p.price, 0), currency, payment_provider: ctx.payments.name,
       }).returningAll().executeTakeFirstOrThrow();
       await repo.recordCheckout(tx, {
-        order_id: created.id, buyer_email: buyer.email, storefront: source.storefront,
+        order_id: inserted.id, buyer_email: buyer.email, storefront: source.storefront,
         build_id: ctx.buildId, client_build_id: source.clientBuildId,
       });
-      await audit(tx, { actor: 'buyer', action: 'sales.order.created', subjectType: 'order', subjectId: created.id, data: { holdId } });
-      return created;
+      await audit(tx, { actor: 'buyer', action: 'sales.order.created', subjectType: 'order', subjectId: inserted.id, data: { holdId } });
+      return inserted;
     });
   } catch (error) {
     // Two requests with one key raced; the loser answers with the winner's order.
@@ -61,7 +67,7 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
     }
     throw error;
   }
-  return withPaymentSession(ctx, order);
+  return created ? withPaymentSession(ctx, order) : replay(ctx, order, holdId, buyer);
 }
 
 async function replay(ctx: AppContext, order: Order, holdId: string, buyer: Buyer): Promise<CreatedOrder> {

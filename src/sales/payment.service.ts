@@ -33,7 +33,11 @@ export async function confirmPayment(ctx: AppContext, orderId: string, token: st
     }
     const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
     if (charge.status === 'declined') {
-      if (charge.tokenId) await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
+      // Only a charge that reached the card spends the token; a token for another order or a
+      // forged one never got that far and must stay usable where it belongs.
+      if (charge.reason !== 'token_mismatch' && charge.reason !== 'invalid_token') {
+        await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
+      }
       await audit(tx, { actor: 'buyer', action: 'sales.payment.declined', subjectType: 'order', subjectId: order.id, data: { reason: charge.reason } });
       return { status: 'declined', reason: charge.reason };
     }

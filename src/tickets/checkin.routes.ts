@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
+import { ErrorResponse } from '../platform/http/schemas.js';
 import { checkIn } from './tickets.service.js';
 
 const CheckInResponse = Type.Object({
@@ -15,7 +16,8 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
     schema: {
       tags: ['tickets'],
       body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }),
-      response: { 200: CheckInResponse, 400: CheckInResponse, 409: CheckInResponse },
+      // 400 is either a refused code or a malformed request.
+      response: { 200: CheckInResponse, 400: Type.Union([CheckInResponse, ErrorResponse]), 409: CheckInResponse },
     },
   }, async (request, reply) => {
     const outcome = await checkIn(ctx.db, ctx.tickets, request.body.code);

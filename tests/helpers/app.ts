@@ -29,7 +29,13 @@ export async function testApp(env: Record<string, string> = {}, poolSize = 20): 
     ...env,
   });
   const ctx = createContext(config, database.db, database.kind);
-  const app = await buildApp(ctx, { logger: false });
+  const app = await buildApp(ctx, { logger: process.env.TAQUILLA_TEST_LOG === "1" });
   await app.ready();
   return { app, ctx, database, close: async () => { await app.close(); await database.drop(); } };
+}
+
+/** The test provider's own origin (card form and /tokens), built with the app's secret. */
+export async function testPayments(ctx: AppContext): Promise<App> {
+  const { buildTestPaymentServer } = await import('../../src/payments/test-provider/test-provider.server.js');
+  return buildTestPaymentServer({ secret: ctx.config.secret, paymentOrigin: ctx.config.paymentOrigin, appOrigin: ctx.config.baseUrl, logger: false });
 }
