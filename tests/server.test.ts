@@ -46,7 +46,7 @@ test('server: npm start on an empty data dir runs the embedded PostgreSQL, seeds
     const elapsed = Date.now() - started;
     assert.ok(elapsed < 10_000, `ready in ${elapsed} ms`);
     const events = await (await fetch(`http://127.0.0.1:${port}/api/events`)).json() as { performances: { status: string }[] }[];
-    assert.equal(events[0].performances.map((p: { status: string }) => p.status).join(), 'on_sale,scheduled,scheduled');
+    assert.equal(events[0]!.performances.map((p: { status: string }) => p.status).join(), 'on_sale,scheduled,scheduled');
     const form = await fetch(`http://127.0.0.1:${paymentPort}/health`);
     assert.equal(form.status, 200, 'the test payment provider listens on its own port');
     assert.match(output, /admin token: +\S{20,}/, 'the generated admin token is printed');
