@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { adminGuard } from '../platform/http/admin-auth.js';
+import { ErrorResponse } from '../platform/http/schemas.js';
 import {
-  ErrorResponse,
   OutboxIdParams,
   OutboxListQuery,
   OutboxListResponse,

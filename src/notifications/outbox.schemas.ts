@@ -7,12 +7,6 @@ const Status = Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Li
   description: "queued: waiting to be sent; sent; kept: no SMTP configured, readable here; failed: refused 5 times",
 });
 
-// Local until platform/http has a shared error schema; additionalProperties lets `field` through.
-export const ErrorResponse = Type.Object(
-  { error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }) },
-  { additionalProperties: true },
-);
-
 export const OutboxListQuery = Type.Object({
   status: Type.Optional(Status),
   recipient: Type.Optional(Type.String({ minLength: 1, maxLength: 320, description: 'Exact address, case-insensitive' })),
