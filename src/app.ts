@@ -9,6 +9,7 @@ import type { AppContext } from './platform/context.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { registerOpenApi } from './platform/http/openapi.js';
+import { registerWeb } from './platform/http/web.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { ordersAdminRoutes } from './sales/orders.admin.routes.js';
 import { ordersRoutes } from './sales/orders.routes.js';
@@ -41,5 +42,6 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   ]) {
     await app.register(routes, ctx);
   }
+  await registerWeb(app, { distDir: ctx.webDistDir, buildId: ctx.buildId, paymentOrigin: ctx.config.paymentOrigin });
   return app;
 }

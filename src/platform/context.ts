@@ -17,11 +17,13 @@ export interface AppContext {
   tickets: TicketSigner;
   availability: AvailabilityCache;
   orderAccess: ReturnType<typeof orderAccess>;
-  /** Hash of the front-end build being served; recorded on every checkout. */
+  /** Where the Vite build is, and the hash of it; the build id is recorded on every checkout. */
+  webDistDir: string;
   buildId: string;
 }
 
 export function createContext(config: Config, db: Db, databaseKind: AppContext['databaseKind']): AppContext {
+  const webDistDir = join(process.cwd(), 'web', 'dist');
   return {
     config,
     db,
@@ -30,6 +32,7 @@ export function createContext(config: Config, db: Db, databaseKind: AppContext['
     tickets: createTicketSigner(config.secret, config.ticketKeyId, config.previousTicketKeyIds),
     availability: createAvailabilityCache(db),
     orderAccess: orderAccess(config.secret),
-    buildId: computeBuildId(join(process.cwd(), 'web', 'dist')),
+    webDistDir,
+    buildId: computeBuildId(webDistDir),
   };
 }

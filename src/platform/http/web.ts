@@ -1,0 +1,60 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The pages' Content-Security-Policy: only our own scripts and styles (no inline code, no eval, no
+ * third-party origins); the payment provider may only appear as a frame.
+ */
+export function pageCsp(paymentOrigin: string): string {
+  return [
+    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "font-src 'self'",
+    "connect-src 'self'", `frame-src ${paymentOrigin}`, "worker-src 'self'", "manifest-src 'self'",
+    "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "object-src 'none'",
+  ].join('; ');
+}
+
+function pageHeaders(reply: FastifyReply, csp: string): FastifyReply {
+  return reply
+    .header('content-security-policy', csp)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'same-origin')
+    .header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=()')
+    .header('cache-control', 'no-cache')
+    .type('text/html; charset=utf-8');
+}
+
+/**
+ * Serves the Vite build: hashed assets with a year's cache, the buyer pages for every other
+ * non-API path (the router runs in the page), the operator console under /console. Each page
+ * carries the build id in a meta tag so checkout can report which code it ran.
+ */
+export async function registerWeb(app: FastifyInstance, opts: { distDir: string; buildId: string; paymentOrigin: string }): Promise<void> {
+  const csp = pageCsp(opts.paymentOrigin);
+  const page = (name: string) => {
+    const file = join(opts.distDir, name);
+    if (!existsSync(file)) return `<!doctype html><title>Taquilla</title><p>The front end is not built yet: run <code>npm run build:web</code>.</p>`;
+    return readFileSync(file, 'utf8').replace('</head>', `<meta name="taquilla-build" content="${opts.buildId}"></head>`);
+  };
+  const buyer = page('index.html');
+  const console = page('console.html');
+
+  if (existsSync(join(opts.distDir, 'assets'))) {
+    await app.register(fastifyStatic, {
+      root: join(opts.distDir, 'assets'),
+      prefix: '/assets/',
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      wildcard: true,
+      setHeaders: (res) => { res.header('x-content-type-options', 'nosniff'); },
+    });
+  }
+  app.get('/console', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(console));
+  app.get('/console/*', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(console));
+  app.get('/', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(buyer));
+  for (const prefix of ['/events/*', '/orders/*', '/performances/*', '/checkout/*']) {
+    app.get(prefix, { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(buyer));
+  }
+}
