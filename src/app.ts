@@ -1,6 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { catalogAdminListRoutes } from './catalog/catalog.admin-list.routes.js';
 import { catalogAdminRoutes } from './catalog/catalog.admin.routes.js';
+import { catalogEditRoutes } from './catalog/catalog.edit.routes.js';
+import { openNextRoutes } from './catalog/open-next.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { holdsRoutes } from './inventory/holds.routes.js';
 import { outboxRoutes } from './notifications/outbox.routes.js';
@@ -13,7 +16,9 @@ import { registerWeb } from './platform/http/web.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { ordersAdminRoutes } from './sales/orders.admin.routes.js';
 import { ordersRoutes } from './sales/orders.routes.js';
+import { salesTimelineRoutes } from './sales/sales-timeline.routes.js';
 import { checkinRoutes } from './tickets/checkin.routes.js';
+import { ticketsPdfRoutes } from './tickets/tickets-pdf.routes.js';
 
 export type App = FastifyInstance;
 
@@ -33,9 +38,14 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     healthRoutes,
     catalogRoutes,
     catalogAdminRoutes,
+    catalogAdminListRoutes,
+    catalogEditRoutes,
+    openNextRoutes,
     holdsRoutes,
     ordersRoutes,
     ordersAdminRoutes,
+    salesTimelineRoutes,
+    ticketsPdfRoutes,
     paymentWebhookRoutes,
     checkinRoutes,
     outboxRoutes,

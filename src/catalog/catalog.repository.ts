@@ -112,3 +112,51 @@ export async function insertGaStock(tx: Tx, performanceId: string, gaAreaId: str
     .values(buckets.map((capacity, bucket) => ({ performance_id: performanceId, ga_area_id: gaAreaId, bucket, capacity })))
     .execute();
 }
+
+/** The first `scheduled` performance of the same event that starts after this one. */
+export function nextScheduledPerformance(db: Db, performanceId: string) {
+  return db.selectFrom('performances as next')
+    .innerJoin('performances as cur', (j) => j.onRef('cur.event_id', '=', 'next.event_id').onRef('next.starts_at', '>', 'cur.starts_at'))
+    .select(['next.id', 'next.status'])
+    .where('cur.id', '=', performanceId)
+    .where('next.status', '=', 'scheduled')
+    .orderBy('next.starts_at').orderBy('next.id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function lockEvent(tx: Tx, id: string) {
+  return tx.selectFrom('events').select(['id', 'slug', 'title', 'description', 'max_tickets_per_order']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function lockPerformanceDates(tx: Tx, id: string) {
+  return tx.selectFrom('performances').select(['id', 'event_id', 'status', 'starts_at', 'doors_at', 'on_sale_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function lockPriceCategory(tx: Tx, id: string) {
+  return tx.selectFrom('price_categories').select(['id', 'event_id', 'name', 'price', 'currency']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateEventRow(tx: Tx, id: string, set: { title?: string; description?: string; max_tickets_per_order?: number }): Promise<void> {
+  await tx.updateTable('events').set(set).where('id', '=', id).execute();
+}
+
+export async function updatePerformanceRow(tx: Tx, id: string, set: { starts_at?: Date; doors_at?: Date | null; on_sale_at?: Date | null }): Promise<void> {
+  await tx.updateTable('performances').set(set).where('id', '=', id).execute();
+}
+
+export async function updatePriceCategoryRow(tx: Tx, id: string, set: { name?: string; price?: number }): Promise<void> {
+  await tx.updateTable('price_categories').set(set).where('id', '=', id).execute();
+}
+
+/** Every event for the operator console, oldest first, with categories and performances. */
+export async function adminEventRows(db: Db) {
+  const [events, categories, performances] = await Promise.all([
+    db.selectFrom('events').select(['id', 'slug', 'title', 'max_tickets_per_order']).orderBy('created_at').orderBy('id').execute(),
+    db.selectFrom('price_categories').select(['id', 'event_id', 'name', 'price', 'currency']).orderBy('sort').orderBy('name').execute(),
+    db.selectFrom('performances').innerJoin('venues', 'venues.id', 'performances.venue_id')
+      .select(['performances.id', 'performances.event_id', 'performances.starts_at', 'performances.status', 'venues.id as venueId', 'venues.name as venueName'])
+      .orderBy('performances.starts_at').orderBy('performances.id').execute(),
+  ]);
+  return { events, categories, performances };
+}

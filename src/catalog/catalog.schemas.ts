@@ -92,3 +92,42 @@ export const EventDetail = Type.Object({
     venue: Type.Object({ id: Uuid, name: Type.String() }),
   })),
 });
+
+/** Edits: every field optional, at least one given. */
+export const EventPatch = Type.Object({
+  title: Type.Optional(Name),
+  description: Type.Optional(Type.String({ maxLength: 5000 })),
+  maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+}, { additionalProperties: false, minProperties: 1 });
+export type EventPatch = Static<typeof EventPatch>;
+
+/** `null` clears doors or on-sale time. */
+export const PerformancePatch = Type.Object({
+  startsAt: Type.Optional(DateTime),
+  doorsAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+  onSaleAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+}, { additionalProperties: false, minProperties: 1 });
+export type PerformancePatch = Static<typeof PerformancePatch>;
+
+export const PriceCategoryPatch = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+  /** In minor units (cents). */
+  price: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+}, { additionalProperties: false, minProperties: 1 });
+export type PriceCategoryPatch = Static<typeof PriceCategoryPatch>;
+
+export const EventEdited = Type.Object({ id: Uuid, slug: Type.String(), title: Type.String(), description: Type.String(), maxTicketsPerOrder: Type.Integer() });
+export const PerformanceEdited = Type.Object({
+  id: Uuid, eventId: Uuid, status: PerformanceStatus, startsAt: DateTime,
+  doorsAt: Type.Union([DateTime, Type.Null()]), onSaleAt: Type.Union([DateTime, Type.Null()]),
+});
+export const PriceCategoryEdited = Type.Object({ id: Uuid, eventId: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() });
+
+export const AdminEventListItem = Type.Object({
+  id: Uuid,
+  slug: Type.String(),
+  title: Type.String(),
+  maxTicketsPerOrder: Type.Integer(),
+  priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
+  performances: Type.Array(Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus, venueId: Uuid, venueName: Type.String() })),
+});

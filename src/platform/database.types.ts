@@ -99,6 +99,8 @@ export interface OrderTable {
   payment_provider: string;
   payment_session_id: string | null;
   payment_session_url: string | null;
+  /** categoryId -> price in minor units when the order was made. */
+  category_prices: ColumnType<Record<string, number>, string | undefined, never>;
   payment_id: string | null;
   created_at: Created;
   paid_at: Timestamp | null;

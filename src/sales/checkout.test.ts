@@ -235,4 +235,13 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal(forged.statusCode, 400);
     assert.equal(forged.json().error.code, 'invalid_webhook');
   });
+  test('checkout: a price change between order and payment does not change what the tickets say was paid', async () => {
+    const o = await heldOrder();
+    const patch = await t.app.inject({ method: 'PATCH', url: `/api/admin/price-categories/${o.show.categories.Front}`, headers: admin, payload: { price: 9900 } });
+    assert.equal(patch.statusCode, 200, patch.body);
+    assert.equal((await pay(o.orderId, await cardToken(payments, o.payment.sessionId))).statusCode, 200);
+    const view = (await t.app.inject({ url: `/api/orders/${o.orderId}`, headers: { authorization: `Bearer ${o.accessToken}` } })).json();
+    assert.equal(view.total, 10000);
+    assert.deepEqual(view.tickets.map((x: { price: number }) => x.price), [5000, 5000]);
+  });
 });

@@ -51,6 +51,7 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
         hold_id: holdId, performance_id: hold.performance_id, idempotency_key: idempotencyKey,
         buyer_name: buyer.name, buyer_email: buyer.email, locale: buyer.locale,
         total: prices.reduce((sum, p) => sum + p.price, 0), currency, payment_provider: ctx.payments.name,
+        category_prices: JSON.stringify(Object.fromEntries([...seats, ...ga].map((i) => [i.category_id, i.price]))),
       }).returningAll().executeTakeFirstOrThrow();
       await repo.recordCheckout(tx, {
         order_id: inserted.id, buyer_email: buyer.email, storefront: source.storefront,

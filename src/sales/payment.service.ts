@@ -43,7 +43,9 @@ export async function confirmPayment(ctx: AppContext, orderId: string, token: st
     }
     await recordAttempt(tx, order.id, charge.tokenId, 'succeeded', null);
 
+    // Tickets carry the prices the order was made (and charged) at, whatever the category costs now.
     const items = await holds.holdItems(tx, order.hold_id);
+    for (const item of [...items.seats, ...items.ga]) item.price = order.category_prices[item.category_id] ?? item.price;
     await tx.updateTable('performance_seats').set({ status: 'sold' }).where('hold_id', '=', order.hold_id).where('status', '=', 'held').execute();
     await tx.updateTable('holds').set({ status: 'converted' }).where('id', '=', order.hold_id).execute();
     await tx.updateTable('orders').set({ status: 'paid', payment_id: charge.paymentId, paid_at: new Date() }).where('id', '=', order.id).execute();
