@@ -1,2 +1,9 @@
 import { render } from 'preact';
-render(<main><h1>Taquilla</h1></main>, document.getElementById('app')!);
+import { detectLocale, loadLocale } from '../shared/i18n.js';
+import { App } from './app.js';
+import './buyer.css';
+
+// The dictionary comes first so the first paint is already in the buyer's language.
+loadLocale(detectLocale())
+  .catch(() => loadLocale('es'))
+  .finally(() => render(<App />, document.getElementById('app')!));

@@ -1,0 +1,42 @@
+import { api, ApiError, buildId } from '../shared/api.js';
+import { noteServerDate } from './clock.js';
+import type { BuyerDetails } from './storage.js';
+import type { CreatedOrder, Hold, Order, Ticket } from './types.js';
+
+export type HoldRequest = { seatIds: string[] } | { categoryId: string; quantity: number } | { gaAreaId: string; quantity: number };
+
+export const createHold = (performanceId: string, request: HoldRequest) =>
+  api<Hold>(`/api/performances/${performanceId}/holds`, { method: 'POST', body: request });
+
+/** Read with fetch rather than `api` to see the `Date` header, which sets the countdown's clock. */
+export async function fetchHold(holdId: string, signal?: AbortSignal): Promise<Hold> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/holds/${holdId}`, { headers: { accept: 'application/json' }, signal, cache: 'no-store' });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'network', 'The connection failed');
+  }
+  noteServerDate(response);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string } }).error;
+    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText, body);
+  }
+  return body as Hold;
+}
+
+export const releaseHold = (holdId: string) => api<void>(`/api/holds/${holdId}`, { method: 'DELETE' });
+
+export const createOrder = (holdId: string, idempotencyKey: string, buyer: BuyerDetails) =>
+  api<CreatedOrder>(`/api/holds/${holdId}/order`, {
+    method: 'POST',
+    headers: { 'idempotency-key': idempotencyKey, 'x-taquilla-build': buildId },
+    body: { buyer },
+  });
+
+export const payOrder = (orderId: string, token: string) =>
+  api<{ status: 'paid'; tickets: Pick<Ticket, 'id' | 'code'>[] }>(`/api/orders/${orderId}/payment`, { method: 'POST', body: { token } });
+
+export const getOrder = (orderId: string, accessToken: string, signal?: AbortSignal) =>
+  api<Order>(`/api/orders/${orderId}`, { headers: { authorization: `Bearer ${accessToken}` }, signal });

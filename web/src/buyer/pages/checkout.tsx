@@ -1,0 +1,130 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../../shared/api.js';
+import { formatDate, formatMoney, t, useLocale } from '../../shared/i18n.js';
+import { navigate } from '../../shared/router.js';
+import { performanceContext, recentHold } from '../catalog.js';
+import { fetchHold, releaseHold } from '../checkout-api.js';
+import { BuyerStep, PaymentStep, type Ended } from '../checkout-steps.js';
+import { Countdown } from '../countdown.js';
+import { checkoutState, saveCheckoutState, type CheckoutState } from '../storage.js';
+import type { Hold } from '../types.js';
+import { ErrorMessage, isNotFound, LoadError, Loading, PageTitle, useAsync } from '../ui.js';
+import { NotFound } from './not-found.js';
+
+/** `/checkout/:holdId`: what is held and for how long, the buyer's details, then the card form. */
+export function CheckoutPage({ holdId }: { holdId: string }) {
+  const locale = useLocale();
+  const [loaded, retry] = useAsync((signal) => fetchHold(holdId, signal), [holdId]);
+  const hold: Hold | undefined = loaded.state === 'ok' ? loaded.value : recentHold(holdId);
+  const [context] = useAsync(async () => (hold ? performanceContext(hold.performanceId) : null), [hold?.performanceId]);
+  const [state, setState] = useState<CheckoutState>(() => checkoutState(holdId));
+  const [ended, setEnded] = useState<Ended>(null);
+  const [releasing, setReleasing] = useState(false);
+  const [releaseError, setReleaseError] = useState<unknown>(null);
+
+  useEffect(() => {
+    if (hold && hold.status !== 'active') setEnded(hold.status);
+  }, [hold?.status]);
+
+  const update = (next: CheckoutState) => {
+    saveCheckoutState(holdId, next);
+    setState(next);
+  };
+
+  if (!hold) {
+    if (loaded.state === 'error') return isNotFound(loaded.error) ? <NotFound /> : <LoadError error={loaded.error} retry={retry} />;
+    return <Loading />;
+  }
+
+  const ctx = context.state === 'ok' ? context.value : null;
+  const items = [...hold.items].sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
+  const total = hold.items.reduce((sum, item) => sum + item.price, 0);
+  const currency = hold.items[0]?.currency ?? 'USD';
+  const backToPerformance = `/performances/${hold.performanceId}`;
+
+  const release = async () => {
+    setReleasing(true);
+    setReleaseError(null);
+    try {
+      await releaseHold(holdId);
+      navigate(backToPerformance);
+    } catch (e) {
+      setReleasing(false);
+      if (e instanceof ApiError && e.code === 'hold_converted') setEnded('converted');
+      else setReleaseError(e);
+    }
+  };
+
+  return (
+    <div class="checkout">
+      <nav class="breadcrumb" aria-label={t('nav.breadcrumb')}>
+        <a href={backToPerformance}>{ctx?.event.title ?? t('checkout.back')}</a>
+      </nav>
+      <PageTitle title={t('checkout.title')}>{t('checkout.title')}</PageTitle>
+      <div class="checkout-layout">
+        <aside class="card summary" aria-labelledby="summary-heading" data-testid="hold-summary">
+          <h2 id="summary-heading">{t('checkout.summary')}</h2>
+          {ctx && (
+            <p class="summary-event">
+              <strong>{ctx.event.title}</strong><br />
+              <time dateTime={ctx.performance.startsAt}>{formatDate(ctx.performance.startsAt)}</time><br />
+              {ctx.performance.venue.name}
+            </p>
+          )}
+          <ul class="items" role="list">
+            {items.map((item, i) => (
+              <li key={i} data-testid="hold-item">
+                <span>{item.label}</span>
+                <span>{formatMoney(item.price, item.currency)}</span>
+              </li>
+            ))}
+          </ul>
+          <p class="items-total"><span>{t('checkout.total')}</span> <strong data-testid="total">{formatMoney(total, currency)}</strong></p>
+          {!ended && <Countdown expiresAt={hold.expiresAt} onExpire={() => setEnded('expired')} />}
+          {!ended && (
+            <button type="button" class="button button-secondary" data-testid="release" onClick={release} disabled={releasing}>
+              {releasing ? t('hold.working') : t('checkout.release')}
+            </button>
+          )}
+          {releaseError !== null && <ErrorMessage error={releaseError} />}
+        </aside>
+
+        <div class="steps">
+          {ended ? (
+            <EndedNotice ended={ended} performanceUrl={backToPerformance} state={state} />
+          ) : (
+            <>
+              <BuyerStep holdId={holdId} state={state} update={update} onEnded={setEnded} locale={locale} />
+              {state.order && (
+                <PaymentStep
+                  order={state.order}
+                  locale={locale}
+                  onEnded={setEnded}
+                />
+              )}
+            </>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function EndedNotice({ ended, performanceUrl, state }: { ended: Exclude<Ended, null>; performanceUrl: string; state: CheckoutState }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => { ref.current?.focus(); }, []);
+  if (ended === 'converted') {
+    return (
+      <div class="notice notice-info" role="status" data-testid="hold-ended" data-reason="converted" tabIndex={-1} ref={ref}>
+        <p>{t('checkout.converted')}</p>
+        {state.order && <p><a class="button" href={`/orders/${state.order.orderId}`}>{t('checkout.seeOrder')}</a></p>}
+      </div>
+    );
+  }
+  return (
+    <div class="notice notice-error" role="alert" data-testid="hold-ended" data-reason={ended} tabIndex={-1} ref={ref}>
+      <p>{ended === 'released' ? t('checkout.released') : t('checkout.expired')}</p>
+      <p><a class="button button-primary" href={performanceUrl} data-testid="back-to-performance">{t('checkout.chooseAgain')}</a></p>
+    </div>
+  );
+}

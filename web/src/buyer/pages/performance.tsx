@@ -1,0 +1,272 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../../shared/api.js';
+import { formatDate, formatMoney, t, tp, useLocale } from '../../shared/i18n.js';
+import { navigate } from '../../shared/router.js';
+import { performanceContext, rememberHold } from '../catalog.js';
+import { createHold, type HoldRequest } from '../checkout-api.js';
+import { BestAvailable, GaCard } from '../hold-forms.js';
+import { Legend, SaleStatus, SectionTable, seatName } from '../performance-parts.js';
+import { SeatMap } from '../seat-map.js';
+import { buildModel, isFree, seatOf, type SeatModel } from '../seat-model.js';
+import type { Seat } from '../types.js';
+import { describeError, ErrorMessage, isNotFound, LoadError, Loading, PageTitle, useAsync } from '../ui.js';
+import { useAvailability } from '../use-availability.js';
+import { NotFound } from './not-found.js';
+
+const ZOOMS = [1, 1.6, 2.5, 4, 5.5];
+/** Used only when the event could not be read; the server enforces the real limit. */
+const DEFAULT_MAX = 10;
+
+type Busy = 'seats' | 'best' | `ga:${string}` | null;
+
+/** `/performances/:id`: the seat map, best available, GA areas, and the hold that starts checkout. */
+export function PerformancePage({ id }: { id: string }) {
+  const locale = useLocale();
+  const [context] = useAsync(() => performanceContext(id), [id]);
+  const [busy, setBusy] = useState<Busy>(null);
+  const { data, error, refresh } = useAvailability(id, busy !== null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [notice, setNotice] = useState('');
+  const [announcement, setAnnouncement] = useState('');
+  const [holdError, setHoldError] = useState<{ kind: Busy; error: unknown } | null>(null);
+  const [zoom, setZoom] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const zoomCentre = useRef<[number, number] | null>(null);
+
+  /** Zooms to `level`, keeping the given point (or the middle) of the map where it is. */
+  const zoomTo = (level: number, clientX?: number, clientY?: number) => {
+    const next = Math.max(0, Math.min(ZOOMS.length - 1, level));
+    const el = scroller.current;
+    if (el && next !== zoom) {
+      const rect = el.getBoundingClientRect();
+      const x = clientX === undefined ? el.clientWidth / 2 : clientX - rect.left;
+      const y = clientY === undefined ? el.clientHeight / 2 : clientY - rect.top;
+      zoomCentre.current = [(el.scrollLeft + x) / el.scrollWidth, (el.scrollTop + y) / el.scrollHeight];
+    }
+    setZoom(next);
+    return next !== zoom;
+  };
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const centre = zoomCentre.current;
+    if (!el || !centre) return;
+    el.scrollLeft = centre[0] * el.scrollWidth - el.clientWidth / 2;
+    el.scrollTop = centre[1] * el.scrollHeight - el.clientHeight / 2;
+    zoomCentre.current = null;
+  }, [zoom]);
+  const tapZoom = (clientX: number, clientY: number, factor: number) => {
+    const wanted = ZOOMS[zoom]! * factor;
+    const level = ZOOMS.findIndex((z) => z >= wanted);
+    return zoomTo(level < 0 ? ZOOMS.length - 1 : level, clientX, clientY);
+  };
+
+  const ctx = context.state === 'ok' ? context.value : null;
+  const max = ctx?.event.maxTicketsPerOrder ?? DEFAULT_MAX;
+
+  const previousModel = useRef<SeatModel | undefined>(undefined);
+  const model = useMemo(() => {
+    if (!data) return null;
+    return (previousModel.current = buildModel(data.seats, previousModel.current));
+  }, [data]);
+
+  // Stable across refreshes unless the categories themselves change, so rows need not redraw.
+  const categoriesKey = data?.categories.map((c) => `${c.id}:${c.name}:${c.price}:${c.currency}`).join('|') ?? '';
+  const categories = useMemo(() => new Map(data?.categories.map((c) => [c.id, c])), [categoriesKey]);
+  const colorOf = useMemo(() => new Map(data?.categories.map((c, i) => [c.id, i % 8])), [categoriesKey]);
+  const labelOf = useCallback((seat: Seat) => {
+    const category = categories.get(seat.categoryId);
+    return t('seat.label', {
+      name: seatName(seat),
+      category: category?.name ?? '',
+      price: category ? formatMoney(category.price, category.currency) : '',
+    });
+  }, [categories, locale]);
+
+  const selectedSet = useMemo(() => new Set(selected), [selected]);
+  const selectedSeats = model ? selected.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
+  const total = selectedSeats.reduce((sum, s) => sum + (categories.get(s.categoryId)?.price ?? 0), 0);
+  const currency = data?.categories[0]?.currency ?? 'USD';
+  const onSale = data?.status === 'on_sale';
+
+  // Seats someone else took since the buyer picked them leave the selection, and the buyer is told.
+  useEffect(() => {
+    if (!model || busy) return;
+    const lost = selected.map((sid) => seatOf(model, sid)).filter((s) => s && !isFree(s)) as Seat[];
+    if (!lost.length) return;
+    const gone = new Set(lost.map((s) => s.id));
+    setSelected((current) => current.filter((sid) => !gone.has(sid)));
+    setNotice(tp('selection.lost', lost.length, { seats: lost.map(seatName).join(', ') }));
+  }, [model]);
+
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  const toggle = useCallback((seat: Seat) => {
+    const current = selectedRef.current;
+    let next: string[];
+    if (current.includes(seat.id)) next = current.filter((sid) => sid !== seat.id);
+    else if (current.length >= max) return setNotice(t('selection.limit', { limit: max }));
+    else next = [...current, seat.id];
+    setNotice('');
+    setSelected(selectedRef.current = next);
+    // A short summary for screen readers, in the same render (the checkbox says its own state).
+    const sum = next.reduce((total, sid) => total + (categories.get(model ? seatOf(model, sid)?.categoryId ?? '' : '')?.price ?? 0), 0);
+    setAnnouncement(next.length ? `${tp('selection.count', next.length)}, ${t('selection.total', { total: formatMoney(sum, currency) })}` : t('selection.empty'));
+  }, [max, categories, model, currency]);
+
+  const hold = async (kind: Busy, request: HoldRequest) => {
+    setBusy(kind);
+    setHoldError(null);
+    try {
+      const created = await createHold(id, request);
+      rememberHold(created);
+      navigate(`/checkout/${created.holdId}`);
+    } catch (e) {
+      setBusy(null);
+      setHoldError({ kind, error: e });
+      if (e instanceof ApiError && e.code === 'not_enough_inventory') {
+        const taken = (e.body.error as { seatIds?: string[] } | undefined)?.seatIds ?? [];
+        if (taken.length) setSelected((current) => current.filter((sid) => !taken.includes(sid)));
+      }
+      refresh();
+    }
+  };
+
+  // Parts that do not depend on the selection are kept as vnodes, so a click redraws only the map row.
+  const legend = useMemo(() => data && <Legend availability={data} colorOf={colorOf} />, [data, colorOf, locale]);
+  const sectionTable = useMemo(() => data && model && <SectionTable model={model} availability={data} />, [model, data, locale]);
+  const seatedCategories = useMemo(() => {
+    const used = new Set(data?.seats.map((seat) => seat.categoryId));
+    return data?.categories.filter((c) => used.has(c.id)) ?? [];
+  }, [data]);
+
+  if (!data) {
+    if (!error) return <Loading />;
+    return isNotFound(error) ? <NotFound /> : <LoadError error={error} retry={refresh} />;
+  }
+
+  const title = ctx?.event.title ?? t('performance.title');
+  const errorFor = (kind: Busy) => holdError?.kind === kind ? <ErrorMessage error={holdError.error}>{holdMessage(holdError.error, model)}</ErrorMessage> : null;
+
+  return (
+    <div class="performance">
+      {ctx && <nav class="breadcrumb" aria-label={t('nav.breadcrumb')}><a href={`/events/${ctx.event.slug}`}>{ctx.event.title}</a></nav>}
+      <PageTitle title={title}>{title}</PageTitle>
+      {ctx && (
+        <p class="lead">
+          <time dateTime={ctx.performance.startsAt}>{formatDate(ctx.performance.startsAt)}</time> · {ctx.performance.venue.name}
+        </p>
+      )}
+      <SaleStatus status={data.status} onSaleAt={ctx?.performance.onSaleAt} />
+      {error !== null && <p class="notice notice-warn" role="status">{t('performance.refreshFailed')}</p>}
+
+      <div class={`perf-layout${data.seats.length ? '' : ' no-seats'}${data.gaAreas.length ? '' : ' no-ga'}`}>
+        {model && data.seats.length > 0 && (
+          <section class="map-panel" aria-labelledby="map-heading">
+            <div class="panel-head">
+              <h2 id="map-heading">{t('map.heading')}</h2>
+              <div class="zoom" role="group" aria-label={t('map.zoom')}>
+                <button type="button" class="button button-icon" onClick={() => zoomTo(zoom - 1)} disabled={zoom === 0} aria-label={t('map.zoomOut')} data-testid="zoom-out">−</button>
+                <button type="button" class="button button-icon" onClick={() => zoomTo(zoom + 1)} disabled={zoom === ZOOMS.length - 1} aria-label={t('map.zoomIn')} data-testid="zoom-in">+</button>
+              </div>
+            </div>
+            {legend}
+            <div class={`map-scroll${zoom > 0 ? ' zoomed' : ''}`} ref={scroller}>
+              <SeatMap
+                model={model}
+                colorOf={colorOf}
+                labelOf={labelOf}
+                selected={selectedSet}
+                interactive={onSale}
+                onToggle={toggle}
+                zoom={ZOOMS[zoom]!}
+                describedBy="map-help"
+                onTapZoom={tapZoom}
+              />
+            </div>
+            <p id="map-help" class="small muted">{onSale ? t('map.help') : t('map.notInteractive')}</p>
+            {sectionTable}
+          </section>
+        )}
+
+        {data.seats.length > 0 && (
+          <section class={`selection-panel${selected.length ? ' has-selection' : ''}`} aria-labelledby="selection-heading" data-testid="selection">
+            <h2 id="selection-heading">{t('selection.heading')}</h2>
+            {notice && <p class="notice notice-info" role="status" data-testid="selection-notice">{notice}</p>}
+            {selectedSeats.length === 0 && <p class="muted small">{t('selection.none')}</p>}
+            {selectedSeats.length > 0 && (
+              <ul class="chips" role="list">
+                {selectedSeats.map((seat) => (
+                  <li key={seat.id} class="chip" data-testid="selected-seat" data-seat-id={seat.id}>
+                    <span>
+                      <span class="chip-name">{seatName(seat)}</span>
+                      <span class="chip-meta">{categories.get(seat.categoryId)?.name} · {formatMoney(categories.get(seat.categoryId)?.price ?? 0, currency)}</span>
+                    </span>
+                    <button type="button" class="chip-remove" onClick={() => toggle(seat)} aria-label={t('selection.remove', { seat: seatName(seat) })}>×</button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <div class="selection-summary">
+              <p class="selection-total" aria-hidden={selected.length ? undefined : 'true'}>
+                {selected.length > 0 && <><strong>{formatMoney(total, currency)}</strong> <span class="muted">{tp('selection.count', selected.length)}</span></>}
+              </p>
+              <button
+                type="button"
+                class="button button-primary"
+                data-testid="hold-seats"
+                disabled={!onSale || selected.length === 0 || busy !== null}
+                aria-busy={busy === 'seats' ? 'true' : undefined}
+                onClick={() => hold('seats', { seatIds: selected })}
+              >
+                {busy === 'seats' ? t('hold.working') : t('hold.seats')}
+              </button>
+            </div>
+            {errorFor('seats')}
+          </section>
+        )}
+
+        {seatedCategories.length > 0 && (
+          <BestAvailable
+            categories={seatedCategories}
+            max={max}
+            disabled={!onSale || busy !== null}
+            working={busy === 'best'}
+            onHold={(categoryId, quantity) => hold('best', { categoryId, quantity })}
+            error={errorFor('best')}
+          />
+        )}
+
+        {data.gaAreas.length > 0 && (
+          <section class="ga-panel" aria-labelledby="ga-heading">
+            <h2 id="ga-heading">{t('ga.heading')}</h2>
+            <ul class="stack" role="list">
+              {data.gaAreas.map((area) => (
+                <GaCard
+                  key={area.id}
+                  area={area}
+                  availability={data}
+                  colorOf={colorOf}
+                  max={max}
+                  disabled={!onSale || busy !== null}
+                  working={busy === `ga:${area.id}`}
+                  onHold={(quantity) => hold(`ga:${area.id}`, { gaAreaId: area.id, quantity })}
+                  error={errorFor(`ga:${area.id}`)}
+                />
+              ))}
+            </ul>
+          </section>
+        )}
+      </div>
+      <p class="visually-hidden" aria-live="polite" data-testid="announcer">{announcement}</p>
+    </div>
+  );
+}
+
+function holdMessage(error: unknown, model: SeatModel | null): string {
+  if (error instanceof ApiError && error.code === 'not_enough_inventory') {
+    const taken = (error.body.error as { seatIds?: string[] } | undefined)?.seatIds ?? [];
+    const seats = model ? taken.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
+    if (seats.length) return tp('hold.seatsTaken', seats.length, { seats: seats.map(seatName).join(', ') });
+  }
+  return describeError(error);
+}

@@ -1,0 +1,51 @@
+/**
+ * What checkout keeps in sessionStorage (this tab only, gone when it closes): the idempotency key
+ * and the buyer details sent with it, per hold, so a reload or retry repeats the same request; and
+ * each order's access token, so the order page works after the token leaves the address bar.
+ * Storage may be unavailable (private modes, disabled); then it is simply not remembered.
+ */
+function read<T>(key: string): T | null {
+  try {
+    const raw = sessionStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: unknown): void {
+  try { sessionStorage.setItem(key, JSON.stringify(value)); } catch { /* not remembered */ }
+}
+
+export interface BuyerDetails { name: string; email: string; locale: string }
+
+export interface CheckoutState {
+  idempotencyKey: string;
+  /** The details last sent with the key: a retry must send the same ones. */
+  buyer?: BuyerDetails;
+  order?: { orderId: string; accessToken: string; paymentUrl: string };
+}
+
+const checkoutKey = (holdId: string) => `taquilla.checkout.${holdId}`;
+
+export function checkoutState(holdId: string): CheckoutState {
+  const state = read<CheckoutState>(checkoutKey(holdId));
+  if (state?.idempotencyKey) return state;
+  const fresh: CheckoutState = { idempotencyKey: crypto.randomUUID() };
+  write(checkoutKey(holdId), fresh);
+  return fresh;
+}
+
+export function saveCheckoutState(holdId: string, state: CheckoutState): void {
+  write(checkoutKey(holdId), state);
+}
+
+const orderKey = (orderId: string) => `taquilla.order.${orderId}`;
+
+export function orderToken(orderId: string): string | null {
+  return read<string>(orderKey(orderId));
+}
+
+export function saveOrderToken(orderId: string, token: string): void {
+  write(orderKey(orderId), token);
+}

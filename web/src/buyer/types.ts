@@ -1,0 +1,91 @@
+/** The buyer-facing API's response shapes (see /api/openapi.json). Prices are in minor units. */
+export type PerformanceStatus = 'scheduled' | 'on_sale' | 'paused' | 'sold_out' | 'closed' | 'cancelled';
+
+export interface EventListItem {
+  id: string;
+  slug: string;
+  title: string;
+  performances: { id: string; startsAt: string; status: PerformanceStatus }[];
+}
+
+export interface PriceCategory { id: string; name: string; price: number; currency: string }
+
+export interface EventPerformance {
+  id: string;
+  startsAt: string;
+  doorsAt: string | null;
+  onSaleAt: string | null;
+  status: PerformanceStatus;
+  venue: { id: string; name: string };
+}
+
+export interface EventDetail {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  maxTicketsPerOrder: number;
+  priceCategories: PriceCategory[];
+  performances: EventPerformance[];
+}
+
+export type SeatStatus = 'available' | 'held' | 'sold';
+
+export interface Seat {
+  id: string;
+  label: string;
+  section: string;
+  row: string;
+  number: number;
+  x: number;
+  y: number;
+  categoryId: string;
+  status: SeatStatus;
+}
+
+export interface GaArea { id: string; name: string; categoryId: string; capacity: number; available: number }
+
+export interface Availability {
+  status: PerformanceStatus;
+  categories: (PriceCategory & { available: number })[];
+  seats: Seat[];
+  gaAreas: GaArea[];
+}
+
+export interface HoldItem { seatId?: string; gaAreaId?: string; categoryId: string; price: number; currency: string; label: string }
+
+export interface Hold {
+  holdId: string;
+  performanceId: string;
+  status: 'active' | 'released' | 'expired' | 'converted';
+  expiresAt: string;
+  items: HoldItem[];
+}
+
+export interface PaymentSession { provider: string; sessionId: string; url: string }
+
+export interface CreatedOrder { orderId: string; accessToken: string; payment: PaymentSession }
+
+export interface Ticket {
+  id: string;
+  code: string;
+  status: 'valid' | 'void';
+  label: string;
+  categoryName: string;
+  price: number;
+  currency: string;
+  checkedInAt: string | null;
+}
+
+export interface Order {
+  id: string;
+  status: 'pending_payment' | 'paid' | 'expired' | 'refunded' | 'cancelled';
+  buyer: { name: string; email: string; locale: string };
+  performance: { id: string; startsAt: string; eventTitle: string; eventSlug: string; venueName: string };
+  holdId: string;
+  total: number;
+  currency: string;
+  paidAt: string | null;
+  payment: PaymentSession | null;
+  tickets: Ticket[];
+}

@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Messages } from './locales/en.js';
+
+/**
+ * The buyer's language: es, en, fr, nl or nb. English defines the keys (locales/en.ts); every
+ * other dictionary is typed `Messages`, so a missing or extra key fails the typecheck. Only the
+ * chosen dictionary is downloaded; `loadLocale` must finish before the first render.
+ */
+export const LOCALES = ['es', 'en', 'fr', 'nl', 'nb'] as const;
+export type Locale = (typeof LOCALES)[number];
+export type MessageKey = keyof Messages;
+export type { Messages };
+
+/** Names of the languages in themselves, for the switcher. */
+export const LOCALE_NAMES: Record<Locale, string> = {
+  es: 'Español', en: 'English', fr: 'Français', nl: 'Nederlands', nb: 'Norsk bokmål',
+};
+
+const loaders: Record<Locale, () => Promise<Messages>> = {
+  es: () => import('./locales/es.js').then((m) => m.es),
+  en: () => import('./locales/en.js').then((m) => m.en),
+  fr: () => import('./locales/fr.js').then((m) => m.fr),
+  nl: () => import('./locales/nl.js').then((m) => m.nl),
+  nb: () => import('./locales/nb.js').then((m) => m.nb),
+};
+
+const STORAGE_KEY = 'taquilla.locale';
+const FALLBACK: Locale = 'es';
+
+let current: Locale = FALLBACK;
+let messages: Messages | null = null;
+const listeners = new Set<(locale: Locale) => void>();
+
+function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Maps a BCP 47 tag to a supported language: es-PR → es, nn/no → nb. */
+export function toLocale(tag: string): Locale | null {
+  const primary = tag.toLowerCase().split(/[-_]/)[0] ?? '';
+  if (primary === 'nn' || primary === 'no') return 'nb';
+  return isLocale(primary) ? primary : null;
+}
+
+function stored(): Locale | null {
+  try {
+    const value = localStorage.getItem(STORAGE_KEY);
+    return isLocale(value) ? value : null;
+  } catch {
+    return null; // storage can be disabled; detection still works
+  }
+}
+
+export function detectLocale(): Locale {
+  const saved = stored();
+  if (saved) return saved;
+  const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
+  for (const tag of preferred) {
+    const locale = tag && toLocale(tag);
+    if (locale) return locale;
+  }
+  return FALLBACK;
+}
+
+/** Loads a dictionary and makes it current; also sets `<html lang>`. */
+export async function loadLocale(locale: Locale): Promise<void> {
+  const loaded = await loaders[locale]();
+  messages = loaded;
+  current = locale;
+  document.documentElement.lang = locale;
+  for (const listener of listeners) listener(locale);
+}
+
+/** The buyer's explicit choice: remembered for the next visit. */
+export async function setLocale(locale: Locale): Promise<void> {
+  try { localStorage.setItem(STORAGE_KEY, locale); } catch { /* not remembered, still switched */ }
+  await loadLocale(locale);
+}
+
+export function getLocale(): Locale {
+  return current;
+}
+
+/** Re-renders the caller when the language changes; returns the current one. */
+export function useLocale(): Locale {
+  const [locale, set] = useState(current);
+  useEffect(() => {
+    listeners.add(set);
+    set(current);
+    return () => { listeners.delete(set); };
+  }, []);
+  return locale;
+}
+
+export type Params = Record<string, string | number>;
+
+/** The message for `key` in the current language, with `{name}` placeholders filled in. */
+export function t(key: MessageKey, params?: Params): string {
+  const text = messages?.[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Keys that come in `.one` / `.other` pairs. */
+type PluralBase = { [K in MessageKey]: K extends `${infer B}.other` ? B : never }[MessageKey];
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** A counted message: picks `base.one` or `base.other` by the language's plural rules; `{count}` is formatted. */
+export function tp(base: PluralBase, count: number, params?: Params): string {
+  let rules = pluralRules.get(current);
+  if (!rules) pluralRules.set(current, rules = new Intl.PluralRules(current));
+  const form = rules.select(count) === 'one' ? 'one' : 'other';
+  return t(`${base}.${form}` as MessageKey, { count: formatNumber(count), ...params });
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, format = make());
+  return format;
+}
+
+export function formatNumber(value: number): string {
+  return numberFormat(`${current}|n`, () => new Intl.NumberFormat(current)).format(value);
+}
+
+/** Money from minor units, using the currency's own number of decimals (JPY has none). */
+export function formatMoney(minor: number, currency: string): string {
+  const format = numberFormat(`${current}|${currency}`, () => new Intl.NumberFormat(current, { style: 'currency', currency }));
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+export type DateStyle = 'long' | 'short' | 'time' | 'day';
+const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
+  long: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' },
+  short: { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' },
+  day: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+  time: { hour: 'numeric', minute: '2-digit' },
+};
+
+/** A date in the current language (in the browser's time zone; see the report on venue time zones). */
+export function formatDate(iso: string | Date, style: DateStyle = 'long'): string {
+  const key = `${current}|${style}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, format = new Intl.DateTimeFormat(current, DATE_OPTIONS[style]));
+  return format.format(typeof iso === 'string' ? new Date(iso) : iso);
+}
