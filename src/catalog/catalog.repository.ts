@@ -31,7 +31,7 @@ export function listVenues(db: Db) {
     .select((eb) => [
       'venues.id', 'venues.name',
       eb.selectFrom('seats').whereRef('seats.venue_id', '=', 'venues.id').select((e) => e.fn.countAll<number>().as('n')).as('seatCount'),
-      eb.selectFrom('ga_areas').whereRef('ga_areas.venue_id', '=', 'venues.id').select((e) => e.fn.coalesce(e.fn.sum<number>('capacity'), sql<number>`0`).as('n')).as('gaCapacity'),
+      eb.selectFrom('ga_areas').whereRef('ga_areas.venue_id', '=', 'venues.id').select(sql<number>`coalesce(sum(capacity), 0)::int`.as('n')).as('gaCapacity'),
     ])
     .orderBy('venues.created_at')
     .execute();

@@ -131,3 +131,13 @@ export const AdminEventListItem = Type.Object({
   priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
   performances: Type.Array(Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus, venueId: Uuid, venueName: Type.String() })),
 });
+
+export const PerformanceDetail = Type.Object({
+  id: Uuid,
+  startsAt: DateTime,
+  doorsAt: Type.Union([DateTime, Type.Null()]),
+  onSaleAt: Type.Union([DateTime, Type.Null()]),
+  status: PerformanceStatus,
+  event: Type.Object({ id: Uuid, slug: Type.String(), title: Type.String(), maxTicketsPerOrder: Type.Integer() }),
+  venue: Type.Object({ id: Uuid, name: Type.String() }),
+});

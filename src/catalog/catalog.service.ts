@@ -102,3 +102,23 @@ export async function eventDetail(db: Db, idOrSlug: string) {
     })),
   };
 }
+
+/** One performance with its event and venue, for the performance page. */
+export async function performanceDetail(db: Db, id: string) {
+  const row = await db.selectFrom('performances as p')
+    .innerJoin('events as e', 'e.id', 'p.event_id')
+    .innerJoin('venues as v', 'v.id', 'p.venue_id')
+    .select(['p.id', 'p.starts_at', 'p.doors_at', 'p.on_sale_at', 'p.status', 'e.id as eventId', 'e.slug', 'e.title', 'e.max_tickets_per_order', 'v.id as venueId', 'v.name as venueName'])
+    .where('p.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('performance', id);
+  return {
+    id: row.id,
+    startsAt: row.starts_at.toISOString(),
+    doorsAt: row.doors_at?.toISOString() ?? null,
+    onSaleAt: row.on_sale_at?.toISOString() ?? null,
+    status: row.status,
+    event: { id: row.eventId, slug: row.slug, title: row.title, maxTicketsPerOrder: row.max_tickets_per_order },
+    venue: { id: row.venueId, name: row.venueName },
+  };
+}

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import type { PerformanceStatus, SeatStatus } from '../platform/database.types.js';
 import { notFound } from '../platform/errors.js';
@@ -49,21 +50,58 @@ export async function availability(db: Db, performanceId: string): Promise<Avail
   };
 }
 
+/** What a page polls: states only, so a refresh costs bytes per taken seat, not per seat. */
+export interface AvailabilityStatus {
+  status: PerformanceStatus;
+  categories: { id: string; available: number }[];
+  unavailableSeatIds: string[];
+  gaAreas: { id: string; available: number }[];
+}
+
+export function statusView(a: Availability): AvailabilityStatus {
+  return {
+    status: a.status,
+    categories: a.categories.map(({ id, available }) => ({ id, available })),
+    unavailableSeatIds: a.seats.filter((s) => s.status !== 'available').map((s) => s.id),
+    gaAreas: a.gaAreas.map(({ id, available }) => ({ id, available })),
+  };
+}
+
+interface Entry {
+  at: number;
+  value: Promise<Availability>;
+  status?: AvailabilityStatus;
+  gzip?: Buffer;
+}
+
 /**
  * During an on-sale every fan polls availability; one query per performance per `ttlMs` answers
- * them all (single flight: concurrent misses share one query). Writes in this process drop the
- * entry at once; other processes see them within `ttlMs`.
+ * them all (single flight: concurrent misses share one query), and the derived views (status
+ * only, gzipped full body) are computed once per entry. Writes in this process drop the entry at
+ * once; other processes see them within `ttlMs`.
  */
 export function createAvailabilityCache(db: Db, ttlMs = 500) {
-  const entries = new Map<string, { at: number; value: Promise<Availability> }>();
+  const entries = new Map<string, Entry>();
+  const entry = (performanceId: string): Entry => {
+    const hit = entries.get(performanceId);
+    if (hit && Date.now() - hit.at < ttlMs) return hit;
+    const fresh: Entry = { at: Date.now(), value: availability(db, performanceId) };
+    entries.set(performanceId, fresh);
+    fresh.value.catch(() => entries.delete(performanceId));
+    return fresh;
+  };
   return {
-    get(performanceId: string): Promise<Availability> {
-      const hit = entries.get(performanceId);
-      if (hit && Date.now() - hit.at < ttlMs) return hit.value;
-      const value = availability(db, performanceId);
-      entries.set(performanceId, { at: Date.now(), value });
-      value.catch(() => entries.delete(performanceId));
-      return value;
+    get: (performanceId: string): Promise<Availability> => entry(performanceId).value,
+    async status(performanceId: string): Promise<AvailabilityStatus> {
+      const e = entry(performanceId);
+      const value = await e.value;
+      return (e.status ??= statusView(value));
+    },
+    /** The full body as gzipped JSON: a 3,000-seat map is ~600 KB raw, ~100 KB gzipped. */
+    async gzipped(performanceId: string): Promise<Buffer> {
+      const e = entry(performanceId);
+      const value = await e.value;
+      return (e.gzip ??= gzipSync(JSON.stringify(value), { level: 6 }));
     },
     invalidate(performanceId: string): void {
       entries.delete(performanceId);

@@ -2,13 +2,27 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { IdParams } from '../catalog/catalog.schemas.js';
 import type { AppContext } from '../platform/context.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
-import { AvailabilityResponse, HoldBody, HoldResponse, toHoldRequest } from './holds.schemas.js';
+import { AvailabilityResponse, AvailabilityStatusResponse, HoldBody, HoldResponse, toHoldRequest } from './holds.schemas.js';
 import { createHold, getHold, releaseHold } from './holds.service.js';
 
 export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   app.get('/api/performances/:id/availability', {
     schema: { tags: ['inventory'], params: IdParams, response: { 200: AvailabilityResponse, 404: ErrorResponse } },
-  }, async (request) => ctx.availability.get(request.params.id));
+  }, async (request, reply) => {
+    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+      const body = await ctx.availability.gzipped(request.params.id);
+      return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').type('application/json; charset=utf-8').send(body as never); // a Buffer skips serialisation
+    }
+    return ctx.availability.get(request.params.id);
+  });
+
+  app.get('/api/performances/:id/availability/status', {
+    schema: {
+      tags: ['inventory'], params: IdParams,
+      description: 'What a page polls: sales status, what is left per category and GA area, and the ids of seats that are held or sold.',
+      response: { 200: AvailabilityStatusResponse, 404: ErrorResponse },
+    },
+  }, async (request) => ctx.availability.status(request.params.id));
 
   app.post('/api/performances/:id/holds', {
     schema: { tags: ['inventory'], params: IdParams, body: HoldBody, response: { 201: HoldResponse, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } },

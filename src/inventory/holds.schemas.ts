@@ -9,21 +9,27 @@ export const HoldBody = Type.Object({
   gaAreaId: Type.Optional(Uuid),
   quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   seatIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 100 })),
-}, { additionalProperties: false, description: 'One of { categoryId, quantity }, { seatIds }, { gaAreaId, quantity }' });
+}, { additionalProperties: false, description: 'One of { categoryId, quantity }, { seatIds }, { gaAreaId, quantity }, or { seatIds, gaAreaId, quantity } for seats and GA places in one hold' });
 
+/**
+ * `{ seatIds }`, `{ categoryId, quantity }`, `{ gaAreaId, quantity }`, or `{ seatIds, gaAreaId,
+ * quantity }` for seats and GA places in one hold (quantity then counts the GA places).
+ */
 export function toHoldRequest(body: { categoryId?: string; gaAreaId?: string; quantity?: number; seatIds?: string[] }): HoldRequest {
-  const given = [body.seatIds && 'seatIds', body.gaAreaId && 'gaAreaId', body.categoryId && 'categoryId'].filter(Boolean);
-  if (given.length !== 1) {
-    throw badRequest('invalid_request', 'body needs exactly one of seatIds, gaAreaId or categoryId', { field: 'body' });
+  const { seatIds, gaAreaId, categoryId, quantity } = body;
+  if (categoryId && (seatIds || gaAreaId)) {
+    throw badRequest('invalid_request', 'body.categoryId goes alone with quantity, not with seatIds or gaAreaId', { field: 'body.categoryId' });
   }
-  if (body.seatIds) {
-    if (body.quantity !== undefined) throw badRequest('invalid_request', 'body.quantity does not go with seatIds', { field: 'body.quantity' });
-    return { kind: 'seats', seatIds: body.seatIds };
+  if (!seatIds && !gaAreaId && !categoryId) {
+    throw badRequest('invalid_request', 'body needs seatIds, gaAreaId or categoryId', { field: 'body' });
   }
-  if (body.quantity === undefined) throw badRequest('invalid_request', 'body.quantity is required', { field: 'body.quantity' });
-  return body.gaAreaId
-    ? { kind: 'ga', gaAreaId: body.gaAreaId, quantity: body.quantity }
-    : { kind: 'best', categoryId: body.categoryId!, quantity: body.quantity };
+  if (seatIds && !gaAreaId) {
+    if (quantity !== undefined) throw badRequest('invalid_request', 'body.quantity goes with gaAreaId or categoryId, not with seatIds alone', { field: 'body.quantity' });
+    return { seatIds };
+  }
+  if (quantity === undefined) throw badRequest('invalid_request', 'body.quantity is required', { field: 'body.quantity' });
+  if (categoryId) return { best: { categoryId, quantity } };
+  return { ...(seatIds ? { seatIds } : {}), ga: { gaAreaId: gaAreaId!, quantity } };
 }
 
 const Item = Type.Object({
@@ -51,4 +57,11 @@ export const AvailabilityResponse = Type.Object({
     x: Type.Number(), y: Type.Number(), categoryId: Uuid, status: Type.String(),
   })),
   gaAreas: Type.Array(Type.Object({ id: Uuid, name: Type.String(), categoryId: Uuid, capacity: Type.Integer(), available: Type.Integer() })),
+});
+
+export const AvailabilityStatusResponse = Type.Object({
+  status: Type.String(),
+  categories: Type.Array(Type.Object({ id: Uuid, available: Type.Integer() })),
+  unavailableSeatIds: Type.Array(Uuid),
+  gaAreas: Type.Array(Type.Object({ id: Uuid, available: Type.Integer() })),
 });

@@ -5,10 +5,12 @@ import { audit } from '../platform/audit.js';
 import * as repo from './holds.repository.js';
 import { chooseSeats } from './seat-selection.js';
 
-export type HoldRequest =
-  | { kind: 'best'; categoryId: string; quantity: number }
-  | { kind: 'seats'; seatIds: string[] }
-  | { kind: 'ga'; gaAreaId: string; quantity: number };
+/** What a buyer asks to hold: chosen seats, the best N of a category, GA places, or seats and GA places together. */
+export interface HoldRequest {
+  seatIds?: string[];
+  best?: { categoryId: string; quantity: number };
+  ga?: { gaAreaId: string; quantity: number };
+}
 
 export interface HoldView {
   holdId: string;
@@ -76,22 +78,24 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
   if (performance.status !== 'on_sale') {
     throw conflict('sale_not_open', `Sales for this performance are ${performance.status.replace('_', ' ')}`, { status: performance.status });
   }
-  const quantity = request.kind === 'seats' ? request.seatIds.length : request.quantity;
+  const quantity = (request.seatIds?.length ?? 0) + (request.best?.quantity ?? 0) + (request.ga?.quantity ?? 0);
   if (quantity > performance.max_tickets_per_order) {
     throw badRequest('ticket_limit_exceeded', `At most ${performance.max_tickets_per_order} tickets per order`, {
-      field: request.kind === 'seats' ? 'seatIds' : 'quantity', limit: performance.max_tickets_per_order,
+      field: request.seatIds && !request.ga ? 'seatIds' : 'quantity', limit: performance.max_tickets_per_order,
     });
   }
-  if (request.kind === 'best') {
+  const { best, ga, seatIds } = request;
+  if (best) {
     const category = await db.selectFrom('price_categories').select('id')
-      .where('id', '=', request.categoryId).where('event_id', '=', performance.event_id).executeTakeFirst();
-    if (!category) throw badRequest('category_not_found', `Price category ${request.categoryId} is not sold at this performance`, { field: 'categoryId' });
+      .where('id', '=', best.categoryId).where('event_id', '=', performance.event_id).executeTakeFirst();
+    if (!category) throw badRequest('category_not_found', `Price category ${best.categoryId} is not sold at this performance`, { field: 'categoryId' });
   }
+  // Seats before GA places, always: every hold takes its locks in the same order.
   const holdId = await withRetry(() => stockTransaction(db, async (tx) => {
     const hold = await repo.insertHold(tx, performanceId, ttlSeconds);
-    if (request.kind === 'best') await claimBest(tx, performanceId, hold.id, request.categoryId, request.quantity);
-    else if (request.kind === 'seats') await claimSeats(tx, performanceId, hold.id, request.seatIds);
-    else await claimGa(tx, performanceId, hold.id, request.gaAreaId, request.quantity);
+    if (seatIds) await claimSeats(tx, performanceId, hold.id, seatIds);
+    if (best) await claimBest(tx, performanceId, hold.id, best.categoryId, best.quantity);
+    if (ga) await claimGa(tx, performanceId, hold.id, ga.gaAreaId, ga.quantity);
     return hold.id;
   })).catch((error) => {
     if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });

@@ -64,7 +64,9 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
       [{ categoryId: show.categories.Front, quantity: 0 }, 400, 'invalid_request', 'body.quantity'],
       [{ categoryId: 'nope', quantity: 1 }, 400, 'invalid_request', 'body.categoryId'],
       [{ categoryId: show.categories.Front, quantity: 5 }, 400, 'ticket_limit_exceeded', 'quantity'],
-      [{ seatIds: [show.seats[0]!.id], gaAreaId: show.gaAreaId }, 400, 'invalid_request', 'body'],
+      [{ seatIds: [show.seats[0]!.id], gaAreaId: show.gaAreaId }, 400, 'invalid_request', 'body.quantity'],
+      [{ seatIds: [show.seats[0]!.id], categoryId: show.categories.Front, quantity: 1 }, 400, 'invalid_request', 'body.categoryId'],
+      [{ seatIds: show.seats.slice(0, 3).map((s) => s.id), gaAreaId: show.gaAreaId, quantity: 2 }, 400, 'ticket_limit_exceeded', 'quantity'],
       [{ seatIds: [show.seats[0]!.id, show.seats[0]!.id] }, 400, 'duplicate_seat', 'seatIds'],
       [{ seatIds: ['00000000-0000-4000-8000-000000000000'] }, 400, 'seat_not_for_sale', 'seatIds'],
       [{ gaAreaId: '00000000-0000-4000-8000-000000000000', quantity: 1 }, 400, 'ga_area_not_for_sale', 'gaAreaId'],
@@ -82,6 +84,23 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.code, 'performance_not_found');
     assert.equal((await t.app.inject({ method: 'DELETE', url: '/api/holds/00000000-0000-4000-8000-000000000000' })).statusCode, 404);
+  });
+
+  test('holds: seats and GA places in one hold are taken together, or not at all', async () => {
+    const show = await createShow(t.app, { gaCapacity: 5 });
+    const seats = show.seats.slice(0, 2).map((s) => s.id);
+    const res = await hold(t.app, show.performanceId, { seatIds: seats, gaAreaId: show.gaAreaId, quantity: 1 });
+    assert.equal(res.statusCode, 201, res.body);
+    const items = res.json().items;
+    assert.deepEqual(items.filter((i: { seatId?: string }) => i.seatId).map((i: { seatId: string }) => i.seatId).sort(), [...seats].sort());
+    assert.equal(items.filter((i: { gaAreaId?: string }) => i.gaAreaId).length, 1);
+    // Too many GA places: the seats must not stay held either.
+    const other = show.seats.slice(2, 4).map((s) => s.id);
+    const refused = await hold(t.app, show.performanceId, { seatIds: other, gaAreaId: show.gaAreaId, quantity: 5 });
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().error.code, 'not_enough_inventory');
+    const again = await hold(t.app, show.performanceId, { seatIds: other });
+    assert.equal(again.statusCode, 201, 'the refused hold left the seats free');
   });
 
   test('holds: a performance not on sale refuses holds with 409 sale_not_open', async () => {

@@ -61,6 +61,16 @@ describe('check-in', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal((await t.app.inject({ method: 'POST', url: '/api/checkin', payload: {} })).statusCode, 400);
   });
 
+  test('check-in: a door that names its performance refuses tickets for another and leaves them unused', async () => {
+    const other = '00000000-0000-4000-8000-000000000009';
+    const res = await t.app.inject({ method: 'POST', url: '/api/checkin', payload: { code: codes[3] ?? codes[2]!, performanceId: other } });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().reason, 'wrong_performance');
+    const performanceId = t.ctx.tickets.verify(codes[0]!)!.performanceId;
+    const right = await t.app.inject({ method: 'POST', url: '/api/checkin', payload: { code: codes[0]!, performanceId } });
+    assert.notEqual(right.json().reason, 'wrong_performance');
+  });
+
   test('check-in: a genuinely signed code for a ticket that does not exist is invalid', async () => {
     const code = t.ctx.tickets.sign({ ticketId: '00000000-0000-4000-8000-000000000000', performanceId: '00000000-0000-4000-8000-000000000001' });
     const res = await scan(code);

@@ -36,15 +36,17 @@ export async function voidTickets(tx: Tx, orderId: string): Promise<number> {
 export type CheckInResult =
   | { result: 'admitted'; ticket: { id: string; label: string; categoryName: string; performanceId: string } }
   | { result: 'already_used'; firstScanAt: string }
-  | { result: 'invalid'; reason: 'bad_signature' | 'unknown_ticket' | 'void' };
+  | { result: 'invalid'; reason: 'bad_signature' | 'unknown_ticket' | 'void' | 'wrong_performance' };
 
 /**
  * Admits a genuine, valid ticket once. The signature is checked first (no database work for a
  * forged code); the single conditional UPDATE makes two simultaneous scans admit only one.
  */
-export async function checkIn(db: Db, signer: TicketSigner, code: string): Promise<CheckInResult> {
+export async function checkIn(db: Db, signer: TicketSigner, code: string, performanceId?: string): Promise<CheckInResult> {
   const claims = signer.verify(code);
   if (!claims) return { result: 'invalid', reason: 'bad_signature' };
+  // A door that says which show it serves refuses tickets for another, before touching the ticket.
+  if (performanceId && claims.performanceId !== performanceId) return { result: 'invalid', reason: 'wrong_performance' };
   const admitted = await db.updateTable('tickets').set({ checked_in_at: sql<Date>`now()` as never })
     .where('id', '=', claims.ticketId).where('performance_id', '=', claims.performanceId)
     .where('status', '=', 'valid').where('checked_in_at', 'is', null)

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, PG, pgCode } from '../errors.js';
 
 interface ValidationIssue {
@@ -53,7 +53,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send({ error: { code: 'internal', message: 'Internal error' } });
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'route_not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
-  });
+}
+
+/** Unknown API routes answer in the error format. */
+export function routeNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return reply.status(404).send({ error: { code: 'route_not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
 }

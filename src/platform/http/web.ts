@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { routeNotFound } from './error-handler.js';
 
 /**
  * The pages' Content-Security-Policy: only our own scripts and styles (no inline code, no eval, no
@@ -45,6 +46,7 @@ export async function registerWeb(app: FastifyInstance, opts: { distDir: string;
       root: join(opts.distDir, 'assets'),
       prefix: '/assets/',
       immutable: true,
+      preCompressed: true,
       maxAge: '365d',
       index: false,
       wildcard: true,
@@ -57,4 +59,9 @@ export async function registerWeb(app: FastifyInstance, opts: { distDir: string;
   for (const prefix of ['/events/*', '/orders/*', '/performances/*', '/checkout/*']) {
     app.get(prefix, { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(buyer));
   }
+  // A person who mistypes a page address gets the buyer pages' own 404; programs get JSON.
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+    return wantsPage ? pageHeaders(reply, csp).status(404).send(buyer) : routeNotFound(request, reply);
+  });
 }
