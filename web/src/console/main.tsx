@@ -1,2 +1,5 @@
 import { render } from 'preact';
-render(<main><h1>Taquilla</h1></main>, document.getElementById('app')!);
+import { App } from './app';
+import './console.css';
+
+render(<App />, document.getElementById('app')!);

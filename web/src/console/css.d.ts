@@ -1,0 +1,2 @@
+// Vite bundles imported stylesheets; this tells TypeScript that `import './console.css'` is fine.
+declare module '*.css';

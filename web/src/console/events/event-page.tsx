@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'preact/hooks';
+import { Flash } from '../flash';
+import { formatDateTime, formatMoney } from '../format';
+import { useResource } from '../hooks';
+import { Icon } from '../icons';
+import { adminApi } from '../session';
+import type { EventDetail } from '../types';
+import { Badge, ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui';
+import { CategoryEditor } from './category-editor';
+import { loadEvent } from './events-api';
+
+function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
+  const [title, setTitle] = useState(props.event.title);
+  const [description, setDescription] = useState(props.event.description);
+  const [maxTickets, setMaxTickets] = useState(String(props.event.maxTicketsPerOrder));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    setTitle(props.event.title);
+    setDescription(props.event.description);
+    setMaxTickets(String(props.event.maxTicketsPerOrder));
+  }, [props.event]);
+
+  const max = Number(maxTickets);
+  const maxProblem = !/^\d+$/.test(maxTickets.trim()) || max < 1 || max > 100 ? 'A whole number from 1 to 100.' : null;
+  const titleProblem = title.trim() ? null : 'The title can’t be empty.';
+  const changed = title !== props.event.title || description !== props.event.description || max !== props.event.maxTicketsPerOrder;
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (maxProblem || titleProblem || !changed) return;
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const body: Record<string, unknown> = {};
+      if (title !== props.event.title) body.title = title.trim();
+      if (description !== props.event.description) body.description = description;
+      if (max !== props.event.maxTicketsPerOrder) body.maxTicketsPerOrder = max;
+      await adminApi(`/api/admin/events/${props.event.id}`, { method: 'PATCH', body });
+      setSaved(true);
+      props.onSaved();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="event-details-form">
+      <Field label="Title" error={titleProblem}>
+        {(id, d) => <input id={id} aria-describedby={d} value={title} maxLength={200} data-testid="event-title"
+          onInput={(e) => { setTitle(e.currentTarget.value); setSaved(false); }} />}
+      </Field>
+      <Field label="Description">
+        {(id, d) => <textarea id={id} aria-describedby={d} rows={4} maxLength={5000} value={description} data-testid="event-description"
+          onInput={(e) => { setDescription(e.currentTarget.value); setSaved(false); }} />}
+      </Field>
+      <Field label="Most tickets in one order" error={maxProblem} class="field-short">
+        {(id, d) => <input id={id} aria-describedby={d} inputMode="numeric" value={maxTickets} data-testid="event-max-tickets"
+          onInput={(e) => { setMaxTickets(e.currentTarget.value); setSaved(false); }} />}
+      </Field>
+      <ErrorNotice error={error} title="Not saved" testid="event-save-error" />
+      {saved && <Notice tone="success" testid="event-saved">Saved.</Notice>}
+      <div class="form-actions">
+        <button type="submit" class="btn btn-primary" disabled={busy || !changed || !!maxProblem || !!titleProblem} data-testid="event-save">
+          {busy ? 'Saving…' : 'Save changes'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function EventPage(props: { id: string }) {
+  const event = useResource((signal) => loadEvent(props.id, signal), [props.id]);
+  const e = event.data;
+  return (
+    <>
+      <PageHeader back={{ href: '/console/events', label: 'Events' }} title={e?.title ?? 'Event'}
+        subtitle={e && <>/{e.slug} · <a href={`/events/${e.slug}`} target="_blank" rel="noopener">View the buyer page ↗</a></>}
+        actions={e && <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new"><Icon name="plus" /> Add performance</a>} />
+      <Flash />
+      <ErrorNotice error={event.error} />
+      {event.loading && !e && <Loading />}
+      {e && (
+        <div class="grid-2">
+          <div class="stack">
+            <Section title="Performances" class="card-flush-body" testid="event-performances">
+              {e.performances.length === 0 ? (
+                <p class="card-note muted">No performances yet. <a href={`/console/events/${e.id}/performances/new`}>Add the first one</a>.</p>
+              ) : (
+                <table class="table">
+                  <thead><tr><th>Starts</th><th>Venue</th><th>Status</th></tr></thead>
+                  <tbody>
+                    {e.performances.map((p) => (
+                      <tr key={p.id} data-testid="performance-row">
+                        <td><a href={`/console/events/${e.id}/performances/${p.id}`} class="strong-link">{formatDateTime(p.startsAt)}</a></td>
+                        <td>{p.venue.name}</td>
+                        <td><Badge status={p.status} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </Section>
+            <Section title="Price categories" class="card-flush-body" testid="event-categories">
+              <CategoryEditor categories={e.priceCategories} onSaved={event.reload} />
+              <p class="card-note muted small">
+                Prices: {e.priceCategories.map((c) => `${c.name} ${formatMoney(c.price, c.currency)}`).join(' · ')}. A new price applies to holds made after the change.
+              </p>
+            </Section>
+          </div>
+          <Section title="Details">
+            <DetailsForm event={e} onSaved={event.reload} />
+          </Section>
+        </div>
+      )}
+    </>
+  );
+}

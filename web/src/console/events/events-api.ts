@@ -1,0 +1,25 @@
+import { api } from '../../shared/api';
+import { adminApi, isMissingRoute } from '../session';
+import type { EventDetail, EventListItem } from '../types';
+
+/** Every event with its performances; the public list stands in until the admin list exists. */
+export async function loadEvents(signal?: AbortSignal): Promise<EventListItem[]> {
+  try {
+    return await adminApi<EventListItem[]>('/api/admin/events', { signal });
+  } catch (error) {
+    if (isMissingRoute(error)) return api<EventListItem[]>('/api/events', { signal });
+    throw error;
+  }
+}
+
+/** By id or slug: details, price categories and performances with their venue. */
+export function loadEvent(idOrSlug: string, signal?: AbortSignal): Promise<EventDetail> {
+  return api<EventDetail>(`/api/events/${encodeURIComponent(idOrSlug)}`, { signal });
+}
+
+export function slugify(title: string): string {
+  return title.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '');
+}
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -1,0 +1,107 @@
+/** Formatting for the console: English, the browser's time zone, money in each currency's own minor unit. */
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dateOnly = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const hourMinute = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const integer = new Intl.NumberFormat('en-GB');
+const shortThisYear = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const shortOtherYear = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export const formatDateTime = (iso: string | null | undefined): string => (iso ? dateTime.format(new Date(iso)) : '—');
+/** "21 Nov, 22:14" for tables; the year only when it is not this one. */
+export function formatShortDateTime(iso: string): string {
+  const d = new Date(iso);
+  return (d.getFullYear() === new Date().getFullYear() ? shortThisYear : shortOtherYear).format(d);
+}
+export const formatDate = (iso: string): string => dateOnly.format(new Date(iso));
+export const formatTime = (value: string | number | Date): string => timeOnly.format(new Date(value));
+export const formatHourMinute = (value: string | number | Date): string => hourMinute.format(new Date(value));
+export const formatCount = (n: number): string => integer.format(n);
+
+export function formatAgo(iso: string | number, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+/** Digits after the decimal point for a currency: 2 for EUR and USD, 0 for JPY, 3 for KWD. */
+export function fractionDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+export function formatMoney(minor: number, currency: string | null | undefined): string {
+  if (!currency) return formatCount(minor / 100);
+  const digits = fractionDigits(currency);
+  try {
+    // en-US writes "$3,465.00" (en-GB would write "US$"), and every other currency the same way.
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
+  }
+}
+
+/** "12.50" in EUR → 1250; null when the text is not an amount of that currency. */
+export function parseMajor(text: string, currency: string): number | null {
+  const clean = text.trim().replace(/\s/g, '').replace(',', '.');
+  const digits = fractionDigits(currency);
+  const pattern = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
+  if (!pattern.test(clean)) return null;
+  const [whole, fraction = ''] = clean.split('.');
+  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+}
+
+export function toMajor(minor: number, currency: string): string {
+  const digits = fractionDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
+}
+
+/** ISO instant → value for `<input type="datetime-local">` in the browser's zone. */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function fromLocalInput(value: string): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+const performanceStatuses: Record<string, string> = {
+  scheduled: 'Scheduled', on_sale: 'On sale', paused: 'Paused', sold_out: 'Sold out', closed: 'Closed', cancelled: 'Cancelled',
+};
+const orderStatuses: Record<string, string> = {
+  pending_payment: 'Awaiting payment', paid: 'Paid', expired: 'Expired', refunded: 'Refunded', cancelled: 'Cancelled',
+};
+const otherStatuses: Record<string, string> = {
+  valid: 'Valid', void: 'Void', queued: 'Queued', sent: 'Sent', kept: 'Kept (no SMTP)', failed: 'Failed',
+};
+
+export function statusLabel(status: string): string {
+  return performanceStatuses[status] ?? orderStatuses[status] ?? otherStatuses[status] ?? status.replace(/_/g, ' ');
+}
+
+/** Tone of a status badge. */
+export function statusTone(status: string): 'good' | 'warn' | 'bad' | 'info' | 'neutral' {
+  if (['on_sale', 'paid', 'valid', 'sent', 'admitted'].includes(status)) return 'good';
+  if (['paused', 'pending_payment', 'queued', 'kept', 'already_used'].includes(status)) return 'warn';
+  if (['cancelled', 'failed', 'void', 'invalid', 'refunded'].includes(status)) return 'bad';
+  if (['sold_out', 'scheduled'].includes(status)) return 'info';
+  return 'neutral';
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,24 @@
+/** Small stroke icons (24-unit grid), drawn inline so nothing extra is fetched. */
+const paths = {
+  events: 'M4 7h16v12H4zM4 11h16M8 4v5M16 4v5',
+  venues: 'M3 20h18M5 20V10l7-5 7 5v10M9 20v-5h6v5',
+  orders: 'M6 3h9l3 3v15H6zM9 9h6M9 13h6M9 17h4',
+  scanner: 'M4 8V5a1 1 0 0 1 1-1h3M16 4h3a1 1 0 0 1 1 1v3M20 16v3a1 1 0 0 1-1 1h-3M8 20H5a1 1 0 0 1-1-1v-3M7 12h10',
+  outbox: 'M3 6h18v12H3zM3 7l9 6 9-6',
+  signout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  camera: 'M4 8h3l2-3h6l2 3h3v11H4zM12 16a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
+  plus: 'M12 5v14M5 12h14',
+  refresh: 'M20 11a8 8 0 1 0-2.3 5.7M20 5v6h-6',
+} as const;
+
+export type IconName = keyof typeof paths;
+
+export function Icon(props: { name: IconName; size?: number }) {
+  const size = props.size ?? 18;
+  return (
+    <svg class="icon" width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8"
+      stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">
+      <path d={paths[props.name]} />
+    </svg>
+  );
+}

@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatTime } from '../format';
+import { CameraScanner, cameraSupported } from './camera-scanner';
+import { checkIn, signal, type Outcome, type Scan } from './check-in';
+
+const HISTORY = 12;
+const SOUND_KEY = 'taquilla.console.scanner-sound';
+
+const idle = { outcome: 'idle' as const, title: 'Ready to scan', detail: 'Scan a ticket’s QR code or type its code.' };
+
+function ResultPanel(props: { scan: Scan | null; busy: boolean }) {
+  const s = props.scan ?? idle;
+  const mark = s.outcome === 'admitted' ? '✓' : s.outcome === 'already_used' ? '!' : s.outcome === 'idle' ? '' : '✕';
+  return (
+    <div class={`scan-result scan-${s.outcome} ${props.busy ? 'scan-busy' : ''}`} data-testid="scan-result" data-result={s.outcome}
+      role="status" aria-live="assertive" aria-atomic="true">
+      {mark && <span class="scan-mark" aria-hidden="true">{mark}</span>}
+      <div>
+        <p class="scan-title">{props.busy ? 'Checking…' : s.title}</p>
+        <p class="scan-detail" data-testid="scan-detail">{s.detail}</p>
+        {props.scan && <p class="scan-meta">{formatTime(props.scan.at)} · {props.scan.source === 'camera' ? 'camera' : 'typed'} · <span class="mono">{props.scan.code.slice(0, 14)}…</span></p>}
+      </div>
+    </div>
+  );
+}
+
+const short: Record<Outcome, string> = { admitted: 'Admitted', already_used: 'Already used', invalid: 'Invalid', error: 'Not checked' };
+
+export function ScannerPage() {
+  const [code, setCode] = useState('');
+  const [current, setCurrent] = useState<Scan | null>(null);
+  const [history, setHistory] = useState<Scan[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [sound, setSound] = useState(() => localStorage.getItem(SOUND_KEY) !== 'off');
+  const input = useRef<HTMLInputElement>(null);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const nextId = useRef(1);
+  const soundRef = useRef(sound);
+  soundRef.current = sound;
+  useEffect(() => input.current?.focus(), []);
+
+  // Scans are checked one at a time, in the order they came (a handheld scanner can be quick).
+  const submit = (raw: string, source: Scan['source']) => {
+    const value = raw.trim();
+    if (!value) return;
+    queue.current = queue.current.then(async () => {
+      setBusy(true);
+      const result = await checkIn(value);
+      const scan: Scan = { id: nextId.current++, at: Date.now(), code: value, source, ...result };
+      setBusy(false);
+      setCurrent(scan);
+      setHistory((h) => [scan, ...h].slice(0, HISTORY));
+      signal(scan.outcome, soundRef.current);
+    });
+  };
+
+  const counts = history.reduce((c, s) => ({ ...c, [s.outcome]: (c[s.outcome] ?? 0) + 1 }), {} as Partial<Record<Outcome, number>>);
+  return (
+    <div class="scanner">
+      <div class="scanner-main">
+        <h1 class="visually-hidden">Door scanner</h1>
+        <ResultPanel scan={current} busy={busy} />
+        <form class="scan-form" onSubmit={(e) => { e.preventDefault(); submit(code, 'manual'); setCode(''); input.current?.focus(); }}>
+          <label for="scan-input" class="scan-label">Ticket code</label>
+          <div class="scan-input-row">
+            <input id="scan-input" ref={input} value={code} data-testid="scan-input" autocomplete="off" autocapitalize="off" spellcheck={false}
+              enterkeyhint="go" placeholder="Scan or type a code" onInput={(e) => setCode(e.currentTarget.value)} />
+            <button type="submit" class="btn btn-primary btn-lg" data-testid="scan-submit">Check</button>
+          </div>
+          <p class="hint">A USB or Bluetooth handheld scanner works here: it types the code and presses Enter.</p>
+        </form>
+        {cameraSupported()
+          ? <CameraScanner onCode={(value) => submit(value, 'camera')} />
+          : <p class="hint" data-testid="camera-unsupported">This browser can’t read QR codes from the camera (it lacks BarcodeDetector; Chrome on Android has it). Use the code field.</p>}
+      </div>
+      <aside class="scanner-side card" aria-labelledby="history-title">
+        <div class="card-header">
+          <h2 id="history-title">Recent scans</h2>
+          <label class="toggle"><input type="checkbox" checked={sound} data-testid="scan-sound"
+            onChange={(e) => { setSound(e.currentTarget.checked); localStorage.setItem(SOUND_KEY, e.currentTarget.checked ? 'on' : 'off'); }} /> Sound</label>
+        </div>
+        <p class="muted small">{counts.admitted ?? 0} admitted · {(counts.already_used ?? 0) + (counts.invalid ?? 0)} refused{counts.error ? ` · ${counts.error} not checked` : ''} (this page)</p>
+        {history.length === 0 ? <p class="muted">No scans yet.</p> : (
+          <ol class="scan-history" data-testid="scan-history">
+            {history.map((s) => (
+              <li key={s.id} class={`history-${s.outcome}`} data-result={s.outcome}>
+                <span class="history-dot" aria-hidden="true" />
+                <div>
+                  <strong>{short[s.outcome]}</strong> <span class="muted small">{formatTime(s.at)}</span>
+                  <div class="small">{s.detail}</div>
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </aside>
+    </div>
+  );
+}

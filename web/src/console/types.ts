@@ -1,0 +1,88 @@
+/** Shapes of the admin API's answers, as the console uses them (see /api/openapi.json). */
+
+export type PerformanceStatus = 'scheduled' | 'on_sale' | 'paused' | 'sold_out' | 'closed' | 'cancelled';
+
+export interface VenueSummary { id: string; name: string; seatCount: number | string; gaCapacity: number | string }
+
+export interface VenueDetail {
+  id: string;
+  name: string;
+  seats: { id: string; section: string; row: string; number: number; label: string; x: number; y: number; rank: number }[];
+  gaAreas: { id: string; name: string; capacity: number; x: number; y: number }[];
+}
+
+export interface EventListItem {
+  id: string;
+  slug: string;
+  title: string;
+  performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string }[];
+}
+
+export interface PriceCategory { id: string; name: string; price: number; currency: string }
+
+export interface PerformanceDetail {
+  id: string;
+  startsAt: string;
+  doorsAt: string | null;
+  onSaleAt: string | null;
+  status: PerformanceStatus;
+  venue: { id: string; name: string };
+}
+
+export interface EventDetail {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  maxTicketsPerOrder: number;
+  priceCategories: PriceCategory[];
+  performances: PerformanceDetail[];
+}
+
+export interface SalesReport {
+  status: PerformanceStatus;
+  capacity: number;
+  sold: number;
+  held: number;
+  available: number;
+  revenue: number;
+  currency: string | null;
+  orders: { paid: number; pending: number; refunded: number; cancelled: number; expired: number };
+  ticketsValid: number;
+  checkedIn: number;
+}
+
+export interface TimelinePoint { minute: string; tickets: number; revenue: number }
+
+export interface OrderSummary {
+  id: string; status: string; buyerName: string; buyerEmail: string; total: number; currency: string;
+  performanceId: string; createdAt: string; paidAt: string | null;
+}
+
+export interface OrderTicket {
+  id: string; code: string; status: string; label: string; categoryName: string; price: number; currency: string;
+  seatId: string | null; gaAreaId: string | null; checkedInAt: string | null;
+}
+
+export interface OrderDetail {
+  id: string;
+  status: string;
+  buyer: { name: string; email: string; locale: string };
+  performance: { id: string; startsAt: string; eventTitle: string; eventSlug: string; venueName: string };
+  holdId: string;
+  total: number;
+  currency: string;
+  createdAt: string;
+  paidAt: string | null;
+  payment: { provider: string; sessionId: string; url: string } | null;
+  tickets: OrderTicket[];
+}
+
+export type OutboxStatus = 'queued' | 'sent' | 'kept' | 'failed';
+
+export interface OutboxSummary {
+  id: string; kind: string; recipient: string; locale: string; subject: string; status: OutboxStatus;
+  attempts: number; createdAt: string; sentAt: string | null; bodyText: string;
+}
+
+export interface OutboxDetail extends OutboxSummary { bodyHtml: string; lastError: string | null; orderId: string | null }

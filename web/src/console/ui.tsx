@@ -1,0 +1,154 @@
+import type { ComponentChildren } from 'preact';
+import { useId, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../shared/api';
+import { statusLabel, statusTone } from './format';
+
+export function PageHeader(props: { title: ComponentChildren; subtitle?: ComponentChildren; back?: { href: string; label: string }; actions?: ComponentChildren; badge?: ComponentChildren }) {
+  return (
+    <header class="page-header">
+      {props.back && <a class="back-link" href={props.back.href}>← {props.back.label}</a>}
+      <div class="page-header-row">
+        <div class="page-title">
+          <h1>{props.title} {props.badge}</h1>
+          {props.subtitle && <p class="subtitle">{props.subtitle}</p>}
+        </div>
+        {props.actions && <div class="page-actions">{props.actions}</div>}
+      </div>
+    </header>
+  );
+}
+
+export function Section(props: { title: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; class?: string; testid?: string }) {
+  return (
+    <section class={`card ${props.class ?? ''}`} data-testid={props.testid}>
+      <div class="card-header">
+        <h2>{props.title}</h2>
+        {props.actions && <div class="card-actions">{props.actions}</div>}
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
+type Tone = 'error' | 'success' | 'info' | 'warning';
+
+export function Notice(props: { tone: Tone; title?: ComponentChildren; children?: ComponentChildren; testid?: string; onClose?: () => void }) {
+  return (
+    <div class={`notice notice-${props.tone}`} role={props.tone === 'error' ? 'alert' : 'status'} data-testid={props.testid}>
+      <div class="notice-body">
+        {props.title && <strong class="notice-title">{props.title}</strong>}
+        {props.children && <div>{props.children}</div>}
+      </div>
+      {props.onClose && <button type="button" class="notice-close" aria-label="Dismiss" onClick={props.onClose}>×</button>}
+    </div>
+  );
+}
+
+/** What went wrong, in words an operator can act on. */
+export function describeError(error: unknown): { title: string; detail?: string; field?: string } {
+  if (error instanceof ApiError) {
+    const field = typeof error.body.error === 'object' && error.body.error && 'field' in error.body.error
+      ? String((error.body.error as { field: unknown }).field) : undefined;
+    if (error.code === 'route_not_found') {
+      return { title: 'This server does not support this yet', detail: `${error.message}. It needs a newer Taquilla server.` };
+    }
+    if (error.code === 'network') return { title: 'No connection to the server', detail: 'Check the network and try again.' };
+    return { title: error.message || `Request failed (${error.status})`, detail: `${error.code} · HTTP ${error.status}`, field };
+  }
+  return { title: error instanceof Error ? error.message : String(error) };
+}
+
+export function ErrorNotice(props: { error: unknown; title?: string; testid?: string; onClose?: () => void }) {
+  if (!props.error) return null;
+  const { title, detail, field } = describeError(props.error);
+  return (
+    <Notice tone="error" title={props.title ?? title} testid={props.testid ?? 'error'} onClose={props.onClose}>
+      {props.title && <p>{title}</p>}
+      {field && <p>Field: <code>{field}</code></p>}
+      {detail && <p class="muted small">{detail}</p>}
+    </Notice>
+  );
+}
+
+export function Badge(props: { status: string; label?: string; testid?: string }) {
+  return <span class={`badge badge-${statusTone(props.status)}`} data-testid={props.testid} data-status={props.status}>{props.label ?? statusLabel(props.status)}</span>;
+}
+
+export function Loading(props: { label?: string }) {
+  return <p class="loading" role="status"><span class="spinner" aria-hidden="true" />{props.label ?? 'Loading…'}</p>;
+}
+
+export function Empty(props: { title: string; children?: ComponentChildren }) {
+  return <div class="empty"><p class="empty-title">{props.title}</p>{props.children}</div>;
+}
+
+export function Field(props: { label: ComponentChildren; hint?: ComponentChildren; error?: string | null; children: (id: string, describedBy?: string) => ComponentChildren; class?: string }) {
+  const id = useId();
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field ${props.error ? 'field-invalid' : ''} ${props.class ?? ''}`}>
+      <label for={id}>{props.label}</label>
+      {props.children(id, describedBy)}
+      {props.hint && <p class="hint" id={hintId}>{props.hint}</p>}
+      {props.error && <p class="field-error" id={errorId}>{props.error}</p>}
+    </div>
+  );
+}
+
+export function Stat(props: { label: string; value: ComponentChildren; detail?: ComponentChildren; testid: string; tone?: string }) {
+  return (
+    <div class={`stat ${props.tone ? `stat-${props.tone}` : ''}`}>
+      <span class="stat-label">{props.label}</span>
+      <span class={`stat-value ${typeof props.value === 'string' && props.value.length > 9 ? 'stat-value-long' : ''}`} data-testid={props.testid}>{props.value}</span>
+      {props.detail && <span class="stat-detail">{props.detail}</span>}
+    </div>
+  );
+}
+
+/**
+ * A button that asks before doing something that can't be undone. Uses the native modal dialog, so
+ * focus is trapped, Escape cancels and "Cancel" has the focus at first.
+ */
+export function ConfirmButton(props: {
+  label: ComponentChildren; title: string; children: ComponentChildren; confirmLabel: string;
+  onConfirm: () => Promise<void>; testid: string; tone?: 'danger' | 'primary'; class?: string; disabled?: boolean;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const titleId = useId();
+  const tone = props.tone ?? 'danger';
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onConfirm();
+      dialog.current?.close();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" class={props.class ?? `btn btn-${tone === 'danger' ? 'danger-outline' : 'primary'}`} data-testid={props.testid}
+        disabled={props.disabled} onClick={() => { setError(null); dialog.current?.showModal(); }}>
+        {props.label}
+      </button>
+      <dialog ref={dialog} class="dialog" aria-labelledby={titleId} data-testid={`${props.testid}-dialog`}>
+        <h2 id={titleId}>{props.title}</h2>
+        <div class="dialog-body">{props.children}</div>
+        <ErrorNotice error={error} />
+        <div class="dialog-actions">
+          <button type="button" class="btn btn-secondary" autofocus onClick={() => dialog.current?.close()} disabled={busy}>Cancel</button>
+          <button type="button" class={`btn btn-${tone}`} data-testid={`${props.testid}-confirm`} onClick={confirm} disabled={busy}>
+            {busy ? 'Working…' : props.confirmLabel}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
