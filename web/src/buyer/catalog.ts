@@ -1,5 +1,5 @@
 import { api } from '../shared/api.js';
-import type { EventDetail, EventListItem, EventPerformance, Hold } from './types.js';
+import type { EventDetail, EventListItem, Hold, PerformanceDetail } from './types.js';
 
 /**
  * Catalog reads, shared between pages so that going from an event to its performance and on to
@@ -22,25 +22,21 @@ export const listEvents = () => cached('events', () => api<EventListItem[]>('/ap
 export const getEvent = (idOrSlug: string) =>
   cached(`event:${idOrSlug}`, () => api<EventDetail>(`/api/events/${encodeURIComponent(idOrSlug)}`));
 
-export interface PerformanceContext { event: EventDetail; performance: EventPerformance }
-
 /**
- * The event a performance belongs to. The API has no `GET /api/performances/:id` yet, so this
- * looks through the event list (usually already loaded) and then fetches that one event.
+ * A performance with its event and venue. Coming from the event page, the event already loaded
+ * has all of it; otherwise `GET /api/performances/:id` answers in one request.
  */
-export async function performanceContext(performanceId: string): Promise<PerformanceContext | null> {
+export async function getPerformance(performanceId: string): Promise<PerformanceDetail> {
   for (const [key, entry] of cache) {
     if (!key.startsWith('event:')) continue;
     const event = await (entry.value as Promise<EventDetail>).catch(() => null);
     const performance = event?.performances.find((p) => p.id === performanceId);
-    if (event && performance) return { event, performance };
+    if (event && performance) {
+      const { id, slug, title, maxTicketsPerOrder } = event;
+      return { ...performance, event: { id, slug, title, maxTicketsPerOrder } };
+    }
   }
-  const events = await listEvents();
-  const owner = events.find((e) => e.performances.some((p) => p.id === performanceId));
-  if (!owner) return null;
-  const event = await getEvent(owner.slug);
-  const performance = event.performances.find((p) => p.id === performanceId);
-  return performance ? { event, performance } : null;
+  return cached(`performance:${performanceId}`, () => api<PerformanceDetail>(`/api/performances/${encodeURIComponent(performanceId)}`));
 }
 
 /** A hold just created, so checkout can draw at once while it asks the server again. */

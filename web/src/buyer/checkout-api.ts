@@ -3,7 +3,12 @@ import { noteServerDate } from './clock.js';
 import type { BuyerDetails } from './storage.js';
 import type { CreatedOrder, Hold, Order, Ticket } from './types.js';
 
-export type HoldRequest = { seatIds: string[] } | { categoryId: string; quantity: number } | { gaAreaId: string; quantity: number };
+/** Seats, the best N of a category, GA places, or seats and GA places together (`quantity` counts the places). */
+export type HoldRequest =
+  | { seatIds: string[] }
+  | { categoryId: string; quantity: number }
+  | { gaAreaId: string; quantity: number }
+  | { seatIds: string[]; gaAreaId: string; quantity: number };
 
 export const createHold = (performanceId: string, request: HoldRequest) =>
   api<Hold>(`/api/performances/${performanceId}/holds`, { method: 'POST', body: request });

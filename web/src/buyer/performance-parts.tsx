@@ -79,11 +79,13 @@ export function SectionTable({ model, availability }: { model: SeatModel; availa
   );
 }
 
-/** A quantity picker: 1 to `max`. */
-export function QuantitySelect({ id, value, max, onChange, testId }: { id: string; value: number; max: number; onChange: (n: number) => void; testId: string }) {
-  const options = Array.from({ length: Math.max(1, max) }, (_, i) => i + 1);
+/** A quantity picker: `min` (1 unless told) to `max`. */
+export function QuantitySelect({ id, value, max, onChange, testId, min = 1, disabled }: {
+  id: string; value: number; max: number; onChange: (n: number) => void; testId: string; min?: number; disabled?: boolean;
+}) {
+  const options = Array.from({ length: Math.max(1, max - min + 1) }, (_, i) => i + min);
   return (
-    <select id={id} data-testid={testId} value={String(Math.min(value, Math.max(1, max)))} onChange={(e) => onChange(Number((e.currentTarget as HTMLSelectElement).value))}>
+    <select id={id} data-testid={testId} value={String(Math.min(value, Math.max(min, max)))} disabled={disabled} onChange={(e) => onChange(Number((e.currentTarget as HTMLSelectElement).value))}>
       {options.map((n) => <option key={n} value={String(n)}>{n}</option>)}
     </select>
   );

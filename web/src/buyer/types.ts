@@ -19,6 +19,17 @@ export interface EventPerformance {
   venue: { id: string; name: string };
 }
 
+/** `GET /api/performances/:id`: one performance with its event and venue. */
+export interface PerformanceDetail {
+  id: string;
+  startsAt: string;
+  doorsAt: string | null;
+  onSaleAt: string | null;
+  status: PerformanceStatus;
+  event: { id: string; slug: string; title: string; maxTicketsPerOrder: number };
+  venue: { id: string; name: string };
+}
+
 export interface EventDetail {
   id: string;
   slug: string;
@@ -50,6 +61,17 @@ export interface Availability {
   categories: (PriceCategory & { available: number })[];
   seats: Seat[];
   gaAreas: GaArea[];
+}
+
+/**
+ * `GET /api/performances/:id/availability/status`: what the page polls. It lists the seats that
+ * are held or sold without telling which (see availability-status.ts).
+ */
+export interface AvailabilityStatus {
+  status: PerformanceStatus;
+  categories: { id: string; available: number }[];
+  unavailableSeatIds: string[];
+  gaAreas: { id: string; available: number }[];
 }
 
 export interface HoldItem { seatId?: string; gaAreaId?: string; categoryId: string; price: number; currency: string; label: string }

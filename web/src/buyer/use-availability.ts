@@ -1,13 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../shared/api.js';
-import type { Availability } from './types.js';
+import { applyStatus, soldSeatIds } from './availability-status.js';
+import type { Availability, AvailabilityStatus } from './types.js';
 
 export const REFRESH_MS = 5000;
+/** How old the full answer (seat map and held/sold per seat) may get before it is read again. */
+export const FULL_REFRESH_MS = 60_000;
 
 /**
- * A performance's availability, refreshed every 5 s while the page is visible; a hidden tab stops
- * asking and asks at once when it is shown again. `paused` holds the refresh (e.g. while a hold is
- * being made). A failed refresh keeps the last answer and says so in `error`; `refresh()` asks at once, paused or not.
+ * A performance's availability. The full answer (every seat, ~100 KB gzipped for 3,000 seats) is
+ * read once; after that the page polls the status view every 5 s (a few bytes per taken seat) and
+ * derives the seats' states from it (see availability-status.ts). The full answer is read again
+ * every minute (to tell newly sold seats from held ones) and when the status view does not fit it;
+ * seats coming back need no full read, so a rush of expiring holds costs no extra 100 KB reads.
+ *
+ * Polling runs while the page is visible; a hidden tab stops asking and asks at once when it is
+ * shown again. `paused` holds the refresh (e.g. while a hold is being made). A failed refresh
+ * keeps the last answer and says so in `error`; `refresh()` asks at once, paused or not.
  */
 export function useAvailability(performanceId: string, paused = false) {
   const [data, setData] = useState<Availability | null>(null);
@@ -17,23 +26,46 @@ export function useAvailability(performanceId: string, paused = false) {
   pausedRef.current = paused;
 
   useEffect(() => {
+    const base = `/api/performances/${performanceId}/availability`;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let controller: AbortController | undefined;
     let stopped = false;
+    let shown: Availability | null = null;
+    let sold: ReadonlySet<string> = new Set();
+    let fullAt = 0;
+    let wantFull = true;
 
     const schedule = () => {
       clearTimeout(timer);
       if (!stopped && document.visibilityState === 'visible') timer = setTimeout(() => void load(), REFRESH_MS);
     };
+    /** The status view applied to what is shown, or the full answer when that is due or needed. */
+    async function next(signal: AbortSignal): Promise<{ answer: Availability; full: boolean }> {
+      if (shown && !wantFull && Date.now() - fullAt < FULL_REFRESH_MS) {
+        const view = await api<AvailabilityStatus>(`${base}/status`, { signal });
+        // A seat that left the list came back (released, expired or refunded): it is no longer sold.
+        const listed = new Set(view.unavailableSeatIds);
+        sold = new Set([...sold].filter((id) => listed.has(id)));
+        const derived = applyStatus(shown, view, sold);
+        if (derived) return { answer: derived, full: false };
+      }
+      const full = await api<Availability>(base, { signal });
+      return { answer: full, full: true };
+    }
     async function load(force = false) {
       clearTimeout(timer);
       if (pausedRef.current && !force) return schedule();
       controller?.abort();
       const mine = controller = new AbortController();
       try {
-        const next = await api<Availability>(`/api/performances/${performanceId}/availability`, { signal: mine.signal });
+        const { answer, full } = await next(mine.signal);
         if (mine.signal.aborted) return;
-        setData(next);
+        if (full) {
+          sold = soldSeatIds(answer);
+          fullAt = Date.now();
+          wantFull = false;
+        }
+        if (answer !== shown) setData(shown = answer);
         setError(null);
       } catch (e) {
         if (mine.signal.aborted) return;

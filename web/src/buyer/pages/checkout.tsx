@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api.js';
 import { formatDate, formatMoney, t, useLocale } from '../../shared/i18n.js';
 import { navigate } from '../../shared/router.js';
-import { performanceContext, recentHold } from '../catalog.js';
+import { getPerformance, recentHold } from '../catalog.js';
 import { fetchHold, releaseHold } from '../checkout-api.js';
 import { BuyerStep, PaymentStep, type Ended } from '../checkout-steps.js';
 import { Countdown } from '../countdown.js';
@@ -16,7 +16,7 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
   const locale = useLocale();
   const [loaded, retry] = useAsync((signal) => fetchHold(holdId, signal), [holdId]);
   const hold: Hold | undefined = loaded.state === 'ok' ? loaded.value : recentHold(holdId);
-  const [context] = useAsync(async () => (hold ? performanceContext(hold.performanceId) : null), [hold?.performanceId]);
+  const [context] = useAsync(async () => (hold ? getPerformance(hold.performanceId) : null), [hold?.performanceId]);
   const [state, setState] = useState<CheckoutState>(() => checkoutState(holdId));
   const [ended, setEnded] = useState<Ended>(null);
   const [releasing, setReleasing] = useState(false);
@@ -67,8 +67,8 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
           {ctx && (
             <p class="summary-event">
               <strong>{ctx.event.title}</strong><br />
-              <time dateTime={ctx.performance.startsAt}>{formatDate(ctx.performance.startsAt)}</time><br />
-              {ctx.performance.venue.name}
+              <time dateTime={ctx.startsAt}>{formatDate(ctx.startsAt)}</time><br />
+              {ctx.venue.name}
             </p>
           )}
           <ul class="items" role="list">

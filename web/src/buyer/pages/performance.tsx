@@ -2,12 +2,13 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { ApiError } from '../../shared/api.js';
 import { formatDate, formatMoney, t, tp, useLocale } from '../../shared/i18n.js';
 import { navigate } from '../../shared/router.js';
-import { performanceContext, rememberHold } from '../catalog.js';
+import { getPerformance, rememberHold } from '../catalog.js';
 import { createHold, type HoldRequest } from '../checkout-api.js';
 import { BestAvailable, GaCard } from '../hold-forms.js';
 import { Legend, SaleStatus, SectionTable, seatName } from '../performance-parts.js';
 import { SeatMap } from '../seat-map.js';
 import { buildModel, isFree, seatOf, type SeatModel } from '../seat-model.js';
+import { selectionCount, selectionTotal, SelectionPanel, type GaPick } from '../selection-panel.js';
 import type { Seat } from '../types.js';
 import { describeError, ErrorMessage, isNotFound, LoadError, Loading, PageTitle, useAsync } from '../ui.js';
 import { useAvailability } from '../use-availability.js';
@@ -19,13 +20,17 @@ const DEFAULT_MAX = 10;
 
 type Busy = 'seats' | 'best' | `ga:${string}` | null;
 
-/** `/performances/:id`: the seat map, best available, GA areas, and the hold that starts checkout. */
+/**
+ * `/performances/:id`: the seat map, best available, GA areas, and the hold that starts checkout.
+ * The selection can take standing places as well as seats; they are held together, in one order.
+ */
 export function PerformancePage({ id }: { id: string }) {
   const locale = useLocale();
-  const [context] = useAsync(() => performanceContext(id), [id]);
+  const [context] = useAsync(() => getPerformance(id), [id]);
   const [busy, setBusy] = useState<Busy>(null);
   const { data, error, refresh } = useAvailability(id, busy !== null);
   const [selected, setSelected] = useState<string[]>([]);
+  const [gaWanted, setGaWanted] = useState<{ areaId: string | null; quantity: number }>({ areaId: null, quantity: 0 });
   const [notice, setNotice] = useState('');
   const [announcement, setAnnouncement] = useState('');
   const [holdError, setHoldError] = useState<{ kind: Busy; error: unknown } | null>(null);
@@ -84,9 +89,21 @@ export function PerformancePage({ id }: { id: string }) {
 
   const selectedSet = useMemo(() => new Set(selected), [selected]);
   const selectedSeats = model ? selected.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
-  const total = selectedSeats.reduce((sum, s) => sum + (categories.get(s.categoryId)?.price ?? 0), 0);
   const currency = data?.categories[0]?.currency ?? 'USD';
   const onSale = data?.status === 'on_sale';
+
+  // Standing places with the seats: as many as the area has left and the per-order limit allows.
+  const gaAreas = data?.gaAreas ?? [];
+  const gaArea = gaAreas.find((a) => a.id === gaWanted.areaId) ?? gaAreas.find((a) => a.available > 0) ?? gaAreas[0];
+  const gaRoom = gaArea ? Math.max(0, Math.min(gaArea.available, max - selected.length)) : 0;
+  const ga: GaPick | null = gaArea ? { area: gaArea, quantity: Math.min(gaWanted.quantity, gaRoom) } : null;
+  const places = ga?.quantity ?? 0;
+  const placesRef = useRef(places);
+  placesRef.current = places;
+  // Fewer places left than wanted (others bought them, or the limit turned out lower): keep the lower number.
+  useEffect(() => {
+    if (gaWanted.quantity > places) setGaWanted((wanted) => ({ ...wanted, quantity: places }));
+  }, [places]);
 
   // Seats someone else took since the buyer picked them leave the selection, and the buyer is told.
   useEffect(() => {
@@ -104,14 +121,33 @@ export function PerformancePage({ id }: { id: string }) {
     const current = selectedRef.current;
     let next: string[];
     if (current.includes(seat.id)) next = current.filter((sid) => sid !== seat.id);
-    else if (current.length >= max) return setNotice(t('selection.limit', { limit: max }));
+    else if (current.length + placesRef.current >= max) return setNotice(t('selection.limit', { limit: max }));
     else next = [...current, seat.id];
     setNotice('');
     setSelected(selectedRef.current = next);
     // A short summary for screen readers, in the same render (the checkbox says its own state).
-    const sum = next.reduce((total, sid) => total + (categories.get(model ? seatOf(model, sid)?.categoryId ?? '' : '')?.price ?? 0), 0);
-    setAnnouncement(next.length ? `${tp('selection.count', next.length)}, ${t('selection.total', { total: formatMoney(sum, currency) })}` : t('selection.empty'));
+    const seats = model ? next.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
+    announce(seats, gaRef.current);
   }, [max, categories, model, currency]);
+
+  const gaRef = useRef(ga);
+  gaRef.current = ga;
+  const announce = (seats: Seat[], pick: GaPick | null) => {
+    const count = selectionCount(seats.length, pick?.quantity ?? 0, ', ');
+    setAnnouncement(count ? `${count}, ${t('selection.total', { total: formatMoney(selectionTotal(seats, pick, categories), currency) })}` : t('selection.empty'));
+  };
+  const chooseGa = (areaId: string, quantity: number) => {
+    setGaWanted({ areaId, quantity });
+    const area = gaAreas.find((a) => a.id === areaId);
+    if (area) announce(selectedSeats, { area, quantity });
+  };
+  const holdSelection = () => {
+    if (ga && places > 0) {
+      const gaPart = { gaAreaId: ga.area.id, quantity: places };
+      return hold('seats', selected.length ? { seatIds: selected, ...gaPart } : gaPart);
+    }
+    return hold('seats', { seatIds: selected });
+  };
 
   const hold = async (kind: Busy, request: HoldRequest) => {
     setBusy(kind);
@@ -153,10 +189,10 @@ export function PerformancePage({ id }: { id: string }) {
       <PageTitle title={title}>{title}</PageTitle>
       {ctx && (
         <p class="lead">
-          <time dateTime={ctx.performance.startsAt}>{formatDate(ctx.performance.startsAt)}</time> · {ctx.performance.venue.name}
+          <time dateTime={ctx.startsAt}>{formatDate(ctx.startsAt)}</time> · {ctx.venue.name}
         </p>
       )}
-      <SaleStatus status={data.status} onSaleAt={ctx?.performance.onSaleAt} />
+      <SaleStatus status={data.status} onSaleAt={ctx?.onSaleAt} />
       {error !== null && <p class="notice notice-warn" role="status">{t('performance.refreshFailed')}</p>}
 
       <div class={`perf-layout${data.seats.length ? '' : ' no-seats'}${data.gaAreas.length ? '' : ' no-ga'}`}>
@@ -189,40 +225,21 @@ export function PerformancePage({ id }: { id: string }) {
         )}
 
         {data.seats.length > 0 && (
-          <section class={`selection-panel${selected.length ? ' has-selection' : ''}`} aria-labelledby="selection-heading" data-testid="selection">
-            <h2 id="selection-heading">{t('selection.heading')}</h2>
-            {notice && <p class="notice notice-info" role="status" data-testid="selection-notice">{notice}</p>}
-            {selectedSeats.length === 0 && <p class="muted small">{t('selection.none')}</p>}
-            {selectedSeats.length > 0 && (
-              <ul class="chips" role="list">
-                {selectedSeats.map((seat) => (
-                  <li key={seat.id} class="chip" data-testid="selected-seat" data-seat-id={seat.id}>
-                    <span>
-                      <span class="chip-name">{seatName(seat)}</span>
-                      <span class="chip-meta">{categories.get(seat.categoryId)?.name} · {formatMoney(categories.get(seat.categoryId)?.price ?? 0, currency)}</span>
-                    </span>
-                    <button type="button" class="chip-remove" onClick={() => toggle(seat)} aria-label={t('selection.remove', { seat: seatName(seat) })}>×</button>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <div class="selection-summary">
-              <p class="selection-total" aria-hidden={selected.length ? undefined : 'true'}>
-                {selected.length > 0 && <><strong>{formatMoney(total, currency)}</strong> <span class="muted">{tp('selection.count', selected.length)}</span></>}
-              </p>
-              <button
-                type="button"
-                class="button button-primary"
-                data-testid="hold-seats"
-                disabled={!onSale || selected.length === 0 || busy !== null}
-                aria-busy={busy === 'seats' ? 'true' : undefined}
-                onClick={() => hold('seats', { seatIds: selected })}
-              >
-                {busy === 'seats' ? t('hold.working') : t('hold.seats')}
-              </button>
-            </div>
-            {errorFor('seats')}
-          </section>
+          <SelectionPanel
+            seats={selectedSeats}
+            categories={categories}
+            currency={currency}
+            notice={notice}
+            gaAreas={gaAreas}
+            ga={ga}
+            gaRoom={gaRoom}
+            onGa={chooseGa}
+            onRemove={toggle}
+            enabled={onSale && busy === null}
+            working={busy === 'seats'}
+            onHold={holdSelection}
+            error={errorFor('seats')}
+          />
         )}
 
         {seatedCategories.length > 0 && (
