@@ -88,7 +88,7 @@ export function SalesControls(props: {
         )}
         {props.next && (
           <ConfirmButton label={<>Open the next performance <span class="btn-note">{formatDate(props.next.startsAt)}</span></>} title="Open the next performance?" confirmLabel="Open it now" tone="primary"
-            class="btn btn-secondary" testid="open-next" onConfirm={openNext}>
+            class="btn btn-secondary btn-wrap" testid="open-next" onConfirm={openNext}>
             <p>The performance of <strong>{formatDateTime(props.next.startsAt)}</strong> at {props.next.venue.name} goes on sale now.
               This performance keeps its current status.</p>
           </ConfirmButton>

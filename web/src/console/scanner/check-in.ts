@@ -22,15 +22,16 @@ const reasons: Record<string, string> = {
   bad_signature: 'Not a genuine Taquilla ticket: the code is altered or made up.',
   unknown_ticket: 'The code is genuine but there is no such ticket.',
   void: 'This ticket was voided: its order was refunded or cancelled.',
+  wrong_performance: 'This ticket is for another performance, not the one this door admits.',
 };
 
 /**
  * Asks the server to admit a ticket. `api()` returns the refusal bodies (they carry `result`), so
  * only a malformed request or a network failure throws.
  */
-export async function checkIn(code: string): Promise<Pick<Scan, 'outcome' | 'title' | 'detail'>> {
+export async function checkIn(code: string, performanceId?: string): Promise<Pick<Scan, 'outcome' | 'title' | 'detail'>> {
   try {
-    const r = await api<CheckInResponse>('/api/checkin', { method: 'POST', body: { code } });
+    const r = await api<CheckInResponse>('/api/checkin', { method: 'POST', body: performanceId ? { code, performanceId } : { code } });
     if (r.result === 'admitted') return { outcome: 'admitted', title: 'Admitted', detail: `${r.ticket.label} · ${r.ticket.categoryName}` };
     if (r.result === 'already_used') {
       return { outcome: 'already_used', title: 'Already used', detail: `First scanned at ${formatTime(r.firstScanAt)} (${formatAgo(r.firstScanAt)}).` };

@@ -1,10 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatTime } from '../format';
+import { loadEvents } from '../events/events-api';
+import { formatShortDateTime, formatTime } from '../format';
+import type { EventListItem } from '../types';
 import { CameraScanner, cameraSupported } from './camera-scanner';
 import { checkIn, signal, type Outcome, type Scan } from './check-in';
 
 const HISTORY = 12;
 const SOUND_KEY = 'taquilla.console.scanner-sound';
+const DOOR_KEY = 'taquilla.console.scanner-performance';
 
 const idle = { outcome: 'idle' as const, title: 'Ready to scan', detail: 'Scan a ticket’s QR code or type its code.' };
 
@@ -38,6 +41,12 @@ export function ScannerPage() {
   const soundRef = useRef(sound);
   soundRef.current = sound;
   useEffect(() => input.current?.focus(), []);
+  // The performance this door admits; tickets for other shows are refused. Kept per browser tab.
+  const [door, setDoor] = useState(() => sessionStorage.getItem(DOOR_KEY) ?? '');
+  const doorRef = useRef(door);
+  doorRef.current = door;
+  const [events, setEvents] = useState<EventListItem[]>([]);
+  useEffect(() => { loadEvents().then(setEvents, () => setEvents([])); }, []);
 
   // Scans are checked one at a time, in the order they came (a handheld scanner can be quick).
   const submit = (raw: string, source: Scan['source']) => {
@@ -45,7 +54,7 @@ export function ScannerPage() {
     if (!value) return;
     queue.current = queue.current.then(async () => {
       setBusy(true);
-      const result = await checkIn(value);
+      const result = await checkIn(value, doorRef.current || undefined);
       const scan: Scan = { id: nextId.current++, at: Date.now(), code: value, source, ...result };
       setBusy(false);
       setCurrent(scan);
@@ -59,6 +68,15 @@ export function ScannerPage() {
     <div class="scanner">
       <div class="scanner-main">
         <h1 class="visually-hidden">Door scanner</h1>
+        <label class="scan-door">This door admits{' '}
+          <select data-testid="scan-performance" value={door}
+            onChange={(e) => { setDoor(e.currentTarget.value); sessionStorage.setItem(DOOR_KEY, e.currentTarget.value); input.current?.focus(); }}>
+            <option value="">any performance</option>
+            {events.flatMap((ev) => ev.performances.map((p) => (
+              <option key={p.id} value={p.id}>{ev.title} · {formatShortDateTime(p.startsAt)}</option>
+            )))}
+          </select>
+        </label>
         <ResultPanel scan={current} busy={busy} />
         <form class="scan-form" onSubmit={(e) => { e.preventDefault(); submit(code, 'manual'); setCode(''); input.current?.focus(); }}>
           <label for="scan-input" class="scan-label">Ticket code</label>

@@ -1,0 +1,216 @@
+/**
+ * Screenshots of the buyer pages and the operator console, at a phone's width (390x844) and a
+ * desktop's (1280x800), written to docs/screenshots/. Runs the whole app on a throwaway embedded
+ * PostgreSQL with the demo concert, sells a few orders (their paid_at spread over the last hour so
+ * the dashboard's chart has a shape), then walks a fan through a purchase on each device.
+ *
+ *   npm run build:web && npx tsx scripts/screenshots.ts
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { buildApp, type App } from '../src/app.js';
+import { seedDemo } from '../src/catalog/demo-seed.js';
+import { loadConfig } from '../src/config.js';
+import { buildTestPaymentServer } from '../src/payments/test-provider/test-provider.server.js';
+import { createContext } from '../src/platform/context.js';
+import { connect } from '../src/platform/database.js';
+import { ensureDatabase, startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
+import { migrateToLatest } from '../src/platform/migrate.js';
+import { CARD, fillBuyer, payWithCard } from '../tests/browser/flows.js';
+import { CHROMIUM, freePort, launchBrowser, openPage } from '../tests/browser/harness.js';
+
+const OUT = join('docs', 'screenshots');
+const ADMIN_TOKEN = 'screenshots-admin-token-0123456789abcdef';
+const DEVICES: Record<'phone' | 'desktop', BrowserContextOptions> = {
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  desktop: { viewport: { width: 1280, height: 800 } },
+};
+
+if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}`);
+if (!existsSync(join('web', 'dist', 'index.html'))) throw new Error('The front end is not built: run `npm run build:web` first');
+mkdirSync(OUT, { recursive: true });
+
+// --- the app on its own database ----------------------------------------------------------------
+const scratch = mkdtempSync(join(tmpdir(), 'taquilla-shots-'));
+chmodSync(scratch, 0o777); // the embedded server runs as the postgres user
+const pg = await startEmbeddedPostgres({ dir: join(scratch, 'pg'), port: await freePort(), password: 'shots', fast: true });
+await ensureDatabase(pg.url('postgres'), 'taquilla');
+const [port, paymentPort] = [await freePort(), await freePort()];
+const baseUrl = `http://127.0.0.1:${port}`;
+const config = loadConfig({
+  NODE_ENV: 'test', TAQUILLA_DATA_DIR: scratch, DATABASE_URL: pg.url('taquilla'), TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+  TAQUILLA_SECRET: 'screenshots-secret-0123456789abcdef0123456789', PORT: String(port), PAYMENT_PORT: String(paymentPort),
+  BASE_URL: baseUrl, PAYMENT_ORIGIN: `http://127.0.0.1:${paymentPort}`,
+});
+const db = connect(config.databaseUrl!, 10);
+let app: App | undefined;
+let payments: App | undefined;
+let browser: Browser | undefined;
+/** Two tickets left unscanned for the scanner screenshots. */
+const doorCodes: string[] = [];
+
+try {
+  await migrateToLatest(db);
+  const seeded = await seedDemo(db);
+  assert.ok(seeded);
+  const performanceId = seeded.performanceIds[0]!;
+  const ctx = createContext(config, db, 'embedded');
+  app = await buildApp(ctx, { logger: false });
+  payments = await buildTestPaymentServer({ secret: config.secret, paymentOrigin: config.paymentOrigin, appOrigin: baseUrl, logger: false });
+  await app.listen({ port, host: '127.0.0.1' });
+  await payments.listen({ port: paymentPort, host: '127.0.0.1' });
+
+  await sell(app, payments, performanceId);
+  browser = await launchBrowser();
+  for (const device of ['phone', 'desktop'] as const) await buyerPages(browser, device, performanceId);
+  for (const device of ['phone', 'desktop'] as const) await dashboard(browser, device, seeded.eventId, performanceId);
+  for (const name of ['event', 'seatmap', 'checkout', 'tickets', 'dashboard', 'scanner']) {
+    for (const device of ['phone', 'desktop']) {
+      const file = join(OUT, `${name}-${device}.png`);
+      console.log(`${file}  ${(statSync(file).size / 1024).toFixed(0)} KB`);
+    }
+  }
+} finally {
+  await browser?.close();
+  await app?.close();
+  await payments?.close();
+  await db.destroy();
+  await pg.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+// --- sales for the dashboard --------------------------------------------------------------------
+async function call(target: App, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) {
+  const res = await target.inject({ method, url, payload, headers });
+  assert.ok(res.statusCode < 300, `${method} ${url} answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+/** Paid orders spread over the last hour, a few tickets scanned, one order awaiting payment and one open hold. */
+async function sell(app: App, payments: App, performanceId: string): Promise<void> {
+  const availability = await call(app, 'GET', `/api/performances/${performanceId}/availability`);
+  const seated = availability.categories.filter((c: { id: string }) => availability.seats.some((s: { categoryId: string }) => s.categoryId === c.id));
+  const ga = availability.gaAreas[0].id;
+  const minutesAgo = [55, 51, 48, 44, 41, 39, 36, 31, 27, 24, 22, 19, 14, 11, 8, 6, 4, 2];
+  const names = ['Ana Rivera', 'Luis Ortega', 'Marie Dubois', 'Sven Berg', 'Carmen Ruiz', 'Pieter de Vries', 'Ingrid Dahl', 'José Santos', 'Lucía Vega'];
+  const codes: string[] = [];
+  for (const [i, ago] of minutesAgo.entries()) {
+    const quantity = 1 + ((i * 5) % 4);
+    const body = i % 3 === 2 ? { gaAreaId: ga, quantity } : { categoryId: seated[i % seated.length].id, quantity };
+    const held = await call(app, 'POST', `/api/performances/${performanceId}/holds`, body);
+    const name = names[i % names.length]!;
+    const buyer = { name, email: `${name.split(' ')[0]!.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}@example.com`, locale: ['es', 'en', 'fr', 'nl', 'nb'][i % 5] };
+    const order = await call(app, 'POST', `/api/holds/${held.holdId}/order`, { buyer }, { 'idempotency-key': `shots-${i}` });
+    const { token } = await call(payments, 'POST', '/tokens', { sessionId: order.payment.sessionId, cardNumber: '4242424242424242', expiry: '12/30', cvc: '123' });
+    const paid = await call(app, 'POST', `/api/orders/${order.orderId}/payment`, { token });
+    codes.push(...paid.tickets.map((t: { code: string }) => t.code));
+    await sql`UPDATE orders SET paid_at = now() - make_interval(mins => ${ago}), created_at = now() - make_interval(mins => ${ago + 1}) WHERE id = ${order.orderId}`.execute(db);
+  }
+  for (const code of codes.slice(0, 7)) await call(app, 'POST', '/api/checkin', { code });
+  doorCodes.push(...codes.slice(-2));
+  const pending = await call(app, 'POST', `/api/performances/${performanceId}/holds`, { categoryId: seated[1].id, quantity: 2 });
+  await call(app, 'POST', `/api/holds/${pending.holdId}/order`, { buyer: { name: 'Nora Lind', email: 'nora@example.com', locale: 'nb' } }, { 'idempotency-key': 'shots-pending' });
+  await call(app, 'POST', `/api/performances/${performanceId}/holds`, { gaAreaId: ga, quantity: 3 });
+}
+
+// --- the pages --------------------------------------------------------------------------------------
+/** Saves the viewport, and says so when the page is wider than the screen (content cut off on a phone). */
+async function shoot(page: Page, name: string, device: string): Promise<void> {
+  await page.mouse.move(0, 0); // no hover outline left on whatever is under the last click
+  const overflow = await page.evaluate(async () => {
+    interface El { tagName: string; className: unknown; parentElement: El | null; getBoundingClientRect(): { right: number } }
+    const doc = (globalThis as unknown as {
+      document: { fonts: { ready: Promise<unknown> }; documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): Iterable<El> };
+    }).document;
+    await doc.fonts.ready;
+    const screen = doc.documentElement.clientWidth;
+    if (doc.documentElement.scrollWidth <= screen) return null;
+    // The outermost elements that stick out past the right edge are the ones to fix. (No named
+    // helpers in here: tsx wraps them in a `__name` call that does not exist in the page.)
+    const culprits: string[] = [];
+    for (const el of doc.querySelectorAll('body *')) {
+      const right = el.getBoundingClientRect().right;
+      if (right <= screen + 1 || (el.parentElement && el.parentElement.getBoundingClientRect().right > screen + 1)) continue;
+      const classes = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+      culprits.push(`${el.tagName.toLowerCase()}${classes} (right edge ${Math.round(right)} px)`);
+    }
+    return { width: doc.documentElement.scrollWidth, screen, culprits: culprits.slice(0, 5) };
+  });
+  if (overflow) console.warn(`warning: ${name}-${device} is ${overflow.width} px wide on a ${overflow.screen} px screen: ${overflow.culprits.join(', ')}`);
+  await page.screenshot({ path: join(OUT, `${name}-${device}.png`), animations: 'disabled', caret: 'hide' });
+}
+
+async function buyerPages(browser: Browser, device: 'phone' | 'desktop', performanceId: string): Promise<void> {
+  const { context, page, problems } = await openPage(browser, DEVICES[device]);
+  try {
+    await page.goto(`${baseUrl}/events/luna-brava-mar-adentro`);
+    await page.getByTestId('buy-link').first().waitFor();
+    await shoot(page, 'event', device);
+
+    await page.getByTestId('buy-link').first().click();
+    await page.locator('[data-testid=seat-map][data-interactive=true]').waitFor();
+    // Two seats side by side in the middle of Platea's fifth row, picked as a fan would.
+    const availability = await (await fetch(`${baseUrl}/api/performances/${performanceId}/availability`)).json() as { seats: { id: string; section: string; row: string; number: number; status: string }[] };
+    const pair = availability.seats.filter((s) => s.section === 'Platea' && s.row === (device === 'phone' ? '6' : '5') && s.number >= 24 && s.status === 'available').slice(0, 2);
+    if (device === 'phone') {
+      // Zoomed in, as a fan on a phone would, so the chosen seats show.
+      await page.getByTestId('zoom-in').click();
+      await page.getByTestId('zoom-in').click();
+    }
+    for (const seat of pair) {
+      await page.locator(`[data-testid=seat][data-seat-id="${seat.id}"]`).click();
+      await page.locator(`[data-testid=selected-seat][data-seat-id="${seat.id}"]`).waitFor();
+    }
+    // The phone shows the page from its title, the desktop from the top.
+    await page.locator('h1').evaluate((h1, phone) => {
+      const win = globalThis as unknown as { scrollY: number; scrollTo(x: number, y: number): void };
+      const top = (h1 as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top + win.scrollY;
+      win.scrollTo(0, phone ? Math.max(0, top - 16) : 0);
+    }, device === 'phone');
+    await shoot(page, 'seatmap', device);
+
+    await page.getByTestId('hold-seats').click();
+    await page.waitForURL(/\/checkout\//);
+    await fillBuyer(page, device === 'phone' ? 'Marta Sánchez' : 'Jonas Berg', device === 'phone' ? 'marta@example.com' : 'jonas@example.com');
+    const frame = page.frameLocator('[data-testid=payment-frame]');
+    await frame.locator('#cardNumber').fill(CARD.ok);
+    if (device === 'phone') await page.getByTestId('payment-frame').scrollIntoViewIfNeeded();
+    await shoot(page, 'checkout', device);
+
+    await payWithCard(page, CARD.ok);
+    await page.waitForURL(/\/orders\//);
+    await page.locator('[data-testid=ticket] svg.qr').nth(1).waitFor();
+    await shoot(page, 'tickets', device);
+    assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function dashboard(browser: Browser, device: 'phone' | 'desktop', eventId: string, performanceId: string): Promise<void> {
+  const { context, page, problems } = await openPage(browser, DEVICES[device]);
+  try {
+    await page.goto(`${baseUrl}/console`);
+    await page.getByTestId('token-input').fill(ADMIN_TOKEN);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('sign-out').waitFor({ state: 'attached' });
+    await page.goto(`${baseUrl}/console/events/${eventId}/performances/${performanceId}`);
+    await page.getByTestId('sales-chart').waitFor();
+    await page.getByTestId('live-indicator').waitFor();
+    await shoot(page, 'dashboard', device);
+
+    // The door scanner, as staff see it after admitting a ticket bought a moment ago.
+    await page.getByTestId('nav-scanner').click();
+    await page.getByTestId('scan-input').fill(doorCodes[device === 'phone' ? 0 : 1]!);
+    await page.getByTestId('scan-input').press('Enter');
+    await page.locator('[data-testid=scan-result][data-result=admitted]').waitFor();
+    await shoot(page, 'scanner', device);
+    assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+}
