@@ -87,19 +87,32 @@ export function findHold(db: Db | Tx, holdId: string) {
     .where('id', '=', holdId).executeTakeFirst();
 }
 
-/** The hold's items, one per seat and one per GA place, with their category and price. */
-export async function holdItems(db: Db | Tx, holdId: string) {
-  const seats = await db.selectFrom('performance_seats as ps')
-    .innerJoin('price_categories as c', 'c.id', 'ps.category_id')
-    .innerJoin('seats as s', 's.id', 'ps.seat_id')
-    .select(['ps.seat_id', 'ps.category_id', 'c.price', 'c.currency', 'c.name as categoryName', 's.label'])
-    .where('ps.hold_id', '=', holdId).orderBy('ps.rank').execute();
-  const ga = await db.selectFrom('hold_ga_items as h')
-    .innerJoin('performance_ga_areas as pg', (j) => j.onRef('pg.performance_id', '=', 'h.performance_id').onRef('pg.ga_area_id', '=', 'h.ga_area_id'))
-    .innerJoin('price_categories as c', 'c.id', 'pg.category_id')
-    .innerJoin('ga_areas as a', 'a.id', 'h.ga_area_id')
-    .select(['h.ga_area_id', 'h.quantity', 'pg.category_id', 'c.price', 'c.currency', 'c.name as categoryName', 'a.name as areaName'])
-    .where('h.hold_id', '=', holdId).execute();
+export interface HeldSeat { seat_id: string; category_id: string; price: number; currency: string; categoryName: string; label: string }
+export interface HeldGa { ga_area_id: string; quantity: number; category_id: string; price: number; currency: string; categoryName: string; areaName: string }
+
+/**
+ * The hold's seats and GA places with their category and current price, in one round trip (it
+ * runs at hold, order and payment time).
+ */
+export async function holdItems(db: Db | Tx, holdId: string): Promise<{ seats: HeldSeat[]; ga: HeldGa[] }> {
+  const { rows } = await sql<{ seat_id: string | null; ga_area_id: string | null; quantity: number; category_id: string; price: number; currency: string; category_name: string; label: string }>`
+    SELECT ps.seat_id, NULL::uuid AS ga_area_id, 1 AS quantity, ps.category_id, c.price, c.currency, c.name AS category_name, s.label, ps.rank AS sort
+    FROM performance_seats ps JOIN price_categories c ON c.id = ps.category_id JOIN seats s ON s.id = ps.seat_id
+    WHERE ps.hold_id = ${holdId}
+    UNION ALL
+    SELECT NULL, h.ga_area_id, h.quantity, pg.category_id, c.price, c.currency, c.name, a.name, 0
+    FROM hold_ga_items h
+    JOIN performance_ga_areas pg ON pg.performance_id = h.performance_id AND pg.ga_area_id = h.ga_area_id
+    JOIN price_categories c ON c.id = pg.category_id JOIN ga_areas a ON a.id = h.ga_area_id
+    WHERE h.hold_id = ${holdId}
+    ORDER BY sort`.execute(db);
+  const seats: HeldSeat[] = [];
+  const ga: HeldGa[] = [];
+  for (const r of rows) {
+    const common = { category_id: r.category_id, price: r.price, currency: r.currency, categoryName: r.category_name };
+    if (r.seat_id) seats.push({ seat_id: r.seat_id, label: r.label, ...common });
+    else ga.push({ ga_area_id: r.ga_area_id!, quantity: r.quantity, areaName: r.label, ...common });
+  }
   return { seats, ga };
 }
 

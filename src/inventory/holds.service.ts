@@ -91,29 +91,32 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
     if (!category) throw badRequest('category_not_found', `Price category ${best.categoryId} is not sold at this performance`, { field: 'categoryId' });
   }
   // Seats before GA places, always: every hold takes its locks in the same order.
-  const holdId = await withRetry(() => stockTransaction(db, async (tx) => {
+  return withRetry(() => stockTransaction(db, async (tx) => {
     const hold = await repo.insertHold(tx, performanceId, ttlSeconds);
     if (seatIds) await claimSeats(tx, performanceId, hold.id, seatIds);
     if (best) await claimBest(tx, performanceId, hold.id, best.categoryId, best.quantity);
     if (ga) await claimGa(tx, performanceId, hold.id, ga.gaAreaId, ga.quantity);
-    return hold.id;
+    // The answer is read inside the transaction: no second look-up after commit.
+    return holdView({ id: hold.id, performance_id: performanceId, status: 'active', expires_at: hold.expires_at }, await repo.holdItems(tx, hold.id));
   })).catch((error) => {
     if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
     throw error;
   });
-  return getHold(db, holdId);
+}
+
+function holdView(hold: { id: string; performance_id: string; status: string; expires_at: Date }, { seats, ga }: Awaited<ReturnType<typeof repo.holdItems>>): HoldView {
+  const items: HoldView['items'] = seats.map((s) => ({ seatId: s.seat_id, categoryId: s.category_id, price: s.price, currency: s.currency, label: s.label }));
+  for (const g of ga) {
+    for (let i = 0; i < g.quantity; i++) items.push({ gaAreaId: g.ga_area_id, categoryId: g.category_id, price: g.price, currency: g.currency, label: g.areaName });
+  }
+  return { holdId: hold.id, performanceId: hold.performance_id, status: hold.status, expiresAt: hold.expires_at.toISOString(), items };
 }
 
 export async function getHold(db: Db, holdId: string): Promise<HoldView> {
   const hold = await repo.findHold(db, holdId);
   if (!hold) throw notFound('hold', holdId);
-  const { seats, ga } = await repo.holdItems(db, holdId);
-  const items: HoldView['items'] = seats.map((s) => ({ seatId: s.seat_id, categoryId: s.category_id, price: s.price, currency: s.currency, label: s.label }));
-  for (const g of ga) {
-    for (let i = 0; i < g.quantity; i++) items.push({ gaAreaId: g.ga_area_id, categoryId: g.category_id, price: g.price, currency: g.currency, label: g.areaName });
-  }
   const status = hold.status === 'active' && hold.lapsed ? 'expired' : hold.status;
-  return { holdId: hold.id, performanceId: hold.performance_id, status, expiresAt: hold.expires_at.toISOString(), items };
+  return holdView({ ...hold, status }, await repo.holdItems(db, holdId));
 }
 
 /** Ends an active hold and returns its stock; a pending order on it ends too. */

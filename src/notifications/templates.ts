@@ -54,8 +54,19 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, '&#39;');
 }
 
+// Building an Intl formatter costs far more than using one, and every paid order renders an email.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let format = formatters.get(key) as T | undefined;
+  if (!format) {
+    format = make();
+    if (formatters.size < 500) formatters.set(key, format);
+  }
+  return format;
+}
+
 export function formatMoney(minor: number, currency: string, locale: string): string {
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const format = cached(`n\0${locale}\0${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
   // Intl knows each currency's minor unit: 2 digits for EUR, 0 for JPY, 3 for KWD.
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
@@ -63,7 +74,7 @@ export function formatMoney(minor: number, currency: string, locale: string): st
 
 function formatStart(startsAt: Date, locale: string, timeZone: string | undefined): string {
   const format = (zone: string) =>
-    new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: zone }).format(startsAt);
+    cached(`d\0${locale}\0${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: zone })).format(startsAt);
   if (timeZone) {
     try {
       return format(timeZone);

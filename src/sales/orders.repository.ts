@@ -15,6 +15,17 @@ export function lockOrder(tx: Tx, id: string) {
   return tx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** Locks an order and its hold in one statement (FOR UPDATE covers both joined rows). */
+export function lockOrderAndHold(tx: Tx, id: string) {
+  return tx.selectFrom('orders')
+    .innerJoin('holds', 'holds.id', 'orders.hold_id')
+    .selectAll('orders')
+    .select(['holds.status as holdStatus', 'holds.expires_at as holdExpiresAt'])
+    .where('orders.id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 export function orderTickets(db: Db | Tx, orderId: string) {
   return db.selectFrom('tickets as t')
     .innerJoin('price_categories as c', 'c.id', 't.category_id')
@@ -27,7 +38,25 @@ export function orderTickets(db: Db | Tx, orderId: string) {
     .execute();
 }
 
-export function orderPerformance(db: Db | Tx, performanceId: string) {
+type PerformanceDescription = { id: string; starts_at: Date; eventTitle: string; eventSlug: string; venueName: string };
+const described = new Map<string, { at: number; value: PerformanceDescription }>();
+const DESCRIPTION_TTL_MS = 10_000;
+
+/**
+ * What an order's session description and confirmation email say about its performance. Every
+ * purchase needs it twice, and it changes only when an operator edits the event, so it is kept
+ * for ten seconds.
+ */
+export async function orderPerformance(db: Db | Tx, performanceId: string): Promise<PerformanceDescription> {
+  const hit = described.get(performanceId);
+  if (hit && Date.now() - hit.at < DESCRIPTION_TTL_MS) return hit.value;
+  const value = await readPerformance(db, performanceId);
+  if (described.size > 1000) described.clear();
+  described.set(performanceId, { at: Date.now(), value });
+  return value;
+}
+
+function readPerformance(db: Db | Tx, performanceId: string) {
   return db.selectFrom('performances as p')
     .innerJoin('events as e', 'e.id', 'p.event_id')
     .innerJoin('venues as v', 'v.id', 'p.venue_id')

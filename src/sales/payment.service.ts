@@ -21,14 +21,13 @@ export type PaymentOutcome =
 export async function confirmPayment(ctx: AppContext, orderId: string, token: string): Promise<PaymentOutcome> {
   let performanceId: string | undefined;
   const outcome = await withRetry(() => stockTransaction(ctx.db, async (tx): Promise<PaymentOutcome> => {
-    const order = await repo.lockOrder(tx, orderId);
+    const order = await repo.lockOrderAndHold(tx, orderId);
     if (!order) throw notFound('order', orderId);
     performanceId = order.performance_id;
     if (order.status === 'paid') return { status: 'paid', tickets: (await repo.orderTickets(tx, orderId)).map(({ id, code }) => ({ id, code })) };
     if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
     if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
-    const hold = await holds.lockHold(tx, order.hold_id);
-    if (!hold || hold.status !== 'active' || hold.expires_at <= new Date()) {
+    if (order.holdStatus !== 'active' || order.holdExpiresAt <= new Date()) {
       throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
     }
     const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
