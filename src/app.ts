@@ -19,6 +19,8 @@ import { ordersRoutes } from './sales/orders.routes.js';
 import { salesTimelineRoutes } from './sales/sales-timeline.routes.js';
 import { checkinRoutes } from './tickets/checkin.routes.js';
 import { ticketsPdfRoutes } from './tickets/tickets-pdf.routes.js';
+import { queueAdminRoutes } from './waiting-room/queue.admin.routes.js';
+import { queueRoutes } from './waiting-room/queue.routes.js';
 
 export type App = FastifyInstance;
 
@@ -33,6 +35,11 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandler(app);
+  // The waiting room's admission rate backs off when answers get slow or fail.
+  app.addHook('onResponse', (request, reply, done) => {
+    ctx.waitingRoom.load.observe(reply.statusCode, request.routeOptions.url, reply.elapsedTime);
+    done();
+  });
   await registerOpenApi(app);
   for (const routes of [
     healthRoutes,
@@ -49,6 +56,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     paymentWebhookRoutes,
     checkinRoutes,
     outboxRoutes,
+    queueRoutes,
+    queueAdminRoutes,
   ]) {
     await app.register(routes, ctx);
   }

@@ -26,6 +26,9 @@ export interface Config {
   readonly ticketKeyId: string;
   /** Key ids of earlier signing keys whose tickets still verify after a rotation. */
   readonly previousTicketKeyIds: readonly string[];
+  /** Id of the current key for queue tickets and access tokens, and earlier ids that still verify. */
+  readonly queueKeyId: string;
+  readonly previousQueueKeyIds: readonly string[];
   readonly logLevel: string;
   readonly seedDemo: boolean;
   /** Whether this process serves the built-in test payment provider's card form on PAYMENT_PORT. */
@@ -109,6 +112,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!keyId.test(ticketKeyId)) throw new ConfigError('TICKET_KEY_ID', 'must be 1-16 letters, digits, _ or -');
   const previousTicketKeyIds = (env.TICKET_PREVIOUS_KEY_IDS || '').split(',').map((k) => k.trim()).filter(Boolean);
   if (previousTicketKeyIds.some((k) => !keyId.test(k))) throw new ConfigError('TICKET_PREVIOUS_KEY_IDS', 'must be a comma-separated list of key ids');
+  const queueKeyId = env.QUEUE_KEY_ID || 'q1';
+  if (!keyId.test(queueKeyId)) throw new ConfigError('QUEUE_KEY_ID', 'must be 1-16 letters, digits, _ or -');
+  const previousQueueKeyIds = (env.QUEUE_PREVIOUS_KEY_IDS || '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (previousQueueKeyIds.some((k) => !keyId.test(k))) throw new ConfigError('QUEUE_PREVIOUS_KEY_IDS', 'must be a comma-separated list of key ids');
 
   return Object.freeze({
     env: mode,
@@ -128,6 +135,8 @@ export function loadConfig(env: Env = process.env): Config {
     holdTtlSeconds: int(env, 'HOLD_TTL_SECONDS', 480, 5, 86_400),
     ticketKeyId,
     previousTicketKeyIds: Object.freeze(previousTicketKeyIds),
+    queueKeyId,
+    previousQueueKeyIds: Object.freeze(previousQueueKeyIds),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     seedDemo: bool(env, 'TAQUILLA_SEED_DEMO', mode !== 'production'),
     paymentTestServer: bool(env, 'PAYMENT_TEST_SERVER', true),

@@ -43,6 +43,7 @@ const sweeper = every(1000, async () => {
   const expired = await expireHolds(database.db);
   if (expired > 0) log.info({ expired }, 'expired holds released');
 }, (error) => log.error({ err: error }, 'hold expiry failed'));
+const admissions = ctx.waitingRoom.start((error) => log.error({ err: error }, 'waiting room tick failed'));
 const mailer = createMailer(config);
 const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log });
 
@@ -52,6 +53,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await app.close();
   await paymentServer?.close();
   await sweeper.stop();
+  await admissions.stop();
   await outbox.stop();
   mailer?.close();
   await database.close();

@@ -25,8 +25,13 @@ export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
   }, async (request) => ctx.availability.status(request.params.id));
 
   app.post('/api/performances/:id/holds', {
-    schema: { tags: ['inventory'], params: IdParams, body: HoldBody, response: { 201: HoldResponse, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } },
+    schema: {
+      tags: ['inventory'], params: IdParams, body: HoldBody,
+      headers: Type.Object({ 'x-access-token': Type.Optional(Type.String({ description: 'From the waiting room\'s status answer; required while the performance\'s room is active' })) }),
+      response: { 201: HoldResponse, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+    },
   }, async (request, reply) => {
+    await ctx.waitingRoom.admitHold(request.params.id, request.headers['x-access-token']);
     const hold = await createHold(ctx.db, request.params.id, toHoldRequest(request.body), ctx.config.holdTtlSeconds);
     ctx.availability.invalidate(request.params.id);
     return reply.status(201).send(hold);

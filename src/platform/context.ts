@@ -5,6 +5,7 @@ import type { PaymentProvider } from '../payments/provider.js';
 import { createTestPaymentProvider } from '../payments/test-provider/test-provider.js';
 import { orderAccess } from '../sales/order-access.js';
 import { createTicketSigner, type TicketSigner } from '../tickets/codes.js';
+import { createWaitingRoom, type WaitingRoom } from '../waiting-room/waiting-room.js';
 import { computeBuildId } from './build-info.js';
 import type { Db } from './transaction.js';
 
@@ -17,6 +18,7 @@ export interface AppContext {
   tickets: TicketSigner;
   availability: AvailabilityCache;
   orderAccess: ReturnType<typeof orderAccess>;
+  waitingRoom: WaitingRoom;
   /** Where the Vite build is, and the hash of it; the build id is recorded on every checkout. */
   webDistDir: string;
   buildId: string;
@@ -32,6 +34,7 @@ export function createContext(config: Config, db: Db, databaseKind: AppContext['
     tickets: createTicketSigner(config.secret, config.ticketKeyId, config.previousTicketKeyIds),
     availability: createAvailabilityCache(db),
     orderAccess: orderAccess(config.secret),
+    waitingRoom: createWaitingRoom({ config, db }),
     webDistDir,
     buildId: computeBuildId(webDistDir),
   };

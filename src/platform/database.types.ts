@@ -161,6 +161,24 @@ export interface AuditLogTable {
   data: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+export type WaitingRoomState = 'pre_queue' | 'open' | 'paused' | 'closed' | 'sold_out';
+export interface WaitingRoomTable {
+  performance_id: string;
+  enabled: Generated<boolean>;
+  max_in_checkout: Generated<number>;
+  max_admissions_per_minute: Generated<number>;
+  grace_seconds: Generated<number>;
+  start_limit_seconds: Generated<number>;
+  seed_salt: string;
+  seed_commitment: string;
+  seed: string | null;
+  entrants: number | null;
+  state: ColumnType<WaitingRoomState, WaitingRoomState | undefined, WaitingRoomState>;
+  opened_at: Timestamp | null;
+  moved_to: string | null;
+  created_at: Created;
+}
+
 export interface Database {
   venues: VenueTable;
   seats: SeatTable;
@@ -179,6 +197,7 @@ export interface Database {
   checkout_records: CheckoutRecordTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  waiting_rooms: WaitingRoomTable;
 }
 
 export type Order = Selectable<OrderTable>;

@@ -1,0 +1,101 @@
+import { audit } from '../platform/audit.js';
+import type { WaitingRoomState } from '../platform/database.types.js';
+import type { Db } from '../platform/transaction.js';
+import type { LoadSignal } from './load-signal.js';
+import type { QueueStore } from './queue-store.js';
+import { openable, toConfig, type Rooms } from './rooms.js';
+import { roomState } from './status.js';
+import * as repo from './waiting-room.repository.js';
+
+export type CheckoutFigures = (performanceIds: string[]) => Promise<Map<string, { ticketsLeft: number; activeHolds: number }>>;
+interface Bucket { tokens: number; at: number }
+
+/**
+ * How many fans to admit this second, within three bounds:
+ * - the allowed rate (the operator's per-minute bound scaled by health), as a token bucket that
+ *   holds at most one second's worth, so admissions come evenly rather than in bursts;
+ * - the operator's per-minute bound over the last 60 seconds, whatever the bucket says;
+ * - free checkout slots: `maxInCheckout` minus fans admitted and not yet holding, plus active holds.
+ */
+export function admissionBudget(input: {
+  now: number; bucket: Bucket | undefined; allowedPerMinute: number; maxPerMinute: number;
+  maxInCheckout: number; activeInCheckout: number; admittedLastMinute: number;
+}): { admissions: number; bucket: Bucket } {
+  const capacity = Math.max(1, input.allowedPerMinute / 60);
+  const last = input.bucket ?? { tokens: capacity, at: input.now };
+  const tokens = Math.min(capacity, last.tokens + ((input.now - last.at) / 60_000) * input.allowedPerMinute);
+  const room = Math.min(tokens, input.maxInCheckout - input.activeInCheckout, input.maxPerMinute - input.admittedLastMinute);
+  return { admissions: Math.max(0, Math.floor(room)), bucket: { tokens, at: input.now } };
+}
+
+/** State changes the tick makes when the performance's sales status moves under the room. */
+const follows: { when: (row: repo.RoomRow) => boolean; from: WaitingRoomState[]; to: WaitingRoomState; action: string }[] = [
+  { when: (r) => r.sales_status === 'sold_out', from: ['open', 'paused'], to: 'sold_out', action: 'waiting_room.sold_out' },
+  { when: (r) => r.sales_status === 'on_sale' && r.moved_to === null, from: ['sold_out'], to: 'open', action: 'waiting_room.reopened' },
+];
+
+/**
+ * The tick, once a second in every process (and called directly by tests with a fake clock):
+ * keeps each room's settings in step with PostgreSQL, opens rooms whose on-sale time came, follows
+ * sell-outs, refreshes tickets left and checkout load, and moves each open room's serving counter.
+ * "Sold out reaches every fan at once" means within one tick.
+ */
+export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms; load: LoadSignal; moving: Set<string> }) {
+  const { db, store, rooms, load, moving } = deps;
+  const buckets = new Map<string, Bucket>();
+  const self = {
+    /** Where tickets left and active holds come from: PostgreSQL, or a simulation in tests. */
+    checkoutFigures: ((ids) => repo.checkoutFigures(db, ids)) as CheckoutFigures,
+
+    async tick(now: number): Promise<Map<string, { admitted: number; skipped: number; lapsed: number }>> {
+      const report = new Map<string, { admitted: number; skipped: number; lapsed: number }>();
+      const rows = await repo.roomsToWatch(db, new Date(now));
+      const { factor } = load.read();
+      const live = (r: repo.RoomRow) => r.enabled && r.moved_to === null && r.state !== 'closed';
+      const figures = await self.checkoutFigures(rows.filter(live).map((r) => r.performance_id));
+      for (let row of rows) {
+        const id = row.performance_id;
+        if (moving.has(id)) continue;
+        row = await follow(row, now);
+        const config = toConfig(row);
+        await store.configure(config);
+        if (!live(row)) continue;
+        const f = figures.get(id) ?? { ticketsLeft: 0, activeHolds: 0 };
+        const lapsed = await store.lapse(id, now);
+        const before = await store.counters(id, now);
+        if (!before) continue;
+        const allowedPerMinute = config.maxAdmissionsPerMinute * factor;
+        const budget = admissionBudget({
+          now, bucket: buckets.get(id), allowedPerMinute, maxPerMinute: config.maxAdmissionsPerMinute, maxInCheckout: config.maxInCheckout,
+          activeInCheckout: before.pending + before.recentlyStarted + f.activeHolds, admittedLastMinute: before.admittedLastMinute,
+        });
+        const result = await store.advance(id, roomState(config) === 'open' ? budget.admissions : 0, now);
+        buckets.set(id, { tokens: budget.bucket.tokens - result.admitted, at: now });
+        report.set(id, { ...result, lapsed });
+        const after = (await store.counters(id, now))!;
+        await store.publish(id, {
+          ticketsLeft: f.ticketsLeft, admissionsPerMinute: after.admittedLastMinute, allowedPerMinute,
+          activeInCheckout: after.pending + after.recentlyStarted + f.activeHolds, updatedAt: now,
+        });
+      }
+      return report;
+    },
+  };
+
+  async function follow(row: repo.RoomRow, now: number): Promise<repo.RoomRow> {
+    if (openable(row, now)) {
+      await rooms.open(row);
+      return (await repo.findRoom(db, row.performance_id)) ?? row;
+    }
+    const rule = follows.find((f) => f.when(row) && f.from.includes(row.state));
+    if (!rule) return row;
+    await db.transaction().execute(async (tx) => {
+      if (!(await repo.setState(tx, row.performance_id, rule.from, rule.to))) return;
+      await audit(tx, { actor: 'system', action: rule.action, subjectType: 'performance', subjectId: row.performance_id, data: { from: row.state, to: rule.to } });
+    });
+    return { ...row, state: rule.to };
+  }
+
+  return self;
+}
+export type Admission = ReturnType<typeof createAdmission>;

@@ -1,0 +1,119 @@
+import { nextScheduledPerformance } from '../catalog/catalog.repository.js';
+import { openNextPerformance } from '../catalog/open-next.js';
+import { audit } from '../platform/audit.js';
+import type { WaitingRoomState } from '../platform/database.types.js';
+import { AppError, conflict } from '../platform/errors.js';
+import type { Db, Tx } from '../platform/transaction.js';
+import type { QueueStore } from './queue-store.js';
+import type { Clock, Rooms } from './rooms.js';
+import { roomState } from './status.js';
+import * as repo from './waiting-room.repository.js';
+
+export interface RoomPatch { enabled?: boolean; maxInCheckout?: number; maxAdmissionsPerMinute?: number; graceSeconds?: number; startLimitSeconds?: number }
+export type RoomAction = 'pause' | 'resume' | 'close';
+
+const DEFAULT_BOUNDS = { maxInCheckout: 200, maxAdmissionsPerMinute: 600, graceSeconds: 60, startLimitSeconds: 120 };
+const actions: Record<RoomAction, { from: WaitingRoomState[]; to: WaitingRoomState; done: string }> = {
+  pause: { from: ['open'], to: 'paused', done: 'paused' },
+  resume: { from: ['paused'], to: 'open', done: 'resumed' },
+  close: { from: ['pre_queue', 'open', 'paused', 'sold_out'], to: 'closed', done: 'closed' },
+};
+const noRoom = (id: string) => new AppError('waiting_room_not_found', 404, `Performance ${id} has no waiting room`);
+
+/** The operator's view and controls. Every change is audited as `waiting_room.<what>`. */
+export function createOperator({ db, store, rooms, clock, moving }: { db: Db; store: QueueStore; rooms: Rooms; clock: Clock; moving: Set<string> }) {
+  async function view(performanceId: string) {
+    const config = await rooms.ensure(performanceId);
+    const now = clock.now();
+    const line = config && await store.line(performanceId);
+    const counters = config && await store.counters(performanceId, now);
+    if (!config || !line || !counters) {
+      return { performanceId, enabled: false, state: null as WaitingRoomState | null, bounds: DEFAULT_BOUNDS, joined: 0, served: 0, waiting: 0, activeInCheckout: 0, admissionsPerMinute: 0, conversion: 0, abandoned: 0, admitted: 0, lapsed: 0, ticketsLeft: null as number | null, movedTo: null as string | null };
+    }
+    return {
+      performanceId, enabled: config.enabled, state: roomState(config),
+      bounds: { maxInCheckout: config.maxInCheckout, maxAdmissionsPerMinute: config.maxAdmissionsPerMinute, graceSeconds: config.graceMs / 1000, startLimitSeconds: config.startLimitMs / 1000 },
+      joined: counters.joined, served: counters.served, waiting: counters.joined - counters.served + (line.drawn ? 0 : counters.entrants),
+      activeInCheckout: line.figures.activeInCheckout, admissionsPerMinute: counters.admittedLastMinute,
+      // Share of admitted fans who went on to make a hold.
+      conversion: counters.admitted ? Math.round((counters.started / counters.admitted) * 1000) / 1000 : 0,
+      abandoned: counters.skipped, admitted: counters.admitted, lapsed: counters.lapsed, ticketsLeft: line.figures.ticketsLeft, movedTo: config.movedTo,
+    };
+  }
+
+  async function change(performanceId: string, work: (row: repo.RoomRow, tx: Tx) => Promise<void>) {
+    await db.transaction().execute(async (tx) => {
+      const row = await repo.lockRoom(tx, performanceId);
+      if (!row) throw noRoom(performanceId);
+      await work(row, tx);
+    });
+    await rooms.load(performanceId, 'never');
+    return view(performanceId);
+  }
+
+  return {
+    view,
+
+    /** Changes bounds or switches the room; creates it if the performance has none. */
+    async update(performanceId: string, patch: RoomPatch, actor: string) {
+      await rooms.load(performanceId, 'always', patch.enabled);
+      return change(performanceId, async (row, tx) => {
+        const set = {
+          enabled: patch.enabled, max_in_checkout: patch.maxInCheckout, max_admissions_per_minute: patch.maxAdmissionsPerMinute,
+          grace_seconds: patch.graceSeconds, start_limit_seconds: patch.startLimitSeconds,
+        };
+        const changes = Object.fromEntries(Object.entries(set).filter(([key, value]) => value !== undefined && value !== row[key as keyof typeof row]));
+        if (Object.keys(changes).length === 0) return;
+        await repo.updateRoom(tx, performanceId, changes);
+        await audit(tx, { actor, action: 'waiting_room.updated', subjectType: 'performance', subjectId: performanceId, data: changes });
+      });
+    },
+
+    async act(performanceId: string, action: RoomAction, actor: string) {
+      if (!(await rooms.ensure(performanceId))) throw noRoom(performanceId);
+      const rule = actions[action];
+      return change(performanceId, async (row, tx) => {
+        if (!rule.from.includes(row.state)) throw conflict('invalid_transition', `Cannot ${action} a waiting room that is ${row.state.replace('_', ' ')}`, { state: row.state });
+        await repo.updateRoom(tx, performanceId, { state: rule.to });
+        await audit(tx, { actor, action: `waiting_room.${rule.done}`, subjectType: 'performance', subjectId: performanceId, data: { from: row.state, to: rule.to } });
+      });
+    },
+
+    /**
+     * Opens the next performance of the event and moves everyone still waiting into its room, in
+     * the same order and ahead of anyone who joins it afterwards (its own pre-queue is drawn after
+     * them). Fans keep their tickets: old tickets answer from the new room.
+     */
+    async moveToNext(performanceId: string, actor: string) {
+      const from = await rooms.ensure(performanceId);
+      if (!from) throw noRoom(performanceId);
+      if (from.movedTo) throw conflict('already_moved', `This line already moved to performance ${from.movedTo}`, { movedTo: from.movedTo });
+      const next = await nextScheduledPerformance(db, performanceId);
+      if (!next) throw conflict('no_next_performance', 'No scheduled performance of this event starts after this one');
+      moving.add(performanceId).add(next.id);
+      try {
+        const fromRow = await repo.findRoom(db, performanceId);
+        if (fromRow?.state === 'pre_queue') await rooms.open(fromRow);
+        await rooms.load(next.id, 'always', true);
+        const opened = await openNextPerformance(db, performanceId, actor);
+        let toRow = await repo.findRoom(db, opened.id);
+        if (toRow && !toRow.enabled) { await repo.updateRoom(db, opened.id, { enabled: true }); toRow = { ...toRow, enabled: true }; }
+        let moved = { moved: 0, shift: 0 };
+        const move = async () => { moved = await store.moveLine(performanceId, opened.id, clock.now()); };
+        // The room opening (and drawing its own pre-queue) runs the move first, inside, so nobody gets in between.
+        if (!toRow || toRow.state !== 'pre_queue' || !(await rooms.open({ ...toRow, sales_status: 'on_sale' }, move))) await move();
+        await db.transaction().execute(async (tx) => {
+          const row = await repo.lockRoom(tx, performanceId);
+          await repo.updateRoom(tx, performanceId, { moved_to: opened.id, ...(row && row.state !== 'sold_out' ? { state: 'closed' as const } : {}) });
+          await audit(tx, { actor, action: 'waiting_room.moved', subjectType: 'performance', subjectId: performanceId, data: { to: opened.id, ...moved } });
+        });
+        await rooms.load(performanceId, 'never');
+        await rooms.load(opened.id, 'never');
+        return { from: performanceId, to: opened.id, moved: moved.moved };
+      } finally {
+        moving.delete(performanceId);
+        moving.delete(next.id);
+      }
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The waiting room's two signed strings, `<version>.<kid>.<payload>.<mac>` in base64url:
+ *
+ * - queue ticket `Q1`: performance, ticket id, place (0 = in the pre-queue, drawn at opening),
+ *   joined at (ms) and the pre-queue flag. It is the fan's place in line: the place is in the
+ *   ticket, so a status answer is one comparison with the serving counter.
+ * - access token `A1`: performance, ticket id, place and expiry (ms); hold creation needs it
+ *   while the room is active.
+ *
+ * HMAC-SHA256 over `<version>.<kid>.<payload>` with a key derived from the deployment secret per
+ * key id and per kind, so a ticket's MAC never verifies as a token's. Rotating is choosing a new
+ * QUEUE_KEY_ID while earlier ids keep verifying. Anything that does not re-encode to exactly the
+ * same text is refused, so no two strings verify as the same ticket.
+ */
+export interface QueueClaims { performanceId: string; ticketId: string; place: number; joinedAt: number; pre: boolean }
+export interface AccessClaims { performanceId: string; ticketId: string; place: number; expiresAt: number }
+
+export interface QueueSigner {
+  readonly kid: string;
+  ticket(claims: QueueClaims): string;
+  /** The claims of a genuine ticket, or null for anything forged, altered or malformed. */
+  verifyTicket(text: string | undefined): QueueClaims | null;
+  access(claims: AccessClaims): string;
+  verifyAccess(text: string | undefined): AccessClaims | null;
+}
+
+const TICKET_BYTES = 16 + 16 + 6 + 6 + 1;
+const ACCESS_BYTES = 16 + 16 + 6 + 6;
+const MAX_LENGTH = 200;
+
+const uuidBytes = (uuid: string) => Buffer.from(uuid.replace(/-/g, ''), 'hex');
+function uuidText(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function key(secret: string, kind: string, kid: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'taquilla', `${kind}:${kid}`, 32));
+}
+
+function encodeTicket(c: QueueClaims): Buffer {
+  const b = Buffer.alloc(TICKET_BYTES);
+  uuidBytes(c.performanceId).copy(b, 0);
+  Buffer.from(c.ticketId, 'hex').copy(b, 16);
+  b.writeUIntBE(c.place, 32, 6);
+  b.writeUIntBE(c.joinedAt, 38, 6);
+  b[44] = c.pre ? 1 : 0;
+  return b;
+}
+
+function decodeTicket(b: Buffer): QueueClaims | null {
+  const pre = b[44];
+  const place = b.readUIntBE(32, 6);
+  // A pre-queue ticket has no place yet; any other has one.
+  if ((pre !== 0 && pre !== 1) || (pre === 1) !== (place === 0)) return null;
+  return { performanceId: uuidText(b.subarray(0, 16)), ticketId: b.subarray(16, 32).toString('hex'), place, joinedAt: b.readUIntBE(38, 6), pre: pre === 1 };
+}
+
+function encodeAccess(c: AccessClaims): Buffer {
+  const b = Buffer.alloc(ACCESS_BYTES);
+  uuidBytes(c.performanceId).copy(b, 0);
+  Buffer.from(c.ticketId, 'hex').copy(b, 16);
+  b.writeUIntBE(c.place, 32, 6);
+  b.writeUIntBE(c.expiresAt, 38, 6);
+  return b;
+}
+
+function decodeAccess(b: Buffer): AccessClaims | null {
+  const place = b.readUIntBE(32, 6);
+  if (place === 0) return null;
+  return { performanceId: uuidText(b.subarray(0, 16)), ticketId: b.subarray(16, 32).toString('hex'), place, expiresAt: b.readUIntBE(38, 6) };
+}
+
+/** One kind of signed string: its version prefix, its keys by id, its payload size. */
+function scheme(secret: string, version: string, kind: string, kid: string, previous: readonly string[], size: number) {
+  const keys = new Map<string, Buffer>([[kid, key(secret, kind, kid)]]);
+  for (const old of previous) if (!keys.has(old)) keys.set(old, key(secret, kind, old));
+  const mac = (k: Buffer, signed: string) => createHmac('sha256', k).update(signed).digest();
+  return {
+    sign(payload: Buffer): string {
+      const signed = `${version}.${kid}.${payload.toString('base64url')}`;
+      return `${signed}.${mac(keys.get(kid)!, signed).toString('base64url')}`;
+    },
+    open(text: string | undefined): Buffer | null {
+      if (typeof text !== 'string' || text.length > MAX_LENGTH) return null;
+      const parts = text.split('.');
+      if (parts.length !== 4 || parts[0] !== version) return null;
+      const [, textKid, payload, given] = parts as [string, string, string, string];
+      const k = keys.get(textKid);
+      if (!k) return null;
+      const bytes = Buffer.from(payload, 'base64url');
+      const sig = Buffer.from(given, 'base64url');
+      if (bytes.length !== size || bytes.toString('base64url') !== payload || sig.length !== 32 || sig.toString('base64url') !== given) return null;
+      return timingSafeEqual(sig, mac(k, `${version}.${textKid}.${payload}`)) ? bytes : null;
+    },
+  };
+}
+
+export function createQueueSigner(secret: string, kid: string, previousKids: readonly string[] = []): QueueSigner {
+  const tickets = scheme(secret, 'Q1', 'queue-ticket', kid, previousKids, TICKET_BYTES);
+  const tokens = scheme(secret, 'A1', 'queue-access', kid, previousKids, ACCESS_BYTES);
+  return {
+    kid,
+    ticket: (claims) => tickets.sign(encodeTicket(claims)),
+    verifyTicket(text) {
+      const bytes = tickets.open(text);
+      return bytes && decodeTicket(bytes);
+    },
+    access: (claims) => tokens.sign(encodeAccess(claims)),
+    verifyAccess(text) {
+      const bytes = tokens.open(text);
+      return bytes && decodeAccess(bytes);
+    },
+  };
+}

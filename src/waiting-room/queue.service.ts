@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError, conflict } from '../platform/errors.js';
+import type { Db } from '../platform/transaction.js';
+import { ALGORITHM } from './fairness.js';
+import type { QueueStore, RoomConfig } from './queue-store.js';
+import type { QueueSigner } from './queue-tokens.js';
+import type { Clock, Rooms } from './rooms.js';
+import { answer, roomState, type StatusAnswer } from './status.js';
+import * as repo from './waiting-room.repository.js';
+
+/** The rooms whose holds need an access token. */
+const GATED = new Set(['pre_queue', 'open', 'paused']);
+
+const noRoom = () => new AppError('no_waiting_room', 409, 'This performance sells without a waiting room');
+const unavailable = () => new AppError('queue_unavailable', 503, 'The line is not loaded yet; retry in a second', { retryAfter: 1 });
+export const invalidTicket = () => new AppError('invalid_queue_ticket', 401, 'The queue ticket is missing, altered or not one of ours');
+export const notAdmitted = () => new AppError('not_admitted', 403, 'This performance sells through its waiting room: join the queue and send the access token you get when admitted');
+
+export interface Joined { queueTicket: string; ticketId: string; performanceId: string; state: 'pre_queue' | 'waiting' | 'admitted' }
+
+/** What fans do: join, poll, read the shared figures and the draw's proof, and start a hold. */
+export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store: QueueStore; rooms: Rooms; signer: QueueSigner; clock: Clock }) {
+  /** The room a fan joins: the performance's, or the one its line was moved to. */
+  async function roomFor(performanceId: string): Promise<RoomConfig> {
+    let config = await rooms.ensure(performanceId);
+    for (let hops = 0; config?.movedTo && hops < 8; hops++) config = await rooms.ensure(config.movedTo);
+    if (!config || !config.enabled) throw noRoom();
+    return config;
+  }
+
+  return {
+    /** One place per buyer: the same device key gets the same ticket back while it is live. */
+    async join(performanceId: string, queueKey: string): Promise<Joined> {
+      const config = await roomFor(performanceId);
+      const state = roomState(config);
+      if (state === 'closed' || state === 'sold_out') throw conflict('queue_closed', `The waiting room is ${state.replace('_', ' ')}`, { state });
+      const now = clock.now();
+      // Only a digest of the device key is kept; later an account id joins the same map as `a:<id>`.
+      const buyerKey = `d:${createHash('sha256').update(queueKey).digest('base64url')}`;
+      const joined = await store.join(config.performanceId, buyerKey, { ticketId: randomBytes(16).toString('hex'), joinedAt: now }, now);
+      if (!joined) throw unavailable();
+      const { entry } = joined;
+      const poll = await store.poll(entry, now);
+      const fan = poll ? answer(poll, now).answer.state : 'waiting';
+      return {
+        queueTicket: signer.ticket(entry), ticketId: entry.ticketId, performanceId: entry.performanceId,
+        state: fan === 'pre_queue' || fan === 'admitted' ? fan : 'waiting',
+      };
+    },
+
+    /** The hot path: one HMAC check and one store read; no SQL. */
+    async status(authorization: string | undefined): Promise<StatusAnswer> {
+      const claims = signer.verifyTicket(authorization?.startsWith('Queue ') ? authorization.slice(6) : undefined);
+      if (!claims) throw invalidTicket();
+      const now = clock.now();
+      const poll = await store.poll(claims, now);
+      if (!poll) throw unavailable();
+      const { answer: result, admission } = answer(poll, now);
+      if (admission) result.accessToken = signer.access({ performanceId: result.performanceId, ticketId: claims.ticketId, place: admission.place, expiresAt: admission.expiresAt });
+      return result;
+    },
+
+    /** The part every fan of a performance shares, from the store; cacheable for a couple of seconds. */
+    async summary(performanceId: string) {
+      const line = await store.line(performanceId);
+      if (!line) throw new AppError('waiting_room_not_found', 404, `No waiting room is running for performance ${performanceId}`);
+      const { config, figures } = line;
+      return {
+        performanceId, state: roomState(config), served: line.served, waiting: line.joined - line.served, entrants: line.entrants,
+        admissionsPerMinute: figures.admissionsPerMinute, allowedPerMinute: Math.round(figures.allowedPerMinute), ticketsLeft: figures.ticketsLeft,
+        opensAt: config.onSaleAt === null ? null : new Date(config.onSaleAt).toISOString(), updatedAt: new Date(figures.updatedAt).toISOString(),
+      };
+    },
+
+    /** The commitment before opening; the seed, when it was drawn and how many were in the draw after. */
+    async fairness(performanceId: string) {
+      const config = await rooms.ensure(performanceId);
+      const row = config && await repo.findRoom(db, performanceId);
+      if (!config || !row) throw new AppError('waiting_room_not_found', 404, `Performance ${performanceId} has no waiting room`);
+      const base = { state: roomState(config), commitment: row.seed_commitment, algorithm: ALGORITHM };
+      if (!row.seed || !row.opened_at) return base;
+      return { ...base, seed: row.seed, drawnAt: row.opened_at.toISOString(), entrants: row.entrants ?? 0 };
+    },
+
+    /**
+     * The holds gate: while the room is active, a hold needs an unexpired access token for this
+     * performance. Using one marks the fan as started, so the start limit no longer applies.
+     */
+    async admitHold(performanceId: string, token: string | undefined): Promise<void> {
+      const config = await rooms.find(performanceId);
+      if (!config || !config.enabled || !GATED.has(config.state)) return;
+      const claims = signer.verifyAccess(token);
+      const now = clock.now();
+      if (!claims || claims.performanceId !== performanceId || claims.expiresAt <= now) throw notAdmitted();
+      await store.startHold(performanceId, claims.place, now);
+    },
+  };
+}

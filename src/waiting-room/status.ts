@@ -1,0 +1,85 @@
+import type { Poll, RoomConfig, RoomLine, RoomState } from './queue-store.js';
+
+/** What a fan's page is told; `state` is one of the contract's seven. */
+export type FanState = 'pre_queue' | 'waiting' | 'admitted' | 'sold_out' | 'paused' | 'closed' | 'expired';
+
+export interface StatusAnswer {
+  state: FanState;
+  /** The performance the fan's place is for: another one's after the operator moved the line. */
+  performanceId: string;
+  position: number;
+  ahead: number;
+  admissionsPerMinute: number;
+  eta: { low: number; high: number };
+  ticketsLeft: number;
+  message?: string;
+  accessToken?: string;
+}
+
+/**
+ * The room as fans see it: the performance's own status wins (sold out, closed, paused sales),
+ * then the operator's state for the room.
+ */
+export function roomState(c: RoomConfig): RoomState {
+  if (c.state === 'closed' || c.salesStatus === 'closed' || c.salesStatus === 'cancelled') return 'closed';
+  if (c.state === 'sold_out' || c.salesStatus === 'sold_out') return 'sold_out';
+  if (c.state === 'pre_queue') return 'pre_queue';
+  if (c.state === 'paused' || c.salesStatus === 'paused') return 'paused';
+  return 'open';
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** Said plainly when the line is longer than what is left to sell. */
+export function demandMessage(people: number, ticketsLeft: number, where: 'ahead of you' | 'in the draw'): string | undefined {
+  if (people <= ticketsLeft) return undefined;
+  return `There ${people === 1 ? 'is' : 'are'} ${plural(people, 'person', 'people')} ${where} and ${plural(ticketsLeft, 'ticket', 'tickets')} left.`;
+}
+
+/**
+ * Seconds until `position` is reached: at best at the rate allowed now, at worst at the rate
+ * actually seen over the last minute (half the allowed rate before any was seen), plus a quarter.
+ */
+export function eta(position: number, line: RoomLine): { low: number; high: number } {
+  const fast = Math.max(line.figures.allowedPerMinute, 1);
+  const seen = line.figures.admissionsPerMinute;
+  const slow = seen > 0 ? Math.min(seen, fast) : fast / 2;
+  const low = Math.round((position * 60) / fast);
+  return { low, high: Math.max(low, Math.round(((position * 60) / slow) * 1.25)) };
+}
+
+/**
+ * The per-fan answer from one store read. `admission` is set when the fan may start a hold now:
+ * the caller signs it into an access token.
+ */
+export function answer(poll: Poll, now: number): { answer: StatusAnswer; admission?: { place: number; expiresAt: number } } {
+  const { line, place, state } = poll;
+  const c = line.config;
+  const base: StatusAnswer = {
+    state: 'expired', performanceId: c.performanceId, position: 0, ahead: 0,
+    admissionsPerMinute: line.figures.admissionsPerMinute, eta: { low: 0, high: 0 }, ticketsLeft: line.figures.ticketsLeft,
+  };
+  const room = roomState(c);
+  if (state === 'unknown' || state === 'skipped' || state === 'lapsed') return { answer: base };
+  if (room === 'closed' || room === 'sold_out') return { answer: { ...base, state: room } };
+  // A room switched off lets everyone buy: no token is needed.
+  if (!c.enabled) return { answer: { ...base, state: 'admitted' } };
+  if (place === 0) {
+    const opensIn = c.onSaleAt === null ? 0 : Math.max(0, Math.round((c.onSaleAt - now) / 1000));
+    const drawn = eta(line.entrants, line);
+    return { answer: { ...base, state: 'pre_queue', eta: { low: opensIn, high: opensIn + drawn.high }, message: demandMessage(line.entrants, line.figures.ticketsLeft, 'in the draw') } };
+  }
+  if (state === 'admitted' || state === 'started') {
+    const expiresAt = poll.admittedAt + c.startLimitMs;
+    if (now < expiresAt) return { answer: { ...base, state: 'admitted' }, admission: { place, expiresAt } };
+    return { answer: { ...base, state: state === 'started' ? 'admitted' : 'expired' } };
+  }
+  const position = Math.max(1, place - line.served);
+  const ahead = position - 1;
+  return {
+    answer: {
+      ...base, state: room === 'paused' ? 'paused' : 'waiting', position, ahead, eta: eta(position, line),
+      message: demandMessage(ahead, line.figures.ticketsLeft, 'ahead of you'),
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Config } from '../config.js';
+import { every } from '../platform/jobs.js';
+import type { Db } from '../platform/transaction.js';
+import { createAdmission } from './admission.js';
+import { createLoadSignal } from './load-signal.js';
+import { createMemoryStore } from './memory-store.js';
+import { createOperator } from './operator.service.js';
+import type { QueueStore } from './queue-store.js';
+import { createQueueSigner } from './queue-tokens.js';
+import { createQueue } from './queue.service.js';
+import { createRooms, type Clock } from './rooms.js';
+
+/**
+ * The waiting room, wired once per process: the queue store (in memory; Redis later), the
+ * signer for queue tickets and access tokens, the rooms, the admission tick and the operator's
+ * controls. `clock` is what every part reads the time from, so tests can move it.
+ */
+export function createWaitingRoom(opts: { config: Config; db: Db; store?: QueueStore; log?: (message: string) => void }) {
+  const { config, db } = opts;
+  const clock: Clock = { now: () => Date.now() };
+  const store = opts.store ?? createMemoryStore();
+  const signer = createQueueSigner(config.secret, config.queueKeyId, config.previousQueueKeyIds);
+  const rooms = createRooms({ db, store, secret: config.secret, clock, log: opts.log ?? ((message) => console.error(message)) });
+  const load = createLoadSignal();
+  const moving = new Set<string>();
+  const admission = createAdmission({ db, store, rooms, load, moving });
+  return {
+    clock, store, signer, rooms, load, admission,
+    ...createQueue({ db, store, rooms, signer, clock }),
+    operator: createOperator({ db, store, rooms, clock, moving }),
+    /** One admission tick; `now` defaults to the clock. */
+    tick: (now: number = clock.now()) => admission.tick(now),
+    /** Ticks every second until stopped, with the event-loop delay monitor on. */
+    start(onError: (error: unknown) => void): { stop(): Promise<void> } {
+      load.start();
+      const job = every(1000, () => admission.tick(clock.now()), onError);
+      return { async stop() { await job.stop(); load.stop(); } };
+    },
+  };
+}
+export type WaitingRoom = ReturnType<typeof createWaitingRoom>;
