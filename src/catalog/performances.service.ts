@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { audit } from '../platform/audit.js';
 import type { PerformanceStatus } from '../platform/database.types.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
@@ -48,7 +49,7 @@ export async function createPerformance(db: Db, eventId: string, input: Performa
   if (input.doorsAt && new Date(input.doorsAt) > startsAt) throw badRequest('invalid_dates', 'doorsAt must not be after startsAt', { field: 'doorsAt' });
   if (input.onSaleAt && new Date(input.onSaleAt) > startsAt) throw badRequest('invalid_dates', 'onSaleAt must not be after startsAt', { field: 'onSaleAt' });
 
-  return db.transaction().execute(async (tx) => {
+  const created = await db.transaction().execute(async (tx) => {
     const performance = await tx.insertInto('performances')
       .values({ event_id: eventId, venue_id: venue.id, starts_at: startsAt, doors_at: input.doorsAt ?? null, on_sale_at: input.onSaleAt ?? null })
       .returning('id').executeTakeFirstOrThrow();
@@ -61,6 +62,10 @@ export async function createPerformance(db: Db, eventId: string, input: Performa
     await audit(tx, { actor, action: 'catalog.performance.created', subjectType: 'performance', subjectId: performance.id, data: { eventId, seats: seatCategory.size, gaAreas: gaCategory.size } });
     return { id: performance.id };
   });
+  // Thousands of stock rows just arrived; fresh statistics keep the planner on the partial index
+  // of available seats (stale ones sent the sold-out check into a full scan where autovacuum is off).
+  await sql`ANALYZE performance_seats, ga_stock`.execute(db);
+  return created;
 }
 
 /** The operator's sales controls; each is allowed only from the states listed. */
