@@ -21,7 +21,8 @@ import { connect } from '../src/platform/database.js';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 import { migrateToLatest } from '../src/platform/migrate.js';
 import { CARD, fillBuyer, payWithCard } from '../tests/browser/flows.js';
-import { CHROMIUM, freePort, launchBrowser, openPage } from '../tests/browser/harness.js';
+import { CHROMIUM, launchBrowser, openPage } from '../tests/browser/harness.js';
+import { freePort } from '../tests/helpers/net.js';
 
 const OUT = join('docs', 'screenshots');
 const ADMIN_TOKEN = 'screenshots-admin-token-0123456789abcdef';

@@ -4,12 +4,12 @@
  * Security Policy violation and uncaught error so a test can assert there were none.
  */
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { App } from '../../src/app.js';
 import { testApp, testPayments, type TestApp } from '../helpers/app.js';
 import { databaseAvailable, skipReason } from '../helpers/database.js';
+import { freePort } from '../helpers/net.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -21,16 +21,6 @@ export function browserSkipReason(): string | undefined {
   return undefined;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface LiveServer {
   t: TestApp;

@@ -1,5 +1,7 @@
 /** The buyer-facing API's response shapes (see /api/openapi.json). Prices are in minor units. */
-export type PerformanceStatus = 'scheduled' | 'on_sale' | 'paused' | 'sold_out' | 'closed' | 'cancelled';
+import type { PerformanceStatus, PriceCategory } from '../shared/catalog-types.js';
+
+export type { EventDetail, EventPerformance, PerformanceStatus, PriceCategory } from '../shared/catalog-types.js';
 
 export interface EventListItem {
   id: string;
@@ -8,16 +10,6 @@ export interface EventListItem {
   performances: { id: string; startsAt: string; status: PerformanceStatus }[];
 }
 
-export interface PriceCategory { id: string; name: string; price: number; currency: string }
-
-export interface EventPerformance {
-  id: string;
-  startsAt: string;
-  doorsAt: string | null;
-  onSaleAt: string | null;
-  status: PerformanceStatus;
-  venue: { id: string; name: string };
-}
 
 /** `GET /api/performances/:id`: one performance with its event and venue. */
 export interface PerformanceDetail {
@@ -30,15 +22,6 @@ export interface PerformanceDetail {
   venue: { id: string; name: string };
 }
 
-export interface EventDetail {
-  id: string;
-  slug: string;
-  title: string;
-  description: string;
-  maxTicketsPerOrder: number;
-  priceCategories: PriceCategory[];
-  performances: EventPerformance[];
-}
 
 export type SeatStatus = 'available' | 'held' | 'sold';
 

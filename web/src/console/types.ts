@@ -1,6 +1,9 @@
 /** Shapes of the admin API's answers, as the console uses them (see /api/openapi.json). */
+import type { EventPerformance, PerformanceStatus } from '../shared/catalog-types';
 
-export type PerformanceStatus = 'scheduled' | 'on_sale' | 'paused' | 'sold_out' | 'closed' | 'cancelled';
+export type { EventDetail, PerformanceStatus, PriceCategory } from '../shared/catalog-types';
+/** A performance of an event, as the event detail lists it. */
+export type PerformanceDetail = EventPerformance;
 
 export interface VenueSummary { id: string; name: string; seatCount: number | string; gaCapacity: number | string }
 
@@ -18,26 +21,6 @@ export interface EventListItem {
   performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string }[];
 }
 
-export interface PriceCategory { id: string; name: string; price: number; currency: string }
-
-export interface PerformanceDetail {
-  id: string;
-  startsAt: string;
-  doorsAt: string | null;
-  onSaleAt: string | null;
-  status: PerformanceStatus;
-  venue: { id: string; name: string };
-}
-
-export interface EventDetail {
-  id: string;
-  slug: string;
-  title: string;
-  description: string;
-  maxTicketsPerOrder: number;
-  priceCategories: PriceCategory[];
-  performances: PerformanceDetail[];
-}
 
 export interface SalesReport {
   status: PerformanceStatus;

@@ -1,0 +1,24 @@
+/** Catalog answers both the buyer pages and the console read (see /api/openapi.json). Prices are in minor units. */
+export type PerformanceStatus = 'scheduled' | 'on_sale' | 'paused' | 'sold_out' | 'closed' | 'cancelled';
+
+export interface PriceCategory { id: string; name: string; price: number; currency: string }
+
+/** A performance as `GET /api/events/:idOrSlug` lists it. */
+export interface EventPerformance {
+  id: string;
+  startsAt: string;
+  doorsAt: string | null;
+  onSaleAt: string | null;
+  status: PerformanceStatus;
+  venue: { id: string; name: string };
+}
+
+export interface EventDetail {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  maxTicketsPerOrder: number;
+  priceCategories: PriceCategory[];
+  performances: EventPerformance[];
+}
