@@ -2,8 +2,9 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 
 /**
- * Two entry points so a fan's phone never downloads the operator console: `index.html` (buyer
- * pages) and `console.html` (operator console). Every asset gets a content hash; the pages run
+ * Three entry points so a fan's phone never downloads more than it needs: `index.html` (buyer
+ * pages), `console.html` (operator console) and `queue.html` (the waiting room: plain
+ * TypeScript, no framework, a few KB). Every asset gets a content hash; the pages run
  * under a strict CSP, so nothing is inlined (no inline scripts or styles, no eval).
  */
 export default defineConfig({
@@ -15,7 +16,7 @@ export default defineConfig({
     emptyOutDir: true,
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
-    rollupOptions: { input: { index: 'web/index.html', console: 'web/console.html' } },
+    rollupOptions: { input: { index: 'web/index.html', console: 'web/console.html', queue: 'web/queue.html' } },
   },
   server: { proxy: { '/api': 'http://localhost:3000' } },
 });

@@ -28,7 +28,8 @@ function pageHeaders(reply: FastifyReply, csp: string): FastifyReply {
 
 /**
  * Serves the Vite build: hashed assets with a year's cache, the buyer pages for every other
- * non-API path (the router runs in the page), the operator console under /console. Each page
+ * non-API path (the router runs in the page), the operator console under /console, the waiting
+ * room's light page under /queue (it must not pull in the buyer bundle). Each page
  * carries the build id in a meta tag so checkout can report which code it ran.
  */
 export async function registerWeb(app: FastifyInstance, opts: { distDir: string; buildId: string; paymentOrigin: string }): Promise<void> {
@@ -40,6 +41,7 @@ export async function registerWeb(app: FastifyInstance, opts: { distDir: string;
   };
   const buyer = page('index.html');
   const console = page('console.html');
+  const queue = page('queue.html');
 
   if (existsSync(join(opts.distDir, 'assets'))) {
     await app.register(fastifyStatic, {
@@ -55,6 +57,7 @@ export async function registerWeb(app: FastifyInstance, opts: { distDir: string;
   }
   app.get('/console', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(console));
   app.get('/console/*', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(console));
+  app.get('/queue/*', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(queue));
   app.get('/', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(buyer));
   for (const prefix of ['/events/*', '/orders/*', '/performances/*', '/checkout/*']) {
     app.get(prefix, { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(buyer));

@@ -1,5 +1,6 @@
 import { api, ApiError, buildId } from '../shared/api.js';
 import { noteServerDate } from './clock.js';
+import { accessToken, forgetAccess, goToQueue } from './queue-access.js';
 import type { BuyerDetails } from './storage.js';
 import type { CreatedOrder, Hold, Order, Ticket } from './types.js';
 
@@ -10,8 +11,24 @@ export type HoldRequest =
   | { gaAreaId: string; quantity: number }
   | { seatIds: string[]; gaAreaId: string; quantity: number };
 
-export const createHold = (performanceId: string, request: HoldRequest) =>
-  api<Hold>(`/api/performances/${performanceId}/holds`, { method: 'POST', body: request });
+/**
+ * While the performance's waiting room is active the hold needs the access token the queue page
+ * stored; without a valid one (403 `not_admitted`) the fan is sent to the line instead of shown an
+ * error. The returned promise then never settles, so the page keeps its "one moment" state.
+ */
+export async function createHold(performanceId: string, request: HoldRequest): Promise<Hold> {
+  const token = accessToken(performanceId);
+  try {
+    return await api<Hold>(`/api/performances/${performanceId}/holds`, {
+      method: 'POST', body: request, headers: token ? { 'x-access-token': token } : {},
+    });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 403 && error.code === 'not_admitted')) throw error;
+    forgetAccess(performanceId);
+    goToQueue(performanceId);
+    return new Promise<Hold>(() => {});
+  }
+}
 
 /** Read with fetch rather than `api` to see the `Date` header, which sets the countdown's clock. */
 export async function fetchHold(holdId: string, signal?: AbortSignal): Promise<Hold> {

@@ -5,6 +5,7 @@ import { navigate } from '../../shared/router.js';
 import { getPerformance, rememberHold } from '../catalog.js';
 import { createHold, type HoldRequest } from '../checkout-api.js';
 import { BestAvailable, GaCard } from '../hold-forms.js';
+import { queuePath, useQueueGate } from '../queue-access.js';
 import { Legend, SaleStatus, SectionTable, seatName } from '../performance-parts.js';
 import { SeatMap } from '../seat-map.js';
 import { buildModel, isFree, seatOf, type SeatModel } from '../seat-model.js';
@@ -28,6 +29,7 @@ export function PerformancePage({ id }: { id: string }) {
   const locale = useLocale();
   const [context] = useAsync(() => getPerformance(id), [id]);
   const [busy, setBusy] = useState<Busy>(null);
+  const gated = useQueueGate(id);
   const { data, error, refresh } = useAvailability(id, busy !== null);
   const [selected, setSelected] = useState<string[]>([]);
   const [gaWanted, setGaWanted] = useState<{ areaId: string | null; quantity: number }>({ areaId: null, quantity: 0 });
@@ -90,7 +92,8 @@ export function PerformancePage({ id }: { id: string }) {
   const selectedSet = useMemo(() => new Set(selected), [selected]);
   const selectedSeats = model ? selected.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
   const currency = data?.categories[0]?.currency ?? 'USD';
-  const onSale = data?.status === 'on_sale';
+  // Behind an active waiting room, seats are picked only after admission.
+  const onSale = data?.status === 'on_sale' && !gated;
 
   // Standing places with the seats: as many as the area has left and the per-order limit allows.
   const gaAreas = data?.gaAreas ?? [];
@@ -193,6 +196,13 @@ export function PerformancePage({ id }: { id: string }) {
         </p>
       )}
       <SaleStatus status={data.status} onSaleAt={ctx?.onSaleAt} />
+      {gated && (
+        <div class="notice notice-info" data-testid="queue-notice">
+          <p>{t('queue.notice')}</p>
+          {/* target=_self: the queue page is its own entry, so the router must not take the click. */}
+          <a class="button button-primary" href={queuePath(id)} target="_self" data-testid="queue-join">{t('queue.join')}</a>
+        </div>
+      )}
       {error !== null && <p class="notice notice-warn" role="status">{t('performance.refreshFailed')}</p>}
 
       <div class={`perf-layout${data.seats.length ? '' : ' no-seats'}${data.gaAreas.length ? '' : ' no-ga'}`}>
