@@ -65,6 +65,9 @@ try {
   await app.listen({ port, host: '127.0.0.1' });
   await payments.listen({ port: paymentPort, host: '127.0.0.1' });
 
+  // The screenshots show the sale itself, not the line: the demo performance's waiting room is off.
+  const off = await app.inject({ method: 'PUT', url: `/api/admin/performances/${performanceId}/queue`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { enabled: false } });
+  assert.equal(off.statusCode, 200, off.body);
   await sell(app, payments, performanceId);
   browser = await launchBrowser();
   for (const device of ['phone', 'desktop'] as const) await buyerPages(browser, device, performanceId);

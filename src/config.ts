@@ -29,6 +29,10 @@ export interface Config {
   /** Id of the current key for queue tickets and access tokens, and earlier ids that still verify. */
   readonly queueKeyId: string;
   readonly previousQueueKeyIds: readonly string[];
+  /** Redis for the waiting room's shared line (several processes); unset: the line lives in this process. */
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key Taquilla writes, so one Redis can serve several installations. */
+  readonly redisPrefix: string;
   readonly logLevel: string;
   readonly seedDemo: boolean;
   /** Whether this process serves the built-in test payment provider's card form on PAYMENT_PORT. */
@@ -96,6 +100,12 @@ function secret(env: Env, name: string, mode: Config['env'], dataDir: string, ge
   return stored[name];
 }
 
+function redisPrefix(env: Env): string {
+  const prefix = env.REDIS_PREFIX ?? 'taquilla:';
+  if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'must be 1-64 letters, digits, _ : . or -');
+  return prefix;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = (env.NODE_ENV ?? 'development') as Config['env'];
   if (!['development', 'production', 'test'].includes(mode)) {
@@ -137,6 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
     previousTicketKeyIds: Object.freeze(previousTicketKeyIds),
     queueKeyId,
     previousQueueKeyIds: Object.freeze(previousQueueKeyIds),
+    redisUrl: url(env, 'REDIS_URL', undefined, ['redis:', 'rediss:']),
+    redisPrefix: redisPrefix(env),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     seedDemo: bool(env, 'TAQUILLA_SEED_DEMO', mode !== 'production'),
     paymentTestServer: bool(env, 'PAYMENT_TEST_SERVER', true),

@@ -54,6 +54,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await paymentServer?.close();
   await sweeper.stop();
   await admissions.stop();
+  await ctx.waitingRoom.close();
   await outbox.stop();
   mailer?.close();
   await database.close();

@@ -2,13 +2,14 @@ import { audit } from '../platform/audit.js';
 import type { WaitingRoomState } from '../platform/database.types.js';
 import type { Db } from '../platform/transaction.js';
 import type { LoadSignal } from './load-signal.js';
-import type { QueueStore } from './queue-store.js';
+import { isQueueUnavailable, type Bucket, type QueueStore } from './queue-store.js';
 import { openable, toConfig, type Rooms } from './rooms.js';
 import { roomState } from './status.js';
 import * as repo from './waiting-room.repository.js';
 
 export type CheckoutFigures = (performanceIds: string[]) => Promise<Map<string, { ticketsLeft: number; activeHolds: number }>>;
-interface Bucket { tokens: number; at: number }
+/** How long one process may hold a room's admitter lock; a tick takes a few milliseconds. */
+export const ADMIT_LOCK_MS = 1500;
 
 /**
  * How many fans to admit this second, within three bounds:
@@ -40,47 +41,68 @@ const follows: { when: (row: repo.RoomRow) => boolean; from: WaitingRoomState[];
  * sell-outs, refreshes tickets left and checkout load, and moves each open room's serving counter.
  * "Sold out reaches every fan at once" means within one tick.
  */
-export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms; load: LoadSignal; moving: Set<string> }) {
+export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms; load: LoadSignal; moving: Set<string>; log?: (message: string) => void }) {
   const { db, store, rooms, load, moving } = deps;
-  const buckets = new Map<string, Bucket>();
+  const log = deps.log ?? ((message: string) => console.error(message));
+  let outage = false;
   const self = {
     /** Where tickets left and active holds come from: PostgreSQL, or a simulation in tests. */
     checkoutFigures: ((ids) => repo.checkoutFigures(db, ids)) as CheckoutFigures,
 
+    /**
+     * Fails closed: while the store is unreachable the tick admits nobody, says so once per outage,
+     * and picks up from the same counters when the store is back.
+     */
     async tick(now: number): Promise<Map<string, { admitted: number; skipped: number; lapsed: number }>> {
-      const report = new Map<string, { admitted: number; skipped: number; lapsed: number }>();
-      const rows = await repo.roomsToWatch(db, new Date(now));
-      const { factor } = load.read();
-      const live = (r: repo.RoomRow) => r.enabled && r.moved_to === null && r.state !== 'closed';
-      const figures = await self.checkoutFigures(rows.filter(live).map((r) => r.performance_id));
-      for (let row of rows) {
-        const id = row.performance_id;
-        if (moving.has(id)) continue;
-        row = await follow(row, now);
-        const config = toConfig(row);
-        await store.configure(config);
-        if (!live(row)) continue;
-        const f = figures.get(id) ?? { ticketsLeft: 0, activeHolds: 0 };
+      try {
+        const report = await advanceAll(now);
+        if (outage) { outage = false; log('waiting room: queue store reachable again; admissions resume'); }
+        return report;
+      } catch (error) {
+        if (!isQueueUnavailable(error)) throw error;
+        if (!outage) { outage = true; log('waiting room: queue store unreachable; admissions stopped until it returns'); }
+        return new Map();
+      }
+    },
+  };
+
+  async function advanceAll(now: number): Promise<Map<string, { admitted: number; skipped: number; lapsed: number }>> {
+    const report = new Map<string, { admitted: number; skipped: number; lapsed: number }>();
+    const rows = await repo.roomsToWatch(db, new Date(now));
+    const { factor } = load.read();
+    const live = (r: repo.RoomRow) => r.enabled && r.moved_to === null && r.state !== 'closed';
+    const figures = await self.checkoutFigures(rows.filter(live).map((r) => r.performance_id));
+    for (let row of rows) {
+      const id = row.performance_id;
+      if (moving.has(id)) continue;
+      row = await follow(row, now);
+      const config = toConfig(row);
+      await store.configure(config);
+      if (!live(row)) continue;
+      const f = figures.get(id) ?? { ticketsLeft: 0, activeHolds: 0 };
+      // Several processes tick the same room: one at a time reads the counters and moves them,
+      // and the bucket and the last minute's admissions live in the store, so the bounds hold across them.
+      const result = await store.exclusive(id, ADMIT_LOCK_MS, async () => {
         const lapsed = await store.lapse(id, now);
         const before = await store.counters(id, now);
-        if (!before) continue;
+        if (!before) return undefined;
         const allowedPerMinute = config.maxAdmissionsPerMinute * factor;
         const budget = admissionBudget({
-          now, bucket: buckets.get(id), allowedPerMinute, maxPerMinute: config.maxAdmissionsPerMinute, maxInCheckout: config.maxInCheckout,
+          now, bucket: before.bucket, allowedPerMinute, maxPerMinute: config.maxAdmissionsPerMinute, maxInCheckout: config.maxInCheckout,
           activeInCheckout: before.pending + before.recentlyStarted + f.activeHolds, admittedLastMinute: before.admittedLastMinute,
         });
-        const result = await store.advance(id, roomState(config) === 'open' ? budget.admissions : 0, now);
-        buckets.set(id, { tokens: budget.bucket.tokens - result.admitted, at: now });
-        report.set(id, { ...result, lapsed });
+        const moved = await store.advance(id, roomState(config) === 'open' ? budget.admissions : 0, now, budget.bucket);
         const after = (await store.counters(id, now))!;
         await store.publish(id, {
           ticketsLeft: f.ticketsLeft, admissionsPerMinute: after.admittedLastMinute, allowedPerMinute,
           activeInCheckout: after.pending + after.recentlyStarted + f.activeHolds, updatedAt: now,
         });
-      }
-      return report;
-    },
-  };
+        return { ...moved, lapsed };
+      });
+      if (result) report.set(id, result);
+    }
+    return report;
+  }
 
   async function follow(row: repo.RoomRow, now: number): Promise<repo.RoomRow> {
     if (openable(row, now)) {

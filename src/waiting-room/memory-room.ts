@@ -1,4 +1,4 @@
-import type { PlaceState, QueueEntry, RoomConfig, RoomCounters, RoomFigures } from './queue-store.js';
+import type { Bucket, PlaceState, QueueEntry, RoomConfig, RoomCounters, RoomFigures } from './queue-store.js';
 
 const STATES: PlaceState[] = ['waiting', 'admitted', 'started', 'skipped', 'lapsed'];
 const [WAITING, ADMITTED, STARTED, SKIPPED, LAPSED] = [0, 1, 2, 3, 4];
@@ -26,6 +26,7 @@ export class MemoryRoom {
   readonly pending = new Map<number, number>();
   readonly recent = new Map<number, number>();
   moved?: { to: string; served: number; shift: number };
+  bucket?: Bucket;
   totals = { admitted: 0, started: 0, skipped: 0, lapsed: 0 };
   private lastSeen = new Float64Array(1024);
   private admittedAt = new Float64Array(1024);
@@ -140,7 +141,7 @@ export class MemoryRoom {
     return {
       joined: this.joined, served: this.served, entrants: this.drawn ? this.entrants : this.preQueue.size,
       pending: this.pending.size, recentlyStarted: [...this.recent.values()].filter((at) => now - at < RECENT_START_MS).length,
-      admittedLastMinute: this.admittedLastMinute(now), ...this.totals,
+      admittedLastMinute: this.admittedLastMinute(now), ...this.totals, bucket: this.bucket,
     };
   }
 }

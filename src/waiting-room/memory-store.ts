@@ -8,6 +8,7 @@ import type { Poll, QueueEntry, QueueStore, RoomLine } from './queue-store.js';
  */
 export function createMemoryStore(): QueueStore {
   const rooms = new Map<string, MemoryRoom>();
+  const admitting = new Set<string>();
   const room = (id: string) => rooms.get(id);
   const line = (r: MemoryRoom): RoomLine => ({
     config: r.config, figures: r.figures, joined: r.joined, served: r.served, entrants: r.drawn ? r.entrants : r.preQueue.size, drawn: r.drawn,
@@ -85,10 +86,21 @@ export function createMemoryStore(): QueueStore {
     async lapse(performanceId, now) {
       return room(performanceId)?.lapse(now) ?? 0;
     },
-    async advance(performanceId, admissions, now) {
+    async advance(performanceId, admissions, now, bucket) {
       const r = room(performanceId);
-      return r ? r.advance(admissions, now) : { admitted: 0, skipped: 0 };
+      if (!r) return { admitted: 0, skipped: 0 };
+      const result = r.advance(admissions, now);
+      if (bucket) r.bucket = { tokens: bucket.tokens - result.admitted, at: bucket.at };
+      return result;
     },
+    async exclusive(performanceId, _ttlMs, work) {
+      // One process: only overlapping ticks of this process can collide.
+      if (admitting.has(performanceId)) return undefined;
+      admitting.add(performanceId);
+      try { return await work(); } finally { admitting.delete(performanceId); }
+    },
+    async ready() {},
+    async close() {},
     async startHold(performanceId, place, now) {
       room(performanceId)?.startHold(place, now);
     },

@@ -1,4 +1,5 @@
 import type { PerformanceStatus, WaitingRoomState } from '../platform/database.types.js';
+import { AppError } from '../platform/errors.js';
 
 /**
  * Where the line lives: counters, places, who was seen when. Everything the status path reads
@@ -80,7 +81,19 @@ export interface RoomCounters {
   started: number;
   skipped: number;
   lapsed: number;
+  /** The admission token bucket as the last tick left it (shared by every process on a shared store). */
+  bucket?: Bucket;
 }
+
+/** Admissions allowed but not yet used: at most one second's worth; see `admissionBudget`. */
+export interface Bucket { tokens: number; at: number }
+
+/**
+ * The store cannot be reached (Redis down): fail closed. Status and joins answer 503 with
+ * Retry-After; the tick admits nobody; fans keep their signed tickets and their places.
+ */
+export const queueUnavailable = () => new AppError('queue_unavailable', 503, 'The line is unavailable for a moment; retry in a second', { retryAfter: 1 });
+export const isQueueUnavailable = (error: unknown) => error instanceof AppError && error.code === 'queue_unavailable';
 
 export interface QueueStore {
   /** Creates the room's line if it is new and replaces its settings. A drawn room never returns to the pre-queue. */
@@ -98,8 +111,16 @@ export interface QueueStore {
   draw(performanceId: string, order: (ticketIds: string[]) => string[], now: number): Promise<number>;
   /** Ends admissions that made no hold within the start limit; returns how many. */
   lapse(performanceId: string, now: number): Promise<number>;
-  /** Moves the counter over at most `admissions` fans still polling, skipping those past the grace period. */
-  advance(performanceId: string, admissions: number, now: number): Promise<{ admitted: number; skipped: number }>;
+  /** Moves the counter over at most `admissions` fans still polling, skipping those past the grace period; keeps `bucket`, less the fans admitted, for the next tick. */
+  advance(performanceId: string, admissions: number, now: number, bucket?: Bucket): Promise<{ admitted: number; skipped: number }>;
+  /**
+   * Runs `work` as the room's only admitter: across processes on a shared store, one at a time
+   * (a lock that lapses after `ttlMs` if its holder dies). Undefined when another holds it.
+   */
+  exclusive<T>(performanceId: string, ttlMs: number, work: () => Promise<T>): Promise<T | undefined>;
+  /** Waits until the store can answer (connected); the memory store always can. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
   /** An admitted fan made a hold: its slot is now counted by the holds. */
   startHold(performanceId: string, place: number, now: number): Promise<void>;
   counters(performanceId: string, now: number): Promise<RoomCounters | undefined>;

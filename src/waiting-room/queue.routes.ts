@@ -6,7 +6,7 @@ import { Fairness, Joined, QueueKeyHeaders, Status, StatusHeaders, Summary } fro
 
 export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['waiting-room'];
-
+  // The store is unreachable (Redis down): 503 queue_unavailable, and when to ask again.
   app.post('/api/performances/:id/queue', {
     schema: {
       tags, params: IdParams, headers: QueueKeyHeaders,

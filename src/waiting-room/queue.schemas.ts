@@ -34,7 +34,9 @@ export const Status = Type.Object({
 });
 
 export const Summary = Type.Object({
-  performanceId: Uuid, state: RoomState, served: Int, waiting: Int, entrants: Int,
+  performanceId: Uuid,
+  enabled: Type.Boolean({ description: 'false: the room is switched off and holds need no access token' }),
+  state: RoomState, served: Int, waiting: Int, entrants: Int,
   admissionsPerMinute: Int, allowedPerMinute: Int, ticketsLeft: Int,
   opensAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]), updatedAt: Type.String({ format: 'date-time' }),
 });

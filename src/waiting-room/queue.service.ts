@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError, conflict } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { ALGORITHM } from './fairness.js';
-import type { QueueStore, RoomConfig } from './queue-store.js';
+import { isQueueUnavailable, queueUnavailable, type QueueStore, type RoomConfig } from './queue-store.js';
 import type { QueueSigner } from './queue-tokens.js';
 import type { Clock, Rooms } from './rooms.js';
 import { answer, roomState, type StatusAnswer } from './status.js';
@@ -12,7 +12,7 @@ import * as repo from './waiting-room.repository.js';
 const GATED = new Set(['pre_queue', 'open', 'paused']);
 
 const noRoom = () => new AppError('no_waiting_room', 409, 'This performance sells without a waiting room');
-const unavailable = () => new AppError('queue_unavailable', 503, 'The line is not loaded yet; retry in a second', { retryAfter: 1 });
+const unavailable = queueUnavailable;
 export const invalidTicket = () => new AppError('invalid_queue_ticket', 401, 'The queue ticket is missing, altered or not one of ours');
 export const notAdmitted = () => new AppError('not_admitted', 403, 'This performance sells through its waiting room: join the queue and send the access token you get when admitted');
 
@@ -62,11 +62,12 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
 
     /** The part every fan of a performance shares, from the store; cacheable for a couple of seconds. */
     async summary(performanceId: string) {
+      await rooms.find(performanceId);
       const line = await store.line(performanceId);
       if (!line) throw new AppError('waiting_room_not_found', 404, `No waiting room is running for performance ${performanceId}`);
       const { config, figures } = line;
       return {
-        performanceId, state: roomState(config), served: line.served, waiting: line.joined - line.served, entrants: line.entrants,
+        performanceId, enabled: config.enabled, state: roomState(config), served: line.served, waiting: line.joined - line.served, entrants: line.entrants,
         admissionsPerMinute: figures.admissionsPerMinute, allowedPerMinute: Math.round(figures.allowedPerMinute), ticketsLeft: figures.ticketsLeft,
         opensAt: config.onSaleAt === null ? null : new Date(config.onSaleAt).toISOString(), updatedAt: new Date(figures.updatedAt).toISOString(),
       };
@@ -87,7 +88,14 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
      * performance. Using one marks the fan as started, so the start limit no longer applies.
      */
     async admitHold(performanceId: string, token: string | undefined): Promise<void> {
-      const config = await rooms.find(performanceId);
+      const config = await rooms.find(performanceId).catch(async (error: unknown) => {
+        if (!isQueueUnavailable(error)) throw error;
+        // The store is down: a performance without an active room sells as before; one with an
+        // active room refuses every hold, token or not, until the store is back (fail closed).
+        const row = await repo.findRoom(db, performanceId);
+        if (row && row.enabled && GATED.has(row.state)) throw error;
+        return undefined;
+      });
       if (!config || !config.enabled || !GATED.has(config.state)) return;
       const claims = signer.verifyAccess(token);
       const now = clock.now();

@@ -94,14 +94,17 @@ export function createRooms({ db, store, secret, clock, log }: RoomsDeps) {
       return once(`ensure:${performanceId}`, () => load(performanceId, 'with_on_sale_time'));
     },
     /**
-     * For the holds gate: the room if there is one, never creating it. A performance without one
-     * is remembered for a second, so selling without a room costs one lookup a second, not one a hold.
+     * For the holds gate and the summary: the room, created on first use for a performance with
+     * an on-sale time. A performance without one is remembered for a second, so selling without a
+     * room costs one lookup a second, not one a hold.
      */
     async find(performanceId: string): Promise<RoomConfig | undefined> {
       const known = await store.line(performanceId);
       if (known) return known.config;
       if ((absentUntil.get(performanceId) ?? 0) > Date.now()) return undefined;
-      const config = await once(`find:${performanceId}`, () => load(performanceId, 'never'));
+      // A performance with an on-sale time gets its room here too, so holds are gated from the
+      // first one on, not only once somebody has joined the line.
+      const config = await once(`find:${performanceId}`, () => load(performanceId, 'with_on_sale_time'));
       if (!config) absentUntil.set(performanceId, Date.now() + 1000);
       return config;
     },

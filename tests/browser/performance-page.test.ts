@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { seedDemo } from '../../src/catalog/demo-seed.js';
+import { admin } from '../helpers/app.js';
 import { createShow, hold } from '../helpers/fixtures.js';
 import { expectCount, fillBuyer, ticketsOnOrderPage } from './flows.js';
 import { browserSkipReason, launchBrowser, startServer, withPage, type LiveServer } from './harness.js';
@@ -20,6 +21,9 @@ describe('browser performance page', { skip }, () => {
     const seeded = await seedDemo(server.t.ctx.db);
     assert.ok(seeded, 'the fresh test database had no events');
     demoPerformance = seeded.performanceIds[0]!;
+    // These tests measure and drive the map itself; the demo's waiting room is switched off.
+    const off = await server.t.app.inject({ method: 'PUT', url: `/api/admin/performances/${demoPerformance}/queue`, headers: admin, payload: { enabled: false } });
+    assert.equal(off.statusCode, 200, off.body);
   });
   after(async () => { await browser?.close(); await server?.close(); });
 

@@ -24,6 +24,8 @@ function fieldOf(issue: ValidationIssue): string {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
+      // Any refusal that says when to come back says it in the header clients and proxies read.
+      if (typeof error.details.retryAfter === 'number') reply.header('Retry-After', String(error.details.retryAfter));
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       const message = error.status >= 500 ? 'Internal error' : error.message;
       return reply.status(error.status).send({ error: { code: error.code, message, ...error.details } });

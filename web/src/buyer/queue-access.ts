@@ -41,8 +41,8 @@ export function useQueueGate(performanceId: string): boolean {
   useEffect(() => {
     if (accessToken(performanceId)) return setGated(false);
     let live = true;
-    api<{ state: string }>(`/api/performances/${performanceId}/queue/summary`)
-      .then((summary) => { if (live) setGated(ACTIVE.has(summary.state)); }, () => { /* treated as no room */ });
+    api<{ state: string; enabled: boolean }>(`/api/performances/${performanceId}/queue/summary`)
+      .then((summary) => { if (live) setGated(summary.enabled && ACTIVE.has(summary.state)); }, () => { /* treated as no room */ });
     return () => { live = false; };
   }, [performanceId]);
   return gated;

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RECENT_START_MS } from './memory-room.js';
+import {
+  queueUnavailable, type Bucket, type PlaceState, type Poll, type QueueEntry, type QueueStore, type RoomConfig, type RoomFigures, type RoomLine,
+} from './queue-store.js';
+import { ROOM_KEYS, SCRIPTS } from './redis-scripts.js';
+
+/** Bounds the work (and so how long Redis is blocked) of one advance when a long stretch of the line has gone away. */
+const MAX_STEPS_PER_ADVANCE = 10_000;
+const STATES: Record<string, PlaceState> = { 0: 'waiting', 1: 'admitted', 2: 'started', 3: 'skipped', 4: 'lapsed', u: 'unknown' };
+/** Replies that mean "Redis cannot serve right now" rather than a bug in a script. */
+const TRANSIENT = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY)\b/;
+
+type Reply = (string | number | null)[];
+type Script = (keys: string[], ...args: (string | number)[]) => Promise<unknown>;
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Every key starts with it; tests use their own. */
+  prefix: string;
+  /** Milliseconds to wait for a connection or a reply before failing closed. */
+  timeoutMs?: number;
+}
+
+/**
+ * The queue store for several processes sharing one line: every counter, place and buyer key in
+ * Redis, each operation one Lua script (EVALSHA). A room's keys share the hash tag
+ * `{<performanceId>}`. When Redis cannot be reached every method throws `queue_unavailable` at
+ * once (no offline queue): status and joins answer 503, the tick admits nobody, and nothing is
+ * lost, because the places are in Redis and in the fans' signed tickets.
+ */
+export function createRedisStore(options: RedisStoreOptions): QueueStore & { client: Redis } {
+  const timeout = options.timeoutMs ?? 1000;
+  const client = new Redis(options.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: timeout,
+    commandTimeout: timeout,
+    retryStrategy: (times) => Math.min(100 * times, 1000),
+  });
+  // Errors surface on the commands; without a listener ioredis would print each reconnect attempt.
+  client.on('error', () => {});
+  const connecting = client.connect().catch(() => {});
+  const scripts = {} as Record<keyof typeof SCRIPTS, Script>;
+  for (const [name, lua] of Object.entries(SCRIPTS) as [keyof typeof SCRIPTS, string][]) {
+    const numberOfKeys = name === 'moveLine' ? 20 : name === 'unlock' ? 1 : 10;
+    client.defineCommand(`taquilla_${name}`, { numberOfKeys, lua });
+    const command = (client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[`taquilla_${name}`]!.bind(client);
+    scripts[name] = (keys, ...args) => command(...keys, ...args);
+  }
+
+  const keys = (performanceId: string) => ROOM_KEYS.map((k) => `${options.prefix}{${performanceId}}:${k}`);
+  const lockKey = (performanceId: string) => `${options.prefix}{${performanceId}}:lock`;
+
+  async function run<T = Reply>(name: keyof typeof SCRIPTS, ks: string[], ...args: (string | number)[]): Promise<T> {
+    try {
+      return (await scripts[name](ks, ...args)) as T;
+    } catch (error) {
+      const e = error as Error;
+      if (e.name === 'ReplyError' && !TRANSIENT.test(e.message)) throw error;
+      throw queueUnavailable();
+    }
+  }
+
+  /** The seven fields `lineOf` returns: cfg, state, figs, joined, served, entrants, drawn. */
+  function line(f: Reply): RoomLine {
+    const config = { ...(JSON.parse(String(f[0])) as RoomConfig), state: String(f[1]) as RoomConfig['state'] };
+    return { config, figures: JSON.parse(String(f[2])) as RoomFigures, joined: Number(f[3]), served: Number(f[4]), entrants: Number(f[5]), drawn: f[6] === '1' };
+  }
+
+  function record(rec: string): QueueEntry {
+    const [, entryPlace, pre, ticketId, joinedAt, performanceId] = rec.split('|') as [string, string, string, string, string, string];
+    return { performanceId, ticketId, place: Number(entryPlace), joinedAt: Number(joinedAt), pre: pre === '1' };
+  }
+
+  const store: QueueStore & { client: Redis } = {
+    client,
+    async configure(config) {
+      const figures: RoomFigures = { ticketsLeft: 0, admissionsPerMinute: 0, allowedPerMinute: config.maxAdmissionsPerMinute, activeInCheckout: 0, updatedAt: 0 };
+      await run('configure', keys(config.performanceId), JSON.stringify(config), config.state, JSON.stringify(figures), config.graceMs, config.startLimitMs);
+    },
+    async line(performanceId) {
+      const f = await run<Reply | null>('line', keys(performanceId));
+      return f ? line(f) : undefined;
+    },
+    async publish(performanceId, figures) {
+      await run('publish', keys(performanceId), JSON.stringify(figures));
+    },
+    async join(performanceId, buyerKey, fresh, now) {
+      const r = await run<[number, string] | null>('join', keys(performanceId), buyerKey, fresh.ticketId, fresh.joinedAt, now, performanceId);
+      return r ? { entry: record(r[1]), created: r[0] === 1 } : undefined;
+    },
+    async poll(entry, now): Promise<Poll | undefined> {
+      let id = entry.performanceId;
+      let pre = entry.pre;
+      let place = entry.place;
+      let first: RoomLine | undefined;
+      for (let hops = 0; hops <= 8; hops++) {
+        const r = await run('poll', keys(id), entry.ticketId, pre ? 1 : 0, place, now);
+        if (r[0] === 'ok') {
+          return { line: line(r.slice(1, 8)), place: Number(r[8]), state: STATES[String(r[9])] ?? 'unknown', admittedAt: Number(r[10]) };
+        }
+        if (r[0] === 'unknown') return { line: line(r.slice(1, 8)), place: entry.place, state: 'unknown', admittedAt: 0 };
+        if (r[0] === 'none') break;
+        // The line moved on: the place is now in another room.
+        first ??= await store.line(entry.performanceId);
+        id = String(r[1]);
+        place = Number(r[2]);
+        pre = false;
+      }
+      if (id === entry.performanceId) return undefined;
+      first ??= await store.line(entry.performanceId);
+      return first && { line: first, place: entry.place, state: 'unknown', admittedAt: 0 };
+    },
+    async draw(performanceId, order, now) {
+      const ks = keys(performanceId);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const ids = await run<(string | number)[] | null>('drawIds', ks);
+        if (!ids) throw new Error(`no line for ${performanceId}`);
+        if (ids[0] === 1) return Number(ids[1]);
+        const r = await run<number[]>('drawApply', ks, now, ...order(ids.slice(1).map(String)));
+        if (r[0] === 0) return r[1]!;
+        // Someone joined the pre-queue between reading it and drawing it: draw again with them in.
+      }
+      throw queueUnavailable();
+    },
+    async lapse(performanceId, now) {
+      return run<number>('lapse', keys(performanceId), now, RECENT_START_MS);
+    },
+    async advance(performanceId, admissions, now, bucket?: Bucket) {
+      const r = await run<[number, number]>('advance', keys(performanceId), admissions, now, MAX_STEPS_PER_ADVANCE, bucket ? bucket.tokens : '', bucket ? bucket.at : '');
+      return { admitted: r[0], skipped: r[1] };
+    },
+    async startHold(performanceId, place, now) {
+      await run('startHold', keys(performanceId), place, now);
+    },
+    async counters(performanceId, now) {
+      const r = await run<Reply | null>('counters', keys(performanceId), now, RECENT_START_MS);
+      if (!r) return undefined;
+      const [joined, served, entrants, pending, recentlyStarted, admittedLastMinute, admitted, started, skipped, lapsed] = r.slice(0, 10).map(Number) as number[];
+      const bucket = r[10] !== '' && r[10] !== null ? { tokens: Number(r[10]), at: Number(r[11]) } : undefined;
+      return { joined: joined!, served: served!, entrants: entrants!, pending: pending!, recentlyStarted: recentlyStarted!, admittedLastMinute: admittedLastMinute!, admitted: admitted!, started: started!, skipped: skipped!, lapsed: lapsed!, bucket };
+    },
+    async moveLine(from, to) {
+      const r = await run<[number, number]>('moveLine', [...keys(from), ...keys(to)], to);
+      return { moved: r[0], shift: r[1] };
+    },
+    async exclusive(performanceId, ttlMs, work) {
+      const token = randomBytes(12).toString('base64url');
+      let taken: string | null;
+      try {
+        taken = await client.set(lockKey(performanceId), token, 'PX', ttlMs, 'NX');
+      } catch {
+        throw queueUnavailable();
+      }
+      if (taken !== 'OK') return undefined;
+      try {
+        return await work();
+      } finally {
+        await run('unlock', [lockKey(performanceId)], token).catch(() => {});
+      }
+    },
+    async ready() {
+      await connecting;
+      if (client.status === 'ready') return;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => { client.off('ready', done); reject(queueUnavailable()); }, timeout);
+        function done() { clearTimeout(timer); resolve(); }
+        client.once('ready', done);
+      });
+    },
+    async close() {
+      await connecting;
+      try { await client.quit(); } catch { client.disconnect(); }
+    },
+  };
+  return store;
+}
