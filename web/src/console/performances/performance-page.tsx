@@ -8,6 +8,7 @@ import { adminApi, isMissingRoute } from '../session';
 import type { SalesReport, TimelinePoint } from '../types';
 import { Badge, ErrorNotice, Loading, PageHeader, Section } from '../ui';
 import { DatesForm } from './dates-form';
+import { QueuePanel } from './queue-panel';
 import { SalesControls } from './sales-controls';
 import { LiveIndicator, OrdersAndDoors, SalesNumbers, TimelineCard } from './sales-dashboard';
 
@@ -67,6 +68,8 @@ export function PerformancePage(props: { eventId: string; id: string }) {
           <SalesControls performanceId={props.id} status={status} next={next}
             onChanged={() => { refresh(); event.reload(); }} />
           <SalesNumbers report={report} currency={currency} />
+          <QueuePanel performanceId={props.id} performances={e?.performances ?? []} next={next}
+            onMoved={() => { refresh(); event.reload(); }} />
           <div class="grid-2-1">
             <TimelineCard points={points} missing={timelineMissing} currency={currency} />
             <OrdersAndDoors report={report} />
