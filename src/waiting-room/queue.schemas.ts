@@ -16,7 +16,6 @@ export const Joined = Type.Object({
   state: Type.Union([Type.Literal('pre_queue'), Type.Literal('waiting'), Type.Literal('admitted')]),
 });
 
-export const StatusHeaders = Type.Object({ authorization: Type.Optional(Type.String({ description: 'Queue <queueTicket>' })) });
 
 export const Status = Type.Object({
   state: Type.Union([

@@ -28,7 +28,9 @@ export function roomState(c: RoomConfig): RoomState {
   return 'open';
 }
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+// Thousands with commas (40,000); toLocaleString cost about a microsecond on every poll.
+const grouped = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const plural = (n: number, one: string, many: string) => `${grouped(n)} ${n === 1 ? one : many}`;
 
 /** Said plainly when the line is longer than what is left to sell. */
 export function demandMessage(people: number, ticketsLeft: number, where: 'ahead of you' | 'in the draw'): string | undefined {
