@@ -1,36 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { databaseAvailable, skipReason, testDatabase } from './helpers/database.js';
 import { freePort } from './helpers/net.js';
+import { runServer, waitFor } from './helpers/process.js';
 
-
-async function waitFor(url: string, deadline: number): Promise<Response> {
-  for (;;) {
-    try {
-      return await fetch(url);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-/** Runs src/server.ts as its own process; `stop()` sends SIGTERM and resolves with the exit code. */
-function runServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const run = { output: '', stop: () => { child.kill('SIGTERM'); return exited; } };
-  child.stdout.on('data', (d) => { run.output += d; });
-  child.stderr.on('data', (d) => { run.output += d; });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return run;
-}
 
 // The zero-setup path a new user takes: no DATABASE_URL, so the server starts its own PostgreSQL.
 test('server: npm start on an empty data dir runs the embedded PostgreSQL, seeds the demo and shuts down cleanly', { timeout: 60_000 }, async () => {
