@@ -83,3 +83,27 @@ export function useNow(ms = 1000): number {
   }, [ms]);
   return now;
 }
+
+/**
+ * A form's save: `busy` while it runs, the `error` if it failed, `saved` once it succeeded (forms
+ * clear it with `setSaved(false)` when edited again).
+ */
+export function useSave() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      await work();
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, saved, setSaved, run };
+}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useSave } from '../hooks';
 import { parseMajor, toMajor } from '../format';
 import { adminApi } from '../session';
 import type { PriceCategory } from '../types';
@@ -9,9 +10,7 @@ function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
   const c = props.category;
   const [name, setName] = useState(c.name);
   const [price, setPrice] = useState(toMajor(c.price, c.currency));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, saved, setSaved, run } = useSave();
   useEffect(() => { setName(c.name); setPrice(toMajor(c.price, c.currency)); }, [c.name, c.price, c.currency]);
 
   const minor = parseMajor(price, c.currency);
@@ -21,20 +20,13 @@ function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
   const save = async (e: Event) => {
     e.preventDefault();
     if (problem || !changed) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body: Record<string, unknown> = {};
       if (name.trim() !== c.name) body.name = name.trim();
       if (minor !== c.price) body.price = minor;
       await adminApi(`/api/admin/price-categories/${c.id}`, { method: 'PATCH', body });
-      setSaved(true);
       props.onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Flash } from '../flash';
 import { formatDateTime, formatMoney } from '../format';
-import { useResource } from '../hooks';
+import { useResource, useSave } from '../hooks';
 import { Icon } from '../icons';
 import { adminApi } from '../session';
 import type { EventDetail } from '../types';
@@ -13,9 +13,7 @@ function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
   const [title, setTitle] = useState(props.event.title);
   const [description, setDescription] = useState(props.event.description);
   const [maxTickets, setMaxTickets] = useState(String(props.event.maxTicketsPerOrder));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, saved, setSaved, run } = useSave();
   useEffect(() => {
     setTitle(props.event.title);
     setDescription(props.event.description);
@@ -30,22 +28,14 @@ function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
   const submit = async (e: Event) => {
     e.preventDefault();
     if (maxProblem || titleProblem || !changed) return;
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
+    await run(async () => {
       const body: Record<string, unknown> = {};
       if (title !== props.event.title) body.title = title.trim();
       if (description !== props.event.description) body.description = description;
       if (max !== props.event.maxTicketsPerOrder) body.maxTicketsPerOrder = max;
       await adminApi(`/api/admin/events/${props.event.id}`, { method: 'PATCH', body });
-      setSaved(true);
       props.onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

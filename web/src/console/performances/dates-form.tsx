@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useSave } from '../hooks';
 import { fromLocalInput, timeZone, toLocalInput } from '../format';
 import { adminApi } from '../session';
 import type { PerformanceDetail } from '../types';
@@ -39,9 +40,7 @@ export function DatesForm(props: { performance: PerformanceDetail; onSaved: () =
   const p = props.performance;
   const initial = { startsAt: toLocalInput(p.startsAt), doorsAt: toLocalInput(p.doorsAt), onSaleAt: toLocalInput(p.onSaleAt) };
   const [values, setValues] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, saved, setSaved, run } = useSave();
   useEffect(() => setValues(initial), [p.startsAt, p.doorsAt, p.onSaleAt]);
 
   const changed = (Object.keys(initial) as (keyof typeof initial)[]).filter((k) => values[k] !== initial[k]);
@@ -49,19 +48,12 @@ export function DatesForm(props: { performance: PerformanceDetail; onSaved: () =
   const submit = async (e: Event) => {
     e.preventDefault();
     if (problem || changed.length === 0) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body: Record<string, string | null> = {};
       for (const k of changed) body[k] = fromLocalInput(values[k]) ?? null;
       await adminApi(`/api/admin/performances/${p.id}`, { method: 'PATCH', body });
-      setSaved(true);
       props.onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form onSubmit={submit} noValidate data-testid="dates-form">
