@@ -69,6 +69,26 @@ export class Recorder {
     return at >= this.start && at < this.end;
   }
 
+  /**
+   * Opens the measured window after `warmupMs` for `durationMs`, printing MEASURE_START and
+   * MEASURE_END when it opens and closes (the runner samples CPU on those lines); resolves with
+   * the CPU seconds this process used inside the window.
+   */
+  measure(warmupMs: number, durationMs: number): Promise<number> {
+    this.start = performance.now() + warmupMs;
+    this.end = this.start + durationMs;
+    let cpuAtStart = process.cpuUsage();
+    setTimeout(() => {
+      cpuAtStart = process.cpuUsage();
+      console.log(MEASURE_START);
+    }, warmupMs).unref();
+    return new Promise((resolve) => setTimeout(() => {
+      console.log(MEASURE_END);
+      const cpu = process.cpuUsage(cpuAtStart);
+      resolve((cpu.user + cpu.system) / 1e6);
+    }, warmupMs + durationMs));
+  }
+
   step(name: string, began: number, ended: number): void {
     if (!this.inWindow(ended)) return;
     let list = this.samples.get(name);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { MEASURE_END, MEASURE_START, Recorder, flags, numberFlag, required, sleep } from './common.js';
+import { Recorder, flags, numberFlag, required, sleep } from './common.js';
 
 /**
  * The load generator: C virtual buyers, each buying in a loop through the public HTTP API
@@ -115,21 +115,9 @@ async function virtualBuyer(index: number): Promise<void> {
   }
 }
 
-const t0 = performance.now();
-rec.start = t0 + warmupMs;
-rec.end = rec.start + durationMs;
+const cpuSeconds = rec.measure(warmupMs, durationMs);
 stopAt = rec.end;
-let cpuAtStart = process.cpuUsage();
-setTimeout(() => {
-  cpuAtStart = process.cpuUsage();
-  console.log(MEASURE_START);
-}, warmupMs).unref();
-const cpuAtEnd = new Promise<NodeJS.CpuUsage>((resolve) => setTimeout(() => {
-  console.log(MEASURE_END);
-  resolve(process.cpuUsage(cpuAtStart));
-}, warmupMs + durationMs));
-
 await Promise.all(Array.from({ length: concurrency }, (_, i) => virtualBuyer(i)));
-const cpu = await cpuAtEnd;
+const cpu = await cpuSeconds;
 agent.destroy();
-console.log(JSON.stringify(rec.result(durationMs / 1000, (cpu.user + cpu.system) / 1e6)));
+console.log(JSON.stringify(rec.result(durationMs / 1000, cpu)));

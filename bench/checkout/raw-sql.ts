@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { chooseSeats } from '../../src/inventory/seat-selection.js';
 import { renderOrderConfirmation } from '../../src/notifications/templates.js';
-import { MEASURE_END, MEASURE_START, Recorder, flags, numberFlag, required, sleep } from './common.js';
+import { Recorder, flags, numberFlag, required, sleep } from './common.js';
 import * as Q from './raw-statements.js';
 
 /**
@@ -188,19 +188,9 @@ async function worker(index: number): Promise<void> {
   }
 }
 
-rec.start = performance.now() + warmupMs;
-rec.end = rec.start + durationMs;
-let cpuAtStart = process.cpuUsage();
-setTimeout(() => {
-  cpuAtStart = process.cpuUsage();
-  console.log(MEASURE_START);
-}, warmupMs).unref();
-const cpuAtEnd = new Promise<NodeJS.CpuUsage>((resolve) => setTimeout(() => {
-  console.log(MEASURE_END);
-  resolve(process.cpuUsage(cpuAtStart));
-}, warmupMs + durationMs));
+const cpuSeconds = rec.measure(warmupMs, durationMs);
 await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
-const cpu = await cpuAtEnd;
+const cpu = await cpuSeconds;
 await pool.end();
-const result = rec.result(durationMs / 1000, (cpu.user + cpu.system) / 1e6);
+const result = rec.result(durationMs / 1000, cpu);
 console.log(JSON.stringify({ ...result, statementsPerPurchase: rec.purchases ? statements / rec.purchases : 0 }));
