@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { catalogAdminListRoutes } from './catalog/catalog.admin-list.routes.js';
@@ -9,6 +10,7 @@ import { holdsRoutes } from './inventory/holds.routes.js';
 import { outboxRoutes } from './notifications/outbox.routes.js';
 import { paymentWebhookRoutes } from './payments/webhooks.routes.js';
 import type { AppContext } from './platform/context.js';
+import { createClientAddress } from './shield/client-address.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { registerOpenApi } from './platform/http/openapi.js';
@@ -21,20 +23,41 @@ import { checkinRoutes } from './tickets/checkin.routes.js';
 import { ticketsPdfRoutes } from './tickets/tickets-pdf.routes.js';
 import { queueAdminRoutes } from './waiting-room/queue.admin.routes.js';
 import { queueRoutes } from './waiting-room/queue.routes.js';
+import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
+import { registerShieldHooks } from './shield/shield.hooks.js';
+import { shieldAdminRoutes, shieldRoutes } from './shield/shield.routes.js';
 
 export type App = FastifyInstance;
 
 /** Builds the whole HTTP app without listening; tests drive it with `app.inject`. */
 export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<App> {
+  const clientAddress = createClientAddress(ctx.config.trustedProxies);
+  let logError: (error: unknown) => void = () => {};
+  const fastLane = createStatusFastLane(ctx, clientAddress, (error) => logError(error));
+  const timeouts = { requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 72_000 };
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
-    bodyLimit: 256 * 1024,
-    requestTimeout: 30_000,
+    // Small bodies by default; the venue editor's seat maps raise their own limit.
+    bodyLimit: 64 * 1024,
+    ...timeouts,
+    trustProxy: clientAddress.fastifyTrustProxy,
+    // The queue-status fast lane answers before Fastify; everything else goes to Fastify.
+    // A slow client may not hold a connection open: headers within 10 s, the whole request
+    // within 30 s, an idle connection 60 s.
+    serverFactory: (handler) => {
+      const server = createServer({ headersTimeout: 10_000, requestTimeout: timeouts.requestTimeout, keepAliveTimeout: timeouts.keepAliveTimeout }, (req, res) => {
+        if (!fastLane(req, res)) handler(req, res);
+      });
+      server.setTimeout(timeouts.connectionTimeout);
+      return server;
+    },
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  logError = (error) => app.log.error({ err: error }, 'queue status failed');
   registerErrorHandler(app);
+  registerShieldHooks(app, ctx);
   // The waiting room's admission rate backs off when answers get slow or fail.
   app.addHook('onResponse', (request, reply, done) => {
     ctx.waitingRoom.load.observe(reply.statusCode, request.routeOptions.url, reply.elapsedTime);
@@ -58,6 +81,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     outboxRoutes,
     queueRoutes,
     queueAdminRoutes,
+    shieldRoutes,
+    shieldAdminRoutes,
   ]) {
     await app.register(routes, ctx);
   }

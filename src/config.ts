@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
+import type { LimitTable } from './shield/limits.js';
+import { DEFAULT_LIMITS } from './shield/limits.js';
 
 /**
  * One validated, frozen Config, read once at boot. Invalid settings throw a ConfigError naming the
@@ -37,6 +40,21 @@ export interface Config {
   readonly seedDemo: boolean;
   /** Whether this process serves the built-in test payment provider's card form on PAYMENT_PORT. */
   readonly paymentTestServer: boolean;
+  /** Proxies (CIDR list) whose X-Forwarded-For is believed; empty: the socket address is the client. */
+  readonly trustedProxies: readonly string[];
+  /** The shield's switch: false turns off every layer (limits, shedding, proof of work, detection). */
+  readonly shieldEnabled: boolean;
+  /** Leading zero bits a proof of work needs when shield mode is on and pressure is low. */
+  readonly shieldPowBits: number;
+  /** Requests per second below which a surge is never called an attack, whatever the baseline. */
+  readonly shieldAttackRps: number;
+  /** Seconds of calm after which automatic shield mode turns itself off again. */
+  readonly shieldCalmSeconds: number;
+  /** Per-class limits that replace the defaults, from SHIELD_LIMITS (JSON). */
+  readonly shieldLimits: LimitTable;
+  /** Where incident alerts go: a webhook (JSON POST) and operators' email addresses. */
+  readonly alertWebhookUrl: string | undefined;
+  readonly alertEmails: readonly string[];
   /** Settings that were generated for development rather than given; logged at start. */
   readonly generated: readonly string[];
 }
@@ -100,6 +118,52 @@ function secret(env: Env, name: string, mode: Config['env'], dataDir: string, ge
   return stored[name];
 }
 
+/** A comma-separated list of CIDRs (or single addresses), each checked. */
+function cidrs(env: Env, name: string): string[] {
+  const list = (env[name] || '').split(',').map((c) => c.trim()).filter(Boolean);
+  for (const entry of list) {
+    const [address, bits] = entry.split('/');
+    const ok = address !== undefined && ipaddr.isValid(address)
+      && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (ipaddr.parse(address).kind() === 'ipv4' ? 32 : 128)));
+    if (!ok) throw new ConfigError(name, `must be a comma-separated list of addresses or CIDRs, got "${entry}"`);
+  }
+  return list;
+}
+
+/**
+ * SHIELD_LIMITS: `{"queue_status": {"ip": {"points": 60, "seconds": 10}}}`; each class given
+ * replaces that class's defaults whole, so a scope left out is not limited.
+ */
+function limitTable(env: Env, name: string): LimitTable {
+  const raw = env[name];
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, 'must be JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(name, 'must be a JSON object of route classes');
+  for (const [cls, scopes] of Object.entries(parsed)) {
+    if (!(cls in DEFAULT_LIMITS)) throw new ConfigError(name, `names an unknown route class "${cls}" (known: ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
+    if (typeof scopes !== 'object' || scopes === null) throw new ConfigError(name, `${cls} must be an object of scopes`);
+    for (const [scope, limit] of Object.entries(scopes)) {
+      const l = limit as { points?: unknown; seconds?: unknown };
+      const ok = ['ip', 'prefix', 'account'].includes(scope) && typeof l === 'object' && l !== null
+        && Number.isInteger(l.points) && (l.points as number) > 0 && Number.isInteger(l.seconds) && (l.seconds as number) > 0;
+      if (!ok) throw new ConfigError(name, `${cls}.${scope} must be {"points": n, "seconds": n} with whole numbers above 0, under ip, prefix or account`);
+    }
+  }
+  return parsed as LimitTable;
+}
+
+function emails(env: Env, name: string): string[] {
+  const list = (env[name] || '').split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = list.find((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
+  if (bad) throw new ConfigError(name, `must be a comma-separated list of email addresses, got "${bad}"`);
+  return list;
+}
+
 function redisPrefix(env: Env): string {
   const prefix = env.REDIS_PREFIX ?? 'taquilla:';
   if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'must be 1-64 letters, digits, _ : . or -');
@@ -152,6 +216,14 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     seedDemo: bool(env, 'TAQUILLA_SEED_DEMO', mode !== 'production'),
     paymentTestServer: bool(env, 'PAYMENT_TEST_SERVER', true),
+    trustedProxies: Object.freeze(cidrs(env, 'TRUSTED_PROXIES')),
+    shieldEnabled: bool(env, 'SHIELD_ENABLED', true),
+    shieldPowBits: int(env, 'SHIELD_POW_BITS', 18, 1, 28),
+    shieldAttackRps: int(env, 'SHIELD_ATTACK_RPS', 2000, 1, 10_000_000),
+    shieldCalmSeconds: int(env, 'SHIELD_CALM_SECONDS', 30, 1, 3600),
+    shieldLimits: Object.freeze(limitTable(env, 'SHIELD_LIMITS')),
+    alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', undefined, ['http:', 'https:']),
+    alertEmails: Object.freeze(emails(env, 'ALERT_EMAILS')),
     generated: Object.freeze(generated),
   });
 }

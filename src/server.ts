@@ -32,7 +32,7 @@ if (config.seedDemo) {
   if (seeded) log.info({ eventId: seeded.eventId }, 'empty database: demo concert seeded');
 }
 
-const ctx = createContext(config, database.db, database.kind);
+const ctx = createContext(config, database.db, database.kind, { log: (message, error) => (error ? log.error({ err: error }, message) : log.warn(message)) });
 const app = await buildApp(ctx);
 const paymentServer = config.paymentTestServer
   ? await buildTestPaymentServer({ secret: config.secret, paymentOrigin: config.paymentOrigin, appOrigin: config.baseUrl, logger: false })
@@ -44,6 +44,7 @@ const sweeper = every(1000, async () => {
   if (expired > 0) log.info({ expired }, 'expired holds released');
 }, (error) => log.error({ err: error }, 'hold expiry failed'));
 const admissions = ctx.waitingRoom.start((error) => log.error({ err: error }, 'waiting room tick failed'));
+const shield = ctx.shield.start();
 const mailer = createMailer(config);
 const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log });
 
@@ -54,6 +55,8 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await paymentServer?.close();
   await sweeper.stop();
   await admissions.stop();
+  await shield.stop();
+  await ctx.shield.close();
   await ctx.waitingRoom.close();
   await outbox.stop();
   mailer?.close();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -26,13 +27,28 @@ async function redisReachable(): Promise<boolean> {
 
 const skip = !databaseAvailable ? skipReason : !(await redisReachable()) ? `no Redis at ${redisUrl}` : false;
 
-async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body: body ? JSON.stringify(body) : undefined,
+/** One request; `from` is the loopback address it comes from, so each fan is its own client to the shield. */
+function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, from = '127.0.0.1') {
+  const url = new URL(`${base}${path}`);
+  const payload = body ? JSON.stringify(body) : undefined;
+  return new Promise<{ status: number; json: Record<string, any> }>((resolve, reject) => {
+    const req = request({
+      host: url.hostname, port: url.port, path: url.pathname, method, localAddress: from,
+      headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        let json: Record<string, any> = {};
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode!, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
-  const json = await res.json().catch(() => ({}));
-  return { status: res.status, json: json as Record<string, any> };
 }
+const fanAddress = (i: number) => `127.31.${i}.1`;
 
 test('waiting room: two app processes on one Redis admit each fan once and share the per-minute bound', { skip, timeout: 120_000 }, async () => {
   const database = await testDatabase(1);
@@ -67,7 +83,7 @@ test('waiting room: two app processes on one Redis admit each fan once and share
     const started = Date.now();
     const tickets: string[] = [];
     for (let i = 0; i < 40; i++) {
-      const joined = await call(bases[i % 2]!, 'POST', `/api/performances/${id}/queue`, undefined, { 'x-queue-key': `fan-${i}-${prefix}` });
+      const joined = await call(bases[i % 2]!, 'POST', `/api/performances/${id}/queue`, undefined, { 'x-queue-key': `fan-${i}-${prefix}` }, fanAddress(i));
       assert.equal(joined.status, 201, JSON.stringify(joined.json));
       tickets.push(joined.json.queueTicket);
     }
@@ -77,7 +93,7 @@ test('waiting room: two app processes on one Redis admit each fan once and share
       // Before the last round, admissions stop, so the counters can be compared with what fans saw.
       if (round === 10) assert.equal((await call(base, 'POST', `/api/admin/performances/${id}/queue/pause`, {}, admin)).status, 200);
       await Promise.all(tickets.map(async (ticket, i) => {
-        const status = await call(bases[(i + round) % 2]!, 'GET', '/api/queue/status', undefined, { authorization: `Queue ${ticket}` });
+        const status = await call(bases[(i + round) % 2]!, 'GET', '/api/queue/status', undefined, { authorization: `Queue ${ticket}` }, fanAddress(i));
         assert.equal(status.status, 200, JSON.stringify(status.json));
         if (status.json.state === 'admitted') admitted.add(i);
       }));

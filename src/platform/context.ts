@@ -5,6 +5,7 @@ import type { PaymentProvider } from '../payments/provider.js';
 import { createTestPaymentProvider } from '../payments/test-provider/test-provider.js';
 import { orderAccess } from '../sales/order-access.js';
 import { createTicketSigner, type TicketSigner } from '../tickets/codes.js';
+import { createShield, type Shield, type ShieldOptions } from '../shield/shield.js';
 import { createWaitingRoom, type WaitingRoom } from '../waiting-room/waiting-room.js';
 import { computeBuildId } from './build-info.js';
 import type { Db } from './transaction.js';
@@ -19,12 +20,17 @@ export interface AppContext {
   availability: AvailabilityCache;
   orderAccess: ReturnType<typeof orderAccess>;
   waitingRoom: WaitingRoom;
+  shield: Shield;
   /** Where the Vite build is, and the hash of it; the build id is recorded on every checkout. */
   webDistDir: string;
   buildId: string;
 }
 
-export function createContext(config: Config, db: Db, databaseKind: AppContext['databaseKind']): AppContext {
+export function createContext(
+  config: Config, db: Db, databaseKind: AppContext['databaseKind'],
+  options: { shield?: ShieldOptions; log?: (message: string, error?: unknown) => void } = {},
+): AppContext {
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const webDistDir = join(process.cwd(), 'web', 'dist');
   return {
     config,
@@ -35,6 +41,7 @@ export function createContext(config: Config, db: Db, databaseKind: AppContext['
     availability: createAvailabilityCache(db),
     orderAccess: orderAccess(config.secret),
     waitingRoom: createWaitingRoom({ config, db }),
+    shield: createShield({ config, db, log, options: options.shield }),
     webDistDir,
     buildId: computeBuildId(webDistDir),
   };

@@ -179,6 +179,29 @@ export interface WaitingRoomTable {
   created_at: Created;
 }
 
+export interface IncidentTable {
+  id: Generated<string>;
+  kind: string;
+  status: ColumnType<'open' | 'resolved', 'open' | undefined, 'resolved'>;
+  summary: string;
+  opened_at: Created;
+  resolved_at: Timestamp | null;
+}
+export interface IncidentEventTable {
+  id: Generated<string>;
+  incident_id: string;
+  at: Created;
+  what: string;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+export type ShieldSetting = 'auto' | 'on' | 'off';
+export interface ShieldSettingsTable {
+  id: Generated<boolean>;
+  mode: ShieldSetting;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
 export interface Database {
   venues: VenueTable;
   seats: SeatTable;
@@ -198,6 +221,9 @@ export interface Database {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   waiting_rooms: WaitingRoomTable;
+  incidents: IncidentTable;
+  incident_events: IncidentEventTable;
+  shield_settings: ShieldSettingsTable;
 }
 
 export type Order = Selectable<OrderTable>;

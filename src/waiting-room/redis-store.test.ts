@@ -185,12 +185,14 @@ async function appOn(database: TestDatabase, redisUrl: string): Promise<TestApp>
   const config = loadConfig({
     NODE_ENV: 'test', TAQUILLA_DATA_DIR: mkdtempSync(joinPath(tmpdir(), 'taquilla-test-')), TAQUILLA_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
     TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN, DATABASE_URL: database.url, PORT: '3900', REDIS_URL: redisUrl, REDIS_PREFIX: prefix,
+    // Every join here comes from 127.0.0.1: this tests the line, the shield has its own tests.
+    SHIELD_ENABLED: 'false',
   });
   const ctx = createContext(config, database.db, database.kind);
   const app = await buildApp(ctx, { logger: false });
   await app.ready();
   await ctx.waitingRoom.store.ready();
-  return { app, ctx, database, close: async () => { await app.close(); await ctx.waitingRoom.close(); } };
+  return { app, ctx, database, close: async () => { await app.close(); await ctx.waitingRoom.close(); await ctx.shield.close(); } };
 }
 
 describe('waiting room on Redis: several processes, and Redis going away', { skip: noRedis || (!databaseAvailable && skipReason) }, () => {

@@ -17,7 +17,7 @@ export interface TestApp {
 }
 
 /** The whole HTTP app on a fresh database of its own; `env` overrides settings. */
-export async function testApp(env: Record<string, string> = {}, poolSize = 20): Promise<TestApp> {
+export async function testApp(env: Record<string, string> = {}, poolSize = 20, options: Parameters<typeof createContext>[3] = {}): Promise<TestApp> {
   const database = await testDatabase(poolSize);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -26,12 +26,14 @@ export async function testApp(env: Record<string, string> = {}, poolSize = 20): 
     TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN,
     DATABASE_URL: database.url,
     PORT: '3900',
+    // Every inject comes from 127.0.0.1: the shield's own tests switch it on and drive it.
+    SHIELD_ENABLED: 'false',
     ...env,
   });
-  const ctx = createContext(config, database.db, database.kind);
+  const ctx = createContext(config, database.db, database.kind, { log: () => {}, ...options });
   const app = await buildApp(ctx, { logger: process.env.TAQUILLA_TEST_LOG === "1" });
   await app.ready();
-  return { app, ctx, database, close: async () => { await app.close(); await database.drop(); } };
+  return { app, ctx, database, close: async () => { await app.close(); await ctx.shield.close(); await database.drop(); } };
 }
 
 /** The test provider's own origin (card form and /tokens), built with the app's secret. */

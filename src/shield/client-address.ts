@@ -1,0 +1,40 @@
+import type { IncomingMessage } from 'node:http';
+import ipaddr from 'ipaddr.js';
+import proxyAddr from 'proxy-addr';
+
+/**
+ * Who a request comes from. The socket address, unless the socket is one of the operator's
+ * trusted proxies (`TRUSTED_PROXIES`): only then is `X-Forwarded-For` read, right to left, up to
+ * the first address that is not a trusted proxy. A client can write any X-Forwarded-For it likes,
+ * so believing it by default would let every request pick its own rate-limit key.
+ */
+export function createClientAddress(trustedProxies: readonly string[]) {
+  const trust = trustedProxies.length ? proxyAddr.compile([...trustedProxies]) : undefined;
+  return {
+    /** What Fastify's `trustProxy` option gets, so `request.ip` follows the same rule. */
+    fastifyTrustProxy: trustedProxies.length ? [...trustedProxies] : false,
+    /** For requests served outside Fastify (the queue-status fast lane). */
+    of(req: IncomingMessage): string {
+      const socket = req.socket.remoteAddress ?? '';
+      return trust ? proxyAddr(req, trust) : socket;
+    },
+  };
+}
+
+/**
+ * The network a client address belongs to, the unit of the per-network limit and of the traffic
+ * view: /24 for IPv4, /48 for IPv6 (one site's allocation). IPv4-mapped IPv6 counts as IPv4.
+ */
+export function networkPrefix(ip: string): string {
+  // The common case, a plain dotted IPv4 address, without parsing.
+  if (ip.length <= 15 && ip.indexOf(':') === -1) {
+    const last = ip.lastIndexOf('.');
+    return last > 0 ? `${ip.slice(0, last)}.0/24` : ip;
+  }
+  if (ip.startsWith('::ffff:') && ip.indexOf('.') !== -1) return networkPrefix(ip.slice(7));
+  if (!ipaddr.isValid(ip)) return ip;
+  const parsed = ipaddr.parse(ip);
+  if (parsed.kind() === 'ipv4') return networkPrefix(parsed.toString());
+  const parts = (parsed as ipaddr.IPv6).parts;
+  return `${parts.slice(0, 3).map((p) => p.toString(16)).join(':')}::/48`;
+}

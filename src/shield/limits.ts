@@ -1,0 +1,117 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RouteClass } from './route-classes.js';
+
+/** `points` requests per `seconds`, per key. */
+export interface Limit { points: number; seconds: number }
+/** A class's limits per client address, per network (/24, /48) and per account when there is one. */
+export interface ClassLimits { ip?: Limit; prefix?: Limit; account?: Limit }
+export type LimitTable = Partial<Record<RouteClass, ClassLimits>>;
+
+/**
+ * The defaults. Per-address limits leave room for a household or an office behind one address;
+ * per-network limits for a carrier NAT or a campus. A fan's queue page polls status every 2 s
+ * or more slowly, so 30 per 10 s per address is ten fans on one address.
+ */
+export const DEFAULT_LIMITS: Record<RouteClass, ClassLimits> = {
+  browse: { ip: { points: 120, seconds: 10 }, prefix: { points: 2000, seconds: 10 } },
+  challenge: { ip: { points: 20, seconds: 60 }, prefix: { points: 600, seconds: 60 } },
+  queue_join: { ip: { points: 10, seconds: 60 }, prefix: { points: 300, seconds: 60 }, account: { points: 5, seconds: 60 } },
+  queue_status: { ip: { points: 30, seconds: 10 }, prefix: { points: 1500, seconds: 10 } },
+  hold: { ip: { points: 30, seconds: 60 }, prefix: { points: 600, seconds: 60 } },
+  checkout: { ip: { points: 120, seconds: 60 }, prefix: { points: 2400, seconds: 60 } },
+  login: { ip: { points: 10, seconds: 60 }, prefix: { points: 100, seconds: 60 }, account: { points: 5, seconds: 900 } },
+  email: { ip: { points: 20, seconds: 3600 }, prefix: { points: 200, seconds: 3600 }, account: { points: 5, seconds: 3600 } },
+  checkin: { ip: { points: 1200, seconds: 60 } },
+  webhook: { ip: { points: 600, seconds: 60 } },
+  operator: { ip: { points: 600, seconds: 60 } },
+};
+
+/** A repeat offender: refused this many times within a minute, it is refused outright for ten. */
+const OFFENSES = { points: 60, seconds: 60, blockSeconds: 600 };
+
+export type Scope = 'ip' | 'prefix' | 'account';
+export interface Refusal { scope: Scope | 'blocked'; retryAfter: number }
+
+export interface Limits {
+  /** Seconds left on a repeat offender's block, or 0; a Map lookup, no promise, no Redis. */
+  blockedFor(ip: string, now: number): number;
+  /** Takes one point from each of the class's limits; the first one exhausted is the refusal. */
+  consume(cls: RouteClass, ip: string, prefix: string, account?: string): Promise<Refusal | undefined>;
+  /** Counts a refusal against the address; enough of them block it in memory. */
+  offended(ip: string, now: number): void;
+  /** How many addresses are blocked now. */
+  blockedCount(now: number): number;
+}
+
+/**
+ * Layered limits on rate-limiter-flexible. In one process the counters live in memory; with
+ * Redis they are shared by every process, each limiter insured by an in-memory one that takes
+ * over while Redis is unreachable (`rejectIfRedisNotReady`), and a key that has run out is
+ * remembered in memory until its window ends, so a flood from one source does not reach Redis.
+ */
+export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefix: string }): Limits {
+  const table: Record<string, ClassLimits> = { ...DEFAULT_LIMITS, ...opts.table };
+  const limiters = new Map<string, RateLimiterAbstract>();
+  const build = (name: string, limit: Limit): RateLimiterAbstract => {
+    const base = { keyPrefix: `${opts.keyPrefix}rl:${name}`, points: limit.points, duration: limit.seconds };
+    if (!opts.redis) return new RateLimiterMemory(base);
+    return new RateLimiterRedis({
+      ...base,
+      storeClient: opts.redis,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(base),
+      inMemoryBlockOnConsumed: limit.points + 1,
+      inMemoryBlockDuration: limit.seconds,
+    });
+  };
+  for (const [cls, limits] of Object.entries(table)) {
+    for (const scope of ['ip', 'prefix', 'account'] as const) {
+      const limit = limits[scope];
+      if (limit) limiters.set(`${cls}:${scope}`, build(`${cls}:${scope}`, limit));
+    }
+  }
+  const offenses = new RateLimiterMemory({ points: OFFENSES.points, duration: OFFENSES.seconds });
+  const blocked = new Map<string, number>();
+
+  async function take(cls: RouteClass, scope: Scope, key: string | undefined): Promise<Refusal | undefined> {
+    const limiter = key === undefined ? undefined : limiters.get(`${cls}:${scope}`);
+    if (!limiter) return undefined;
+    try {
+      await limiter.consume(key!);
+      return undefined;
+    } catch (rejection) {
+      // A store error with no insurance would land here as an Error: let the request through
+      // rather than refuse everyone because a counter could not be read.
+      if (!(rejection instanceof RateLimiterRes)) return undefined;
+      return { scope, retryAfter: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
+  }
+
+  return {
+    blockedFor(ip, now) {
+      const until = blocked.get(ip);
+      if (until === undefined) return 0;
+      if (until > now) return Math.ceil((until - now) / 1000);
+      blocked.delete(ip);
+      return 0;
+    },
+    async consume(cls, ip, prefix, account) {
+      return (await take(cls, 'ip', ip)) ?? (await take(cls, 'prefix', prefix)) ?? take(cls, 'account', account);
+    },
+    offended(ip, now) {
+      offenses.consume(ip).catch(() => {
+        blocked.set(ip, now + OFFENSES.blockSeconds * 1000);
+        offenses.delete(ip).catch(() => {});
+      });
+    },
+    blockedCount(now) {
+      let n = 0;
+      for (const [ip, until] of blocked) {
+        if (until > now) n++;
+        else blocked.delete(ip);
+      }
+      return n;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Every route belongs to one class; limits, shedding and proof of work are set per class.
+ * The order of `SHED_ORDER` is the order in which load shedding gives work up.
+ */
+export type RouteClass =
+  | 'browse' // anonymous reading: pages, catalog, availability
+  | 'challenge' // fetching a proof-of-work challenge
+  | 'queue_join'
+  | 'queue_status'
+  | 'hold' // an admitted buyer starting a hold
+  | 'checkout' // the buyer's hold, order and payment
+  | 'login'
+  | 'email' // requests that make Taquilla send email to an address the client chose
+  | 'checkin' // scanners at the doors
+  | 'webhook' // payment providers' servers
+  | 'operator'; // the console's API, behind the admin token
+
+const BY_ROUTE: Record<string, RouteClass> = {
+  'GET /api/shield/challenge': 'challenge',
+  'POST /api/performances/:id/queue': 'queue_join',
+  'GET /api/queue/status': 'queue_status',
+  'POST /api/performances/:id/holds': 'hold',
+  'GET /api/holds/:id': 'checkout',
+  'DELETE /api/holds/:id': 'checkout',
+  'POST /api/holds/:id/order': 'checkout',
+  'POST /api/orders/:id/payment': 'checkout',
+  'GET /api/orders/:id': 'checkout',
+  'GET /api/orders/:id/tickets.pdf': 'checkout',
+  'POST /api/checkin': 'checkin',
+  'POST /api/payments/webhooks/:provider': 'webhook',
+};
+
+/** `url` is the route's pattern (`/api/holds/:id`), undefined for an unknown path. */
+export function routeClass(method: string, url: string | undefined): RouteClass {
+  if (url === undefined) return 'browse';
+  const known = BY_ROUTE[`${method} ${url}`];
+  if (known) return known;
+  if (url.startsWith('/api/admin/')) return 'operator';
+  return 'browse';
+}
+
+/**
+ * Pressure (1 = at capacity) from which each class is refused with 503: anonymous browsing
+ * first, then queue joins, then queue status; new holds only in a severe overload, and an
+ * admitted buyer's checkout (order and payment), the operators, the doors and the payment
+ * provider never: they are what the rest is given up for.
+ */
+export const SHED_AT: Record<RouteClass, number> = {
+  browse: 1,
+  challenge: 1.25,
+  queue_join: 1.5,
+  queue_status: 2,
+  hold: 4,
+  login: 4,
+  email: 1,
+  checkout: Number.POSITIVE_INFINITY,
+  checkin: Number.POSITIVE_INFINITY,
+  webhook: Number.POSITIVE_INFINITY,
+  operator: Number.POSITIVE_INFINITY,
+};

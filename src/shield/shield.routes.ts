@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../platform/context.js';
+import { listIncidents } from '../security/incidents.repository.js';
+import { adminGuard } from '../platform/http/admin-auth.js';
+import { ErrorResponse } from '../platform/http/schemas.js';
+
+const ChallengeResponse = Type.Object({
+  challenge: Type.String(),
+  difficulty: Type.Integer({ description: 'Leading zero bits SHA-256(`<challenge>.<nonce>`) must have' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+const ShieldView = Type.Object({
+  mode: Type.Union([Type.Literal('off'), Type.Literal('on')]),
+  forced: Type.Boolean(),
+  setting: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')]),
+  since: Type.String({ format: 'date-time' }),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  requestsPerSecond: Type.Number(),
+  refusedPerSecond: Type.Record(Type.String(), Type.Number()),
+  errorsPerSecond: Type.Number(),
+  baselinePerSecond: Type.Number(),
+  topPrefixes: Type.Array(Type.Object({ prefix: Type.String(), requestsPerSecond: Type.Number() })),
+  pressure: Type.Number({ description: '1 = at capacity; classes are shed from their own mark up' }),
+  difficulty: Type.Integer(),
+  blockedAddresses: Type.Integer(),
+  enabled: Type.Boolean({ description: 'false when SHIELD_ENABLED=false: no layer is active' }),
+});
+
+const Incident = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
+  summary: Type.String(),
+  openedAt: Type.String({ format: 'date-time' }),
+  resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  timeline: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), what: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) })),
+});
+
+export const shieldRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
+  app.get('/api/shield/challenge', {
+    schema: {
+      tags: ['shield'], response: { 200: ChallengeResponse, 429: ErrorResponse, 503: ErrorResponse },
+      description: 'A proof-of-work challenge. While shield mode is on, queue joins need `X-Shield-Solution: <challenge>.<nonce>`, '
+        + 'where the nonce is decimal digits and SHA-256 of that whole string (UTF-8) starts with `difficulty` zero bits. '
+        + 'Each solution works once, until `expiresAt`. Without a valid one: 401 `challenge_required`.',
+    },
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return ctx.shield.challenges.issue(ctx.shield.difficulty(), Date.now());
+  });
+
+};
+
+/** The operator's side: shield mode, the traffic view, incidents. */
+export const shieldAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (admin, ctx) => {
+  admin.addHook('onRequest', adminGuard(ctx.config.adminToken));
+  {
+    const security = [{ admin: [] }];
+    admin.get('/api/admin/shield', {
+      schema: { tags: ['admin', 'shield'], security, response: { 200: ShieldView, 401: ErrorResponse }, description: 'Shield mode and the live traffic view: rates, refusals by reason, top networks.' },
+    }, async () => ctx.shield.view());
+
+    admin.put('/api/admin/shield', {
+      schema: {
+        tags: ['admin', 'shield'], security,
+        body: Type.Object({ mode: Type.Union([Type.Literal('on'), Type.Literal('off'), Type.Literal('auto')]) }, { additionalProperties: false }),
+        response: { 200: ShieldView, 400: ErrorResponse, 401: ErrorResponse },
+        description: 'Forces shield mode on or off in every process, or gives it back to attack detection (`auto`). Audited as `shield.mode.set`.',
+      },
+    }, async (request) => {
+      await ctx.shield.setMode(request.body.mode, 'admin');
+      return ctx.shield.view();
+    });
+
+    admin.get('/api/admin/incidents', {
+      schema: {
+        tags: ['admin', 'security'], security,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
+        response: { 200: Type.Object({ incidents: Type.Array(Incident) }), 400: ErrorResponse, 401: ErrorResponse },
+        description: 'Incidents, newest first, each with its timeline (detected, shield on, operator actions, back to normal).',
+      },
+    }, async (request) => ({ incidents: await listIncidents(ctx.db, request.query.limit ?? 50) }));
+  }
+};
