@@ -1,7 +1,8 @@
-/** Steps a fan takes in the browser, and a purchase through the API for tests that start after one. */
+/** Steps a fan (or an operator) takes in the browser, and a purchase through the API for tests that start after one. */
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { encode } from 'uqr';
+import { ADMIN_TOKEN } from '../helpers/app.js';
 import { cardToken, CARDS, hold, order } from '../helpers/fixtures.js';
 import type { LiveServer } from './harness.js';
 
@@ -96,6 +97,14 @@ export async function ticketsOnOrderPage(page: Page, expected: number): Promise<
     assert.ok(qrShows(rects, code), `the QR code drawn for ${code} encodes exactly that code`);
   }
   return drawn.map((d) => d.code);
+}
+
+/** Signs in to the console with the admin token (kept in this tab's sessionStorage). */
+export async function signIn(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/console`);
+  await page.getByTestId('token-input').fill(ADMIN_TOKEN);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('sign-out').waitFor();
 }
 
 /** A paid order made through the HTTP API, as a fan's phone would: its ticket codes. */

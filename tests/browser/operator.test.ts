@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN_TOKEN } from '../helpers/app.js';
+import type { Browser } from 'playwright-core';
 import { createShow } from '../helpers/fixtures.js';
-import { buyThroughApi } from './flows.js';
+import { buyThroughApi, signIn } from './flows.js';
 import { browserSkipReason, launchBrowser, startServer, withPage, type LiveServer } from './harness.js';
 
 const skip = browserSkipReason();
-
-/** Signs in to the console with the admin token (kept in this tab's sessionStorage). */
-async function signIn(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/console`);
-  await page.getByTestId('token-input').fill(ADMIN_TOKEN);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('sign-out').waitFor();
-}
 
 describe('browser operator console', { skip }, () => {
   let server: LiveServer;

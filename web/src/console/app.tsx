@@ -13,6 +13,7 @@ import { NewPerformancePage } from './performances/new-performance-page';
 import { PerformancePage } from './performances/performance-page';
 import { ScannerPage } from './scanner/scanner-page';
 import { signOut, useSession } from './session';
+import { ShieldPage } from './shield/shield-page';
 import { SignIn } from './sign-in';
 import { Empty, PageHeader } from './ui';
 import { VenueImportPage } from './venues/venue-import-page';
@@ -36,6 +37,7 @@ const routes: Route[] = [
   ['/console/scanner', 'scanner', () => <ScannerPage />],
   ['/console/outbox', 'outbox', () => <OutboxPage />],
   ['/console/outbox/:id', 'outbox', (p) => <OutboxMessagePage id={p.id!} />],
+  ['/console/shield', 'shield', () => <ShieldPage />],
 ];
 
 const nav: { href: string; section: IconName; label: string }[] = [
@@ -44,6 +46,7 @@ const nav: { href: string; section: IconName; label: string }[] = [
   { href: '/console/orders', section: 'orders', label: 'Orders' },
   { href: '/console/scanner', section: 'scanner', label: 'Door scanner' },
   { href: '/console/outbox', section: 'outbox', label: 'Outbox' },
+  { href: '/console/shield', section: 'shield', label: 'Shield' },
 ];
 
 function resolve(path: string): { section: IconName | null; page: ComponentChildren } {

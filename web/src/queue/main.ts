@@ -1,4 +1,5 @@
 import './queue.css';
+import type { Challenge, WorkerReply } from './pow.js';
 import { detectLocale } from './strings.js';
 import { createView, type FanState, type Status } from './view.js';
 
@@ -6,7 +7,8 @@ import { createView, type FanState, type Status } from './view.js';
  * `/queue/:performanceId`: joins the line once per device, then polls the status answer until
  * admitted and hands the access token to the buyer pages. No framework, so it stays a few KB
  * and keeps working on a slow phone or when the main app is degraded. The queue ticket lives in
- * localStorage, so a reload keeps the place.
+ * localStorage, so a reload keeps the place. While the shield is on, joining needs a proof of work
+ * that a worker computes; when the server asks everyone to wait, the page waits as long as asked.
  */
 const performanceId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const TICKET = `taquilla.queue.${performanceId}`;
@@ -27,10 +29,74 @@ function deviceKey(): string {
   return key;
 }
 
-/** One request; throws only when the network fails. */
-async function call(path: string, init: RequestInit): Promise<{ status: number; body: any }> {
-  const response = await fetch(path, { ...init, cache: 'no-store', headers: { accept: 'application/json', ...init.headers } });
-  return { status: response.status, body: await response.json().catch(() => ({})) };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Seconds from a Retry-After header (a number or an HTTP date); null when there is none. */
+function retryAfter(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : null;
+}
+
+/**
+ * Waits out the server's Retry-After, counting down on screen. Up to a fifth more, at random,
+ * so a crowd told the same number does not come back in one wave.
+ */
+async function waitOut(seconds: number) {
+  const until = Date.now() + seconds * 1000 * (1 + Math.random() / 5);
+  for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+    view.busy(Math.ceil(left / 1000));
+    await sleep(Math.min(1000, left));
+  }
+  view.busy(null);
+}
+
+/**
+ * One request; throws only when the network fails. A 429 (rate_limited) or 503 (overloaded,
+ * queue_unavailable) with Retry-After is asked again only after that long, however many times.
+ */
+async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  for (;;) {
+    const response = await fetch(path, { ...init, cache: 'no-store', headers: { accept: 'application/json', ...init.headers } });
+    const body = await response.json().catch(() => ({}));
+    const wait = response.status === 429 || response.status === 503 ? retryAfter(response.headers.get('retry-after')) : null;
+    if (wait === null) return { status: response.status, body };
+    await waitOut(wait);
+  }
+}
+
+/**
+ * Solves in a worker so the page keeps drawing and the progress bar moves. Module workers are in
+ * every browser since 2023; there is no main-thread fallback, which would double the page's weight.
+ */
+function solveInWorker(challenge: Challenge): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./pow.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = ({ data }: MessageEvent<WorkerReply>) => {
+      if ('progress' in data) return view.checking(data.progress);
+      worker.terminate();
+      resolve(data.solution);
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(event);
+    };
+    worker.postMessage(challenge);
+  });
+}
+
+/** A fresh challenge, solved: the value of X-Shield-Solution; null if this browser cannot solve it. */
+async function prove(): Promise<string | null> {
+  const { status, body } = await call('/api/shield/challenge');
+  if (status !== 200) throw new Error(`challenge: ${status}`); // retried like a failed connection
+  view.checking(0);
+  try {
+    return await solveInWorker(body as Challenge);
+  } catch {
+    return null;
+  } finally {
+    view.checking(null);
+  }
 }
 
 let ticket = store.get(TICKET);
@@ -38,6 +104,7 @@ let failures = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let last: FanState | null = null;
 let stopped = false;
+let running = false;
 
 /** Every ~3 s; 10 s before the opening and after the end (the line may still move to another date). */
 function delay(): number {
@@ -58,8 +125,27 @@ function failed() {
   schedule();
 }
 
+/** Three solved challenges refused in a row means something is wrong that retrying will not fix. */
+const MAX_PROOFS = 3;
+
 async function join(): Promise<boolean> {
-  const { status, body } = await call(`/api/performances/${encodeURIComponent(performanceId)}/queue`, { method: 'POST', headers: { 'x-queue-key': deviceKey() } });
+  let solution: string | null = null;
+  let proofs = 0;
+  let status: number;
+  let body: any;
+  for (;;) {
+    const headers: Record<string, string> = { 'x-queue-key': deviceKey() };
+    if (solution) headers['x-shield-solution'] = solution;
+    ({ status, body } = await call(`/api/performances/${encodeURIComponent(performanceId)}/queue`, { method: 'POST', headers }));
+    // The shield is on, or the last answer was reused, expired or wrong: solve a new challenge.
+    if (status !== 401 || body?.error?.code !== 'challenge_required') break;
+    solution = proofs++ < MAX_PROOFS ? await prove() : null;
+    if (!solution) {
+      stopped = true;
+      view.retryable('checkFailed');
+      return false;
+    }
+  }
   if (status === 201) {
     ticket = body.queueTicket as string;
     store.set(TICKET, ticket);
@@ -94,6 +180,9 @@ function admitted(s: Status) {
 }
 
 async function tick() {
+  // A visibility change or the rejoin button may ask while a join is solving or waiting out a Retry-After.
+  if (running) return;
+  running = true;
   try {
     if (!ticket && !(await join())) return;
     const { status, body } = await call('/api/queue/status', { headers: { authorization: `Queue ${ticket}` } });
@@ -119,6 +208,8 @@ async function tick() {
     schedule();
   } catch {
     failed();
+  } finally {
+    running = false;
   }
 }
 

@@ -22,6 +22,9 @@ export function createView(locale: Locale) {
   const text = dictionary(locale);
   const number = new Intl.NumberFormat(locale);
   const minutes = new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
+  const seconds = new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'long' });
+  const percent = new Intl.NumberFormat(locale, { style: 'percent' });
+  const fill = (key: Key, n: string) => text[key].replace('{n}', n);
   const state = byId('q-state');
   const live = byId('q-live');
   let spoken = '';
@@ -61,7 +64,42 @@ export function createView(locale: Locale) {
       state.textContent = text.title;
       byId('q-why').textContent = text[key];
       for (const id of ['q-position', 'q-ahead', 'q-rate', 'q-eta', 'q-left', 'q-message']) show(id, null);
+      byId('q-rejoin').hidden = true;
       speak(text[key], true);
+    },
+
+    /** A stop the fan can only get past by asking again (the shield's check failed three times). */
+    retryable(key: Key) {
+      this.phase(key);
+      byId('q-rejoin').hidden = false;
+    },
+
+    /** The shield's check: a share (0–1) of the work, or null when it is over. */
+    checking(share: number | null) {
+      const box = byId('q-check');
+      if (share === null) {
+        box.hidden = true;
+        byId('q-why').textContent = text.joining;
+        return;
+      }
+      if (box.hidden) {
+        box.hidden = false;
+        byId('q-why').textContent = text.checkWhy;
+        speak(fill('checking', ''), true);
+      }
+      // Never 100% before the answer is in: the fan would wonder why nothing happens.
+      const shown = Math.min(0.99, share);
+      byId('q-check-label').textContent = fill('checking', percent.format(Math.floor(shown * 100) / 100));
+      (byId('q-check-bar') as HTMLProgressElement).value = shown;
+    },
+
+    /** The server asked everyone to wait (429 or 503 with Retry-After): a calm countdown, or null when it is over. */
+    busy(left: number | null) {
+      const line = byId('q-busy');
+      const message = left === null ? '' : fill('busy', seconds.format(left));
+      if (left !== null && line.hidden) speak(message, true);
+      line.hidden = left === null;
+      line.textContent = message;
     },
 
     status(s: Status) {
