@@ -15,6 +15,7 @@ export interface QueueReport {
   warmup: number;
   duration: number;
   pinning: string;
+  shield: string;
   room: string;
   rounds: Round[];
   notes: string[];
@@ -71,6 +72,7 @@ export function renderReport(r: QueueReport): string {
     `| reference | bare \`node:http\` server answering the same bytes and headers as one Taquilla answer, same requests, same connections |`,
     `| duration | ${r.warmup} s warm-up, then ${r.duration} s measured, per phase; ${r.rounds.length} round(s) of reference then Taquilla |`,
     `| pinning | ${r.pinning} |`,
+    `| shield | ${r.shield} |`,
     '',
   ];
   r.rounds.forEach((round, i) => {

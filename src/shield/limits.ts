@@ -74,18 +74,13 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
   const offenses = new RateLimiterMemory({ points: OFFENSES.points, duration: OFFENSES.seconds });
   const blocked = new Map<string, number>();
 
-  async function take(cls: RouteClass, scope: Scope, key: string | undefined): Promise<Refusal | undefined> {
-    const limiter = key === undefined ? undefined : limiters.get(`${cls}:${scope}`);
-    if (!limiter) return undefined;
-    try {
-      await limiter.consume(key!);
-      return undefined;
-    } catch (rejection) {
-      // A store error with no insurance would land here as an Error: let the request through
-      // rather than refuse everyone because a counter could not be read.
-      if (!(rejection instanceof RateLimiterRes)) return undefined;
-      return { scope, retryAfter: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-    }
+  const refusal = (scope: Scope, rejection: unknown): Refusal | undefined =>
+    // A store error with no insurance arrives as an Error: let the request through rather than
+    // refuse everyone because a counter could not be read.
+    rejection instanceof RateLimiterRes ? { scope, retryAfter: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) } : undefined;
+  const layers = new Map<string, { ip?: RateLimiterAbstract; prefix?: RateLimiterAbstract; account?: RateLimiterAbstract }>();
+  for (const cls of Object.keys(table)) {
+    layers.set(cls, { ip: limiters.get(`${cls}:ip`), prefix: limiters.get(`${cls}:prefix`), account: limiters.get(`${cls}:account`) });
   }
 
   return {
@@ -96,8 +91,20 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
       blocked.delete(ip);
       return 0;
     },
+    // Awaits only the limiters the class has: this runs on every request.
     async consume(cls, ip, prefix, account) {
-      return (await take(cls, 'ip', ip)) ?? (await take(cls, 'prefix', prefix)) ?? take(cls, 'account', account);
+      const layer = layers.get(cls);
+      if (!layer) return undefined;
+      try {
+        if (layer.ip) await layer.ip.consume(ip);
+      } catch (rejection) { return refusal('ip', rejection); }
+      try {
+        if (layer.prefix) await layer.prefix.consume(prefix);
+      } catch (rejection) { return refusal('prefix', rejection); }
+      try {
+        if (layer.account && account !== undefined) await layer.account.consume(account);
+      } catch (rejection) { return refusal('account', rejection); }
+      return undefined;
     },
     offended(ip, now) {
       offenses.consume(ip).catch(() => {

@@ -63,3 +63,21 @@ describe('queue status fast lane', () => {
     assert.equal(t.app.server.requestTimeout, 30_000);
   });
 });
+
+describe('statusJson', () => {
+  test('writes the same bytes as the response schema\'s serializer', async () => {
+    const { default: fastJson } = await import('fast-json-stringify');
+    const { Status } = await import('./queue.schemas.js');
+    const { statusJson } = await import('./status.js');
+    const stringify = fastJson(Status as object);
+    const base = { state: 'waiting' as const, performanceId: '0b0e3c52-8f5e-4c1a-9d6b-2f3e4a5b6c7d', position: 40_001, ahead: 40_000, admissionsPerMinute: 59.7, eta: { low: 40_001.4, high: 50_000 }, ticketsLeft: 3_000 };
+    const answers = [
+      base,
+      { ...base, message: 'There are 40,000 people ahead of you and 3,000 tickets left.' },
+      { ...base, message: 'quotes " and \\ and \u2028 and ñ' },
+      { ...base, state: 'admitted' as const, position: 0, ahead: 0, accessToken: 'A1.q1.abc_DEF-123' },
+      { ...base, position: -0.5, ahead: 1e21 },
+    ];
+    for (const answer of answers) assert.equal(statusJson(answer), stringify(answer));
+  });
+});

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import fastJson from 'fast-json-stringify';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import type { createClientAddress } from '../shield/client-address.js';
 import { refusalBody } from '../shield/shield.hooks.js';
-import { Status } from './queue.schemas.js';
+import { statusJson } from './status.js';
 
 const ROUTE = '/api/queue/status';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -14,12 +13,11 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * request. It is the one request every fan in line repeats every few seconds, so its cost per
  * request sets how many fans a core can keep in line. It runs what the Fastify route runs, in
  * the same order: the shield's gate (limits, shedding), the status service, the response
- * schema's serializer, the load signal. What it leaves out is Fastify's per-request machinery:
+ * schema's bytes (written by `statusJson`), the load signal. What it leaves out is Fastify's per-request machinery:
  * routing, request and reply objects, hooks, and the per-request log line (errors are still
  * logged). A path with a query string falls through to the Fastify route, which answers the same.
  */
 export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<typeof createClientAddress>, logError: (error: unknown) => void) {
-  const stringify = fastJson(Status as object);
   const { shield, waitingRoom } = ctx;
 
   function send(res: ServerResponse, status: number, body: string, retryAfter?: number): void {
@@ -30,7 +28,6 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
     let status = 200;
     let refused = false;
     if (shield.enabled) shield.shedder.requestStarted();
@@ -42,7 +39,7 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
         send(res, status, refusalBody(refusal), refusal.retryAfter);
         return;
       }
-      send(res, 200, stringify(await waitingRoom.status(req.headers.authorization)));
+      send(res, 200, statusJson(await waitingRoom.status(req.headers.authorization)));
     } catch (error) {
       if (error instanceof AppError) {
         status = error.status;
@@ -58,7 +55,8 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
         shield.shedder.requestEnded();
         if (status >= 500 && !refused) shield.detector.failed();
       }
-      waitingRoom.load.observe(status, ROUTE, performance.now() - started);
+      // The load signal times checkout routes only; status answers count for their status code.
+      waitingRoom.load.observe(status, ROUTE, 0);
     }
   }
 

@@ -85,3 +85,19 @@ export function answer(poll: Poll, now: number): { answer: StatusAnswer; admissi
     },
   };
 }
+
+const int = (n: number) => (Number.isInteger(n) ? n : Math.trunc(n));
+
+/**
+ * The status answer as JSON, written out by hand for the fast lane: the same bytes the response
+ * schema's serializer (fast-json-stringify) writes, field for field and integers truncated the same
+ * way (a test holds them equal), at a fraction of its cost on the busiest request of an on-sale.
+ * Only `message` can hold free text, so only it goes through JSON.stringify.
+ */
+export function statusJson(a: StatusAnswer): string {
+  let json = `{"state":"${a.state}","performanceId":"${a.performanceId}","position":${int(a.position)},"ahead":${int(a.ahead)},`
+    + `"admissionsPerMinute":${int(a.admissionsPerMinute)},"eta":{"low":${int(a.eta.low)},"high":${int(a.eta.high)}},"ticketsLeft":${int(a.ticketsLeft)}`;
+  if (a.message !== undefined) json += `,"message":${JSON.stringify(a.message)}`;
+  if (a.accessToken !== undefined) json += `,"accessToken":${JSON.stringify(a.accessToken)}`;
+  return `${json}}`;
+}
