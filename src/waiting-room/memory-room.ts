@@ -4,6 +4,13 @@ const STATES: PlaceState[] = ['waiting', 'admitted', 'started', 'skipped', 'laps
 const [WAITING, ADMITTED, STARTED, SKIPPED, LAPSED] = [0, 1, 2, 3, 4];
 /** A hold made this recently may not be in the tick's count of active holds yet. */
 export const RECENT_START_MS = 5_000;
+/**
+ * Only a place that has asked for its status since joining is admitted: a fan's queue page asks at
+ * once, a script that only joins never does. The counter waits at a place that has not asked yet
+ * for up to this long, then skips it. Without this, joins made by a flood before shield mode
+ * engaged would sit at the head of the line and take every checkout slot until the start limit.
+ */
+export const FIRST_POLL_GRACE_MS = 15_000;
 /** Bounds the work of one tick when a long stretch of the line has gone away. */
 const MAX_STEPS_PER_ADVANCE = 100_000;
 
@@ -47,7 +54,10 @@ export class MemoryRoom {
     this.state = grown(this.state, (n) => new Uint8Array(n));
   }
 
-  /** Hands out the next place; `seen` starts the grace period. */
+  /**
+   * Hands out the next place; `seen` starts the grace period. Last-seen times are stored
+   * negated until the first status poll (see FIRST_POLL_GRACE_MS).
+   */
   append(seen: number): number {
     const place = ++this.joined;
     this.grow(place);
@@ -97,8 +107,12 @@ export class MemoryRoom {
     let admitted = 0;
     let skipped = 0;
     for (let steps = 0; admitted < admissions && this.served < this.joined && steps < MAX_STEPS_PER_ADVANCE; steps++) {
-      const place = ++this.served;
-      if (now - this.lastSeen[place]! > this.config.graceMs) {
+      const place = this.served + 1;
+      const last = this.lastSeen[place]!;
+      // Never polled and still young: not admitted yet, and the counter waits here (see FIRST_POLL_GRACE_MS).
+      if (last < 0 && now + last <= FIRST_POLL_GRACE_MS) break;
+      this.served = place;
+      if (last < 0 || now - last > this.config.graceMs) {
         this.state[place] = SKIPPED;
         skipped++;
         continue;

@@ -63,8 +63,9 @@ export function createMemoryStore(): QueueStore {
       if (known && isLive(known, now)) return { entry: known, created: false };
       const pre = !r.drawn && r.config.state === 'pre_queue';
       const entry: QueueEntry = { performanceId, ticketId: fresh.ticketId, joinedAt: fresh.joinedAt, pre, place: 0 };
-      if (pre) r.preQueue.set(fresh.ticketId, now);
-      else entry.place = r.append(now);
+      // Negated: not yet polled (FIRST_POLL_GRACE_MS).
+      if (pre) r.preQueue.set(fresh.ticketId, -now);
+      else entry.place = r.append(-now);
       r.buyers.set(buyerKey, entry);
       return { entry, created: true };
     },

@@ -40,8 +40,10 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
       const joined = await store.join(config.performanceId, buyerKey, { ticketId: randomBytes(16).toString('hex'), joinedAt: now }, now);
       if (!joined) throw unavailable();
       const { entry } = joined;
-      const poll = await store.poll(entry, now);
-      const fan = poll ? answer(poll, now).answer.state : 'waiting';
+      // A new place is waiting (or in the pre-queue) until a tick; reading it would count as the
+      // fan's first status poll, which must come from the fan (FIRST_POLL_GRACE_MS).
+      const poll = joined.created ? undefined : await store.poll(entry, now);
+      const fan = poll ? answer(poll, now).answer.state : entry.pre ? 'pre_queue' : 'waiting';
       return {
         queueTicket: signer.ticket(entry), ticketId: entry.ticketId, performanceId: entry.performanceId,
         state: fan === 'pre_queue' || fan === 'admitted' ? fan : 'waiting',

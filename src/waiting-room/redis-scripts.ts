@@ -84,11 +84,12 @@ if rec then
 end
 local pre = redis.call('HGET', KEYS[1], 'drawn') ~= '1' and redis.call('HGET', KEYS[1], 'state') == 'pre_queue'
 local place = 0
+-- Last seen is stored negated until the first status poll (FIRST_POLL_GRACE_MS).
 if pre then
-  redis.call('HSET', KEYS[3], ARGV[2], now)
+  redis.call('HSET', KEYS[3], ARGV[2], -now)
 else
   place = redis.call('HINCRBY', KEYS[1], 'joined', 1)
-  redis.call('HSET', KEYS[5], place, now)
+  redis.call('HSET', KEYS[5], place, -now)
 end
 rec = place .. '|' .. place .. '|' .. (pre and '1' or '0') .. '|' .. ARGV[2] .. '|' .. ARGV[3] .. '|' .. ARGV[5]
 redis.call('HSET', KEYS[2], ARGV[1], rec)
@@ -171,17 +172,21 @@ redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', now - tonumber(ARGV[2]))
 if #due > 0 then redis.call('HINCRBY', KEYS[1], 'lapsed', #due) end
 return #due`),
 
-  /** ARGV: admissions, now, max steps, bucket tokens ('' for none), bucket at. Returns { admitted, skipped }. */
+  /** ARGV: admissions, now, max steps, bucket tokens ('' for none), bucket at, first-poll grace ms. Returns { admitted, skipped }. */
   advance: script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 0, 0 } end
 local want, now, max = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local f = redis.call('HMGET', KEYS[1], 'joined', 'served', 'grace')
 local joined, served, grace = num(f[1]), num(f[2]), num(f[3])
+local firstPoll = tonumber(ARGV[6])
 local admitted, skipped, steps = 0, 0, 0
 while admitted < want and served < joined and steps < max do
   steps = steps + 1
+  local last = num(redis.call('HGET', KEYS[5], served + 1))
+  -- Never polled and still young: not admitted yet, and the counter waits here.
+  if last < 0 and now + last <= firstPoll then break end
   served = served + 1
-  if now - num(redis.call('HGET', KEYS[5], served)) > grace then
+  if last < 0 or now - last > grace then
     redis.call('HSET', KEYS[6], served, 3)
     skipped = skipped + 1
   else

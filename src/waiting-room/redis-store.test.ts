@@ -11,6 +11,7 @@ import { loadConfig } from '../config.js';
 import { createContext } from '../platform/context.js';
 import { ADMIN_TOKEN, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason, testDatabase, type TestDatabase } from '../../tests/helpers/database.js';
+import { FIRST_POLL_GRACE_MS } from './memory-room.js';
 import { createMemoryStore } from './memory-store.js';
 import type { QueueStore, RoomConfig } from './queue-store.js';
 import { createRedisStore } from './redis-store.js';
@@ -83,6 +84,7 @@ for (const [name, make, skip] of stores) {
       await store.configure(roomConfig(room, { graceMs: 10_000, startLimitMs: 20_000 }));
       const fans = [];
       for (let i = 0; i < 4; i++) fans.push((await store.join(room, `k${i}`, fresh(T0), T0))!.entry);
+      await store.poll(fans[0]!, T0); // then gone
       for (const fan of [fans[1]!, fans[2]!, fans[3]!]) await store.poll(fan, T0 + 15_000);
       const bucket = { tokens: 2.5, at: T0 + 15_000 };
       assert.deepEqual(await store.advance(room, 2, T0 + 15_000, bucket), { admitted: 2, skipped: 1 });
@@ -103,6 +105,22 @@ for (const [name, make, skip] of stores) {
       const back = (await store.join(room, 'k0', fresh(T0 + 80_000), T0 + 80_000))!;
       assert.deepEqual([back.created, back.entry.place], [true, 5], 'a skipped fan joins again at the back');
       assert.equal((await store.join(room, 'k1', fresh(T0 + 80_000), T0 + 80_000))!.created, true, 'a started fan past the start limit is no longer live');
+    });
+
+    test(`queue store (${name}): only a place that has polled is admitted; the counter waits at one that has not, then skips it`, async () => {
+      const room = id();
+      await store.configure(roomConfig(room, { graceMs: 60_000 }));
+      // A flood's joins that never ask for their status, then a fan whose page polls.
+      for (let i = 0; i < 3; i++) await store.join(room, `junk${i}`, fresh(T0), T0);
+      const fan = (await store.join(room, 'fan', fresh(T0), T0))!.entry;
+      await store.poll(fan, T0 + 1_000);
+      assert.deepEqual(await store.advance(room, 5, T0 + FIRST_POLL_GRACE_MS - 1_000), { admitted: 0, skipped: 0 }, 'waits at a young place that has not polled');
+      assert.deepEqual(await store.advance(room, 5, T0 + FIRST_POLL_GRACE_MS + 1_000), { admitted: 1, skipped: 3 }, 'then skips the never-polled and admits the fan');
+      assert.equal((await store.poll(fan, T0 + FIRST_POLL_GRACE_MS + 1_000))!.state, 'admitted');
+      // A fan who polled once keeps the full grace period.
+      const slow = (await store.join(room, 'slow', fresh(T0 + 20_000), T0 + 20_000))!.entry;
+      await store.poll(slow, T0 + 21_000);
+      assert.deepEqual(await store.advance(room, 1, T0 + 70_000), { admitted: 1, skipped: 0 });
     });
 
     test(`queue store (${name}): the pre-queue is drawn in the given order, once, and the room opens`, async () => {
@@ -131,6 +149,7 @@ for (const [name, make, skip] of stores) {
       await store.configure(roomConfig(to));
       const fans = [];
       for (let i = 0; i < 6; i++) fans.push((await store.join(from, `m${i}`, fresh(T0), T0))!.entry);
+      for (const fan of fans) await store.poll(fan, T0);
       await store.join(to, 'already-there', fresh(T0), T0);
       await store.advance(from, 2, T0);
       assert.deepEqual(await store.moveLine(from, to, T0), { moved: 4, shift: -1 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RECENT_START_MS } from './memory-room.js';
+import { FIRST_POLL_GRACE_MS, RECENT_START_MS } from './memory-room.js';
 import {
   queueUnavailable, type Bucket, type PlaceState, type Poll, type QueueEntry, type QueueStore, type RoomConfig, type RoomFigures, type RoomLine,
 } from './queue-store.js';
@@ -130,7 +130,7 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
       return run<number>('lapse', keys(performanceId), now, RECENT_START_MS);
     },
     async advance(performanceId, admissions, now, bucket?: Bucket) {
-      const r = await run<[number, number]>('advance', keys(performanceId), admissions, now, MAX_STEPS_PER_ADVANCE, bucket ? bucket.tokens : '', bucket ? bucket.at : '');
+      const r = await run<[number, number]>('advance', keys(performanceId), admissions, now, MAX_STEPS_PER_ADVANCE, bucket ? bucket.tokens : '', bucket ? bucket.at : '', FIRST_POLL_GRACE_MS);
       return { admitted: r[0], skipped: r[1] };
     },
     async startHold(performanceId, place, now) {

@@ -15,10 +15,14 @@ export async function roomShow(t: TestApp, bounds: Omit<RoomPatch, 'enabled'> = 
 
 export interface Fan { key: string; queueTicket: string; ticketId: string; performanceId: string; state: string }
 
+/** Joins and asks for the status once, as the queue page does: only a place that has asked is admitted. */
 export async function join(app: App, performanceId: string, key: string): Promise<Fan> {
   const res = await app.inject({ method: 'POST', url: `/api/performances/${performanceId}/queue`, headers: { 'x-queue-key': key } });
   assert.equal(res.statusCode, 201, res.body);
-  return { key, ...res.json() };
+  const fan: Fan = { ...res.json(), key };
+  const polled = await app.inject({ url: '/api/queue/status', headers: { authorization: `Queue ${fan.queueTicket}` } });
+  assert.equal(polled.statusCode, 200, polled.body);
+  return fan;
 }
 
 export async function joinMany(app: App, performanceId: string, count: number, prefix = 'fan'): Promise<Fan[]> {
