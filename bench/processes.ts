@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './checkout/common.js';
 
@@ -10,6 +11,14 @@ export const children = new Set<ChildProcess>();
 
 export const pinnable = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 export const pinned = (core: number, args: string[]) => (pinnable ? ['taskset', '-c', String(core), ...args] : args);
+
+/** Writes a bench's report to `bench/results/<name>-<date>.md` (the same day overwrites). */
+export function writeResult(name: string, date: string, markdown: string): void {
+  const file = `${root}bench/results/${name}-${date}.md`;
+  mkdirSync(`${root}bench/results`, { recursive: true });
+  writeFileSync(file, markdown);
+  console.log(`written to ${file}`);
+}
 
 /** Spawns `command` from the repository root; each whole stdout line goes to `onLine`. */
 export function start(command: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ChildProcess {
@@ -41,6 +50,26 @@ export async function waitUntilUp(child: ChildProcess, url: string, log: () => s
     if (await fetch(url).then((r) => r.ok, () => false)) return;
     await sleep(200);
   }
+}
+
+interface AdminClient { query(sql: string): Promise<unknown>; end(): Promise<void> }
+
+/**
+ * The usual cleanup, run once however often it is asked for: stop the children, drop the bench's
+ * databases through the admin connection (read when cleaning up: it may not exist yet), then `extra`.
+ */
+export function cleanupOnce(databases: Iterable<string>, admin: () => AdminClient | undefined, extra?: () => void): () => Promise<void> {
+  let cleaned: Promise<void> | undefined;
+  return () => {
+    cleaned ??= (async () => {
+      await Promise.all([...children].map((child) => stop(child, 5000)));
+      const client = admin();
+      for (const name of databases) await client?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${name}: ${e.message}`));
+      await client?.end().catch(() => {});
+      extra?.();
+    })();
+    return cleaned;
+  };
 }
 
 /**

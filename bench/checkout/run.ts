@@ -1,10 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type pg from 'pg';
 import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, waitForQuiet, type CpuSample, type CpuShare, type PhaseResult } from './common.js';
 import { machine, postgresVersion, renderReport, type Report } from './report.js';
 import { adminClient, analyze, createDatabase, createShowDirect, createShowHttp, type BenchShow } from './setup.js';
-import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp } from '../processes.js';
+import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp, writeResult, cleanupOnce } from '../processes.js';
 
 /**
  * `npm run bench:checkout`: the whole checkout through the HTTP API against a server process on
@@ -118,22 +117,11 @@ async function main(): Promise<void> {
   const markdown = renderReport(report);
   console.log(`\n${markdown}`);
   if (write) {
-    const file = `${root}bench/results/checkout-${report.date}.md`;
-    mkdirSync(`${root}bench/results`, { recursive: true });
-    writeFileSync(file, markdown);
-    console.log(`written to ${file}`);
+    writeResult('checkout', report.date, markdown);
   } else if (cpuProfDir) {
     console.log(`server CPU profile in ${cpuProfDir}; results not written`);
   }
 }
 
-let cleaned: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaned ??= (async () => {
-    await Promise.all([...children].map((child) => stop(child, 5000)));
-    for (const name of databases) await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${name}: ${e.message}`));
-    await admin?.end().catch(() => {});
-  })();
-  return cleaned;
-}
+const cleanup = cleanupOnce(databases, () => admin);
 await runBench(main, cleanup, 'the bench databases');

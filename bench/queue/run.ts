@@ -5,7 +5,7 @@ import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, wa
 import { machine } from '../checkout/report.js';
 import { adminClient, createDatabase } from '../checkout/setup.js';
 import type { LoadResult } from './load.js';
-import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp } from '../processes.js';
+import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp, writeResult } from '../processes.js';
 import { renderReport, totals, type Measured, type QueueReport, type Round } from './report.js';
 import { ROOM_BOUNDS, GA_CAPACITY, createShowWithRoom, joinFans } from './setup.js';
 
@@ -145,10 +145,7 @@ async function main(): Promise<void> {
   const t = totals(measured);
   console.log(`ratio ${(t.ratio * 100).toFixed(1)}%`);
   if (write) {
-    const file = `${root}bench/results/queue-status-${report.date}.md`;
-    mkdirSync(`${root}bench/results`, { recursive: true });
-    writeFileSync(file, markdown);
-    console.log(`written to ${file}`);
+    writeResult('queue-status', report.date, markdown);
   } else if (cpuProfDir) {
     console.log(`server CPU profile in ${cpuProfDir}; results not written`);
   }
