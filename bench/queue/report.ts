@@ -66,7 +66,7 @@ export function renderReport(r: QueueReport): string {
     '|---|---|',
     `| machine | ${r.machine} |`,
     `| Node | ${r.node} |`,
-    `| line | ${int(r.fans)} fans joined through \`POST /api/performances/:id/queue\`, each from its own 127.20.x.y address, in ${r.joinSeconds.toFixed(1)} s (${counts(r.joinStates)}) |`,
+    `| line | ${int(r.fans)} fans joined through \`POST /api/performances/:id/queue\`, each from its own 127.20.x.y address and asking for its status once (as the queue page does), in ${r.joinSeconds.toFixed(1)} s (${counts(r.joinStates)}) |`,
     `| room | ${r.room} |`,
     `| load | ${r.connections} keep-alive connections, each from its own source address, one request in flight each; \`GET /api/queue/status\` with \`Authorization: Queue <ticket>\`, tickets round robin |`,
     `| reference | bare \`node:http\` server answering the same bytes and headers as one Taquilla answer, same requests, same connections |`,

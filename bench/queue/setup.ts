@@ -38,33 +38,43 @@ export async function createShowWithRoom(baseUrl: string, token: string): Promis
   return performance.id as string;
 }
 
-/** One fan joining from its own source address, on a fresh connection, as a phone would. */
-function joinOne(url: URL, index: number): Promise<{ queueTicket: string; state: string }> {
+/** One request from a fan's own source address, on a fresh connection, as a phone would make it. */
+function fanRequest(url: URL, index: number, method: string, headers: http.OutgoingHttpHeaders, expected: number): Promise<any> {
   return new Promise((resolve, reject) => {
     const req = http.request({
-      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, localAddress: sourceAddress(index),
-      headers: { 'x-queue-key': `bench-fan-${process.pid}-${index}`, 'content-length': 0 }, timeout: 10_000,
+      host: url.hostname, port: url.port, path: url.pathname, method, agent: false, localAddress: sourceAddress(index), headers, timeout: 10_000,
     }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(text)) : reject(new Error(`join answered ${res.statusCode}: ${text.slice(0, 300)}`))));
+      res.on('end', () => (res.statusCode === expected ? resolve(JSON.parse(text)) : reject(new Error(`${method} ${url.pathname} answered ${res.statusCode}: ${text.slice(0, 300)}`))));
     });
-    req.on('timeout', () => req.destroy(new Error('join timed out')));
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname} timed out`)));
     req.on('error', reject);
     req.end();
   });
 }
 
+/**
+ * One fan joining, then asking for its status once, as the queue page does at once: the room
+ * admits only places that have asked (a place that never does is skipped after 15 s).
+ */
+async function joinOne(url: URL, statusUrl: URL, index: number): Promise<{ queueTicket: string; state: string }> {
+  const joined = await fanRequest(url, index, 'POST', { 'x-queue-key': `bench-fan-${process.pid}-${index}`, 'content-length': 0 }, 201);
+  await fanRequest(statusUrl, index, 'GET', { authorization: `Queue ${joined.queueTicket}` }, 200);
+  return joined;
+}
+
 /** `fans` join the line, `parallel` at a time; returns their queue tickets in joining order. */
 export async function joinFans(baseUrl: string, performanceId: string, fans: number, parallel = 32): Promise<{ tickets: string[]; states: Record<string, number> }> {
   const url = new URL(`/api/performances/${performanceId}/queue`, baseUrl);
+  const statusUrl = new URL('/api/queue/status', baseUrl);
   const tickets = new Array<string>(fans);
   const states: Record<string, number> = {};
   let next = 0;
   await Promise.all(Array.from({ length: parallel }, async () => {
     for (let i = next++; i < fans; i = next++) {
-      const joined = await joinOne(url, i);
+      const joined = await joinOne(url, statusUrl, i);
       tickets[i] = joined.queueTicket;
       states[joined.state] = (states[joined.state] ?? 0) + 1;
     }

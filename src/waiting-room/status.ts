@@ -28,8 +28,15 @@ export function roomState(c: RoomConfig): RoomState {
   return 'open';
 }
 
-// Thousands with commas (40,000); toLocaleString cost about a microsecond on every poll.
-const grouped = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** Thousands with commas (40,000), by slicing: toLocaleString or a look-ahead regex cost a microsecond on every poll. */
+function grouped(n: number): string {
+  const digits = String(Math.round(n));
+  if (digits.length <= 3 || digits.includes('e')) return digits;
+  let at = digits.length % 3 || 3;
+  let out = digits.slice(0, at);
+  for (; at < digits.length; at += 3) out += `,${digits.slice(at, at + 3)}`;
+  return out;
+}
 const plural = (n: number, one: string, many: string) => `${grouped(n)} ${n === 1 ? one : many}`;
 
 /** Said plainly when the line is longer than what is left to sell. */
