@@ -42,6 +42,13 @@ export interface Limits {
   offended(ip: string, now: number): void;
   /** How many addresses are blocked now. */
   blockedCount(now: number): number;
+  /**
+   * The same limits for the one class polled flat out (queue status), without waiting for the
+   * limiter: a verdict already known for the address or its network refuses at once (a Map
+   * lookup); otherwise the request goes on and the point is taken in the background, so an
+   * exhausted limit refuses from the next request on, one request later than `consume`.
+   */
+  consumeLater(cls: RouteClass, ip: string, prefix: string, now: number): Refusal | undefined;
 }
 
 /**
@@ -83,7 +90,34 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
     layers.set(cls, { ip: limiters.get(`${cls}:ip`), prefix: limiters.get(`${cls}:prefix`), account: limiters.get(`${cls}:account`) });
   }
 
+  /** Verdicts already known: `<class>|<scope>|<key>` -> refused until (ms). */
+  const limited = new Map<string, number>();
+  let limitedSweptAt = 0;
+  const knownVerdict = (key: string, now: number): number => {
+    const until = limited.get(key);
+    if (until === undefined) return 0;
+    if (until > now) return until;
+    limited.delete(key);
+    return 0;
+  };
+
   return {
+    consumeLater(cls, ip, prefix, now) {
+      const ipKey = `${cls}|ip|${ip}`;
+      const prefixKey = `${cls}|prefix|${prefix}`;
+      const until = knownVerdict(ipKey, now) || knownVerdict(prefixKey, now);
+      if (until) return { scope: 'ip', retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) };
+      void this.consume(cls, ip, prefix).then((refused) => {
+        if (!refused) return;
+        const at = Date.now();
+        if (at - limitedSweptAt > 10_000) {
+          limitedSweptAt = at;
+          for (const [key, end] of limited) if (end <= at) limited.delete(key);
+        }
+        limited.set(refused.scope === 'prefix' ? prefixKey : ipKey, at + refused.retryAfter * 1000);
+      });
+      return undefined;
+    },
     blockedFor(ip, now) {
       const until = blocked.get(ip);
       if (until === undefined) return 0;

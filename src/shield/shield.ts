@@ -169,6 +169,28 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
       return undefined;
     },
 
+    /**
+     * The gate for queue-status polls, without a promise: the same checks, with the limits
+     * applied through `consumeLater`. A status answer costs about what a refusal does, so
+     * waiting for the limiter's verdict would spend more than it saves; an address or network
+     * over its limit is refused from its next poll on.
+     */
+    gateNow(cls: RouteClass, ip: string): Refusal | undefined {
+      if (!enabled) return undefined;
+      const now = Date.now();
+      const prefix = networkPrefix(ip);
+      detector.count(prefix);
+      const blockedFor = limits.blockedFor(ip, now);
+      if (blockedFor > 0) return refuse('blocked', ip, blockedFor);
+      if (shedder.sheds(cls)) return refuse('overloaded', ip, shedder.retryAfter());
+      const limited = limits.consumeLater(cls, ip, prefix, now);
+      if (limited) {
+        limits.offended(ip, now);
+        return refuse('rate_limited', ip, limited.retryAfter);
+      }
+      return undefined;
+    },
+
     /** The email class's limit, keyed by the address mail would be sent to. */
     async gateEmail(ip: string, address: string): Promise<Refusal | undefined> {
       if (!enabled) return undefined;

@@ -69,7 +69,7 @@ export function createMemoryStore(): QueueStore {
       r.buyers.set(buyerKey, entry);
       return { entry, created: true };
     },
-    async poll(entry, now): Promise<Poll | undefined> {
+    poll(entry, now): Poll | undefined {
       const at = resolve(entry);
       if (!at) return room(entry.performanceId) ? { line: line(room(entry.performanceId)!), place: entry.place, state: 'unknown', admittedAt: 0 } : undefined;
       if (at.place === 0) at.r.preQueue.set(entry.ticketId, now);

@@ -105,8 +105,11 @@ export interface QueueStore {
    * (or in the pre-queue before the draw). Undefined when the store has no such room.
    */
   join(performanceId: string, buyerKey: string, fresh: { ticketId: string; joinedAt: number }, now: number): Promise<{ entry: QueueEntry; created: boolean } | undefined>;
-  /** Resolves a ticket to its place (following a moved line) and records that the fan was seen. */
-  poll(entry: QueueEntry, now: number): Promise<Poll | undefined>;
+  /**
+   * Resolves a ticket to its place (following a moved line) and records that the fan was seen.
+   * The memory store answers at once, without a promise (this is the hottest call of an on-sale).
+   */
+  poll(entry: QueueEntry, now: number): Poll | undefined | Promise<Poll | undefined>;
   /** Closes the pre-queue: `order` ranks its ticket ids; they get the next places in that order. Returns how many. */
   draw(performanceId: string, order: (ticketIds: string[]) => string[], now: number): Promise<number>;
   /** Ends admissions that made no hold within the start limit; returns how many. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError, conflict } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { ALGORITHM } from './fairness.js';
-import { isQueueUnavailable, queueUnavailable, type QueueStore, type RoomConfig } from './queue-store.js';
+import { isQueueUnavailable, queueUnavailable, type Poll, type QueueStore, type RoomConfig } from './queue-store.js';
 import type { QueueSigner } from './queue-tokens.js';
 import type { Clock, Rooms } from './rooms.js';
 import { answer, roomState, type StatusAnswer } from './status.js';
@@ -50,16 +50,22 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
       };
     },
 
-    /** The hot path: one HMAC check and one store read; no SQL. */
-    async status(authorization: string | undefined): Promise<StatusAnswer> {
+    /**
+     * The hot path: one HMAC check (cached) and one store read; no SQL. With the memory store it
+     * answers without a promise; errors are thrown either way.
+     */
+    status(authorization: string | undefined): StatusAnswer | Promise<StatusAnswer> {
       const claims = signer.verifyTicket(authorization?.startsWith('Queue ') ? authorization.slice(6) : undefined);
       if (!claims) throw invalidTicket();
       const now = clock.now();
-      const poll = await store.poll(claims, now);
-      if (!poll) throw unavailable();
-      const { answer: result, admission } = answer(poll, now);
-      if (admission) result.accessToken = signer.access({ performanceId: result.performanceId, ticketId: claims.ticketId, place: admission.place, expiresAt: admission.expiresAt });
-      return result;
+      const finish = (poll: Poll | undefined): StatusAnswer => {
+        if (!poll) throw unavailable();
+        const { answer: result, admission } = answer(poll, now);
+        if (admission) result.accessToken = signer.access({ performanceId: result.performanceId, ticketId: claims.ticketId, place: admission.place, expiresAt: admission.expiresAt });
+        return result;
+      };
+      const polled = store.poll(claims, now);
+      return polled instanceof Promise ? polled.then(finish) : finish(polled);
     },
 
     /** The part every fan of a performance shares, from the store; cacheable for a couple of seconds. */

@@ -27,43 +27,51 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
     res.end(body);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let status = 200;
-    let refused = false;
+  /** Answers, then tells the shield and the load signal how the request ended. */
+  function finish(res: ServerResponse, status: number, body: string, retryAfter?: number, refused = false): void {
+    if (!res.headersSent) send(res, status, body, retryAfter);
+    if (shield.enabled) {
+      shield.shedder.requestEnded();
+      if (status >= 500 && !refused) shield.detector.failed();
+    }
+    // The load signal times checkout routes only; status answers count for their status code.
+    waitingRoom.load.observe(status, ROUTE, 0);
+  }
+
+  function failed(res: ServerResponse, error: unknown): void {
+    if (error instanceof AppError) {
+      const retryAfter = typeof error.details.retryAfter === 'number' ? error.details.retryAfter : undefined;
+      const message = error.status >= 500 ? 'Internal error' : error.message;
+      return finish(res, error.status, JSON.stringify({ error: { code: error.code, message, ...error.details } }), retryAfter);
+    }
+    logError(error);
+    finish(res, 500, '{"error":{"code":"internal","message":"Internal error"}}');
+  }
+
+  /**
+   * No promise unless the store answers with one (Redis): with the memory store a poll is
+   * answered within the event that delivered it.
+   */
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     if (shield.enabled) shield.shedder.requestStarted();
     try {
-      const refusal = shield.enabled ? await shield.gate('queue_status', clientAddress.of(req)) : undefined;
-      if (refusal) {
-        refused = true;
-        status = refusal.status;
-        send(res, status, refusalBody(refusal), refusal.retryAfter);
+      const refusal = shield.gateNow('queue_status', clientAddress.of(req));
+      if (refusal) return finish(res, refusal.status, refusalBody(refusal), refusal.retryAfter, true);
+      const answer = waitingRoom.status(req.headers.authorization);
+      if (answer instanceof Promise) {
+        answer.then((a) => finish(res, 200, statusJson(a)), (error: unknown) => failed(res, error));
         return;
       }
-      send(res, 200, statusJson(await waitingRoom.status(req.headers.authorization)));
+      finish(res, 200, statusJson(answer));
     } catch (error) {
-      if (error instanceof AppError) {
-        status = error.status;
-        const retryAfter = typeof error.details.retryAfter === 'number' ? error.details.retryAfter : undefined;
-        send(res, status, JSON.stringify({ error: { code: error.code, message: error.status >= 500 ? 'Internal error' : error.message, ...error.details } }), retryAfter);
-      } else {
-        status = 500;
-        logError(error);
-        if (!res.headersSent) send(res, 500, '{"error":{"code":"internal","message":"Internal error"}}');
-      }
-    } finally {
-      if (shield.enabled) {
-        shield.shedder.requestEnded();
-        if (status >= 500 && !refused) shield.detector.failed();
-      }
-      // The load signal times checkout routes only; status answers count for their status code.
-      waitingRoom.load.observe(status, ROUTE, 0);
+      failed(res, error);
     }
   }
 
   /** True when the request was taken; otherwise Fastify handles it. */
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.url !== ROUTE || req.method !== 'GET') return false;
-    void serve(req, res);
+    serve(req, res);
     return true;
   };
 }
