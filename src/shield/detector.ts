@@ -31,8 +31,8 @@ export interface TrafficView {
 
 /** Seconds the rules look back over; a flood is found on the tick after its second second. */
 const WINDOW = 3;
-/** Seconds the top networks are counted over. */
-const TOP_WINDOW = 5;
+/** Seconds the top networks are counted over: the same as the rates, so their shares add up. */
+const TOP_WINDOW = WINDOW;
 /** Per second, per map: a flood from a million addresses must not grow memory without bound. */
 const MAX_KEYS = 10_000;
 const MAX_KNOWN_NETWORKS = 200_000;
