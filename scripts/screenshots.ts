@@ -51,6 +51,7 @@ const db = connect(config.databaseUrl!, 10);
 let app: App | undefined;
 let payments: App | undefined;
 let browser: Browser | undefined;
+let shieldTick: { stop(): Promise<void> } | undefined;
 /** Two tickets left unscanned for the scanner screenshots. */
 const doorCodes: string[] = [];
 
@@ -63,6 +64,7 @@ try {
   app = await buildApp(ctx, { logger: false });
   payments = await buildTestPaymentServer({ secret: config.secret, paymentOrigin: config.paymentOrigin, appOrigin: baseUrl, logger: false });
   await app.listen({ port, host: '127.0.0.1' });
+  shieldTick = ctx.shield.start();
   await payments.listen({ port: paymentPort, host: '127.0.0.1' });
 
   // The screenshots show the sale itself, not the line: the demo performance's waiting room is off.
@@ -72,7 +74,7 @@ try {
   browser = await launchBrowser();
   for (const device of ['phone', 'desktop'] as const) await buyerPages(browser, device, performanceId);
   for (const device of ['phone', 'desktop'] as const) await dashboard(browser, device, seeded.eventId, performanceId);
-  for (const name of ['event', 'seatmap', 'checkout', 'tickets', 'dashboard', 'scanner']) {
+  for (const name of ['event', 'seatmap', 'checkout', 'tickets', 'dashboard', 'scanner', 'shield']) {
     for (const device of ['phone', 'desktop']) {
       const file = join(OUT, `${name}-${device}.png`);
       console.log(`${file}  ${(statSync(file).size / 1024).toFixed(0)} KB`);
@@ -80,6 +82,7 @@ try {
   }
 } finally {
   await browser?.close();
+  await shieldTick?.stop();
   await app?.close();
   await payments?.close();
   await db.destroy();
@@ -88,8 +91,9 @@ try {
 }
 
 // --- sales for the dashboard --------------------------------------------------------------------
-async function call(target: App, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) {
-  const res = await target.inject({ method, url, payload, headers });
+/** `from` is the buyer's address: each sale comes from its own, as real buyers do (the shield limits per address). */
+async function call(target: App, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}, from = '127.0.0.1') {
+  const res = await target.inject({ method, url, payload, headers, remoteAddress: from });
   assert.ok(res.statusCode < 300, `${method} ${url} answered ${res.statusCode}: ${res.body}`);
   return res.json();
 }
@@ -105,12 +109,13 @@ async function sell(app: App, payments: App, performanceId: string): Promise<voi
   for (const [i, ago] of minutesAgo.entries()) {
     const quantity = 1 + ((i * 5) % 4);
     const body = i % 3 === 2 ? { gaAreaId: ga, quantity } : { categoryId: seated[i % seated.length].id, quantity };
-    const held = await call(app, 'POST', `/api/performances/${performanceId}/holds`, body);
+    const from = `198.51.100.${i + 1}`;
+    const held = await call(app, 'POST', `/api/performances/${performanceId}/holds`, body, {}, from);
     const name = names[i % names.length]!;
     const buyer = { name, email: `${name.split(' ')[0]!.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}@example.com`, locale: ['es', 'en', 'fr', 'nl', 'nb'][i % 5] };
-    const order = await call(app, 'POST', `/api/holds/${held.holdId}/order`, { buyer }, { 'idempotency-key': `shots-${i}` });
+    const order = await call(app, 'POST', `/api/holds/${held.holdId}/order`, { buyer }, { 'idempotency-key': `shots-${i}` }, from);
     const { token } = await call(payments, 'POST', '/tokens', { sessionId: order.payment.sessionId, cardNumber: '4242424242424242', expiry: '12/30', cvc: '123' });
-    const paid = await call(app, 'POST', `/api/orders/${order.orderId}/payment`, { token });
+    const paid = await call(app, 'POST', `/api/orders/${order.orderId}/payment`, { token }, {}, from);
     codes.push(...paid.tickets.map((t: { code: string }) => t.code));
     await sql`UPDATE orders SET paid_at = now() - make_interval(mins => ${ago}), created_at = now() - make_interval(mins => ${ago + 1}) WHERE id = ${order.orderId}`.execute(db);
   }
@@ -213,6 +218,13 @@ async function dashboard(browser: Browser, device: 'phone' | 'desktop', eventId:
     await page.getByTestId('scan-input').press('Enter');
     await page.locator('[data-testid=scan-result][data-result=admitted]').waitFor();
     await shoot(page, 'scanner', device);
+
+    // The shield, forced on by the operator, with the traffic of the screenshots themselves.
+    const forced = await app!.inject({ method: 'PUT', url: '/api/admin/shield', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { mode: 'on' } });
+    assert.equal(forced.statusCode, 200, forced.body);
+    await page.getByTestId('nav-shield').click();
+    await page.locator('[data-testid=shield-mode][data-mode=on]').waitFor();
+    await shoot(page, 'shield', device);
     assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
   } finally {
     await context.close();
