@@ -9,16 +9,18 @@ export interface ClassLimits { ip?: Limit; prefix?: Limit; account?: Limit }
 export type LimitTable = Partial<Record<RouteClass, ClassLimits>>;
 
 /**
- * The defaults. Per-address limits leave room for a household or an office behind one address;
- * per-network limits for a carrier NAT or a campus. A fan's queue page polls status every 2 s
- * or more slowly, so 30 per 10 s per address is ten fans on one address.
+ * The defaults. A carrier-grade NAT can put hundreds of phones behind one IPv4 address, so the
+ * per-address limits of what fans do at an on-sale are wide: a fan's queue page polls its status
+ * every 3 s, so 300 polls per 10 s is a hundred fans on one address, while one junk client
+ * sending as fast as it can (hundreds a second) is refused within a second. Per-network limits
+ * are wider still.
  */
 export const DEFAULT_LIMITS: Record<RouteClass, ClassLimits> = {
-  browse: { ip: { points: 120, seconds: 10 }, prefix: { points: 2000, seconds: 10 } },
-  challenge: { ip: { points: 20, seconds: 60 }, prefix: { points: 600, seconds: 60 } },
-  queue_join: { ip: { points: 10, seconds: 60 }, prefix: { points: 300, seconds: 60 }, account: { points: 5, seconds: 60 } },
-  queue_status: { ip: { points: 30, seconds: 10 }, prefix: { points: 1500, seconds: 10 } },
-  hold: { ip: { points: 30, seconds: 60 }, prefix: { points: 600, seconds: 60 } },
+  browse: { ip: { points: 300, seconds: 10 }, prefix: { points: 3000, seconds: 10 } },
+  challenge: { ip: { points: 120, seconds: 60 }, prefix: { points: 1200, seconds: 60 } },
+  queue_join: { ip: { points: 60, seconds: 60 }, prefix: { points: 600, seconds: 60 }, account: { points: 5, seconds: 60 } },
+  queue_status: { ip: { points: 300, seconds: 10 }, prefix: { points: 6000, seconds: 10 } },
+  hold: { ip: { points: 60, seconds: 60 }, prefix: { points: 600, seconds: 60 } },
   checkout: { ip: { points: 120, seconds: 60 }, prefix: { points: 2400, seconds: 60 } },
   login: { ip: { points: 10, seconds: 60 }, prefix: { points: 100, seconds: 60 }, account: { points: 5, seconds: 900 } },
   email: { ip: { points: 20, seconds: 3600 }, prefix: { points: 200, seconds: 3600 }, account: { points: 5, seconds: 3600 } },
