@@ -9,14 +9,16 @@ export interface ClassLimits { ip?: Limit; prefix?: Limit; account?: Limit }
 export type LimitTable = Partial<Record<RouteClass, ClassLimits>>;
 
 /**
- * The defaults. A carrier-grade NAT can put hundreds of phones behind one IPv4 address, so the
- * per-address limits of what fans do at an on-sale are wide: a fan's queue page polls its status
- * every 3 s, so 300 polls per 10 s is a hundred fans on one address, while one junk client
- * sending as fast as it can (hundreds a second) is refused within a second. Per-network limits
- * are wider still.
+ * The defaults. A carrier-grade NAT can put hundreds of phones behind one IPv4 address, and a fan
+ * who cannot poll for the grace period loses the turn, so the per-address limits of the line are
+ * wide: the queue page polls every 3 s, so 300 polls per 10 s is a hundred fans on one address,
+ * while a junk client sending hundreds a second is refused within a second. Browsing stays
+ * narrower (a refused page costs a fan nothing but a retry): in the on-sale bench, a browse limit
+ * as wide as the status one let the flood's page requests through long enough to cost a quarter
+ * more server CPU per refusal. Per-network limits are wider still.
  */
 export const DEFAULT_LIMITS: Record<RouteClass, ClassLimits> = {
-  browse: { ip: { points: 300, seconds: 10 }, prefix: { points: 3000, seconds: 10 } },
+  browse: { ip: { points: 120, seconds: 10 }, prefix: { points: 2000, seconds: 10 } },
   challenge: { ip: { points: 120, seconds: 60 }, prefix: { points: 1200, seconds: 60 } },
   queue_join: { ip: { points: 60, seconds: 60 }, prefix: { points: 600, seconds: 60 }, account: { points: 5, seconds: 60 } },
   queue_status: { ip: { points: 300, seconds: 10 }, prefix: { points: 6000, seconds: 10 } },
