@@ -85,6 +85,25 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
     return { status, code, reason, retryAfter, message: MESSAGES[reason] };
   };
 
+  /**
+   * What every gate checks first, touching neither PostgreSQL nor Redis: the request is counted,
+   * then a blocked address and shedding refuse it. A blocked address may be a carrier NAT with
+   * fans behind it: an admitted buyer's checkout, the doors, the provider and the console still
+   * get through, under their limits.
+   */
+  const cheapRefusal = (cls: RouteClass, ip: string, prefix: string, now: number): Refusal | undefined => {
+    detector.count(prefix);
+    const blockedFor = KEEP_THROUGH_BLOCKS.has(cls) ? 0 : limits.blockedFor(ip, now);
+    if (blockedFor > 0) return refuse('blocked', ip, blockedFor);
+    if (shedder.sheds(cls)) return refuse('overloaded', ip, shedder.retryAfter());
+    return undefined;
+  };
+  /** A limit ran out: the refusal also counts towards blocking the address. */
+  const overLimit = (ip: string, retryAfter: number, now: number): Refusal => {
+    limits.offended(ip, now);
+    return refuse('rate_limited', ip, retryAfter);
+  };
+
   /** Incident bookkeeping runs one step at a time, off the request path; failures are logged. */
   const record = (step: () => Promise<void>) => {
     incidentWork = incidentWork.then(step).catch((error) => log('shield incident could not be recorded', error));
@@ -153,17 +172,10 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
       if (!enabled) return undefined;
       const now = Date.now();
       const prefix = networkPrefix(ip);
-      detector.count(prefix);
-      // A blocked address may be a carrier NAT with fans behind it: an admitted buyer's
-      // checkout, the doors, the provider and the console still get through, under their limits.
-      const blockedFor = KEEP_THROUGH_BLOCKS.has(cls) ? 0 : limits.blockedFor(ip, now);
-      if (blockedFor > 0) return refuse('blocked', ip, blockedFor);
-      if (shedder.sheds(cls)) return refuse('overloaded', ip, shedder.retryAfter());
+      const cheap = cheapRefusal(cls, ip, prefix, now);
+      if (cheap) return cheap;
       const limited = await limits.consume(cls, ip, prefix, account);
-      if (limited) {
-        limits.offended(ip, now);
-        return refuse('rate_limited', ip, limited.retryAfter);
-      }
+      if (limited) return overLimit(ip, limited.retryAfter, now);
       if ((cls === 'queue_join' || cls === 'login') && mode() === 'on') {
         const verdict = await challenges.verify(solution, now).catch(() => 'unavailable' as const);
         // Redis unreachable while spending: let the fan in rather than lock everyone out.
@@ -182,24 +194,17 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
       if (!enabled) return undefined;
       const now = Date.now();
       const prefix = networkPrefix(ip);
-      detector.count(prefix);
-      const blockedFor = limits.blockedFor(ip, now);
-      if (blockedFor > 0) return refuse('blocked', ip, blockedFor);
-      if (shedder.sheds(cls)) return refuse('overloaded', ip, shedder.retryAfter());
+      const cheap = cheapRefusal(cls, ip, prefix, now);
+      if (cheap) return cheap;
       const limited = limits.consumeLater(cls, ip, prefix, now);
-      if (limited) {
-        limits.offended(ip, now);
-        return refuse('rate_limited', ip, limited.retryAfter);
-      }
-      return undefined;
+      return limited ? overLimit(ip, limited.retryAfter, now) : undefined;
     },
 
     /** The email class's limit, keyed by the address mail would be sent to. */
     async gateEmail(ip: string, address: string): Promise<Refusal | undefined> {
       if (!enabled) return undefined;
       const limited = await limits.consume('email', ip, networkPrefix(ip), address.trim().toLowerCase());
-      if (limited) { limits.offended(ip, Date.now()); return refuse('rate_limited', ip, limited.retryAfter); }
-      return undefined;
+      return limited ? overLimit(ip, limited.retryAfter, Date.now()) : undefined;
     },
 
     tick,
