@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
+import { appErrorAnswer } from '../platform/http/error-handler.js';
 import type { createClientAddress } from '../shield/client-address.js';
 import { refusalBody } from '../shield/shield.hooks.js';
 import { statusJson } from './status.js';
@@ -40,9 +41,8 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
 
   function failed(res: ServerResponse, error: unknown): void {
     if (error instanceof AppError) {
-      const retryAfter = typeof error.details.retryAfter === 'number' ? error.details.retryAfter : undefined;
-      const message = error.status >= 500 ? 'Internal error' : error.message;
-      return finish(res, error.status, JSON.stringify({ error: { code: error.code, message, ...error.details } }), retryAfter);
+      const answer = appErrorAnswer(error);
+      return finish(res, answer.status, JSON.stringify(answer.body), answer.retryAfter);
     }
     logError(error);
     finish(res, 500, '{"error":{"code":"internal","message":"Internal error"}}');

@@ -20,15 +20,26 @@ function fieldOf(issue: ValidationIssue): string {
   return path.join('.');
 }
 
+/**
+ * An AppError as the client sees it: its status, the body (the text of a 5xx hidden) and the
+ * Retry-After of a refusal that says when to come back. Also used by the queue-status fast lane,
+ * which answers outside Fastify.
+ */
+export function appErrorAnswer(error: AppError): { status: number; body: { error: Record<string, unknown> }; retryAfter?: number } {
+  const message = error.status >= 500 ? 'Internal error' : error.message;
+  const retryAfter = typeof error.details.retryAfter === 'number' ? error.details.retryAfter : undefined;
+  return { status: error.status, body: { error: { code: error.code, message, ...error.details } }, retryAfter };
+}
+
 /** One handler turns every error into `{ error: { code, message, ... } }`. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
+      const answer = appErrorAnswer(error);
       // Any refusal that says when to come back says it in the header clients and proxies read.
-      if (typeof error.details.retryAfter === 'number') reply.header('Retry-After', String(error.details.retryAfter));
+      if (answer.retryAfter !== undefined) reply.header('Retry-After', String(answer.retryAfter));
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-      const message = error.status >= 500 ? 'Internal error' : error.message;
-      return reply.status(error.status).send({ error: { code: error.code, message, ...error.details } });
+      return reply.status(answer.status).send(answer.body);
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
