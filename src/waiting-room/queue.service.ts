@@ -28,6 +28,14 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
     return config;
   }
 
+  /** A fan's answer from the store's read; an admitted fan's carries a freshly signed access token. */
+  function statusOf(poll: Poll | undefined, ticketId: string, now: number): StatusAnswer {
+    if (!poll) throw unavailable();
+    const { answer: result, admission } = answer(poll, now);
+    if (admission) result.accessToken = signer.access({ performanceId: result.performanceId, ticketId, place: admission.place, expiresAt: admission.expiresAt });
+    return result;
+  }
+
   return {
     /** One place per buyer: the same device key gets the same ticket back while it is live. */
     async join(performanceId: string, queueKey: string): Promise<Joined> {
@@ -58,14 +66,8 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
       const claims = signer.verifyTicket(authorization?.startsWith('Queue ') ? authorization.slice(6) : undefined);
       if (!claims) throw invalidTicket();
       const now = clock.now();
-      const finish = (poll: Poll | undefined): StatusAnswer => {
-        if (!poll) throw unavailable();
-        const { answer: result, admission } = answer(poll, now);
-        if (admission) result.accessToken = signer.access({ performanceId: result.performanceId, ticketId: claims.ticketId, place: admission.place, expiresAt: admission.expiresAt });
-        return result;
-      };
       const polled = store.poll(claims, now);
-      return polled instanceof Promise ? polled.then(finish) : finish(polled);
+      return polled instanceof Promise ? polled.then((poll) => statusOf(poll, claims.ticketId, now)) : statusOf(polled, claims.ticketId, now);
     },
 
     /** The part every fan of a performance shares, from the store; cacheable for a couple of seconds. */

@@ -64,37 +64,38 @@ export function eta(position: number, line: RoomLine): { low: number; high: numb
 export function answer(poll: Poll, now: number): { answer: StatusAnswer; admission?: { place: number; expiresAt: number } } {
   const { line, place, state } = poll;
   const c = line.config;
-  // One object per answer, built whole: this runs on every poll.
-  const result = (fan: FanState, position = 0, ahead = 0, due: { low: number; high: number } = NOW, message?: string): StatusAnswer => {
-    const a: StatusAnswer = {
-      state: fan, performanceId: c.performanceId, position, ahead,
-      admissionsPerMinute: line.figures.admissionsPerMinute, eta: due, ticketsLeft: line.figures.ticketsLeft,
-    };
-    if (message !== undefined) a.message = message;
-    return a;
-  };
   const room = roomState(c);
-  if (state === 'unknown' || state === 'skipped' || state === 'lapsed') return { answer: result('expired') };
-  if (room === 'closed' || room === 'sold_out') return { answer: result(room) };
+  if (state === 'unknown' || state === 'skipped' || state === 'lapsed') return { answer: fanAnswer(line, 'expired') };
+  if (room === 'closed' || room === 'sold_out') return { answer: fanAnswer(line, room) };
   // A room switched off lets everyone buy: no token is needed.
-  if (!c.enabled) return { answer: result('admitted') };
+  if (!c.enabled) return { answer: fanAnswer(line, 'admitted') };
   if (place === 0) {
     const opensIn = c.onSaleAt === null ? 0 : Math.max(0, Math.round((c.onSaleAt - now) / 1000));
     const drawn = eta(line.entrants, line);
-    return { answer: result('pre_queue', 0, 0, { low: opensIn, high: opensIn + drawn.high }, demandMessage(line.entrants, line.figures.ticketsLeft, 'in the draw')) };
+    return { answer: fanAnswer(line, 'pre_queue', 0, 0, { low: opensIn, high: opensIn + drawn.high }, demandMessage(line.entrants, line.figures.ticketsLeft, 'in the draw')) };
   }
   if (state === 'admitted' || state === 'started') {
     const expiresAt = poll.admittedAt + c.startLimitMs;
-    if (now < expiresAt) return { answer: result('admitted'), admission: { place, expiresAt } };
-    return { answer: result(state === 'started' ? 'admitted' : 'expired') };
+    if (now < expiresAt) return { answer: fanAnswer(line, 'admitted'), admission: { place, expiresAt } };
+    return { answer: fanAnswer(line, state === 'started' ? 'admitted' : 'expired') };
   }
   const position = Math.max(1, place - line.served);
   const ahead = position - 1;
-  return { answer: result(room === 'paused' ? 'paused' : 'waiting', position, ahead, eta(position, line), demandMessage(ahead, line.figures.ticketsLeft, 'ahead of you')) };
+  return { answer: fanAnswer(line, room === 'paused' ? 'paused' : 'waiting', position, ahead, eta(position, line), demandMessage(ahead, line.figures.ticketsLeft, 'ahead of you')) };
 }
 
 /** The ETA of an answer with nothing to wait for; shared, never changed. */
 const NOW = Object.freeze({ low: 0, high: 0 });
+
+/** One object per answer, built whole: this runs on every poll. */
+function fanAnswer(line: RoomLine, fan: FanState, position = 0, ahead = 0, due: { low: number; high: number } = NOW, message?: string): StatusAnswer {
+  const a: StatusAnswer = {
+    state: fan, performanceId: line.config.performanceId, position, ahead,
+    admissionsPerMinute: line.figures.admissionsPerMinute, eta: due, ticketsLeft: line.figures.ticketsLeft,
+  };
+  if (message !== undefined) a.message = message;
+  return a;
+}
 
 const int = (n: number) => (Number.isInteger(n) ? n : Math.trunc(n));
 
