@@ -118,9 +118,12 @@ function secret(env: Env, name: string, mode: Config['env'], dataDir: string, ge
   return stored[name];
 }
 
+/** A comma-separated setting's entries, trimmed, empty ones dropped. */
+const commaList = (env: Env, name: string): string[] => (env[name] || '').split(',').map((v) => v.trim()).filter(Boolean);
+
 /** A comma-separated list of CIDRs (or single addresses), each checked. */
 function cidrs(env: Env, name: string): string[] {
-  const list = (env[name] || '').split(',').map((c) => c.trim()).filter(Boolean);
+  const list = commaList(env, name);
   for (const entry of list) {
     const [address, bits] = entry.split('/');
     const ok = address !== undefined && ipaddr.isValid(address)
@@ -158,7 +161,7 @@ function limitTable(env: Env, name: string): LimitTable {
 }
 
 function emails(env: Env, name: string): string[] {
-  const list = (env[name] || '').split(',').map((e) => e.trim()).filter(Boolean);
+  const list = commaList(env, name);
   const bad = list.find((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
   if (bad) throw new ConfigError(name, `must be a comma-separated list of email addresses, got "${bad}"`);
   return list;
@@ -184,11 +187,11 @@ export function loadConfig(env: Env = process.env): Config {
   const keyId = /^[A-Za-z0-9_-]{1,16}$/;
   const ticketKeyId = env.TICKET_KEY_ID || 'k1';
   if (!keyId.test(ticketKeyId)) throw new ConfigError('TICKET_KEY_ID', 'must be 1-16 letters, digits, _ or -');
-  const previousTicketKeyIds = (env.TICKET_PREVIOUS_KEY_IDS || '').split(',').map((k) => k.trim()).filter(Boolean);
+  const previousTicketKeyIds = commaList(env, 'TICKET_PREVIOUS_KEY_IDS');
   if (previousTicketKeyIds.some((k) => !keyId.test(k))) throw new ConfigError('TICKET_PREVIOUS_KEY_IDS', 'must be a comma-separated list of key ids');
   const queueKeyId = env.QUEUE_KEY_ID || 'q1';
   if (!keyId.test(queueKeyId)) throw new ConfigError('QUEUE_KEY_ID', 'must be 1-16 letters, digits, _ or -');
-  const previousQueueKeyIds = (env.QUEUE_PREVIOUS_KEY_IDS || '').split(',').map((k) => k.trim()).filter(Boolean);
+  const previousQueueKeyIds = commaList(env, 'QUEUE_PREVIOUS_KEY_IDS');
   if (previousQueueKeyIds.some((k) => !keyId.test(k))) throw new ConfigError('QUEUE_PREVIOUS_KEY_IDS', 'must be a comma-separated list of key ids');
 
   return Object.freeze({
