@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { testApp, testPayments, type TestApp } from '../../tests/helpers/app.js';
 import { buyer, cardToken, createShow } from '../../tests/helpers/fixtures.js';
 import type { App } from '../app.js';
-import { createLimits } from './limits.js';
+import { LocalWindow, createLimits } from './limits.js';
 import { SHIELD_ON } from './shield.fixtures.js';
 
 const tight = { points: 2, seconds: 60 };
@@ -61,9 +61,7 @@ describe('layered limits', () => {
     for (const [name, send] of cases) {
       const ip = `203.0.${n++}.1`;
       const { passed, res } = await untilRefused(() => send(ip));
-      // Status polls do not wait for the limiter's verdict: the poll that exhausts the limit is
-      // answered, the next one refused (Limits.consumeLater).
-      assert.equal(passed, name === 'checkout' || name === 'queue_status' ? 3 : 2, `${name}: requests let through before the refusal`);
+      assert.equal(passed, name === 'checkout' ? 3 : 2, `${name}: requests let through before the refusal`);
       assertRateLimited(res);
       // Another address is not affected by this one's count.
       assert.notEqual((await send(`203.0.${n++}.2`)).statusCode, 429, `${name}: another address`);
@@ -115,6 +113,21 @@ describe('layered limits', () => {
   });
 });
 
+describe('the synchronous window for status polls', () => {
+  test('counts per key, refuses past the limit until its window ends, then starts again', () => {
+    const w = new LocalWindow({ points: 2, seconds: 10 });
+    assert.deepEqual([w.take('a', 0), w.take('a', 1), w.take('a', 2), w.take('b', 2)], [0, 0, 10, 0]);
+    assert.equal(w.take('a', 9_001), 1, 'a second left');
+    assert.deepEqual([w.take('a', 10_000), w.take('a', 10_001), w.take('a', 10_002)], [0, 0, 10], 'a new window');
+  });
+
+  test('per address, then per network, without Redis', () => {
+    const limits = createLimits({ table: { queue_status: { ip: { points: 2, seconds: 60 }, prefix: { points: 3, seconds: 60 } } }, keyPrefix: 'x:' });
+    const poll = (ip: string) => limits.consumeNow('queue_status', ip, '198.51.100.0/24', 0)?.scope ?? 'ok';
+    assert.deepEqual(['.1', '.1', '.1', '.2', '.3'].map((h) => poll(`198.51.100${h}`)), ['ok', 'ok', 'ip', 'ok', 'prefix']);
+  });
+});
+
 describe('limits shared through Redis', () => {
   const url = process.env.TAQUILLA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   let redis: Redis | undefined;
@@ -149,5 +162,22 @@ describe('limits shared through Redis', () => {
     for (let i = 0; i < 4; i++) offline.push(await insured.consume('browse', '203.0.113.2', '203.0.113.0/24'));
     assert.deepEqual(offline.map((r) => r?.scope ?? 'ok'), ['ok', 'ok', 'ok', 'ip']);
     gone.disconnect();
+  });
+
+  test('status polls counted in each process reach the shared count, and its verdict refuses in both', async (ctx) => {
+    if (!redis) { ctx.skip(reason); return; }
+    const prefix = `taquilla-test-limits-${process.pid}-${Date.now()}-now:`;
+    const table = { queue_status: { ip: { points: 3, seconds: 60 } } };
+    const a = createLimits({ table, redis, keyPrefix: prefix });
+    const b = createLimits({ table, redis, keyPrefix: prefix });
+    const poll = (limits: typeof a) => limits.consumeNow('queue_status', '203.0.113.7', '203.0.113.0/24', Date.now())?.scope ?? 'ok';
+    assert.deepEqual([poll(a), poll(a), poll(b), poll(b)], ['ok', 'ok', 'ok', 'ok'], 'within each process\'s own count');
+    await a.forwardNow();
+    await b.forwardNow();
+    assert.equal(poll(b), 'ip', 'the fourth poll between the two processes took the shared count over three');
+    // A process hears the shared verdict in answer to its own counts: on its next forward.
+    assert.equal(poll(a), 'ok');
+    await a.forwardNow();
+    assert.equal(poll(a), 'ip');
   });
 });

@@ -31,6 +31,39 @@ export const DEFAULT_LIMITS: Record<RouteClass, ClassLimits> = {
   operator: { ip: { points: 600, seconds: 60 } },
 };
 
+/** How often consumeNow's counts are forwarded to the shared (Redis) limiters. */
+export const FORWARD_MS = 100;
+
+/**
+ * A fixed window per key, counted synchronously: the first request opens a window of
+ * `seconds`, and past `points` in it a key is refused until the window ends (as
+ * rate-limiter-flexible's memory limiter does). For the one request polled flat out, where the
+ * library's promise per call costs more than the answer. Expired keys are swept as it goes.
+ */
+export class LocalWindow {
+  private readonly counts = new Map<string, { n: number; ends: number }>();
+  private readonly ms: number;
+  private sweptAt = 0;
+  constructor(private readonly limit: Limit) { this.ms = limit.seconds * 1000; }
+
+  /** Counts one request; answers 0 when it is within the limit, else seconds until the window ends. */
+  take(key: string, now: number): number {
+    let slot = this.counts.get(key);
+    if (slot !== undefined && slot.ends > now) return ++slot.n <= this.limit.points ? 0 : Math.max(1, Math.ceil((slot.ends - now) / 1000));
+    if (now - this.sweptAt > this.ms) {
+      this.sweep(now);
+      slot = undefined;
+    }
+    if (slot) { slot.n = 1; slot.ends = now + this.ms; } else this.counts.set(key, { n: 1, ends: now + this.ms });
+    return this.limit.points >= 1 ? 0 : Math.ceil(this.ms / 1000);
+  }
+
+  private sweep(now: number): void {
+    this.sweptAt = now;
+    for (const [key, slot] of this.counts) if (slot.ends <= now) this.counts.delete(key);
+  }
+}
+
 /** A repeat offender: refused this many times within a minute, it is refused outright for ten. */
 const OFFENSES = { points: 60, seconds: 60, blockSeconds: 600 };
 
@@ -47,12 +80,15 @@ export interface Limits {
   /** How many addresses are blocked now. */
   blockedCount(now: number): number;
   /**
-   * The same limits for the one class polled flat out (queue status), without waiting for the
-   * limiter: a verdict already known for the address or its network refuses at once (a Map
-   * lookup); otherwise the request goes on and the point is taken in the background, so an
-   * exhausted limit refuses from the next request on, one request later than `consume`.
+   * The same per-address and per-network limits for the one class polled flat out (queue
+   * status), answered synchronously: counted in this process's memory, no promise. With Redis the
+   * counts also reach the shared limiters, in batches every FORWARD_MS; a process hears a shared
+   * verdict in answer to its own batch and refuses from then on, so across processes a limit can
+   * be overrun by what arrives in that time.
    */
-  consumeLater(cls: RouteClass, ip: string, prefix: string, now: number): Refusal | undefined;
+  consumeNow(cls: RouteClass, ip: string, prefix: string, now: number): Refusal | undefined;
+  /** Forwards consumeNow's counts to the shared limiters now, without waiting for the batch. */
+  forwardNow(): Promise<void>;
 }
 
 /**
@@ -94,7 +130,7 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
     layers.set(cls, { ip: limiters.get(`${cls}:ip`), prefix: limiters.get(`${cls}:prefix`), account: limiters.get(`${cls}:account`) });
   }
 
-  /** Verdicts already known: `<class>|<scope>|<key>` -> refused until (ms). */
+  /** Verdicts already known from the shared limiters: `<class>|<scope>|<key>` -> refused until (ms). */
   const limited = new Map<string, number>();
   let limitedSweptAt = 0;
   const knownVerdict = (key: string, now: number): number => {
@@ -105,21 +141,63 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
     return 0;
   };
 
+  // consumeNow's windows, per class: counted here, synchronously. Without Redis they are the
+  // limit; with Redis they refuse what this process alone has seen, and the counts are forwarded
+  // to the shared limiters in batches (one call per key per FORWARD_MS, not one per poll).
+  const windows = new Map<string, { ip?: LocalWindow; prefix?: LocalWindow }>();
+  const pendingForward = new Map<string, { cls: string; scope: 'ip' | 'prefix'; key: string; points: number }>();
+  let forwardTimer: NodeJS.Timeout | undefined;
+  const windowsOf = (cls: string) => {
+    let w = windows.get(cls);
+    if (!w) {
+      const limits = table[cls] ?? {};
+      w = { ip: limits.ip && new LocalWindow(limits.ip), prefix: limits.prefix && new LocalWindow(limits.prefix) };
+      windows.set(cls, w);
+    }
+    return w;
+  };
+  const remember = (cls: string, scope: 'ip' | 'prefix', key: string, retryAfter: number) => {
+    const at = Date.now();
+    if (at - limitedSweptAt > 10_000) {
+      limitedSweptAt = at;
+      for (const [k, end] of limited) if (end <= at) limited.delete(k);
+    }
+    limited.set(`${cls}|${scope}|${key}`, at + retryAfter * 1000);
+  };
+  const forward = (cls: string, scope: 'ip' | 'prefix', key: string) => {
+    const id = `${cls}|${scope}|${key}`;
+    const pending = pendingForward.get(id);
+    if (pending) { pending.points++; return; }
+    pendingForward.set(id, { cls, scope, key, points: 1 });
+    forwardTimer ??= setTimeout(() => void flushForwards(), FORWARD_MS).unref();
+  };
+  function flushForwards(): Promise<void> {
+    if (forwardTimer) clearTimeout(forwardTimer);
+    forwardTimer = undefined;
+    const batch = [...pendingForward.values()];
+    pendingForward.clear();
+    return Promise.all(batch.map((f) => layers.get(f.cls)?.[f.scope]?.consume(f.key, f.points).then(() => {}, (rejection: unknown) => {
+      const refused = refusal(f.scope, rejection);
+      if (refused) remember(f.cls, f.scope, f.key, refused.retryAfter);
+    }))).then(() => {});
+  }
+
   return {
-    consumeLater(cls, ip, prefix, now) {
-      const ipKey = `${cls}|ip|${ip}`;
-      const prefixKey = `${cls}|prefix|${prefix}`;
-      const until = knownVerdict(ipKey, now) || knownVerdict(prefixKey, now);
-      if (until) return { scope: 'ip', retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) };
-      void this.consume(cls, ip, prefix).then((refused) => {
-        if (!refused) return;
-        const at = Date.now();
-        if (at - limitedSweptAt > 10_000) {
-          limitedSweptAt = at;
-          for (const [key, end] of limited) if (end <= at) limited.delete(key);
-        }
-        limited.set(refused.scope === 'prefix' ? prefixKey : ipKey, at + refused.retryAfter * 1000);
-      });
+    forwardNow: flushForwards,
+    consumeNow(cls, ip, prefix, now) {
+      if (opts.redis) {
+        const until = knownVerdict(`${cls}|ip|${ip}`, now) || knownVerdict(`${cls}|prefix|${prefix}`, now);
+        if (until) return { scope: 'ip', retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) };
+      }
+      const w = windowsOf(cls);
+      const ipWait = w.ip ? w.ip.take(ip, now) : 0;
+      if (ipWait) return { scope: 'ip', retryAfter: ipWait };
+      const prefixWait = w.prefix ? w.prefix.take(prefix, now) : 0;
+      if (prefixWait) return { scope: 'prefix', retryAfter: prefixWait };
+      if (opts.redis) {
+        if (w.ip) forward(cls, 'ip', ip);
+        if (w.prefix) forward(cls, 'prefix', prefix);
+      }
       return undefined;
     },
     blockedFor(ip, now) {

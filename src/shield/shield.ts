@@ -186,17 +186,15 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
 
     /**
      * The gate for queue-status polls, without a promise: the same checks, with the limits
-     * applied through `consumeLater`. A status answer costs about what a refusal does, so
-     * waiting for the limiter's verdict would spend more than it saves; an address or network
-     * over its limit is refused from its next poll on.
+     * counted synchronously (`consumeNow`). A status answer costs about what a refusal does, so
+     * a promise per poll for the limiter would cost more than the answer.
      */
-    gateNow(cls: RouteClass, ip: string): Refusal | undefined {
+    gateNow(cls: RouteClass, ip: string, prefix: string = networkPrefix(ip)): Refusal | undefined {
       if (!enabled) return undefined;
       const now = Date.now();
-      const prefix = networkPrefix(ip);
       const cheap = cheapRefusal(cls, ip, prefix, now);
       if (cheap) return cheap;
-      const limited = limits.consumeLater(cls, ip, prefix, now);
+      const limited = limits.consumeNow(cls, ip, prefix, now);
       return limited ? overLimit(ip, limited.retryAfter, now) : undefined;
     },
 

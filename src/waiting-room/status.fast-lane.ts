@@ -55,7 +55,8 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
   function serve(req: IncomingMessage, res: ServerResponse): void {
     if (shield.enabled) shield.shedder.requestStarted();
     try {
-      const refusal = shield.gateNow('queue_status', clientAddress.of(req));
+      const client = clientAddress.client(req);
+      const refusal = shield.gateNow('queue_status', client.ip, client.prefix);
       if (refusal) return finish(res, refusal.status, refusalBody(refusal), refusal.retryAfter, true);
       const answer = waitingRoom.status(req.headers.authorization);
       if (answer instanceof Promise) {
