@@ -29,12 +29,19 @@ if (existsSync(new URL('../../node_modules/undici', import.meta.url))) {
   console.error('note: undici is installed; this client still uses node:http so figures stay comparable');
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
-const buyer = { name: 'Bench Buyer', email: 'bench@example.com', locale: 'es' };
+/**
+ * Each buyer is a person of its own to the server: its own keep-alive connections from its own
+ * loopback address (127.40.x.y; Linux answers on the whole 127/8) and its own email, so the
+ * shield's per-address and per-email limits see 32 buyers, not one.
+ */
+const buyers = Array.from({ length: concurrency }, (_, i) => ({
+  agent: new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 2, localAddress: `127.40.${(i >> 8) & 255}.${(i & 255) + 1}` }),
+  details: { name: `Bench Buyer ${i}`, email: `bench+${i}@example.com`, locale: 'es' },
+}));
 
 interface Answer { status: number; body: any }
 
-function post(origin: URL, path: string, payload: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+function post(agent: http.Agent, origin: URL, path: string, payload: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const req = http.request({
@@ -87,16 +94,17 @@ async function step(name: string, call: () => Promise<Answer>): Promise<Answer |
 async function purchase(buyerIndex: number, n: number): Promise<boolean> {
   const began = performance.now();
   const ga = (buyerIndex + n) % 2 === 1;
+  const { agent, details } = buyers[buyerIndex]!;
   const holdBody = ga ? { gaAreaId, quantity } : { categoryId: categoryIds[buyerIndex % categoryIds.length]!, quantity };
-  const hold = await step('hold', () => post(app, `/api/performances/${performanceId}/holds`, holdBody));
+  const hold = await step('hold', () => post(agent, app, `/api/performances/${performanceId}/holds`, holdBody));
   if (!hold) return false;
   const key = `bench-${process.pid}-${buyerIndex}-${n}`;
-  const order = await step('order', () => post(app, `/api/holds/${hold.body.holdId}/order`, { buyer }, { 'idempotency-key': key }));
+  const order = await step('order', () => post(agent, app, `/api/holds/${hold.body.holdId}/order`, { buyer: details }, { 'idempotency-key': key }));
   if (!order) return false;
   const card = { sessionId: order.body.payment.sessionId, cardNumber: '4242424242424242', expiry: '12/39', cvc: '123' };
-  const token = await step('token', () => post(pay, '/tokens', card));
+  const token = await step('token', () => post(agent, pay, '/tokens', card));
   if (!token) return false;
-  const paid = await step('payment', () => post(app, `/api/orders/${order.body.orderId}/payment`, { token: token.body.token }));
+  const paid = await step('payment', () => post(agent, app, `/api/orders/${order.body.orderId}/payment`, { token: token.body.token }));
   if (!paid) return false;
   const ended = performance.now();
   rec.step('purchase', began, ended);
@@ -119,5 +127,5 @@ const cpuSeconds = rec.measure(warmupMs, durationMs);
 stopAt = rec.end;
 await Promise.all(Array.from({ length: concurrency }, (_, i) => virtualBuyer(i)));
 const cpu = await cpuSeconds;
-agent.destroy();
+for (const b of buyers) b.agent.destroy();
 console.log(JSON.stringify(rec.result(durationMs / 1000, cpu)));

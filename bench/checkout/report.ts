@@ -14,6 +14,8 @@ export interface Report {
   warmup: number;
   duration: number;
   pinning: string;
+  /** How the shield was set for the API phase. */
+  shield: string;
   poolSize: number;
   api: PhaseResult;
   apiCpu?: CpuShare;
@@ -92,6 +94,7 @@ export function renderReport(r: Report): string {
     `| duration | ${r.warmup} s warm-up, then ${r.duration} s measured (each phase) |`,
     `| pinning | ${r.pinning} |`,
     '| purchase | 4 tickets: alternately the best 4 seats of a category (4 categories) and 4 GA places |',
+    `| shield | ${r.shield} |`,
     '',
     '| measure | HTTP API | raw SQL (same statements, plain `pg`) |',
     '|---|---|---|',
