@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../../tests/helpers/app.js';
-import { networkPrefix } from './client-address.js';
+import type { IncomingMessage } from 'node:http';
+import { createClientAddress, networkPrefix } from './client-address.js';
 import { SHIELD_ON } from './shield.fixtures.js';
 
 describe('client address', () => {
@@ -10,6 +11,22 @@ describe('client address', () => {
     assert.equal(networkPrefix('::ffff:203.0.113.77'), '203.0.113.0/24');
     assert.equal(networkPrefix('2001:db8:abcd:12::1'), '2001:db8:abcd::/48');
     assert.equal(networkPrefix('2001:db8:abcd:ffff:1:2:3:4'), '2001:db8:abcd::/48');
+  });
+
+  test('the fast lane reads the address once per connection, unless a proxy is trusted', () => {
+    const request = (socket: object, forwardedFor?: string) =>
+      ({ socket, connection: socket, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }) as unknown as IncomingMessage;
+    const direct = createClientAddress([]);
+    const socket = { remoteAddress: '203.0.113.9' };
+    const first = direct.client(request(socket, '198.51.100.1'));
+    assert.deepEqual(first, { ip: '203.0.113.9', prefix: '203.0.113.0/24' }, 'X-Forwarded-For is not read');
+    assert.equal(direct.client(request(socket)), first, 'kept on the socket');
+    assert.equal(direct.client(request({ remoteAddress: '203.0.114.9' })).prefix, '203.0.114.0/24', 'another connection is read anew');
+
+    const proxied = createClientAddress(['10.0.0.0/8']);
+    const proxy = { remoteAddress: '10.1.1.1' };
+    assert.deepEqual(proxied.client(request(proxy, '198.51.100.7')), { ip: '198.51.100.7', prefix: '198.51.100.0/24' });
+    assert.equal(proxied.client(request(proxy, '192.0.2.8')).ip, '192.0.2.8', 'each request through the proxy says its own client');
   });
 
   let t: TestApp;
