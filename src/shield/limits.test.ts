@@ -121,6 +121,15 @@ describe('the synchronous window for status polls', () => {
     assert.deepEqual([w.take('a', 10_000), w.take('a', 10_001), w.take('a', 10_002)], [0, 0, 10], 'a new window');
   });
 
+  test('more addresses than it may keep within one window: it forgets them rather than grow', () => {
+    const w = new LocalWindow({ points: 1, seconds: 10 }, 3);
+    for (const key of ['a', 'b', 'c']) assert.equal(w.take(key, 0), 0);
+    assert.equal(w.take('a', 1), 10, 'still counted');
+    assert.equal(w.take('d', 2), 0);
+    assert.equal(w.size, 1, 'the counts were dropped to keep memory bounded');
+    assert.equal(w.take('a', 3), 0, 'and a forgotten address starts again');
+  });
+
   test('per address, then per network, without Redis', () => {
     const limits = createLimits({ table: { queue_status: { ip: { points: 2, seconds: 60 }, prefix: { points: 3, seconds: 60 } } }, keyPrefix: 'x:' });
     const poll = (ip: string) => limits.consumeNow('queue_status', ip, '198.51.100.0/24', 0)?.scope ?? 'ok';

@@ -38,19 +38,22 @@ export const FORWARD_MS = 100;
  * A fixed window per key, counted synchronously: the first request opens a window of
  * `seconds`, and past `points` in it a key is refused until the window ends (as
  * rate-limiter-flexible's memory limiter does). For the one request polled flat out, where the
- * library's promise per call costs more than the answer. Expired keys are swept as it goes.
+ * library's promise per call costs more than the answer. Expired keys are swept as it goes; a
+ * flood from more addresses than `maxKeys` within one window (IPv6 has plenty) makes it forget
+ * every count rather than grow without bound, which lets that window's polls through: the
+ * network limit, blocks and shedding still stand.
  */
 export class LocalWindow {
   private readonly counts = new Map<string, { n: number; ends: number }>();
   private readonly ms: number;
   private sweptAt = 0;
-  constructor(private readonly limit: Limit) { this.ms = limit.seconds * 1000; }
+  constructor(private readonly limit: Limit, private readonly maxKeys = 500_000) { this.ms = limit.seconds * 1000; }
 
   /** Counts one request; answers 0 when it is within the limit, else seconds until the window ends. */
   take(key: string, now: number): number {
     let slot = this.counts.get(key);
     if (slot !== undefined && slot.ends > now) return ++slot.n <= this.limit.points ? 0 : Math.max(1, Math.ceil((slot.ends - now) / 1000));
-    if (now - this.sweptAt > this.ms) {
+    if (now - this.sweptAt > this.ms || this.counts.size >= this.maxKeys) {
       this.sweep(now);
       slot = undefined;
     }
@@ -58,9 +61,15 @@ export class LocalWindow {
     return this.limit.points >= 1 ? 0 : Math.ceil(this.ms / 1000);
   }
 
+  get size(): number {
+    return this.counts.size;
+  }
+
   private sweep(now: number): void {
     this.sweptAt = now;
     for (const [key, slot] of this.counts) if (slot.ends <= now) this.counts.delete(key);
+    // Well short of the bound after sweeping, or sweeps would repeat on every new key.
+    if (this.counts.size >= this.maxKeys * 0.75) this.counts.clear();
   }
 }
 
