@@ -3,16 +3,17 @@ import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import proxyAddr from 'proxy-addr';
 
+/** A client address and its network (see networkPrefix), kept on the socket by `client`. */
+export interface Client { ip: string; prefix: string }
+const CLIENT = Symbol('taquilla.client');
+type ClientSocket = Socket & { [CLIENT]?: Client };
+
 /**
  * Who a request comes from. The socket address, unless the socket is one of the operator's
  * trusted proxies (`TRUSTED_PROXIES`): only then is `X-Forwarded-For` read, right to left, up to
  * the first address that is not a trusted proxy. A client can write any X-Forwarded-For it likes,
  * so believing it by default would let every request pick its own rate-limit key.
  */
-const CLIENT = Symbol('taquilla.client');
-type ClientSocket = Socket & { [CLIENT]?: Client };
-export interface Client { ip: string; prefix: string }
-
 export function createClientAddress(trustedProxies: readonly string[]) {
   const trust = trustedProxies.length ? proxyAddr.compile([...trustedProxies]) : undefined;
   return {
