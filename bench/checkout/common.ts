@@ -54,6 +54,22 @@ export function required(f: Map<string, string>, name: string): string {
   return value;
 }
 
+/**
+ * The purchase loop's settings, shared by the load generator and the raw SQL loop: run.ts passes
+ * both the same show (`showArgs`) and timings, so both read them here the same way.
+ */
+export function purchaseFlags(f: Map<string, string>) {
+  return {
+    performanceId: required(f, 'performance'),
+    categoryIds: required(f, 'categories').split(','),
+    gaAreaId: required(f, 'ga'),
+    concurrency: numberFlag(f, 'concurrency', 32),
+    warmupMs: numberFlag(f, 'warmup', 3) * 1000,
+    durationMs: numberFlag(f, 'duration', 20) * 1000,
+    quantity: numberFlag(f, 'quantity', 4),
+  };
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Keeps per-step latencies and error counts for what ends inside [start, end). */

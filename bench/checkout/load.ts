@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { Recorder, flags, numberFlag, required, sleep } from './common.js';
+import { Recorder, flags, numberFlag, purchaseFlags, required, sleep } from './common.js';
 
 /**
  * The load generator: C virtual buyers, each buying in a loop through the public HTTP API
@@ -15,13 +15,7 @@ const f = flags(process.argv.slice(2));
 const app = new URL(required(f, 'app'));
 const pay = new URL(required(f, 'pay'));
 for (const origin of [app, pay]) if (origin.hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1 is allowed, got ${origin.host}`);
-const performanceId = required(f, 'performance');
-const categoryIds = required(f, 'categories').split(',');
-const gaAreaId = required(f, 'ga');
-const concurrency = numberFlag(f, 'concurrency', 32);
-const warmupMs = numberFlag(f, 'warmup', 3) * 1000;
-const durationMs = numberFlag(f, 'duration', 20) * 1000;
-const quantity = numberFlag(f, 'quantity', 4);
+const { performanceId, categoryIds, gaAreaId, concurrency, warmupMs, durationMs, quantity } = purchaseFlags(f);
 const maxPurchases = numberFlag(f, 'max-purchases', 1_000_000);
 const TIMEOUT_MS = 30_000;
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { chooseSeats } from '../../src/inventory/seat-selection.js';
 import { renderOrderConfirmation } from '../../src/notifications/templates.js';
-import { Recorder, flags, numberFlag, required, sleep } from './common.js';
+import { Recorder, flags, numberFlag, purchaseFlags, required, sleep } from './common.js';
 import * as Q from './raw-statements.js';
 
 /**
@@ -13,13 +13,7 @@ import * as Q from './raw-statements.js';
  */
 const f = flags(process.argv.slice(2));
 const pool = new pg.Pool({ connectionString: required(f, 'url'), max: numberFlag(f, 'pool', 20) });
-const performanceId = required(f, 'performance');
-const categoryIds = required(f, 'categories').split(',');
-const gaAreaId = required(f, 'ga');
-const concurrency = numberFlag(f, 'concurrency', 32);
-const warmupMs = numberFlag(f, 'warmup', 3) * 1000;
-const durationMs = numberFlag(f, 'duration', 20) * 1000;
-const quantity = numberFlag(f, 'quantity', 4);
+const { performanceId, categoryIds, gaAreaId, concurrency, warmupMs, durationMs, quantity } = purchaseFlags(f);
 const TTL_SECONDS = 600;
 
 const rec = new Recorder();
