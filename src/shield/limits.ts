@@ -154,7 +154,8 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
   // limit; with Redis they refuse what this process alone has seen, and the counts are forwarded
   // to the shared limiters in batches (one call per key per FORWARD_MS, not one per poll).
   const windows = new Map<string, { ip?: LocalWindow; prefix?: LocalWindow }>();
-  const pendingForward = new Map<string, { cls: string; scope: 'ip' | 'prefix'; key: string; points: number }>();
+  /** Counts waiting to be forwarded, by the same id their shared verdict is remembered under. */
+  const pendingForward = new Map<string, { id: string; cls: string; scope: 'ip' | 'prefix'; key: string; points: number }>();
   let forwardTimer: NodeJS.Timeout | undefined;
   const windowsOf = (cls: string) => {
     let w = windows.get(cls);
@@ -165,19 +166,18 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
     }
     return w;
   };
-  const remember = (cls: string, scope: 'ip' | 'prefix', key: string, retryAfter: number) => {
+  const remember = (id: string, retryAfter: number) => {
     const at = Date.now();
     if (at - limitedSweptAt > 10_000) {
       limitedSweptAt = at;
       for (const [k, end] of limited) if (end <= at) limited.delete(k);
     }
-    limited.set(`${cls}|${scope}|${key}`, at + retryAfter * 1000);
+    limited.set(id, at + retryAfter * 1000);
   };
-  const forward = (cls: string, scope: 'ip' | 'prefix', key: string) => {
-    const id = `${cls}|${scope}|${key}`;
+  const forward = (id: string, cls: string, scope: 'ip' | 'prefix', key: string) => {
     const pending = pendingForward.get(id);
     if (pending) { pending.points++; return; }
-    pendingForward.set(id, { cls, scope, key, points: 1 });
+    pendingForward.set(id, { id, cls, scope, key, points: 1 });
     forwardTimer ??= setTimeout(() => void flushForwards(), FORWARD_MS).unref();
   };
   function flushForwards(): Promise<void> {
@@ -187,16 +187,21 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
     pendingForward.clear();
     return Promise.all(batch.map((f) => layers.get(f.cls)?.[f.scope]?.consume(f.key, f.points).then(() => {}, (rejection: unknown) => {
       const refused = refusal(f.scope, rejection);
-      if (refused) remember(f.cls, f.scope, f.key, refused.retryAfter);
+      if (refused) remember(f.id, refused.retryAfter);
     }))).then(() => {});
   }
 
   return {
     forwardNow: flushForwards,
     consumeNow(cls, ip, prefix, now) {
+      // With Redis: one id per scope, for the shared verdict already known and for forwarding.
+      const ipId = opts.redis ? `${cls}|ip|${ip}` : '';
+      const prefixId = opts.redis ? `${cls}|prefix|${prefix}` : '';
       if (opts.redis) {
-        const until = knownVerdict(`${cls}|ip|${ip}`, now) || knownVerdict(`${cls}|prefix|${prefix}`, now);
-        if (until) return { scope: 'ip', retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) };
+        const ipUntil = knownVerdict(ipId, now);
+        if (ipUntil) return { scope: 'ip', retryAfter: Math.max(1, Math.ceil((ipUntil - now) / 1000)) };
+        const prefixUntil = knownVerdict(prefixId, now);
+        if (prefixUntil) return { scope: 'prefix', retryAfter: Math.max(1, Math.ceil((prefixUntil - now) / 1000)) };
       }
       const w = windowsOf(cls);
       const ipWait = w.ip ? w.ip.take(ip, now) : 0;
@@ -204,8 +209,8 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
       const prefixWait = w.prefix ? w.prefix.take(prefix, now) : 0;
       if (prefixWait) return { scope: 'prefix', retryAfter: prefixWait };
       if (opts.redis) {
-        if (w.ip) forward(cls, 'ip', ip);
-        if (w.prefix) forward(cls, 'prefix', prefix);
+        if (w.ip) forward(ipId, cls, 'ip', ip);
+        if (w.prefix) forward(prefixId, cls, 'prefix', prefix);
       }
       return undefined;
     },
