@@ -55,8 +55,7 @@ export function registerShieldHooks(app: FastifyInstance, ctx: AppContext): void
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    shield.shedder.requestEnded();
-    if (reply.statusCode >= 500 && !request.shieldRefused) shield.detector.failed();
+    shield.requestEnded(reply.statusCode, request.shieldRefused);
     done();
   });
 }

@@ -185,6 +185,17 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
     },
 
     /**
+     * A request has been answered (refused or not): it leaves the shedder's count of requests in
+     * progress, and a 5xx that was not the shield's own refusal counts as an error in the traffic
+     * view. Called by the Fastify hook and by the queue-status fast lane.
+     */
+    requestEnded(status: number, refused: boolean): void {
+      if (!enabled) return;
+      shedder.requestEnded();
+      if (status >= 500 && !refused) detector.failed();
+    },
+
+    /**
      * The gate for queue-status polls, without a promise: the same checks, with the limits
      * counted synchronously (`consumeNow`). A status answer costs about what a refusal does, so
      * a promise per poll for the limiter would cost more than the answer.

@@ -31,10 +31,7 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
   /** Answers, then tells the shield and the load signal how the request ended. */
   function finish(res: ServerResponse, status: number, body: string, retryAfter?: number, refused = false): void {
     if (!res.headersSent) send(res, status, body, retryAfter);
-    if (shield.enabled) {
-      shield.shedder.requestEnded();
-      if (status >= 500 && !refused) shield.detector.failed();
-    }
+    shield.requestEnded(status, refused);
     // The load signal times checkout routes only; status answers count for their status code.
     waitingRoom.load.observe(status, ROUTE, 0);
   }
