@@ -1,6 +1,6 @@
 /**
  * Every route belongs to one class; limits, shedding and proof of work are set per class.
- * The order of `SHED_ORDER` is the order in which load shedding gives work up.
+ * `SHED_AT` gives the pressure at which load shedding gives each class up.
  */
 export type RouteClass =
   | 'browse' // anonymous reading: pages, catalog, availability
