@@ -47,12 +47,21 @@ export async function waitUntilUp(child: ChildProcess, url: string, log: () => s
   for (let waited = 0; ; waited += 200) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}:\n${log()}`);
     if (waited > 60_000) throw new Error(`${url} did not answer within 60 s:\n${log()}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(200);
   }
 }
 
-interface AdminClient { query(sql: string): Promise<unknown>; end(): Promise<void> }
+interface AdminClient {
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
 
 /**
  * The usual cleanup, run once however often it is asked for: stop the children, drop the bench's
@@ -64,7 +73,8 @@ export function cleanupOnce(databases: Iterable<string>, admin: () => AdminClien
     cleaned ??= (async () => {
       await Promise.all([...children].map((child) => stop(child, 5000)));
       const client = admin();
-      for (const name of databases) await client?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${name}: ${e.message}`));
+      for (const name of databases)
+        await client?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${name}: ${e.message}`));
       await client?.end().catch(() => {});
       extra?.();
     })();
@@ -89,7 +99,7 @@ export async function runBench(main: () => Promise<void>, cleanup: () => Promise
   try {
     await main();
   } catch (error) {
-    if (!interrupted) console.error(error instanceof Error ? error.stack ?? error.message : error);
+    if (!interrupted) console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
   } finally {
     await cleanup();

@@ -43,9 +43,15 @@ await ensureDatabase(pg.url('postgres'), 'taquilla');
 const [port, paymentPort] = [await freePort(), await freePort()];
 const baseUrl = `http://127.0.0.1:${port}`;
 const config = loadConfig({
-  NODE_ENV: 'test', TAQUILLA_DATA_DIR: scratch, DATABASE_URL: pg.url('taquilla'), TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN,
-  TAQUILLA_SECRET: 'screenshots-secret-0123456789abcdef0123456789', PORT: String(port), PAYMENT_PORT: String(paymentPort),
-  BASE_URL: baseUrl, PAYMENT_ORIGIN: `http://127.0.0.1:${paymentPort}`,
+  NODE_ENV: 'test',
+  TAQUILLA_DATA_DIR: scratch,
+  DATABASE_URL: pg.url('taquilla'),
+  TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+  TAQUILLA_SECRET: 'screenshots-secret-0123456789abcdef0123456789',
+  PORT: String(port),
+  PAYMENT_PORT: String(paymentPort),
+  BASE_URL: baseUrl,
+  PAYMENT_ORIGIN: `http://127.0.0.1:${paymentPort}`,
 });
 const db = connect(config.databaseUrl!, 10);
 let app: App | undefined;
@@ -68,7 +74,12 @@ try {
   await payments.listen({ port: paymentPort, host: '127.0.0.1' });
 
   // The screenshots show the sale itself, not the line: the demo performance's waiting room is off.
-  const off = await app.inject({ method: 'PUT', url: `/api/admin/performances/${performanceId}/queue`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { enabled: false } });
+  const off = await app.inject({
+    method: 'PUT',
+    url: `/api/admin/performances/${performanceId}/queue`,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: { enabled: false },
+  });
   assert.equal(off.statusCode, 200, off.body);
   await sell(app, payments, performanceId);
   browser = await launchBrowser();
@@ -112,17 +123,38 @@ async function sell(app: App, payments: App, performanceId: string): Promise<voi
     const from = `198.51.100.${i + 1}`;
     const held = await call(app, 'POST', `/api/performances/${performanceId}/holds`, body, {}, from);
     const name = names[i % names.length]!;
-    const buyer = { name, email: `${name.split(' ')[0]!.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}@example.com`, locale: ['es', 'en', 'fr', 'nl', 'nb'][i % 5] };
+    const buyer = {
+      name,
+      email: `${name
+        .split(' ')[0]!
+        .normalize('NFD')
+        .replace(/[^a-z]/gi, '')
+        .toLowerCase()}@example.com`,
+      locale: ['es', 'en', 'fr', 'nl', 'nb'][i % 5],
+    };
     const order = await call(app, 'POST', `/api/holds/${held.holdId}/order`, { buyer }, { 'idempotency-key': `shots-${i}` }, from);
-    const { token } = await call(payments, 'POST', '/tokens', { sessionId: order.payment.sessionId, cardNumber: '4242424242424242', expiry: '12/30', cvc: '123' });
+    const { token } = await call(payments, 'POST', '/tokens', {
+      sessionId: order.payment.sessionId,
+      cardNumber: '4242424242424242',
+      expiry: '12/30',
+      cvc: '123',
+    });
     const paid = await call(app, 'POST', `/api/orders/${order.orderId}/payment`, { token }, {}, from);
     codes.push(...paid.tickets.map((t: { code: string }) => t.code));
-    await sql`UPDATE orders SET paid_at = now() - make_interval(mins => ${ago}), created_at = now() - make_interval(mins => ${ago + 1}) WHERE id = ${order.orderId}`.execute(db);
+    await sql`UPDATE orders SET paid_at = now() - make_interval(mins => ${ago}), created_at = now() - make_interval(mins => ${ago + 1}) WHERE id = ${order.orderId}`.execute(
+      db,
+    );
   }
   for (const code of codes.slice(0, 7)) await call(app, 'POST', '/api/checkin', { code });
   doorCodes.push(...codes.slice(-2));
   const pending = await call(app, 'POST', `/api/performances/${performanceId}/holds`, { categoryId: seated[1].id, quantity: 2 });
-  await call(app, 'POST', `/api/holds/${pending.holdId}/order`, { buyer: { name: 'Nora Lind', email: 'nora@example.com', locale: 'nb' } }, { 'idempotency-key': 'shots-pending' });
+  await call(
+    app,
+    'POST',
+    `/api/holds/${pending.holdId}/order`,
+    { buyer: { name: 'Nora Lind', email: 'nora@example.com', locale: 'nb' } },
+    { 'idempotency-key': 'shots-pending' },
+  );
   await call(app, 'POST', `/api/performances/${performanceId}/holds`, { gaAreaId: ga, quantity: 3 });
 }
 
@@ -131,10 +163,21 @@ async function sell(app: App, payments: App, performanceId: string): Promise<voi
 async function shoot(page: Page, name: string, device: string): Promise<void> {
   await page.mouse.move(0, 0); // no hover outline left on whatever is under the last click
   const overflow = await page.evaluate(async () => {
-    interface El { tagName: string; className: unknown; parentElement: El | null; getBoundingClientRect(): { right: number } }
-    const doc = (globalThis as unknown as {
-      document: { fonts: { ready: Promise<unknown> }; documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): Iterable<El> };
-    }).document;
+    interface El {
+      tagName: string;
+      className: unknown;
+      parentElement: El | null;
+      getBoundingClientRect(): { right: number };
+    }
+    const doc = (
+      globalThis as unknown as {
+        document: {
+          fonts: { ready: Promise<unknown> };
+          documentElement: { scrollWidth: number; clientWidth: number };
+          querySelectorAll(s: string): Iterable<El>;
+        };
+      }
+    ).document;
     await doc.fonts.ready;
     const screen = doc.documentElement.clientWidth;
     if (doc.documentElement.scrollWidth <= screen) return null;
@@ -163,8 +206,12 @@ async function buyerPages(browser: Browser, device: 'phone' | 'desktop', perform
     await page.getByTestId('buy-link').first().click();
     await page.locator('[data-testid=seat-map][data-interactive=true]').waitFor();
     // Two seats side by side in the middle of Platea's fifth row, picked as a fan would.
-    const availability = await (await fetch(`${baseUrl}/api/performances/${performanceId}/availability`)).json() as { seats: { id: string; section: string; row: string; number: number; status: string }[] };
-    const pair = availability.seats.filter((s) => s.section === 'Platea' && s.row === (device === 'phone' ? '6' : '5') && s.number >= 24 && s.status === 'available').slice(0, 2);
+    const availability = (await (await fetch(`${baseUrl}/api/performances/${performanceId}/availability`)).json()) as {
+      seats: { id: string; section: string; row: string; number: number; status: string }[];
+    };
+    const pair = availability.seats
+      .filter((s) => s.section === 'Platea' && s.row === (device === 'phone' ? '6' : '5') && s.number >= 24 && s.status === 'available')
+      .slice(0, 2);
     if (device === 'phone') {
       // Zoomed in, as a fan on a phone would, so the chosen seats show.
       await page.getByTestId('zoom-in').click();

@@ -14,7 +14,6 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/embe
 import { migrateToLatest } from '../src/platform/migrate.js';
 import { freePort } from '../tests/helpers/net.js';
 
-
 function findTests(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
@@ -47,7 +46,9 @@ if (externalUrl) {
   try {
     await adminQuery(externalUrl, 'SELECT 1');
   } catch (error) {
-    console.log(`# SKIP: PostgreSQL at ${externalUrl.replace(/:[^:@/]*@/, ':***@')} is not reachable (${(error as Error).message}); the database tests ran on the embedded PostgreSQL only.`);
+    console.log(
+      `# SKIP: PostgreSQL at ${externalUrl.replace(/:[^:@/]*@/, ':***@')} is not reachable (${(error as Error).message}); the database tests ran on the embedded PostgreSQL only.`,
+    );
     process.exit(0);
   }
   adminUrl = externalUrl;
@@ -72,7 +73,9 @@ await migrateToLatest(db);
 await db.destroy();
 console.log(`# database tests run on ${label} ${version}`);
 
-const files = findTests('src').concat(findTests('tests')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const files = findTests('src')
+  .concat(findTests('tests'))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test', TAQUILLA_TEST_ADMIN_URL: adminUrl, TAQUILLA_TEST_TEMPLATE: template, TAQUILLA_TEST_PREFIX: prefix },

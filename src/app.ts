@@ -45,9 +45,12 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     // A slow client may not hold a connection open: headers within 10 s, the whole request
     // within 30 s, an idle connection 60 s.
     serverFactory: (handler) => {
-      const server = createServer({ headersTimeout: 10_000, requestTimeout: timeouts.requestTimeout, keepAliveTimeout: timeouts.keepAliveTimeout }, (req, res) => {
-        if (!fastLane(req, res)) handler(req, res);
-      });
+      const server = createServer(
+        { headersTimeout: 10_000, requestTimeout: timeouts.requestTimeout, keepAliveTimeout: timeouts.keepAliveTimeout },
+        (req, res) => {
+          if (!fastLane(req, res)) handler(req, res);
+        },
+      );
       server.setTimeout(timeouts.connectionTimeout);
       return server;
     },

@@ -33,12 +33,15 @@ test('config: each invalid setting is refused with its name', () => {
     [{ TICKET_KEY_ID: 'a b' }, 'TICKET_KEY_ID'],
   ];
   for (const [env, setting] of cases) {
-    assert.throws(() => loadConfig({ TAQUILLA_DATA_DIR: dir(), ...env }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError, String(error));
-      assert.equal(error.setting, setting, JSON.stringify(env));
-      assert.match(error.message, new RegExp(setting));
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ TAQUILLA_DATA_DIR: dir(), ...env }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.equal(error.setting, setting, JSON.stringify(env));
+        assert.match(error.message, new RegExp(setting));
+        return true;
+      },
+    );
   }
 });
 

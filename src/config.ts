@@ -60,7 +60,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly setting: string, reason: string) {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
     super(`Invalid configuration: ${setting} ${reason}`);
   }
 }
@@ -119,15 +122,21 @@ function secret(env: Env, name: string, mode: Config['env'], dataDir: string, ge
 }
 
 /** A comma-separated setting's entries, trimmed, empty ones dropped. */
-const commaList = (env: Env, name: string): string[] => (env[name] || '').split(',').map((v) => v.trim()).filter(Boolean);
+const commaList = (env: Env, name: string): string[] =>
+  (env[name] || '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /** A comma-separated list of CIDRs (or single addresses), each checked. */
 function cidrs(env: Env, name: string): string[] {
   const list = commaList(env, name);
   for (const entry of list) {
     const [address, bits] = entry.split('/');
-    const ok = address !== undefined && ipaddr.isValid(address)
-      && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (ipaddr.parse(address).kind() === 'ipv4' ? 32 : 128)));
+    const ok =
+      address !== undefined &&
+      ipaddr.isValid(address) &&
+      (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (ipaddr.parse(address).kind() === 'ipv4' ? 32 : 128)));
     if (!ok) throw new ConfigError(name, `must be a comma-separated list of addresses or CIDRs, got "${entry}"`);
   }
   return list;
@@ -152,8 +161,14 @@ function limitTable(env: Env, name: string): LimitTable {
     if (typeof scopes !== 'object' || scopes === null) throw new ConfigError(name, `${cls} must be an object of scopes`);
     for (const [scope, limit] of Object.entries(scopes)) {
       const l = limit as { points?: unknown; seconds?: unknown };
-      const ok = ['ip', 'prefix', 'account'].includes(scope) && typeof l === 'object' && l !== null
-        && Number.isInteger(l.points) && (l.points as number) > 0 && Number.isInteger(l.seconds) && (l.seconds as number) > 0;
+      const ok =
+        ['ip', 'prefix', 'account'].includes(scope) &&
+        typeof l === 'object' &&
+        l !== null &&
+        Number.isInteger(l.points) &&
+        (l.points as number) > 0 &&
+        Number.isInteger(l.seconds) &&
+        (l.seconds as number) > 0;
       if (!ok) throw new ConfigError(name, `${cls}.${scope} must be {"points": n, "seconds": n} with whole numbers above 0, under ip, prefix or account`);
     }
   }

@@ -39,10 +39,14 @@ const paymentServer = config.paymentTestServer
   : undefined;
 
 // Background work is safe to run in every process: each claims rows with SKIP LOCKED.
-const sweeper = every(1000, async () => {
-  const expired = await expireHolds(database.db);
-  if (expired > 0) log.info({ expired }, 'expired holds released');
-}, (error) => log.error({ err: error }, 'hold expiry failed'));
+const sweeper = every(
+  1000,
+  async () => {
+    const expired = await expireHolds(database.db);
+    if (expired > 0) log.info({ expired }, 'expired holds released');
+  },
+  (error) => log.error({ err: error }, 'hold expiry failed'),
+);
 const admissions = ctx.waitingRoom.start((error) => log.error({ err: error }, 'waiting room tick failed'));
 const shield = ctx.shield.start();
 const mailer = createMailer(config);

@@ -5,8 +5,12 @@ import { databaseAvailable, skipReason } from './helpers/database.js';
 
 describe('api', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
 
   test('api: health says ok and which database', async () => {
     const res = await t.app.inject('/api/health');
@@ -20,10 +24,18 @@ describe('api', { skip: !databaseAvailable && skipReason }, () => {
     const doc = res.json();
     assert.match(doc.openapi, /^3\./);
     const expected: [string, string][] = [
-      ['/api/health', 'get'], ['/api/events', 'get'], ['/api/performances/{id}/availability', 'get'],
-      ['/api/performances/{id}/holds', 'post'], ['/api/holds/{id}', 'delete'], ['/api/holds/{id}/order', 'post'],
-      ['/api/orders/{id}/payment', 'post'], ['/api/orders/{id}', 'get'], ['/api/checkin', 'post'],
-      ['/api/admin/events', 'post'], ['/api/admin/orders/{id}/refund', 'post'], ['/api/admin/performances/{id}/sales', 'get'],
+      ['/api/health', 'get'],
+      ['/api/events', 'get'],
+      ['/api/performances/{id}/availability', 'get'],
+      ['/api/performances/{id}/holds', 'post'],
+      ['/api/holds/{id}', 'delete'],
+      ['/api/holds/{id}/order', 'post'],
+      ['/api/orders/{id}/payment', 'post'],
+      ['/api/orders/{id}', 'get'],
+      ['/api/checkin', 'post'],
+      ['/api/admin/events', 'post'],
+      ['/api/admin/orders/{id}/refund', 'post'],
+      ['/api/admin/performances/{id}/sales', 'get'],
     ];
     for (const [path, method] of expected) assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} documented`);
     const holdBody = doc.paths['/api/performances/{id}/holds'].post.requestBody.content['application/json'].schema;
@@ -37,7 +49,12 @@ describe('api', { skip: !databaseAvailable && skipReason }, () => {
     const text = await t.app.inject({ method: 'POST', url: '/api/checkin', headers: { 'content-type': 'application/xml' }, payload: '<code/>' });
     assert.equal(text.statusCode, 415);
     assert.equal(text.json().error.code, 'unsupported_media_type');
-    const big = await t.app.inject({ method: 'POST', url: '/api/checkin', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ code: 'x'.repeat(300_000) }) });
+    const big = await t.app.inject({
+      method: 'POST',
+      url: '/api/checkin',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ code: 'x'.repeat(300_000) }),
+    });
     assert.equal(big.statusCode, 413);
     const broken = await t.app.inject({ method: 'POST', url: '/api/checkin', headers: { 'content-type': 'application/json' }, payload: '{"code":' });
     assert.equal(broken.statusCode, 400);
@@ -47,8 +64,12 @@ describe('api', { skip: !databaseAvailable && skipReason }, () => {
 
 describe('api: pages and payloads', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
 
   test('api: availability is gzipped for clients that accept it, and the status view lists only taken seats', async () => {
     const { createShow, hold } = await import('./helpers/fixtures.js');

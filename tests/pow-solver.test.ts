@@ -32,7 +32,10 @@ test('pow: a 16-bit challenge is solved, with progress reported after every batc
   const reports: number[] = [];
   const nonce = solve('shield-test-challenge', 16, (tried) => reports.push(tried), 1000);
   assert.ok(zeroBits(`shield-test-challenge.${nonce}`) >= 16);
-  assert.deepEqual(reports, Array.from({ length: Math.floor(Number(nonce) / 1000) }, (_, i) => (i + 1) * 1000));
+  assert.deepEqual(
+    reports,
+    Array.from({ length: Math.floor(Number(nonce) / 1000) }, (_, i) => (i + 1) * 1000),
+  );
 });
 
 test('pow: progress moves from 0 towards 1 with the share of work expected for the difficulty', () => {

@@ -7,20 +7,25 @@ import { databaseAvailable, skipReason, testDatabase } from './helpers/database.
 import { freePort } from './helpers/net.js';
 import { runServer, waitFor } from './helpers/process.js';
 
-
 // The zero-setup path a new user takes: no DATABASE_URL, so the server starts its own PostgreSQL.
 test('server: npm start on an empty data dir runs the embedded PostgreSQL, seeds the demo and shuts down cleanly', { timeout: 60_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'taquilla-start-'));
   chmodSync(dataDir, 0o777);
   const [port, paymentPort, pgPort] = [await freePort(), await freePort(), await freePort()];
   const started = Date.now();
-  const server = runServer({ TAQUILLA_DATA_DIR: dataDir, PORT: String(port), PAYMENT_PORT: String(paymentPort), EMBEDDED_PG_PORT: String(pgPort), DATABASE_URL: '' });
+  const server = runServer({
+    TAQUILLA_DATA_DIR: dataDir,
+    PORT: String(port),
+    PAYMENT_PORT: String(paymentPort),
+    EMBEDDED_PG_PORT: String(pgPort),
+    DATABASE_URL: '',
+  });
   try {
     const health = await waitFor(`http://127.0.0.1:${port}/api/health`, Date.now() + 30_000);
     assert.deepEqual(await health.json(), { status: 'ok', database: 'embedded' });
     // Reported, not asserted: a timing test fails on a busy machine (the goal is under 10 s).
     console.log(`# metric server start on an empty data dir to first healthy answer: ${Date.now() - started} ms`);
-    const events = await (await fetch(`http://127.0.0.1:${port}/api/events`)).json() as { performances: { status: string }[] }[];
+    const events = (await (await fetch(`http://127.0.0.1:${port}/api/events`)).json()) as { performances: { status: string }[] }[];
     assert.equal(events[0]!.performances.map((p: { status: string }) => p.status).join(), 'on_sale,scheduled,scheduled');
     const form = await fetch(`http://127.0.0.1:${paymentPort}/health`);
     assert.equal(form.status, 200, 'the test payment provider listens on its own port');
@@ -33,11 +38,20 @@ test('server: npm start on an empty data dir runs the embedded PostgreSQL, seeds
 });
 
 // With DATABASE_URL no embedded server starts; SIGTERM must still run the whole graceful path.
-test('server: with DATABASE_URL, SIGTERM drains and closes everything before exiting', { timeout: 60_000, skip: !databaseAvailable && skipReason }, async () => {
+test('server: with DATABASE_URL, SIGTERM drains and closes everything before exiting', {
+  timeout: 60_000,
+  skip: !databaseAvailable && skipReason,
+}, async () => {
   const database = await testDatabase(1);
   await database.db.destroy();
   const [port, paymentPort] = [await freePort(), await freePort()];
-  const server = runServer({ TAQUILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'taquilla-ext-')), PORT: String(port), PAYMENT_PORT: String(paymentPort), DATABASE_URL: database.url, TAQUILLA_SEED_DEMO: 'false' });
+  const server = runServer({
+    TAQUILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'taquilla-ext-')),
+    PORT: String(port),
+    PAYMENT_PORT: String(paymentPort),
+    DATABASE_URL: database.url,
+    TAQUILLA_SEED_DEMO: 'false',
+  });
   try {
     const health = await waitFor(`http://127.0.0.1:${port}/api/health`, Date.now() + 30_000);
     assert.deepEqual(await health.json(), { status: 'ok', database: 'external' });

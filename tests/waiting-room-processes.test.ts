@@ -32,18 +32,31 @@ function call(base: string, method: string, path: string, body?: unknown, header
   const url = new URL(`${base}${path}`);
   const payload = body ? JSON.stringify(body) : undefined;
   return new Promise<{ status: number; json: Record<string, any> }>((resolve, reject) => {
-    const req = request({
-      host: url.hostname, port: url.port, path: url.pathname, method, localAddress: from,
-      headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers },
-    }, (res) => {
-      let text = '';
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => {
-        let json: Record<string, any> = {};
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode!, json });
-      });
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        localAddress: from,
+        headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => {
+          let json: Record<string, any> = {};
+          try {
+            json = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode!, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -55,9 +68,16 @@ test('waiting room: two app processes on one Redis admit each fan once and share
   await database.db.destroy();
   const prefix = `taquilla:test:${randomBytes(4).toString('hex')}:`;
   const env = async () => ({
-    DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, TAQUILLA_SEED_DEMO: 'false', LOG_LEVEL: 'warn',
-    TAQUILLA_SECRET: 'processes-secret-0123456789abcdef0123456789', TAQUILLA_ADMIN_TOKEN: ADMIN,
-    TAQUILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'taquilla-proc-')), PORT: String(await freePort()), PAYMENT_PORT: String(await freePort()),
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    TAQUILLA_SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    TAQUILLA_SECRET: 'processes-secret-0123456789abcdef0123456789',
+    TAQUILLA_ADMIN_TOKEN: ADMIN,
+    TAQUILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'taquilla-proc-')),
+    PORT: String(await freePort()),
+    PAYMENT_PORT: String(await freePort()),
   });
   const [envA, envB] = [await env(), await env()];
   const [a, b] = [runServer(envA), runServer(envB)];
@@ -67,16 +87,36 @@ test('waiting room: two app processes on one Redis admit each fan once and share
     for (const base of bases) await waitFor(`${base}/api/health`, Date.now() + 30_000);
     const [base] = bases as [string];
     const venue = await call(base, 'POST', '/api/admin/venues', { name: 'Hall', seats: [], gaAreas: [{ name: 'Floor', capacity: 500 }] }, admin);
-    const event = await call(base, 'POST', '/api/admin/events', { slug: 'two-nodes', title: 'Two nodes', priceCategories: [{ name: 'Floor', price: 1000, currency: 'EUR' }] }, admin);
+    const event = await call(
+      base,
+      'POST',
+      '/api/admin/events',
+      { slug: 'two-nodes', title: 'Two nodes', priceCategories: [{ name: 'Floor', price: 1000, currency: 'EUR' }] },
+      admin,
+    );
     const gaAreaId = (await call(base, 'GET', `/api/admin/venues/${venue.json.id}`, undefined, admin)).json.gaAreas[0].id;
-    const performance = await call(base, 'POST', `/api/admin/events/${event.json.id}/performances`, {
-      venueId: venue.json.id, startsAt: new Date(Date.now() + 86_400_000).toISOString(), onSaleAt: new Date(Date.now() - 60_000).toISOString(),
-      pricing: [{ categoryId: event.json.priceCategories[0].id, gaAreaIds: [gaAreaId] }],
-    }, admin);
+    const performance = await call(
+      base,
+      'POST',
+      `/api/admin/events/${event.json.id}/performances`,
+      {
+        venueId: venue.json.id,
+        startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+        onSaleAt: new Date(Date.now() - 60_000).toISOString(),
+        pricing: [{ categoryId: event.json.priceCategories[0].id, gaAreaIds: [gaAreaId] }],
+      },
+      admin,
+    );
     assert.equal(performance.status, 201, JSON.stringify(performance.json));
     const id = performance.json.id as string;
     assert.equal((await call(base, 'POST', `/api/admin/performances/${id}/open`, {}, admin)).status, 200);
-    const bounds = await call(base, 'PUT', `/api/admin/performances/${id}/queue`, { maxAdmissionsPerMinute: 120, maxInCheckout: 1000, graceSeconds: 600, startLimitSeconds: 600 }, admin);
+    const bounds = await call(
+      base,
+      'PUT',
+      `/api/admin/performances/${id}/queue`,
+      { maxAdmissionsPerMinute: 120, maxInCheckout: 1000, graceSeconds: 600, startLimitSeconds: 600 },
+      admin,
+    );
     assert.equal(bounds.status, 200, JSON.stringify(bounds.json));
 
     // 40 fans join through both processes, then keep polling through both.
@@ -92,18 +132,22 @@ test('waiting room: two app processes on one Redis admit each fan once and share
       await new Promise((r) => setTimeout(r, 1000));
       // Before the last round, admissions stop, so the counters can be compared with what fans saw.
       if (round === 10) assert.equal((await call(base, 'POST', `/api/admin/performances/${id}/queue/pause`, {}, admin)).status, 200);
-      await Promise.all(tickets.map(async (ticket, i) => {
-        const status = await call(bases[(i + round) % 2]!, 'GET', '/api/queue/status', undefined, { authorization: `Queue ${ticket}` }, fanAddress(i));
-        assert.equal(status.status, 200, JSON.stringify(status.json));
-        if (status.json.state === 'admitted') admitted.add(i);
-      }));
+      await Promise.all(
+        tickets.map(async (ticket, i) => {
+          const status = await call(bases[(i + round) % 2]!, 'GET', '/api/queue/status', undefined, { authorization: `Queue ${ticket}` }, fanAddress(i));
+          assert.equal(status.status, 200, JSON.stringify(status.json));
+          if (status.json.state === 'admitted') admitted.add(i);
+        }),
+      );
     }
     const elapsedMinutes = (Date.now() - started) / 60_000;
     const [viewA, viewB] = await Promise.all(bases.map((base) => call(base, 'GET', `/api/admin/performances/${id}/queue`, undefined, admin)));
     // One shared line: both processes see the same counters, and each admission counted once.
     assert.equal(viewA!.json.served, viewB!.json.served);
     assert.equal(viewA!.json.joined, 40);
-    console.log(`# metric two processes: ${admitted.size} of 40 admitted in ${(elapsedMinutes * 60).toFixed(1)} s at 120 a minute (served ${viewA!.json.served} / ${viewB!.json.served})`);
+    console.log(
+      `# metric two processes: ${admitted.size} of 40 admitted in ${(elapsedMinutes * 60).toFixed(1)} s at 120 a minute (served ${viewA!.json.served} / ${viewB!.json.served})`,
+    );
     assert.ok(admitted.size > 0, 'admissions happened');
     assert.equal(viewA!.json.served, admitted.size, 'every admitted fan was admitted once');
     // Two processes ticking must not double the rate: 120 a minute, shared.

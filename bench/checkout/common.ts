@@ -14,7 +14,12 @@ export interface PhaseResult {
   statementsPerPurchase?: number;
 }
 
-export interface Summary { count: number; p50: number; p99: number; max: number }
+export interface Summary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
 
 /** Marker lines on stdout, so the orchestrator samples CPU over exactly the measured window. */
 export const MEASURE_START = '@@measure-start';
@@ -98,11 +103,13 @@ export class Recorder {
       cpuAtStart = process.cpuUsage();
       console.log(MEASURE_START);
     }, warmupMs).unref();
-    return new Promise((resolve) => setTimeout(() => {
-      console.log(MEASURE_END);
-      const cpu = process.cpuUsage(cpuAtStart);
-      resolve((cpu.user + cpu.system) / 1e6);
-    }, warmupMs + durationMs));
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        console.log(MEASURE_END);
+        const cpu = process.cpuUsage(cpuAtStart);
+        resolve((cpu.user + cpu.system) / 1e6);
+      }, warmupMs + durationMs),
+    );
   }
 
   step(name: string, began: number, ended: number): void {
@@ -124,7 +131,13 @@ export class Recorder {
 }
 
 /** CPU seconds used so far: by given processes, by PostgreSQL for the bench and for others, by each core. */
-export interface CpuSample { at: number; process: Map<number, number>; postgres: number; postgresOther: number; cores: number[] }
+export interface CpuSample {
+  at: number;
+  process: Map<number, number>;
+  postgres: number;
+  postgresOther: number;
+  cores: number[];
+}
 
 const TICK = 100; // USER_HZ on Linux
 
@@ -157,15 +170,23 @@ export function sampleCpu(pids: number[], dbPrefix: string): CpuSample {
       // the process ended between listing and reading
     }
   }
-  const cores = readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).map((line) => {
-    const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number) as number[];
-    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICK;
-  });
+  const cores = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d+ /.test(l))
+    .map((line) => {
+      const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number) as number[];
+      return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICK;
+    });
   return { at: performance.now(), process: new Map(pids.map((pid) => [pid, procSeconds(pid)])), postgres, postgresOther, cores };
 }
 
 /** Cores used between two samples (1.0 = one whole core); `rest` is whatever else ran on the machine. */
-export interface CpuShare { processes: number[]; postgres: number; rest: number; cores: number[] }
+export interface CpuShare {
+  processes: number[];
+  postgres: number;
+  rest: number;
+  cores: number[];
+}
 
 export function cpuShares(a: CpuSample, b: CpuSample): CpuShare {
   const wall = (b.at - a.at) / 1000;

@@ -128,8 +128,16 @@ async function createOrder(holdId: string, key: string): Promise<{ id: string; p
 
 // The confirmation email is rendered once: its size is what the outbox row costs the database.
 const email = renderOrderConfirmation({
-  orderId: randomUUID(), buyerName: buyer.name, buyerEmail: buyer.email, locale: buyer.locale, eventTitle: 'Bench Night',
-  venueName: 'Bench Arena', startsAt: new Date(), total: 4 * 9000, currency: 'EUR', orderUrl: `http://127.0.0.1/orders/x#access=${randomBytes(32).toString('base64url')}`,
+  orderId: randomUUID(),
+  buyerName: buyer.name,
+  buyerEmail: buyer.email,
+  locale: buyer.locale,
+  eventTitle: 'Bench Night',
+  venueName: 'Bench Arena',
+  startsAt: new Date(),
+  total: 4 * 9000,
+  currency: 'EUR',
+  orderUrl: `http://127.0.0.1/orders/x#access=${randomBytes(32).toString('base64url')}`,
   tickets: Array.from({ length: quantity }, () => ({ id: randomUUID(), label: 'S01 1-1', categoryName: 'Tier 1', price: 9000, currency: 'EUR' })),
 });
 
@@ -145,7 +153,8 @@ async function confirmPayment(orderId: string): Promise<number> {
     await q(c, Q.ORDER_PAID, ['paid', `pay_${randomBytes(32).toString('base64url')}`, new Date(), order.id]);
     const rows: unknown[][] = [];
     for (const s of seats) rows.push([randomUUID(), order.id, order.performance_id, s.seat_id, null, s.category_id, s.price, code()]);
-    for (const g of ga) for (let i = 0; i < g.quantity; i++) rows.push([randomUUID(), order.id, order.performance_id, null, g.ga_area_id, g.category_id, g.price, code()]);
+    for (const g of ga)
+      for (let i = 0; i < g.quantity; i++) rows.push([randomUUID(), order.id, order.performance_id, null, g.ga_area_id, g.category_id, g.price, code()]);
     await q(c, Q.insertTickets(rows.length), rows.flat());
     await orderPerformance(order.performance_id);
     await q(c, Q.INSERT_OUTBOX, ['order_confirmation', buyer.email, 'es', email.subject, email.text, email.html, 'queued', order.id]);

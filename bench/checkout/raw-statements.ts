@@ -66,8 +66,11 @@ export const INSERT_PAYMENT_ATTEMPT = `insert into "payment_attempts" ("order_id
 export const SEATS_SOLD = `update "performance_seats" set "status" = $1 where "hold_id" = $2 and "status" = $3`;
 export const HOLD_CONVERTED = `update "holds" set "status" = $1 where "id" = $2`;
 export const ORDER_PAID = `update "orders" set "status" = $1, "payment_id" = $2, "paid_at" = $3 where "id" = $4`;
-export const insertTickets = (rows: number) => `insert into "tickets" ("id", "order_id", "performance_id", "seat_id", "ga_area_id", "category_id", "price", "code") values ${
-  Array.from({ length: rows }, (_, r) => `(${list(r * 8 + 1, 8)})`).join(', ')}`;
+export const insertTickets = (rows: number) =>
+  `insert into "tickets" ("id", "order_id", "performance_id", "seat_id", "ga_area_id", "category_id", "price", "code") values ${Array.from(
+    { length: rows },
+    (_, r) => `(${list(r * 8 + 1, 8)})`,
+  ).join(', ')}`;
 export const INSERT_OUTBOX = `insert into "outbox" ("kind", "recipient", "locale", "subject", "body_text", "body_html", "status", "order_id")
   values ($1, $2, $3, $4, $5, $6, $7, $8) returning "id"`;
 export const IS_SOLD_OUT = `
@@ -78,15 +81,15 @@ export const IS_SOLD_OUT = `
 /** For the report: what the reference runs per purchase, in order (BEGIN/COMMIT are round trips too). */
 export const INCLUDED = [
   'all statements with parameters are named prepared statements, as the server sends them (--unprepared to compare)',
-  'hold: performance+event lookup; price category check (seats); BEGIN; set_config(lock_timeout); INSERT holds; '
-    + 'seats: SELECT best seats FOR UPDATE OF ps SKIP LOCKED (join seats) + UPDATE performance_seats held; '
-    + 'GA: area lookup + SELECT bucket FOR UPDATE SKIP LOCKED + UPDATE ga_stock + INSERT hold_ga_items; hold items (1 UNION ALL); COMMIT',
-  'order: order by idempotency key; BEGIN; set_config; SELECT hold FOR UPDATE; order by hold; hold items; '
-    + 'INSERT orders; INSERT checkout_records; INSERT audit_log; COMMIT; UPDATE orders payment session '
-    + '(the performance description is cached by the server for 10 s, so it is read once here too)',
-  'payment: BEGIN; set_config; SELECT order JOIN hold FOR UPDATE; INSERT payment_attempts; hold items; '
-    + 'UPDATE performance_seats sold; UPDATE holds converted; UPDATE orders paid; INSERT tickets (one multi-row); '
-    + 'INSERT outbox (rendered email of the same size); INSERT audit_log; sold-out check (3 EXISTS); COMMIT',
-  'not included: HTTP, JSON, schema validation, Kysely, Ed25519 ticket signing (random codes of the same length), HMAC sessions/tokens, '
-    + 'email rendering per order, the token request (no SQL), the server\'s background sweeper and outbox worker',
+  'hold: performance+event lookup; price category check (seats); BEGIN; set_config(lock_timeout); INSERT holds; ' +
+    'seats: SELECT best seats FOR UPDATE OF ps SKIP LOCKED (join seats) + UPDATE performance_seats held; ' +
+    'GA: area lookup + SELECT bucket FOR UPDATE SKIP LOCKED + UPDATE ga_stock + INSERT hold_ga_items; hold items (1 UNION ALL); COMMIT',
+  'order: order by idempotency key; BEGIN; set_config; SELECT hold FOR UPDATE; order by hold; hold items; ' +
+    'INSERT orders; INSERT checkout_records; INSERT audit_log; COMMIT; UPDATE orders payment session ' +
+    '(the performance description is cached by the server for 10 s, so it is read once here too)',
+  'payment: BEGIN; set_config; SELECT order JOIN hold FOR UPDATE; INSERT payment_attempts; hold items; ' +
+    'UPDATE performance_seats sold; UPDATE holds converted; UPDATE orders paid; INSERT tickets (one multi-row); ' +
+    'INSERT outbox (rendered email of the same size); INSERT audit_log; sold-out check (3 EXISTS); COMMIT',
+  'not included: HTTP, JSON, schema validation, Kysely, Ed25519 ticket signing (random codes of the same length), HMAC sessions/tokens, ' +
+    "email rendering per order, the token request (no SQL), the server's background sweeper and outbox worker",
 ];

@@ -50,22 +50,26 @@ const errors = (e: Record<string, number>) => {
   const entries = Object.entries(e).sort((a, b) => b[1] - a[1]);
   return entries.length ? entries.map(([k, n]) => `${n}× ${k}`).join('; ') : 'none';
 };
-const cores = (c: CpuShare | undefined, names: string[]) => c
-  ? `${names.map((n, i) => `${n} ${(c.processes[i] ?? 0).toFixed(2)}`).join(', ')}, postgres ${c.postgres.toFixed(2)}, rest of machine ${c.rest.toFixed(2)}; `
-    + `cores busy ${c.cores.map((v) => `${Math.round(v * 100)}%`).join(' / ')}`
-  : '—';
+const cores = (c: CpuShare | undefined, names: string[]) =>
+  c
+    ? `${names.map((n, i) => `${n} ${(c.processes[i] ?? 0).toFixed(2)}`).join(', ')}, postgres ${c.postgres.toFixed(2)}, rest of machine ${c.rest.toFixed(2)}; ` +
+      `cores busy ${c.cores.map((v) => `${Math.round(v * 100)}%`).join(' / ')}`
+    : '—';
 
 /** CPU milliseconds per purchase: steadier than rates when other work shares the machine. */
 const perPurchase = (p: PhaseResult, c: CpuShare | undefined, name: string, index: number) => {
   const rate = p.purchases / p.seconds;
   if (!c || rate === 0) return '—';
-  return `${name} ${((c.processes[index] ?? 0) * 1000 / rate).toFixed(1)}, postgres ${(c.postgres * 1000 / rate).toFixed(1)}`;
+  return `${name} ${(((c.processes[index] ?? 0) * 1000) / rate).toFixed(1)}, postgres ${((c.postgres * 1000) / rate).toFixed(1)}`;
 };
 
 /** Other work on the machine (someone's tests, a browser) takes cores from the bench: say so. */
 function notes(r: Report): string[] {
   const out = [...r.notes];
-  for (const [what, c] of [['HTTP API', r.apiCpu], ['raw SQL', r.rawCpu]] as const) {
+  for (const [what, c] of [
+    ['HTTP API', r.apiCpu],
+    ['raw SQL', r.rawCpu],
+  ] as const) {
     if (c && c.rest > 0.15) out.push(`other processes used ${c.rest.toFixed(2)} core during the ${what} phase: that phase is understated.`);
   }
   return out;

@@ -1,6 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
 import type pg from 'pg';
-import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, waitForQuiet, type CpuSample, type CpuShare, type PhaseResult } from './common.js';
+import {
+  MEASURE_END,
+  MEASURE_START,
+  cpuShares,
+  flags,
+  numberFlag,
+  sampleCpu,
+  waitForQuiet,
+  type CpuSample,
+  type CpuShare,
+  type PhaseResult,
+} from './common.js';
 import { machine, postgresVersion, renderReport, type Report } from './report.js';
 import { adminClient, analyze, createDatabase, createShowDirect, createShowHttp, type BenchShow } from './setup.js';
 import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp, writeResult, cleanupOnce } from '../processes.js';
@@ -68,8 +79,20 @@ async function quiet(what: string, notes: string[]): Promise<void> {
   }
 }
 
-const showArgs = (show: BenchShow) => ['--performance', show.performanceId, '--categories', show.categoryIds.join(','), '--ga', show.gaAreaId,
-  '--concurrency', String(concurrency), '--warmup', String(warmup), '--duration', String(duration)];
+const showArgs = (show: BenchShow) => [
+  '--performance',
+  show.performanceId,
+  '--categories',
+  show.categoryIds.join(','),
+  '--ga',
+  show.gaAreaId,
+  '--concurrency',
+  String(concurrency),
+  '--warmup',
+  String(warmup),
+  '--duration',
+  String(duration),
+];
 
 async function main(): Promise<void> {
   const client = await adminClient(PG_BASE);
@@ -93,13 +116,29 @@ async function main(): Promise<void> {
   const adminToken = `bench-admin-${'x'.repeat(32)}`;
   const serverLog: string[] = [];
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const server = start(pinned(0, [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/server.ts']), {
-    PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: apiUrl, DATABASE_POOL_SIZE: String(poolSize),
-    PORT: String(port), PAYMENT_PORT: String(paymentPort), BASE_URL: baseUrl, PAYMENT_ORIGIN: paymentOrigin,
-    TAQUILLA_SECRET: `bench-secret-${'s'.repeat(40)}`, TAQUILLA_ADMIN_TOKEN: adminToken, TAQUILLA_SEED_DEMO: 'false',
-    TAQUILLA_DATA_DIR: `/tmp/taquilla-bench-${process.pid}`, LOG_LEVEL: 'warn', NODE_ENV: 'production', HOLD_TTL_SECONDS: '600',
-    SHIELD_LIMITS, SHIELD_ATTACK_RPS,
-  }, (line) => line.startsWith('{') && serverLog.push(line)); // pino lines (warn and above); not the banner
+  const server = start(
+    pinned(0, [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/server.ts']),
+    {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: apiUrl,
+      DATABASE_POOL_SIZE: String(poolSize),
+      PORT: String(port),
+      PAYMENT_PORT: String(paymentPort),
+      BASE_URL: baseUrl,
+      PAYMENT_ORIGIN: paymentOrigin,
+      TAQUILLA_SECRET: `bench-secret-${'s'.repeat(40)}`,
+      TAQUILLA_ADMIN_TOKEN: adminToken,
+      TAQUILLA_SEED_DEMO: 'false',
+      TAQUILLA_DATA_DIR: `/tmp/taquilla-bench-${process.pid}`,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      HOLD_TTL_SECONDS: '600',
+      SHIELD_LIMITS,
+      SHIELD_ATTACK_RPS,
+    },
+    (line) => line.startsWith('{') && serverLog.push(line),
+  ); // pino lines (warn and above); not the banner
   server.stderr!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString('utf8')));
   await waitUntilUp(server, `${baseUrl}/api/health`, () => serverLog.slice(-30).join('\n'));
   console.log(`server up on ${baseUrl} (payments ${paymentOrigin})${pinnable ? ', pinned to core 0' : ''}; creating the show`);
@@ -125,11 +164,23 @@ async function main(): Promise<void> {
   }
 
   const report: Report = {
-    date: new Date().toISOString().slice(0, 10), machine: machine(), node: process.version, postgres: await postgresVersion(admin),
-    concurrency, warmup, duration, poolSize, notes,
+    date: new Date().toISOString().slice(0, 10),
+    machine: machine(),
+    node: process.version,
+    postgres: await postgresVersion(admin),
+    concurrency,
+    warmup,
+    duration,
+    poolSize,
+    notes,
     shield: `on: every request passes the shield's gate (blocked-address check, shedding, limits, traffic counts); each buyer buys from its own 127.40.x.y address with its own email; the limits of the hold, checkout and email classes are raised (\`SHIELD_LIMITS=${SHIELD_LIMITS}\`) so the gate counts every request and refuses none, and \`SHIELD_ATTACK_RPS=${SHIELD_ATTACK_RPS}\` keeps the surge rule from switching shield mode on`,
-    pinning: pinnable ? 'server `taskset -c 0`; load generator and raw SQL client `taskset -c 1`; PostgreSQL unpinned (both cores)' : 'none (taskset unavailable)',
-    api: api.result, apiCpu: api.cpu, raw: raw?.result, rawCpu: raw?.cpu,
+    pinning: pinnable
+      ? 'server `taskset -c 0`; load generator and raw SQL client `taskset -c 1`; PostgreSQL unpinned (both cores)'
+      : 'none (taskset unavailable)',
+    api: api.result,
+    apiCpu: api.cpu,
+    raw: raw?.result,
+    rawCpu: raw?.cpu,
   };
   const markdown = renderReport(report);
   console.log(`\n${markdown}`);

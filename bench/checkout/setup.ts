@@ -16,7 +16,11 @@ export const SEAT_CATEGORIES = 4;
 export const GA_CAPACITY = 40_000;
 export const MAX_TICKETS_PER_ORDER = 8;
 
-export interface BenchShow { performanceId: string; categoryIds: string[]; gaAreaId: string }
+export interface BenchShow {
+  performanceId: string;
+  categoryIds: string[];
+  gaAreaId: string;
+}
 
 const sectionName = (s: number) => `S${String(s + 1).padStart(2, '0')}`;
 
@@ -89,7 +93,12 @@ export async function createShowDirect(url: string): Promise<BenchShow> {
     const venue = await createVenue(db, venueInput(), 'bench');
     const gaAreaId = (await db.selectFrom('ga_areas').select('id').where('venue_id', '=', venue.id).executeTakeFirstOrThrow()).id;
     const event = await createEvent(db, eventInput(`bench-raw-${process.pid}`), 'bench');
-    const performance = await createPerformance(db, event.id, { venueId: venue.id, startsAt: startsAt(), pricing: pricing(event.priceCategories, gaAreaId) }, 'bench');
+    const performance = await createPerformance(
+      db,
+      event.id,
+      { venueId: venue.id, startsAt: startsAt(), pricing: pricing(event.priceCategories, gaAreaId) },
+      'bench',
+    );
     await changeSalesStatus(db, performance.id, 'open', 'bench');
     return { performanceId: performance.id, categoryIds: event.priceCategories.filter((c) => c.name !== 'Floor').map((c) => c.id), gaAreaId };
   } finally {
@@ -99,7 +108,9 @@ export async function createShowDirect(url: string): Promise<BenchShow> {
 
 async function adminPost(baseUrl: string, token: string, path: string, body: unknown) {
   const res = await fetch(`${baseUrl}${path}`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${path} answered ${res.status}: ${text.slice(0, 300)}`);
@@ -109,11 +120,17 @@ async function adminPost(baseUrl: string, token: string, path: string, body: unk
 /** The same show through the operator API of the running server. */
 export async function createShowHttp(baseUrl: string, token: string): Promise<BenchShow> {
   const venue = await adminPost(baseUrl, token, '/api/admin/venues', venueInput());
-  const detail = await (await fetch(`${baseUrl}/api/admin/venues/${venue.id}`, { headers: { authorization: `Bearer ${token}` } })).json() as { gaAreas: { id: string }[] };
+  const detail = (await (await fetch(`${baseUrl}/api/admin/venues/${venue.id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    gaAreas: { id: string }[];
+  };
   const gaAreaId = detail.gaAreas[0]!.id;
   const event = await adminPost(baseUrl, token, '/api/admin/events', eventInput(`bench-api-${process.pid}`));
   const categories = event.priceCategories as { id: string; name: string }[];
-  const performance = await adminPost(baseUrl, token, `/api/admin/events/${event.id}/performances`, { venueId: venue.id, startsAt: startsAt(), pricing: pricing(categories, gaAreaId) });
+  const performance = await adminPost(baseUrl, token, `/api/admin/events/${event.id}/performances`, {
+    venueId: venue.id,
+    startsAt: startsAt(),
+    pricing: pricing(categories, gaAreaId),
+  });
   await adminPost(baseUrl, token, `/api/admin/performances/${performance.id}/open`, {});
   return { performanceId: performance.id, categoryIds: categories.filter((c) => c.name !== 'Floor').map((c) => c.id), gaAreaId };
 }

@@ -66,7 +66,12 @@ const SHIELD_REFUSALS = new Set(['rate_limited', 'overloaded', 'challenge_requir
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 2, keepAliveMsecs: 10_000 });
 const solver = new SolverPool(solverThreads, solverNice);
 
-interface Answer { status: number; body: any; retryAfter: number | undefined; ms: number }
+interface Answer {
+  status: number;
+  body: any;
+  retryAfter: number | undefined;
+  ms: number;
+}
 
 let t0 = 0;
 let deadline = Infinity;
@@ -76,25 +81,42 @@ function call(origin: URL, localAddress: string, method: string, path: string, p
   const body = payload === undefined ? undefined : JSON.stringify(payload);
   const began = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      agent, host: origin.hostname, port: origin.port, path, method, localAddress, timeout: TIMEOUT_MS,
-      headers: { accept: 'application/json', ...(body === undefined ? (method === 'POST' ? { 'content-length': 0 } : {}) : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }), ...headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: any = null;
-        try {
-          parsed = text ? JSON.parse(text) : null;
-        } catch {
-          parsed = { error: { code: 'not_json' } };
-        }
-        const ra = Number(res.headers['retry-after']);
-        resolve({ status: res.statusCode ?? 0, body: parsed, retryAfter: Number.isFinite(ra) ? ra : undefined, ms: performance.now() - began });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        agent,
+        host: origin.hostname,
+        port: origin.port,
+        path,
+        method,
+        localAddress,
+        timeout: TIMEOUT_MS,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined
+            ? method === 'POST'
+              ? { 'content-length': 0 }
+              : {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: any = null;
+          try {
+            parsed = text ? JSON.parse(text) : null;
+          } catch {
+            parsed = { error: { code: 'not_json' } };
+          }
+          const ra = Number(res.headers['retry-after']);
+          resolve({ status: res.statusCode ?? 0, body: parsed, retryAfter: Number.isFinite(ra) ? ra : undefined, ms: performance.now() - began });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(body);
@@ -116,7 +138,9 @@ let tickets = 0;
 let refusedBefore = 0;
 let refusedAfter = 0;
 const challenges = { solved: 0, failed: 0, expired: 0, hashes: 0 };
-const count = (into: Record<string, number>, key: string) => { into[key] = (into[key] ?? 0) + 1; };
+const count = (into: Record<string, number>, key: string) => {
+  into[key] = (into[key] ?? 0) + 1;
+};
 function sample(name: string, ms: number): void {
   if (over()) return;
   let list = samples.get(name);
@@ -174,20 +198,32 @@ const expiryOf = (v: unknown) => (typeof v === 'number' ? (v < 1e12 ? v * 1000 :
 async function solveChallenge(address: string): Promise<string | undefined> {
   for (let attempt = 0; attempt < 6 && !over(); attempt++) {
     const a = await request('challenge', false, () => call(app, address, 'GET', '/api/shield/challenge'));
-    if (!a) { await sleep(1000); continue; }
-    if (refusedRetryable(a)) { await honourRetryAfter(a); continue; }
+    if (!a) {
+      await sleep(1000);
+      continue;
+    }
+    if (refusedRetryable(a)) {
+      await honourRetryAfter(a);
+      continue;
+    }
     if (a.status !== 200 || typeof a.body?.challenge !== 'string') return undefined;
     const { challenge, difficulty } = a.body as { challenge: string; difficulty: number };
     count(difficulties, String(difficulty));
     const began = performance.now();
     const solved = await solver.solve(challenge, Number(difficulty));
     if (over()) return undefined;
-    if (!solved) { challenges.failed++; return undefined; }
+    if (!solved) {
+      challenges.failed++;
+      return undefined;
+    }
     challenges.hashes += solved.hashes;
     sample('solve (queue + search)', performance.now() - began);
     sample('solve (search only)', solved.ms);
     const expires = expiryOf(a.body.expiresAt);
-    if (Number.isFinite(expires) && Date.now() > expires) { challenges.expired++; continue; }
+    if (Number.isFinite(expires) && Date.now() > expires) {
+      challenges.expired++;
+      continue;
+    }
     challenges.solved++;
     return `${challenge}.${solved.nonce}`;
   }
@@ -215,21 +251,36 @@ async function fan(index: number): Promise<void> {
   let ticket: string | undefined;
   let solution: string | undefined;
   for (let attempt = 0; !ticket && !over(); attempt++) {
-    if (attempt >= 12) { stages[index] = 'failed'; return; }
+    if (attempt >= 12) {
+      stages[index] = 'failed';
+      return;
+    }
     const headers: Record<string, string> = { 'x-queue-key': key, ...(solution ? { 'x-shield-solution': solution } : {}) };
     solution = undefined; // a solution works once
     const a = await request('join', false, () => call(app, address, 'POST', `/api/performances/${performanceId}/queue`, undefined, headers));
     if (over()) return;
-    if (!a) { await sleep(1000); continue; }
-    if (a.status === 201) { ticket = a.body.queueTicket; break; }
+    if (!a) {
+      await sleep(1000);
+      continue;
+    }
+    if (a.status === 201) {
+      ticket = a.body.queueTicket;
+      break;
+    }
     const code = a.body?.error?.code;
     if (a.status === 401 && code === 'challenge_required') {
       solution = await solveChallenge(address);
       if (!solution && !over()) await sleep(1000);
       continue;
     }
-    if (refusedRetryable(a)) { await honourRetryAfter(a); continue; }
-    if (a.status === 409 && code === 'queue_closed') { stages[index] = 'sold_out'; return; }
+    if (refusedRetryable(a)) {
+      await honourRetryAfter(a);
+      continue;
+    }
+    if (a.status === 409 && code === 'queue_closed') {
+      stages[index] = 'sold_out';
+      return;
+    }
     await sleep(1000);
   }
   if (!ticket) return;
@@ -245,9 +296,18 @@ async function fan(index: number): Promise<void> {
     if (over()) return;
     if (a?.status === 200) {
       const state = a.body.state as string;
-      if (state === 'admitted') { access = a.body.accessToken; break; }
-      if (state === 'sold_out' || state === 'closed') { stages[index] = 'sold_out'; return; }
-      if (state === 'expired') { stages[index] = 'expired'; return; }
+      if (state === 'admitted') {
+        access = a.body.accessToken;
+        break;
+      }
+      if (state === 'sold_out' || state === 'closed') {
+        stages[index] = 'sold_out';
+        return;
+      }
+      if (state === 'expired') {
+        stages[index] = 'expired';
+        return;
+      }
     } else if (a && refusedRetryable(a)) {
       await honourRetryAfter(a);
       continue;
@@ -269,14 +329,26 @@ async function fan(index: number): Promise<void> {
     const a = await admittedStep('hold', () => call(app, address, 'POST', `/api/performances/${performanceId}/holds`, choice.body, tokenHeader));
     if (over()) return;
     const code = a?.body?.error?.code ?? (a ? '-' : 'no answer');
-    if (a?.status === 201) { hold = a; count(holdOutcomes, choice.what); break; }
+    if (a?.status === 201) {
+      hold = a;
+      count(holdOutcomes, choice.what);
+      break;
+    }
     if (a?.status === 409 && code === 'not_enough_inventory') continue;
-    if (a?.status === 409 && code === 'sale_not_open') { count(holdOutcomes, 'sold out'); stages[index] = 'sold_out'; return; }
+    if (a?.status === 409 && code === 'sale_not_open') {
+      count(holdOutcomes, 'sold out');
+      stages[index] = 'sold_out';
+      return;
+    }
     count(holdOutcomes, `failed: ${a?.status ?? 'network'} ${code}`);
     stages[index] = 'failed';
     return;
   }
-  if (!hold) { count(holdOutcomes, 'nothing left'); stages[index] = 'sold_out'; return; }
+  if (!hold) {
+    count(holdOutcomes, 'nothing left');
+    stages[index] = 'sold_out';
+    return;
+  }
   const holdId = hold.body.holdId as string;
   const release = async () => {
     await call(app, address, 'DELETE', `/api/holds/${holdId}`).catch(() => undefined);
@@ -287,14 +359,26 @@ async function fan(index: number): Promise<void> {
   const idem = randomUUID();
   const order = await admittedStep('order', () => call(app, address, 'POST', `/api/holds/${holdId}/order`, { buyer }, { 'idempotency-key': idem }));
   if (over()) return;
-  if (order?.status !== 201) { stages[index] = 'failed'; await release(); return; }
+  if (order?.status !== 201) {
+    stages[index] = 'failed';
+    await release();
+    return;
+  }
   const card = { sessionId: order.body.payment.sessionId, cardNumber: '4242424242424242', expiry: '12/39', cvc: '123' };
   const token = await admittedStep('token', () => call(pay, address, 'POST', '/tokens', card));
   if (over()) return;
-  if (token?.status !== 200 && token?.status !== 201) { stages[index] = 'failed'; await release(); return; }
+  if (token?.status !== 200 && token?.status !== 201) {
+    stages[index] = 'failed';
+    await release();
+    return;
+  }
   const paid = await admittedStep('pay', () => call(app, address, 'POST', `/api/orders/${order.body.orderId}/payment`, { token: token.body.token }));
   if (over()) return;
-  if (paid?.status !== 200 || paid.body?.status !== 'paid') { stages[index] = 'failed'; await release(); return; }
+  if (paid?.status !== 200 || paid.body?.status !== 'paid') {
+    stages[index] = 'failed';
+    await release();
+    return;
+  }
   const done = performance.now();
   sample('purchase (admitted to paid)', done - admittedAt);
   sample('whole (arrival to paid)', done - arrived);
@@ -309,10 +393,14 @@ if (wait > 0) await sleep(wait);
 const cpuBefore = process.cpuUsage();
 t0 = performance.now();
 deadline = t0 + durationMs;
-const runs = Promise.all(Array.from({ length: fans }, (_, i) => fan(i).catch((error: Error) => {
-  count(errors, `fan crashed: ${error.message}`);
-  stages[i] = 'failed';
-})));
+const runs = Promise.all(
+  Array.from({ length: fans }, (_, i) =>
+    fan(i).catch((error: Error) => {
+      count(errors, `fan crashed: ${error.message}`);
+      stages[i] = 'failed';
+    }),
+  ),
+);
 await Promise.race([runs, sleep(durationMs + 100)]);
 // Stay until the window closes even when every fan is done, so the runner's CPU sample at the end still finds this process.
 await sleep(Math.max(0, deadline + 100 - performance.now()));
@@ -323,15 +411,28 @@ await solver.close();
 
 const latencies: Record<string, Summary> = {};
 for (const [name, list] of samples) latencies[name] = summarize(list);
-const stageCounts = Object.fromEntries((['purchased', 'sold_out', 'admitted', 'waiting', 'joining', 'not_arrived', 'expired', 'failed'] as Stage[]).map((s) => [s, 0])) as Record<Stage, number>;
+const stageCounts = Object.fromEntries(
+  (['purchased', 'sold_out', 'admitted', 'waiting', 'joining', 'not_arrived', 'expired', 'failed'] as Stage[]).map((s) => [s, 0]),
+) as Record<Stage, number>;
 for (const s of stages) stageCounts[s]++;
 const sorted = [...purchaseAt].sort((a, b) => a - b);
 const result: FansResult = {
-  fans, seconds: durationMs / 1000, stages: stageCounts, admitted: admittedCount, purchases, tickets, latencies, errors,
-  serverErrorsAfterAdmission: after5xx, refusedBeforeAdmission: refusedBefore, refusedAfterAdmission: refusedAfter,
+  fans,
+  seconds: durationMs / 1000,
+  stages: stageCounts,
+  admitted: admittedCount,
+  purchases,
+  tickets,
+  latencies,
+  errors,
+  serverErrorsAfterAdmission: after5xx,
+  refusedBeforeAdmission: refusedBefore,
+  refusedAfterAdmission: refusedAfter,
   challenges: { ...challenges, difficulties },
   purchaseTimes: sorted.length ? { first: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]!, last: sorted[sorted.length - 1]! } : null,
-  holdOutcomes, requests, clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  holdOutcomes,
+  requests,
+  clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
 };
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -54,8 +54,11 @@ const builders: Record<string, () => Buffer> = (() => {
   const home = Buffer.from(`GET / HTTP/1.1\r\n${host}Accept: text/html\r\nUser-Agent: Mozilla/5.0\r\n\r\n`, 'latin1');
   const events = Buffer.from(`GET /api/events HTTP/1.1\r\n${host}Accept: application/json\r\n\r\n`, 'latin1');
   const status = junkTickets.map((t) => Buffer.from(`GET /api/queue/status HTTP/1.1\r\n${host}Authorization: Queue ${t}\r\n\r\n`, 'latin1'));
-  const hold = Buffer.from(`POST /api/performances/${performanceId}/holds HTTP/1.1\r\n${host}Content-Type: application/json\r\n`
-    + `Content-Length: ${Buffer.byteLength(holdBody)}\r\n\r\n${holdBody}`, 'latin1');
+  const hold = Buffer.from(
+    `POST /api/performances/${performanceId}/holds HTTP/1.1\r\n${host}Content-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(holdBody)}\r\n\r\n${holdBody}`,
+    'latin1',
+  );
   const joinHead = `POST /api/performances/${performanceId}/queue HTTP/1.1\r\n${host}Content-Length: 0\r\nX-Queue-Key: flood-${process.pid}-`;
   return {
     home: () => home,
@@ -94,7 +97,9 @@ const offered: Record<string, number> = {};
 const answers: Record<string, number> = {};
 const failures: Record<string, number> = {};
 const inWindow = (at: number) => at >= start && at < end;
-const count = (into: Record<string, number>, key: string) => { into[key] = (into[key] ?? 0) + 1; };
+const count = (into: Record<string, number>, key: string) => {
+  into[key] = (into[key] ?? 0) + 1;
+};
 /** Answer times in 0.1 ms steps up to 10 s: percentiles without keeping millions of samples. */
 const histogram = new Uint32Array(100_001);
 let maxLatency = 0;
@@ -164,7 +169,10 @@ function connection(index: number): Promise<void> {
           if (ms > maxLatency) maxLatency = ms;
         }
         from = p.end;
-        if (p.close) { closing = true; break; }
+        if (p.close) {
+          closing = true;
+          break;
+        }
         if (stopping) continue;
         send();
       }
@@ -200,8 +208,17 @@ const cpu = process.cpuUsage(cpuBefore);
 stopping = true;
 await Promise.race([Promise.all(runs), sleep(3000)]);
 const result: FloodResult = {
-  seconds: durationMs / 1000, sources: sources.length, prefixes, connections, depth, offered, answers, failures, connects,
-  latency: { p50: percentile(0.5), p99: percentile(0.99), max: maxLatency }, clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  seconds: durationMs / 1000,
+  sources: sources.length,
+  prefixes,
+  connections,
+  depth,
+  offered,
+  answers,
+  failures,
+  connects,
+  latency: { p50: percentile(0.5), p99: percentile(0.99), max: maxLatency },
+  clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
 };
 console.log(JSON.stringify(result));
 process.exit(0);

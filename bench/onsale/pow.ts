@@ -7,7 +7,11 @@ import { Worker } from 'node:worker_threads';
  * priority (`nice`, Linux applies it per thread) to the flood's, so the fans' solving and the flood
  * share the load core evenly while the fans' requests keep the upper hand.
  */
-export interface Solved { nonce: number; hashes: number; ms: number }
+export interface Solved {
+  nonce: number;
+  hashes: number;
+  ms: number;
+}
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -59,7 +63,8 @@ export class SolverPool {
 
   /** Resolves with the nonce, or undefined if none was found within 2^(difficulty+6) tries (about 1 in 10^27). */
   solve(challenge: string, difficulty: number): Promise<Solved | undefined> {
-    if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 40) return Promise.reject(new Error(`difficulty ${difficulty} is out of the bench's range`));
+    if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 40)
+      return Promise.reject(new Error(`difficulty ${difficulty} is out of the bench's range`));
     return new Promise((resolve) => {
       this.queue.push({ challenge, difficulty, resolve });
       this.pump();

@@ -61,17 +61,30 @@ export function refused(flood: FloodResult): { total: number; byCode: Record<str
 function cpuLine(c: CpuShare | undefined): string {
   if (!c) return '—';
   const [server = 0, flood = 0, fans = 0] = c.processes;
-  return `server ${server.toFixed(2)}, flood ${flood.toFixed(2)}, fans ${fans.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)}, rest ${c.rest.toFixed(2)}; `
-    + `cores busy ${c.cores.map((v) => `${Math.round(v * 100)}%`).join(' / ')}`;
+  return (
+    `server ${server.toFixed(2)}, flood ${flood.toFixed(2)}, fans ${fans.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)}, rest ${c.rest.toFixed(2)}; ` +
+    `cores busy ${c.cores.map((v) => `${Math.round(v * 100)}%`).join(' / ')}`
+  );
 }
 
 function shieldLine(s: Record<string, any> | undefined, probe: string): string {
   if (!s) return probe;
-  const refusedPs = Object.entries((s.refusedPerSecond ?? {}) as Record<string, number>).map(([k, v]) => `${k} ${one(v)}`).join(', ') || 'none';
-  const prefixes = ((s.topPrefixes ?? []) as { prefix: string; requestsPerSecond: number }[]).slice(0, 5).map((p) => `${p.prefix} ${int(p.requestsPerSecond)}`).join(', ') || 'none';
-  const extra = ['pressure', 'difficulty', 'blockedAddresses', 'baselinePerSecond', 'errorsPerSecond'].filter((k) => s[k] !== undefined).map((k) => `${k} ${typeof s[k] === 'number' ? one(s[k]) : s[k]}`);
-  return `mode **${s.mode}**${s.forced ? ' (forced)' : ''}${s.enabled === false ? ' (disabled)' : ''}, reason ${s.reason ?? '—'}, since ${s.since ?? '—'}; `
-    + `${int(s.requestsPerSecond ?? 0)} requests/s; refused/s: ${refusedPs}; top prefixes (requests/s): ${prefixes}${extra.length ? `; ${extra.join(', ')}` : ''}`;
+  const refusedPs =
+    Object.entries((s.refusedPerSecond ?? {}) as Record<string, number>)
+      .map(([k, v]) => `${k} ${one(v)}`)
+      .join(', ') || 'none';
+  const prefixes =
+    ((s.topPrefixes ?? []) as { prefix: string; requestsPerSecond: number }[])
+      .slice(0, 5)
+      .map((p) => `${p.prefix} ${int(p.requestsPerSecond)}`)
+      .join(', ') || 'none';
+  const extra = ['pressure', 'difficulty', 'blockedAddresses', 'baselinePerSecond', 'errorsPerSecond']
+    .filter((k) => s[k] !== undefined)
+    .map((k) => `${k} ${typeof s[k] === 'number' ? one(s[k]) : s[k]}`);
+  return (
+    `mode **${s.mode}**${s.forced ? ' (forced)' : ''}${s.enabled === false ? ' (disabled)' : ''}, reason ${s.reason ?? '—'}, since ${s.since ?? '—'}; ` +
+    `${int(s.requestsPerSecond ?? 0)} requests/s; refused/s: ${refusedPs}; top prefixes (requests/s): ${prefixes}${extra.length ? `; ${extra.join(', ')}` : ''}`
+  );
 }
 
 const stepNames: [string, string][] = [
@@ -134,37 +147,69 @@ export function renderReport(r: OnsaleReport): string {
       return cores === undefined || !n ? '—' : one((cores * p.flood.seconds * 1e6) / n);
     }),
     row('CPU used, in cores', (p) => cpuLine(p.cpu)),
-    row('**fans\' completed purchases**', (p) => `**${int(p.fans.purchases)}** of ${int(p.fans.fans)} fans (${int(p.fans.tickets)} tickets)`),
-    row('fans at the end', (p) => Object.entries(p.fans.stages).filter(([, n]) => n).map(([k, n]) => `${int(n)} ${k.replace('_', ' ')}`).join(', ')),
+    row("**fans' completed purchases**", (p) => `**${int(p.fans.purchases)}** of ${int(p.fans.fans)} fans (${int(p.fans.tickets)} tickets)`),
+    row('fans at the end', (p) =>
+      Object.entries(p.fans.stages)
+        .filter(([, n]) => n)
+        .map(([k, n]) => `${int(n)} ${k.replace('_', ' ')}`)
+        .join(', '),
+    ),
     row('fans admitted', (p) => int(p.fans.admitted)),
-    row('purchases completed at (s after the flood began: first / median / last)', (p) => (p.fans.purchaseTimes ? `${one(p.fans.purchaseTimes.first)} / ${one(p.fans.purchaseTimes.median)} / ${one(p.fans.purchaseTimes.last)}` : '—')),
+    row('purchases completed at (s after the flood began: first / median / last)', (p) =>
+      p.fans.purchaseTimes ? `${one(p.fans.purchaseTimes.first)} / ${one(p.fans.purchaseTimes.median)} / ${one(p.fans.purchaseTimes.last)}` : '—',
+    ),
     ...stepNames.map(([key, label]) => row(`${label}: p50 / p99 ms (n)`, (p) => lat(p.fans.latencies[key]))),
-    row('**5xx seen by admitted fans**', (p) => `**${int(sum(p.fans.serverErrorsAfterAdmission))}**${sum(p.fans.serverErrorsAfterAdmission) ? `: ${top(p.fans.serverErrorsAfterAdmission)}` : ''}`),
+    row(
+      '**5xx seen by admitted fans**',
+      (p) => `**${int(sum(p.fans.serverErrorsAfterAdmission))}**${sum(p.fans.serverErrorsAfterAdmission) ? `: ${top(p.fans.serverErrorsAfterAdmission)}` : ''}`,
+    ),
     row('shield refusals fans saw (before / after admission)', (p) => `${int(p.fans.refusedBeforeAdmission)} / ${int(p.fans.refusedAfterAdmission)}`),
-    row('fans\' non-2xx answers', (p) => top(p.fans.errors, 10)),
-    row('fans\' proofs of work', (p) => {
+    row("fans' non-2xx answers", (p) => top(p.fans.errors, 10)),
+    row("fans' proofs of work", (p) => {
       const c = p.fans.challenges;
-      const d = Object.entries(c.difficulties).map(([k, n]) => `${n}× ${k} bits`).join(', ');
-      return c.solved || c.failed || c.expired ? `${int(c.solved)} solved${c.expired ? `, ${c.expired} expired first` : ''}${c.failed ? `, ${c.failed} failed` : ''}; ${int(c.hashes)} hashes; difficulty ${d}` : 'none asked';
+      const d = Object.entries(c.difficulties)
+        .map(([k, n]) => `${n}× ${k} bits`)
+        .join(', ');
+      return c.solved || c.failed || c.expired
+        ? `${int(c.solved)} solved${c.expired ? `, ${c.expired} expired first` : ''}${c.failed ? `, ${c.failed} failed` : ''}; ${int(c.hashes)} hashes; difficulty ${d}`
+        : 'none asked';
     }),
     row('holds made', (p) => top(p.fans.holdOutcomes)),
     row('**oversold seats (must be 0)**', (p) => `**${p.stock.oversold}**`),
     row('stock at the end (SQL)', (p) => {
       const s = p.stock;
-      return `seats ${s.seatTickets}/${s.seatStock} ticketed (${s.distinctSeats} distinct, ${s.seatsMarkedSold} marked sold, ${s.seatsNotOnSale} not on sale); `
-        + `GA ${s.gaTickets}/${s.gaStock} ticketed (taken ${s.gaTaken}, over capacity ${s.gaOverCapacity}); ${s.paidOrders} paid orders, ${s.pendingOrders} pending, `
-        + `${s.activeHolds} active holds; performance ${s.performanceStatus}`;
+      return (
+        `seats ${s.seatTickets}/${s.seatStock} ticketed (${s.distinctSeats} distinct, ${s.seatsMarkedSold} marked sold, ${s.seatsNotOnSale} not on sale); ` +
+        `GA ${s.gaTickets}/${s.gaStock} ticketed (taken ${s.gaTaken}, over capacity ${s.gaOverCapacity}); ${s.paidOrders} paid orders, ${s.pendingOrders} pending, ` +
+        `${s.activeHolds} active holds; performance ${s.performanceStatus}`
+      );
     }),
-    row('shield mode first seen on', (p) => (p.shieldOnAfter ? `${one(p.shieldOnAfter.seconds)} s after the flood began (${p.shieldOnAfter.reason ?? 'no reason given'})` : p.shieldSamples ? `never (${p.shieldSamples} samples, every 2 s)` : '—')),
-    row('the shield\'s own view at the end (`GET /api/admin/shield`)', (p) => shieldLine(p.shield, p.shieldProbe)),
-    row('the room at the end', (p) => (p.room ? `joined ${int(p.room.joined)}, served ${int(p.room.served)}, admitted ${int(p.room.admitted)} (${int(Math.max(0, p.room.admitted - p.fans.admitted))} of them not fans: the flood's joins), abandoned ${int(p.room.abandoned)}, lapsed ${int(p.room.lapsed)}, in checkout ${int(p.room.activeInCheckout)}, state ${p.room.state}` : '—')),
-    row('server warnings and errors logged', (p) => (p.serverLog.length ? `${p.serverLog.length}; first: ${p.serverLog.slice(0, 2).join(' | ').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 300)}` : 'none')),
+    row('shield mode first seen on', (p) =>
+      p.shieldOnAfter
+        ? `${one(p.shieldOnAfter.seconds)} s after the flood began (${p.shieldOnAfter.reason ?? 'no reason given'})`
+        : p.shieldSamples
+          ? `never (${p.shieldSamples} samples, every 2 s)`
+          : '—',
+    ),
+    row("the shield's own view at the end (`GET /api/admin/shield`)", (p) => shieldLine(p.shield, p.shieldProbe)),
+    row('the room at the end', (p) =>
+      p.room
+        ? `joined ${int(p.room.joined)}, served ${int(p.room.served)}, admitted ${int(p.room.admitted)} (${int(Math.max(0, p.room.admitted - p.fans.admitted))} of them not fans: the flood's joins), abandoned ${int(p.room.abandoned)}, lapsed ${int(p.room.lapsed)}, in checkout ${int(p.room.activeInCheckout)}, state ${p.room.state}`
+        : '—',
+    ),
+    row('server warnings and errors logged', (p) =>
+      p.serverLog.length
+        ? `${p.serverLog.length}; first: ${p.serverLog.slice(0, 2).join(' | ').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 300)}`
+        : 'none',
+    ),
     '',
   ];
   const notes = [...r.notes, ...ps.flatMap((p) => p.notes.map((n) => `shield ${p.name}: ${n}`))];
   for (const p of ps) {
-    if (p.cpu && p.cpu.rest > 0.15) notes.push(`shield ${p.name}: other processes used ${p.cpu.rest.toFixed(2)} core during the window; the rates are understated.`);
-    if (p.cpu && (p.cpu.processes[1] ?? 0) > 0.9) notes.push(`shield ${p.name}: the flood generator used ${(p.cpu.processes[1] ?? 0).toFixed(2)} core: it, not the server, set the flood rate.`);
+    if (p.cpu && p.cpu.rest > 0.15)
+      notes.push(`shield ${p.name}: other processes used ${p.cpu.rest.toFixed(2)} core during the window; the rates are understated.`);
+    if (p.cpu && (p.cpu.processes[1] ?? 0) > 0.9)
+      notes.push(`shield ${p.name}: the flood generator used ${(p.cpu.processes[1] ?? 0).toFixed(2)} core: it, not the server, set the flood rate.`);
   }
   if (notes.length) lines.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
   return lines.join('\n');

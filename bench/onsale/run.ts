@@ -32,10 +32,12 @@ const quantity = cap('quantity', 2, 4);
 const solverThreads = cap('solver-threads', 1, 8);
 const size: ShowSize = { seats: cap('seats', 200, 20_000), ga: cap('ga', 200, 100_000), perRow: cap('per-row', 20, 200) };
 const bounds: RoomBounds = {
-  maxInCheckout: cap('max-in-checkout', 100, 100_000), maxAdmissionsPerMinute: cap('max-per-minute', 600, 1_000_000),
+  maxInCheckout: cap('max-in-checkout', 100, 100_000),
+  maxAdmissionsPerMinute: cap('max-per-minute', 600, 1_000_000),
   // The product's defaults: places the flood took by joining and never polled are skipped after the
   // first-poll grace (15 s), not after these.
-  graceSeconds: cap('grace', 60, 3600), startLimitSeconds: cap('start-limit', 120, 3600),
+  graceSeconds: cap('grace', 60, 3600),
+  startLimitSeconds: cap('start-limit', 120, 3600),
 };
 const floodSources = cap('flood-sources', 256, 254 * 64);
 const floodPrefixes = cap('flood-prefixes', 4, 64);
@@ -69,10 +71,12 @@ function generator<T>(name: string, command: string[]): { child: ChildProcess; d
     else if (line) console.log(`  [${name}] ${line}`);
   });
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`  [${name}] ${chunk.toString('utf8')}`));
-  const done = new Promise<T>((resolve, reject) => child.once('exit', (code) => {
-    if (code === 0 && last) resolve(JSON.parse(last) as T);
-    else reject(new Error(`the ${name} generator exited with ${code}`));
-  }));
+  const done = new Promise<T>((resolve, reject) =>
+    child.once('exit', (code) => {
+      if (code === 0 && last) resolve(JSON.parse(last) as T);
+      else reject(new Error(`the ${name} generator exited with ${code}`));
+    }),
+  );
   done.catch(() => {}); // awaited with the other generator; this only keeps a second failure from going unhandled
   return { child, done };
 }
@@ -97,12 +101,27 @@ async function runPhase(name: 'off' | 'on'): Promise<Phase> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const payUrl = `http://127.0.0.1:${paymentPort}`;
   const serverLog: string[] = [];
-  const server = start(pinned(0, [...tsx, 'src/server.ts']), {
-    PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: dbUrl, PORT: String(port), PAYMENT_PORT: String(paymentPort),
-    BASE_URL: baseUrl, PAYMENT_ORIGIN: payUrl, TAQUILLA_SECRET: `bench-secret-${'s'.repeat(40)}`, TAQUILLA_ADMIN_TOKEN: adminToken,
-    TAQUILLA_SEED_DEMO: 'false', TAQUILLA_DATA_DIR: `${workDir}/data-${name}`, LOG_LEVEL: 'warn', NODE_ENV: 'production',
-    SHIELD_ENABLED: name === 'on' ? 'true' : 'false', SHIELD_POW_BITS: powBits,
-  }, (line) => line.startsWith('{') && serverLog.push(line));
+  const server = start(
+    pinned(0, [...tsx, 'src/server.ts']),
+    {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: dbUrl,
+      PORT: String(port),
+      PAYMENT_PORT: String(paymentPort),
+      BASE_URL: baseUrl,
+      PAYMENT_ORIGIN: payUrl,
+      TAQUILLA_SECRET: `bench-secret-${'s'.repeat(40)}`,
+      TAQUILLA_ADMIN_TOKEN: adminToken,
+      TAQUILLA_SEED_DEMO: 'false',
+      TAQUILLA_DATA_DIR: `${workDir}/data-${name}`,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      SHIELD_ENABLED: name === 'on' ? 'true' : 'false',
+      SHIELD_POW_BITS: powBits,
+    },
+    (line) => line.startsWith('{') && serverLog.push(line),
+  );
   server.stderr!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString('utf8')));
   try {
     await waitUntilUp(server, `${baseUrl}/api/health`, () => serverLog.slice(-30).join('\n'));
@@ -110,21 +129,79 @@ async function runPhase(name: 'off' | 'on'): Promise<Phase> {
     const show = await createOnsaleShow(baseUrl, adminToken, size, bounds, `${process.pid}-${name}`);
     await analyze(dbUrl);
     const shieldView = async () => adminCall(baseUrl, adminToken, 'GET', '/api/admin/shield') as Promise<Record<string, any>>;
-    const shieldProbe = await shieldView().then((v) => `answered: mode ${v.mode}, enabled ${v.enabled}`, (e: Error) => `did not answer: ${e.message.slice(0, 160)}`);
+    const shieldProbe = await shieldView().then(
+      (v) => `answered: mode ${v.mode}, enabled ${v.enabled}`,
+      (e: Error) => `did not answer: ${e.message.slice(0, 160)}`,
+    );
     console.log(`GET /api/admin/shield ${shieldProbe}`);
 
     await quiet(`shield ${name} phase`, notes);
     const startAt = Date.now() + 4000;
     const common = ['--start-at', String(startAt), '--duration', String(duration)];
-    const flood = generator<FloodResult>('flood', ['nice', '-n', String(floodNice), ...pinned(1, [...tsx, 'bench/onsale/flood.ts',
-      '--url', baseUrl, '--performance', show.performanceId, '--ga', show.gaAreaId, '--sources', String(floodSources),
-      '--prefixes', String(floodPrefixes), '--connections', String(floodConnections), '--depth', String(floodDepth), '--mix', mix, ...common])]);
-    const crowd = generator<FansResult>('fans', pinned(1, [...tsx, 'bench/onsale/fans.ts', '--app', baseUrl, '--pay', payUrl,
-      '--performance', show.performanceId, '--category', show.seatCategoryId, '--ga', show.gaAreaId, '--fans', String(fans),
-      '--per-prefix', String(perPrefix), '--delay', String(fanDelay), '--arrival', String(arrival), '--poll-ms', String(pollMs),
-      '--quantity', String(quantity), '--solver-threads', String(solverThreads), '--solver-nice', String(floodNice), ...common]));
+    const flood = generator<FloodResult>('flood', [
+      'nice',
+      '-n',
+      String(floodNice),
+      ...pinned(1, [
+        ...tsx,
+        'bench/onsale/flood.ts',
+        '--url',
+        baseUrl,
+        '--performance',
+        show.performanceId,
+        '--ga',
+        show.gaAreaId,
+        '--sources',
+        String(floodSources),
+        '--prefixes',
+        String(floodPrefixes),
+        '--connections',
+        String(floodConnections),
+        '--depth',
+        String(floodDepth),
+        '--mix',
+        mix,
+        ...common,
+      ]),
+    ]);
+    const crowd = generator<FansResult>(
+      'fans',
+      pinned(1, [
+        ...tsx,
+        'bench/onsale/fans.ts',
+        '--app',
+        baseUrl,
+        '--pay',
+        payUrl,
+        '--performance',
+        show.performanceId,
+        '--category',
+        show.seatCategoryId,
+        '--ga',
+        show.gaAreaId,
+        '--fans',
+        String(fans),
+        '--per-prefix',
+        String(perPrefix),
+        '--delay',
+        String(fanDelay),
+        '--arrival',
+        String(arrival),
+        '--poll-ms',
+        String(pollMs),
+        '--quantity',
+        String(quantity),
+        '--solver-threads',
+        String(solverThreads),
+        '--solver-nice',
+        String(floodNice),
+        ...common,
+      ]),
+    );
     const pids = () => [server.pid!, flood.child.pid!, crowd.child.pid!];
-    console.log(`flood (${floodSources} addresses in ${floodPrefixes} /24s, ${floodConnections} connections × ${floodDepth}) and ${fans} fans for ${duration} s`);
+    console.log(
+      `flood (${floodSources} addresses in ${floodPrefixes} /24s, ${floodConnections} connections × ${floodDepth}) and ${fans} fans for ${duration} s`,
+    );
 
     // CPU over exactly the window; the shield's view every 2 s, to see when its mode turns on.
     let first: CpuSample | undefined;
@@ -167,11 +244,17 @@ async function runPhase(name: 'off' | 'on'): Promise<Phase> {
     await sleep(1000);
     const stock = await checkStock(dbUrl, show.performanceId);
     const x = refused(floodResult);
-    console.log(`  flood ${Math.round(Object.values(floodResult.offered).reduce((a, b) => a + b, 0) / duration)} offered/s, `
-      + `${Math.round(x.total / duration)} refused/s; fans ${fansResult.purchases} purchases; oversold ${stock.oversold}; `
-      + `5xx after admission ${Object.values(fansResult.serverErrorsAfterAdmission).reduce((a, b) => a + b, 0)}`);
-    if (server.exitCode !== null || server.signalCode !== null) notes.push(`the server process ended during the phase (${server.exitCode ?? server.signalCode}); see its log below.`);
-    if (stock.paidOrders !== fansResult.purchases) notes.push(`${stock.paidOrders} orders are paid in the database and the fans counted ${fansResult.purchases} purchases (a payment answered after the window closed, or a retried payment).`);
+    console.log(
+      `  flood ${Math.round(Object.values(floodResult.offered).reduce((a, b) => a + b, 0) / duration)} offered/s, ` +
+        `${Math.round(x.total / duration)} refused/s; fans ${fansResult.purchases} purchases; oversold ${stock.oversold}; ` +
+        `5xx after admission ${Object.values(fansResult.serverErrorsAfterAdmission).reduce((a, b) => a + b, 0)}`,
+    );
+    if (server.exitCode !== null || server.signalCode !== null)
+      notes.push(`the server process ended during the phase (${server.exitCode ?? server.signalCode}); see its log below.`);
+    if (stock.paidOrders !== fansResult.purchases)
+      notes.push(
+        `${stock.paidOrders} orders are paid in the database and the fans counted ${fansResult.purchases} purchases (a payment answered after the window closed, or a retried payment).`,
+      );
     return { name, flood: floodResult, fans: fansResult, stock, cpu, shield, shieldOnAfter, shieldSamples, shieldProbe, room, serverLog, notes };
   } finally {
     // After Ctrl-C the bench's cleanup stops everything and drops the databases itself.
@@ -196,17 +279,50 @@ async function main(): Promise<void> {
   for (const name of phases) results.push(await runPhase(name));
 
   const report: OnsaleReport = {
-    date: new Date().toISOString().slice(0, 10), machine: machine(), node: process.version, postgres: await postgresVersion(admin), notes, phases: results,
+    date: new Date().toISOString().slice(0, 10),
+    machine: machine(),
+    node: process.version,
+    postgres: await postgresVersion(admin),
+    notes,
+    phases: results,
     settings: [
-      ['show', `${size.seats} seats (one category, best-available holds) and ${size.ga} GA places (another category): ${size.seats + size.ga} tickets for ${fans} fans wanting ${quantity} each`],
-      ['room', `in-memory store; ${Object.entries(bounds).map(([k, v]) => `${k} ${v}`).join(', ')}`],
-      ['flood', `${floodSources} source addresses in ${floodPrefixes} /24s of 127.66.0.0/16; ${floodConnections} keep-alive connections, ${floodDepth} request(s) in flight each (pipelined), next request as soon as an answer is in; ignores Retry-After; HTTP written by hand over node:net`],
-      ['flood mix (weights)', `${mix} — home: \`GET /\`; events: \`GET /api/events\`; join: \`POST /api/performances/:id/queue\` with a new X-Queue-Key each; status: \`GET /api/queue/status\` with made-up tickets; hold: \`POST /api/performances/:id/holds\` (2 GA places) without X-Access-Token`],
-      ['fans', `${fans}, each from its own address (${perPrefix} per /24 in 127.30.0.0/16), arriving evenly from ${fanDelay} s to ${fanDelay + arrival} s after the flood began; join (solving a challenge on 401 challenge_required, honouring Retry-After on 429/503), poll every ${Math.round(pollMs * 2 / 3)}–${Math.round(pollMs * 4 / 3)} ms, hold ${quantity} (preferred kind, then the other, then 1), order, card token, pay; node:http with keep-alive`],
-      ['proof of work', `node:crypto \`crypto.hash('sha256')\` in ${solverThreads} worker thread(s) of the fans' process at nice ${floodNice}; server \`SHIELD_POW_BITS=${powBits}\` (the default is 18: every simulated fan solves on the same shared core, so the bench lowers it; a fan's device at 18 bits does 2^(18−${powBits})× the work measured here)`],
+      [
+        'show',
+        `${size.seats} seats (one category, best-available holds) and ${size.ga} GA places (another category): ${size.seats + size.ga} tickets for ${fans} fans wanting ${quantity} each`,
+      ],
+      [
+        'room',
+        `in-memory store; ${Object.entries(bounds)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      ],
+      [
+        'flood',
+        `${floodSources} source addresses in ${floodPrefixes} /24s of 127.66.0.0/16; ${floodConnections} keep-alive connections, ${floodDepth} request(s) in flight each (pipelined), next request as soon as an answer is in; ignores Retry-After; HTTP written by hand over node:net`,
+      ],
+      [
+        'flood mix (weights)',
+        `${mix} — home: \`GET /\`; events: \`GET /api/events\`; join: \`POST /api/performances/:id/queue\` with a new X-Queue-Key each; status: \`GET /api/queue/status\` with made-up tickets; hold: \`POST /api/performances/:id/holds\` (2 GA places) without X-Access-Token`,
+      ],
+      [
+        'fans',
+        `${fans}, each from its own address (${perPrefix} per /24 in 127.30.0.0/16), arriving evenly from ${fanDelay} s to ${fanDelay + arrival} s after the flood began; join (solving a challenge on 401 challenge_required, honouring Retry-After on 429/503), poll every ${Math.round((pollMs * 2) / 3)}–${Math.round((pollMs * 4) / 3)} ms, hold ${quantity} (preferred kind, then the other, then 1), order, card token, pay; node:http with keep-alive`,
+      ],
+      [
+        'proof of work',
+        `node:crypto \`crypto.hash('sha256')\` in ${solverThreads} worker thread(s) of the fans' process at nice ${floodNice}; server \`SHIELD_POW_BITS=${powBits}\` (the default is 18: every simulated fan solves on the same shared core, so the bench lowers it; a fan's device at 18 bits does 2^(18−${powBits})× the work measured here)`,
+      ],
       ['duration', `${duration} s per phase, flood and fans together; a fresh server and database per phase`],
-      ['pinning', pinnable ? `server \`taskset -c 0\`; flood \`nice -n ${floodNice} taskset -c 1\`; fans \`taskset -c 1\` (their solver threads at nice ${floodNice}); PostgreSQL unpinned` : 'none (taskset unavailable)'],
-      ['CPU per refused request', 'server CPU (utime + stime from /proc over the window) divided by the flood answers the shield refused. The server also served the fans and the flood\'s other answers in that time, so this is an upper bound'],
+      [
+        'pinning',
+        pinnable
+          ? `server \`taskset -c 0\`; flood \`nice -n ${floodNice} taskset -c 1\`; fans \`taskset -c 1\` (their solver threads at nice ${floodNice}); PostgreSQL unpinned`
+          : 'none (taskset unavailable)',
+      ],
+      [
+        'CPU per refused request',
+        "server CPU (utime + stime from /proc over the window) divided by the flood answers the shield refused. The server also served the fans and the flood's other answers in that time, so this is an upper bound",
+      ],
     ],
   };
   const markdown = renderReport(report);
@@ -216,7 +332,11 @@ async function main(): Promise<void> {
   }
 }
 
-const cleanupAll = cleanupOnce(databases, () => admin, () => rmSync(workDir, { recursive: true, force: true }));
+const cleanupAll = cleanupOnce(
+  databases,
+  () => admin,
+  () => rmSync(workDir, { recursive: true, force: true }),
+);
 let cleaning = false;
 function cleanup(): Promise<void> {
   cleaning = true;

@@ -6,14 +6,30 @@ import pg from 'pg';
  * overselling would show), a performance whose on-sale time has passed, sales open, and its
  * waiting room with the bench's bounds.
  */
-export interface ShowSize { seats: number; ga: number; perRow: number }
-export interface RoomBounds { maxInCheckout: number; maxAdmissionsPerMinute: number; graceSeconds: number; startLimitSeconds: number }
-export interface OnsaleShow { performanceId: string; seatCategoryId: string; gaAreaId: string; slug: string }
+export interface ShowSize {
+  seats: number;
+  ga: number;
+  perRow: number;
+}
+export interface RoomBounds {
+  maxInCheckout: number;
+  maxAdmissionsPerMinute: number;
+  graceSeconds: number;
+  startLimitSeconds: number;
+}
+export interface OnsaleShow {
+  performanceId: string;
+  seatCategoryId: string;
+  gaAreaId: string;
+  slug: string;
+}
 
 export async function adminCall(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${baseUrl}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000),
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
@@ -26,20 +42,34 @@ export async function createOnsaleShow(baseUrl: string, token: string, size: Sho
     const number = (i % size.perRow) + 1;
     return { section: 'Stalls', row: String(row), number, x: number * 10, y: row * 10 };
   });
-  const venue = await adminCall(baseUrl, token, 'POST', '/api/admin/venues', { name: 'On-sale Bench Hall', seats, gaAreas: [{ name: 'Floor', capacity: size.ga }] });
-  const detail = await adminCall(baseUrl, token, 'GET', `/api/admin/venues/${venue.id}`) as { gaAreas: { id: string }[] };
+  const venue = await adminCall(baseUrl, token, 'POST', '/api/admin/venues', {
+    name: 'On-sale Bench Hall',
+    seats,
+    gaAreas: [{ name: 'Floor', capacity: size.ga }],
+  });
+  const detail = (await adminCall(baseUrl, token, 'GET', `/api/admin/venues/${venue.id}`)) as { gaAreas: { id: string }[] };
   const gaAreaId = detail.gaAreas[0]!.id;
   const slug = `onsale-bench-${tag}`;
   const event = await adminCall(baseUrl, token, 'POST', '/api/admin/events', {
-    slug, title: 'On-sale Bench Night', maxTicketsPerOrder: 4,
-    priceCategories: [{ name: 'Stalls', price: 6500, currency: 'EUR' }, { name: 'Floor', price: 4000, currency: 'EUR' }],
+    slug,
+    title: 'On-sale Bench Night',
+    maxTicketsPerOrder: 4,
+    priceCategories: [
+      { name: 'Stalls', price: 6500, currency: 'EUR' },
+      { name: 'Floor', price: 4000, currency: 'EUR' },
+    ],
   });
   const categories = event.priceCategories as { id: string; name: string }[];
   const stalls = categories.find((c) => c.name === 'Stalls')!.id;
   const floor = categories.find((c) => c.name === 'Floor')!.id;
   const performance = await adminCall(baseUrl, token, 'POST', `/api/admin/events/${event.id}/performances`, {
-    venueId: venue.id, startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), onSaleAt: new Date(Date.now() - 60_000).toISOString(),
-    pricing: [{ categoryId: stalls, sections: ['Stalls'] }, { categoryId: floor, gaAreaIds: [gaAreaId] }],
+    venueId: venue.id,
+    startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    onSaleAt: new Date(Date.now() - 60_000).toISOString(),
+    pricing: [
+      { categoryId: stalls, sections: ['Stalls'] },
+      { categoryId: floor, gaAreaIds: [gaAreaId] },
+    ],
   });
   await adminCall(baseUrl, token, 'POST', `/api/admin/performances/${performance.id}/open`, {});
   await adminCall(baseUrl, token, 'GET', `/api/admin/performances/${performance.id}/queue`);
@@ -54,10 +84,19 @@ export async function createOnsaleShow(baseUrl: string, token: string, size: Sho
  * tickets than the area holds. `oversold` must be 0.
  */
 export interface StockCheck {
-  seatStock: number; gaStock: number;
-  seatTickets: number; distinctSeats: number; seatsNotOnSale: number; seatsMarkedSold: number;
-  gaTickets: number; gaTaken: number; gaOverCapacity: number;
-  paidOrders: number; pendingOrders: number; activeHolds: number; performanceStatus: string;
+  seatStock: number;
+  gaStock: number;
+  seatTickets: number;
+  distinctSeats: number;
+  seatsNotOnSale: number;
+  seatsMarkedSold: number;
+  gaTickets: number;
+  gaTaken: number;
+  gaOverCapacity: number;
+  paidOrders: number;
+  pendingOrders: number;
+  activeHolds: number;
+  performanceStatus: string;
   oversold: number;
 }
 
@@ -65,7 +104,8 @@ export async function checkStock(databaseUrl: string, performanceId: string): Pr
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query(`
+    const { rows } = await client.query(
+      `
       WITH valid AS (SELECT * FROM tickets WHERE performance_id = $1 AND status = 'valid'),
       ga AS (
         SELECT a.id, a.capacity, (SELECT count(*) FROM valid v WHERE v.ga_area_id = a.id) AS sold
@@ -85,9 +125,11 @@ export async function checkStock(databaseUrl: string, performanceId: string): Pr
         (SELECT count(*) FROM orders WHERE performance_id = $1 AND status = 'paid')::int AS "paidOrders",
         (SELECT count(*) FROM orders WHERE performance_id = $1 AND status = 'pending_payment')::int AS "pendingOrders",
         (SELECT count(*) FROM holds WHERE performance_id = $1 AND status = 'active')::int AS "activeHolds",
-        (SELECT status FROM performances WHERE id = $1) AS "performanceStatus"`, [performanceId]);
+        (SELECT status FROM performances WHERE id = $1) AS "performanceStatus"`,
+      [performanceId],
+    );
     const r = rows[0] as Omit<StockCheck, 'oversold'>;
-    return { ...r, oversold: (r.seatTickets - r.distinctSeats) + r.seatsNotOnSale + r.gaOverCapacity };
+    return { ...r, oversold: r.seatTickets - r.distinctSeats + r.seatsNotOnSale + r.gaOverCapacity };
   } finally {
     await client.end();
   }

@@ -45,7 +45,9 @@ const states: Record<string, number> = {};
 let bytes = 0;
 let answered = 0;
 const inWindow = (at: number) => at >= start && at < end;
-const count = (into: Record<string, number>, key: string) => { into[key] = (into[key] ?? 0) + 1; };
+const count = (into: Record<string, number>, key: string) => {
+  into[key] = (into[key] ?? 0) + 1;
+};
 
 const STATE = Buffer.from('"state":"');
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -117,7 +119,12 @@ const cpu = process.cpuUsage(cpuBefore);
 stopping = true;
 await Promise.race([Promise.all(runs), sleep(TIMEOUT_MS)]);
 const result: LoadResult = {
-  seconds: (end - start) / 1000, requests: samples.length, latency: summarize(samples), errors, states, bytesPerAnswer: answered ? bytes / answered : 0,
+  seconds: (end - start) / 1000,
+  requests: samples.length,
+  latency: summarize(samples),
+  errors,
+  states,
+  bytesPerAnswer: answered ? bytes / answered : 0,
   clientCpuSeconds: (cpu.user + cpu.system - cpuStart.user - cpuStart.system) / 1e6,
 };
 console.log(JSON.stringify(result));

@@ -1,8 +1,14 @@
 import type { CpuShare } from '../checkout/common.js';
 import type { LoadResult } from './load.js';
 
-export interface Measured { result: LoadResult; cpu?: CpuShare }
-export interface Round { bare: Measured; app: Measured }
+export interface Measured {
+  result: LoadResult;
+  cpu?: CpuShare;
+}
+export interface Round {
+  bare: Measured;
+  app: Measured;
+}
 
 export interface QueueReport {
   date: string;
@@ -30,26 +36,32 @@ const counts = (e: Record<string, number>) => {
   return entries.length ? entries.map(([k, n]) => `${int(n)}× ${k}`).join('; ') : 'none';
 };
 /** processes: [load generator, Taquilla server, bare server]. */
-const cpu = (c: CpuShare | undefined) => c
-  ? `load generator ${(c.processes[0] ?? 0).toFixed(2)}, Taquilla ${(c.processes[1] ?? 0).toFixed(2)}, bare ${(c.processes[2] ?? 0).toFixed(2)}, `
-    + `rest of machine ${c.rest.toFixed(2)}; cores busy ${c.cores.map((v) => `${Math.round(v * 100)}%`).join(' / ')}`
-  : '—';
-const perRequest = (m: Measured, index: number) => (m.cpu && m.result.requests ? `${(((m.cpu.processes[index] ?? 0) * 1e6) / rate(m.result)).toFixed(0)} µs` : '—');
+const cpu = (c: CpuShare | undefined) =>
+  c
+    ? `load generator ${(c.processes[0] ?? 0).toFixed(2)}, Taquilla ${(c.processes[1] ?? 0).toFixed(2)}, bare ${(c.processes[2] ?? 0).toFixed(2)}, ` +
+      `rest of machine ${c.rest.toFixed(2)}; cores busy ${c.cores.map((v) => `${Math.round(v * 100)}%`).join(' / ')}`
+    : '—';
+const perRequest = (m: Measured, index: number) =>
+  m.cpu && m.result.requests ? `${(((m.cpu.processes[index] ?? 0) * 1e6) / rate(m.result)).toFixed(0)} µs` : '—';
 
 /** Both rates summed over the rounds, so one noisy round does not decide the ratio alone. */
 export function totals(rounds: Round[]) {
   const sum = (pick: (r: Round) => LoadResult) => rounds.reduce((a, r) => ({ n: a.n + pick(r).requests, s: a.s + pick(r).seconds }), { n: 0, s: 0 });
   const bare = sum((r) => r.bare.result);
   const app = sum((r) => r.app.result);
-  return { bare: bare.n / bare.s, app: app.n / app.s, ratio: bare.n ? (app.n / app.s) / (bare.n / bare.s) : 0 };
+  return { bare: bare.n / bare.s, app: app.n / app.s, ratio: bare.n ? app.n / app.s / (bare.n / bare.s) : 0 };
 }
 
 function notes(r: QueueReport): string[] {
   const out = [...r.notes];
   r.rounds.forEach((round, i) => {
-    for (const [what, m] of [['reference', round.bare], ['Taquilla', round.app]] as const) {
+    for (const [what, m] of [
+      ['reference', round.bare],
+      ['Taquilla', round.app],
+    ] as const) {
       if (m.cpu && m.cpu.rest > 0.15) out.push(`round ${i + 1}, ${what}: other processes used ${m.cpu.rest.toFixed(2)} core; that phase is understated.`);
-      if (m.cpu && (m.cpu.processes[0] ?? 0) > 0.9) out.push(`round ${i + 1}, ${what}: the load generator used ${(m.cpu.processes[0] ?? 0).toFixed(2)} core, so it may have limited the rate.`);
+      if (m.cpu && (m.cpu.processes[0] ?? 0) > 0.9)
+        out.push(`round ${i + 1}, ${what}: the load generator used ${(m.cpu.processes[0] ?? 0).toFixed(2)} core, so it may have limited the rate.`);
     }
   });
   return out;
@@ -80,11 +92,16 @@ export function renderReport(r: QueueReport): string {
     const a = round.app;
     const row = (name: string, x: string, y: string) => `| ${name} | ${x} | ${y} |`;
     lines.push(
-      `Round ${i + 1}:`, '',
+      `Round ${i + 1}:`,
+      '',
       '| measure | bare node:http (reference) | Taquilla `GET /api/queue/status` |',
       '|---|---|---|',
       row('**requests/s**', `**${int(rate(b.result))}**`, `**${int(rate(a.result))}**`),
-      row('p50 / p99 / max (ms)', `${ms(b.result.latency.p50)} / ${ms(b.result.latency.p99)} / ${ms(b.result.latency.max)}`, `${ms(a.result.latency.p50)} / ${ms(a.result.latency.p99)} / ${ms(a.result.latency.max)}`),
+      row(
+        'p50 / p99 / max (ms)',
+        `${ms(b.result.latency.p50)} / ${ms(b.result.latency.p99)} / ${ms(b.result.latency.max)}`,
+        `${ms(a.result.latency.p50)} / ${ms(a.result.latency.p99)} / ${ms(a.result.latency.max)}`,
+      ),
       row('errors (in window)', counts(b.result.errors), counts(a.result.errors)),
       row('answers by state', '(constant)', counts(a.result.states)),
       row('bytes per answer (head + body, mean)', int(b.result.bytesPerAnswer), int(a.result.bytesPerAnswer)),

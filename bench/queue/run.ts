@@ -47,13 +47,31 @@ async function phase(url: string, tickets: string, servers: number[]): Promise<M
   let cpu: Measured['cpu'];
   let last = '';
   const pids = () => [child.pid!, ...servers];
-  const child: ChildProcess = start(pinned(1, [process.execPath, '--import', 'tsx', 'bench/queue/load.ts', '--url', url, '--tickets', tickets,
-    '--connections', String(connections), '--warmup', String(warmup), '--duration', String(duration)]), process.env, (line) => {
-    if (line === MEASURE_START) first = sampleCpu(pids(), dbName);
-    else if (line === MEASURE_END && first) cpu = cpuShares(first, sampleCpu(pids(), dbName));
-    else if (line.startsWith('{')) last = line;
-    else if (line) console.log(`  ${line}`);
-  });
+  const child: ChildProcess = start(
+    pinned(1, [
+      process.execPath,
+      '--import',
+      'tsx',
+      'bench/queue/load.ts',
+      '--url',
+      url,
+      '--tickets',
+      tickets,
+      '--connections',
+      String(connections),
+      '--warmup',
+      String(warmup),
+      '--duration',
+      String(duration),
+    ]),
+    process.env,
+    (line) => {
+      if (line === MEASURE_START) first = sampleCpu(pids(), dbName);
+      else if (line === MEASURE_END && first) cpu = cpuShares(first, sampleCpu(pids(), dbName));
+      else if (line.startsWith('{')) last = line;
+      else if (line) console.log(`  ${line}`);
+    },
+  );
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0 || !last) throw new Error(`the load generator exited with ${code}`);
@@ -88,14 +106,28 @@ async function main(): Promise<void> {
   const adminToken = `bench-admin-${'x'.repeat(32)}`;
   const serverLog: string[] = [];
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const server = start(pinned(0, [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/server.ts']), {
-    PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: dbUrl, PORT: String(port), PAYMENT_PORT: String(paymentPort),
-    BASE_URL: baseUrl, PAYMENT_ORIGIN: `http://127.0.0.1:${paymentPort}`, TAQUILLA_SECRET: `bench-secret-${'s'.repeat(40)}`,
-    TAQUILLA_ADMIN_TOKEN: adminToken, TAQUILLA_SEED_DEMO: 'false', TAQUILLA_DATA_DIR: `${workDir}/data`, LOG_LEVEL: 'warn', NODE_ENV: 'production',
-    SHIELD_LIMITS: SHIELD_LIMITS,
-    // 5,000 joins in two seconds look like a surge to attack detection; this bench is not about it.
-    SHIELD_ATTACK_RPS: '10000000',
-  }, (line) => line.startsWith('{') && serverLog.push(line));
+  const server = start(
+    pinned(0, [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/server.ts']),
+    {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: dbUrl,
+      PORT: String(port),
+      PAYMENT_PORT: String(paymentPort),
+      BASE_URL: baseUrl,
+      PAYMENT_ORIGIN: `http://127.0.0.1:${paymentPort}`,
+      TAQUILLA_SECRET: `bench-secret-${'s'.repeat(40)}`,
+      TAQUILLA_ADMIN_TOKEN: adminToken,
+      TAQUILLA_SEED_DEMO: 'false',
+      TAQUILLA_DATA_DIR: `${workDir}/data`,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      SHIELD_LIMITS: SHIELD_LIMITS,
+      // 5,000 joins in two seconds look like a surge to attack detection; this bench is not about it.
+      SHIELD_ATTACK_RPS: '10000000',
+    },
+    (line) => line.startsWith('{') && serverLog.push(line),
+  );
   server.stderr!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString('utf8')));
   await waitUntilUp(server, `${baseUrl}/api/health`, () => serverLog.slice(-30).join('\n'));
   console.log(`server up on ${baseUrl}${pinnable ? ', pinned to core 0' : ''}; creating the show and its room`);
@@ -114,8 +146,11 @@ async function main(): Promise<void> {
   if (!sample.ok) throw new Error(`queue status answered ${sample.status}: ${body.slice(0, 300)}`);
   console.log(`a typical answer (${Buffer.byteLength(body)} bytes): ${body}`);
   const bareLog: string[] = [];
-  const bare = start(pinned(0, [process.execPath, '--import', 'tsx', 'bench/queue/bare.ts', '--port', String(barePort),
-    '--body-base64', Buffer.from(body).toString('base64')]), process.env, (line) => bareLog.push(line));
+  const bare = start(
+    pinned(0, [process.execPath, '--import', 'tsx', 'bench/queue/bare.ts', '--port', String(barePort), '--body-base64', Buffer.from(body).toString('base64')]),
+    process.env,
+    (line) => bareLog.push(line),
+  );
   bare.stderr!.on('data', (chunk: Buffer) => bareLog.push(chunk.toString('utf8')));
   await waitUntilUp(bare, `http://127.0.0.1:${barePort}/`, () => bareLog.join('\n'));
 
@@ -136,11 +171,24 @@ async function main(): Promise<void> {
   await stop(server, 10_000);
 
   const report: QueueReport = {
-    date: new Date().toISOString().slice(0, 10), machine: machine(), node: process.version, fans, joinSeconds, joinStates: joined.states,
-    connections, warmup, duration, notes, rounds: measured,
-    room: `in-memory store (no REDIS_URL); ${GA_CAPACITY.toLocaleString('en-US')} GA places; bounds ${Object.entries(ROOM_BOUNDS).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    date: new Date().toISOString().slice(0, 10),
+    machine: machine(),
+    node: process.version,
+    fans,
+    joinSeconds,
+    joinStates: joined.states,
+    connections,
+    warmup,
+    duration,
+    notes,
+    rounds: measured,
+    room: `in-memory store (no REDIS_URL); ${GA_CAPACITY.toLocaleString('en-US')} GA places; bounds ${Object.entries(ROOM_BOUNDS)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     shield: `on: every request passes the shield's gate (blocked-address check, shedding, per-address and per-network limits, traffic counts). 64 connections polling flat out are far above a fan's rate, so the bench raises two limits (\`SHIELD_LIMITS=${SHIELD_LIMITS}\`): the limiters still count every request, none is refused; \`SHIELD_ATTACK_RPS=10000000\` so the 5,000 joins in two seconds do not switch shield mode (and proof of work) on`,
-    pinning: pinnable ? 'Taquilla server and bare server `taskset -c 0` (one loaded at a time, the other idle); load generator `taskset -c 1`; PostgreSQL unpinned (not on the status path)' : 'none (taskset unavailable)',
+    pinning: pinnable
+      ? 'Taquilla server and bare server `taskset -c 0` (one loaded at a time, the other idle); load generator `taskset -c 1`; PostgreSQL unpinned (not on the status path)'
+      : 'none (taskset unavailable)',
   };
   const markdown = renderReport(report);
   console.log(`\n${markdown}`);
@@ -157,7 +205,8 @@ let cleaned: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   cleaned ??= (async () => {
     await Promise.all([...children].map((child) => stop(child, 5000)));
-    if (dbCreated) await admin?.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${dbName}: ${e.message}`));
+    if (dbCreated)
+      await admin?.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${dbName}: ${e.message}`));
     await admin?.end().catch(() => {});
     rmSync(workDir, { recursive: true, force: true });
   })();

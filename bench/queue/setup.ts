@@ -13,7 +13,8 @@ export const ROOM_BOUNDS = { maxInCheckout: 50, maxAdmissionsPerMinute: 60, grac
 
 async function adminCall(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${baseUrl}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -22,13 +23,22 @@ async function adminCall(baseUrl: string, token: string, method: string, path: s
 }
 
 export async function createShowWithRoom(baseUrl: string, token: string): Promise<string> {
-  const venue = await adminCall(baseUrl, token, 'POST', '/api/admin/venues', { name: 'Queue Bench Hall', seats: [], gaAreas: [{ name: 'Floor', capacity: GA_CAPACITY }] });
-  const detail = await adminCall(baseUrl, token, 'GET', `/api/admin/venues/${venue.id}`) as { gaAreas: { id: string }[] };
+  const venue = await adminCall(baseUrl, token, 'POST', '/api/admin/venues', {
+    name: 'Queue Bench Hall',
+    seats: [],
+    gaAreas: [{ name: 'Floor', capacity: GA_CAPACITY }],
+  });
+  const detail = (await adminCall(baseUrl, token, 'GET', `/api/admin/venues/${venue.id}`)) as { gaAreas: { id: string }[] };
   const event = await adminCall(baseUrl, token, 'POST', '/api/admin/events', {
-    slug: `queue-bench-${process.pid}`, title: 'Queue Bench Night', maxTicketsPerOrder: 4, priceCategories: [{ name: 'Floor', price: 4000, currency: 'EUR' }],
+    slug: `queue-bench-${process.pid}`,
+    title: 'Queue Bench Night',
+    maxTicketsPerOrder: 4,
+    priceCategories: [{ name: 'Floor', price: 4000, currency: 'EUR' }],
   });
   const performance = await adminCall(baseUrl, token, 'POST', `/api/admin/events/${event.id}/performances`, {
-    venueId: venue.id, startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), onSaleAt: new Date(Date.now() - 60_000).toISOString(),
+    venueId: venue.id,
+    startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    onSaleAt: new Date(Date.now() - 60_000).toISOString(),
     pricing: [{ categoryId: event.priceCategories[0].id, gaAreaIds: [detail.gaAreas[0]!.id] }],
   });
   await adminCall(baseUrl, token, 'POST', `/api/admin/performances/${performance.id}/open`, {});
@@ -41,14 +51,28 @@ export async function createShowWithRoom(baseUrl: string, token: string): Promis
 /** One request from a fan's own source address, on a fresh connection, as a phone would make it. */
 function fanRequest(url: URL, index: number, method: string, headers: http.OutgoingHttpHeaders, expected: number): Promise<any> {
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: url.hostname, port: url.port, path: url.pathname, method, agent: false, localAddress: sourceAddress(index), headers, timeout: 10_000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => (res.statusCode === expected ? resolve(JSON.parse(text)) : reject(new Error(`${method} ${url.pathname} answered ${res.statusCode}: ${text.slice(0, 300)}`))));
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        agent: false,
+        localAddress: sourceAddress(index),
+        headers,
+        timeout: 10_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          res.statusCode === expected
+            ? resolve(JSON.parse(text))
+            : reject(new Error(`${method} ${url.pathname} answered ${res.statusCode}: ${text.slice(0, 300)}`)),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname} timed out`)));
     req.on('error', reject);
     req.end();
@@ -66,18 +90,25 @@ async function joinOne(url: URL, statusUrl: URL, index: number): Promise<{ queue
 }
 
 /** `fans` join the line, `parallel` at a time; returns their queue tickets in joining order. */
-export async function joinFans(baseUrl: string, performanceId: string, fans: number, parallel = 32): Promise<{ tickets: string[]; states: Record<string, number> }> {
+export async function joinFans(
+  baseUrl: string,
+  performanceId: string,
+  fans: number,
+  parallel = 32,
+): Promise<{ tickets: string[]; states: Record<string, number> }> {
   const url = new URL(`/api/performances/${performanceId}/queue`, baseUrl);
   const statusUrl = new URL('/api/queue/status', baseUrl);
   const tickets = new Array<string>(fans);
   const states: Record<string, number> = {};
   let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let i = next++; i < fans; i = next++) {
-      const joined = await joinOne(url, statusUrl, i);
-      tickets[i] = joined.queueTicket;
-      states[joined.state] = (states[joined.state] ?? 0) + 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let i = next++; i < fans; i = next++) {
+        const joined = await joinOne(url, statusUrl, i);
+        tickets[i] = joined.queueTicket;
+        states[joined.state] = (states[joined.state] ?? 0) + 1;
+      }
+    }),
+  );
   return { tickets, states };
 }

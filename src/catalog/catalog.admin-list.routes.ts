@@ -9,11 +9,16 @@ import { AdminEventListItem } from './catalog.schemas.js';
 export const catalogAdminListRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   app.addHook('onRequest', adminGuard(ctx.config.adminToken));
 
-  app.get('/api/admin/events', {
-    schema: {
-      tags: ['admin'], security: [{ admin: [] }],
-      description: 'Every event, oldest first, with its price categories and all its performances whatever their status.',
-      response: { 200: Type.Array(AdminEventListItem), 401: ErrorResponse },
+  app.get(
+    '/api/admin/events',
+    {
+      schema: {
+        tags: ['admin'],
+        security: [{ admin: [] }],
+        description: 'Every event, oldest first, with its price categories and all its performances whatever their status.',
+        response: { 200: Type.Array(AdminEventListItem), 401: ErrorResponse },
+      },
     },
-  }, async () => adminEventList(ctx.db));
+    async () => adminEventList(ctx.db),
+  );
 };

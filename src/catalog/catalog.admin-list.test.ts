@@ -6,8 +6,12 @@ import { createShow } from '../../tests/helpers/fixtures.js';
 
 describe('catalog admin list', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
 
   test('catalog admin list: every event with its categories and performances of any status, venue named', async () => {
     const onSale = await createShow(t.app, { slug: 'listed-on-sale' });
@@ -15,7 +19,11 @@ describe('catalog admin list', { skip: !databaseAvailable && skipReason }, () =>
     const res = await t.app.inject({ url: '/api/admin/events', headers: admin });
     assert.equal(res.statusCode, 200, res.body);
     const events = res.json();
-    assert.deepEqual(events.map((e: { slug: string }) => e.slug), ['listed-on-sale', 'listed-scheduled'], 'oldest first');
+    assert.deepEqual(
+      events.map((e: { slug: string }) => e.slug),
+      ['listed-on-sale', 'listed-scheduled'],
+      'oldest first',
+    );
     const [first, second] = events;
     assert.deepEqual(Object.keys(first).sort(), ['id', 'maxTicketsPerOrder', 'performances', 'priceCategories', 'slug', 'title']);
     assert.equal(first.id, onSale.eventId);

@@ -15,32 +15,48 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
   const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-  app.post('/api/admin/venues', { bodyLimit: 16 * 1024 * 1024, schema: { tags: ['admin'], security, body: VenueInput, response: { 201: Created, ...errors } } },
-    async (request, reply) => reply.status(201).send(await createVenue(ctx.db, request.body, 'admin')));
+  app.post(
+    '/api/admin/venues',
+    { bodyLimit: 16 * 1024 * 1024, schema: { tags: ['admin'], security, body: VenueInput, response: { 201: Created, ...errors } } },
+    async (request, reply) => reply.status(201).send(await createVenue(ctx.db, request.body, 'admin')),
+  );
 
   app.get('/api/admin/venues', { schema: { tags: ['admin'], security } }, async () => ({ venues: await listVenues(ctx.db) }));
 
-  app.get('/api/admin/venues/:id', { schema: { tags: ['admin'], security, params: IdParams, response: { 200: VenueDetail, 404: ErrorResponse } } },
-    async (request) => venueDetail(ctx.db, request.params.id));
+  app.get(
+    '/api/admin/venues/:id',
+    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: VenueDetail, 404: ErrorResponse } } },
+    async (request) => venueDetail(ctx.db, request.params.id),
+  );
 
-  app.post('/api/admin/events', { schema: { tags: ['admin'], security, body: EventInput, response: { 201: Created, ...errors } } },
-    async (request, reply) => reply.status(201).send(await createEvent(ctx.db, request.body, 'admin')));
+  app.post('/api/admin/events', { schema: { tags: ['admin'], security, body: EventInput, response: { 201: Created, ...errors } } }, async (request, reply) =>
+    reply.status(201).send(await createEvent(ctx.db, request.body, 'admin')),
+  );
 
-  app.post('/api/admin/events/:id/performances', {
-    bodyLimit: 16 * 1024 * 1024,
-    schema: { tags: ['admin'], security, params: IdParams, body: PerformanceInput, response: { 201: Created, ...errors } },
-  }, async (request, reply) => reply.status(201).send(await createPerformance(ctx.db, request.params.id, request.body, 'admin')));
-
-  app.post('/api/admin/performances/:id/:action', {
-    schema: {
-      tags: ['admin'], security,
-      description: 'Sales controls: open (scheduled to on_sale), pause, resume, close.',
-      params: Type.Object({ id: Uuid, action: Type.Union([Type.Literal('open'), Type.Literal('pause'), Type.Literal('resume'), Type.Literal('close')]) }),
-      response: { 200: Type.Object({ id: Uuid, status: PerformanceStatus }), ...errors },
+  app.post(
+    '/api/admin/events/:id/performances',
+    {
+      bodyLimit: 16 * 1024 * 1024,
+      schema: { tags: ['admin'], security, params: IdParams, body: PerformanceInput, response: { 201: Created, ...errors } },
     },
-  }, async (request) => {
-    const result = await changeSalesStatus(ctx.db, request.params.id, request.params.action, 'admin');
-    ctx.availability.invalidate(request.params.id);
-    return result;
-  });
+    async (request, reply) => reply.status(201).send(await createPerformance(ctx.db, request.params.id, request.body, 'admin')),
+  );
+
+  app.post(
+    '/api/admin/performances/:id/:action',
+    {
+      schema: {
+        tags: ['admin'],
+        security,
+        description: 'Sales controls: open (scheduled to on_sale), pause, resume, close.',
+        params: Type.Object({ id: Uuid, action: Type.Union([Type.Literal('open'), Type.Literal('pause'), Type.Literal('resume'), Type.Literal('close')]) }),
+        response: { 200: Type.Object({ id: Uuid, status: PerformanceStatus }), ...errors },
+      },
+    },
+    async (request) => {
+      const result = await changeSalesStatus(ctx.db, request.params.id, request.params.action, 'admin');
+      ctx.availability.invalidate(request.params.id);
+      return result;
+    },
+  );
 };

@@ -2,9 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { adminGuard } from '../platform/http/admin-auth.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
-import {
-  EventEdited, EventPatch, IdParams, PerformanceEdited, PerformancePatch, PriceCategoryEdited, PriceCategoryPatch,
-} from './catalog.schemas.js';
+import { EventEdited, EventPatch, IdParams, PerformanceEdited, PerformancePatch, PriceCategoryEdited, PriceCategoryPatch } from './catalog.schemas.js';
 import { updateEvent, updatePerformance, updatePriceCategory } from './catalog.edit.service.js';
 
 export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
@@ -12,30 +10,57 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
   const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 
-  app.patch('/api/admin/events/:id', {
-    schema: {
-      tags: ['admin'], security, params: IdParams, body: EventPatch, response: { 200: EventEdited, ...errors },
-      description: 'Changes the title, description or maxTicketsPerOrder (checked on holds made afterwards). '
-        + 'At least one field; audited as `catalog.event.updated` with the changed fields.',
+  app.patch(
+    '/api/admin/events/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        security,
+        params: IdParams,
+        body: EventPatch,
+        response: { 200: EventEdited, ...errors },
+        description:
+          'Changes the title, description or maxTicketsPerOrder (checked on holds made afterwards). ' +
+          'At least one field; audited as `catalog.event.updated` with the changed fields.',
+      },
     },
-  }, async (request) => updateEvent(ctx.db, request.params.id, request.body, 'admin'));
+    async (request) => updateEvent(ctx.db, request.params.id, request.body, 'admin'),
+  );
 
-  app.patch('/api/admin/performances/:id', {
-    schema: {
-      tags: ['admin'], security, params: IdParams, body: PerformancePatch, response: { 200: PerformanceEdited, ...errors },
-      description: 'Moves startsAt, doorsAt or onSaleAt (`null` clears the last two). doorsAt and onSaleAt must not be after '
-        + 'startsAt: 400 `invalid_dates` names the field. Buyers are not notified. Audited as `catalog.performance.updated`.',
+  app.patch(
+    '/api/admin/performances/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        security,
+        params: IdParams,
+        body: PerformancePatch,
+        response: { 200: PerformanceEdited, ...errors },
+        description:
+          'Moves startsAt, doorsAt or onSaleAt (`null` clears the last two). doorsAt and onSaleAt must not be after ' +
+          'startsAt: 400 `invalid_dates` names the field. Buyers are not notified. Audited as `catalog.performance.updated`.',
+      },
     },
-  }, async (request) => updatePerformance(ctx.db, request.params.id, request.body, 'admin'));
+    async (request) => updatePerformance(ctx.db, request.params.id, request.body, 'admin'),
+  );
 
-  app.patch('/api/admin/price-categories/:id', {
-    schema: {
-      tags: ['admin'], security, params: IdParams, body: PriceCategoryPatch, response: { 200: PriceCategoryEdited, ...errors, 409: ErrorResponse },
-      description: 'Renames a price category or changes its price (minor units). Orders keep the total they were created with '
-        + 'and issued tickets keep their price. Holds store no price: an open hold shows the new price, and an order made '
-        + 'from it afterwards is charged the new price. An order created before the change but paid after it is charged its '
-        + 'old total while its tickets are issued at the new price. 409 `duplicate` when the event has a category with that name. '
-        + 'Audited as `catalog.price_category.updated`.',
+  app.patch(
+    '/api/admin/price-categories/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        security,
+        params: IdParams,
+        body: PriceCategoryPatch,
+        response: { 200: PriceCategoryEdited, ...errors, 409: ErrorResponse },
+        description:
+          'Renames a price category or changes its price (minor units). Orders keep the total they were created with ' +
+          'and issued tickets keep their price. Holds store no price: an open hold shows the new price, and an order made ' +
+          'from it afterwards is charged the new price. An order created before the change but paid after it is charged its ' +
+          'old total while its tickets are issued at the new price. 409 `duplicate` when the event has a category with that name. ' +
+          'Audited as `catalog.price_category.updated`.',
+      },
     },
-  }, async (request) => updatePriceCategory(ctx.db, request.params.id, request.body, 'admin'));
+    async (request) => updatePriceCategory(ctx.db, request.params.id, request.body, 'admin'),
+  );
 };

@@ -52,9 +52,13 @@ export async function updatePerformance(db: Db, id: string, patch: PerformancePa
       const at = next[field];
       if (at && at > next.startsAt) {
         const named = patch[field] !== undefined ? field : 'startsAt';
-        throw badRequest('invalid_dates', named === field
-          ? `${field} must not be after startsAt (${next.startsAt.toISOString()})`
-          : `startsAt must not be before ${field} (${at.toISOString()})`, { field: named });
+        throw badRequest(
+          'invalid_dates',
+          named === field
+            ? `${field} must not be after startsAt (${next.startsAt.toISOString()})`
+            : `startsAt must not be before ${field} (${at.toISOString()})`,
+          { field: named },
+        );
       }
     }
     const changes = diff(current, next);
@@ -63,8 +67,12 @@ export async function updatePerformance(db: Db, id: string, patch: PerformancePa
     }
     await record(tx, actor, 'catalog.performance.updated', 'performance', id, changes);
     return {
-      id, eventId: perf.event_id, status: perf.status, startsAt: next.startsAt.toISOString(),
-      doorsAt: next.doorsAt?.toISOString() ?? null, onSaleAt: next.onSaleAt?.toISOString() ?? null,
+      id,
+      eventId: perf.event_id,
+      status: perf.status,
+      startsAt: next.startsAt.toISOString(),
+      doorsAt: next.doorsAt?.toISOString() ?? null,
+      onSaleAt: next.onSaleAt?.toISOString() ?? null,
     };
   });
 }

@@ -8,8 +8,14 @@ import type { App } from '../app.js';
 describe('catalog edits', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
   let payments: App;
-  before(async () => { t = await testApp(); payments = await testPayments(t.ctx); });
-  after(async () => { await payments?.close(); await t?.close(); });
+  before(async () => {
+    t = await testApp();
+    payments = await testPayments(t.ctx);
+  });
+  after(async () => {
+    await payments?.close();
+    await t?.close();
+  });
   const patch = (url: string, payload: object, headers: Record<string, string> = admin) => t.app.inject({ method: 'PATCH', url, headers, payload });
   const lastAudit = (subjectId: string) =>
     t.ctx.db.selectFrom('audit_log').select(['action', 'data']).where('subject_id', '=', subjectId).orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -50,11 +56,20 @@ describe('catalog edits', { skip: !databaseAvailable && skipReason }, () => {
       assert.equal(res.json().error.field, field);
     }
     const nobody = '00000000-0000-4000-8000-000000000000';
-    for (const [url, payload] of [[`/api/admin/events/${nobody}`, { title: 'X' }], [`/api/admin/performances/${nobody}`, { doorsAt: null }], [`/api/admin/price-categories/${nobody}`, { price: 1 }]] as const) {
+    for (const [url, payload] of [
+      [`/api/admin/events/${nobody}`, { title: 'X' }],
+      [`/api/admin/performances/${nobody}`, { doorsAt: null }],
+      [`/api/admin/price-categories/${nobody}`, { price: 1 }],
+    ] as const) {
       assert.equal((await patch(url, payload)).statusCode, 404, url);
       assert.equal((await patch(url, payload, {})).statusCode, 401, url);
     }
-    const audits = await t.ctx.db.selectFrom('audit_log').select('action').where('action', 'like', '%.updated').where('subject_id', 'in', [show.eventId, show.performanceId]).execute();
+    const audits = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', 'like', '%.updated')
+      .where('subject_id', 'in', [show.eventId, show.performanceId])
+      .execute();
     assert.equal(audits.length, 0, 'refused patches write nothing');
   });
 
@@ -62,7 +77,11 @@ describe('catalog edits', { skip: !databaseAvailable && skipReason }, () => {
     const show = await createShow(t.app, { open: false });
     const url = `/api/admin/performances/${show.performanceId}`;
     const startsAt = new Date(Date.now() + 10 * 86_400_000);
-    const ok = await patch(url, { startsAt: startsAt.toISOString(), doorsAt: new Date(startsAt.getTime() - 3_600_000).toISOString(), onSaleAt: new Date().toISOString() });
+    const ok = await patch(url, {
+      startsAt: startsAt.toISOString(),
+      doorsAt: new Date(startsAt.getTime() - 3_600_000).toISOString(),
+      onSaleAt: new Date().toISOString(),
+    });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().startsAt, startsAt.toISOString());
     const audit = await lastAudit(show.performanceId);
@@ -70,7 +89,11 @@ describe('catalog edits', { skip: !databaseAvailable && skipReason }, () => {
     assert.deepEqual(Object.keys((audit.data as { changes: object }).changes).sort(), ['doorsAt', 'onSaleAt', 'startsAt']);
 
     const later = new Date(startsAt.getTime() + 60_000).toISOString();
-    for (const [payload, field] of [[{ doorsAt: later }, 'doorsAt'], [{ onSaleAt: later }, 'onSaleAt'], [{ startsAt: new Date(startsAt.getTime() - 7_200_000).toISOString() }, 'startsAt']] as const) {
+    for (const [payload, field] of [
+      [{ doorsAt: later }, 'doorsAt'],
+      [{ onSaleAt: later }, 'onSaleAt'],
+      [{ startsAt: new Date(startsAt.getTime() - 7_200_000).toISOString() }, 'startsAt'],
+    ] as const) {
       const res = await patch(url, payload);
       assert.equal(res.statusCode, 400, JSON.stringify(payload));
       assert.equal(res.json().error.code, 'invalid_dates');
@@ -85,7 +108,11 @@ describe('catalog edits', { skip: !databaseAvailable && skipReason }, () => {
   test('catalog edits: a new price applies to holds made afterwards; paid orders and their tickets keep theirs', async () => {
     const show = await createShow(t.app);
     const before = (await order(t.app, (await hold(t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 2 })).json().holdId)).json();
-    const paid = await t.app.inject({ method: 'POST', url: `/api/orders/${before.orderId}/payment`, payload: { token: await cardToken(payments, before.payment.sessionId) } });
+    const paid = await t.app.inject({
+      method: 'POST',
+      url: `/api/orders/${before.orderId}/payment`,
+      payload: { token: await cardToken(payments, before.payment.sessionId) },
+    });
     assert.equal(paid.statusCode, 200, paid.body);
 
     const res = await patch(`/api/admin/price-categories/${show.categories.Front}`, { price: 6500, name: 'Front row' });
@@ -98,7 +125,10 @@ describe('catalog edits', { skip: !databaseAvailable && skipReason }, () => {
 
     const view = (await t.app.inject({ url: `/api/orders/${before.orderId}`, headers: { authorization: `Bearer ${before.accessToken}` } })).json();
     assert.equal(view.total, 10000);
-    assert.deepEqual(view.tickets.map((x: { price: number }) => x.price), [5000, 5000]);
+    assert.deepEqual(
+      view.tickets.map((x: { price: number }) => x.price),
+      [5000, 5000],
+    );
     const after = await hold(t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 1 });
     assert.equal(after.json().items[0].price, 6500);
     const newOrder = (await order(t.app, after.json().holdId)).json();

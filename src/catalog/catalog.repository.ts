@@ -11,9 +11,15 @@ export async function insertVenue(tx: Tx, name: string): Promise<string> {
   return row.id;
 }
 
-export async function insertSeats(tx: Tx, seats: { venue_id: string; section: string; row_label: string; number: number; label: string; x: number; y: number; rank: number }[]): Promise<void> {
+export async function insertSeats(
+  tx: Tx,
+  seats: { venue_id: string; section: string; row_label: string; number: number; label: string; x: number; y: number; rank: number }[],
+): Promise<void> {
   for (let i = 0; i < seats.length; i += CHUNK) {
-    await tx.insertInto('seats').values(seats.slice(i, i + CHUNK)).execute();
+    await tx
+      .insertInto('seats')
+      .values(seats.slice(i, i + CHUNK))
+      .execute();
   }
 }
 
@@ -29,8 +35,13 @@ export function listVenues(db: Db) {
   return db
     .selectFrom('venues')
     .select((eb) => [
-      'venues.id', 'venues.name',
-      eb.selectFrom('seats').whereRef('seats.venue_id', '=', 'venues.id').select((e) => e.fn.countAll<number>().as('n')).as('seatCount'),
+      'venues.id',
+      'venues.name',
+      eb
+        .selectFrom('seats')
+        .whereRef('seats.venue_id', '=', 'venues.id')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('seatCount'),
       eb.selectFrom('ga_areas').whereRef('ga_areas.venue_id', '=', 'venues.id').select(sql<number>`coalesce(sum(capacity), 0)::int`.as('n')).as('gaCapacity'),
     ])
     .orderBy('venues.created_at')
@@ -38,8 +49,12 @@ export function listVenues(db: Db) {
 }
 
 export function venueSeats(db: Db, venueId: string) {
-  return db.selectFrom('seats').select(['id', 'section', 'row_label', 'number', 'label', 'x', 'y', 'rank'])
-    .where('venue_id', '=', venueId).orderBy('rank').execute();
+  return db
+    .selectFrom('seats')
+    .select(['id', 'section', 'row_label', 'number', 'label', 'x', 'y', 'rank'])
+    .where('venue_id', '=', venueId)
+    .orderBy('rank')
+    .execute();
 }
 
 export function venueGaAreas(db: Db, venueId: string) {
@@ -55,8 +70,13 @@ export function findEventBySlug(db: Db, slug: string) {
 }
 
 export function eventCategories(db: Db, eventId: string) {
-  return db.selectFrom('price_categories').select(['id', 'name', 'price', 'currency'])
-    .where('event_id', '=', eventId).orderBy('sort').orderBy('name').execute();
+  return db
+    .selectFrom('price_categories')
+    .select(['id', 'name', 'price', 'currency'])
+    .where('event_id', '=', eventId)
+    .orderBy('sort')
+    .orderBy('name')
+    .execute();
 }
 
 export function listEventsWithPerformances(db: Db) {
@@ -70,18 +90,36 @@ export function listEventsWithPerformances(db: Db) {
 }
 
 export function eventPerformances(db: Db, eventId: string) {
-  return db.selectFrom('performances')
+  return db
+    .selectFrom('performances')
     .innerJoin('venues', 'venues.id', 'performances.venue_id')
-    .select(['performances.id', 'performances.starts_at', 'performances.doors_at', 'performances.on_sale_at', 'performances.status', 'venues.id as venueId', 'venues.name as venueName'])
+    .select([
+      'performances.id',
+      'performances.starts_at',
+      'performances.doors_at',
+      'performances.on_sale_at',
+      'performances.status',
+      'venues.id as venueId',
+      'venues.name as venueName',
+    ])
     .where('performances.event_id', '=', eventId)
     .orderBy('performances.starts_at')
     .execute();
 }
 
 export function findPerformance(db: Db, id: string) {
-  return db.selectFrom('performances')
+  return db
+    .selectFrom('performances')
     .innerJoin('events', 'events.id', 'performances.event_id')
-    .select(['performances.id', 'performances.event_id', 'performances.venue_id', 'performances.status', 'performances.starts_at', 'events.max_tickets_per_order', 'events.title'])
+    .select([
+      'performances.id',
+      'performances.event_id',
+      'performances.venue_id',
+      'performances.status',
+      'performances.starts_at',
+      'events.max_tickets_per_order',
+      'events.title',
+    ])
     .where('performances.id', '=', id)
     .executeTakeFirst();
 }
@@ -108,19 +146,22 @@ export async function insertPerformanceSeats(tx: Tx, performanceId: string, seat
 
 export async function insertGaStock(tx: Tx, performanceId: string, gaAreaId: string, categoryId: string, buckets: number[]): Promise<void> {
   await tx.insertInto('performance_ga_areas').values({ performance_id: performanceId, ga_area_id: gaAreaId, category_id: categoryId }).execute();
-  await tx.insertInto('ga_stock')
+  await tx
+    .insertInto('ga_stock')
     .values(buckets.map((capacity, bucket) => ({ performance_id: performanceId, ga_area_id: gaAreaId, bucket, capacity })))
     .execute();
 }
 
 /** The first `scheduled` performance of the same event that starts after this one. */
 export function nextScheduledPerformance(db: Db, performanceId: string) {
-  return db.selectFrom('performances as next')
+  return db
+    .selectFrom('performances as next')
     .innerJoin('performances as cur', (j) => j.onRef('cur.event_id', '=', 'next.event_id').onRef('next.starts_at', '>', 'cur.starts_at'))
     .select(['next.id', 'next.status'])
     .where('cur.id', '=', performanceId)
     .where('next.status', '=', 'scheduled')
-    .orderBy('next.starts_at').orderBy('next.id')
+    .orderBy('next.starts_at')
+    .orderBy('next.id')
     .limit(1)
     .executeTakeFirst();
 }
@@ -130,7 +171,12 @@ export function lockEvent(tx: Tx, id: string) {
 }
 
 export function lockPerformanceDates(tx: Tx, id: string) {
-  return tx.selectFrom('performances').select(['id', 'event_id', 'status', 'starts_at', 'doors_at', 'on_sale_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('performances')
+    .select(['id', 'event_id', 'status', 'starts_at', 'doors_at', 'on_sale_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export function lockPriceCategory(tx: Tx, id: string) {
@@ -154,9 +200,13 @@ export async function adminEventRows(db: Db) {
   const [events, categories, performances] = await Promise.all([
     db.selectFrom('events').select(['id', 'slug', 'title', 'max_tickets_per_order']).orderBy('created_at').orderBy('id').execute(),
     db.selectFrom('price_categories').select(['id', 'event_id', 'name', 'price', 'currency']).orderBy('sort').orderBy('name').execute(),
-    db.selectFrom('performances').innerJoin('venues', 'venues.id', 'performances.venue_id')
+    db
+      .selectFrom('performances')
+      .innerJoin('venues', 'venues.id', 'performances.venue_id')
       .select(['performances.id', 'performances.event_id', 'performances.starts_at', 'performances.status', 'venues.id as venueId', 'venues.name as venueName'])
-      .orderBy('performances.starts_at').orderBy('performances.id').execute(),
+      .orderBy('performances.starts_at')
+      .orderBy('performances.id')
+      .execute(),
   ]);
   return { events, categories, performances };
 }

@@ -6,14 +6,21 @@ import { EventDetail, EventListItem, IdParams, PerformanceDetail } from './catal
 import { eventDetail, listEvents, performanceDetail } from './catalog.service.js';
 
 export const catalogRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.get('/api/events', { schema: { tags: ['catalog'], response: { 200: Type.Array(EventListItem) } } },
-    async () => listEvents(ctx.db));
+  app.get('/api/events', { schema: { tags: ['catalog'], response: { 200: Type.Array(EventListItem) } } }, async () => listEvents(ctx.db));
 
-  app.get('/api/events/:idOrSlug', {
-    schema: { tags: ['catalog'], params: Type.Object({ idOrSlug: Type.String({ maxLength: 80 }) }), response: { 200: EventDetail, 404: ErrorResponse } },
-  }, async (request) => eventDetail(ctx.db, request.params.idOrSlug));
+  app.get(
+    '/api/events/:idOrSlug',
+    {
+      schema: { tags: ['catalog'], params: Type.Object({ idOrSlug: Type.String({ maxLength: 80 }) }), response: { 200: EventDetail, 404: ErrorResponse } },
+    },
+    async (request) => eventDetail(ctx.db, request.params.idOrSlug),
+  );
 
-  app.get('/api/performances/:id', {
-    schema: { tags: ['catalog'], params: IdParams, response: { 200: PerformanceDetail, 404: ErrorResponse } },
-  }, async (request) => performanceDetail(ctx.db, request.params.id));
+  app.get(
+    '/api/performances/:id',
+    {
+      schema: { tags: ['catalog'], params: IdParams, response: { 200: PerformanceDetail, 404: ErrorResponse } },
+    },
+    async (request) => performanceDetail(ctx.db, request.params.id),
+  );
 };

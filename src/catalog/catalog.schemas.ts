@@ -5,59 +5,96 @@ export const IdParams = Type.Object({ id: Uuid });
 const DateTime = Type.String({ format: 'date-time' });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 
-export const VenueInput = Type.Object({
-  name: Name,
-  seats: Type.Array(Type.Object({
-    section: Type.String({ minLength: 1, maxLength: 60 }),
-    row: Type.String({ minLength: 1, maxLength: 20 }),
-    number: Type.Integer({ minimum: 0, maximum: 100_000 }),
-    label: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
-    x: Type.Number(),
-    y: Type.Number(),
-    /** Lower is better; defaults to the order given (list seats best first). */
-    rank: Type.Optional(Type.Integer({ minimum: 0 })),
-  }, { additionalProperties: false }), { maxItems: 100_000 }),
-  gaAreas: Type.Array(Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 60 }),
-    capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-    x: Type.Optional(Type.Number()),
-    y: Type.Optional(Type.Number()),
-  }, { additionalProperties: false }), { maxItems: 100 }),
-}, { additionalProperties: false });
+export const VenueInput = Type.Object(
+  {
+    name: Name,
+    seats: Type.Array(
+      Type.Object(
+        {
+          section: Type.String({ minLength: 1, maxLength: 60 }),
+          row: Type.String({ minLength: 1, maxLength: 20 }),
+          number: Type.Integer({ minimum: 0, maximum: 100_000 }),
+          label: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+          x: Type.Number(),
+          y: Type.Number(),
+          /** Lower is better; defaults to the order given (list seats best first). */
+          rank: Type.Optional(Type.Integer({ minimum: 0 })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100_000 },
+    ),
+    gaAreas: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 60 }),
+          capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+          x: Type.Optional(Type.Number()),
+          y: Type.Optional(Type.Number()),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100 },
+    ),
+  },
+  { additionalProperties: false },
+);
 export type VenueInput = Static<typeof VenueInput>;
 
-export const EventInput = Type.Object({
-  slug: Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 80 }),
-  title: Name,
-  description: Type.Optional(Type.String({ maxLength: 5000 })),
-  maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  priceCategories: Type.Array(Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 60 }),
-    /** In minor units (cents). */
-    price: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
-    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-  }, { additionalProperties: false }), { minItems: 1, maxItems: 50 }),
-}, { additionalProperties: false });
+export const EventInput = Type.Object(
+  {
+    slug: Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 80 }),
+    title: Name,
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    priceCategories: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 60 }),
+          /** In minor units (cents). */
+          price: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
+          currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 50 },
+    ),
+  },
+  { additionalProperties: false },
+);
 export type EventInput = Static<typeof EventInput>;
 
-export const PerformanceInput = Type.Object({
-  venueId: Uuid,
-  startsAt: DateTime,
-  doorsAt: Type.Optional(DateTime),
-  onSaleAt: Type.Optional(DateTime),
-  /** Which seats and GA areas each price category sells; whatever no entry names is not for sale. */
-  pricing: Type.Array(Type.Object({
-    categoryId: Uuid,
-    sections: Type.Optional(Type.Array(Type.String(), { maxItems: 200 })),
-    seatIds: Type.Optional(Type.Array(Uuid, { maxItems: 100_000 })),
-    gaAreaIds: Type.Optional(Type.Array(Uuid, { maxItems: 100 })),
-  }, { additionalProperties: false }), { minItems: 1, maxItems: 50 }),
-}, { additionalProperties: false });
+export const PerformanceInput = Type.Object(
+  {
+    venueId: Uuid,
+    startsAt: DateTime,
+    doorsAt: Type.Optional(DateTime),
+    onSaleAt: Type.Optional(DateTime),
+    /** Which seats and GA areas each price category sells; whatever no entry names is not for sale. */
+    pricing: Type.Array(
+      Type.Object(
+        {
+          categoryId: Uuid,
+          sections: Type.Optional(Type.Array(Type.String(), { maxItems: 200 })),
+          seatIds: Type.Optional(Type.Array(Uuid, { maxItems: 100_000 })),
+          gaAreaIds: Type.Optional(Type.Array(Uuid, { maxItems: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 50 },
+    ),
+  },
+  { additionalProperties: false },
+);
 export type PerformanceInput = Static<typeof PerformanceInput>;
 
 export const PerformanceStatus = Type.Union([
-  Type.Literal('scheduled'), Type.Literal('on_sale'), Type.Literal('paused'),
-  Type.Literal('sold_out'), Type.Literal('closed'), Type.Literal('cancelled'),
+  Type.Literal('scheduled'),
+  Type.Literal('on_sale'),
+  Type.Literal('paused'),
+  Type.Literal('sold_out'),
+  Type.Literal('closed'),
+  Type.Literal('cancelled'),
 ]);
 
 export const PerformanceSummary = Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus });
@@ -72,7 +109,18 @@ export const EventListItem = Type.Object({
 export const VenueDetail = Type.Object({
   id: Uuid,
   name: Type.String(),
-  seats: Type.Array(Type.Object({ id: Uuid, section: Type.String(), row: Type.String(), number: Type.Integer(), label: Type.String(), x: Type.Number(), y: Type.Number(), rank: Type.Integer() })),
+  seats: Type.Array(
+    Type.Object({
+      id: Uuid,
+      section: Type.String(),
+      row: Type.String(),
+      number: Type.Integer(),
+      label: Type.String(),
+      x: Type.Number(),
+      y: Type.Number(),
+      rank: Type.Integer(),
+    }),
+  ),
   gaAreas: Type.Array(Type.Object({ id: Uuid, name: Type.String(), capacity: Type.Integer(), x: Type.Number(), y: Type.Number() })),
 });
 
@@ -83,43 +131,58 @@ export const EventDetail = Type.Object({
   description: Type.String(),
   maxTicketsPerOrder: Type.Integer(),
   priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
-  performances: Type.Array(Type.Object({
-    id: Uuid,
-    startsAt: DateTime,
-    doorsAt: Type.Union([DateTime, Type.Null()]),
-    onSaleAt: Type.Union([DateTime, Type.Null()]),
-    status: PerformanceStatus,
-    venue: Type.Object({ id: Uuid, name: Type.String() }),
-  })),
+  performances: Type.Array(
+    Type.Object({
+      id: Uuid,
+      startsAt: DateTime,
+      doorsAt: Type.Union([DateTime, Type.Null()]),
+      onSaleAt: Type.Union([DateTime, Type.Null()]),
+      status: PerformanceStatus,
+      venue: Type.Object({ id: Uuid, name: Type.String() }),
+    }),
+  ),
 });
 
 /** Edits: every field optional, at least one given. */
-export const EventPatch = Type.Object({
-  title: Type.Optional(Name),
-  description: Type.Optional(Type.String({ maxLength: 5000 })),
-  maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-}, { additionalProperties: false, minProperties: 1 });
+export const EventPatch = Type.Object(
+  {
+    title: Type.Optional(Name),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 export type EventPatch = Static<typeof EventPatch>;
 
 /** `null` clears doors or on-sale time. */
-export const PerformancePatch = Type.Object({
-  startsAt: Type.Optional(DateTime),
-  doorsAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
-  onSaleAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
-}, { additionalProperties: false, minProperties: 1 });
+export const PerformancePatch = Type.Object(
+  {
+    startsAt: Type.Optional(DateTime),
+    doorsAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+    onSaleAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 export type PerformancePatch = Static<typeof PerformancePatch>;
 
-export const PriceCategoryPatch = Type.Object({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
-  /** In minor units (cents). */
-  price: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
-}, { additionalProperties: false, minProperties: 1 });
+export const PriceCategoryPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    /** In minor units (cents). */
+    price: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 export type PriceCategoryPatch = Static<typeof PriceCategoryPatch>;
 
 export const EventEdited = Type.Object({ id: Uuid, slug: Type.String(), title: Type.String(), description: Type.String(), maxTicketsPerOrder: Type.Integer() });
 export const PerformanceEdited = Type.Object({
-  id: Uuid, eventId: Uuid, status: PerformanceStatus, startsAt: DateTime,
-  doorsAt: Type.Union([DateTime, Type.Null()]), onSaleAt: Type.Union([DateTime, Type.Null()]),
+  id: Uuid,
+  eventId: Uuid,
+  status: PerformanceStatus,
+  startsAt: DateTime,
+  doorsAt: Type.Union([DateTime, Type.Null()]),
+  onSaleAt: Type.Union([DateTime, Type.Null()]),
 });
 export const PriceCategoryEdited = Type.Object({ id: Uuid, eventId: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() });
 

@@ -25,12 +25,30 @@ export async function createVenue(db: Db, input: VenueInput, actor: string): Pro
 
   return db.transaction().execute(async (tx) => {
     const id = await repo.insertVenue(tx, input.name);
-    await repo.insertSeats(tx, input.seats.map((s, i) => ({
-      venue_id: id, section: s.section, row_label: s.row, number: s.number,
-      label: s.label ?? `${s.section} ${s.row}-${s.number}`, x: s.x, y: s.y, rank: s.rank ?? i,
-    })));
-    await repo.insertGaAreas(tx, input.gaAreas.map((a) => ({ venue_id: id, name: a.name, capacity: a.capacity, x: a.x ?? 0, y: a.y ?? 0 })));
-    await audit(tx, { actor, action: 'catalog.venue.created', subjectType: 'venue', subjectId: id, data: { seats: input.seats.length, gaAreas: input.gaAreas.length } });
+    await repo.insertSeats(
+      tx,
+      input.seats.map((s, i) => ({
+        venue_id: id,
+        section: s.section,
+        row_label: s.row,
+        number: s.number,
+        label: s.label ?? `${s.section} ${s.row}-${s.number}`,
+        x: s.x,
+        y: s.y,
+        rank: s.rank ?? i,
+      })),
+    );
+    await repo.insertGaAreas(
+      tx,
+      input.gaAreas.map((a) => ({ venue_id: id, name: a.name, capacity: a.capacity, x: a.x ?? 0, y: a.y ?? 0 })),
+    );
+    await audit(tx, {
+      actor,
+      action: 'catalog.venue.created',
+      subjectType: 'venue',
+      subjectId: id,
+      data: { seats: input.seats.length, gaAreas: input.gaAreas.length },
+    });
     return { id };
   });
 }
@@ -50,12 +68,16 @@ export async function venueDetail(db: Db, id: string) {
 export async function createEvent(db: Db, input: EventInput, actor: string) {
   try {
     return await db.transaction().execute(async (tx) => {
-      const event = await tx.insertInto('events')
+      const event = await tx
+        .insertInto('events')
         .values({ slug: input.slug, title: input.title, description: input.description ?? '', max_tickets_per_order: input.maxTicketsPerOrder ?? 10 })
-        .returning('id').executeTakeFirstOrThrow();
-      const categories = await tx.insertInto('price_categories')
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const categories = await tx
+        .insertInto('price_categories')
         .values(input.priceCategories.map((c, sort) => ({ event_id: event.id, name: c.name, price: c.price, currency: c.currency, sort })))
-        .returning(['id', 'name', 'price', 'currency']).execute();
+        .returning(['id', 'name', 'price', 'currency'])
+        .execute();
       await audit(tx, { actor, action: 'catalog.event.created', subjectType: 'event', subjectId: event.id, data: { slug: input.slug } });
       return { id: event.id, slug: input.slug, priceCategories: categories };
     });
@@ -105,10 +127,23 @@ export async function eventDetail(db: Db, idOrSlug: string) {
 
 /** One performance with its event and venue, for the performance page. */
 export async function performanceDetail(db: Db, id: string) {
-  const row = await db.selectFrom('performances as p')
+  const row = await db
+    .selectFrom('performances as p')
     .innerJoin('events as e', 'e.id', 'p.event_id')
     .innerJoin('venues as v', 'v.id', 'p.venue_id')
-    .select(['p.id', 'p.starts_at', 'p.doors_at', 'p.on_sale_at', 'p.status', 'e.id as eventId', 'e.slug', 'e.title', 'e.max_tickets_per_order', 'v.id as venueId', 'v.name as venueName'])
+    .select([
+      'p.id',
+      'p.starts_at',
+      'p.doors_at',
+      'p.on_sale_at',
+      'p.status',
+      'e.id as eventId',
+      'e.slug',
+      'e.title',
+      'e.max_tickets_per_order',
+      'v.id as venueId',
+      'v.name as venueName',
+    ])
     .where('p.id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('performance', id);

@@ -9,8 +9,12 @@ import { gaBuckets } from './catalog.service.js';
 
 describe('catalog', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
   const adminPost = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: admin, payload });
 
   test('catalog: operator routes refuse a missing or wrong admin token', async () => {
@@ -81,7 +85,18 @@ describe('catalog', { skip: !databaseAvailable && skipReason }, () => {
       [{ venueId, startsAt: 'tomorrow', pricing: [{ categoryId: show.categories.Front, sections: ['A'] }] }, 400, 'body.startsAt'],
       [{ venueId, startsAt: new Date().toISOString(), pricing: [{ categoryId: show.categories.Front, sections: ['Z'] }] }, 400, 'pricing.0.sections'],
       [{ venueId, startsAt: new Date().toISOString(), pricing: [{ categoryId: venueId, sections: ['A'] }] }, 400, 'pricing.0.categoryId'],
-      [{ venueId, startsAt: new Date().toISOString(), pricing: [{ categoryId: show.categories.Front, sections: ['A'] }, { categoryId: show.categories.Floor, sections: ['A'] }] }, 400, 'pricing.1.sections'],
+      [
+        {
+          venueId,
+          startsAt: new Date().toISOString(),
+          pricing: [
+            { categoryId: show.categories.Front, sections: ['A'] },
+            { categoryId: show.categories.Floor, sections: ['A'] },
+          ],
+        },
+        400,
+        'pricing.1.sections',
+      ],
       [{ venueId: show.categories.Front, startsAt: new Date().toISOString(), pricing: [{ categoryId: show.categories.Front }] }, 400, 'venueId'],
     ];
     for (const [payload, status, field] of perfCases) {
@@ -105,8 +120,15 @@ describe('catalog', { skip: !databaseAvailable && skipReason }, () => {
     const show = await createShow(t.app, { open: false });
     const act = (action: string) => adminPost(`/api/admin/performances/${show.performanceId}/${action}`, {});
     const expect: [string, number, string?][] = [
-      ['resume', 409], ['open', 200, 'on_sale'], ['open', 409], ['pause', 200, 'paused'], ['pause', 409],
-      ['resume', 200, 'on_sale'], ['close', 200, 'closed'], ['open', 409], ['fly', 400],
+      ['resume', 409],
+      ['open', 200, 'on_sale'],
+      ['open', 409],
+      ['pause', 200, 'paused'],
+      ['pause', 409],
+      ['resume', 200, 'on_sale'],
+      ['close', 200, 'closed'],
+      ['open', 409],
+      ['fly', 400],
     ];
     for (const [action, status, to] of expect) {
       const res = await act(action);
@@ -117,7 +139,10 @@ describe('catalog', { skip: !databaseAvailable && skipReason }, () => {
     const missing = await adminPost('/api/admin/performances/00000000-0000-4000-8000-000000000000/open', {});
     assert.equal(missing.statusCode, 404);
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('subject_id', '=', show.performanceId).orderBy('id').execute();
-    assert.deepEqual(audit.map((a) => a.action), ['catalog.performance.created', 'catalog.performance.opened', 'catalog.performance.paused', 'catalog.performance.resumed', 'catalog.performance.closed']);
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['catalog.performance.created', 'catalog.performance.opened', 'catalog.performance.paused', 'catalog.performance.resumed', 'catalog.performance.closed'],
+    );
   });
 
   test('catalog: a paused sale refuses holds and says so', async () => {
@@ -138,16 +163,25 @@ describe('catalog', { skip: !databaseAvailable && skipReason }, () => {
     assert.ok(seeded, 'an empty database gets the demo');
     assert.equal(await seedDemo(db), undefined, 'seeding twice adds nothing');
     const statuses = await db.selectFrom('performances').select('status').where('event_id', '=', seeded.eventId).orderBy('starts_at').execute();
-    assert.deepEqual(statuses.map((s) => s.status), ['on_sale', 'scheduled', 'scheduled']);
+    assert.deepEqual(
+      statuses.map((s) => s.status),
+      ['on_sale', 'scheduled', 'scheduled'],
+    );
     const avail = await availability(db, seeded.performanceIds[0]!);
-    assert.equal(avail.categories.reduce((n, c) => n + c.available, 0), 5000);
+    assert.equal(
+      avail.categories.reduce((n, c) => n + c.available, 0),
+      5000,
+    );
     await fresh.drop();
   });
 
   test('catalog: GA buckets split capacity exactly', () => {
     for (const capacity of [1, 24, 25, 101, 2000, 99_999]) {
       const buckets = gaBuckets(capacity);
-      assert.equal(buckets.reduce((a, b) => a + b, 0), capacity);
+      assert.equal(
+        buckets.reduce((a, b) => a + b, 0),
+        capacity,
+      );
       assert.ok(buckets.length >= 1 && buckets.length <= 8);
       assert.ok(Math.max(...buckets) - Math.min(...buckets) <= 1);
     }

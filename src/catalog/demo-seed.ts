@@ -19,8 +19,12 @@ export function demoVenue(): VenueInput {
     for (let r = 1; r <= tier.rows; r++) {
       for (let n = 1; n <= tier.perRow; n++) {
         seats.push({
-          section: tier.section, row: String(r), number: n, label: `${tier.section} ${r}-${n}`,
-          x: 500 + (n - (tier.perRow + 1) / 2) * 16, y: tier.top + r * 11,
+          section: tier.section,
+          row: String(r),
+          number: n,
+          label: `${tier.section} ${r}-${n}`,
+          x: 500 + (n - (tier.perRow + 1) / 2) * 16,
+          y: tier.top + r * 11,
         });
       }
     }
@@ -29,7 +33,9 @@ export function demoVenue(): VenueInput {
   const tierOrder = new Map(tiers.map((t, i) => [t.section, i]));
   const centre = (s: (typeof seats)[number]) => Math.abs(s.x - 500);
   seats.sort((a, b) => tierOrder.get(a.section)! - tierOrder.get(b.section)! || Number(a.row) - Number(b.row) || centre(a) - centre(b));
-  seats.forEach((s, i) => { s.rank = i; });
+  seats.forEach((s, i) => {
+    s.rank = i;
+  });
   return { name: 'Sala Mar Adentro', seats, gaAreas: [{ name: 'Pista', capacity: 2000, x: 500, y: 130 }] };
 }
 
@@ -38,19 +44,23 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ eventId: str
   if (any) return undefined;
   const venueId = (await createVenue(db, demoVenue(), 'system')).id;
   const venue = await venueDetail(db, venueId);
-  const event = await createEvent(db, {
-    slug: 'luna-brava-mar-adentro',
-    title: 'Luna Brava — Gira Mar Adentro',
-    description: 'Luna Brava brings the Mar Adentro tour home: two hours of salsa, bomba and reggaetón with a twelve-piece band.',
-    maxTicketsPerOrder: 8,
-    priceCategories: [
-      { name: 'Platea Preferente', price: 9500, currency: 'USD' },
-      { name: 'Platea', price: 7500, currency: 'USD' },
-      { name: 'Anfiteatro', price: 6000, currency: 'USD' },
-      { name: 'Pista (de pie)', price: 4500, currency: 'USD' },
-      { name: 'Balcón', price: 4000, currency: 'USD' },
-    ],
-  }, 'system');
+  const event = await createEvent(
+    db,
+    {
+      slug: 'luna-brava-mar-adentro',
+      title: 'Luna Brava — Gira Mar Adentro',
+      description: 'Luna Brava brings the Mar Adentro tour home: two hours of salsa, bomba and reggaetón with a twelve-piece band.',
+      maxTicketsPerOrder: 8,
+      priceCategories: [
+        { name: 'Platea Preferente', price: 9500, currency: 'USD' },
+        { name: 'Platea', price: 7500, currency: 'USD' },
+        { name: 'Anfiteatro', price: 6000, currency: 'USD' },
+        { name: 'Pista (de pie)', price: 4500, currency: 'USD' },
+        { name: 'Balcón', price: 4000, currency: 'USD' },
+      ],
+    },
+    'system',
+  );
   const category = (name: string) => event.priceCategories.find((c) => c.name === name)!.id;
   const front = venue.seats.filter((s) => s.section === 'Platea' && Number(s.row) <= 10).map((s) => s.id);
   const back = venue.seats.filter((s) => s.section === 'Platea' && Number(s.row) > 10).map((s) => s.id);
@@ -65,10 +75,18 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ eventId: str
   const performanceIds: string[] = [];
   for (const offset of [30, 31, 32]) {
     const startsAt = new Date(Math.ceil((now.getTime() + offset * day) / day) * day + 20 * 3600 * 1000);
-    const { id } = await createPerformance(db, event.id, {
-      venueId, startsAt: startsAt.toISOString(), doorsAt: new Date(startsAt.getTime() - 90 * 60_000).toISOString(),
-      onSaleAt: now.toISOString(), pricing,
-    }, 'system');
+    const { id } = await createPerformance(
+      db,
+      event.id,
+      {
+        venueId,
+        startsAt: startsAt.toISOString(),
+        doorsAt: new Date(startsAt.getTime() - 90 * 60_000).toISOString(),
+        onSaleAt: now.toISOString(),
+        pricing,
+      },
+      'system',
+    );
     performanceIds.push(id);
   }
   await changeSalesStatus(db, performanceIds[0]!, 'open', 'system');

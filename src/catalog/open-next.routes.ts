@@ -15,16 +15,23 @@ const OpenedNext = Type.Object({
 export const openNextRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   app.addHook('onRequest', adminGuard(ctx.config.adminToken));
 
-  app.post('/api/admin/performances/:id/open-next', {
-    schema: {
-      tags: ['admin'], security: [{ admin: [] }], params: IdParams,
-      description: 'Opens the first scheduled performance of the same event that starts after this one. '
-        + '409 `no_next_performance` when there is none; 409 `invalid_transition` when another request opened it first.',
-      response: { 200: OpenedNext, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+  app.post(
+    '/api/admin/performances/:id/open-next',
+    {
+      schema: {
+        tags: ['admin'],
+        security: [{ admin: [] }],
+        params: IdParams,
+        description:
+          'Opens the first scheduled performance of the same event that starts after this one. ' +
+          '409 `no_next_performance` when there is none; 409 `invalid_transition` when another request opened it first.',
+        response: { 200: OpenedNext, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
     },
-  }, async (request) => {
-    const opened = await openNextPerformance(ctx.db, request.params.id, 'admin');
-    ctx.availability.invalidate(opened.id);
-    return { ...opened, status: 'on_sale' as const };
-  });
+    async (request) => {
+      const opened = await openNextPerformance(ctx.db, request.params.id, 'admin');
+      ctx.availability.invalidate(opened.id);
+      return { ...opened, status: 'on_sale' as const };
+    },
+  );
 };

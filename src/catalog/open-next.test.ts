@@ -8,15 +8,25 @@ const DAY = 86_400_000;
 
 describe('open next performance', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
 
   /** Another performance of the show's event, in the same hall, `days` from now (the show's own is at 30). */
   async function addPerformance(show: Show, days: number): Promise<string> {
     const venueId = (await t.app.inject(`/api/events/${show.eventId}`)).json().performances[0].venue.id;
     const res = await t.app.inject({
-      method: 'POST', url: `/api/admin/events/${show.eventId}/performances`, headers: admin,
-      payload: { venueId, startsAt: new Date(Date.now() + days * DAY).toISOString(), pricing: [{ categoryId: show.categories.Floor, gaAreaIds: [show.gaAreaId] }] },
+      method: 'POST',
+      url: `/api/admin/events/${show.eventId}/performances`,
+      headers: admin,
+      payload: {
+        venueId,
+        startsAt: new Date(Date.now() + days * DAY).toISOString(),
+        pricing: [{ categoryId: show.categories.Floor, gaAreaIds: [show.gaAreaId] }],
+      },
     });
     assert.equal(res.statusCode, 201, res.body);
     return res.json().id;
@@ -31,7 +41,11 @@ describe('open next performance', { skip: !databaseAvailable && skipReason }, ()
     const third = await addPerformance(show, 32);
     const second = await addPerformance(show, 31);
     const otherEvent = await createShow(t.app, { open: false });
-    await t.ctx.db.updateTable('performances').set({ starts_at: new Date(Date.now() + 30.5 * DAY) }).where('id', '=', otherEvent.performanceId).execute();
+    await t.ctx.db
+      .updateTable('performances')
+      .set({ starts_at: new Date(Date.now() + 30.5 * DAY) })
+      .where('id', '=', otherEvent.performanceId)
+      .execute();
 
     const res = await openNext(show.performanceId);
     assert.equal(res.statusCode, 200, res.body);
@@ -39,7 +53,12 @@ describe('open next performance', { skip: !databaseAvailable && skipReason }, ()
     assert.equal(await status(second), 'on_sale');
     assert.equal(await status(earlier), 'scheduled', 'an earlier performance is not "next"');
     assert.equal(await status(otherEvent.performanceId), 'scheduled', 'another event is never touched');
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'data']).where('subject_id', '=', second).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'data'])
+      .where('subject_id', '=', second)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     assert.equal(audit.action, 'catalog.performance.opened');
     assert.deepEqual(audit.data, { from: 'scheduled', to: 'on_sale' });
     const hold = await t.app.inject({ method: 'POST', url: `/api/performances/${second}/holds`, payload: { gaAreaId: show.gaAreaId, quantity: 1 } });
@@ -56,7 +75,12 @@ describe('open next performance', { skip: !databaseAvailable && skipReason }, ()
     const next = await addPerformance(show, 31);
     const results = await Promise.all([openNext(show.performanceId), openNext(show.performanceId)]);
     assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409]);
-    const opened = await t.ctx.db.selectFrom('audit_log').select('id').where('subject_id', '=', next).where('action', '=', 'catalog.performance.opened').execute();
+    const opened = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('subject_id', '=', next)
+      .where('action', '=', 'catalog.performance.opened')
+      .execute();
     assert.equal(opened.length, 1);
   });
 

@@ -4,7 +4,11 @@ import type { Db } from '../platform/transaction.js';
 import * as repo from './catalog.repository.js';
 import { changeSalesStatus } from './performances.service.js';
 
-export interface OpenedNext { id: string; status: PerformanceStatus; previous: { id: string; status: PerformanceStatus } }
+export interface OpenedNext {
+  id: string;
+  status: PerformanceStatus;
+  previous: { id: string; status: PerformanceStatus };
+}
 
 /**
  * Opens the first scheduled performance of the same event that starts after `performanceId`: the

@@ -16,9 +16,7 @@ export async function createPerformance(db: Db, eventId: string, input: Performa
   if (!event) throw notFound('event', eventId);
   const venue = await repo.findVenue(db, input.venueId);
   if (!venue) throw badRequest('venue_not_found', `No venue with id ${input.venueId}`, { field: 'venueId' });
-  const [categories, seats, gaAreas] = await Promise.all([
-    repo.eventCategories(db, eventId), repo.venueSeats(db, venue.id), repo.venueGaAreas(db, venue.id),
-  ]);
+  const [categories, seats, gaAreas] = await Promise.all([repo.eventCategories(db, eventId), repo.venueSeats(db, venue.id), repo.venueGaAreas(db, venue.id)]);
   const categoryIds = new Set(categories.map((c) => c.id));
   const seatCategory = new Map<string, string>();
   const gaCategory = new Map<string, string>();
@@ -30,17 +28,21 @@ export async function createPerformance(db: Db, eventId: string, input: Performa
   const gaIds = new Set(gaAreas.map((a) => a.id));
   const sections = new Set(seats.map((s) => s.section));
   input.pricing.forEach((entry, i) => {
-    if (!categoryIds.has(entry.categoryId)) throw badRequest('category_not_found', `pricing[${i}].categoryId is not a price category of this event`, { field: `pricing.${i}.categoryId` });
+    if (!categoryIds.has(entry.categoryId))
+      throw badRequest('category_not_found', `pricing[${i}].categoryId is not a price category of this event`, { field: `pricing.${i}.categoryId` });
     for (const section of entry.sections ?? []) {
-      if (!sections.has(section)) throw badRequest('section_not_found', `pricing[${i}].sections names "${section}", which the venue does not have`, { field: `pricing.${i}.sections` });
+      if (!sections.has(section))
+        throw badRequest('section_not_found', `pricing[${i}].sections names "${section}", which the venue does not have`, { field: `pricing.${i}.sections` });
       for (const seat of seats) if (seat.section === section) assign(seatCategory, seat.id, entry.categoryId, `pricing.${i}.sections`);
     }
     for (const id of entry.seatIds ?? []) {
-      if (!seatIds.has(id)) throw badRequest('seat_not_found', `pricing[${i}].seatIds names ${id}, which is not a seat of this venue`, { field: `pricing.${i}.seatIds` });
+      if (!seatIds.has(id))
+        throw badRequest('seat_not_found', `pricing[${i}].seatIds names ${id}, which is not a seat of this venue`, { field: `pricing.${i}.seatIds` });
       assign(seatCategory, id, entry.categoryId, `pricing.${i}.seatIds`);
     }
     for (const id of entry.gaAreaIds ?? []) {
-      if (!gaIds.has(id)) throw badRequest('ga_area_not_found', `pricing[${i}].gaAreaIds names ${id}, which is not a GA area of this venue`, { field: `pricing.${i}.gaAreaIds` });
+      if (!gaIds.has(id))
+        throw badRequest('ga_area_not_found', `pricing[${i}].gaAreaIds names ${id}, which is not a GA area of this venue`, { field: `pricing.${i}.gaAreaIds` });
       assign(gaCategory, id, entry.categoryId, `pricing.${i}.gaAreaIds`);
     }
   });
@@ -50,16 +52,27 @@ export async function createPerformance(db: Db, eventId: string, input: Performa
   if (input.onSaleAt && new Date(input.onSaleAt) > startsAt) throw badRequest('invalid_dates', 'onSaleAt must not be after startsAt', { field: 'onSaleAt' });
 
   const created = await db.transaction().execute(async (tx) => {
-    const performance = await tx.insertInto('performances')
+    const performance = await tx
+      .insertInto('performances')
       .values({ event_id: eventId, venue_id: venue.id, starts_at: startsAt, doors_at: input.doorsAt ?? null, on_sale_at: input.onSaleAt ?? null })
-      .returning('id').executeTakeFirstOrThrow();
-    await repo.insertPerformanceSeats(tx, performance.id, seats.filter((s) => seatCategory.has(s.id))
-      .map((s) => ({ seatId: s.id, categoryId: seatCategory.get(s.id)!, rank: s.rank })));
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await repo.insertPerformanceSeats(
+      tx,
+      performance.id,
+      seats.filter((s) => seatCategory.has(s.id)).map((s) => ({ seatId: s.id, categoryId: seatCategory.get(s.id)!, rank: s.rank })),
+    );
     for (const area of gaAreas) {
       const categoryId = gaCategory.get(area.id);
       if (categoryId) await repo.insertGaStock(tx, performance.id, area.id, categoryId, gaBuckets(area.capacity));
     }
-    await audit(tx, { actor, action: 'catalog.performance.created', subjectType: 'performance', subjectId: performance.id, data: { eventId, seats: seatCategory.size, gaAreas: gaCategory.size } });
+    await audit(tx, {
+      actor,
+      action: 'catalog.performance.created',
+      subjectType: 'performance',
+      subjectId: performance.id,
+      data: { eventId, seats: seatCategory.size, gaAreas: gaCategory.size },
+    });
     return { id: performance.id };
   });
   // Thousands of stock rows just arrived; fresh statistics keep the planner on the partial index
@@ -87,7 +100,13 @@ export async function changeSalesStatus(db: Db, performanceId: string, action: S
       throw conflict('invalid_transition', `Cannot ${action} a performance that is ${performance.status}`, { status: performance.status });
     }
     await repo.setPerformanceStatus(tx, performanceId, rule.to);
-    await audit(tx, { actor, action: `catalog.performance.${action === 'open' ? 'opened' : action === 'close' ? 'closed' : `${action}d`}`, subjectType: 'performance', subjectId: performanceId, data: { from: performance.status, to: rule.to } });
+    await audit(tx, {
+      actor,
+      action: `catalog.performance.${action === 'open' ? 'opened' : action === 'close' ? 'closed' : `${action}d`}`,
+      subjectType: 'performance',
+      subjectId: performanceId,
+      data: { from: performance.status, to: rule.to },
+    });
     return { id: performanceId, status: rule.to };
   });
 }

@@ -13,7 +13,11 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
 const [name, ...args] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;
 if (!command) {
-  console.log(`usage: taquilla <command>\n\n${Object.values(commands).map((c) => `  ${c.help}`).join('\n')}`);
+  console.log(
+    `usage: taquilla <command>\n\n${Object.values(commands)
+      .map((c) => `  ${c.help}`)
+      .join('\n')}`,
+  );
   process.exit(name ? 2 : 0);
 }
 try {

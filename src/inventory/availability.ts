@@ -29,15 +29,31 @@ export async function availability(db: Db, performanceId: string): Promise<Avail
   const performance = await db.selectFrom('performances').select(['status', 'event_id']).where('id', '=', performanceId).executeTakeFirst();
   if (!performance) throw notFound('performance', performanceId);
   const [categories, seats, gaAreas] = await Promise.all([
-    db.selectFrom('price_categories').select(['id', 'name', 'price', 'currency'])
-      .where('event_id', '=', performance.event_id).orderBy('sort').execute(),
-    db.selectFrom('performance_seats as ps').innerJoin('seats as s', 's.id', 'ps.seat_id')
+    db.selectFrom('price_categories').select(['id', 'name', 'price', 'currency']).where('event_id', '=', performance.event_id).orderBy('sort').execute(),
+    db
+      .selectFrom('performance_seats as ps')
+      .innerJoin('seats as s', 's.id', 'ps.seat_id')
       .select(['s.id', 's.label', 's.section', 's.row_label as row', 's.number', 's.x', 's.y', 'ps.category_id as categoryId', 'ps.status'])
-      .where('ps.performance_id', '=', performanceId).orderBy('s.section').orderBy('s.row_label').orderBy('s.number').execute(),
-    db.selectFrom('performance_ga_areas as pg').innerJoin('ga_areas as a', 'a.id', 'pg.ga_area_id')
+      .where('ps.performance_id', '=', performanceId)
+      .orderBy('s.section')
+      .orderBy('s.row_label')
+      .orderBy('s.number')
+      .execute(),
+    db
+      .selectFrom('performance_ga_areas as pg')
+      .innerJoin('ga_areas as a', 'a.id', 'pg.ga_area_id')
       .innerJoin('ga_stock as g', (j) => j.onRef('g.performance_id', '=', 'pg.performance_id').onRef('g.ga_area_id', '=', 'pg.ga_area_id'))
-      .select(['a.id', 'a.name', 'pg.category_id as categoryId', sql<number>`sum(g.capacity)::int`.as('capacity'), sql<number>`sum(g.capacity - g.taken)::int`.as('available')])
-      .where('pg.performance_id', '=', performanceId).groupBy(['a.id', 'a.name', 'pg.category_id']).orderBy('a.name').execute(),
+      .select([
+        'a.id',
+        'a.name',
+        'pg.category_id as categoryId',
+        sql<number>`sum(g.capacity)::int`.as('capacity'),
+        sql<number>`sum(g.capacity - g.taken)::int`.as('available'),
+      ])
+      .where('pg.performance_id', '=', performanceId)
+      .groupBy(['a.id', 'a.name', 'pg.category_id'])
+      .orderBy('a.name')
+      .execute(),
   ]);
   const counts = new Map<string, number>();
   for (const seat of seats) if (seat.status === 'available') counts.set(seat.categoryId, (counts.get(seat.categoryId) ?? 0) + 1);

@@ -4,13 +4,20 @@ import type { Db, Tx } from '../platform/transaction.js';
 /** SQL for holds and the stock rows they claim. Every function here runs in a stock transaction. */
 
 export async function insertHold(tx: Tx, performanceId: string, ttlSeconds: number): Promise<{ id: string; expires_at: Date }> {
-  return tx.insertInto('holds')
+  return tx
+    .insertInto('holds')
     .values({ performance_id: performanceId, expires_at: sql<Date>`now() + make_interval(secs => ${ttlSeconds})` as never })
     .returning(['id', 'expires_at'])
     .executeTakeFirstOrThrow();
 }
 
-export interface CandidateSeat { seat_id: string; rank: number; section: string; row_label: string; number: number }
+export interface CandidateSeat {
+  seat_id: string;
+  rank: number;
+  section: string;
+  row_label: string;
+  number: number;
+}
 
 /**
  * Locks up to `window` of the best available seats of a category, skipping rows other buyers hold
@@ -29,7 +36,8 @@ export async function lockBestSeats(tx: Tx, performanceId: string, categoryId: s
 
 /** Locks the named seats in a fixed order (by seat id), waiting for them, so buyers never deadlock. */
 export async function lockSeats(tx: Tx, performanceId: string, seatIds: string[]) {
-  return tx.selectFrom('performance_seats')
+  return tx
+    .selectFrom('performance_seats')
     .select(['seat_id', 'status', 'category_id'])
     .where('performance_id', '=', performanceId)
     .where('seat_id', 'in', seatIds)
@@ -39,14 +47,22 @@ export async function lockSeats(tx: Tx, performanceId: string, seatIds: string[]
 }
 
 export async function markSeatsHeld(tx: Tx, performanceId: string, seatIds: string[], holdId: string): Promise<void> {
-  await tx.updateTable('performance_seats').set({ status: 'held', hold_id: holdId })
-    .where('performance_id', '=', performanceId).where('seat_id', 'in', seatIds).execute();
+  await tx
+    .updateTable('performance_seats')
+    .set({ status: 'held', hold_id: holdId })
+    .where('performance_id', '=', performanceId)
+    .where('seat_id', 'in', seatIds)
+    .execute();
 }
 
 /** Committed count of available seats; counts rows others have locked but not yet taken. */
 export async function countAvailableSeats(db: Db | Tx, performanceId: string, categoryId: string): Promise<number> {
-  const row = await db.selectFrom('performance_seats').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('performance_id', '=', performanceId).where('category_id', '=', categoryId).where('status', '=', 'available')
+  const row = await db
+    .selectFrom('performance_seats')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('performance_id', '=', performanceId)
+    .where('category_id', '=', categoryId)
+    .where('status', '=', 'available')
     .executeTakeFirstOrThrow();
   return row.n;
 }
@@ -63,19 +79,33 @@ export async function lockGaBucket(tx: Tx, performanceId: string, gaAreaId: stri
 }
 
 export async function takeGa(tx: Tx, holdId: string, performanceId: string, gaAreaId: string, bucket: number, quantity: number): Promise<void> {
-  await tx.updateTable('ga_stock').set((eb) => ({ taken: eb('taken', '+', quantity) }))
-    .where('performance_id', '=', performanceId).where('ga_area_id', '=', gaAreaId).where('bucket', '=', bucket).execute();
+  await tx
+    .updateTable('ga_stock')
+    .set((eb) => ({ taken: eb('taken', '+', quantity) }))
+    .where('performance_id', '=', performanceId)
+    .where('ga_area_id', '=', gaAreaId)
+    .where('bucket', '=', bucket)
+    .execute();
   await tx.insertInto('hold_ga_items').values({ hold_id: holdId, performance_id: performanceId, ga_area_id: gaAreaId, bucket, quantity }).execute();
 }
 
 export async function gaFree(db: Db | Tx, performanceId: string, gaAreaId: string): Promise<number> {
-  const row = await db.selectFrom('ga_stock').select((eb) => eb.fn.coalesce(eb.fn.sum<number>(sql`capacity - taken`), sql<number>`0`).as('n'))
-    .where('performance_id', '=', performanceId).where('ga_area_id', '=', gaAreaId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('ga_stock')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>(sql`capacity - taken`), sql<number>`0`).as('n'))
+    .where('performance_id', '=', performanceId)
+    .where('ga_area_id', '=', gaAreaId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 export function findGaArea(db: Db | Tx, performanceId: string, gaAreaId: string) {
-  return db.selectFrom('performance_ga_areas').select(['category_id']).where('performance_id', '=', performanceId).where('ga_area_id', '=', gaAreaId).executeTakeFirst();
+  return db
+    .selectFrom('performance_ga_areas')
+    .select(['category_id'])
+    .where('performance_id', '=', performanceId)
+    .where('ga_area_id', '=', gaAreaId)
+    .executeTakeFirst();
 }
 
 export function lockHold(tx: Tx, holdId: string) {
@@ -83,19 +113,46 @@ export function lockHold(tx: Tx, holdId: string) {
 }
 
 export function findHold(db: Db | Tx, holdId: string) {
-  return db.selectFrom('holds').select(['id', 'performance_id', 'status', 'expires_at', sql<boolean>`expires_at <= now()`.as('lapsed')])
-    .where('id', '=', holdId).executeTakeFirst();
+  return db
+    .selectFrom('holds')
+    .select(['id', 'performance_id', 'status', 'expires_at', sql<boolean>`expires_at <= now()`.as('lapsed')])
+    .where('id', '=', holdId)
+    .executeTakeFirst();
 }
 
-export interface HeldSeat { seat_id: string; category_id: string; price: number; currency: string; categoryName: string; label: string }
-export interface HeldGa { ga_area_id: string; quantity: number; category_id: string; price: number; currency: string; categoryName: string; areaName: string }
+export interface HeldSeat {
+  seat_id: string;
+  category_id: string;
+  price: number;
+  currency: string;
+  categoryName: string;
+  label: string;
+}
+export interface HeldGa {
+  ga_area_id: string;
+  quantity: number;
+  category_id: string;
+  price: number;
+  currency: string;
+  categoryName: string;
+  areaName: string;
+}
 
 /**
  * The hold's seats and GA places with their category and current price, in one round trip (it
  * runs at hold, order and payment time).
  */
 export async function holdItems(db: Db | Tx, holdId: string): Promise<{ seats: HeldSeat[]; ga: HeldGa[] }> {
-  const { rows } = await sql<{ seat_id: string | null; ga_area_id: string | null; quantity: number; category_id: string; price: number; currency: string; category_name: string; label: string }>`
+  const { rows } = await sql<{
+    seat_id: string | null;
+    ga_area_id: string | null;
+    quantity: number;
+    category_id: string;
+    price: number;
+    currency: string;
+    category_name: string;
+    label: string;
+  }>`
     SELECT ps.seat_id, NULL::uuid AS ga_area_id, 1 AS quantity, ps.category_id, c.price, c.currency, c.name AS category_name, s.label, ps.rank AS sort
     FROM performance_seats ps JOIN price_categories c ON c.id = ps.category_id JOIN seats s ON s.id = ps.seat_id
     WHERE ps.hold_id = ${holdId}
@@ -118,8 +175,7 @@ export async function holdItems(db: Db | Tx, holdId: string): Promise<{ seats: H
 
 /** Returns a hold's stock: seats back to available, GA places back to their buckets. */
 export async function returnHoldStock(tx: Tx, holdId: string, from: 'held' | 'sold'): Promise<void> {
-  await tx.updateTable('performance_seats').set({ status: 'available', hold_id: null })
-    .where('hold_id', '=', holdId).where('status', '=', from).execute();
+  await tx.updateTable('performance_seats').set({ status: 'available', hold_id: null }).where('hold_id', '=', holdId).where('status', '=', from).execute();
   await sql`
     UPDATE ga_stock g SET taken = g.taken - h.quantity
     FROM hold_ga_items h

@@ -4,12 +4,18 @@ import { badRequest } from '../platform/errors.js';
 import type { HoldRequest } from './holds.service.js';
 
 /** One flat body so that errors can name the field; `toHoldRequest` says which shape it is. */
-export const HoldBody = Type.Object({
-  categoryId: Type.Optional(Uuid),
-  gaAreaId: Type.Optional(Uuid),
-  quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  seatIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 100 })),
-}, { additionalProperties: false, description: 'One of { categoryId, quantity }, { seatIds }, { gaAreaId, quantity }, or { seatIds, gaAreaId, quantity } for seats and GA places in one hold' });
+export const HoldBody = Type.Object(
+  {
+    categoryId: Type.Optional(Uuid),
+    gaAreaId: Type.Optional(Uuid),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    seatIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 100 })),
+  },
+  {
+    additionalProperties: false,
+    description: 'One of { categoryId, quantity }, { seatIds }, { gaAreaId, quantity }, or { seatIds, gaAreaId, quantity } for seats and GA places in one hold',
+  },
+);
 
 /**
  * `{ seatIds }`, `{ categoryId, quantity }`, `{ gaAreaId, quantity }`, or `{ seatIds, gaAreaId,
@@ -24,7 +30,8 @@ export function toHoldRequest(body: { categoryId?: string; gaAreaId?: string; qu
     throw badRequest('invalid_request', 'body needs seatIds, gaAreaId or categoryId', { field: 'body' });
   }
   if (seatIds && !gaAreaId) {
-    if (quantity !== undefined) throw badRequest('invalid_request', 'body.quantity goes with gaAreaId or categoryId, not with seatIds alone', { field: 'body.quantity' });
+    if (quantity !== undefined)
+      throw badRequest('invalid_request', 'body.quantity goes with gaAreaId or categoryId, not with seatIds alone', { field: 'body.quantity' });
     return { seatIds };
   }
   if (quantity === undefined) throw badRequest('invalid_request', 'body.quantity is required', { field: 'body.quantity' });
@@ -52,10 +59,19 @@ export const HoldResponse = Type.Object({
 export const AvailabilityResponse = Type.Object({
   status: Type.String(),
   categories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String(), available: Type.Integer() })),
-  seats: Type.Array(Type.Object({
-    id: Uuid, label: Type.String(), section: Type.String(), row: Type.String(), number: Type.Integer(),
-    x: Type.Number(), y: Type.Number(), categoryId: Uuid, status: Type.String(),
-  })),
+  seats: Type.Array(
+    Type.Object({
+      id: Uuid,
+      label: Type.String(),
+      section: Type.String(),
+      row: Type.String(),
+      number: Type.Integer(),
+      x: Type.Number(),
+      y: Type.Number(),
+      categoryId: Uuid,
+      status: Type.String(),
+    }),
+  ),
   gaAreas: Type.Array(Type.Object({ id: Uuid, name: Type.String(), categoryId: Uuid, capacity: Type.Integer(), available: Type.Integer() })),
 });
 

@@ -81,33 +81,44 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
   const quantity = (request.seatIds?.length ?? 0) + (request.best?.quantity ?? 0) + (request.ga?.quantity ?? 0);
   if (quantity > performance.max_tickets_per_order) {
     throw badRequest('ticket_limit_exceeded', `At most ${performance.max_tickets_per_order} tickets per order`, {
-      field: request.seatIds && !request.ga ? 'seatIds' : 'quantity', limit: performance.max_tickets_per_order,
+      field: request.seatIds && !request.ga ? 'seatIds' : 'quantity',
+      limit: performance.max_tickets_per_order,
     });
   }
   const { best, ga, seatIds } = request;
   if (best) {
-    const category = await db.selectFrom('price_categories').select('id')
-      .where('id', '=', best.categoryId).where('event_id', '=', performance.event_id).executeTakeFirst();
+    const category = await db
+      .selectFrom('price_categories')
+      .select('id')
+      .where('id', '=', best.categoryId)
+      .where('event_id', '=', performance.event_id)
+      .executeTakeFirst();
     if (!category) throw badRequest('category_not_found', `Price category ${best.categoryId} is not sold at this performance`, { field: 'categoryId' });
   }
   // Seats before GA places, always: every hold takes its locks in the same order.
-  return withRetry(() => stockTransaction(db, async (tx) => {
-    const hold = await repo.insertHold(tx, performanceId, ttlSeconds);
-    if (seatIds) await claimSeats(tx, performanceId, hold.id, seatIds);
-    if (best) await claimBest(tx, performanceId, hold.id, best.categoryId, best.quantity);
-    if (ga) await claimGa(tx, performanceId, hold.id, ga.gaAreaId, ga.quantity);
-    // The answer is read inside the transaction: no second look-up after commit.
-    return holdView({ id: hold.id, performance_id: performanceId, status: 'active', expires_at: hold.expires_at }, await repo.holdItems(tx, hold.id));
-  })).catch((error) => {
+  return withRetry(() =>
+    stockTransaction(db, async (tx) => {
+      const hold = await repo.insertHold(tx, performanceId, ttlSeconds);
+      if (seatIds) await claimSeats(tx, performanceId, hold.id, seatIds);
+      if (best) await claimBest(tx, performanceId, hold.id, best.categoryId, best.quantity);
+      if (ga) await claimGa(tx, performanceId, hold.id, ga.gaAreaId, ga.quantity);
+      // The answer is read inside the transaction: no second look-up after commit.
+      return holdView({ id: hold.id, performance_id: performanceId, status: 'active', expires_at: hold.expires_at }, await repo.holdItems(tx, hold.id));
+    }),
+  ).catch((error) => {
     if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
     throw error;
   });
 }
 
-function holdView(hold: { id: string; performance_id: string; status: string; expires_at: Date }, { seats, ga }: Awaited<ReturnType<typeof repo.holdItems>>): HoldView {
+function holdView(
+  hold: { id: string; performance_id: string; status: string; expires_at: Date },
+  { seats, ga }: Awaited<ReturnType<typeof repo.holdItems>>,
+): HoldView {
   const items: HoldView['items'] = seats.map((s) => ({ seatId: s.seat_id, categoryId: s.category_id, price: s.price, currency: s.currency, label: s.label }));
   for (const g of ga) {
-    for (let i = 0; i < g.quantity; i++) items.push({ gaAreaId: g.ga_area_id, categoryId: g.category_id, price: g.price, currency: g.currency, label: g.areaName });
+    for (let i = 0; i < g.quantity; i++)
+      items.push({ gaAreaId: g.ga_area_id, categoryId: g.category_id, price: g.price, currency: g.currency, label: g.areaName });
   }
   return { holdId: hold.id, performanceId: hold.performance_id, status: hold.status, expiresAt: hold.expires_at.toISOString(), items };
 }
@@ -123,19 +134,25 @@ export async function getHold(db: Db, holdId: string): Promise<HoldView> {
 export async function endHold(tx: Tx, holdId: string, status: 'released' | 'expired', actor: string): Promise<void> {
   await repo.returnHoldStock(tx, holdId, 'held');
   await tx.updateTable('holds').set({ status }).where('id', '=', holdId).execute();
-  await tx.updateTable('orders').set({ status: status === 'released' ? 'cancelled' : 'expired', closed_at: new Date() })
-    .where('hold_id', '=', holdId).where('status', '=', 'pending_payment').execute();
+  await tx
+    .updateTable('orders')
+    .set({ status: status === 'released' ? 'cancelled' : 'expired', closed_at: new Date() })
+    .where('hold_id', '=', holdId)
+    .where('status', '=', 'pending_payment')
+    .execute();
   await audit(tx, { actor, action: `inventory.hold.${status}`, subjectType: 'hold', subjectId: holdId });
 }
 
 /** Releases a hold at the buyer's request; releasing one that already ended is a no-op. */
 export async function releaseHold(db: Db, holdId: string): Promise<void> {
-  await withRetry(() => stockTransaction(db, async (tx) => {
-    const hold = await repo.lockHold(tx, holdId);
-    if (!hold) throw notFound('hold', holdId);
-    if (hold.status === 'converted') throw conflict('hold_converted', 'This hold became a paid order; refund the order instead');
-    if (hold.status === 'active') await endHold(tx, holdId, 'released', 'buyer');
-  }));
+  await withRetry(() =>
+    stockTransaction(db, async (tx) => {
+      const hold = await repo.lockHold(tx, holdId);
+      if (!hold) throw notFound('hold', holdId);
+      if (hold.status === 'converted') throw conflict('hold_converted', 'This hold became a paid order; refund the order instead');
+      if (hold.status === 'active') await endHold(tx, holdId, 'released', 'buyer');
+    }),
+  );
 }
 
 /** Ends expired holds, a batch at a time; several processes can run this side by side. */

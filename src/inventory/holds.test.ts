@@ -7,8 +7,12 @@ import { expireHolds } from './holds.service.js';
 
 describe('holds', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
 
   test('holds: best 3 in a category are side by side in the best row', async () => {
     const show = await createShow(t.app, { rows: 3, perRow: 6 });
@@ -32,12 +36,24 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
     const ids = show.seats.slice(0, 2).map((s) => s.id);
     const res = await hold(t.app, show.performanceId, { seatIds: ids });
     assert.equal(res.statusCode, 201);
-    assert.deepEqual(res.json().items.map((i: { seatId: string }) => i.seatId).sort(), [...ids].sort());
+    assert.deepEqual(
+      res
+        .json()
+        .items.map((i: { seatId: string }) => i.seatId)
+        .sort(),
+      [...ids].sort(),
+    );
     const again = await hold(t.app, show.performanceId, { seatIds: [ids[1]] });
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error.code, 'not_enough_inventory');
     const avail = (await t.app.inject(`/api/performances/${show.performanceId}/availability`)).json();
-    assert.deepEqual(avail.seats.filter((s: { status: string }) => s.status === 'held').map((s: { id: string }) => s.id).sort(), [...ids].sort());
+    assert.deepEqual(
+      avail.seats
+        .filter((s: { status: string }) => s.status === 'held')
+        .map((s: { id: string }) => s.id)
+        .sort(),
+      [...ids].sort(),
+    );
   });
 
   test('holds: GA places come off the area and back when the hold is released', async () => {
@@ -92,7 +108,13 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
     const res = await hold(t.app, show.performanceId, { seatIds: seats, gaAreaId: show.gaAreaId, quantity: 1 });
     assert.equal(res.statusCode, 201, res.body);
     const items = res.json().items;
-    assert.deepEqual(items.filter((i: { seatId?: string }) => i.seatId).map((i: { seatId: string }) => i.seatId).sort(), [...seats].sort());
+    assert.deepEqual(
+      items
+        .filter((i: { seatId?: string }) => i.seatId)
+        .map((i: { seatId: string }) => i.seatId)
+        .sort(),
+      [...seats].sort(),
+    );
     assert.equal(items.filter((i: { gaAreaId?: string }) => i.gaAreaId).length, 1);
     // Too many GA places: the seats must not stay held either.
     const other = show.seats.slice(2, 4).map((s) => s.id);
@@ -112,7 +134,10 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
 
   test('holds: more than is left is a 409 not_enough_inventory and takes nothing', async () => {
     const show = await createShow(t.app, { rows: 1, perRow: 3, gaCapacity: 2 });
-    for (const body of [{ categoryId: show.categories.Front, quantity: 4 }, { gaAreaId: show.gaAreaId, quantity: 3 }]) {
+    for (const body of [
+      { categoryId: show.categories.Front, quantity: 4 },
+      { gaAreaId: show.gaAreaId, quantity: 3 },
+    ]) {
       const res = await hold(t.app, show.performanceId, body);
       assert.equal(res.statusCode, 409);
       assert.equal(res.json().error.code, 'not_enough_inventory');
@@ -126,7 +151,11 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
     const show = await createShow(t.app, { rows: 1, perRow: 2 });
     const res = await hold(t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 2 });
     assert.equal(res.statusCode, 201);
-    await t.ctx.db.updateTable('holds').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', res.json().holdId).execute();
+    await t.ctx.db
+      .updateTable('holds')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', res.json().holdId)
+      .execute();
     assert.equal((await t.app.inject(`/api/holds/${res.json().holdId}`)).json().status, 'expired', 'shown expired before the sweep');
     assert.ok((await expireHolds(t.ctx.db)) >= 1);
     t.ctx.availability.invalidate(show.performanceId);
@@ -139,20 +168,32 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
     const show = await createShow(t.app, { rows: 10, perRow: 20 });
     // Sell all but 50 seats first: hold the best 150.
     for (let i = 0; i < 15; i++) assert.equal((await hold(t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 10 })).statusCode, 201);
-    const left = (await t.app.inject(`/api/performances/${show.performanceId}/availability`)).json()
-      .seats.filter((s: { status: string }) => s.status === 'available').map((s: { id: string }) => s.id);
+    const left = (await t.app.inject(`/api/performances/${show.performanceId}/availability`))
+      .json()
+      .seats.filter((s: { status: string }) => s.status === 'available')
+      .map((s: { id: string }) => s.id);
     assert.equal(left.length, 50);
-    const results = await Promise.all(Array.from({ length: 500 }, (_, i) =>
-      hold(t.app, show.performanceId, i % 5 === 0 ? { seatIds: [left[i % 50]] } : { categoryId: show.categories.Front, quantity: 1 })));
+    const results = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        hold(t.app, show.performanceId, i % 5 === 0 ? { seatIds: [left[i % 50]] } : { categoryId: show.categories.Front, quantity: 1 }),
+      ),
+    );
     const won = results.filter((r) => r.statusCode === 201);
     const lost = results.filter((r) => r.statusCode !== 201);
     const seats = won.flatMap((r) => r.json().items.map((i: { seatId: string }) => i.seatId));
     assert.equal(won.length, 50, `winners: ${won.length}, statuses: ${[...new Set(results.map((r) => r.statusCode))]}`);
     assert.equal(new Set(seats).size, 50, 'all distinct');
     assert.ok(seats.every((id: string) => left.includes(id)));
-    assert.ok(lost.every((r) => r.statusCode === 409 && r.json().error.code === 'not_enough_inventory'), 'losers are told there is not enough');
-    const db = await t.ctx.db.selectFrom('performance_seats').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('performance_id', '=', show.performanceId).where('status', '=', 'available').executeTakeFirstOrThrow();
+    assert.ok(
+      lost.every((r) => r.statusCode === 409 && r.json().error.code === 'not_enough_inventory'),
+      'losers are told there is not enough',
+    );
+    const db = await t.ctx.db
+      .selectFrom('performance_seats')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('performance_id', '=', show.performanceId)
+      .where('status', '=', 'available')
+      .executeTakeFirstOrThrow();
     assert.equal(db.n, 0);
   });
 
@@ -162,8 +203,11 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
     const won = results.filter((r) => r.statusCode === 201);
     assert.equal(won.length, 50, 'fifty pairs fit in 101');
     assert.ok(results.every((r) => r.statusCode === 201 || r.json().error.code === 'not_enough_inventory'));
-    const stock = await t.ctx.db.selectFrom('ga_stock').select((eb) => [eb.fn.sum<number>('taken').as('taken'), eb.fn.sum<number>('capacity').as('capacity')])
-      .where('performance_id', '=', show.performanceId).executeTakeFirstOrThrow();
+    const stock = await t.ctx.db
+      .selectFrom('ga_stock')
+      .select((eb) => [eb.fn.sum<number>('taken').as('taken'), eb.fn.sum<number>('capacity').as('capacity')])
+      .where('performance_id', '=', show.performanceId)
+      .executeTakeFirstOrThrow();
     assert.equal(Number(stock.capacity), 101);
     assert.equal(Number(stock.taken), 100);
     const single = await hold(t.app, show.performanceId, { gaAreaId: show.gaAreaId, quantity: 1 });

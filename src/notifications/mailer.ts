@@ -20,7 +20,10 @@ export interface Mailer {
  * message, so an outage never turns good confirmations into 'failed' ones.
  */
 export class MailerUnavailableError extends Error {
-  constructor(readonly code: string, options?: { cause: unknown }) {
+  constructor(
+    readonly code: string,
+    options?: { cause: unknown },
+  ) {
     super(`mail server unavailable (${code})`, options);
     this.name = 'MailerUnavailableError';
   }

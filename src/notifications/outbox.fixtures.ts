@@ -6,24 +6,36 @@ import type { OrderConfirmation } from './templates.js';
 /** Test helpers: the order rows `outbox.order_id` points at, a confirmation, and fake mailers. */
 export async function insertOrder(db: Db): Promise<string> {
   const venue = await db.insertInto('venues').values({ name: 'Sala Apolo' }).returning('id').executeTakeFirstOrThrow();
-  const event = await db.insertInto('events').values({ slug: `e-${randomUUID()}`, title: 'Rosalía' }).returning('id').executeTakeFirstOrThrow();
-  const performance = await db.insertInto('performances')
+  const event = await db
+    .insertInto('events')
+    .values({ slug: `e-${randomUUID()}`, title: 'Rosalía' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const performance = await db
+    .insertInto('performances')
     .values({ event_id: event.id, venue_id: venue.id, starts_at: new Date('2026-06-01T19:00:00Z') })
-    .returning('id').executeTakeFirstOrThrow();
-  const hold = await db.insertInto('holds')
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const hold = await db
+    .insertInto('holds')
     .values({ performance_id: performance.id, status: 'converted', expires_at: new Date(Date.now() + 60_000) })
-    .returning('id').executeTakeFirstOrThrow();
-  const order = await db.insertInto('orders').values({
-    hold_id: hold.id,
-    performance_id: performance.id,
-    idempotency_key: randomUUID(),
-    buyer_name: 'Ana Pérez',
-    buyer_email: 'ana@example.com',
-    locale: 'es',
-    total: 8500,
-    currency: 'EUR',
-    payment_provider: 'test',
-  }).returning('id').executeTakeFirstOrThrow();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const order = await db
+    .insertInto('orders')
+    .values({
+      hold_id: hold.id,
+      performance_id: performance.id,
+      idempotency_key: randomUUID(),
+      buyer_name: 'Ana Pérez',
+      buyer_email: 'ana@example.com',
+      locale: 'es',
+      total: 8500,
+      currency: 'EUR',
+      payment_provider: 'test',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return order.id;
 }
 

@@ -36,7 +36,16 @@ test('outbox routes: the operator lists and reads messages behind the admin toke
     assert.equal(body.total, 2);
     assert.equal(body.messages.length, 2);
     assert.deepEqual(Object.keys(body.messages[0]).sort(), [
-      'attempts', 'bodyText', 'createdAt', 'id', 'kind', 'locale', 'recipient', 'sentAt', 'status', 'subject',
+      'attempts',
+      'bodyText',
+      'createdAt',
+      'id',
+      'kind',
+      'locale',
+      'recipient',
+      'sentAt',
+      'status',
+      'subject',
     ]);
 
     const sent = (await app.inject({ url: '/api/admin/outbox?status=sent&recipient=ana@example.COM', headers: auth })).json();

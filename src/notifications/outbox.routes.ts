@@ -2,14 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { adminGuard } from '../platform/http/admin-auth.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
-import {
-  OutboxIdParams,
-  OutboxListQuery,
-  OutboxListResponse,
-  OutboxMessageDetail,
-  presentDetail,
-  presentSummary,
-} from './outbox.schemas.js';
+import { OutboxIdParams, OutboxListQuery, OutboxListResponse, OutboxMessageDetail, presentDetail, presentSummary } from './outbox.schemas.js';
 import { getOutboxMessage, listOutbox } from './outbox.service.js';
 
 /** The operator's view of outgoing email: without SMTP, this is where confirmations are read. */
@@ -18,24 +11,32 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
   app.addHook('onRequest', adminGuard(ctx.config.adminToken));
   const security = [{ admin: [] }];
 
-  app.get('/api/admin/outbox', {
-    schema: {
-      tags: ['notifications'],
-      security,
-      querystring: OutboxListQuery,
-      response: { 200: OutboxListResponse, 400: ErrorResponse, 401: ErrorResponse },
+  app.get(
+    '/api/admin/outbox',
+    {
+      schema: {
+        tags: ['notifications'],
+        security,
+        querystring: OutboxListQuery,
+        response: { 200: OutboxListResponse, 400: ErrorResponse, 401: ErrorResponse },
+      },
     },
-  }, async (request) => {
-    const { messages, total } = await listOutbox(ctx.db, request.query);
-    return { messages: messages.map(presentSummary), total };
-  });
+    async (request) => {
+      const { messages, total } = await listOutbox(ctx.db, request.query);
+      return { messages: messages.map(presentSummary), total };
+    },
+  );
 
-  app.get('/api/admin/outbox/:id', {
-    schema: {
-      tags: ['notifications'],
-      security,
-      params: OutboxIdParams,
-      response: { 200: OutboxMessageDetail, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+  app.get(
+    '/api/admin/outbox/:id',
+    {
+      schema: {
+        tags: ['notifications'],
+        security,
+        params: OutboxIdParams,
+        response: { 200: OutboxMessageDetail, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
     },
-  }, async (request) => presentDetail(await getOutboxMessage(ctx.db, request.params.id)));
+    async (request) => presentDetail(await getOutboxMessage(ctx.db, request.params.id)),
+  );
 };

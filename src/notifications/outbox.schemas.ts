@@ -4,7 +4,7 @@ import type { OutboxMessage } from './outbox.repository.js';
 const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
 const Status = Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('kept'), Type.Literal('failed')], {
-  description: "queued: waiting to be sent; sent; kept: no SMTP configured, readable here; failed: refused 5 times",
+  description: 'queued: waiting to be sent; sent; kept: no SMTP configured, readable here; failed: refused 5 times',
 });
 
 export const OutboxListQuery = Type.Object({

@@ -69,7 +69,10 @@ export async function deliverOutbox(db: Db, mailer: Mailer | undefined, options:
     const messages = await claimQueued(tx, batch);
     const result: DeliveryResult = { claimed: messages.length, sent: 0, kept: 0, retrying: 0, failed: 0, errors: [] };
     if (!mailer) {
-      await markKept(tx, messages.map((message) => message.id));
+      await markKept(
+        tx,
+        messages.map((message) => message.id),
+      );
       result.kept = messages.length;
       return result;
     }

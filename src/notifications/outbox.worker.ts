@@ -15,11 +15,7 @@ export interface OutboxWorker {
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-export function startOutboxWorker(
-  db: Db,
-  mailer: Mailer | undefined,
-  options: { intervalMs?: number; batch?: number; log: WorkerLog },
-): OutboxWorker {
+export function startOutboxWorker(db: Db, mailer: Mailer | undefined, options: { intervalMs?: number; batch?: number; log: WorkerLog }): OutboxWorker {
   const { intervalMs = 1000, batch = 20, log } = options;
   let stopped = false;
   let delay = intervalMs;

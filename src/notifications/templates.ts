@@ -46,12 +46,7 @@ function formattingLocale(tag: string, locale: SupportedLocale): string {
 }
 
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 // Building an Intl formatter costs far more than using one, and every paid order renders an email.
@@ -96,7 +91,10 @@ export function renderOrderConfirmation(input: OrderConfirmation): RenderedEmail
   }));
   const total = formatMoney(input.total, input.currency, intl);
   // Mail headers must stay on one line, whatever an event's title holds.
-  const subject = t.subject(input.eventTitle).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const subject = t
+    .subject(input.eventTitle)
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
 
   const text = [
     t.greeting(input.buyerName),

@@ -11,9 +11,7 @@ export interface PaymentSession {
 
 export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'invalid_token' | 'token_mismatch';
 
-export type ChargeResult =
-  | { status: 'succeeded'; paymentId: string; tokenId: string }
-  | { status: 'declined'; reason: DeclineReason; tokenId: string };
+export type ChargeResult = { status: 'succeeded'; paymentId: string; tokenId: string } | { status: 'declined'; reason: DeclineReason; tokenId: string };
 
 export interface WebhookEvent {
   type: 'payment.succeeded' | 'payment.failed';

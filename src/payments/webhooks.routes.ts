@@ -14,15 +14,23 @@ export const paymentWebhookRoutes: FastifyPluginAsyncTypebox<AppContext> = async
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
 
-  app.post('/api/payments/webhooks/:provider', {
-    schema: { tags: ['payments'], params: Type.Object({ provider: Type.String({ maxLength: 40 }) }), response: { 200: Type.Object({ received: Type.Boolean(), status: Type.Optional(Type.String()) }), 400: ErrorResponse, 404: ErrorResponse } },
-  }, async (request) => {
-    if (request.params.provider !== ctx.payments.name) throw new AppError('unknown_provider', 404, `No payment provider named ${request.params.provider}`);
-    const event = ctx.payments.verifyWebhook(request.headers, String(request.body ?? ''));
-    if (event.type !== 'payment.succeeded') return { received: true };
-    const order = await ctx.db.selectFrom('orders').select('id').where('payment_session_id', '=', event.sessionId).executeTakeFirst();
-    if (!order) throw new AppError('order_not_found', 404, 'No order has this payment session');
-    const outcome = await confirmPayment(ctx, order.id, event.token);
-    return { received: true, status: outcome.status };
-  });
+  app.post(
+    '/api/payments/webhooks/:provider',
+    {
+      schema: {
+        tags: ['payments'],
+        params: Type.Object({ provider: Type.String({ maxLength: 40 }) }),
+        response: { 200: Type.Object({ received: Type.Boolean(), status: Type.Optional(Type.String()) }), 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      if (request.params.provider !== ctx.payments.name) throw new AppError('unknown_provider', 404, `No payment provider named ${request.params.provider}`);
+      const event = ctx.payments.verifyWebhook(request.headers, String(request.body ?? ''));
+      if (event.type !== 'payment.succeeded') return { received: true };
+      const order = await ctx.db.selectFrom('orders').select('id').where('payment_session_id', '=', event.sessionId).executeTakeFirst();
+      if (!order) throw new AppError('order_not_found', 404, 'No order has this payment session');
+      const outcome = await confirmPayment(ctx, order.id, event.token);
+      return { received: true, status: outcome.status };
+    },
+  );
 };

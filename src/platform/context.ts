@@ -27,7 +27,9 @@ export interface AppContext {
 }
 
 export function createContext(
-  config: Config, db: Db, databaseKind: AppContext['databaseKind'],
+  config: Config,
+  db: Db,
+  databaseKind: AppContext['databaseKind'],
   options: { shield?: ShieldOptions; log?: (message: string, error?: unknown) => void } = {},
 ): AppContext {
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));

@@ -9,7 +9,11 @@ export type SeatStatus = 'available' | 'held' | 'sold';
 export type HoldStatus = 'active' | 'released' | 'expired' | 'converted';
 export type OrderStatus = 'pending_payment' | 'paid' | 'expired' | 'refunded' | 'cancelled';
 
-export interface VenueTable { id: Generated<string>; name: string; created_at: Created }
+export interface VenueTable {
+  id: Generated<string>;
+  name: string;
+  created_at: Created;
+}
 export interface SeatTable {
   id: Generated<string>;
   venue_id: string;
@@ -70,7 +74,11 @@ export interface PerformanceSeatTable {
   status: ColumnType<SeatStatus, SeatStatus | undefined, SeatStatus>;
   hold_id: string | null;
 }
-export interface PerformanceGaAreaTable { performance_id: string; ga_area_id: string; category_id: string }
+export interface PerformanceGaAreaTable {
+  performance_id: string;
+  ga_area_id: string;
+  category_id: string;
+}
 export interface GaStockTable {
   performance_id: string;
   ga_area_id: string;

@@ -68,8 +68,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         ' (is another instance using this data dir or port, and can the postgres user reach the dir?)',
     );
   }
-  const url = (database: string) =>
-    `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.port}/${database}`;
+  const url = (database: string) => `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.port}/${database}`;
   return { url, stop: () => server.stop() };
 }
 

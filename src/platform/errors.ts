@@ -16,10 +16,8 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id: string) => new AppError(`${what}_not_found`, 404, `No ${what.replace(/_/g, ' ')} with id ${id}`);
-export const badRequest = (code: string, message: string, details: Record<string, unknown> = {}) =>
-  new AppError(code, 400, message, details);
-export const conflict = (code: string, message: string, details: Record<string, unknown> = {}) =>
-  new AppError(code, 409, message, details);
+export const badRequest = (code: string, message: string, details: Record<string, unknown> = {}) => new AppError(code, 400, message, details);
+export const conflict = (code: string, message: string, details: Record<string, unknown> = {}) => new AppError(code, 409, message, details);
 
 /** PostgreSQL error codes the services translate into AppErrors. */
 export const PG = {

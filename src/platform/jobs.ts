@@ -7,7 +7,11 @@ export function every(intervalMs: number, work: () => Promise<unknown>, onError:
   let stopped = false;
   const timer = setInterval(() => {
     if (running || stopped) return;
-    running = work().then(() => undefined, onError).finally(() => { running = undefined; });
+    running = work()
+      .then(() => undefined, onError)
+      .finally(() => {
+        running = undefined;
+      });
   }, intervalMs);
   timer.unref();
   return {

@@ -9,8 +9,14 @@ import { expireHolds } from '../inventory/holds.service.js';
 describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
   let payments: App;
-  before(async () => { t = await testApp(); payments = await testPayments(t.ctx); });
-  after(async () => { await payments?.close(); await t?.close(); });
+  before(async () => {
+    t = await testApp();
+    payments = await testPayments(t.ctx);
+  });
+  after(async () => {
+    await payments?.close();
+    await t?.close();
+  });
 
   async function heldOrder(body?: object) {
     const show = await createShow(t.app, { rows: 2, perRow: 5, gaCapacity: 10 });
@@ -18,7 +24,11 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal(h.statusCode, 201, h.body);
     const o = await order(t.app, h.json().holdId);
     assert.equal(o.statusCode, 201, o.body);
-    return { show, holdId: h.json().holdId as string, ...o.json() as { orderId: string; accessToken: string; payment: { provider: string; sessionId: string; url: string } } };
+    return {
+      show,
+      holdId: h.json().holdId as string,
+      ...(o.json() as { orderId: string; accessToken: string; payment: { provider: string; sessionId: string; url: string } }),
+    };
   }
   const pay = (orderId: string, token: string) => t.app.inject({ method: 'POST', url: `/api/orders/${orderId}/payment`, payload: { token } });
 
@@ -35,7 +45,16 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal(view.statusCode, 200);
     assert.equal(view.json().status, 'paid');
     assert.equal(view.json().total, 10000);
-    assert.deepEqual(view.json().tickets.map((x: { id: string }) => x.id).sort(), paid.json().tickets.map((x: { id: string }) => x.id).sort());
+    assert.deepEqual(
+      view
+        .json()
+        .tickets.map((x: { id: string }) => x.id)
+        .sort(),
+      paid
+        .json()
+        .tickets.map((x: { id: string }) => x.id)
+        .sort(),
+    );
     const avail = (await t.app.inject(`/api/performances/${o.show.performanceId}/availability`)).json();
     assert.equal(avail.seats.filter((s: { status: string }) => s.status === 'sold').length, 2);
     const mail = await t.ctx.db.selectFrom('outbox').selectAll().where('order_id', '=', o.orderId).execute();
@@ -62,13 +81,22 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     assert.deepEqual(a.json(), b.json());
     const c = await order(t.app, h.holdId, 'same-key');
     assert.deepEqual(c.json(), a.json());
-    const other = await t.app.inject({ method: 'POST', url: `/api/holds/${h.holdId}/order`, headers: { 'idempotency-key': 'same-key' }, payload: { buyer: { ...buyer, name: 'Someone Else' } } });
+    const other = await t.app.inject({
+      method: 'POST',
+      url: `/api/holds/${h.holdId}/order`,
+      headers: { 'idempotency-key': 'same-key' },
+      payload: { buyer: { ...buyer, name: 'Someone Else' } },
+    });
     assert.equal(other.statusCode, 409);
     assert.equal(other.json().error.code, 'idempotency_key_reused');
     const second = await order(t.app, h.holdId, 'another-key');
     assert.equal(second.statusCode, 409);
     assert.equal(second.json().error.code, 'hold_already_ordered');
-    const count = await t.ctx.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('hold_id', '=', h.holdId).executeTakeFirstOrThrow();
+    const count = await t.ctx.db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('hold_id', '=', h.holdId)
+      .executeTakeFirstOrThrow();
     assert.equal(count.n, 1);
     const records = await t.ctx.db.selectFrom('checkout_records').selectAll().where('order_id', '=', a.json().orderId).execute();
     assert.equal(records.length, 1);
@@ -133,8 +161,17 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     const o = await heldOrder();
     const token = await cardToken(payments, o.payment.sessionId);
     const results = await Promise.all(Array.from({ length: 5 }, () => pay(o.orderId, token)));
-    assert.ok(results.every((r) => r.statusCode === 200), results.map((r) => r.body).join('\n'));
-    const ids = results.map((r) => r.json().tickets.map((x: { id: string }) => x.id).sort().join());
+    assert.ok(
+      results.every((r) => r.statusCode === 200),
+      results.map((r) => r.body).join('\n'),
+    );
+    const ids = results.map((r) =>
+      r
+        .json()
+        .tickets.map((x: { id: string }) => x.id)
+        .sort()
+        .join(),
+    );
     assert.equal(new Set(ids).size, 1, 'every answer names the same tickets');
     const tickets = await t.ctx.db.selectFrom('tickets').select('id').where('order_id', '=', o.orderId).execute();
     assert.equal(tickets.length, 2);
@@ -150,7 +187,11 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     const h = (await hold(t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 2 })).json();
     const o = (await order(t.app, h.holdId)).json();
     const late = (await hold(t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 2 })).json();
-    await t.ctx.db.updateTable('holds').set({ expires_at: new Date(Date.now() - 1000) }).where('id', 'in', [h.holdId, late.holdId]).execute();
+    await t.ctx.db
+      .updateTable('holds')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', 'in', [h.holdId, late.holdId])
+      .execute();
     const paid = await pay(o.orderId, await cardToken(payments, o.payment.sessionId));
     assert.equal(paid.statusCode, 409);
     assert.equal(paid.json().error.code, 'hold_expired');
@@ -209,7 +250,10 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
   test('checkout: selling the last place marks the performance sold out; a refund reopens it', async () => {
     const show = await createShow(t.app, { rows: 1, perRow: 1, gaCapacity: 1 });
     const ids: string[] = [];
-    for (const body of [{ categoryId: show.categories.Front, quantity: 1 }, { gaAreaId: show.gaAreaId, quantity: 1 }]) {
+    for (const body of [
+      { categoryId: show.categories.Front, quantity: 1 },
+      { gaAreaId: show.gaAreaId, quantity: 1 },
+    ]) {
       const h = (await hold(t.app, show.performanceId, body)).json();
       const o = (await order(t.app, h.holdId)).json();
       assert.equal((await pay(o.orderId, await cardToken(payments, o.payment.sessionId))).statusCode, 200);
@@ -226,22 +270,41 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     const token = await cardToken(payments, o.payment.sessionId);
     const body = JSON.stringify({ type: 'payment.succeeded', sessionId: o.payment.sessionId, token });
     const signature = (t.ctx.payments as unknown as { signWebhook(b: string): string }).signWebhook(body);
-    const webhook = () => t.app.inject({ method: 'POST', url: '/api/payments/webhooks/test', headers: { 'content-type': 'application/json', 'taquilla-test-signature': signature }, payload: body });
+    const webhook = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/payments/webhooks/test',
+        headers: { 'content-type': 'application/json', 'taquilla-test-signature': signature },
+        payload: body,
+      });
     const [hook, api] = await Promise.all([webhook(), pay(o.orderId, token)]);
     assert.equal(hook.statusCode, 200, hook.body);
     assert.equal(api.statusCode, 200, api.body);
     assert.equal((await t.ctx.db.selectFrom('tickets').select('id').where('order_id', '=', o.orderId).execute()).length, 2);
-    const forged = await t.app.inject({ method: 'POST', url: '/api/payments/webhooks/test', headers: { 'content-type': 'application/json', 'taquilla-test-signature': 't=1,v1=00' }, payload: body });
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/api/payments/webhooks/test',
+      headers: { 'content-type': 'application/json', 'taquilla-test-signature': 't=1,v1=00' },
+      payload: body,
+    });
     assert.equal(forged.statusCode, 400);
     assert.equal(forged.json().error.code, 'invalid_webhook');
   });
   test('checkout: a price change between order and payment does not change what the tickets say was paid', async () => {
     const o = await heldOrder();
-    const patch = await t.app.inject({ method: 'PATCH', url: `/api/admin/price-categories/${o.show.categories.Front}`, headers: admin, payload: { price: 9900 } });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/price-categories/${o.show.categories.Front}`,
+      headers: admin,
+      payload: { price: 9900 },
+    });
     assert.equal(patch.statusCode, 200, patch.body);
     assert.equal((await pay(o.orderId, await cardToken(payments, o.payment.sessionId))).statusCode, 200);
     const view = (await t.app.inject({ url: `/api/orders/${o.orderId}`, headers: { authorization: `Bearer ${o.accessToken}` } })).json();
     assert.equal(view.total, 10000);
-    assert.deepEqual(view.tickets.map((x: { price: number }) => x.price), [5000, 5000]);
+    assert.deepEqual(
+      view.tickets.map((x: { price: number }) => x.price),
+      [5000, 5000],
+    );
   });
 });

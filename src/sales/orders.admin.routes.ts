@@ -11,10 +11,17 @@ import { cancelOrder, refundOrder } from './refunds.service.js';
 import { salesReport } from './sales-report.js';
 
 const SalesReport = Type.Object({
-  performanceId: Uuid, status: Type.String(), capacity: Type.Integer(), sold: Type.Integer(), held: Type.Integer(), available: Type.Integer(),
-  revenue: Type.Integer(), currency: Type.Union([Type.String(), Type.Null()]),
+  performanceId: Uuid,
+  status: Type.String(),
+  capacity: Type.Integer(),
+  sold: Type.Integer(),
+  held: Type.Integer(),
+  available: Type.Integer(),
+  revenue: Type.Integer(),
+  currency: Type.Union([Type.String(), Type.Null()]),
   orders: Type.Object({ paid: Type.Integer(), pending: Type.Integer(), refunded: Type.Integer(), cancelled: Type.Integer(), expired: Type.Integer() }),
-  ticketsValid: Type.Integer(), checkedIn: Type.Integer(),
+  ticketsValid: Type.Integer(),
+  checkedIn: Type.Integer(),
 });
 
 const Paging = {
@@ -26,54 +33,119 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
   app.addHook('onRequest', adminGuard(ctx.config.adminToken));
   const security = [{ admin: [] }];
 
-  app.get('/api/admin/orders', {
-    schema: {
-      tags: ['admin'], security,
-      querystring: Type.Object({ email: Type.Optional(Type.String({ maxLength: 254 })), performanceId: Type.Optional(Uuid), status: Type.Optional(Type.String({ maxLength: 20 })), ...Paging }),
+  app.get(
+    '/api/admin/orders',
+    {
+      schema: {
+        tags: ['admin'],
+        security,
+        querystring: Type.Object({
+          email: Type.Optional(Type.String({ maxLength: 254 })),
+          performanceId: Type.Optional(Uuid),
+          status: Type.Optional(Type.String({ maxLength: 20 })),
+          ...Paging,
+        }),
+      },
     },
-  }, async (request) => {
-    const rows = await searchOrders(ctx.db, request.query);
-    return { orders: rows.map((o) => ({ id: o.id, status: o.status, buyerName: o.buyer_name, buyerEmail: o.buyer_email, total: o.total, currency: o.currency, performanceId: o.performance_id, createdAt: o.created_at.toISOString(), paidAt: o.paid_at?.toISOString() ?? null })) };
-  });
+    async (request) => {
+      const rows = await searchOrders(ctx.db, request.query);
+      return {
+        orders: rows.map((o) => ({
+          id: o.id,
+          status: o.status,
+          buyerName: o.buyer_name,
+          buyerEmail: o.buyer_email,
+          total: o.total,
+          currency: o.currency,
+          performanceId: o.performance_id,
+          createdAt: o.created_at.toISOString(),
+          paidAt: o.paid_at?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
 
-  app.get('/api/admin/orders/:id', { schema: { tags: ['admin'], security, params: IdParams, response: { 200: OrderResponse, 404: ErrorResponse } } },
-    async (request) => orderView(ctx, request.params.id));
+  app.get(
+    '/api/admin/orders/:id',
+    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: OrderResponse, 404: ErrorResponse } } },
+    async (request) => orderView(ctx, request.params.id),
+  );
 
   const Changed = Type.Object({ id: Uuid, status: Type.String(), refundId: Type.Optional(Type.String()) });
-  app.post('/api/admin/orders/:id/refund', { schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } } },
-    async (request) => refundOrder(ctx, request.params.id, 'admin'));
+  app.post(
+    '/api/admin/orders/:id/refund',
+    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } } },
+    async (request) => refundOrder(ctx, request.params.id, 'admin'),
+  );
 
-  app.post('/api/admin/orders/:id/cancel', { schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } } },
-    async (request) => cancelOrder(ctx, request.params.id, 'admin'));
+  app.post(
+    '/api/admin/orders/:id/cancel',
+    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } } },
+    async (request) => cancelOrder(ctx, request.params.id, 'admin'),
+  );
 
-  app.get('/api/admin/performances/:id/sales', { schema: { tags: ['admin'], security, params: IdParams, response: { 200: SalesReport, 404: ErrorResponse } } },
-    async (request) => salesReport(ctx.db, request.params.id));
+  app.get(
+    '/api/admin/performances/:id/sales',
+    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: SalesReport, 404: ErrorResponse } } },
+    async (request) => salesReport(ctx.db, request.params.id),
+  );
 
   // Who ran which front-end build: the list to notify if that build is ever found tampered with.
-  app.get('/api/admin/checkout-records', {
-    schema: {
-      tags: ['admin'], security,
-      querystring: Type.Object({
-        buildId: Type.Optional(Type.String({ maxLength: 100 })),
-        from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })), ...Paging,
-      }),
+  app.get(
+    '/api/admin/checkout-records',
+    {
+      schema: {
+        tags: ['admin'],
+        security,
+        querystring: Type.Object({
+          buildId: Type.Optional(Type.String({ maxLength: 100 })),
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+          ...Paging,
+        }),
+      },
     },
-  }, async (request) => {
-    const q = request.query;
-    let query = ctx.db.selectFrom('checkout_records').selectAll();
-    if (q.buildId) query = query.where((eb) => eb.or([eb('build_id', '=', q.buildId!), eb('client_build_id', '=', q.buildId!)]));
-    if (q.from) query = query.where('created_at', '>=', new Date(q.from));
-    if (q.to) query = query.where('created_at', '<', new Date(q.to));
-    const rows = await query.orderBy('created_at', 'desc').limit(q.limit).offset(q.offset).execute();
-    return { records: rows.map((r) => ({ id: r.id, orderId: r.order_id, buyerEmail: r.buyer_email, storefront: r.storefront, buildId: r.build_id, clientBuildId: r.client_build_id, createdAt: r.created_at.toISOString() })) };
-  });
+    async (request) => {
+      const q = request.query;
+      let query = ctx.db.selectFrom('checkout_records').selectAll();
+      if (q.buildId) query = query.where((eb) => eb.or([eb('build_id', '=', q.buildId!), eb('client_build_id', '=', q.buildId!)]));
+      if (q.from) query = query.where('created_at', '>=', new Date(q.from));
+      if (q.to) query = query.where('created_at', '<', new Date(q.to));
+      const rows = await query.orderBy('created_at', 'desc').limit(q.limit).offset(q.offset).execute();
+      return {
+        records: rows.map((r) => ({
+          id: r.id,
+          orderId: r.order_id,
+          buyerEmail: r.buyer_email,
+          storefront: r.storefront,
+          buildId: r.build_id,
+          clientBuildId: r.client_build_id,
+          createdAt: r.created_at.toISOString(),
+        })),
+      };
+    },
+  );
 
-  app.get('/api/admin/audit', {
-    schema: { tags: ['admin'], security, querystring: Type.Object({ subjectId: Type.Optional(Type.String({ maxLength: 100 })), ...Paging }) },
-  }, async (request) => {
-    let query = ctx.db.selectFrom('audit_log').selectAll();
-    if (request.query.subjectId) query = query.where('subject_id', '=', request.query.subjectId);
-    const rows = await query.orderBy('id', 'desc').limit(request.query.limit).offset(request.query.offset).execute();
-    return { entries: rows.map((r) => ({ id: String(r.id), at: r.at.toISOString(), actor: r.actor, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, data: r.data })) };
-  });
+  app.get(
+    '/api/admin/audit',
+    {
+      schema: { tags: ['admin'], security, querystring: Type.Object({ subjectId: Type.Optional(Type.String({ maxLength: 100 })), ...Paging }) },
+    },
+    async (request) => {
+      let query = ctx.db.selectFrom('audit_log').selectAll();
+      if (request.query.subjectId) query = query.where('subject_id', '=', request.query.subjectId);
+      const rows = await query.orderBy('id', 'desc').limit(request.query.limit).offset(request.query.offset).execute();
+      return {
+        entries: rows.map((r) => ({
+          id: String(r.id),
+          at: r.at.toISOString(),
+          actor: r.actor,
+          action: r.action,
+          subjectType: r.subject_type,
+          subjectId: r.subject_id,
+          data: r.data,
+        })),
+      };
+    },
+  );
 };

@@ -17,7 +17,8 @@ export function lockOrder(tx: Tx, id: string) {
 
 /** Locks an order and its hold in one statement (FOR UPDATE covers both joined rows). */
 export function lockOrderAndHold(tx: Tx, id: string) {
-  return tx.selectFrom('orders')
+  return tx
+    .selectFrom('orders')
     .innerJoin('holds', 'holds.id', 'orders.hold_id')
     .selectAll('orders')
     .select(['holds.status as holdStatus', 'holds.expires_at as holdExpiresAt'])
@@ -27,14 +28,26 @@ export function lockOrderAndHold(tx: Tx, id: string) {
 }
 
 export function orderTickets(db: Db | Tx, orderId: string) {
-  return db.selectFrom('tickets as t')
+  return db
+    .selectFrom('tickets as t')
     .innerJoin('price_categories as c', 'c.id', 't.category_id')
     .leftJoin('seats as s', 's.id', 't.seat_id')
     .leftJoin('ga_areas as a', 'a.id', 't.ga_area_id')
-    .select(['t.id', 't.code', 't.status', 't.price', 't.checked_in_at', 't.seat_id', 't.ga_area_id', 'c.name as categoryName', 'c.currency',
-      sql<string>`coalesce(s.label, a.name)`.as('label')])
+    .select([
+      't.id',
+      't.code',
+      't.status',
+      't.price',
+      't.checked_in_at',
+      't.seat_id',
+      't.ga_area_id',
+      'c.name as categoryName',
+      'c.currency',
+      sql<string>`coalesce(s.label, a.name)`.as('label'),
+    ])
     .where('t.order_id', '=', orderId)
-    .orderBy('t.created_at').orderBy('label')
+    .orderBy('t.created_at')
+    .orderBy('label')
     .execute();
 }
 
@@ -57,7 +70,8 @@ export async function orderPerformance(db: Db | Tx, performanceId: string): Prom
 }
 
 function readPerformance(db: Db | Tx, performanceId: string) {
-  return db.selectFrom('performances as p')
+  return db
+    .selectFrom('performances as p')
     .innerJoin('events as e', 'e.id', 'p.event_id')
     .innerJoin('venues as v', 'v.id', 'p.venue_id')
     .select(['p.id', 'p.starts_at', 'e.title as eventTitle', 'e.slug as eventSlug', 'v.name as venueName'])
@@ -65,7 +79,10 @@ function readPerformance(db: Db | Tx, performanceId: string) {
     .executeTakeFirstOrThrow();
 }
 
-export async function recordCheckout(tx: Tx, row: { order_id: string; buyer_email: string; storefront: string; build_id: string; client_build_id: string | null }): Promise<void> {
+export async function recordCheckout(
+  tx: Tx,
+  row: { order_id: string; buyer_email: string; storefront: string; build_id: string; client_build_id: string | null },
+): Promise<void> {
   await tx.insertInto('checkout_records').values(row).execute();
 }
 

@@ -1,16 +1,26 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { Uuid } from '../catalog/catalog.schemas.js';
 
-export const BuyerBody = Type.Object({
-  buyer: Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    email: Type.String({ format: 'email', maxLength: 254 }),
-    locale: Type.String({ pattern: '^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$', maxLength: 35 }),
-  }, { additionalProperties: false }),
-}, { additionalProperties: false });
+export const BuyerBody = Type.Object(
+  {
+    buyer: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        email: Type.String({ format: 'email', maxLength: 254 }),
+        locale: Type.String({ pattern: '^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$', maxLength: 35 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({ minLength: 1, maxLength: 200, description: 'Any unique string per checkout attempt; a retry with the same key returns the same order' }),
+  'idempotency-key': Type.String({
+    minLength: 1,
+    maxLength: 200,
+    description: 'Any unique string per checkout attempt; a retry with the same key returns the same order',
+  }),
   'x-taquilla-storefront': Type.Optional(Type.String({ maxLength: 100 })),
   'x-taquilla-build': Type.Optional(Type.String({ maxLength: 100 })),
 });
@@ -37,9 +47,18 @@ export const OrderResponse = Type.Object({
   createdAt: Type.String(),
   paidAt: Type.Union([Type.String(), Type.Null()]),
   payment: Type.Union([Payment, Type.Null()]),
-  tickets: Type.Array(Type.Object({
-    id: Uuid, code: Type.String(), status: Type.String(), label: Type.String(), categoryName: Type.String(),
-    price: Type.Integer(), currency: Type.String(), seatId: Type.Union([Uuid, Type.Null()]), gaAreaId: Type.Union([Uuid, Type.Null()]),
-    checkedInAt: Type.Union([Type.String(), Type.Null()]),
-  })),
+  tickets: Type.Array(
+    Type.Object({
+      id: Uuid,
+      code: Type.String(),
+      status: Type.String(),
+      label: Type.String(),
+      categoryName: Type.String(),
+      price: Type.Integer(),
+      currency: Type.String(),
+      seatId: Type.Union([Uuid, Type.Null()]),
+      gaAreaId: Type.Union([Uuid, Type.Null()]),
+      checkedInAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });

@@ -6,8 +6,15 @@ import type { Order } from '../platform/database.types.js';
 import { stockTransaction } from '../platform/transaction.js';
 import * as repo from './orders.repository.js';
 
-export interface Buyer { name: string; email: string; locale: string }
-export interface CheckoutSource { storefront: string; clientBuildId: string | null }
+export interface Buyer {
+  name: string;
+  email: string;
+  locale: string;
+}
+export interface CheckoutSource {
+  storefront: string;
+  clientBuildId: string | null;
+}
 
 export interface CreatedOrder {
   orderId: string;
@@ -15,8 +22,7 @@ export interface CreatedOrder {
   payment: { provider: string; sessionId: string; url: string };
 }
 
-const sameBuyer = (order: Order, buyer: Buyer) =>
-  order.buyer_name === buyer.name && order.buyer_email === buyer.email && order.locale === buyer.locale;
+const sameBuyer = (order: Order, buyer: Buyer) => order.buyer_name === buyer.name && order.buyer_email === buyer.email && order.locale === buyer.locale;
 
 /**
  * Step 1 of checkout: an order from a live hold, under an idempotency key. The same key with the
@@ -44,18 +50,34 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
         throw conflict('hold_expired', 'This hold has expired or was released; its tickets went back on sale');
       }
       const { seats, ga } = await holds.holdItems(tx, holdId);
-      const prices = [...seats.map((s) => ({ price: s.price, currency: s.currency })), ...ga.map((g) => ({ price: g.price * g.quantity, currency: g.currency }))];
+      const prices = [
+        ...seats.map((s) => ({ price: s.price, currency: s.currency })),
+        ...ga.map((g) => ({ price: g.price * g.quantity, currency: g.currency })),
+      ];
       const currency = prices[0]?.currency ?? 'EUR';
       if (prices.some((p) => p.currency !== currency)) throw badRequest('mixed_currency', 'A hold must be priced in one currency');
-      const inserted = await tx.insertInto('orders').values({
-        hold_id: holdId, performance_id: hold.performance_id, idempotency_key: idempotencyKey,
-        buyer_name: buyer.name, buyer_email: buyer.email, locale: buyer.locale,
-        total: prices.reduce((sum, p) => sum + p.price, 0), currency, payment_provider: ctx.payments.name,
-        category_prices: JSON.stringify(Object.fromEntries([...seats, ...ga].map((i) => [i.category_id, i.price]))),
-      }).returningAll().executeTakeFirstOrThrow();
+      const inserted = await tx
+        .insertInto('orders')
+        .values({
+          hold_id: holdId,
+          performance_id: hold.performance_id,
+          idempotency_key: idempotencyKey,
+          buyer_name: buyer.name,
+          buyer_email: buyer.email,
+          locale: buyer.locale,
+          total: prices.reduce((sum, p) => sum + p.price, 0),
+          currency,
+          payment_provider: ctx.payments.name,
+          category_prices: JSON.stringify(Object.fromEntries([...seats, ...ga].map((i) => [i.category_id, i.price]))),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await repo.recordCheckout(tx, {
-        order_id: inserted.id, buyer_email: buyer.email, storefront: source.storefront,
-        build_id: ctx.buildId, client_build_id: source.clientBuildId,
+        order_id: inserted.id,
+        buyer_email: buyer.email,
+        storefront: source.storefront,
+        build_id: ctx.buildId,
+        client_build_id: source.clientBuildId,
       });
       await audit(tx, { actor: 'buyer', action: 'sales.order.created', subjectType: 'order', subjectId: inserted.id, data: { holdId } });
       return inserted;
@@ -85,14 +107,21 @@ async function withPaymentSession(ctx: AppContext, order: Order): Promise<Create
   if (!sessionId || !url) {
     const perf = await repo.orderPerformance(ctx.db, order.performance_id);
     const session = await ctx.payments.createSession({
-      orderId: order.id, amount: order.total, currency: order.currency, description: `${perf.eventTitle} ${perf.starts_at.toISOString().slice(0, 10)}`,
+      orderId: order.id,
+      amount: order.total,
+      currency: order.currency,
+      description: `${perf.eventTitle} ${perf.starts_at.toISOString().slice(0, 10)}`,
     });
     // Only the first session sticks, so concurrent retries agree on one.
-    const stored = await ctx.db.updateTable('orders')
-      .set({ payment_session_id: session.sessionId, payment_session_url: session.url })
-      .where('id', '=', order.id).where('payment_session_id', 'is', null)
-      .returning(['payment_session_id', 'payment_session_url']).executeTakeFirst()
-      ?? await ctx.db.selectFrom('orders').select(['payment_session_id', 'payment_session_url']).where('id', '=', order.id).executeTakeFirstOrThrow();
+    const stored =
+      (await ctx.db
+        .updateTable('orders')
+        .set({ payment_session_id: session.sessionId, payment_session_url: session.url })
+        .where('id', '=', order.id)
+        .where('payment_session_id', 'is', null)
+        .returning(['payment_session_id', 'payment_session_url'])
+        .executeTakeFirst()) ??
+      (await ctx.db.selectFrom('orders').select(['payment_session_id', 'payment_session_url']).where('id', '=', order.id).executeTakeFirstOrThrow());
     sessionId = stored.payment_session_id!;
     url = stored.payment_session_url!;
   }
@@ -108,18 +137,32 @@ export async function orderView(ctx: AppContext, orderId: string) {
     id: order.id,
     status: order.status,
     buyer: { name: order.buyer_name, email: order.buyer_email, locale: order.locale },
-    performance: { id: performance.id, startsAt: performance.starts_at.toISOString(), eventTitle: performance.eventTitle, eventSlug: performance.eventSlug, venueName: performance.venueName },
+    performance: {
+      id: performance.id,
+      startsAt: performance.starts_at.toISOString(),
+      eventTitle: performance.eventTitle,
+      eventSlug: performance.eventSlug,
+      venueName: performance.venueName,
+    },
     holdId: order.hold_id,
     total: order.total,
     currency: order.currency,
     createdAt: order.created_at.toISOString(),
     paidAt: order.paid_at?.toISOString() ?? null,
-    payment: order.status === 'pending_payment' && order.payment_session_id
-      ? { provider: order.payment_provider, sessionId: order.payment_session_id, url: order.payment_session_url! }
-      : null,
+    payment:
+      order.status === 'pending_payment' && order.payment_session_id
+        ? { provider: order.payment_provider, sessionId: order.payment_session_id, url: order.payment_session_url! }
+        : null,
     tickets: tickets.map((t) => ({
-      id: t.id, code: t.code, status: t.status, label: t.label, categoryName: t.categoryName,
-      price: t.price, currency: t.currency, seatId: t.seat_id, gaAreaId: t.ga_area_id,
+      id: t.id,
+      code: t.code,
+      status: t.status,
+      label: t.label,
+      categoryName: t.categoryName,
+      price: t.price,
+      currency: t.currency,
+      seatId: t.seat_id,
+      gaAreaId: t.ga_area_id,
       checkedInAt: t.checked_in_at?.toISOString() ?? null,
     })),
   };

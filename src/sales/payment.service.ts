@@ -7,9 +7,7 @@ import { stockTransaction, withRetry, type Tx } from '../platform/transaction.js
 import { issueTickets, type IssuedTicket } from '../tickets/tickets.service.js';
 import * as repo from './orders.repository.js';
 
-export type PaymentOutcome =
-  | { status: 'paid'; tickets: { id: string; code: string }[] }
-  | { status: 'declined'; reason: string };
+export type PaymentOutcome = { status: 'paid'; tickets: { id: string; code: string }[] } | { status: 'declined'; reason: string };
 
 /**
  * Step 3 of checkout: charge the one-time token and, in the same transaction, sell the held stock,
@@ -20,44 +18,61 @@ export type PaymentOutcome =
  */
 export async function confirmPayment(ctx: AppContext, orderId: string, token: string): Promise<PaymentOutcome> {
   let performanceId: string | undefined;
-  const outcome = await withRetry(() => stockTransaction(ctx.db, async (tx): Promise<PaymentOutcome> => {
-    const order = await repo.lockOrderAndHold(tx, orderId);
-    if (!order) throw notFound('order', orderId);
-    performanceId = order.performance_id;
-    if (order.status === 'paid') return { status: 'paid', tickets: (await repo.orderTickets(tx, orderId)).map(({ id, code }) => ({ id, code })) };
-    if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
-    if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
-    if (order.holdStatus !== 'active' || order.holdExpiresAt <= new Date()) {
-      throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
-    }
-    const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
-    if (charge.status === 'declined') {
-      // Only a charge that reached the card spends the token; a token for another order or a
-      // forged one never got that far and must stay usable where it belongs.
-      if (charge.reason !== 'token_mismatch' && charge.reason !== 'invalid_token') {
-        await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
-      }
-      await audit(tx, { actor: 'buyer', action: 'sales.payment.declined', subjectType: 'order', subjectId: order.id, data: { reason: charge.reason } });
-      return { status: 'declined', reason: charge.reason };
-    }
-    await recordAttempt(tx, order.id, charge.tokenId, 'succeeded', null);
+  const outcome = await withRetry(() =>
+    stockTransaction(
+      ctx.db,
+      async (tx): Promise<PaymentOutcome> => {
+        const order = await repo.lockOrderAndHold(tx, orderId);
+        if (!order) throw notFound('order', orderId);
+        performanceId = order.performance_id;
+        if (order.status === 'paid') return { status: 'paid', tickets: (await repo.orderTickets(tx, orderId)).map(({ id, code }) => ({ id, code })) };
+        if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+        if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
+        if (order.holdStatus !== 'active' || order.holdExpiresAt <= new Date()) {
+          throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+        }
+        const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
+        if (charge.status === 'declined') {
+          // Only a charge that reached the card spends the token; a token for another order or a
+          // forged one never got that far and must stay usable where it belongs.
+          if (charge.reason !== 'token_mismatch' && charge.reason !== 'invalid_token') {
+            await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
+          }
+          await audit(tx, { actor: 'buyer', action: 'sales.payment.declined', subjectType: 'order', subjectId: order.id, data: { reason: charge.reason } });
+          return { status: 'declined', reason: charge.reason };
+        }
+        await recordAttempt(tx, order.id, charge.tokenId, 'succeeded', null);
 
-    // Tickets carry the prices the order was made (and charged) at, whatever the category costs now.
-    const items = await holds.holdItems(tx, order.hold_id);
-    for (const item of [...items.seats, ...items.ga]) item.price = order.category_prices[item.category_id] ?? item.price;
-    await tx.updateTable('performance_seats').set({ status: 'sold' }).where('hold_id', '=', order.hold_id).where('status', '=', 'held').execute();
-    await tx.updateTable('holds').set({ status: 'converted' }).where('id', '=', order.hold_id).execute();
-    await tx.updateTable('orders').set({ status: 'paid', payment_id: charge.paymentId, paid_at: new Date() }).where('id', '=', order.id).execute();
-    const tickets = await issueTickets(tx, ctx.tickets, order, items);
-    await queueConfirmation(ctx, tx, order, tickets);
-    await audit(tx, { actor: 'buyer', action: 'sales.order.paid', subjectType: 'order', subjectId: order.id, data: { tickets: tickets.length, total: order.total } });
-    if (await repo.isSoldOut(tx, order.performance_id)) {
-      const flipped = await tx.updateTable('performances').set({ status: 'sold_out' })
-        .where('id', '=', order.performance_id).where('status', '=', 'on_sale').executeTakeFirst();
-      if (flipped.numUpdatedRows > 0n) await audit(tx, { actor: 'system', action: 'catalog.performance.sold_out', subjectType: 'performance', subjectId: order.performance_id });
-    }
-    return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
-  }, 10_000));
+        // Tickets carry the prices the order was made (and charged) at, whatever the category costs now.
+        const items = await holds.holdItems(tx, order.hold_id);
+        for (const item of [...items.seats, ...items.ga]) item.price = order.category_prices[item.category_id] ?? item.price;
+        await tx.updateTable('performance_seats').set({ status: 'sold' }).where('hold_id', '=', order.hold_id).where('status', '=', 'held').execute();
+        await tx.updateTable('holds').set({ status: 'converted' }).where('id', '=', order.hold_id).execute();
+        await tx.updateTable('orders').set({ status: 'paid', payment_id: charge.paymentId, paid_at: new Date() }).where('id', '=', order.id).execute();
+        const tickets = await issueTickets(tx, ctx.tickets, order, items);
+        await queueConfirmation(ctx, tx, order, tickets);
+        await audit(tx, {
+          actor: 'buyer',
+          action: 'sales.order.paid',
+          subjectType: 'order',
+          subjectId: order.id,
+          data: { tickets: tickets.length, total: order.total },
+        });
+        if (await repo.isSoldOut(tx, order.performance_id)) {
+          const flipped = await tx
+            .updateTable('performances')
+            .set({ status: 'sold_out' })
+            .where('id', '=', order.performance_id)
+            .where('status', '=', 'on_sale')
+            .executeTakeFirst();
+          if (flipped.numUpdatedRows > 0n)
+            await audit(tx, { actor: 'system', action: 'catalog.performance.sold_out', subjectType: 'performance', subjectId: order.performance_id });
+        }
+        return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
+      },
+      10_000,
+    ),
+  );
   if (performanceId) ctx.availability.invalidate(performanceId);
   return outcome;
 }
@@ -71,13 +86,24 @@ async function recordAttempt(tx: Tx, orderId: string, tokenId: string, outcome: 
   }
 }
 
-async function queueConfirmation(ctx: AppContext, tx: Tx, order: { id: string; buyer_name: string; buyer_email: string; locale: string; performance_id: string; total: number; currency: string }, tickets: IssuedTicket[]) {
+async function queueConfirmation(
+  ctx: AppContext,
+  tx: Tx,
+  order: { id: string; buyer_name: string; buyer_email: string; locale: string; performance_id: string; total: number; currency: string },
+  tickets: IssuedTicket[],
+) {
   const perf = await repo.orderPerformance(tx, order.performance_id);
   await enqueueOrderConfirmation(tx, {
-    orderId: order.id, buyerName: order.buyer_name, buyerEmail: order.buyer_email, locale: order.locale,
-    eventTitle: perf.eventTitle, venueName: perf.venueName, startsAt: perf.starts_at,
+    orderId: order.id,
+    buyerName: order.buyer_name,
+    buyerEmail: order.buyer_email,
+    locale: order.locale,
+    eventTitle: perf.eventTitle,
+    venueName: perf.venueName,
+    startsAt: perf.starts_at,
     tickets: tickets.map((t) => ({ id: t.id, label: t.label, categoryName: t.categoryName, price: t.price, currency: t.currency })),
-    total: order.total, currency: order.currency,
+    total: order.total,
+    currency: order.currency,
     orderUrl: `${ctx.config.baseUrl}/orders/${order.id}#access=${ctx.orderAccess.tokenFor(order.id)}`,
   });
 }

@@ -17,38 +17,52 @@ async function returnPaidStock(tx: Tx, order: { id: string; hold_id: string; per
 
 /** Refunds a paid order through its provider, voids its tickets and returns the stock. */
 export async function refundOrder(ctx: AppContext, orderId: string, actor: string) {
-  const result = await withRetry(() => stockTransaction(ctx.db, async (tx) => {
-    const order = await repo.lockOrder(tx, orderId);
-    if (!order) throw notFound('order', orderId);
-    if (order.status !== 'paid') throw conflict('order_not_refundable', `Only paid orders can be refunded; this one is ${order.status}`);
-    const refund = await ctx.payments.refund({ paymentId: order.payment_id!, amount: order.total, currency: order.currency });
-    await tx.updateTable('orders').set({ status: 'refunded', closed_at: new Date() }).where('id', '=', order.id).execute();
-    await returnPaidStock(tx, order);
-    await audit(tx, { actor, action: 'sales.order.refunded', subjectType: 'order', subjectId: order.id, data: { refundId: refund.refundId, amount: order.total } });
-    return { id: order.id, status: 'refunded' as const, refundId: refund.refundId, performanceId: order.performance_id };
-  }, 10_000));
+  const result = await withRetry(() =>
+    stockTransaction(
+      ctx.db,
+      async (tx) => {
+        const order = await repo.lockOrder(tx, orderId);
+        if (!order) throw notFound('order', orderId);
+        if (order.status !== 'paid') throw conflict('order_not_refundable', `Only paid orders can be refunded; this one is ${order.status}`);
+        const refund = await ctx.payments.refund({ paymentId: order.payment_id!, amount: order.total, currency: order.currency });
+        await tx.updateTable('orders').set({ status: 'refunded', closed_at: new Date() }).where('id', '=', order.id).execute();
+        await returnPaidStock(tx, order);
+        await audit(tx, {
+          actor,
+          action: 'sales.order.refunded',
+          subjectType: 'order',
+          subjectId: order.id,
+          data: { refundId: refund.refundId, amount: order.total },
+        });
+        return { id: order.id, status: 'refunded' as const, refundId: refund.refundId, performanceId: order.performance_id };
+      },
+      10_000,
+    ),
+  );
   ctx.availability.invalidate(result.performanceId);
   return { id: result.id, status: result.status, refundId: result.refundId };
 }
 
 /** Cancels an order without moving money: a pending one releases its hold; a paid one voids its tickets. */
 export async function cancelOrder(ctx: AppContext, orderId: string, actor: string) {
-  const performanceId = await withRetry(() => stockTransaction(ctx.db, async (tx) => {
-    const order = await repo.lockOrder(tx, orderId);
-    if (!order) throw notFound('order', orderId);
-    if (order.status === 'pending_payment') {
-      const hold = await holds.lockHold(tx, order.hold_id);
-      if (hold?.status === 'active') await endHold(tx, order.hold_id, 'released', actor);
-      await tx.updateTable('orders').set({ status: 'cancelled', closed_at: new Date() }).where('id', '=', order.id).execute();
-    } else if (order.status === 'paid') {
-      await tx.updateTable('orders').set({ status: 'cancelled', closed_at: new Date() }).where('id', '=', order.id).execute();
-      await returnPaidStock(tx, order);
-    } else {
-      throw conflict('order_not_cancellable', `This order is already ${order.status}`);
-    }
-    await audit(tx, { actor, action: 'sales.order.cancelled', subjectType: 'order', subjectId: order.id, data: { from: order.status } });
-    return order.performance_id;
-  }));
+  const performanceId = await withRetry(() =>
+    stockTransaction(ctx.db, async (tx) => {
+      const order = await repo.lockOrder(tx, orderId);
+      if (!order) throw notFound('order', orderId);
+      if (order.status === 'pending_payment') {
+        const hold = await holds.lockHold(tx, order.hold_id);
+        if (hold?.status === 'active') await endHold(tx, order.hold_id, 'released', actor);
+        await tx.updateTable('orders').set({ status: 'cancelled', closed_at: new Date() }).where('id', '=', order.id).execute();
+      } else if (order.status === 'paid') {
+        await tx.updateTable('orders').set({ status: 'cancelled', closed_at: new Date() }).where('id', '=', order.id).execute();
+        await returnPaidStock(tx, order);
+      } else {
+        throw conflict('order_not_cancellable', `This order is already ${order.status}`);
+      }
+      await audit(tx, { actor, action: 'sales.order.cancelled', subjectType: 'order', subjectId: order.id, data: { from: order.status } });
+      return order.performance_id;
+    }),
+  );
   ctx.availability.invalidate(performanceId);
   return { id: orderId, status: 'cancelled' as const };
 }

@@ -7,7 +7,10 @@ export async function salesReport(db: Db, performanceId: string) {
   const perf = await db.selectFrom('performances').select(['id', 'status']).where('id', '=', performanceId).executeTakeFirst();
   if (!perf) throw notFound('performance', performanceId);
   const [seats, ga, orders, tickets] = await Promise.all([
-    sql<{ status: string; n: number }>`SELECT status, count(*)::int AS n FROM performance_seats WHERE performance_id = ${performanceId} GROUP BY status`.execute(db),
+    sql<{
+      status: string;
+      n: number;
+    }>`SELECT status, count(*)::int AS n FROM performance_seats WHERE performance_id = ${performanceId} GROUP BY status`.execute(db),
     sql<{ capacity: number; taken: number; held: number }>`
       SELECT coalesce(sum(capacity), 0)::int AS capacity, coalesce(sum(taken), 0)::int AS taken,
         (SELECT coalesce(sum(h.quantity), 0)::int FROM hold_ga_items h JOIN holds ON holds.id = h.hold_id
@@ -34,7 +37,13 @@ export async function salesReport(db: Db, performanceId: string) {
     available: seat('available') + (g.capacity - g.taken),
     revenue: paid?.revenue ?? 0,
     currency: paid?.currency ?? null,
-    orders: { paid: byStatus.paid ?? 0, pending: byStatus.pending_payment ?? 0, refunded: byStatus.refunded ?? 0, cancelled: byStatus.cancelled ?? 0, expired: byStatus.expired ?? 0 },
+    orders: {
+      paid: byStatus.paid ?? 0,
+      pending: byStatus.pending_payment ?? 0,
+      refunded: byStatus.refunded ?? 0,
+      cancelled: byStatus.cancelled ?? 0,
+      expired: byStatus.expired ?? 0,
+    },
     ticketsValid: tickets.rows[0]!.valid,
     checkedIn: tickets.rows[0]!.checked_in,
   };

@@ -7,23 +7,32 @@ import { ErrorResponse } from '../platform/http/schemas.js';
 import { salesTimeline } from './sales-timeline.js';
 
 const Timeline = Type.Object({
-  points: Type.Array(Type.Object({
-    minute: Type.String({ format: 'date-time', description: 'Start of the minute (UTC)' }),
-    tickets: Type.Integer({ minimum: 0 }),
-    revenue: Type.Integer({ minimum: 0, description: 'Totals of the orders paid in that minute, in minor units' }),
-  })),
+  points: Type.Array(
+    Type.Object({
+      minute: Type.String({ format: 'date-time', description: 'Start of the minute (UTC)' }),
+      tickets: Type.Integer({ minimum: 0 }),
+      revenue: Type.Integer({ minimum: 0, description: 'Totals of the orders paid in that minute, in minor units' }),
+    }),
+  ),
 });
 
 export const salesTimelineRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   app.addHook('onRequest', adminGuard(ctx.config.adminToken));
 
-  app.get('/api/admin/performances/:id/sales/timeline', {
-    schema: {
-      tags: ['admin'], security: [{ admin: [] }], params: IdParams,
-      querystring: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }) }),
-      description: 'Tickets and revenue of paid orders per minute of payment over the last `minutes` minutes, oldest first, '
-        + 'one point per minute including the current one, zero-filled. Refunded and cancelled orders drop out.',
-      response: { 200: Timeline, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+  app.get(
+    '/api/admin/performances/:id/sales/timeline',
+    {
+      schema: {
+        tags: ['admin'],
+        security: [{ admin: [] }],
+        params: IdParams,
+        querystring: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }) }),
+        description:
+          'Tickets and revenue of paid orders per minute of payment over the last `minutes` minutes, oldest first, ' +
+          'one point per minute including the current one, zero-filled. Refunded and cancelled orders drop out.',
+        response: { 200: Timeline, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
     },
-  }, async (request) => salesTimeline(ctx.db, request.params.id, request.query.minutes));
+    async (request) => salesTimeline(ctx.db, request.params.id, request.query.minutes),
+  );
 };

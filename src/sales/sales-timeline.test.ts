@@ -6,21 +6,39 @@ import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
 import { cardToken, createShow, hold, order } from '../../tests/helpers/fixtures.js';
 import type { App } from '../app.js';
 
-interface Point { minute: string; tickets: number; revenue: number }
+interface Point {
+  minute: string;
+  tickets: number;
+  revenue: number;
+}
 
 describe('sales timeline', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
   let payments: App;
-  before(async () => { t = await testApp(); payments = await testPayments(t.ctx); });
-  after(async () => { await payments?.close(); await t?.close(); });
+  before(async () => {
+    t = await testApp();
+    payments = await testPayments(t.ctx);
+  });
+  after(async () => {
+    await payments?.close();
+    await t?.close();
+  });
 
   /** A paid order, its payment moved to 10 s into the minute `minutesAgo` before `base` (the same base for a whole test). */
   async function paid(performanceId: string, body: object, base: Date, minutesAgo: number): Promise<{ orderId: string; minute: string }> {
     const o = (await order(t.app, (await hold(t.app, performanceId, body)).json().holdId)).json();
-    const res = await t.app.inject({ method: 'POST', url: `/api/orders/${o.orderId}/payment`, payload: { token: await cardToken(payments, o.payment.sessionId) } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/orders/${o.orderId}/payment`,
+      payload: { token: await cardToken(payments, o.payment.sessionId) },
+    });
     assert.equal(res.statusCode, 200, res.body);
     const minute = new Date(base.getTime() - minutesAgo * 60_000);
-    await t.ctx.db.updateTable('orders').set({ paid_at: new Date(minute.getTime() + 10_000) }).where('id', '=', o.orderId).execute();
+    await t.ctx.db
+      .updateTable('orders')
+      .set({ paid_at: new Date(minute.getTime() + 10_000) })
+      .where('id', '=', o.orderId)
+      .execute();
     return { orderId: o.orderId, minute: minute.toISOString() };
   }
   const currentMinute = async () => (await sql<{ m: Date }>`SELECT date_trunc('minute', now()) AS m`.execute(t.ctx.db)).rows[0]!.m;
@@ -45,12 +63,21 @@ describe('sales timeline', { skip: !databaseAvailable && skipReason }, () => {
     assert.ok(Math.abs(Date.parse(points.at(-1)!.minute) - Date.now()) < 120_000, 'ends at the current minute');
     const at = points.find((p) => p.minute === seats.minute);
     assert.deepEqual(at, { minute: seats.minute, tickets: 5, revenue: 2 * 5000 + 3 * 3000 });
-    assert.ok(points.every((p) => p === at || (p.tickets === 0 && p.revenue === 0)), 'every other minute is zero, the refunded order too');
+    assert.ok(
+      points.every((p) => p === at || (p.tickets === 0 && p.revenue === 0)),
+      'every other minute is zero, the refunded order too',
+    );
 
     const longer: Point[] = (await timeline(show.performanceId, '?minutes=120')).json().points;
     assert.equal(longer.length, 120);
-    assert.deepEqual(longer.find((p) => p.minute === old.minute), { minute: old.minute, tickets: 1, revenue: 3000 });
-    assert.equal(longer.reduce((n, p) => n + p.tickets, 0), 6);
+    assert.deepEqual(
+      longer.find((p) => p.minute === old.minute),
+      { minute: old.minute, tickets: 1, revenue: 3000 },
+    );
+    assert.equal(
+      longer.reduce((n, p) => n + p.tickets, 0),
+      6,
+    );
   });
 
   test('sales timeline: minutes outside 1..1440, an unknown performance and a missing admin token are refused', async () => {

@@ -2,7 +2,11 @@ import { notFound } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { salesPerMinute } from './sales-timeline.repository.js';
 
-export interface TimelinePoint { minute: string; tickets: number; revenue: number }
+export interface TimelinePoint {
+  minute: string;
+  tickets: number;
+  revenue: number;
+}
 
 /** One point per minute for the last `minutes` minutes (oldest first): tickets sold and revenue, in minor units. */
 export async function salesTimeline(db: Db, performanceId: string, minutes: number): Promise<{ points: TimelinePoint[] }> {

@@ -42,8 +42,12 @@ describe('proof-of-work challenges', () => {
 
 describe('queue joins in shield mode', () => {
   let t: TestApp;
-  before(async () => { t = await testApp(SHIELD_ON); });
-  after(async () => { await t.close(); });
+  before(async () => {
+    t = await testApp(SHIELD_ON);
+  });
+  after(async () => {
+    await t.close();
+  });
 
   test('need a fresh solved challenge while shield mode is on, and nothing while it is off', async () => {
     const show = await roomShow(t);

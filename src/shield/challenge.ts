@@ -5,14 +5,21 @@ import type { Redis } from 'ioredis';
 const LIFETIME_MS = 120_000;
 const VERSION = 'c1';
 
-export interface Challenge { challenge: string; difficulty: number; expiresAt: string }
+export interface Challenge {
+  challenge: string;
+  difficulty: number;
+  expiresAt: string;
+}
 export type Verdict = 'ok' | 'missing' | 'malformed' | 'forged' | 'expired' | 'wrong' | 'reused';
 
 /** Leading zero bits of a digest. */
 export function leadingZeroBits(digest: Uint8Array): number {
   let bits = 0;
   for (const byte of digest) {
-    if (byte === 0) { bits += 8; continue; }
+    if (byte === 0) {
+      bits += 8;
+      continue;
+    }
     return bits + Math.clz32(byte) - 24;
   }
   return bits;
@@ -65,7 +72,11 @@ export function createChallenges(secret: string, spent: SpentStore) {
     issue(difficulty: number, now: number): Challenge {
       const expires = now + LIFETIME_MS;
       const payload = `${VERSION}.${randomBytes(12).toString('base64url')}.${difficulty}.${Math.floor(expires / 1000)}`;
-      return { challenge: `${payload}.${mac(payload).toString('base64url')}`, difficulty, expiresAt: new Date(Math.floor(expires / 1000) * 1000).toISOString() };
+      return {
+        challenge: `${payload}.${mac(payload).toString('base64url')}`,
+        difficulty,
+        expiresAt: new Date(Math.floor(expires / 1000) * 1000).toISOString(),
+      };
     },
 
     /** Checks a solution; the cheap checks come first, the spend (Redis with many nodes) last. */

@@ -33,7 +33,9 @@ describe('client address', () => {
   before(async () => {
     t = await testApp({ ...SHIELD_ON, TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1' }, 20, { shield: { limits: { browse: { ip: { points: 2, seconds: 60 } } } } });
   });
-  after(async () => { await t.close(); });
+  after(async () => {
+    await t.close();
+  });
 
   const browse = (remoteAddress: string, forwardedFor?: string) =>
     t.app.inject({ url: '/api/events', remoteAddress, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });

@@ -4,7 +4,10 @@ import ipaddr from 'ipaddr.js';
 import proxyAddr from 'proxy-addr';
 
 /** A client address and its network (see networkPrefix), kept on the socket by `client`. */
-export interface Client { ip: string; prefix: string }
+export interface Client {
+  ip: string;
+  prefix: string;
+}
 const CLIENT = Symbol('taquilla.client');
 type ClientSocket = Socket & { [CLIENT]?: Client };
 
@@ -61,5 +64,8 @@ export function networkPrefix(ip: string): string {
   const parsed = ipaddr.parse(ip);
   if (parsed.kind() === 'ipv4') return networkPrefix(parsed.toString());
   const parts = (parsed as ipaddr.IPv6).parts;
-  return `${parts.slice(0, 3).map((p) => p.toString(16)).join(':')}::/48`;
+  return `${parts
+    .slice(0, 3)
+    .map((p) => p.toString(16))
+    .join(':')}::/48`;
 }

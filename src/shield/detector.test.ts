@@ -14,27 +14,44 @@ describe('attack detection', () => {
       assert.equal(d.tick(), undefined);
     }
     assert.ok(d.view().baselinePerSecond > 10);
-    for (let s = 0; s < 3; s++) { for (let i = 0; i < 400; i++) d.count(`10.0.${i % 10}.0/24`); }
+    for (let s = 0; s < 3; s++) {
+      for (let i = 0; i < 400; i++) d.count(`10.0.${i % 10}.0/24`);
+    }
     let finding;
-    for (let s = 0; s < 3 && !finding; s++) { for (let i = 0; i < 400; i++) d.count(`10.0.${i % 10}.0/24`); finding = d.tick(); }
+    for (let s = 0; s < 3 && !finding; s++) {
+      for (let i = 0; i < 400; i++) d.count(`10.0.${i % 10}.0/24`);
+      finding = d.tick();
+    }
     assert.equal(finding?.rule, 'surge');
 
     const r = createDetector({ attackRps: 100_000, refusalRate: 50 });
     for (let s = 0; s < 3; s++) {
-      for (let i = 0; i < 90; i++) { r.count('10.1.0.0/24'); r.refused('rate_limited', `10.1.0.${i % 30}`); }
+      for (let i = 0; i < 90; i++) {
+        r.count('10.1.0.0/24');
+        r.refused('rate_limited', `10.1.0.${i % 30}`);
+      }
       finding = r.tick();
     }
     assert.equal(finding?.rule, 'refusals');
     assert.equal(r.view().refusedPerSecond.rate_limited, 90);
 
     const n = createDetector({ attackRps: 100, newNetworks: 40 });
-    for (let s = 0; s < 3; s++) { for (let i = 0; i < 60; i++) n.count(`172.16.${s * 60 + i}.0/24`); finding = n.tick(); }
+    for (let s = 0; s < 3; s++) {
+      for (let i = 0; i < 60; i++) n.count(`172.16.${s * 60 + i}.0/24`);
+      finding = n.tick();
+    }
     assert.equal(finding?.rule, 'new_networks');
     assert.equal(n.view().topPrefixes.length, 10);
 
     const one = createDetector({ attackRps: 100_000, refusalRate: 50 });
-    for (let s = 0; s < 5; s++) { for (let i = 0; i < 200; i++) { one.count('10.2.0.0/24'); one.refused('rate_limited', '10.2.0.1'); } finding = one.tick(); }
-    assert.equal(finding, undefined, 'one noisy address is the limits\' business, not an incident');
+    for (let s = 0; s < 5; s++) {
+      for (let i = 0; i < 200; i++) {
+        one.count('10.2.0.0/24');
+        one.refused('rate_limited', '10.2.0.1');
+      }
+      finding = one.tick();
+    }
+    assert.equal(finding, undefined, "one noisy address is the limits' business, not an incident");
   });
 
   describe('over HTTP, in real time', () => {
@@ -44,17 +61,32 @@ describe('attack detection', () => {
     before(async () => {
       hooks = createServer((req, res) => {
         let body = '';
-        req.on('data', (c) => { body += c; });
-        req.on('end', () => { received.push(JSON.parse(body)); res.end('ok'); });
+        req.on('data', (c) => {
+          body += c;
+        });
+        req.on('end', () => {
+          received.push(JSON.parse(body));
+          res.end('ok');
+        });
       });
       await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
       const port = (hooks.address() as { port: number }).port;
-      t = await testApp({
-        ...SHIELD_ON, SHIELD_ATTACK_RPS: '300', SHIELD_CALM_SECONDS: '2',
-        ALERT_WEBHOOK_URL: `http://127.0.0.1:${port}/alerts`, ALERT_EMAILS: 'ops@example.com',
-      }, 20, { shield: { limits: { browse: { ip: { points: 5, seconds: 60 }, prefix: { points: 1000, seconds: 60 } } } } });
+      t = await testApp(
+        {
+          ...SHIELD_ON,
+          SHIELD_ATTACK_RPS: '300',
+          SHIELD_CALM_SECONDS: '2',
+          ALERT_WEBHOOK_URL: `http://127.0.0.1:${port}/alerts`,
+          ALERT_EMAILS: 'ops@example.com',
+        },
+        20,
+        { shield: { limits: { browse: { ip: { points: 5, seconds: 60 }, prefix: { points: 1000, seconds: 60 } } } } },
+      );
     });
-    after(async () => { await t.close(); hooks.close(); });
+    after(async () => {
+      await t.close();
+      hooks.close();
+    });
 
     test('a flood from 300 addresses turns shield mode on within 10 s, records the incident, alerts, and ends after it', async () => {
       const running = t.ctx.shield.start();
@@ -64,10 +96,12 @@ describe('attack detection', () => {
         let sent = 0;
         // The flood: browsing from 300 addresses in three /24s, as fast as inject goes, for up to 10 s.
         while (Date.now() - started < 10_000) {
-          await Promise.all(Array.from({ length: 100 }, () => {
-            const i = sent++;
-            return t.app.inject({ url: '/api/events', remoteAddress: `198.18.${i % 3}.${(i % 100) + 1}` });
-          }));
+          await Promise.all(
+            Array.from({ length: 100 }, () => {
+              const i = sent++;
+              return t.app.inject({ url: '/api/events', remoteAddress: `198.18.${i % 3}.${(i % 100) + 1}` });
+            }),
+          );
           // inject resolves without leaving the microtask queue: let the timers (the shield's tick) run.
           await new Promise((r) => setTimeout(r, 0));
           if (!engagedAt && t.ctx.shield.mode() === 'on') engagedAt = Date.now();
@@ -82,7 +116,10 @@ describe('attack detection', () => {
         assert.ok(view.reason, 'says why');
         assert.ok(view.requestsPerSecond > 0);
         assert.ok(view.refusedPerSecond.rate_limited > 0 || view.refusedPerSecond.blocked > 0, JSON.stringify(view.refusedPerSecond));
-        assert.ok(view.topPrefixes.some((p: { prefix: string }) => p.prefix.startsWith('198.18.')), JSON.stringify(view.topPrefixes));
+        assert.ok(
+          view.topPrefixes.some((p: { prefix: string }) => p.prefix.startsWith('198.18.')),
+          JSON.stringify(view.topPrefixes),
+        );
 
         // Quiet: after the calm period the mode goes back off by itself.
         const calmFrom = Date.now();
@@ -99,8 +136,14 @@ describe('attack detection', () => {
       const [incident] = incidents;
       assert.equal(incident.kind, 'traffic_flood');
       assert.equal(incident.status, 'resolved');
-      assert.deepEqual(incident.timeline.map((e: { what: string }) => e.what), ['detected', 'shield_on', 'back_to_normal']);
-      assert.deepEqual(received.map((a) => a.what), ['detected', 'back_to_normal']);
+      assert.deepEqual(
+        incident.timeline.map((e: { what: string }) => e.what),
+        ['detected', 'shield_on', 'back_to_normal'],
+      );
+      assert.deepEqual(
+        received.map((a) => a.what),
+        ['detected', 'back_to_normal'],
+      );
       assert.equal(received[0].incidentId, incident.id);
       const emails = await t.database.db.selectFrom('outbox').select(['recipient', 'subject']).where('kind', '=', 'incident_alert').execute();
       assert.equal(emails.length, 2);

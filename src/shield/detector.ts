@@ -18,7 +18,10 @@ export interface DetectorOptions {
   newNetworks?: number;
 }
 
-export interface Finding { rule: 'surge' | 'refusals' | 'new_networks'; reason: string }
+export interface Finding {
+  rule: 'surge' | 'refusals' | 'new_networks';
+  reason: string;
+}
 
 export interface TrafficView {
   requestsPerSecond: number;
@@ -74,7 +77,9 @@ export function createDetector(opts: DetectorOptions) {
     const networks = new Map<string, number>();
     const top = seconds.slice(-TOP_WINDOW);
     for (const s of top) for (const [prefix, n] of s.prefixes) networks.set(prefix, (networks.get(prefix) ?? 0) + n);
-    const topPrefixes = [...networks].sort((a, b) => b[1] - a[1]).slice(0, 10)
+    const topPrefixes = [...networks]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
       .map(([prefix, n]) => ({ prefix, requestsPerSecond: Math.round((n / Math.max(1, top.length)) * 10) / 10 }));
     return {
       requestsPerSecond: Math.round((last.reduce((a, s) => a + s.requests, 0) / span) * 10) / 10,
@@ -96,7 +101,10 @@ export function createDetector(opts: DetectorOptions) {
       return { rule: 'surge', reason: `${Math.round(rps)} requests/s, ${Math.round(rps / Math.max(baseline, 1))}x the usual ${Math.round(baseline)}/s` };
     }
     if (refusedPerSecond >= refusalRate && refusedPerSecond >= rps / 4 && refusedIps.size >= 10) {
-      return { rule: 'refusals', reason: `${Math.round(refusedPerSecond)} refusals/s from ${refusedIps.size}${refusedIps.size >= MAX_KEYS ? '+' : ''} addresses` };
+      return {
+        rule: 'refusals',
+        reason: `${Math.round(refusedPerSecond)} refusals/s from ${refusedIps.size}${refusedIps.size >= MAX_KEYS ? '+' : ''} addresses`,
+      };
     }
     if (rps >= opts.attackRps / 4) {
       const unseen = new Set<string>();

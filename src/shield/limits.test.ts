@@ -45,7 +45,10 @@ describe('layered limits', () => {
     });
     payments = await testPayments(t.ctx);
   });
-  after(async () => { await payments.close(); await t.close(); });
+  after(async () => {
+    await payments.close();
+    await t.close();
+  });
 
   test('each class refuses past its limit with 429 and Retry-After, per address', async () => {
     const show = await createShow(t.app);
@@ -54,7 +57,10 @@ describe('layered limits', () => {
       ['browse', (ip) => t.app.inject({ url: '/api/events', remoteAddress: ip })],
       ['challenge', (ip) => t.app.inject({ url: '/api/shield/challenge', remoteAddress: ip })],
       ['queue_status', (ip) => t.app.inject({ url: '/api/queue/status', remoteAddress: ip, headers: { authorization: 'Queue nope' } })],
-      ['hold', (ip) => t.app.inject({ method: 'POST', url: `/api/performances/${p}/holds`, remoteAddress: ip, payload: { gaAreaId: show.gaAreaId, quantity: 1 } })],
+      [
+        'hold',
+        (ip) => t.app.inject({ method: 'POST', url: `/api/performances/${p}/holds`, remoteAddress: ip, payload: { gaAreaId: show.gaAreaId, quantity: 1 } }),
+      ],
       ['checkout', (ip) => t.app.inject({ url: '/api/holds/00000000-0000-4000-8000-000000000000', remoteAddress: ip })],
     ];
     let n = 10;
@@ -70,7 +76,9 @@ describe('layered limits', () => {
 
   test('the network limit counts every address in a /24, and X-Forwarded-For does not escape it', async () => {
     let i = 0;
-    const { passed, res } = await untilRefused(() => t.app.inject({ url: '/api/events', remoteAddress: `192.0.2.${++i}`, headers: { 'x-forwarded-for': `10.9.${i}.1` } }));
+    const { passed, res } = await untilRefused(() =>
+      t.app.inject({ url: '/api/events', remoteAddress: `192.0.2.${++i}`, headers: { 'x-forwarded-for': `10.9.${i}.1` } }),
+    );
     assert.equal(passed, 5);
     assertRateLimited(res);
     assert.equal((await t.app.inject({ url: '/api/events', remoteAddress: '192.0.3.1' })).statusCode, 200, 'the next /24 is its own network');
@@ -80,18 +88,40 @@ describe('layered limits', () => {
     const show = await createShow(t.app);
     const url = `/api/performances/${show.performanceId}/queue`;
     let i = 0;
-    const { passed, res } = await untilRefused(() => t.app.inject({ method: 'POST', url, remoteAddress: `198.18.${++i}.1`, headers: { 'x-queue-key': 'one-device' } }));
+    const { passed, res } = await untilRefused(() =>
+      t.app.inject({ method: 'POST', url, remoteAddress: `198.18.${++i}.1`, headers: { 'x-queue-key': 'one-device' } }),
+    );
     assert.equal(passed, 2);
     assertRateLimited(res);
 
     // One confirmation email per address per hour here: the second order to it is refused
     // before anything is written, and the first order can still be paid.
-    const held = async (ip: string) => (await t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/holds`, remoteAddress: ip, payload: { gaAreaId: show.gaAreaId, quantity: 1 } })).json();
+    const held = async (ip: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/performances/${show.performanceId}/holds`,
+          remoteAddress: ip,
+          payload: { gaAreaId: show.gaAreaId, quantity: 1 },
+        })
+      ).json();
     const first = await held('198.19.0.1');
-    const ordered = await t.app.inject({ method: 'POST', url: `/api/holds/${first.holdId}/order`, remoteAddress: '198.19.0.1', headers: { 'idempotency-key': 'k1' }, payload: { buyer } });
+    const ordered = await t.app.inject({
+      method: 'POST',
+      url: `/api/holds/${first.holdId}/order`,
+      remoteAddress: '198.19.0.1',
+      headers: { 'idempotency-key': 'k1' },
+      payload: { buyer },
+    });
     assert.equal(ordered.statusCode, 201, ordered.body);
     const second = await held('198.19.1.1');
-    const refused = await t.app.inject({ method: 'POST', url: `/api/holds/${second.holdId}/order`, remoteAddress: '198.19.1.1', headers: { 'idempotency-key': 'k2' }, payload: { buyer: { ...buyer, email: buyer.email.toUpperCase() } } });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/api/holds/${second.holdId}/order`,
+      remoteAddress: '198.19.1.1',
+      headers: { 'idempotency-key': 'k2' },
+      payload: { buyer: { ...buyer, email: buyer.email.toUpperCase() } },
+    });
     assertRateLimited(refused);
     const orders = await t.database.db.selectFrom('orders').select('id').where('hold_id', '=', second.holdId).execute();
     assert.equal(orders.length, 0, 'a refused order writes nothing');
@@ -133,7 +163,10 @@ describe('the synchronous window for status polls', () => {
   test('per address, then per network, without Redis', () => {
     const limits = createLimits({ table: { queue_status: { ip: { points: 2, seconds: 60 }, prefix: { points: 3, seconds: 60 } } }, keyPrefix: 'x:' });
     const poll = (ip: string) => limits.consumeNow('queue_status', ip, '198.51.100.0/24', 0)?.scope ?? 'ok';
-    assert.deepEqual(['.1', '.1', '.1', '.2', '.3'].map((h) => poll(`198.51.100${h}`)), ['ok', 'ok', 'ip', 'ok', 'prefix']);
+    assert.deepEqual(
+      ['.1', '.1', '.1', '.2', '.3'].map((h) => poll(`198.51.100${h}`)),
+      ['ok', 'ok', 'ip', 'ok', 'prefix'],
+    );
   });
 });
 
@@ -144,7 +177,14 @@ describe('limits shared through Redis', () => {
   before(async () => {
     const probe = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
     probe.on('error', () => {});
-    try { await probe.connect(); await probe.ping(); redis = probe; } catch (error) { reason = `Redis not reachable at ${url} (${(error as Error).message})`; probe.disconnect(); }
+    try {
+      await probe.connect();
+      await probe.ping();
+      redis = probe;
+    } catch (error) {
+      reason = `Redis not reachable at ${url} (${(error as Error).message})`;
+      probe.disconnect();
+    }
   });
   after(async () => {
     if (!redis) return;
@@ -154,14 +194,21 @@ describe('limits shared through Redis', () => {
   });
 
   test('two processes share one count; with Redis gone the in-memory insurance still limits', async (ctx) => {
-    if (!redis) { ctx.skip(reason); return; }
+    if (!redis) {
+      ctx.skip(reason);
+      return;
+    }
     const prefix = `taquilla-test-limits-${process.pid}-${Date.now()}:`;
     const table = { browse: { ip: { points: 3, seconds: 60 } } };
     const a = createLimits({ table, redis, keyPrefix: prefix });
     const b = createLimits({ table, redis, keyPrefix: prefix });
     const results = [];
     for (const limits of [a, b, a, b]) results.push(await limits.consume('browse', '203.0.113.1', '203.0.113.0/24'));
-    assert.deepEqual(results.map((r) => r?.scope ?? 'ok'), ['ok', 'ok', 'ok', 'ip'], 'the fourth request, in either process, is over');
+    assert.deepEqual(
+      results.map((r) => r?.scope ?? 'ok'),
+      ['ok', 'ok', 'ok', 'ip'],
+      'the fourth request, in either process, is over',
+    );
 
     const gone = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     gone.on('error', () => {});
@@ -169,18 +216,24 @@ describe('limits shared through Redis', () => {
     const insured = createLimits({ table, redis: gone, keyPrefix: prefix });
     const offline = [];
     for (let i = 0; i < 4; i++) offline.push(await insured.consume('browse', '203.0.113.2', '203.0.113.0/24'));
-    assert.deepEqual(offline.map((r) => r?.scope ?? 'ok'), ['ok', 'ok', 'ok', 'ip']);
+    assert.deepEqual(
+      offline.map((r) => r?.scope ?? 'ok'),
+      ['ok', 'ok', 'ok', 'ip'],
+    );
     gone.disconnect();
   });
 
   test('status polls counted in each process reach the shared count, and its verdict refuses in both', async (ctx) => {
-    if (!redis) { ctx.skip(reason); return; }
+    if (!redis) {
+      ctx.skip(reason);
+      return;
+    }
     const prefix = `taquilla-test-limits-${process.pid}-${Date.now()}-now:`;
     const table = { queue_status: { ip: { points: 3, seconds: 60 } } };
     const a = createLimits({ table, redis, keyPrefix: prefix });
     const b = createLimits({ table, redis, keyPrefix: prefix });
     const poll = (limits: typeof a) => limits.consumeNow('queue_status', '203.0.113.7', '203.0.113.0/24', Date.now())?.scope ?? 'ok';
-    assert.deepEqual([poll(a), poll(a), poll(b), poll(b)], ['ok', 'ok', 'ok', 'ok'], 'within each process\'s own count');
+    assert.deepEqual([poll(a), poll(a), poll(b), poll(b)], ['ok', 'ok', 'ok', 'ok'], "within each process's own count");
     await a.forwardNow();
     await b.forwardNow();
     assert.equal(poll(b), 'ip', 'the fourth poll between the two processes took the shared count over three');

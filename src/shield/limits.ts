@@ -3,9 +3,16 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { RouteClass } from './route-classes.js';
 
 /** `points` requests per `seconds`, per key. */
-export interface Limit { points: number; seconds: number }
+export interface Limit {
+  points: number;
+  seconds: number;
+}
 /** A class's limits per client address, per network (/24, /48) and per account when there is one. */
-export interface ClassLimits { ip?: Limit; prefix?: Limit; account?: Limit }
+export interface ClassLimits {
+  ip?: Limit;
+  prefix?: Limit;
+  account?: Limit;
+}
 export type LimitTable = Partial<Record<RouteClass, ClassLimits>>;
 
 /**
@@ -47,7 +54,12 @@ export class LocalWindow {
   private readonly counts = new Map<string, { n: number; ends: number }>();
   private readonly ms: number;
   private sweptAt = 0;
-  constructor(private readonly limit: Limit, private readonly maxKeys = 500_000) { this.ms = limit.seconds * 1000; }
+  constructor(
+    private readonly limit: Limit,
+    private readonly maxKeys = 500_000,
+  ) {
+    this.ms = limit.seconds * 1000;
+  }
 
   /** Counts one request; answers 0 when it is within the limit, else seconds until the window ends. */
   take(key: string, now: number): number {
@@ -57,7 +69,10 @@ export class LocalWindow {
       this.sweep(now);
       slot = undefined;
     }
-    if (slot) { slot.n = 1; slot.ends = now + this.ms; } else this.counts.set(key, { n: 1, ends: now + this.ms });
+    if (slot) {
+      slot.n = 1;
+      slot.ends = now + this.ms;
+    } else this.counts.set(key, { n: 1, ends: now + this.ms });
     return this.limit.points >= 1 ? 0 : Math.ceil(this.ms / 1000);
   }
 
@@ -77,7 +92,10 @@ export class LocalWindow {
 const OFFENSES = { points: 60, seconds: 60, blockSeconds: 600 };
 
 export type Scope = 'ip' | 'prefix' | 'account';
-export interface Refusal { scope: Scope | 'blocked'; retryAfter: number }
+export interface Refusal {
+  scope: Scope | 'blocked';
+  retryAfter: number;
+}
 
 export interface Limits {
   /** Seconds left on a repeat offender's block, or 0; a Map lookup, no promise, no Redis. */
@@ -176,7 +194,10 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
   };
   const forward = (id: string, cls: string, scope: 'ip' | 'prefix', key: string) => {
     const pending = pendingForward.get(id);
-    if (pending) { pending.points++; return; }
+    if (pending) {
+      pending.points++;
+      return;
+    }
     pendingForward.set(id, { id, cls, scope, key, points: 1 });
     forwardTimer ??= setTimeout(() => void flushForwards(), FORWARD_MS).unref();
   };
@@ -185,10 +206,20 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
     forwardTimer = undefined;
     const batch = [...pendingForward.values()];
     pendingForward.clear();
-    return Promise.all(batch.map((f) => layers.get(f.cls)?.[f.scope]?.consume(f.key, f.points).then(() => {}, (rejection: unknown) => {
-      const refused = refusal(f.scope, rejection);
-      if (refused) remember(f.id, refused.retryAfter);
-    }))).then(() => {});
+    return Promise.all(
+      batch.map((f) =>
+        layers
+          .get(f.cls)
+          ?.[f.scope]?.consume(f.key, f.points)
+          .then(
+            () => {},
+            (rejection: unknown) => {
+              const refused = refusal(f.scope, rejection);
+              if (refused) remember(f.id, refused.retryAfter);
+            },
+          ),
+      ),
+    ).then(() => {});
   }
 
   return {
@@ -227,13 +258,19 @@ export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefi
       if (!layer) return undefined;
       try {
         if (layer.ip) await layer.ip.consume(ip);
-      } catch (rejection) { return refusal('ip', rejection); }
+      } catch (rejection) {
+        return refusal('ip', rejection);
+      }
       try {
         if (layer.prefix) await layer.prefix.consume(prefix);
-      } catch (rejection) { return refusal('prefix', rejection); }
+      } catch (rejection) {
+        return refusal('prefix', rejection);
+      }
       try {
         if (layer.account && account !== undefined) await layer.account.consume(account);
-      } catch (rejection) { return refusal('account', rejection); }
+      } catch (rejection) {
+        return refusal('account', rejection);
+      }
       return undefined;
     },
     offended(ip, now) {

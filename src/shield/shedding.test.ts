@@ -31,7 +31,10 @@ describe('load shedding', () => {
       t = await testApp(SHIELD_ON, 20, { shield: { pressure: () => pressure } });
       payments = await testPayments(t.ctx);
     });
-    after(async () => { await payments.close(); await t.close(); });
+    after(async () => {
+      await payments.close();
+      await t.close();
+    });
 
     test('an admitted buyer holds and pays while browsing, joins and status polls get 503 with Retry-After', async () => {
       const show = await roomShow(t, { maxInCheckout: 10, maxAdmissionsPerMinute: 600 });
@@ -53,12 +56,27 @@ describe('load shedding', () => {
         assert.ok(Number(res.headers['retry-after']) >= 1, `${what} says when to come back`);
       }
 
-      const held = await t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/holds`, headers: { 'x-access-token': status.accessToken }, payload: { gaAreaId: show.gaAreaId, quantity: 2 } });
+      const held = await t.app.inject({
+        method: 'POST',
+        url: `/api/performances/${show.performanceId}/holds`,
+        headers: { 'x-access-token': status.accessToken },
+        payload: { gaAreaId: show.gaAreaId, quantity: 2 },
+      });
       assert.equal(held.statusCode, 201, held.body);
       pressure = 40; // far past every mark: new holds are refused, the buyer's checkout is not
-      const another = await t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/holds`, headers: { 'x-access-token': status.accessToken }, payload: { gaAreaId: show.gaAreaId, quantity: 1 } });
+      const another = await t.app.inject({
+        method: 'POST',
+        url: `/api/performances/${show.performanceId}/holds`,
+        headers: { 'x-access-token': status.accessToken },
+        payload: { gaAreaId: show.gaAreaId, quantity: 1 },
+      });
       assert.equal(another.statusCode, 503);
-      const ordered = await t.app.inject({ method: 'POST', url: `/api/holds/${held.json().holdId}/order`, headers: { 'idempotency-key': 'shed-1' }, payload: { buyer } });
+      const ordered = await t.app.inject({
+        method: 'POST',
+        url: `/api/holds/${held.json().holdId}/order`,
+        headers: { 'idempotency-key': 'shed-1' },
+        payload: { buyer },
+      });
       assert.equal(ordered.statusCode, 201, ordered.body);
       const token = await cardToken(payments, ordered.json().payment.sessionId);
       const paid = await t.app.inject({ method: 'POST', url: `/api/orders/${ordered.json().orderId}/payment`, payload: { token } });

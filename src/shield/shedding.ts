@@ -41,8 +41,12 @@ export function createShedder(opts: { pressure?: () => number } = {}): Shedder {
     sheds: (cls) => pressure() >= SHED_AT[cls],
     retryAfter: () => Math.min(30, Math.ceil(2 * Math.max(1, pressure())) + Math.floor(Math.random() * 4)),
     pressure,
-    requestStarted: () => { inFlight++; },
-    requestEnded: () => { inFlight = Math.max(0, inFlight - 1); },
+    requestStarted: () => {
+      inFlight++;
+    },
+    requestEnded: () => {
+      inFlight = Math.max(0, inFlight - 1);
+    },
     start() {
       if (timer) return;
       histogram = monitorEventLoopDelay({ resolution: 10 });

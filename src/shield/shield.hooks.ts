@@ -37,10 +37,12 @@ export function registerShieldHooks(app: FastifyInstance, ctx: AppContext): void
     const cls = routeClass(request.method, request.routeOptions.url);
     request.shieldClass = cls;
     const headers = request.headers;
-    const account = cls === 'queue_join' ? headers['x-queue-key'] as string | undefined : undefined;
+    const account = cls === 'queue_join' ? (headers['x-queue-key'] as string | undefined) : undefined;
     // Status polls take the promise-free gate, as in the fast lane, so both answer alike.
-    const refusal = cls === 'queue_status' ? shield.gateNow(cls, request.ip)
-      : await shield.gate(cls, request.ip, account, headers['x-shield-solution'] as string | undefined);
+    const refusal =
+      cls === 'queue_status'
+        ? shield.gateNow(cls, request.ip)
+        : await shield.gate(cls, request.ip, account, headers['x-shield-solution'] as string | undefined);
     if (refusal) return sendRefusal(reply, refusal);
   });
 

@@ -39,18 +39,23 @@ const Incident = Type.Object({
 });
 
 export const shieldRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.get('/api/shield/challenge', {
-    schema: {
-      tags: ['shield'], response: { 200: ChallengeResponse, 429: ErrorResponse, 503: ErrorResponse },
-      description: 'A proof-of-work challenge. While shield mode is on, queue joins need `X-Shield-Solution: <challenge>.<nonce>`, '
-        + 'where the nonce is decimal digits and SHA-256 of that whole string (UTF-8) starts with `difficulty` zero bits. '
-        + 'Each solution works once, until `expiresAt`. Without a valid one: 401 `challenge_required`.',
+  app.get(
+    '/api/shield/challenge',
+    {
+      schema: {
+        tags: ['shield'],
+        response: { 200: ChallengeResponse, 429: ErrorResponse, 503: ErrorResponse },
+        description:
+          'A proof-of-work challenge. While shield mode is on, queue joins need `X-Shield-Solution: <challenge>.<nonce>`, ' +
+          'where the nonce is decimal digits and SHA-256 of that whole string (UTF-8) starts with `difficulty` zero bits. ' +
+          'Each solution works once, until `expiresAt`. Without a valid one: 401 `challenge_required`.',
+      },
     },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-    return ctx.shield.challenges.issue(ctx.shield.difficulty(), Date.now());
-  });
-
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return ctx.shield.challenges.issue(ctx.shield.difficulty(), Date.now());
+    },
+  );
 };
 
 /** The operator's side: shield mode, the traffic view, incidents. */
@@ -58,29 +63,48 @@ export const shieldAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
   admin.addHook('onRequest', adminGuard(ctx.config.adminToken));
   {
     const security = [{ admin: [] }];
-    admin.get('/api/admin/shield', {
-      schema: { tags: ['admin', 'shield'], security, response: { 200: ShieldView, 401: ErrorResponse }, description: 'Shield mode and the live traffic view: rates, refusals by reason, top networks.' },
-    }, async () => ctx.shield.view());
-
-    admin.put('/api/admin/shield', {
-      schema: {
-        tags: ['admin', 'shield'], security,
-        body: Type.Object({ mode: Type.Union([Type.Literal('on'), Type.Literal('off'), Type.Literal('auto')]) }, { additionalProperties: false }),
-        response: { 200: ShieldView, 400: ErrorResponse, 401: ErrorResponse },
-        description: 'Forces shield mode on or off in every process, or gives it back to attack detection (`auto`). Audited as `shield.mode.set`.',
+    admin.get(
+      '/api/admin/shield',
+      {
+        schema: {
+          tags: ['admin', 'shield'],
+          security,
+          response: { 200: ShieldView, 401: ErrorResponse },
+          description: 'Shield mode and the live traffic view: rates, refusals by reason, top networks.',
+        },
       },
-    }, async (request) => {
-      await ctx.shield.setMode(request.body.mode, 'admin');
-      return ctx.shield.view();
-    });
+      async () => ctx.shield.view(),
+    );
 
-    admin.get('/api/admin/incidents', {
-      schema: {
-        tags: ['admin', 'security'], security,
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
-        response: { 200: Type.Object({ incidents: Type.Array(Incident) }), 400: ErrorResponse, 401: ErrorResponse },
-        description: 'Incidents, newest first, each with its timeline (detected, shield on, operator actions, back to normal).',
+    admin.put(
+      '/api/admin/shield',
+      {
+        schema: {
+          tags: ['admin', 'shield'],
+          security,
+          body: Type.Object({ mode: Type.Union([Type.Literal('on'), Type.Literal('off'), Type.Literal('auto')]) }, { additionalProperties: false }),
+          response: { 200: ShieldView, 400: ErrorResponse, 401: ErrorResponse },
+          description: 'Forces shield mode on or off in every process, or gives it back to attack detection (`auto`). Audited as `shield.mode.set`.',
+        },
       },
-    }, async (request) => ({ incidents: await listIncidents(ctx.db, request.query.limit ?? 50) }));
+      async (request) => {
+        await ctx.shield.setMode(request.body.mode, 'admin');
+        return ctx.shield.view();
+      },
+    );
+
+    admin.get(
+      '/api/admin/incidents',
+      {
+        schema: {
+          tags: ['admin', 'security'],
+          security,
+          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
+          response: { 200: Type.Object({ incidents: Type.Array(Incident) }), 400: ErrorResponse, 401: ErrorResponse },
+          description: 'Incidents, newest first, each with its timeline (detected, shield on, operator actions, back to normal).',
+        },
+      },
+      async (request) => ({ incidents: await listIncidents(ctx.db, request.query.limit ?? 50) }),
+    );
   }
 };

@@ -51,9 +51,10 @@ const MESSAGES = {
 export function createShield(opts: { config: Config; db: Db; log: (message: string, error?: unknown) => void; options?: ShieldOptions }) {
   const { config, db, log } = opts;
   const enabled = config.shieldEnabled;
-  const redis = enabled && config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 })
-    : undefined;
+  const redis =
+    enabled && config.redisUrl
+      ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 })
+      : undefined;
   if (redis) {
     redis.on('error', () => {});
     redis.connect().catch(() => {});
@@ -70,10 +71,13 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
   let lastMode: 'on' | 'off' = 'off';
   let incidentWork: Promise<unknown> = Promise.resolve();
 
-  const mode = (): 'on' | 'off' => setting === 'on' ? 'on' : setting === 'off' ? 'off' : detected ? 'on' : 'off';
+  const mode = (): 'on' | 'off' => (setting === 'on' ? 'on' : setting === 'off' ? 'off' : detected ? 'on' : 'off');
   const noteMode = () => {
     const now = mode();
-    if (now !== lastMode) { lastMode = now; since = new Date(); }
+    if (now !== lastMode) {
+      lastMode = now;
+      since = new Date();
+    }
   };
   /** Difficulty grows a bit with pressure: harder to flood joins when the process is busiest. */
   const difficulty = () => Math.min(28, config.shieldPowBits + Math.min(4, Math.floor(shedder.pressure())));
@@ -114,7 +118,10 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
   };
 
   function attackSeen(finding: Finding, now: number): void {
-    if (detected) { detected.lastSeen = now; return; }
+    if (detected) {
+      detected.lastSeen = now;
+      return;
+    }
     detected = { since: new Date(now), reason: finding.reason, lastSeen: now };
     noteMode();
     const view = detector.view();
@@ -122,7 +129,12 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
     log(`shield: attack detected (${finding.reason}); shield mode ${mode()}`);
     record(async () => {
       const incident = await openIncident(db, INCIDENT_KIND, summary);
-      await addIncidentEvent(db, incident.id, incident.opened ? 'detected' : 'detected_by_another_process', { rule: finding.rule, reason: finding.reason, pid: process.pid, traffic: view });
+      await addIncidentEvent(db, incident.id, incident.opened ? 'detected' : 'detected_by_another_process', {
+        rule: finding.rule,
+        reason: finding.reason,
+        pid: process.pid,
+        traffic: view,
+      });
       await addIncidentEvent(db, incident.id, setting === 'auto' ? 'shield_on' : `shield_${setting}_by_operator_setting`, { pid: process.pid });
       if (incident.opened) alert(incident.id, 'detected', `${summary}. Shield mode is ${mode()}.`, { traffic: view });
     });
@@ -136,9 +148,15 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
     record(async () => {
       const id = await openIncidentId(db, INCIDENT_KIND);
       if (!id) return;
-      await addIncidentEvent(db, id, 'back_to_normal', { pid: process.pid, lastAttackSecondAt: new Date(was.lastSeen).toISOString(), calmSeconds: config.shieldCalmSeconds, at: new Date(now).toISOString() });
+      await addIncidentEvent(db, id, 'back_to_normal', {
+        pid: process.pid,
+        lastAttackSecondAt: new Date(was.lastSeen).toISOString(),
+        calmSeconds: config.shieldCalmSeconds,
+        at: new Date(now).toISOString(),
+      });
       const resolved = await resolveIncident(db, INCIDENT_KIND);
-      if (resolved) alert(resolved, 'back_to_normal', `Traffic back to normal after ${Math.round((now - was.since.getTime()) / 1000)} s; shield mode ${mode()}.`);
+      if (resolved)
+        alert(resolved, 'back_to_normal', `Traffic back to normal after ${Math.round((now - was.since.getTime()) / 1000)} s; shield mode ${mode()}.`);
     });
   }
 
@@ -151,7 +169,10 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
 
   async function readSetting(): Promise<void> {
     const row = await db.selectFrom('shield_settings').select('mode').executeTakeFirst();
-    if (row && row.mode !== setting) { setting = row.mode; noteMode(); }
+    if (row && row.mode !== setting) {
+      setting = row.mode;
+      noteMode();
+    }
   }
 
   return {
@@ -239,8 +260,7 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
         forced: setting !== 'auto',
         setting,
         since: since.toISOString(),
-        reason: setting === 'on' ? 'forced on by an operator' : setting === 'off' ? 'forced off by an operator'
-          : detected ? detected.reason : null,
+        reason: setting === 'on' ? 'forced on by an operator' : setting === 'off' ? 'forced off by an operator' : detected ? detected.reason : null,
         requestsPerSecond: traffic.requestsPerSecond,
         refusedPerSecond: traffic.refusedPerSecond,
         errorsPerSecond: traffic.errorsPerSecond,
@@ -258,12 +278,22 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
       if (!enabled) return { stop: async () => {} };
       shedder.start();
       let reads = 0;
-      const job = every(1000, async () => {
-        tick();
-        if (reads++ % 2 === 0) await readSetting();
-      }, (error) => log('shield tick failed', error));
+      const job = every(
+        1000,
+        async () => {
+          tick();
+          if (reads++ % 2 === 0) await readSetting();
+        },
+        (error) => log('shield tick failed', error),
+      );
       void readSetting().catch(() => {});
-      return { async stop() { await job.stop(); shedder.stop(); await incidentWork; } };
+      return {
+        async stop() {
+          await job.stop();
+          shedder.stop();
+          await incidentWork;
+        },
+      };
     },
 
     /** Waits for incident bookkeeping (tests), then closes the Redis connection. */

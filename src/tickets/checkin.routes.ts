@@ -12,24 +12,38 @@ const CheckInResponse = Type.Object({
 });
 
 export const checkinRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.post('/api/checkin', {
-    schema: {
-      tags: ['tickets'],
-      body: Type.Object({
-        code: Type.String({ minLength: 1, maxLength: 512 }),
-        performanceId: Type.Optional(Type.String({ format: 'uuid', description: 'The performance this door admits; tickets for any other are refused' })),
-      }, { additionalProperties: false }),
-      // 400 is either a refused code or a malformed request.
-      response: { 200: CheckInResponse, 400: Type.Union([CheckInResponse, ErrorResponse]), 409: CheckInResponse },
+  app.post(
+    '/api/checkin',
+    {
+      schema: {
+        tags: ['tickets'],
+        body: Type.Object(
+          {
+            code: Type.String({ minLength: 1, maxLength: 512 }),
+            performanceId: Type.Optional(Type.String({ format: 'uuid', description: 'The performance this door admits; tickets for any other are refused' })),
+          },
+          { additionalProperties: false },
+        ),
+        // 400 is either a refused code or a malformed request.
+        response: { 200: CheckInResponse, 400: Type.Union([CheckInResponse, ErrorResponse]), 409: CheckInResponse },
+      },
     },
-  }, async (request, reply) => {
-    const outcome = await checkIn(ctx.db, ctx.tickets, request.body.code, request.body.performanceId);
-    const status = outcome.result === 'admitted' ? 200 : outcome.result === 'already_used' ? 409 : 400;
-    return reply.status(status).send(outcome);
-  });
+    async (request, reply) => {
+      const outcome = await checkIn(ctx.db, ctx.tickets, request.body.code, request.body.performanceId);
+      const status = outcome.result === 'admitted' ? 200 : outcome.result === 'already_used' ? 409 : 400;
+      return reply.status(status).send(outcome);
+    },
+  );
 
   // Public keys for scanners that verify codes offline.
-  app.get('/api/tickets/keys', {
-    schema: { tags: ['tickets'], response: { 200: Type.Object({ keys: Type.Array(Type.Object({ kid: Type.String(), algorithm: Type.String(), publicKey: Type.String() })) }) } },
-  }, async () => ({ keys: ctx.tickets.publicKeys() }));
+  app.get(
+    '/api/tickets/keys',
+    {
+      schema: {
+        tags: ['tickets'],
+        response: { 200: Type.Object({ keys: Type.Array(Type.Object({ kid: Type.String(), algorithm: Type.String(), publicKey: Type.String() })) }) },
+      },
+    },
+    async () => ({ keys: ctx.tickets.publicKeys() }),
+  );
 };

@@ -16,10 +16,17 @@ describe('check-in', { skip: !databaseAvailable && skipReason }, () => {
     const show = await createShow(t.app);
     const h = (await hold(t.app, show.performanceId, { gaAreaId: show.gaAreaId, quantity: 3 })).json();
     const o = (await order(t.app, h.holdId)).json();
-    const paid = await t.app.inject({ method: 'POST', url: `/api/orders/${o.orderId}/payment`, payload: { token: await cardToken(payments, o.payment.sessionId) } });
+    const paid = await t.app.inject({
+      method: 'POST',
+      url: `/api/orders/${o.orderId}/payment`,
+      payload: { token: await cardToken(payments, o.payment.sessionId) },
+    });
     codes = paid.json().tickets.map((x: { code: string }) => x.code);
   });
-  after(async () => { await payments?.close(); await t?.close(); });
+  after(async () => {
+    await payments?.close();
+    await t?.close();
+  });
   const scan = (code: string) => t.app.inject({ method: 'POST', url: '/api/checkin', payload: { code } });
 
   test('check-in: a valid ticket is admitted once; the second scan says when it was first admitted', async () => {

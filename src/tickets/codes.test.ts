@@ -21,7 +21,7 @@ test('ticket codes: after rotating keys, old codes still verify when the old key
   assert.match(rotated.sign(claims), /^T1\.k2\./);
 });
 
-test('ticket codes: changing any part of a code, or another deployment\'s key, fails verification', () => {
+test("ticket codes: changing any part of a code, or another deployment's key, fails verification", () => {
   const signer = createTicketSigner(secret, 'k1');
   const code = signer.sign(claims);
   for (let i = 0; i < code.length; i += 7) {

@@ -15,7 +15,14 @@ export async function orderTicketsPdf(ctx: AppContext, orderId: string): Promise
     eventTitle: order.performance.eventTitle,
     venueName: order.performance.venueName,
     startsAt: new Date(order.performance.startsAt),
-    tickets: tickets.map((t) => ({ code: t.code, label: t.label, ga: t.gaAreaId !== null, categoryName: t.categoryName, price: t.price, currency: t.currency })),
+    tickets: tickets.map((t) => ({
+      code: t.code,
+      label: t.label,
+      ga: t.gaAreaId !== null,
+      categoryName: t.categoryName,
+      price: t.price,
+      currency: t.currency,
+    })),
   });
   return { filename: `tickets-${order.id.slice(0, 8)}.pdf`, pdf };
 }

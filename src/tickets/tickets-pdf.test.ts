@@ -28,8 +28,20 @@ describe('tickets pdf: rendering', () => {
   test('tickets pdf: one page per ticket, even when every text is as long as the schemas allow', async () => {
     const long = 'Ñandú Überlang '.repeat(14);
     const input: TicketsPdfInput = {
-      orderId: '0b0e6c2e-1111-4222-8333-444455556666', buyerName: long, locale: 'fr-CH', eventTitle: long, venueName: long, startsAt: new Date(),
-      tickets: Array.from({ length: 5 }, (_, i) => ({ code, label: long.slice(0, 60), ga: i % 2 === 0, categoryName: long.slice(0, 60), price: 100_000_000, currency: 'EUR' })),
+      orderId: '0b0e6c2e-1111-4222-8333-444455556666',
+      buyerName: long,
+      locale: 'fr-CH',
+      eventTitle: long,
+      venueName: long,
+      startsAt: new Date(),
+      tickets: Array.from({ length: 5 }, (_, i) => ({
+        code,
+        label: long.slice(0, 60),
+        ga: i % 2 === 0,
+        categoryName: long.slice(0, 60),
+        price: 100_000_000,
+        currency: 'EUR',
+      })),
     };
     const pdf = await renderTicketsPdf(input);
     assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
@@ -40,15 +52,25 @@ describe('tickets pdf: rendering', () => {
 describe('tickets pdf: route', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
   let payments: App;
-  before(async () => { t = await testApp(); payments = await testPayments(t.ctx); });
-  after(async () => { await payments?.close(); await t?.close(); });
+  before(async () => {
+    t = await testApp();
+    payments = await testPayments(t.ctx);
+  });
+  after(async () => {
+    await payments?.close();
+    await t?.close();
+  });
 
   async function paidOrder(body: (show: Awaited<ReturnType<typeof createShow>>) => object) {
     const show = await createShow(t.app, { rows: 2, perRow: 5, gaCapacity: 10 });
     const h = await hold(t.app, show.performanceId, body(show));
     assert.equal(h.statusCode, 201, h.body);
     const o = (await order(t.app, h.json().holdId)).json() as { orderId: string; accessToken: string; payment: { sessionId: string } };
-    const paid = await t.app.inject({ method: 'POST', url: `/api/orders/${o.orderId}/payment`, payload: { token: await cardToken(payments, o.payment.sessionId) } });
+    const paid = await t.app.inject({
+      method: 'POST',
+      url: `/api/orders/${o.orderId}/payment`,
+      payload: { token: await cardToken(payments, o.payment.sessionId) },
+    });
     assert.equal(paid.statusCode, 200, paid.body);
     return o;
   }

@@ -14,7 +14,11 @@ export interface TicketsPdfInput {
   tickets: { code: string; label: string; ga: boolean; categoryName: string; price: number; currency: string }[];
 }
 
-export interface QrSquare { x: number; y: number; size: number }
+export interface QrSquare {
+  x: number;
+  y: number;
+  size: number;
+}
 
 /**
  * The QR code of a ticket code as filled squares inside a `width` box at (x, y): one per dark
@@ -25,9 +29,11 @@ export function qrSquares(code: string, x: number, y: number, width: number): { 
   const qr = encode(code, { ecc: 'M', border: 0 });
   const size = width / qr.size;
   const squares: QrSquare[] = [];
-  qr.data.forEach((row, r) => row.forEach((dark, c) => {
-    if (dark) squares.push({ x: x + c * size, y: y + r * size, size });
-  }));
+  qr.data.forEach((row, r) =>
+    row.forEach((dark, c) => {
+      if (dark) squares.push({ x: x + c * size, y: y + r * size, size });
+    }),
+  );
   return { modules: qr.size, squares };
 }
 
@@ -49,7 +55,9 @@ function formatStart(startsAt: Date, locale: string): string {
 export function renderTicketsPdf(input: TicketsPdfInput): Promise<Buffer> {
   const locale = resolveLocale(input.locale);
   const doc = new PDFDocument({
-    size: [PAGE.width, PAGE.height], margin: PAGE.margin, autoFirstPage: false,
+    size: [PAGE.width, PAGE.height],
+    margin: PAGE.margin,
+    autoFirstPage: false,
     info: { Title: `Tickets: ${input.eventTitle}`, Author: 'Taquilla' },
   });
   const chunks: Buffer[] = [];
@@ -59,7 +67,10 @@ export function renderTicketsPdf(input: TicketsPdfInput): Promise<Buffer> {
     doc.on('error', reject);
   });
   const box = (text: string, y: number, font: string, size: number, lines = 1, align: 'left' | 'center' | 'right' = 'left') =>
-    doc.font(font).fontSize(size).text(text, PAGE.margin, y, { width: WIDTH, height: lines * size * 1.25, ellipsis: true, align });
+    doc
+      .font(font)
+      .fontSize(size)
+      .text(text, PAGE.margin, y, { width: WIDTH, height: lines * size * 1.25, ellipsis: true, align });
   const when = formatStart(input.startsAt, locale);
 
   input.tickets.forEach((ticket, i) => {

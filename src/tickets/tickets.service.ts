@@ -3,27 +3,76 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/transaction.js';
 import type { TicketSigner } from './codes.js';
 
-export interface IssuedTicket { id: string; code: string; label: string; categoryName: string; price: number; currency: string }
+export interface IssuedTicket {
+  id: string;
+  code: string;
+  label: string;
+  categoryName: string;
+  price: number;
+  currency: string;
+}
 
 /** One signed ticket per held seat and per GA place of the order's hold, in the paying transaction. */
 export async function issueTickets(
   tx: Tx,
   signer: TicketSigner,
   order: { id: string; performance_id: string },
-  items: { seats: { seat_id: string; category_id: string; price: number; currency: string; categoryName: string; label: string }[];
-    ga: { ga_area_id: string; quantity: number; category_id: string; price: number; currency: string; categoryName: string; areaName: string }[] },
+  items: {
+    seats: { seat_id: string; category_id: string; price: number; currency: string; categoryName: string; label: string }[];
+    ga: { ga_area_id: string; quantity: number; category_id: string; price: number; currency: string; categoryName: string; areaName: string }[];
+  },
 ): Promise<IssuedTicket[]> {
-  const rows: { id: string; seat_id: string | null; ga_area_id: string | null; category_id: string; price: number; label: string; categoryName: string; currency: string }[] = [];
-  for (const s of items.seats) rows.push({ id: randomUUID(), seat_id: s.seat_id, ga_area_id: null, category_id: s.category_id, price: s.price, label: s.label, categoryName: s.categoryName, currency: s.currency });
+  const rows: {
+    id: string;
+    seat_id: string | null;
+    ga_area_id: string | null;
+    category_id: string;
+    price: number;
+    label: string;
+    categoryName: string;
+    currency: string;
+  }[] = [];
+  for (const s of items.seats)
+    rows.push({
+      id: randomUUID(),
+      seat_id: s.seat_id,
+      ga_area_id: null,
+      category_id: s.category_id,
+      price: s.price,
+      label: s.label,
+      categoryName: s.categoryName,
+      currency: s.currency,
+    });
   for (const g of items.ga) {
-    for (let i = 0; i < g.quantity; i++) rows.push({ id: randomUUID(), seat_id: null, ga_area_id: g.ga_area_id, category_id: g.category_id, price: g.price, label: g.areaName, categoryName: g.categoryName, currency: g.currency });
+    for (let i = 0; i < g.quantity; i++)
+      rows.push({
+        id: randomUUID(),
+        seat_id: null,
+        ga_area_id: g.ga_area_id,
+        category_id: g.category_id,
+        price: g.price,
+        label: g.areaName,
+        categoryName: g.categoryName,
+        currency: g.currency,
+      });
   }
   const issued = rows.map((r) => ({ ...r, code: signer.sign({ ticketId: r.id, performanceId: order.performance_id }) }));
   if (issued.length) {
-    await tx.insertInto('tickets').values(issued.map((t) => ({
-      id: t.id, order_id: order.id, performance_id: order.performance_id, seat_id: t.seat_id, ga_area_id: t.ga_area_id,
-      category_id: t.category_id, price: t.price, code: t.code,
-    }))).execute();
+    await tx
+      .insertInto('tickets')
+      .values(
+        issued.map((t) => ({
+          id: t.id,
+          order_id: order.id,
+          performance_id: order.performance_id,
+          seat_id: t.seat_id,
+          ga_area_id: t.ga_area_id,
+          category_id: t.category_id,
+          price: t.price,
+          code: t.code,
+        })),
+      )
+      .execute();
   }
   return issued.map(({ id, code, label, categoryName, price, currency }) => ({ id, code, label, categoryName, price, currency }));
 }
@@ -47,9 +96,13 @@ export async function checkIn(db: Db, signer: TicketSigner, code: string, perfor
   if (!claims) return { result: 'invalid', reason: 'bad_signature' };
   // A door that says which show it serves refuses tickets for another, before touching the ticket.
   if (performanceId && claims.performanceId !== performanceId) return { result: 'invalid', reason: 'wrong_performance' };
-  const admitted = await db.updateTable('tickets').set({ checked_in_at: sql<Date>`now()` as never })
-    .where('id', '=', claims.ticketId).where('performance_id', '=', claims.performanceId)
-    .where('status', '=', 'valid').where('checked_in_at', 'is', null)
+  const admitted = await db
+    .updateTable('tickets')
+    .set({ checked_in_at: sql<Date>`now()` as never })
+    .where('id', '=', claims.ticketId)
+    .where('performance_id', '=', claims.performanceId)
+    .where('status', '=', 'valid')
+    .where('checked_in_at', 'is', null)
     .returning(['id', 'seat_id', 'ga_area_id', 'category_id'])
     .executeTakeFirst();
   if (!admitted) {
@@ -58,10 +111,13 @@ export async function checkIn(db: Db, signer: TicketSigner, code: string, perfor
     if (ticket.status === 'void') return { result: 'invalid', reason: 'void' };
     return { result: 'already_used', firstScanAt: ticket.checked_in_at!.toISOString() };
   }
-  const detail = await db.selectFrom('tickets as t')
+  const detail = await db
+    .selectFrom('tickets as t')
     .innerJoin('price_categories as c', 'c.id', 't.category_id')
-    .leftJoin('seats as s', 's.id', 't.seat_id').leftJoin('ga_areas as a', 'a.id', 't.ga_area_id')
+    .leftJoin('seats as s', 's.id', 't.seat_id')
+    .leftJoin('ga_areas as a', 'a.id', 't.ga_area_id')
     .select([sql<string>`coalesce(s.label, a.name)`.as('label'), 'c.name as categoryName'])
-    .where('t.id', '=', admitted.id).executeTakeFirstOrThrow();
+    .where('t.id', '=', admitted.id)
+    .executeTakeFirstOrThrow();
   return { result: 'admitted', ticket: { id: admitted.id, label: detail.label, categoryName: detail.categoryName, performanceId: claims.performanceId } };
 }

@@ -6,7 +6,7 @@ import { admissionBudget } from './admission.js';
 import { createLoadSignal } from './load-signal.js';
 import { fakeClock, holdWith, join, joinMany, roomShow, roomView, status } from './waiting-room.fixtures.js';
 
-test('admission budget: never more than a second of the allowed rate, the free checkout slots or the minute\'s bound', () => {
+test("admission budget: never more than a second of the allowed rate, the free checkout slots or the minute's bound", () => {
   const base = { now: 1_000_000, bucket: undefined, allowedPerMinute: 600, maxPerMinute: 600, maxInCheckout: 100, activeInCheckout: 0, admittedLastMinute: 0 };
   assert.equal(admissionBudget(base).admissions, 10);
   assert.equal(admissionBudget({ ...base, bucket: { tokens: 0, at: base.now - 60_000 } }).admissions, 10, 'an idle minute does not save up a burst');
@@ -14,7 +14,11 @@ test('admission budget: never more than a second of the allowed rate, the free c
   assert.equal(admissionBudget({ ...base, activeInCheckout: 120 }).admissions, 0);
   assert.equal(admissionBudget({ ...base, admittedLastMinute: 595 }).admissions, 5);
   assert.equal(admissionBudget({ ...base, allowedPerMinute: 60 }).admissions, 1, 'an unhealthy process lets fewer in');
-  assert.equal(admissionBudget({ ...base, allowedPerMinute: 30, bucket: { tokens: 0, at: base.now - 1000 } }).admissions, 0, 'half a fan waits for the next second');
+  assert.equal(
+    admissionBudget({ ...base, allowedPerMinute: 30, bucket: { tokens: 0, at: base.now - 1000 } }).admissions,
+    0,
+    'half a fan waits for the next second',
+  );
 });
 
 test('admission load signal: errors or slow checkout scale the rate down, and recovery scales it back', () => {
@@ -29,18 +33,29 @@ test('admission load signal: errors or slow checkout scale the rate down, and re
 
 describe('waiting room: admission', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { t.ctx.waitingRoom.clock.now = () => Date.now(); await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    t.ctx.waitingRoom.clock.now = () => Date.now();
+    await t?.close();
+  });
 
   test('waiting room: admissions never exceed the bounds (1,500 fans over 20 simulated minutes)', async () => {
     const bounds = { maxInCheckout: 40, maxAdmissionsPerMinute: 90, graceSeconds: 30, startLimitSeconds: 60 };
     const show = await roomShow(t, bounds);
     const clock = fakeClock(t);
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const fans = (await joinMany(t.app, show.performanceId, 1500, 'sim')).map((fan) => ({
-      ...fan, pollEvery: 5_000 + Math.floor(random() * 10_000), nextPoll: clock.now + Math.floor(random() * 5_000), gone: random() < 0.1,
-      startAfter: Math.floor(random() * 80_000), holdFor: 20_000 + Math.floor(random() * 180_000), admittedSeen: 0, done: false,
+      ...fan,
+      pollEvery: 5_000 + Math.floor(random() * 10_000),
+      nextPoll: clock.now + Math.floor(random() * 5_000),
+      gone: random() < 0.1,
+      startAfter: Math.floor(random() * 80_000),
+      holdFor: 20_000 + Math.floor(random() * 180_000),
+      admittedSeen: 0,
+      done: false,
     }));
     const holding = new Map<string, number>();
     const fromDatabase = t.ctx.waitingRoom.admission.checkoutFigures;
@@ -54,7 +69,10 @@ describe('waiting room: admission', { skip: !databaseAvailable && skipReason }, 
           if (fan.gone || fan.done || fan.nextPoll > now) continue;
           fan.nextPoll = now + fan.pollEvery;
           const answer = await t.ctx.waitingRoom.status(`Queue ${fan.queueTicket}`);
-          if (answer.state === 'expired') { fan.done = true; continue; }
+          if (answer.state === 'expired') {
+            fan.done = true;
+            continue;
+          }
           if (answer.state !== 'admitted' || !answer.accessToken) continue;
           fan.admittedSeen ||= now;
           if (now - fan.admittedSeen < fan.startAfter) continue;
@@ -144,10 +162,20 @@ describe('waiting room: admission', { skip: !databaseAvailable && skipReason }, 
     assert.equal((await status(t.app, fans[4]!.queueTicket)).state, 'closed');
     const joining = await t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/queue`, headers: { 'x-queue-key': 'too-late-fan' } });
     assert.deepEqual([joining.statusCode, joining.json().error.code], [409, 'queue_closed']);
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'data']).where('subject_id', '=', show.performanceId)
-      .where('action', 'in', ['waiting_room.paused', 'waiting_room.resumed', 'waiting_room.closed']).orderBy('id').execute();
-    assert.deepEqual(audit.map((a) => [a.action, a.data]), [
-      ['waiting_room.paused', { from: 'open', to: 'paused' }], ['waiting_room.resumed', { from: 'paused', to: 'open' }], ['waiting_room.closed', { from: 'open', to: 'closed' }],
-    ]);
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'data'])
+      .where('subject_id', '=', show.performanceId)
+      .where('action', 'in', ['waiting_room.paused', 'waiting_room.resumed', 'waiting_room.closed'])
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => [a.action, a.data]),
+      [
+        ['waiting_room.paused', { from: 'open', to: 'paused' }],
+        ['waiting_room.resumed', { from: 'paused', to: 'open' }],
+        ['waiting_room.closed', { from: 'open', to: 'closed' }],
+      ],
+    );
   });
 });

@@ -19,8 +19,13 @@ export const ADMIT_LOCK_MS = 1500;
  * - free checkout slots: `maxInCheckout` minus fans admitted and not yet holding, plus active holds.
  */
 export function admissionBudget(input: {
-  now: number; bucket: Bucket | undefined; allowedPerMinute: number; maxPerMinute: number;
-  maxInCheckout: number; activeInCheckout: number; admittedLastMinute: number;
+  now: number;
+  bucket: Bucket | undefined;
+  allowedPerMinute: number;
+  maxPerMinute: number;
+  maxInCheckout: number;
+  activeInCheckout: number;
+  admittedLastMinute: number;
 }): { admissions: number; bucket: Bucket } {
   const capacity = Math.max(1, input.allowedPerMinute / 60);
   const last = input.bucket ?? { tokens: capacity, at: input.now };
@@ -56,11 +61,17 @@ export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms;
     async tick(now: number): Promise<Map<string, { admitted: number; skipped: number; lapsed: number }>> {
       try {
         const report = await advanceAll(now);
-        if (outage) { outage = false; log('waiting room: queue store reachable again; admissions resume'); }
+        if (outage) {
+          outage = false;
+          log('waiting room: queue store reachable again; admissions resume');
+        }
         return report;
       } catch (error) {
         if (!isQueueUnavailable(error)) throw error;
-        if (!outage) { outage = true; log('waiting room: queue store unreachable; admissions stopped until it returns'); }
+        if (!outage) {
+          outage = true;
+          log('waiting room: queue store unreachable; admissions stopped until it returns');
+        }
         return new Map();
       }
     },
@@ -88,14 +99,22 @@ export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms;
         if (!before) return undefined;
         const allowedPerMinute = config.maxAdmissionsPerMinute * factor;
         const budget = admissionBudget({
-          now, bucket: before.bucket, allowedPerMinute, maxPerMinute: config.maxAdmissionsPerMinute, maxInCheckout: config.maxInCheckout,
-          activeInCheckout: before.pending + before.recentlyStarted + f.activeHolds, admittedLastMinute: before.admittedLastMinute,
+          now,
+          bucket: before.bucket,
+          allowedPerMinute,
+          maxPerMinute: config.maxAdmissionsPerMinute,
+          maxInCheckout: config.maxInCheckout,
+          activeInCheckout: before.pending + before.recentlyStarted + f.activeHolds,
+          admittedLastMinute: before.admittedLastMinute,
         });
         const moved = await store.advance(id, roomState(config) === 'open' ? budget.admissions : 0, now, budget.bucket);
         const after = (await store.counters(id, now))!;
         await store.publish(id, {
-          ticketsLeft: f.ticketsLeft, admissionsPerMinute: after.admittedLastMinute, allowedPerMinute,
-          activeInCheckout: after.pending + after.recentlyStarted + f.activeHolds, updatedAt: now,
+          ticketsLeft: f.ticketsLeft,
+          admissionsPerMinute: after.admittedLastMinute,
+          allowedPerMinute,
+          activeInCheckout: after.pending + after.recentlyStarted + f.activeHolds,
+          updatedAt: now,
         });
         return { ...moved, lapsed };
       });
@@ -113,7 +132,13 @@ export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms;
     if (!rule) return row;
     await db.transaction().execute(async (tx) => {
       if (!(await repo.setState(tx, row.performance_id, rule.from, rule.to))) return;
-      await audit(tx, { actor: 'system', action: rule.action, subjectType: 'performance', subjectId: row.performance_id, data: { from: row.state, to: rule.to } });
+      await audit(tx, {
+        actor: 'system',
+        action: rule.action,
+        subjectType: 'performance',
+        subjectId: row.performance_id,
+        data: { from: row.state, to: rule.to },
+      });
     });
     return { ...row, state: rule.to };
   }

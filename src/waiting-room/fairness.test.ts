@@ -8,14 +8,23 @@ import { fakeClock, holdWith, joinMany, roomView, status } from './waiting-room.
 
 describe('waiting room: the fair pre-queue', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
 
   test('waiting room: the pre-queue order matches the published seed', async () => {
     const clock = fakeClock(t);
     const onSaleAt = clock.now + 10 * 60_000;
     const show = await createShow(t.app, { open: false });
-    const patch = await t.app.inject({ method: 'PATCH', url: `/api/admin/performances/${show.performanceId}`, headers: admin, payload: { onSaleAt: new Date(onSaleAt).toISOString() } });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/performances/${show.performanceId}`,
+      headers: admin,
+      payload: { onSaleAt: new Date(onSaleAt).toISOString() },
+    });
     assert.equal(patch.statusCode, 200, patch.body);
 
     // Before opening: only the commitment is public.
@@ -55,7 +64,11 @@ describe('waiting room: the fair pre-queue', { skip: !databaseAvailable && skipR
     // Anyone can recompute the order from the seed and the ticket ids.
     const rank = (ticketId: string) => createHmac('sha256', Buffer.from(revealed.seed, 'hex')).update(ticketId).digest('hex');
     const expected = [...fans].sort((a, b) => (rank(a.ticketId) < rank(b.ticketId) ? -1 : 1));
-    assert.notDeepEqual(expected.map((f) => f.key), fans.map((f) => f.key), 'the draw is not the join order');
+    assert.notDeepEqual(
+      expected.map((f) => f.key),
+      fans.map((f) => f.key),
+      'the draw is not the join order',
+    );
     const { served } = await roomView(t.app, show.performanceId);
     assert.ok(served > 0 && served < 40, `served ${served}`);
     for (const [i, fan] of expected.entries()) {

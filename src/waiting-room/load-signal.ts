@@ -39,7 +39,10 @@ export function createLoadSignal(): LoadSignal {
     observe(statusCode, route, ms) {
       answers++;
       if (statusCode >= 500) errors++;
-      if (route && CHECKOUT_ROUTES.has(route)) { checkouts++; checkoutTotalMs += ms; }
+      if (route && CHECKOUT_ROUTES.has(route)) {
+        checkouts++;
+        checkoutTotalMs += ms;
+      }
     },
     read() {
       const loopDelayMs = histogram ? histogram.percentile(99) / 1e6 : 0;

@@ -48,7 +48,11 @@ export class MemoryRoom {
   private grow(place: number): void {
     if (place < this.state.length) return;
     const size = Math.max(place + 1, this.state.length * 2);
-    const grown = <T extends Float64Array | Uint8Array>(old: T, make: (n: number) => T) => { const a = make(size); a.set(old); return a; };
+    const grown = <T extends Float64Array | Uint8Array>(old: T, make: (n: number) => T) => {
+      const a = make(size);
+      a.set(old);
+      return a;
+    };
     this.lastSeen = grown(this.lastSeen, (n) => new Float64Array(n));
     this.admittedAt = grown(this.admittedAt, (n) => new Float64Array(n));
     this.state = grown(this.state, (n) => new Uint8Array(n));
@@ -140,7 +144,10 @@ export class MemoryRoom {
   private count(now: number, n: number): void {
     const second = Math.floor(now / 1000);
     const slot = second % 60;
-    if (this.windowSecond[slot] !== second) { this.windowSecond[slot] = second; this.window[slot] = 0; }
+    if (this.windowSecond[slot] !== second) {
+      this.windowSecond[slot] = second;
+      this.window[slot] = 0;
+    }
     this.window[slot]! += n;
   }
 
@@ -153,9 +160,14 @@ export class MemoryRoom {
 
   counters(now: number): RoomCounters {
     return {
-      joined: this.joined, served: this.served, entrants: this.drawn ? this.entrants : this.preQueue.size,
-      pending: this.pending.size, recentlyStarted: [...this.recent.values()].filter((at) => now - at < RECENT_START_MS).length,
-      admittedLastMinute: this.admittedLastMinute(now), ...this.totals, bucket: this.bucket,
+      joined: this.joined,
+      served: this.served,
+      entrants: this.drawn ? this.entrants : this.preQueue.size,
+      pending: this.pending.size,
+      recentlyStarted: [...this.recent.values()].filter((at) => now - at < RECENT_START_MS).length,
+      admittedLastMinute: this.admittedLastMinute(now),
+      ...this.totals,
+      bucket: this.bucket,
     };
   }
 }

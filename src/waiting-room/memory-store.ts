@@ -11,7 +11,12 @@ export function createMemoryStore(): QueueStore {
   const admitting = new Set<string>();
   const room = (id: string) => rooms.get(id);
   const line = (r: MemoryRoom): RoomLine => ({
-    config: r.config, figures: r.figures, joined: r.joined, served: r.served, entrants: r.drawn ? r.entrants : r.preQueue.size, drawn: r.drawn,
+    config: r.config,
+    figures: r.figures,
+    joined: r.joined,
+    served: r.served,
+    entrants: r.drawn ? r.entrants : r.preQueue.size,
+    drawn: r.drawn,
   });
 
   /** Where a ticket's place is now: in its own room, or, past the counter of a moved line, in the room it moved to. */
@@ -45,7 +50,10 @@ export function createMemoryStore(): QueueStore {
   return {
     async configure(config) {
       const r = room(config.performanceId);
-      if (!r) { rooms.set(config.performanceId, new MemoryRoom(config)); return; }
+      if (!r) {
+        rooms.set(config.performanceId, new MemoryRoom(config));
+        return;
+      }
       r.config = r.drawn && config.state === 'pre_queue' ? { ...config, state: 'open' } : config;
     },
     async line(performanceId) {
@@ -98,7 +106,11 @@ export function createMemoryStore(): QueueStore {
       // One process: only overlapping ticks of this process can collide.
       if (admitting.has(performanceId)) return undefined;
       admitting.add(performanceId);
-      try { return await work(); } finally { admitting.delete(performanceId); }
+      try {
+        return await work();
+      } finally {
+        admitting.delete(performanceId);
+      }
     },
     async ready() {},
     async close() {},

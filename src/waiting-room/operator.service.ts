@@ -9,7 +9,13 @@ import type { Clock, Rooms } from './rooms.js';
 import { roomState } from './status.js';
 import * as repo from './waiting-room.repository.js';
 
-export interface RoomPatch { enabled?: boolean; maxInCheckout?: number; maxAdmissionsPerMinute?: number; graceSeconds?: number; startLimitSeconds?: number }
+export interface RoomPatch {
+  enabled?: boolean;
+  maxInCheckout?: number;
+  maxAdmissionsPerMinute?: number;
+  graceSeconds?: number;
+  startLimitSeconds?: number;
+}
 export type RoomAction = 'pause' | 'resume' | 'close';
 
 const DEFAULT_BOUNDS = { maxInCheckout: 200, maxAdmissionsPerMinute: 600, graceSeconds: 60, startLimitSeconds: 120 };
@@ -25,19 +31,49 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
   async function view(performanceId: string) {
     const config = await rooms.ensure(performanceId);
     const now = clock.now();
-    const line = config && await store.line(performanceId);
-    const counters = config && await store.counters(performanceId, now);
+    const line = config && (await store.line(performanceId));
+    const counters = config && (await store.counters(performanceId, now));
     if (!config || !line || !counters) {
-      return { performanceId, enabled: false, state: null as WaitingRoomState | null, bounds: DEFAULT_BOUNDS, joined: 0, served: 0, waiting: 0, activeInCheckout: 0, admissionsPerMinute: 0, conversion: 0, abandoned: 0, admitted: 0, lapsed: 0, ticketsLeft: null as number | null, movedTo: null as string | null };
+      return {
+        performanceId,
+        enabled: false,
+        state: null as WaitingRoomState | null,
+        bounds: DEFAULT_BOUNDS,
+        joined: 0,
+        served: 0,
+        waiting: 0,
+        activeInCheckout: 0,
+        admissionsPerMinute: 0,
+        conversion: 0,
+        abandoned: 0,
+        admitted: 0,
+        lapsed: 0,
+        ticketsLeft: null as number | null,
+        movedTo: null as string | null,
+      };
     }
     return {
-      performanceId, enabled: config.enabled, state: roomState(config),
-      bounds: { maxInCheckout: config.maxInCheckout, maxAdmissionsPerMinute: config.maxAdmissionsPerMinute, graceSeconds: config.graceMs / 1000, startLimitSeconds: config.startLimitMs / 1000 },
-      joined: counters.joined, served: counters.served, waiting: counters.joined - counters.served + (line.drawn ? 0 : counters.entrants),
-      activeInCheckout: line.figures.activeInCheckout, admissionsPerMinute: counters.admittedLastMinute,
+      performanceId,
+      enabled: config.enabled,
+      state: roomState(config),
+      bounds: {
+        maxInCheckout: config.maxInCheckout,
+        maxAdmissionsPerMinute: config.maxAdmissionsPerMinute,
+        graceSeconds: config.graceMs / 1000,
+        startLimitSeconds: config.startLimitMs / 1000,
+      },
+      joined: counters.joined,
+      served: counters.served,
+      waiting: counters.joined - counters.served + (line.drawn ? 0 : counters.entrants),
+      activeInCheckout: line.figures.activeInCheckout,
+      admissionsPerMinute: counters.admittedLastMinute,
       // Share of admitted fans who went on to make a hold.
       conversion: counters.admitted ? Math.round((counters.started / counters.admitted) * 1000) / 1000 : 0,
-      abandoned: counters.skipped, admitted: counters.admitted, lapsed: counters.lapsed, ticketsLeft: line.figures.ticketsLeft, movedTo: config.movedTo,
+      abandoned: counters.skipped,
+      admitted: counters.admitted,
+      lapsed: counters.lapsed,
+      ticketsLeft: line.figures.ticketsLeft,
+      movedTo: config.movedTo,
     };
   }
 
@@ -59,8 +95,11 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
       await rooms.load(performanceId, 'always', patch.enabled);
       return change(performanceId, async (row, tx) => {
         const set = {
-          enabled: patch.enabled, max_in_checkout: patch.maxInCheckout, max_admissions_per_minute: patch.maxAdmissionsPerMinute,
-          grace_seconds: patch.graceSeconds, start_limit_seconds: patch.startLimitSeconds,
+          enabled: patch.enabled,
+          max_in_checkout: patch.maxInCheckout,
+          max_admissions_per_minute: patch.maxAdmissionsPerMinute,
+          grace_seconds: patch.graceSeconds,
+          start_limit_seconds: patch.startLimitSeconds,
         };
         const changes = Object.fromEntries(Object.entries(set).filter(([key, value]) => value !== undefined && value !== row[key as keyof typeof row]));
         if (Object.keys(changes).length === 0) return;
@@ -73,9 +112,16 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
       if (!(await rooms.ensure(performanceId))) throw noRoom(performanceId);
       const rule = actions[action];
       return change(performanceId, async (row, tx) => {
-        if (!rule.from.includes(row.state)) throw conflict('invalid_transition', `Cannot ${action} a waiting room that is ${row.state.replace('_', ' ')}`, { state: row.state });
+        if (!rule.from.includes(row.state))
+          throw conflict('invalid_transition', `Cannot ${action} a waiting room that is ${row.state.replace('_', ' ')}`, { state: row.state });
         await repo.updateRoom(tx, performanceId, { state: rule.to });
-        await audit(tx, { actor, action: `waiting_room.${rule.done}`, subjectType: 'performance', subjectId: performanceId, data: { from: row.state, to: rule.to } });
+        await audit(tx, {
+          actor,
+          action: `waiting_room.${rule.done}`,
+          subjectType: 'performance',
+          subjectId: performanceId,
+          data: { from: row.state, to: rule.to },
+        });
       });
     },
 
@@ -97,9 +143,14 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
         await rooms.load(next.id, 'always', true);
         const opened = await openNextPerformance(db, performanceId, actor);
         let toRow = await repo.findRoom(db, opened.id);
-        if (toRow && !toRow.enabled) { await repo.updateRoom(db, opened.id, { enabled: true }); toRow = { ...toRow, enabled: true }; }
+        if (toRow && !toRow.enabled) {
+          await repo.updateRoom(db, opened.id, { enabled: true });
+          toRow = { ...toRow, enabled: true };
+        }
         let moved = { moved: 0, shift: 0 };
-        const move = async () => { moved = await store.moveLine(performanceId, opened.id, clock.now()); };
+        const move = async () => {
+          moved = await store.moveLine(performanceId, opened.id, clock.now());
+        };
         // The room opening (and drawing its own pre-queue) runs the move first, inside, so nobody gets in between.
         if (!toRow || toRow.state !== 'pre_queue' || !(await rooms.open({ ...toRow, sales_status: 'on_sale' }, move))) await move();
         await db.transaction().execute(async (tx) => {

@@ -36,7 +36,13 @@ export interface RoomFigures {
 }
 
 /** What a queue ticket says. `place` is 0 for a pre-queue ticket, whose place is drawn at opening. */
-export interface QueueEntry { performanceId: string; ticketId: string; place: number; joinedAt: number; pre: boolean }
+export interface QueueEntry {
+  performanceId: string;
+  ticketId: string;
+  place: number;
+  joinedAt: number;
+  pre: boolean;
+}
 
 /**
  * - `waiting`: not reached yet (or in the pre-queue);
@@ -86,7 +92,10 @@ export interface RoomCounters {
 }
 
 /** Admissions allowed but not yet used: at most one second's worth; see `admissionBudget`. */
-export interface Bucket { tokens: number; at: number }
+export interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 /**
  * The store cannot be reached (Redis down): fail closed. Status and joins answer 503 with
@@ -104,7 +113,12 @@ export interface QueueStore {
    * One place per buyer: the buyer's live entry if there is one, else `fresh` with the next place
    * (or in the pre-queue before the draw). Undefined when the store has no such room.
    */
-  join(performanceId: string, buyerKey: string, fresh: { ticketId: string; joinedAt: number }, now: number): Promise<{ entry: QueueEntry; created: boolean } | undefined>;
+  join(
+    performanceId: string,
+    buyerKey: string,
+    fresh: { ticketId: string; joinedAt: number },
+    now: number,
+  ): Promise<{ entry: QueueEntry; created: boolean } | undefined>;
   /**
    * Resolves a ticket to its place (following a moved line) and records that the fan was seen.
    * The memory store answers at once, without a promise (this is the hottest call of an on-sale).

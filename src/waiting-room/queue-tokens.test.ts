@@ -4,7 +4,13 @@ import { test } from 'node:test';
 import { createQueueSigner } from './queue-tokens.js';
 
 const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
-const claims = { performanceId: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f', ticketId: '00112233445566778899aabbccddeeff', place: 1234, joinedAt: 1_760_000_000_123, pre: false };
+const claims = {
+  performanceId: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
+  ticketId: '00112233445566778899aabbccddeeff',
+  place: 1234,
+  joinedAt: 1_760_000_000_123,
+  pre: false,
+};
 
 test('queue tickets: a signed ticket verifies to exactly its claims', () => {
   const signer = createQueueSigner(SECRET, 'q1');

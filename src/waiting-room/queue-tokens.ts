@@ -14,8 +14,19 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
  * QUEUE_KEY_ID while earlier ids keep verifying. Anything that does not re-encode to exactly the
  * same text is refused, so no two strings verify as the same ticket.
  */
-export interface QueueClaims { performanceId: string; ticketId: string; place: number; joinedAt: number; pre: boolean }
-export interface AccessClaims { performanceId: string; ticketId: string; place: number; expiresAt: number }
+export interface QueueClaims {
+  performanceId: string;
+  ticketId: string;
+  place: number;
+  joinedAt: number;
+  pre: boolean;
+}
+export interface AccessClaims {
+  performanceId: string;
+  ticketId: string;
+  place: number;
+  expiresAt: number;
+}
 
 export interface QueueSigner {
   readonly kid: string;

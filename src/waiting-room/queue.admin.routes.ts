@@ -11,34 +11,68 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
   const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-  app.get('/api/admin/performances/:id/queue', {
-    schema: {
-      tags, security, params: IdParams, response: { 200: RoomView, ...errors },
-      description: 'The line: its bounds, length, serving counter, checkout load, admission rate, conversion and abandonment. '
-        + 'A performance with an on-sale time gets its room (switched on) the first time it is asked for.',
+  app.get(
+    '/api/admin/performances/:id/queue',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: RoomView, ...errors },
+        description:
+          'The line: its bounds, length, serving counter, checkout load, admission rate, conversion and abandonment. ' +
+          'A performance with an on-sale time gets its room (switched on) the first time it is asked for.',
+      },
     },
-  }, async (request) => ctx.waitingRoom.operator.view(request.params.id));
+    async (request) => ctx.waitingRoom.operator.view(request.params.id),
+  );
 
-  app.put('/api/admin/performances/:id/queue', {
-    schema: { tags, security, params: IdParams, body: RoomPatch, response: { 200: RoomView, ...errors }, description: 'Switches the room on or off and sets its bounds. Audited as `waiting_room.updated`.' },
-  }, async (request) => ctx.waitingRoom.operator.update(request.params.id, request.body, 'admin'));
-
-  app.post('/api/admin/performances/:id/queue/move-to-next', {
-    schema: {
-      tags, security, params: IdParams, response: { 200: Moved, ...errors },
-      description: 'Opens the next scheduled performance of the event and moves everyone still waiting into its room, in the same '
-        + 'order; their tickets keep working. 409 `no_next_performance`, `already_moved`. Audited as `waiting_room.moved`.',
+  app.put(
+    '/api/admin/performances/:id/queue',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: RoomPatch,
+        response: { 200: RoomView, ...errors },
+        description: 'Switches the room on or off and sets its bounds. Audited as `waiting_room.updated`.',
+      },
     },
-  }, async (request) => {
-    const moved = await ctx.waitingRoom.operator.moveToNext(request.params.id, 'admin');
-    ctx.availability.invalidate(moved.to);
-    return moved;
-  });
+    async (request) => ctx.waitingRoom.operator.update(request.params.id, request.body, 'admin'),
+  );
 
-  app.post('/api/admin/performances/:id/queue/:action', {
-    schema: {
-      tags, security, params: ActionParams, response: { 200: RoomView, ...errors },
-      description: 'pause (admissions stop; fans keep their places), resume, close (the line ends). 409 `invalid_transition`.',
+  app.post(
+    '/api/admin/performances/:id/queue/move-to-next',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: Moved, ...errors },
+        description:
+          'Opens the next scheduled performance of the event and moves everyone still waiting into its room, in the same ' +
+          'order; their tickets keep working. 409 `no_next_performance`, `already_moved`. Audited as `waiting_room.moved`.',
+      },
     },
-  }, async (request) => ctx.waitingRoom.operator.act(request.params.id, request.params.action, 'admin'));
+    async (request) => {
+      const moved = await ctx.waitingRoom.operator.moveToNext(request.params.id, 'admin');
+      ctx.availability.invalidate(moved.to);
+      return moved;
+    },
+  );
+
+  app.post(
+    '/api/admin/performances/:id/queue/:action',
+    {
+      schema: {
+        tags,
+        security,
+        params: ActionParams,
+        response: { 200: RoomView, ...errors },
+        description: 'pause (admissions stop; fans keep their places), resume, close (the line ends). 409 `invalid_transition`.',
+      },
+    },
+    async (request) => ctx.waitingRoom.operator.act(request.params.id, request.params.action, 'admin'),
+  );
 };

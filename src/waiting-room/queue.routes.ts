@@ -7,48 +7,75 @@ import { Fairness, Joined, QueueKeyHeaders, Status, Summary } from './queue.sche
 export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['waiting-room'];
   // The store is unreachable (Redis down): 503 queue_unavailable, and when to ask again.
-  app.post('/api/performances/:id/queue', {
-    schema: {
-      tags, params: IdParams, headers: QueueKeyHeaders,
-      description: 'Joins the line. The same X-Queue-Key gets the same ticket back while it is live. Before the on-sale time the '
-        + 'ticket is in the pre-queue (`pre_queue`), whose places are drawn at opening. 409 `no_waiting_room` when the performance '
-        + 'sells without one; 409 `queue_closed` when the room is closed or sold out.',
-      response: { 201: Joined, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
+  app.post(
+    '/api/performances/:id/queue',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        headers: QueueKeyHeaders,
+        description:
+          'Joins the line. The same X-Queue-Key gets the same ticket back while it is live. Before the on-sale time the ' +
+          'ticket is in the pre-queue (`pre_queue`), whose places are drawn at opening. 409 `no_waiting_room` when the performance ' +
+          'sells without one; 409 `queue_closed` when the room is closed or sold out.',
+        response: { 201: Joined, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
+      },
     },
-  }, async (request, reply) => reply.status(201).send(await ctx.waitingRoom.join(request.params.id, request.headers['x-queue-key'])));
+    async (request, reply) => reply.status(201).send(await ctx.waitingRoom.join(request.params.id, request.headers['x-queue-key'])),
+  );
 
-  app.get('/api/queue/status', {
-    schema: {
-      // The Authorization header is not schema-validated here: the service refuses anything that
-      // is not a genuine ticket with 401, and this is the hottest route of an on-sale.
-      tags,
-      description: 'A fan\'s place, with header `Authorization: Queue <queueTicket>`. Answered from memory, without the database. '
-        + 'When admitted, `accessToken` is what hold creation needs. 401 `invalid_queue_ticket` for a forged or altered ticket.',
-      response: { 200: Status, 401: ErrorResponse, 503: ErrorResponse },
+  app.get(
+    '/api/queue/status',
+    {
+      schema: {
+        // The Authorization header is not schema-validated here: the service refuses anything that
+        // is not a genuine ticket with 401, and this is the hottest route of an on-sale.
+        tags,
+        description:
+          "A fan's place, with header `Authorization: Queue <queueTicket>`. Answered from memory, without the database. " +
+          'When admitted, `accessToken` is what hold creation needs. 401 `invalid_queue_ticket` for a forged or altered ticket.',
+        response: { 200: Status, 401: ErrorResponse, 503: ErrorResponse },
+      },
     },
-  }, async (request, reply) => {
-    reply.header('cache-control', 'no-store');
-    return ctx.waitingRoom.status(request.headers.authorization);
-  });
-
-  app.get('/api/performances/:id/queue/summary', {
-    schema: { tags, params: IdParams, description: 'What every fan in the line shares; cacheable for 2 seconds.', response: { 200: Summary, 404: ErrorResponse } },
-  }, async (request, reply) => {
-    const summary = await ctx.waitingRoom.summary(request.params.id);
-    reply.header('cache-control', 'public, max-age=2');
-    return summary;
-  });
-
-  app.get('/api/performances/:id/queue/fairness', {
-    schema: {
-      tags, params: IdParams,
-      description: 'The pre-queue draw\'s proof: before opening the commitment (hex sha256 of the seed); after it the seed, '
-        + 'when it was drawn and how many entered. Rank = HMAC-SHA256(key: the seed\'s bytes, message: the ticketId\'s hex), lowest first.',
-      response: { 200: Fairness, 404: ErrorResponse },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return ctx.waitingRoom.status(request.headers.authorization);
     },
-  }, async (request, reply) => {
-    const fairness = await ctx.waitingRoom.fairness(request.params.id);
-    reply.header('cache-control', 'public, max-age=5');
-    return fairness;
-  });
+  );
+
+  app.get(
+    '/api/performances/:id/queue/summary',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        description: 'What every fan in the line shares; cacheable for 2 seconds.',
+        response: { 200: Summary, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const summary = await ctx.waitingRoom.summary(request.params.id);
+      reply.header('cache-control', 'public, max-age=2');
+      return summary;
+    },
+  );
+
+  app.get(
+    '/api/performances/:id/queue/fairness',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        description:
+          "The pre-queue draw's proof: before opening the commitment (hex sha256 of the seed); after it the seed, " +
+          "when it was drawn and how many entered. Rank = HMAC-SHA256(key: the seed's bytes, message: the ticketId's hex), lowest first.",
+        response: { 200: Fairness, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const fairness = await ctx.waitingRoom.fairness(request.params.id);
+      reply.header('cache-control', 'public, max-age=5');
+      return fairness;
+    },
+  );
 };

@@ -16,11 +16,15 @@ export const Joined = Type.Object({
   state: Type.Union([Type.Literal('pre_queue'), Type.Literal('waiting'), Type.Literal('admitted')]),
 });
 
-
 export const Status = Type.Object({
   state: Type.Union([
-    Type.Literal('pre_queue'), Type.Literal('waiting'), Type.Literal('admitted'), Type.Literal('sold_out'),
-    Type.Literal('paused'), Type.Literal('closed'), Type.Literal('expired'),
+    Type.Literal('pre_queue'),
+    Type.Literal('waiting'),
+    Type.Literal('admitted'),
+    Type.Literal('sold_out'),
+    Type.Literal('paused'),
+    Type.Literal('closed'),
+    Type.Literal('expired'),
   ]),
   performanceId: Uuid,
   position: Int,
@@ -35,9 +39,15 @@ export const Status = Type.Object({
 export const Summary = Type.Object({
   performanceId: Uuid,
   enabled: Type.Boolean({ description: 'false: the room is switched off and holds need no access token' }),
-  state: RoomState, served: Int, waiting: Int, entrants: Int,
-  admissionsPerMinute: Int, allowedPerMinute: Int, ticketsLeft: Int,
-  opensAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]), updatedAt: Type.String({ format: 'date-time' }),
+  state: RoomState,
+  served: Int,
+  waiting: Int,
+  entrants: Int,
+  admissionsPerMinute: Int,
+  allowedPerMinute: Int,
+  ticketsLeft: Int,
+  opensAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 
 export const Fairness = Type.Object({
@@ -56,13 +66,16 @@ const Bounds = {
   startLimitSeconds: Type.Integer({ minimum: 10, maximum: 3600 }),
 };
 
-export const RoomPatch = Type.Object({
-  enabled: Type.Optional(Type.Boolean()),
-  maxInCheckout: Type.Optional(Bounds.maxInCheckout),
-  maxAdmissionsPerMinute: Type.Optional(Bounds.maxAdmissionsPerMinute),
-  graceSeconds: Type.Optional(Bounds.graceSeconds),
-  startLimitSeconds: Type.Optional(Bounds.startLimitSeconds),
-}, { additionalProperties: false, minProperties: 1 });
+export const RoomPatch = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    maxInCheckout: Type.Optional(Bounds.maxInCheckout),
+    maxAdmissionsPerMinute: Type.Optional(Bounds.maxAdmissionsPerMinute),
+    graceSeconds: Type.Optional(Bounds.graceSeconds),
+    startLimitSeconds: Type.Optional(Bounds.startLimitSeconds),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 export type RoomPatch = Static<typeof RoomPatch>;
 
 export const RoomView = Type.Object({
@@ -70,7 +83,11 @@ export const RoomView = Type.Object({
   enabled: Type.Boolean(),
   state: Type.Union([RoomState, Type.Null()]),
   bounds: Type.Object(Bounds),
-  joined: Int, served: Int, waiting: Int, activeInCheckout: Int, admissionsPerMinute: Int,
+  joined: Int,
+  served: Int,
+  waiting: Int,
+  activeInCheckout: Int,
+  admissionsPerMinute: Int,
   conversion: Type.Number({ description: 'Share of admitted fans who made a hold' }),
   abandoned: Type.Integer({ description: 'Skipped because they had stopped polling' }),
   admitted: Int,

@@ -14,9 +14,15 @@ const GATED = new Set(['pre_queue', 'open', 'paused']);
 const noRoom = () => new AppError('no_waiting_room', 409, 'This performance sells without a waiting room');
 const unavailable = queueUnavailable;
 export const invalidTicket = () => new AppError('invalid_queue_ticket', 401, 'The queue ticket is missing, altered or not one of ours');
-export const notAdmitted = () => new AppError('not_admitted', 403, 'This performance sells through its waiting room: join the queue and send the access token you get when admitted');
+export const notAdmitted = () =>
+  new AppError('not_admitted', 403, 'This performance sells through its waiting room: join the queue and send the access token you get when admitted');
 
-export interface Joined { queueTicket: string; ticketId: string; performanceId: string; state: 'pre_queue' | 'waiting' | 'admitted' }
+export interface Joined {
+  queueTicket: string;
+  ticketId: string;
+  performanceId: string;
+  state: 'pre_queue' | 'waiting' | 'admitted';
+}
 
 /** What fans do: join, poll, read the shared figures and the draw's proof, and start a hold. */
 export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store: QueueStore; rooms: Rooms; signer: QueueSigner; clock: Clock }) {
@@ -32,7 +38,8 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
   function statusOf(poll: Poll | undefined, ticketId: string, now: number): StatusAnswer {
     if (!poll) throw unavailable();
     const { answer: result, admission } = answer(poll, now);
-    if (admission) result.accessToken = signer.access({ performanceId: result.performanceId, ticketId, place: admission.place, expiresAt: admission.expiresAt });
+    if (admission)
+      result.accessToken = signer.access({ performanceId: result.performanceId, ticketId, place: admission.place, expiresAt: admission.expiresAt });
     return result;
   }
 
@@ -53,7 +60,9 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
       const poll = joined.created ? undefined : await store.poll(entry, now);
       const fan = poll ? answer(poll, now).answer.state : entry.pre ? 'pre_queue' : 'waiting';
       return {
-        queueTicket: signer.ticket(entry), ticketId: entry.ticketId, performanceId: entry.performanceId,
+        queueTicket: signer.ticket(entry),
+        ticketId: entry.ticketId,
+        performanceId: entry.performanceId,
         state: fan === 'pre_queue' || fan === 'admitted' ? fan : 'waiting',
       };
     },
@@ -77,16 +86,24 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
       if (!line) throw new AppError('waiting_room_not_found', 404, `No waiting room is running for performance ${performanceId}`);
       const { config, figures } = line;
       return {
-        performanceId, enabled: config.enabled, state: roomState(config), served: line.served, waiting: line.joined - line.served, entrants: line.entrants,
-        admissionsPerMinute: figures.admissionsPerMinute, allowedPerMinute: Math.round(figures.allowedPerMinute), ticketsLeft: figures.ticketsLeft,
-        opensAt: config.onSaleAt === null ? null : new Date(config.onSaleAt).toISOString(), updatedAt: new Date(figures.updatedAt).toISOString(),
+        performanceId,
+        enabled: config.enabled,
+        state: roomState(config),
+        served: line.served,
+        waiting: line.joined - line.served,
+        entrants: line.entrants,
+        admissionsPerMinute: figures.admissionsPerMinute,
+        allowedPerMinute: Math.round(figures.allowedPerMinute),
+        ticketsLeft: figures.ticketsLeft,
+        opensAt: config.onSaleAt === null ? null : new Date(config.onSaleAt).toISOString(),
+        updatedAt: new Date(figures.updatedAt).toISOString(),
       };
     },
 
     /** The commitment before opening; the seed, when it was drawn and how many were in the draw after. */
     async fairness(performanceId: string) {
       const config = await rooms.ensure(performanceId);
-      const row = config && await repo.findRoom(db, performanceId);
+      const row = config && (await repo.findRoom(db, performanceId));
       if (!config || !row) throw new AppError('waiting_room_not_found', 404, `Performance ${performanceId} has no waiting room`);
       const base = { state: roomState(config), commitment: row.seed_commitment, algorithm: ALGORITHM };
       if (!row.seed || !row.opened_at) return base;

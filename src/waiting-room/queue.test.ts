@@ -8,8 +8,12 @@ import { holdWith, join, joinMany, roomShow, roomView, status } from './waiting-
 
 describe('waiting room: joining, status and the holds gate', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
-  before(async () => { t = await testApp(); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
 
   test('waiting room: re-joining with the same device key gives the same ticket and place', async () => {
     const show = await roomShow(t, { maxAdmissionsPerMinute: 1 });
@@ -81,7 +85,12 @@ describe('waiting room: joining, status and the holds gate', { skip: !databaseAv
     const view = await roomView(t.app, show.performanceId);
     assert.equal(view.admitted, 1);
     assert.equal(view.conversion, 1);
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('subject_id', '=', show.performanceId).where('action', 'like', 'waiting_room.%').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', show.performanceId)
+      .where('action', 'like', 'waiting_room.%')
+      .execute();
     assert.deepEqual(audit.map((a) => a.action).sort(), ['waiting_room.created', 'waiting_room.opened']);
   });
 
@@ -92,10 +101,14 @@ describe('waiting room: joining, status and the holds gate', { skip: !databaseAv
     // Every statement Kysely runs first checks a connection out of the pool: count the checkouts.
     const original = pg.Pool.prototype.connect;
     let checkouts = 0;
-    pg.Pool.prototype.connect = function (this: pg.Pool, ...args: unknown[]) { checkouts++; return (original as (...a: unknown[]) => unknown).apply(this, args); } as typeof original;
+    pg.Pool.prototype.connect = function (this: pg.Pool, ...args: unknown[]) {
+      checkouts++;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
     try {
       const answers = [];
-      for (let i = 0; i < 1000; i++) answers.push(await t.app.inject({ url: '/api/queue/status', headers: { authorization: `Queue ${fans[i % fans.length]!.queueTicket}` } }));
+      for (let i = 0; i < 1000; i++)
+        answers.push(await t.app.inject({ url: '/api/queue/status', headers: { authorization: `Queue ${fans[i % fans.length]!.queueTicket}` } }));
       assert.ok(answers.every((r) => r.statusCode === 200 && r.headers['cache-control'] === 'no-store'));
       assert.ok(answers.some((r) => r.json().state === 'admitted') && answers.some((r) => r.json().state === 'waiting'));
       const summary = await t.app.inject(`/api/performances/${show.performanceId}/queue/summary`);
@@ -114,8 +127,10 @@ describe('waiting room: joining, status and the holds gate', { skip: !databaseAv
     const put = (payload: object) => t.app.inject({ method: 'PUT', url: `/api/admin/performances/${show.performanceId}/queue`, headers: admin, payload });
     const on = await put({ enabled: true, maxInCheckout: 50, maxAdmissionsPerMinute: 120 });
     assert.equal(on.statusCode, 200, on.body);
-    assert.deepEqual({ enabled: on.json().enabled, state: on.json().state, bounds: on.json().bounds },
-      { enabled: true, state: 'open', bounds: { maxInCheckout: 50, maxAdmissionsPerMinute: 120, graceSeconds: 60, startLimitSeconds: 120 } });
+    assert.deepEqual(
+      { enabled: on.json().enabled, state: on.json().state, bounds: on.json().bounds },
+      { enabled: true, state: 'open', bounds: { maxInCheckout: 50, maxAdmissionsPerMinute: 120, graceSeconds: 60, startLimitSeconds: 120 } },
+    );
     assert.equal((await hold(t.app, show.performanceId, { gaAreaId: show.gaAreaId, quantity: 1 })).statusCode, 403);
     assert.equal((await put({ enabled: false })).json().enabled, false);
     assert.equal((await hold(t.app, show.performanceId, { gaAreaId: show.gaAreaId, quantity: 1 })).statusCode, 201, 'switched off, it sells as before');

@@ -46,8 +46,17 @@ after(async () => {
 
 const T0 = 1_800_000_000_000;
 const roomConfig = (performanceId: string, over: Partial<RoomConfig> = {}): RoomConfig => ({
-  performanceId, enabled: true, state: 'open', salesStatus: 'on_sale', onSaleAt: null, maxInCheckout: 100,
-  maxAdmissionsPerMinute: 600, graceMs: 30_000, startLimitMs: 60_000, movedTo: null, ...over,
+  performanceId,
+  enabled: true,
+  state: 'open',
+  salesStatus: 'on_sale',
+  onSaleAt: null,
+  maxInCheckout: 100,
+  maxAdmissionsPerMinute: 600,
+  graceMs: 30_000,
+  startLimitMs: 60_000,
+  movedTo: null,
+  ...over,
 });
 const id = () => randomBytes(8).toString('hex');
 const fresh = (now: number) => ({ ticketId: id(), joinedAt: now });
@@ -55,14 +64,26 @@ const fresh = (now: number) => ({ ticketId: id(), joinedAt: now });
 /** The same behavioural checks against both stores. */
 const stores: [string, () => Promise<QueueStore>, string | false][] = [
   ['memory', async () => createMemoryStore(), false],
-  ['redis', async () => { const s = createRedisStore({ url: REDIS_URL, prefix }); await s.ready(); return s; }, noRedis],
+  [
+    'redis',
+    async () => {
+      const s = createRedisStore({ url: REDIS_URL, prefix });
+      await s.ready();
+      return s;
+    },
+    noRedis,
+  ],
 ];
 
 for (const [name, make, skip] of stores) {
   describe(`queue store (${name})`, { skip }, () => {
     let store: QueueStore;
-    before(async () => { store = await make(); });
-    after(async () => { await store?.close(); });
+    before(async () => {
+      store = await make();
+    });
+    after(async () => {
+      await store?.close();
+    });
 
     test(`queue store (${name}): one place per buyer, in order, and positions follow the counter`, async () => {
       const room = id();
@@ -114,8 +135,16 @@ for (const [name, make, skip] of stores) {
       for (let i = 0; i < 3; i++) await store.join(room, `junk${i}`, fresh(T0), T0);
       const fan = (await store.join(room, 'fan', fresh(T0), T0))!.entry;
       await store.poll(fan, T0 + 1_000);
-      assert.deepEqual(await store.advance(room, 5, T0 + FIRST_POLL_GRACE_MS - 1_000), { admitted: 0, skipped: 0 }, 'waits at a young place that has not polled');
-      assert.deepEqual(await store.advance(room, 5, T0 + FIRST_POLL_GRACE_MS + 1_000), { admitted: 1, skipped: 3 }, 'then skips the never-polled and admits the fan');
+      assert.deepEqual(
+        await store.advance(room, 5, T0 + FIRST_POLL_GRACE_MS - 1_000),
+        { admitted: 0, skipped: 0 },
+        'waits at a young place that has not polled',
+      );
+      assert.deepEqual(
+        await store.advance(room, 5, T0 + FIRST_POLL_GRACE_MS + 1_000),
+        { admitted: 1, skipped: 3 },
+        'then skips the never-polled and admits the fan',
+      );
       assert.equal((await store.poll(fan, T0 + FIRST_POLL_GRACE_MS + 1_000))!.state, 'admitted');
       // A fan who polled once keeps the full grace period.
       const slow = (await store.join(room, 'slow', fresh(T0 + 20_000), T0 + 20_000))!.entry;
@@ -168,12 +197,19 @@ for (const [name, make, skip] of stores) {
       const room = id();
       await store.configure(roomConfig(room));
       let inside = 0;
-      const results = await Promise.all([0, 1, 2].map(() => store.exclusive(room, 1500, async () => {
-        inside++;
-        await new Promise((r) => setTimeout(r, 30));
-        return inside;
-      })));
-      assert.deepEqual(results.filter((r) => r !== undefined), [1]);
+      const results = await Promise.all(
+        [0, 1, 2].map(() =>
+          store.exclusive(room, 1500, async () => {
+            inside++;
+            await new Promise((r) => setTimeout(r, 30));
+            return inside;
+          }),
+        ),
+      );
+      assert.deepEqual(
+        results.filter((r) => r !== undefined),
+        [1],
+      );
       assert.equal(await store.exclusive(room, 1500, async () => 'again'), 'again', 'released after the work');
     });
   });
@@ -185,16 +221,32 @@ async function redisProxy(): Promise<{ url: string; cut(): Promise<void>; restor
   const sockets = new Set<Socket>();
   let server: Server;
   let port = 0;
-  const listen = () => new Promise<void>((resolve) => {
-    server = createServer((client) => {
-      const upstream = new Socket();
-      upstream.connect(Number(target.port || 6379), target.hostname);
-      for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => {}); s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy(); }); }
-      client.pipe(upstream).pipe(client);
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = new Socket();
+        upstream.connect(Number(target.port || 6379), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => {});
+          s.on('close', () => {
+            sockets.delete(s);
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as { port: number }).port;
+        resolve();
+      });
     });
-    server.listen(port, '127.0.0.1', () => { port = (server.address() as { port: number }).port; resolve(); });
-  });
-  const cut = () => new Promise<void>((resolve) => { server.close(() => resolve()); for (const s of sockets) s.destroy(); });
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
   await listen();
   return { url: `redis://127.0.0.1:${port}`, cut, restore: listen, close: cut };
 }
@@ -202,8 +254,14 @@ async function redisProxy(): Promise<{ url: string; cut(): Promise<void>; restor
 /** One app process: its own context and RedisQueueStore on the shared prefix, on the shared database. */
 async function appOn(database: TestDatabase, redisUrl: string): Promise<TestApp> {
   const config = loadConfig({
-    NODE_ENV: 'test', TAQUILLA_DATA_DIR: mkdtempSync(joinPath(tmpdir(), 'taquilla-test-')), TAQUILLA_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
-    TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN, DATABASE_URL: database.url, PORT: '3900', REDIS_URL: redisUrl, REDIS_PREFIX: prefix,
+    NODE_ENV: 'test',
+    TAQUILLA_DATA_DIR: mkdtempSync(joinPath(tmpdir(), 'taquilla-test-')),
+    TAQUILLA_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+    TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+    DATABASE_URL: database.url,
+    PORT: '3900',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
     // Every join here comes from 127.0.0.1: this tests the line, the shield has its own tests.
     SHIELD_ENABLED: 'false',
   });
@@ -211,7 +269,16 @@ async function appOn(database: TestDatabase, redisUrl: string): Promise<TestApp>
   const app = await buildApp(ctx, { logger: false });
   await app.ready();
   await ctx.waitingRoom.store.ready();
-  return { app, ctx, database, close: async () => { await app.close(); await ctx.waitingRoom.close(); await ctx.shield.close(); } };
+  return {
+    app,
+    ctx,
+    database,
+    close: async () => {
+      await app.close();
+      await ctx.waitingRoom.close();
+      await ctx.shield.close();
+    },
+  };
 }
 
 describe('waiting room on Redis: several processes, and Redis going away', { skip: noRedis || (!databaseAvailable && skipReason) }, () => {
@@ -242,7 +309,11 @@ describe('waiting room on Redis: several processes, and Redis going away', { ski
     for (let i = 0; i < 200; i++) fans.push(await join((i % 2 ? two : one).app, show.performanceId, `two-procs-${i}`));
     assert.equal((await join(two.app, show.performanceId, 'two-procs-0')).queueTicket, fans[0]!.queueTicket, 'one place per buyer across processes');
     const places = await Promise.all(fans.map((f, i) => status((i % 3 ? one : two).app, f.queueTicket)));
-    assert.deepEqual(places.map((p) => p.position).sort((a, b) => a - b), fans.map((_, i) => i + 1), 'every place handed out once');
+    assert.deepEqual(
+      places.map((p) => p.position).sort((a, b) => a - b),
+      fans.map((_, i) => i + 1),
+      'every place handed out once',
+    );
 
     let admittedTotal = 0;
     const perSecond: number[] = [];
@@ -258,12 +329,15 @@ describe('waiting room on Redis: several processes, and Redis going away', { ski
       assert.ok(lastMinute <= bounds.maxAdmissionsPerMinute, `second ${second}: ${lastMinute} admissions in the last minute`);
     }
     const view = await roomView(two.app, show.performanceId);
-    assert.equal(view.admitted, admittedTotal, 'the ticks\' reports add up to the shared counter: nobody admitted twice');
+    assert.equal(view.admitted, admittedTotal, "the ticks' reports add up to the shared counter: nobody admitted twice");
     assert.equal(view.served, admittedTotal);
     assert.ok(admittedTotal >= 120 && admittedTotal <= 2 * 90 + 2, `admitted ${admittedTotal} in 90 s at 120 a minute`);
     const answers = await Promise.all(fans.map((f) => status(one.app, f.queueTicket)));
     assert.equal(answers.filter((a) => a.state === 'admitted').length, admittedTotal);
-    assert.deepEqual(answers.filter((a) => a.state === 'waiting').map((a) => a.position), Array.from({ length: 200 - admittedTotal }, (_, i) => i + 1));
+    assert.deepEqual(
+      answers.filter((a) => a.state === 'waiting').map((a) => a.position),
+      Array.from({ length: 200 - admittedTotal }, (_, i) => i + 1),
+    );
   });
 
   test('waiting room on Redis: Redis going away stops admissions and loses no place', async () => {
@@ -277,15 +351,26 @@ describe('waiting room on Redis: several processes, and Redis going away', { ski
 
     const logged: string[] = [];
     const original = console.error;
-    console.error = (message: string) => { logged.push(String(message)); };
+    console.error = (message: string) => {
+      logged.push(String(message));
+    };
     try {
       await proxy.cut();
       const res = await two.app.inject({ url: '/api/queue/status', headers: { authorization: `Queue ${fans[3]!.queueTicket}` } });
       assert.deepEqual([res.statusCode, res.json().error.code, res.headers['retry-after']], [503, 'queue_unavailable', '1']);
-      const joining = await two.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/queue`, headers: { 'x-queue-key': 'outage-newcomer' } });
+      const joining = await two.app.inject({
+        method: 'POST',
+        url: `/api/performances/${show.performanceId}/queue`,
+        headers: { 'x-queue-key': 'outage-newcomer' },
+      });
       assert.deepEqual([joining.statusCode, joining.json().error.code], [503, 'queue_unavailable']);
       const token = before[0]!.accessToken;
-      const held = await two.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/holds`, headers: { 'x-access-token': token }, payload: { gaAreaId: show.gaAreaId, quantity: 1 } });
+      const held = await two.app.inject({
+        method: 'POST',
+        url: `/api/performances/${show.performanceId}/holds`,
+        headers: { 'x-access-token': token },
+        payload: { gaAreaId: show.gaAreaId, quantity: 1 },
+      });
       assert.deepEqual([held.statusCode, held.json().error.code], [503, 'queue_unavailable'], 'an active room lets nobody in unchecked');
       for (let i = 0; i < 3; i++) assert.equal((await two.ctx.waitingRoom.tick(clock.advance(1000))).size, 0, 'no admissions while Redis is away');
       assert.equal(logged.filter((l) => l.includes('unreachable')).length, 1, `said once per outage: ${logged.join(' | ')}`);
@@ -295,11 +380,19 @@ describe('waiting room on Redis: several processes, and Redis going away', { ski
       await proxy.restore();
     }
     await two.ctx.waitingRoom.store.ready().catch(() => {});
-    for (let i = 0; i < 50 && (await two.app.inject({ url: '/api/queue/status', headers: { authorization: `Queue ${fans[1]!.queueTicket}` } })).statusCode !== 200; i++) {
+    for (
+      let i = 0;
+      i < 50 && (await two.app.inject({ url: '/api/queue/status', headers: { authorization: `Queue ${fans[1]!.queueTicket}` } })).statusCode !== 200;
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const afterwards = await Promise.all(fans.map((f) => status(two.app, f.queueTicket)));
-    assert.deepEqual(afterwards.map((a) => [a.state, a.position]), before.map((b) => [b.state, b.position]), 'the same fans keep the same places');
+    assert.deepEqual(
+      afterwards.map((a) => [a.state, a.position]),
+      before.map((b) => [b.state, b.position]),
+      'the same fans keep the same places',
+    );
     assert.equal((await two.ctx.waitingRoom.tick(clock.advance(1000))).get(show.performanceId)?.admitted, 1, 'admissions resume');
     assert.equal((await status(two.app, fans[1]!.queueTicket)).state, 'admitted');
     assert.equal((await roomView(one.app, show.performanceId)).admitted, 2);

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { FIRST_POLL_GRACE_MS, RECENT_START_MS } from './memory-room.js';
 import {
-  queueUnavailable, type Bucket, type PlaceState, type Poll, type QueueEntry, type QueueStore, type RoomConfig, type RoomFigures, type RoomLine,
+  queueUnavailable,
+  type Bucket,
+  type PlaceState,
+  type Poll,
+  type QueueEntry,
+  type QueueStore,
+  type RoomConfig,
+  type RoomFigures,
+  type RoomLine,
 } from './queue-store.js';
 import { ROOM_KEYS, SCRIPTS } from './redis-scripts.js';
 
@@ -67,7 +75,14 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
   /** The seven fields `lineOf` returns: cfg, state, figs, joined, served, entrants, drawn. */
   function line(f: Reply): RoomLine {
     const config = { ...(JSON.parse(String(f[0])) as RoomConfig), state: String(f[1]) as RoomConfig['state'] };
-    return { config, figures: JSON.parse(String(f[2])) as RoomFigures, joined: Number(f[3]), served: Number(f[4]), entrants: Number(f[5]), drawn: f[6] === '1' };
+    return {
+      config,
+      figures: JSON.parse(String(f[2])) as RoomFigures,
+      joined: Number(f[3]),
+      served: Number(f[4]),
+      entrants: Number(f[5]),
+      drawn: f[6] === '1',
+    };
   }
 
   function record(rec: string): QueueEntry {
@@ -78,7 +93,13 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
   const store: QueueStore & { client: Redis } = {
     client,
     async configure(config) {
-      const figures: RoomFigures = { ticketsLeft: 0, admissionsPerMinute: 0, allowedPerMinute: config.maxAdmissionsPerMinute, activeInCheckout: 0, updatedAt: 0 };
+      const figures: RoomFigures = {
+        ticketsLeft: 0,
+        admissionsPerMinute: 0,
+        allowedPerMinute: config.maxAdmissionsPerMinute,
+        activeInCheckout: 0,
+        updatedAt: 0,
+      };
       await run('configure', keys(config.performanceId), JSON.stringify(config), config.state, JSON.stringify(figures), config.graceMs, config.startLimitMs);
     },
     async line(performanceId) {
@@ -130,7 +151,16 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
       return run<number>('lapse', keys(performanceId), now, RECENT_START_MS);
     },
     async advance(performanceId, admissions, now, bucket?: Bucket) {
-      const r = await run<[number, number]>('advance', keys(performanceId), admissions, now, MAX_STEPS_PER_ADVANCE, bucket ? bucket.tokens : '', bucket ? bucket.at : '', FIRST_POLL_GRACE_MS);
+      const r = await run<[number, number]>(
+        'advance',
+        keys(performanceId),
+        admissions,
+        now,
+        MAX_STEPS_PER_ADVANCE,
+        bucket ? bucket.tokens : '',
+        bucket ? bucket.at : '',
+        FIRST_POLL_GRACE_MS,
+      );
       return { admitted: r[0], skipped: r[1] };
     },
     async startHold(performanceId, place, now) {
@@ -139,9 +169,23 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
     async counters(performanceId, now) {
       const r = await run<Reply | null>('counters', keys(performanceId), now, RECENT_START_MS);
       if (!r) return undefined;
-      const [joined, served, entrants, pending, recentlyStarted, admittedLastMinute, admitted, started, skipped, lapsed] = r.slice(0, 10).map(Number) as number[];
+      const [joined, served, entrants, pending, recentlyStarted, admittedLastMinute, admitted, started, skipped, lapsed] = r
+        .slice(0, 10)
+        .map(Number) as number[];
       const bucket = r[10] !== '' && r[10] !== null ? { tokens: Number(r[10]), at: Number(r[11]) } : undefined;
-      return { joined: joined!, served: served!, entrants: entrants!, pending: pending!, recentlyStarted: recentlyStarted!, admittedLastMinute: admittedLastMinute!, admitted: admitted!, started: started!, skipped: skipped!, lapsed: lapsed!, bucket };
+      return {
+        joined: joined!,
+        served: served!,
+        entrants: entrants!,
+        pending: pending!,
+        recentlyStarted: recentlyStarted!,
+        admittedLastMinute: admittedLastMinute!,
+        admitted: admitted!,
+        started: started!,
+        skipped: skipped!,
+        lapsed: lapsed!,
+        bucket,
+      };
     },
     async moveLine(from, to) {
       const r = await run<[number, number]>('moveLine', [...keys(from), ...keys(to)], to);
@@ -166,14 +210,24 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
       await connecting;
       if (client.status === 'ready') return;
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => { client.off('ready', done); reject(queueUnavailable()); }, timeout);
-        function done() { clearTimeout(timer); resolve(); }
+        const timer = setTimeout(() => {
+          client.off('ready', done);
+          reject(queueUnavailable());
+        }, timeout);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
         client.once('ready', done);
       });
     },
     async close() {
       await connecting;
-      try { await client.quit(); } catch { client.disconnect(); }
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
     },
   };
   return store;

@@ -5,15 +5,29 @@ import { commitmentOf, drawOrder, newSalt, seedFor } from './fairness.js';
 import type { QueueStore, RoomConfig } from './queue-store.js';
 import * as repo from './waiting-room.repository.js';
 
-export interface Clock { now(): number }
-export interface RoomsDeps { db: Db; store: QueueStore; secret: string; clock: Clock; log: (message: string) => void }
+export interface Clock {
+  now(): number;
+}
+export interface RoomsDeps {
+  db: Db;
+  store: QueueStore;
+  secret: string;
+  clock: Clock;
+  log: (message: string) => void;
+}
 
 export function toConfig(row: repo.RoomRow): RoomConfig {
   return {
-    performanceId: row.performance_id, enabled: row.enabled, state: row.state, salesStatus: row.sales_status,
-    onSaleAt: row.on_sale_at ? row.on_sale_at.getTime() : null, maxInCheckout: row.max_in_checkout,
-    maxAdmissionsPerMinute: row.max_admissions_per_minute, graceMs: row.grace_seconds * 1000,
-    startLimitMs: row.start_limit_seconds * 1000, movedTo: row.moved_to,
+    performanceId: row.performance_id,
+    enabled: row.enabled,
+    state: row.state,
+    salesStatus: row.sales_status,
+    onSaleAt: row.on_sale_at ? row.on_sale_at.getTime() : null,
+    maxInCheckout: row.max_in_checkout,
+    maxAdmissionsPerMinute: row.max_admissions_per_minute,
+    graceMs: row.grace_seconds * 1000,
+    startLimitMs: row.start_limit_seconds * 1000,
+    movedTo: row.moved_to,
   };
 }
 
@@ -86,7 +100,9 @@ export function createRooms({ db, store, secret, clock, log }: RoomsDeps) {
   }
 
   return {
-    load, open, refresh,
+    load,
+    open,
+    refresh,
     /** The room's settings, loading (and maybe creating) it once per process; concurrent callers share the load. */
     async ensure(performanceId: string): Promise<RoomConfig | undefined> {
       const known = await store.line(performanceId);

@@ -11,8 +11,14 @@ const DAY = 86_400_000;
 describe('waiting room: sell-out and the next performance', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
   let payments: App;
-  before(async () => { t = await testApp(); payments = await testPayments(t.ctx); });
-  after(async () => { await payments?.close(); await t?.close(); });
+  before(async () => {
+    t = await testApp();
+    payments = await testPayments(t.ctx);
+  });
+  after(async () => {
+    await payments?.close();
+    await t?.close();
+  });
 
   test('waiting room: sell-out reaches every fan in line', async () => {
     const show = await roomShow(t, { maxInCheckout: 1 }, await createShow(t.app, { rows: 1, perRow: 2, gaCapacity: 1 }));
@@ -26,7 +32,11 @@ describe('waiting room: sell-out and the next performance', { skip: !databaseAva
     const held = await holdWith(t.app, show.performanceId, { seatIds: show.seats.map((s) => s.id), gaAreaId: show.gaAreaId, quantity: 1 }, first.accessToken);
     assert.equal(held.statusCode, 201, held.body);
     const created = (await order(t.app, held.json().holdId)).json();
-    const paid = await t.app.inject({ method: 'POST', url: `/api/orders/${created.orderId}/payment`, payload: { token: await cardToken(payments, created.payment.sessionId) } });
+    const paid = await t.app.inject({
+      method: 'POST',
+      url: `/api/orders/${created.orderId}/payment`,
+      payload: { token: await cardToken(payments, created.payment.sessionId) },
+    });
     assert.equal(paid.json().status, 'paid', paid.body);
 
     await t.ctx.waitingRoom.tick();
@@ -34,7 +44,12 @@ describe('waiting room: sell-out and the next performance', { skip: !databaseAva
     const late = await t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/queue`, headers: { 'x-queue-key': 'after-the-end' } });
     assert.deepEqual([late.statusCode, late.json().error.code, late.json().error.state], [409, 'queue_closed', 'sold_out']);
     assert.equal((await roomView(t.app, show.performanceId)).state, 'sold_out');
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('subject_id', '=', show.performanceId).where('action', '=', 'waiting_room.sold_out').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', show.performanceId)
+      .where('action', '=', 'waiting_room.sold_out')
+      .execute();
     assert.equal(audit.length, 1);
   });
 
@@ -42,8 +57,15 @@ describe('waiting room: sell-out and the next performance', { skip: !databaseAva
   async function laterPerformance(show: Show, days: number): Promise<string> {
     const venueId = (await t.app.inject(`/api/events/${show.eventId}`)).json().performances[0].venue.id;
     const res = await t.app.inject({
-      method: 'POST', url: `/api/admin/events/${show.eventId}/performances`, headers: admin,
-      payload: { venueId, startsAt: new Date(Date.now() + days * DAY).toISOString(), onSaleAt: new Date(Date.now() + DAY).toISOString(), pricing: [{ categoryId: show.categories.Floor, gaAreaIds: [show.gaAreaId] }] },
+      method: 'POST',
+      url: `/api/admin/events/${show.eventId}/performances`,
+      headers: admin,
+      payload: {
+        venueId,
+        startsAt: new Date(Date.now() + days * DAY).toISOString(),
+        onSaleAt: new Date(Date.now() + DAY).toISOString(),
+        pricing: [{ categoryId: show.categories.Floor, gaAreaIds: [show.gaAreaId] }],
+      },
     });
     assert.equal(res.statusCode, 201, res.body);
     return res.json().id;
@@ -72,7 +94,7 @@ describe('waiting room: sell-out and the next performance', { skip: !databaseAva
       if (i < 5) assert.equal(answer.state, 'sold_out', `place ${i + 1} was served by the sold-out show`);
       else assert.deepEqual([answer.state, answer.performanceId, answer.position], ['waiting', next, i + 1 - 5], `place ${i + 1}`);
     }
-    assert.equal((await status(t.app, early.queueTicket)).position, 16, 'the next show\'s own pre-queue comes after the moved line');
+    assert.equal((await status(t.app, early.queueTicket)).position, 16, "the next show's own pre-queue comes after the moved line");
     const newcomer = await join(t.app, show.performanceId, 'joined-after-the-move');
     assert.equal(newcomer.performanceId, next, 'joining the sold-out show joins the next one');
     assert.equal((await status(t.app, newcomer.queueTicket)).position, 17);
@@ -87,7 +109,12 @@ describe('waiting room: sell-out and the next performance', { skip: !databaseAva
     const token = (await status(t.app, fans[5]!.queueTicket)).accessToken;
     assert.equal((await hold(t.app, next, { gaAreaId: show.gaAreaId, quantity: 1 })).statusCode, 403);
     assert.equal((await holdWith(t.app, next, { gaAreaId: show.gaAreaId, quantity: 1 }, token)).statusCode, 201);
-    const moved = await t.ctx.db.selectFrom('audit_log').select('data').where('subject_id', '=', show.performanceId).where('action', '=', 'waiting_room.moved').executeTakeFirstOrThrow();
+    const moved = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('data')
+      .where('subject_id', '=', show.performanceId)
+      .where('action', '=', 'waiting_room.moved')
+      .executeTakeFirstOrThrow();
     assert.deepEqual(moved.data, { to: next, moved: 15, shift: -5 });
     const again = await t.app.inject({ method: 'POST', url: `/api/admin/performances/${show.performanceId}/queue/move-to-next`, headers: admin });
     assert.deepEqual([again.statusCode, again.json().error.code], [409, 'already_moved']);

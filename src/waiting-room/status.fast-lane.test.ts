@@ -10,7 +10,9 @@ function get(port: number, path: string, headers: Record<string, string>, localA
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers, localAddress }, (res) => {
       let body = '';
-      res.on('data', (c) => { body += c; });
+      res.on('data', (c) => {
+        body += c;
+      });
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
     });
     req.on('error', reject);
@@ -26,7 +28,9 @@ describe('queue status fast lane', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.server.address() as { port: number }).port;
   });
-  after(async () => { await t.close(); });
+  after(async () => {
+    await t.close();
+  });
 
   test('answers exactly what the Fastify route answers, refuses the same way, and is counted by the shield', async () => {
     const show = await roomShow(t);
@@ -66,12 +70,20 @@ describe('queue status fast lane', () => {
 });
 
 describe('statusJson', () => {
-  test('writes the same bytes as the response schema\'s serializer', async () => {
+  test("writes the same bytes as the response schema's serializer", async () => {
     const { default: fastJson } = await import('fast-json-stringify');
     const { Status } = await import('./queue.schemas.js');
     const { statusJson } = await import('./status.js');
     const stringify = fastJson(Status as object);
-    const base = { state: 'waiting' as const, performanceId: '0b0e3c52-8f5e-4c1a-9d6b-2f3e4a5b6c7d', position: 40_001, ahead: 40_000, admissionsPerMinute: 59.7, eta: { low: 40_001.4, high: 50_000 }, ticketsLeft: 3_000 };
+    const base = {
+      state: 'waiting' as const,
+      performanceId: '0b0e3c52-8f5e-4c1a-9d6b-2f3e4a5b6c7d',
+      position: 40_001,
+      ahead: 40_000,
+      admissionsPerMinute: 59.7,
+      eta: { low: 40_001.4, high: 50_000 },
+      ticketsLeft: 3_000,
+    };
     const answers = [
       base,
       { ...base, message: 'There are 40,000 people ahead of you and 3,000 tickets left.' },

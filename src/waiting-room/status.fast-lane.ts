@@ -57,7 +57,10 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
       if (refusal) return finish(res, refusal.status, refusalBody(refusal), refusal.retryAfter, true);
       const answer = waitingRoom.status(req.headers.authorization);
       if (answer instanceof Promise) {
-        answer.then((a) => finish(res, 200, statusJson(a)), (error: unknown) => failed(res, error));
+        answer.then(
+          (a) => finish(res, 200, statusJson(a)),
+          (error: unknown) => failed(res, error),
+        );
         return;
       }
       finish(res, 200, statusJson(answer));

@@ -72,7 +72,16 @@ export function answer(poll: Poll, now: number): { answer: StatusAnswer; admissi
   if (place === 0) {
     const opensIn = c.onSaleAt === null ? 0 : Math.max(0, Math.round((c.onSaleAt - now) / 1000));
     const drawn = eta(line.entrants, line);
-    return { answer: fanAnswer(line, 'pre_queue', 0, 0, { low: opensIn, high: opensIn + drawn.high }, demandMessage(line.entrants, line.figures.ticketsLeft, 'in the draw')) };
+    return {
+      answer: fanAnswer(
+        line,
+        'pre_queue',
+        0,
+        0,
+        { low: opensIn, high: opensIn + drawn.high },
+        demandMessage(line.entrants, line.figures.ticketsLeft, 'in the draw'),
+      ),
+    };
   }
   if (state === 'admitted' || state === 'started') {
     const expiresAt = poll.admittedAt + c.startLimitMs;
@@ -81,7 +90,16 @@ export function answer(poll: Poll, now: number): { answer: StatusAnswer; admissi
   }
   const position = Math.max(1, place - line.served);
   const ahead = position - 1;
-  return { answer: fanAnswer(line, room === 'paused' ? 'paused' : 'waiting', position, ahead, eta(position, line), demandMessage(ahead, line.figures.ticketsLeft, 'ahead of you')) };
+  return {
+    answer: fanAnswer(
+      line,
+      room === 'paused' ? 'paused' : 'waiting',
+      position,
+      ahead,
+      eta(position, line),
+      demandMessage(ahead, line.figures.ticketsLeft, 'ahead of you'),
+    ),
+  };
 }
 
 /** The ETA of an answer with nothing to wait for; shared, never changed. */
@@ -90,8 +108,13 @@ const NOW = Object.freeze({ low: 0, high: 0 });
 /** One object per answer, built whole: this runs on every poll. */
 function fanAnswer(line: RoomLine, fan: FanState, position = 0, ahead = 0, due: { low: number; high: number } = NOW, message?: string): StatusAnswer {
   const a: StatusAnswer = {
-    state: fan, performanceId: line.config.performanceId, position, ahead,
-    admissionsPerMinute: line.figures.admissionsPerMinute, eta: due, ticketsLeft: line.figures.ticketsLeft,
+    state: fan,
+    performanceId: line.config.performanceId,
+    position,
+    ahead,
+    admissionsPerMinute: line.figures.admissionsPerMinute,
+    eta: due,
+    ticketsLeft: line.figures.ticketsLeft,
   };
   if (message !== undefined) a.message = message;
   return a;
@@ -106,8 +129,9 @@ const int = (n: number) => (Number.isInteger(n) ? n : Math.trunc(n));
  * Only `message` can hold free text, so only it goes through JSON.stringify.
  */
 export function statusJson(a: StatusAnswer): string {
-  let json = `{"state":"${a.state}","performanceId":"${a.performanceId}","position":${int(a.position)},"ahead":${int(a.ahead)},`
-    + `"admissionsPerMinute":${int(a.admissionsPerMinute)},"eta":{"low":${int(a.eta.low)},"high":${int(a.eta.high)}},"ticketsLeft":${int(a.ticketsLeft)}`;
+  let json =
+    `{"state":"${a.state}","performanceId":"${a.performanceId}","position":${int(a.position)},"ahead":${int(a.ahead)},` +
+    `"admissionsPerMinute":${int(a.admissionsPerMinute)},"eta":{"low":${int(a.eta.low)},"high":${int(a.eta.high)}},"ticketsLeft":${int(a.ticketsLeft)}`;
   if (a.message !== undefined) json += `,"message":${JSON.stringify(a.message)}`;
   if (a.accessToken !== undefined) json += `,"accessToken":${JSON.stringify(a.accessToken)}`;
   return `${json}}`;

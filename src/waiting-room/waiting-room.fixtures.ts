@@ -7,13 +7,24 @@ import type { RoomPatch } from './queue.schemas.js';
 /** Helpers for the waiting-room tests: a show with its room switched on, fans joining and polling. */
 
 export async function roomShow(t: TestApp, bounds: Omit<RoomPatch, 'enabled'> = {}, show?: Show): Promise<Show> {
-  const s = show ?? await createShow(t.app, { rows: 4, perRow: 10, gaCapacity: 100 });
-  const res = await t.app.inject({ method: 'PUT', url: `/api/admin/performances/${s.performanceId}/queue`, headers: admin, payload: { enabled: true, ...bounds } });
+  const s = show ?? (await createShow(t.app, { rows: 4, perRow: 10, gaCapacity: 100 }));
+  const res = await t.app.inject({
+    method: 'PUT',
+    url: `/api/admin/performances/${s.performanceId}/queue`,
+    headers: admin,
+    payload: { enabled: true, ...bounds },
+  });
   assert.equal(res.statusCode, 200, res.body);
   return s;
 }
 
-export interface Fan { key: string; queueTicket: string; ticketId: string; performanceId: string; state: string }
+export interface Fan {
+  key: string;
+  queueTicket: string;
+  ticketId: string;
+  performanceId: string;
+  state: string;
+}
 
 /** Joins and asks for the status once, as the queue page does: only a place that has asked is admitted. */
 export async function join(app: App, performanceId: string, key: string): Promise<Fan> {
@@ -38,7 +49,12 @@ export async function status(app: App, queueTicket: string) {
 }
 
 export function holdWith(app: App, performanceId: string, body: object, accessToken?: string) {
-  return app.inject({ method: 'POST', url: `/api/performances/${performanceId}/holds`, headers: accessToken ? { 'x-access-token': accessToken } : {}, payload: body });
+  return app.inject({
+    method: 'POST',
+    url: `/api/performances/${performanceId}/holds`,
+    headers: accessToken ? { 'x-access-token': accessToken } : {},
+    payload: body,
+  });
 }
 
 export async function roomView(app: App, performanceId: string) {
@@ -51,5 +67,16 @@ export async function roomView(app: App, performanceId: string) {
 export function fakeClock(t: TestApp, at = Date.now()) {
   let now = at;
   t.ctx.waitingRoom.clock.now = () => now;
-  return { get now() { return now; }, set(ms: number) { now = ms; }, advance(ms: number) { now += ms; return now; } };
+  return {
+    get now() {
+      return now;
+    },
+    set(ms: number) {
+      now = ms;
+    },
+    advance(ms: number) {
+      now += ms;
+      return now;
+    },
+  };
 }

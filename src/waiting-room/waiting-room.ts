@@ -28,7 +28,12 @@ export function createWaitingRoom(opts: { config: Config; db: Db; store?: QueueS
   const moving = new Set<string>();
   const admission = createAdmission({ db, store, rooms, load, moving, log });
   return {
-    clock, store, signer, rooms, load, admission,
+    clock,
+    store,
+    signer,
+    rooms,
+    load,
+    admission,
     ...createQueue({ db, store, rooms, signer, clock }),
     operator: createOperator({ db, store, rooms, clock, moving }),
     /** One admission tick; `now` defaults to the clock. */
@@ -37,7 +42,12 @@ export function createWaitingRoom(opts: { config: Config; db: Db; store?: QueueS
     start(onError: (error: unknown) => void): { stop(): Promise<void> } {
       load.start();
       const job = every(1000, () => admission.tick(clock.now()), onError);
-      return { async stop() { await job.stop(); load.stop(); } };
+      return {
+        async stop() {
+          await job.stop();
+          load.stop();
+        },
+      };
     },
     /** Closes the store's connection (Redis); after the tick has stopped. */
     close: () => store.close(),

@@ -48,7 +48,13 @@ export async function payWithCard(page: Page, cardNumber: string): Promise<void>
   await frame.locator('button[type=submit]').click();
 }
 
-interface Rect { x: number; y: number; w: number; h: number; fill: string }
+interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  fill: string;
+}
 
 /** The dark modules of a QR code drawn as SVG rects, one string per row, cropped to the symbol. */
 function modulesOf(rects: Rect[]): string[] {
@@ -72,8 +78,12 @@ function modulesOf(rects: Rect[]): string[] {
 /** Whether the drawn modules are the QR symbol of `text` (at any error-correction level). */
 function qrShows(rects: Rect[], text: string): boolean {
   const drawn = modulesOf(rects).join('\n');
-  return (['L', 'M', 'Q', 'H'] as const).some((ecc) =>
-    encode(text, { ecc, border: 0 }).data.map((row) => row.map((on) => (on ? '1' : '0')).join('')).join('\n') === drawn);
+  return (['L', 'M', 'Q', 'H'] as const).some(
+    (ecc) =>
+      encode(text, { ecc, border: 0 })
+        .data.map((row) => row.map((on) => (on ? '1' : '0')).join(''))
+        .join('\n') === drawn,
+  );
 }
 
 /** The order page after a payment: its tickets' codes, each shown as a QR code that carries it. */
@@ -83,15 +93,20 @@ export async function ticketsOnOrderPage(page: Page, expected: number): Promise<
   const tickets = page.getByTestId('ticket');
   await expectCount(tickets, expected);
   assert.equal(await page.locator('[data-testid=ticket] svg.qr').count(), expected, 'each ticket has its QR code');
-  const drawn = await tickets.evaluateAll((nodes) => nodes.map((node) => {
-    type El = { getAttribute(name: string): string | null; querySelectorAll(s: string): Iterable<El> };
-    const el = node as unknown as El;
-    const rects = [...el.querySelectorAll('svg.qr rect')].map((r) => ({
-      x: Number(r.getAttribute('x') ?? 0), y: Number(r.getAttribute('y') ?? 0),
-      w: Number(r.getAttribute('width')), h: Number(r.getAttribute('height')), fill: r.getAttribute('fill') ?? '',
-    }));
-    return { code: el.getAttribute('data-code') ?? '', rects };
-  }));
+  const drawn = await tickets.evaluateAll((nodes) =>
+    nodes.map((node) => {
+      type El = { getAttribute(name: string): string | null; querySelectorAll(s: string): Iterable<El> };
+      const el = node as unknown as El;
+      const rects = [...el.querySelectorAll('svg.qr rect')].map((r) => ({
+        x: Number(r.getAttribute('x') ?? 0),
+        y: Number(r.getAttribute('y') ?? 0),
+        w: Number(r.getAttribute('width')),
+        h: Number(r.getAttribute('height')),
+        fill: r.getAttribute('fill') ?? '',
+      }));
+      return { code: el.getAttribute('data-code') ?? '', rects };
+    }),
+  );
   for (const { code, rects } of drawn) {
     assert.ok(code.length > 20, `ticket code: ${code}`);
     assert.ok(qrShows(rects, code), `the QR code drawn for ${code} encodes exactly that code`);

@@ -21,7 +21,6 @@ export function browserSkipReason(): string | undefined {
   return undefined;
 }
 
-
 export interface LiveServer {
   t: TestApp;
   payments: App;
@@ -46,7 +45,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
     throw error;
   }
   return {
-    t, payments, baseUrl, paymentOrigin,
+    t,
+    payments,
+    baseUrl,
+    paymentOrigin,
     close: async () => {
       await payments.close();
       await t.close();
@@ -57,7 +59,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -80,7 +90,9 @@ const REPORT_VIOLATIONS = `addEventListener('securitypolicyviolation', (e) => {
 export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, ...options });
   const problems: string[] = [];
-  await context.exposeFunction('__taquillaCsp', (text: string) => { problems.push(`CSP violation: ${text}`); });
+  await context.exposeFunction('__taquillaCsp', (text: string) => {
+    problems.push(`CSP violation: ${text}`);
+  });
   await context.addInitScript({ content: REPORT_VIOLATIONS });
   // Every step here takes well under a second; a stuck one should fail long before the test's timeout.
   context.setDefaultTimeout(10_000);

@@ -12,8 +12,13 @@ describe('browser hold expiry', { skip }, () => {
   let server: LiveServer;
   let browser: Browser;
   // The shortest hold the config allows, so the countdown runs out within the test.
-  before(async () => { [server, browser] = await Promise.all([startServer({ HOLD_TTL_SECONDS: '5' }), launchBrowser()]); });
-  after(async () => { await browser?.close(); await server?.close(); });
+  before(async () => {
+    [server, browser] = await Promise.all([startServer({ HOLD_TTL_SECONDS: '5' }), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
   test('browser: the hold expires and the fan is told', { timeout: 30_000 }, async () => {
     const show = await createShow(server.t.app, { rows: 2, perRow: 10 });

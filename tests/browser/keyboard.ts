@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 
-interface FocusView { testId: string | null; id: string; seatId: string | null; tag: string }
+interface FocusView {
+  testId: string | null;
+  id: string;
+  seatId: string | null;
+  tag: string;
+}
 
 /** What has the focus in the page (or the frame) right now; the callback runs in the browser. */
 export function focused(target: Page | Frame): Promise<FocusView | null> {
@@ -22,7 +27,7 @@ export async function tabTo(page: Page, wanted: (focus: FocusView) => boolean, w
     await page.keyboard.press('Tab');
     const focus = await focused(where);
     if (focus && wanted(focus)) return focus;
-    path.push(focus ? focus.testId ?? (focus.id || focus.tag) : '(elsewhere)');
+    path.push(focus ? (focus.testId ?? (focus.id || focus.tag)) : '(elsewhere)');
   }
   return assert.fail(`Tab never reached the wanted element; it went through ${path.join(' > ')}`);
 }

@@ -10,8 +10,13 @@ const skip = browserSkipReason();
 describe('browser operator console', { skip }, () => {
   let server: LiveServer;
   let browser: Browser;
-  before(async () => { [server, browser] = await Promise.all([startServer(), launchBrowser()]); });
-  after(async () => { await browser?.close(); await server?.close(); });
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
   test('browser: the operator pauses the sale and the fan sees it', { timeout: 30_000 }, async () => {
     const show = await createShow(server.t.app, { rows: 2, perRow: 10 });
@@ -41,9 +46,13 @@ describe('browser operator console', { skip }, () => {
 
   test('browser: the door scans a ticket twice and the second is refused', { timeout: 30_000 }, async () => {
     const show = await createShow(server.t.app, { rows: 2, perRow: 10 });
-    const { codes: [code] } = await buyThroughApi(server, show.performanceId, { categoryId: show.categories.Front, quantity: 1 });
+    const {
+      codes: [code],
+    } = await buyThroughApi(server, show.performanceId, { categoryId: show.categories.Front, quantity: 1 });
     const otherShow = await createShow(server.t.app, { rows: 1, perRow: 5 });
-    const { codes: [otherCode] } = await buyThroughApi(server, otherShow.performanceId, { categoryId: otherShow.categories.Front, quantity: 1 });
+    const {
+      codes: [otherCode],
+    } = await buyThroughApi(server, otherShow.performanceId, { categoryId: otherShow.categories.Front, quantity: 1 });
     await withPage(browser, async ({ page, problems }) => {
       await signIn(page, server.baseUrl);
       await page.getByTestId('nav-scanner').click();

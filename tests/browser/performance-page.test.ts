@@ -22,10 +22,18 @@ describe('browser performance page', { skip }, () => {
     assert.ok(seeded, 'the fresh test database had no events');
     demoPerformance = seeded.performanceIds[0]!;
     // These tests measure and drive the map itself; the demo's waiting room is switched off.
-    const off = await server.t.app.inject({ method: 'PUT', url: `/api/admin/performances/${demoPerformance}/queue`, headers: admin, payload: { enabled: false } });
+    const off = await server.t.app.inject({
+      method: 'PUT',
+      url: `/api/admin/performances/${demoPerformance}/queue`,
+      headers: admin,
+      payload: { enabled: false },
+    });
     assert.equal(off.statusCode, 200, off.body);
   });
-  after(async () => { await browser?.close(); await server?.close(); });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
   test('browser: the 3,000-seat demo map: JS+CSS weight and time to interactive are printed', { timeout: 30_000 }, async () => {
     await withPage(browser, async ({ page, problems }) => {
@@ -34,18 +42,27 @@ describe('browser performance page', { skip }, () => {
         const url = new URL(response.url());
         if (url.origin !== server.baseUrl || !/\.(js|css)$/.test(url.pathname)) return;
         // body() is decoded; sizes() has what came over the wire (whatever the server compressed it with).
-        assets.push(Promise.all([response.body(), response.request().sizes()]).then(([body, sizes]) => ({
-          path: url.pathname, raw: body.length, gzip: gzipSync(body).length, sent: sizes.responseBodySize,
-          encoding: response.headers()['content-encoding'] ?? 'identity',
-        })));
+        assets.push(
+          Promise.all([response.body(), response.request().sizes()]).then(([body, sizes]) => ({
+            path: url.pathname,
+            raw: body.length,
+            gzip: gzipSync(body).length,
+            sent: sizes.responseBodySize,
+            encoding: response.headers()['content-encoding'] ?? 'identity',
+          })),
+        );
       });
       const started = Date.now();
       await page.goto(`${server.baseUrl}/performances/${demoPerformance}`);
       // Interactive: the map's tab stop is drawn, so a seat can take focus and a click.
-      const inPage = await page.waitForFunction(() => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-        return doc.querySelector('[data-testid=seat-map][data-interactive=true] [data-testid=seat][tabindex="0"]') ? performance.now() : 0;
-      }, undefined, { polling: 'raf', timeout: 15_000 });
+      const inPage = await page.waitForFunction(
+        () => {
+          const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+          return doc.querySelector('[data-testid=seat-map][data-interactive=true] [data-testid=seat][tabindex="0"]') ? performance.now() : 0;
+        },
+        undefined,
+        { polling: 'raf', timeout: 15_000 },
+      );
       const tti = Math.round(await inPage.jsonValue());
       const wall = Date.now() - started;
       assert.equal(await page.locator('[data-testid=seat]').count(), 3000);
@@ -54,12 +71,19 @@ describe('browser performance page', { skip }, () => {
       const files = await Promise.all(assets);
       const sum = (kind: string, key: 'raw' | 'gzip' | 'sent') => files.filter((f) => f.path.endsWith(kind)).reduce((total, f) => total + f[key], 0);
       const encodings = [...new Set(files.map((f) => f.encoding))].join(', ');
-      console.log(`# metric performance page JS: ${kb(sum('.js', 'gzip'))} gzip (${kb(sum('.js', 'raw'))} raw), CSS: ${kb(sum('.css', 'gzip'))} gzip (${kb(sum('.css', 'raw'))} raw)`);
-      console.log(`# metric performance page JS+CSS: ${kb(sum('.js', 'gzip') + sum('.css', 'gzip'))} gzip in ${files.length} files;`
-        + ` ${kb(sum('.js', 'sent') + sum('.css', 'sent'))} sent by the server (content-encoding: ${encodings})`);
+      console.log(
+        `# metric performance page JS: ${kb(sum('.js', 'gzip'))} gzip (${kb(sum('.js', 'raw'))} raw), CSS: ${kb(sum('.css', 'gzip'))} gzip (${kb(sum('.css', 'raw'))} raw)`,
+      );
+      console.log(
+        `# metric performance page JS+CSS: ${kb(sum('.js', 'gzip') + sum('.css', 'gzip'))} gzip in ${files.length} files;` +
+          ` ${kb(sum('.js', 'sent') + sum('.css', 'sent'))} sent by the server (content-encoding: ${encodings})`,
+      );
       for (const f of files) console.log(`# metric   ${f.path}: ${kb(f.gzip)} gzip, ${kb(f.sent)} sent, ${kb(f.raw)} raw`);
       console.log(`# metric performance page time to interactive (3,000 seats): ${tti} ms from navigation start (${wall} ms around goto + wait)`);
-      assert.ok(files.some((f) => f.path.includes('/performance-')), 'the seat map arrives in its own chunk');
+      assert.ok(
+        files.some((f) => f.path.includes('/performance-')),
+        'the seat map arrives in its own chunk',
+      );
       assert.ok(!files.some((f) => f.path.includes('/console-')), 'a fan never downloads the console');
       assert.deepEqual(problems, []);
     });
@@ -151,9 +175,18 @@ describe('browser performance page', { skip }, () => {
       await frame!.evaluate(inject);
       for (let i = 0; i < 50 && problems.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       const reported = problems.join('\n');
-      assert.ok(problems.some((p) => p.startsWith('CSP violation: script-src') && p.includes(`${server.baseUrl}/checkout/`)), reported);
-      assert.ok(problems.some((p) => p.startsWith('CSP violation: script-src') && p.includes(`${server.paymentOrigin}/pay/`)), reported);
-      assert.ok(problems.some((p) => p.startsWith('CSP console:')), reported);
+      assert.ok(
+        problems.some((p) => p.startsWith('CSP violation: script-src') && p.includes(`${server.baseUrl}/checkout/`)),
+        reported,
+      );
+      assert.ok(
+        problems.some((p) => p.startsWith('CSP violation: script-src') && p.includes(`${server.paymentOrigin}/pay/`)),
+        reported,
+      );
+      assert.ok(
+        problems.some((p) => p.startsWith('CSP console:')),
+        reported,
+      );
     });
   });
 });

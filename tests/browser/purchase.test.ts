@@ -10,8 +10,13 @@ const skip = browserSkipReason();
 describe('browser purchases', { skip }, () => {
   let server: LiveServer;
   let browser: Browser;
-  before(async () => { [server, browser] = await Promise.all([startServer(), launchBrowser()]); });
-  after(async () => { await browser?.close(); await server?.close(); });
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
   test('browser: a fan buys two seats and a GA place end to end and sees QR tickets', { timeout: 45_000 }, async () => {
     const show = await createShow(server.t.app, { rows: 3, perRow: 10, gaCapacity: 50 });

@@ -11,14 +11,23 @@ const skip = browserSkipReason();
 describe('browser waiting room', { skip }, () => {
   let server: LiveServer;
   let browser: Browser;
-  before(async () => { [server, browser] = await Promise.all([startServer(), launchBrowser()]); });
-  after(async () => { await browser?.close(); await server?.close(); });
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
   test('browser: a fan joins the line, is admitted, and holds seats with the access token', { timeout: 45_000 }, async () => {
     const show = await createShow(server.t.app, { rows: 2, perRow: 10 });
     const { db, waitingRoom } = server.t.ctx;
     // An on-sale time gives the performance a waiting room, switched on.
-    await db.updateTable('performances').set({ on_sale_at: new Date(Date.now() - 60_000) }).where('id', '=', show.performanceId).execute();
+    await db
+      .updateTable('performances')
+      .set({ on_sale_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', show.performanceId)
+      .execute();
     const room = await server.t.app.inject({ url: `/api/admin/performances/${show.performanceId}/queue`, headers: admin });
     assert.equal(room.statusCode, 200, room.body);
     assert.equal(room.json().enabled, true);
@@ -35,7 +44,9 @@ describe('browser waiting room', { skip }, () => {
       await page.waitForURL(/\/queue\//);
       await page.locator('[data-testid=queue-state][data-state=waiting], [data-testid=queue-state][data-state=admitted]').waitFor();
       // The server's admission tick, which the harness does not run by itself.
-      const ticking = setInterval(() => { void waitingRoom.tick(); }, 500);
+      const ticking = setInterval(() => {
+        void waitingRoom.tick();
+      }, 500);
       try {
         await page.waitForURL(new RegExp(`/performances/${show.performanceId}$`), { timeout: 20_000 });
       } finally {

@@ -19,8 +19,13 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 describe('browser shield', { skip }, () => {
   let server: LiveServer;
   let browser: Browser;
-  before(async () => { [server, browser] = await Promise.all([startServer({ SHIELD_ENABLED: 'true', SHIELD_POW_BITS: String(POW_BITS) }), launchBrowser()]); });
-  after(async () => { await browser?.close(); await server?.close(); });
+  before(async () => {
+    [server, browser] = await Promise.all([startServer({ SHIELD_ENABLED: 'true', SHIELD_POW_BITS: String(POW_BITS) }), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
   const setMode = async (mode: 'on' | 'off' | 'auto') => {
     const res = await server.t.app.inject({ method: 'PUT', url: '/api/admin/shield', headers: admin, payload: { mode } });
@@ -32,7 +37,11 @@ describe('browser shield', { skip }, () => {
   /** A performance whose waiting room is open (its on-sale time has passed). */
   async function showWithRoom(): Promise<string> {
     const show = await createShow(server.t.app, { rows: 2, perRow: 10 });
-    await server.t.ctx.db.updateTable('performances').set({ on_sale_at: new Date(Date.now() - 60_000) }).where('id', '=', show.performanceId).execute();
+    await server.t.ctx.db
+      .updateTable('performances')
+      .set({ on_sale_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', show.performanceId)
+      .execute();
     const room = await server.t.app.inject({ url: `/api/admin/performances/${show.performanceId}/queue`, headers: admin });
     assert.equal(room.statusCode, 200, room.body);
     await server.t.ctx.waitingRoom.tick();
@@ -43,7 +52,11 @@ describe('browser shield', { skip }, () => {
     const performanceId = await showWithRoom();
     const forced = await setMode('on');
     assert.equal(forced.mode, 'on');
-    const bare = await server.t.app.inject({ method: 'POST', url: `/api/performances/${performanceId}/queue`, headers: { 'x-queue-key': 'no-proof-0123456789' } });
+    const bare = await server.t.app.inject({
+      method: 'POST',
+      url: `/api/performances/${performanceId}/queue`,
+      headers: { 'x-queue-key': 'no-proof-0123456789' },
+    });
     assert.equal(bare.statusCode, 401, bare.body);
     assert.equal(bare.json().error.code, 'challenge_required');
 
@@ -55,7 +68,8 @@ describe('browser shield', { skip }, () => {
       page.on('response', (response) => {
         const url = new URL(response.url());
         const request = response.request();
-        if (url.pathname === joinPath && request.method() === 'POST') joins.push({ status: response.status(), solution: request.headers()['x-shield-solution'] });
+        if (url.pathname === joinPath && request.method() === 'POST')
+          joins.push({ status: response.status(), solution: request.headers()['x-shield-solution'] });
         if (url.pathname === '/api/shield/challenge') challenges.push(response.json());
         // A worker script's body is not always kept by the browser: then it is fetched again.
         const body = () => response.body().catch(async () => Buffer.from(await (await fetch(response.url())).arrayBuffer()));
@@ -75,7 +89,8 @@ describe('browser shield', { skip }, () => {
         }
         shedAt = Date.now();
         return route.fulfill({
-          status: 503, headers: { 'retry-after': '2', 'content-type': 'application/json' },
+          status: 503,
+          headers: { 'retry-after': '2', 'content-type': 'application/json' },
           body: JSON.stringify({ error: { code: 'overloaded', message: 'The box office is very busy; try again shortly' } }),
         });
       });
@@ -89,7 +104,11 @@ describe('browser shield', { skip }, () => {
       assert.equal(await busy.isHidden(), true, 'the countdown is gone once through');
       assert.match((await worker).url(), /\/assets\/pow\.worker-[\w-]+\.js$/, 'the challenge was solved in a worker');
 
-      assert.deepEqual(joins.map((j) => j.status), [503, 401, 201], 'shed, refused without a proof, let in with one');
+      assert.deepEqual(
+        joins.map((j) => j.status),
+        [503, 401, 201],
+        'shed, refused without a proof, let in with one',
+      );
       assert.ok(askedAgainAt! - shedAt! >= 2000, `asked again ${askedAgainAt! - shedAt!} ms after Retry-After: 2`);
       assert.equal(joins[1]!.solution, undefined);
       const solution = joins[2]!.solution!;
@@ -105,7 +124,9 @@ describe('browser shield', { skip }, () => {
       const workerBytes = gzip((path) => path.includes('/pow.worker-'));
       const total = gzip(() => true);
       assert.ok(workerBytes > 0, `the worker's script is among ${files.map((f) => f.path).join(', ')}`);
-      console.log(`# metric queue page JS+CSS: ${kb(total - workerBytes)} gzip, ${kb(total)} with the proof-of-work worker (${files.map((f) => f.path).join(', ')})`);
+      console.log(
+        `# metric queue page JS+CSS: ${kb(total - workerBytes)} gzip, ${kb(total)} with the proof-of-work worker (${files.map((f) => f.path).join(', ')})`,
+      );
       assert.ok(total < 15 * 1024, `the queue page and its worker stay under 15 KB gzipped (${kb(total)})`);
       assert.deepEqual(problems, []);
     });
@@ -116,11 +137,17 @@ describe('browser shield', { skip }, () => {
     await withPage(browser, async ({ page, problems }) => {
       let joins = 0;
       let challenges = 0;
-      page.on('request', (request) => { if (request.url().endsWith('/api/shield/challenge')) challenges++; });
+      page.on('request', (request) => {
+        if (request.url().endsWith('/api/shield/challenge')) challenges++;
+      });
       // A server that never accepts the answer (a clock far off, say): the page must not loop.
       await page.route(`**/api/performances/${performanceId}/queue`, (route) => {
         joins++;
-        return route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 'challenge_required', message: 'Solve the challenge' } }) });
+        return route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'challenge_required', message: 'Solve the challenge' } }),
+        });
       });
       await page.goto(`${server.baseUrl}/queue/${performanceId}`);
       const rejoin = page.locator('#q-rejoin');
@@ -168,7 +195,12 @@ describe('browser shield', { skip }, () => {
       assert.equal(await row.getByTestId('incident-toggle').getAttribute('aria-expanded'), 'true');
       const steps = row.locator('[data-testid=incident-step]');
       await steps.nth(3).waitFor();
-      assert.deepEqual(await steps.evaluateAll((els) => els.map((el) => el.getAttribute('data-what'))), ['detected', 'shield_on', 'operator_set_mode', 'operator_set_mode']);
+      assert.deepEqual(await steps.evaluateAll((els) => els.map((el) => el.getAttribute('data-what'))), [
+        'detected',
+        'shield_on',
+        'operator_set_mode',
+        'operator_set_mode',
+      ]);
       assert.deepEqual(problems, []);
     });
   });

@@ -31,9 +31,18 @@ export async function testApp(env: Record<string, string> = {}, poolSize = 20, o
     ...env,
   });
   const ctx = createContext(config, database.db, database.kind, { log: () => {}, ...options });
-  const app = await buildApp(ctx, { logger: process.env.TAQUILLA_TEST_LOG === "1" });
+  const app = await buildApp(ctx, { logger: process.env.TAQUILLA_TEST_LOG === '1' });
   await app.ready();
-  return { app, ctx, database, close: async () => { await app.close(); await ctx.shield.close(); await database.drop(); } };
+  return {
+    app,
+    ctx,
+    database,
+    close: async () => {
+      await app.close();
+      await ctx.shield.close();
+      await database.drop();
+    },
+  };
 }
 
 /** The test provider's own origin (card form and /tokens), built with the app's secret. */

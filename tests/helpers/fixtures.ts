@@ -20,21 +20,33 @@ async function post(app: App, url: string, payload: unknown) {
  * A small show through the operator API: section "A" with `rows` x `perRow` seats in category
  * "Front", and one GA area of `gaCapacity` in category "Floor". Opened for sale unless told not to.
  */
-export async function createShow(app: App, opts: { rows?: number; perRow?: number; gaCapacity?: number; open?: boolean; slug?: string; maxTicketsPerOrder?: number } = {}): Promise<Show> {
+export async function createShow(
+  app: App,
+  opts: { rows?: number; perRow?: number; gaCapacity?: number; open?: boolean; slug?: string; maxTicketsPerOrder?: number } = {},
+): Promise<Show> {
   const rows = opts.rows ?? 5;
   const perRow = opts.perRow ?? 10;
   const seats = [];
   for (let r = 1; r <= rows; r++) for (let n = 1; n <= perRow; n++) seats.push({ section: 'A', row: String(r), number: n, x: n * 10, y: r * 10 });
   const venue = await post(app, '/api/admin/venues', { name: 'Test Hall', seats, gaAreas: [{ name: 'Floor', capacity: opts.gaCapacity ?? 100 }] });
   const event = await post(app, '/api/admin/events', {
-    slug: opts.slug ?? `show-${Math.random().toString(36).slice(2, 10)}`, title: 'Test Show', maxTicketsPerOrder: opts.maxTicketsPerOrder ?? 10,
-    priceCategories: [{ name: 'Front', price: 5000, currency: 'EUR' }, { name: 'Floor', price: 3000, currency: 'EUR' }],
+    slug: opts.slug ?? `show-${Math.random().toString(36).slice(2, 10)}`,
+    title: 'Test Show',
+    maxTicketsPerOrder: opts.maxTicketsPerOrder ?? 10,
+    priceCategories: [
+      { name: 'Front', price: 5000, currency: 'EUR' },
+      { name: 'Floor', price: 3000, currency: 'EUR' },
+    ],
   });
   const categories = Object.fromEntries(event.priceCategories.map((c: { name: string; id: string }) => [c.name, c.id]));
   const detail = (await app.inject({ method: 'GET', url: `/api/admin/venues/${venue.id}`, headers: admin })).json();
   const performance = await post(app, `/api/admin/events/${event.id}/performances`, {
-    venueId: venue.id, startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-    pricing: [{ categoryId: categories.Front, sections: ['A'] }, { categoryId: categories.Floor, gaAreaIds: [detail.gaAreas[0].id] }],
+    venueId: venue.id,
+    startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    pricing: [
+      { categoryId: categories.Front, sections: ['A'] },
+      { categoryId: categories.Floor, gaAreaIds: [detail.gaAreas[0].id] },
+    ],
   });
   if (opts.open !== false) await post(app, `/api/admin/performances/${performance.id}/open`, {});
   return { eventId: event.id, performanceId: performance.id, categories, gaAreaId: detail.gaAreas[0].id, seats: detail.seats };

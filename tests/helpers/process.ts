@@ -18,9 +18,19 @@ export function runServer(env: Record<string, string>) {
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const run = { output: '', stop: () => { child.kill('SIGTERM'); return exited; } };
-  child.stdout.on('data', (d) => { run.output += d; });
-  child.stderr.on('data', (d) => { run.output += d; });
+  const run = {
+    output: '',
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+  child.stdout.on('data', (d) => {
+    run.output += d;
+  });
+  child.stderr.on('data', (d) => {
+    run.output += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return run;
 }

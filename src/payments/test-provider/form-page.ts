@@ -46,9 +46,14 @@ export function renderPaymentPage(input: { sessionId: string; session: SessionCl
   const t = STRINGS[lang];
   const amount = formatAmount(session.amount, session.currency, lang);
   const cards = TEST_CARD_HELP.map((card) => `<li><code>${card.number}</code> ${card.outcome}</li>`).join('\n');
-  const attributes = ` data-app-origin="${escapeHtml(appOrigin)}" data-session-id="${escapeHtml(sessionId)}"`
-    + ` data-failed="${escapeHtml(t.failed)}" data-done="${escapeHtml(t.done)}"`;
-  return layout(lang, t.title, attributes, `<main>
+  const attributes =
+    ` data-app-origin="${escapeHtml(appOrigin)}" data-session-id="${escapeHtml(sessionId)}"` +
+    ` data-failed="${escapeHtml(t.failed)}" data-done="${escapeHtml(t.done)}"`;
+  return layout(
+    lang,
+    t.title,
+    attributes,
+    `<main>
 <h1>${escapeHtml(t.title)}</h1>
 <p class="summary">${escapeHtml(session.description)} <strong>${escapeHtml(amount)}</strong></p>
 <form id="pay-form" novalidate>
@@ -67,13 +72,19 @@ ${cards}
 </ul>
 </details>
 </main>
-<script src="/pay/assets/form.js" defer></script>`);
+<script src="/pay/assets/form.js" defer></script>`,
+  );
 }
 
 export function renderInvalidSessionPage(lang: Language): string {
   const t = STRINGS[lang];
-  return layout(lang, t.title, '', `<main>
+  return layout(
+    lang,
+    t.title,
+    '',
+    `<main>
 <h1>${escapeHtml(t.title)}</h1>
 <p class="error">${escapeHtml(t.invalidSession)}</p>
-</main>`);
+</main>`,
+  );
 }

@@ -23,8 +23,7 @@ export function createSealer(secret: string): Sealer {
   // A key of its own, so nothing signed here is valid anywhere else in Taquilla.
   const key = Buffer.from(hkdfSync('sha256', secret, 'taquilla', 'payments:test', 32));
   const mac = (data: string) => createHmac('sha256', key).update(data).digest();
-  const macEquals = (expected: Buffer, received: Buffer) =>
-    expected.length === received.length && timingSafeEqual(expected, received);
+  const macEquals = (expected: Buffer, received: Buffer) => expected.length === received.length && timingSafeEqual(expected, received);
 
   return {
     mac,

@@ -47,8 +47,10 @@ test('test payment server: the card form is HTML with a strict CSP and no inline
   const response = await app.inject({ url: `/pay/${sessionId}?lang=es` });
   assert.equal(response.statusCode, 200);
   assert.match(String(response.headers['content-type']), /^text\/html/);
-  assert.equal(response.headers['content-security-policy'],
-    `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors ${appOrigin}; base-uri 'none'`);
+  assert.equal(
+    response.headers['content-security-policy'],
+    `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors ${appOrigin}; base-uri 'none'`,
+  );
   assert.equal(response.headers['x-content-type-options'], 'nosniff');
   assert.equal(response.headers['referrer-policy'], 'no-referrer');
   assert.equal(response.headers['cache-control'], 'no-store');

@@ -47,19 +47,19 @@ function validationField(error: FastifyError): string {
   return issue.instancePath.split('/').filter(Boolean).join('.');
 }
 
-export async function buildTestPaymentServer(opts: {
-  secret: string;
-  paymentOrigin: string;
-  appOrigin: string;
-  logger?: boolean;
-}): Promise<FastifyInstance> {
+export async function buildTestPaymentServer(opts: { secret: string; paymentOrigin: string; appOrigin: string; logger?: boolean }): Promise<FastifyInstance> {
   const appOrigin = originOf('appOrigin', opts.appOrigin);
   // Same origin would put the card form, and so card numbers, inside the app's origin.
   if (appOrigin === originOf('paymentOrigin', opts.paymentOrigin)) throw new Error('The payment origin must differ from the app origin');
   const provider = createTestPaymentProvider({ secret: opts.secret, paymentOrigin: opts.paymentOrigin });
   const csp = [
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
-    "form-action 'none'", `frame-ancestors ${appOrigin}`, "base-uri 'none'",
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    "form-action 'none'",
+    `frame-ancestors ${appOrigin}`,
+    "base-uri 'none'",
   ].join('; ');
 
   const app = Fastify({
@@ -86,7 +86,9 @@ export async function buildTestPaymentServer(opts: {
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
       const field = validationField(fastifyError);
-      return reply.status(400).send({ error: { code: 'invalid_request', message: `${field || 'body'} ${fastifyError.validation[0]?.message ?? 'is invalid'}`, field } });
+      return reply
+        .status(400)
+        .send({ error: { code: 'invalid_request', message: `${field || 'body'} ${fastifyError.validation[0]?.message ?? 'is invalid'}`, field } });
     }
     const status = fastifyError.statusCode ?? 500;
     if (status < 500) return reply.status(status).send({ error: { code: 'bad_request', message: fastifyError.message } });

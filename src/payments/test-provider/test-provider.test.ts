@@ -109,10 +109,13 @@ test('test provider: a token for session A is refused on session B with token_mi
   assert.equal(result.status === 'declined' && result.reason, 'token_mismatch');
 });
 
-test('test provider: an amount or currency other than the session\'s is refused with token_mismatch', async () => {
+test("test provider: an amount or currency other than the session's is refused with token_mismatch", async () => {
   const { sessionId } = await session();
   const { token } = provider.issueToken(sessionId, goodCard);
-  for (const [amount, currency] of [[4499, 'EUR'], [4500, 'USD']] as const) {
+  for (const [amount, currency] of [
+    [4499, 'EUR'],
+    [4500, 'USD'],
+  ] as const) {
     const result = await provider.confirm({ sessionId, token, amount, currency });
     assert.equal(result.status === 'declined' && result.reason, 'token_mismatch');
   }
@@ -124,7 +127,11 @@ test('test provider: a tampered token is declined with invalid_token and no toke
   const claims = decode(token, 'tok_');
   const tampered = `tok_${Buffer.from(JSON.stringify({ ...claims, o: 'succeeded' })).toString('base64url')}.${token.split('.')[1]}`;
   for (const bad of [tampered, `${token}x`, token.replace('tok_', 'ps_'), 'tok_', '']) {
-    assert.deepEqual(await provider.confirm({ sessionId, token: bad, amount: 4500, currency: 'EUR' }), { status: 'declined', reason: 'invalid_token', tokenId: '' });
+    assert.deepEqual(await provider.confirm({ sessionId, token: bad, amount: 4500, currency: 'EUR' }), {
+      status: 'declined',
+      reason: 'invalid_token',
+      tokenId: '',
+    });
   }
 });
 
@@ -162,7 +169,10 @@ test('test provider: a webhook with a good, fresh signature becomes an event', (
 test('test provider: a webhook with a bad, stale or missing signature is refused with invalid_webhook', () => {
   const body = JSON.stringify({ type: 'payment.failed', sessionId: 'ps_x', token: 'tok_y' });
   const refused = (headers: Record<string, string | undefined>, raw = body) =>
-    assert.throws(() => provider.verifyWebhook(headers, raw), (e: unknown) => e instanceof AppError && e.code === 'invalid_webhook' && e.status === 400);
+    assert.throws(
+      () => provider.verifyWebhook(headers, raw),
+      (e: unknown) => e instanceof AppError && e.code === 'invalid_webhook' && e.status === 400,
+    );
   const other = createTestPaymentProvider({ secret: `${secret}-other`, paymentOrigin, now: () => clock });
   refused({ 'taquilla-test-signature': other.signWebhook(body) });
   refused({ 'taquilla-test-signature': provider.signWebhook(body) }, `${body} `);

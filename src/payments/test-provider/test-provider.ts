@@ -74,7 +74,9 @@ export function createTestPaymentProvider(opts: { secret: string; paymentOrigin:
       if (!Number.isSafeInteger(amount) || amount <= 0) throw badRequest('invalid_payment_request', 'amount must be a positive whole number of minor units');
       if (!/^[A-Z]{3}$/.test(currency)) throw badRequest('invalid_payment_request', 'currency must be an ISO 4217 code such as EUR');
       // Truncated by code point so a multi-byte character is never cut in half.
-      const d = Array.from(String(description ?? '')).slice(0, 100).join('');
+      const d = Array.from(String(description ?? ''))
+        .slice(0, 100)
+        .join('');
       const sessionId = sealer.seal('ps_', { o: orderId, a: amount, c: currency, d, n: random(12) });
       return { sessionId, url: `${origin}/pay/${sessionId}` };
     },
@@ -111,7 +113,8 @@ export function createTestPaymentProvider(opts: { secret: string; paymentOrigin:
       // Compared as text: base64url decoding ignores stray low bits, so bytes alone would admit variants.
       const genuine = match && sealer.macEquals(Buffer.from(paymentMac(match[1]!).toString('base64url')), Buffer.from(match[2]!));
       if (!genuine) throw badRequest('invalid_payment', 'Not a payment id of the test provider', { field: 'paymentId' });
-      if (!Number.isSafeInteger(amount) || amount <= 0) throw badRequest('invalid_refund', 'amount must be a positive whole number of minor units', { field: 'amount' });
+      if (!Number.isSafeInteger(amount) || amount <= 0)
+        throw badRequest('invalid_refund', 'amount must be a positive whole number of minor units', { field: 'amount' });
       if (!/^[A-Z]{3}$/.test(currency)) throw badRequest('invalid_refund', 'currency must be an ISO 4217 code', { field: 'currency' });
       return { refundId: `re_${random(16)}` };
     },

@@ -58,14 +58,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const status = fastifyError.statusCode ?? 500;
     if (status < 500) {
-      const errCode = fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type'
-        : status === 413 ? 'payload_too_large' : 'bad_request';
+      const errCode = fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : 'bad_request';
       return reply.status(status).send({ error: { code: errCode, message: fastifyError.message } });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ error: { code: 'internal', message: 'Internal error' } });
   });
-
 }
 
 /** Unknown API routes answer in the error format. */

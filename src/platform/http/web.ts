@@ -10,9 +10,19 @@ import { routeNotFound } from './error-handler.js';
  */
 export function pageCsp(paymentOrigin: string): string {
   return [
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "font-src 'self'",
-    "connect-src 'self'", `frame-src ${paymentOrigin}`, "worker-src 'self'", "manifest-src 'self'",
-    "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "object-src 'none'",
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    `frame-src ${paymentOrigin}`,
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
   ].join('; ');
 }
 
@@ -52,7 +62,9 @@ export async function registerWeb(app: FastifyInstance, opts: { distDir: string;
       maxAge: '365d',
       index: false,
       wildcard: true,
-      setHeaders: (res) => { res.header('x-content-type-options', 'nosniff'); },
+      setHeaders: (res) => {
+        res.header('x-content-type-options', 'nosniff');
+      },
     });
   }
   app.get('/console', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(console));

@@ -7,7 +7,6 @@ import { EventsPage } from './pages/events.js';
 import { NotFound } from './pages/not-found.js';
 import { markNavigated } from './ui.js';
 
-
 function route(path: string) {
   if (path === '/' || path === '') return <EventsPage />;
   let params = match('/events/:slug', path);
@@ -25,14 +24,22 @@ function LanguageSwitcher({ locale }: { locale: Locale }) {
         <circle cx="12" cy="12" r="9" />
         <path d="M3 12h18M12 3c2.5 2.7 3.7 5.7 3.7 9s-1.2 6.3-3.7 9c-2.5-2.7-3.7-5.7-3.7-9S9.5 5.7 12 3z" />
       </svg>
-      <label for="language-select" class="visually-hidden">{t('header.language')}</label>
+      <label for="language-select" class="visually-hidden">
+        {t('header.language')}
+      </label>
       <select
         id="language-select"
         data-testid="language"
         value={locale}
-        onChange={(event) => { void setLocale((event.currentTarget as HTMLSelectElement).value as Locale); }}
+        onChange={(event) => {
+          void setLocale((event.currentTarget as HTMLSelectElement).value as Locale);
+        }}
       >
-        {LOCALES.map((code) => <option key={code} value={code} lang={code}>{LOCALE_NAMES[code]}</option>)}
+        {LOCALES.map((code) => (
+          <option key={code} value={code} lang={code}>
+            {LOCALE_NAMES[code]}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -49,7 +56,9 @@ export function App() {
   return (
     // Links inside the app navigate without a reload; the handler only acts on same-origin <a>s.
     <div class="buyer" onClick={onLinkClick}>
-      <a class="skip-link" href="#main">{t('header.skip')}</a>
+      <a class="skip-link" href="#main">
+        {t('header.skip')}
+      </a>
       <header class="site-header">
         <div class="container header-inner">
           <a class="brand" href="/" data-testid="home">

@@ -42,4 +42,3 @@ export function applyStatus(shown: Availability, view: AvailabilityStatus, sold:
 }
 
 export const soldSeatIds = (full: Availability) => new Set(full.seats.filter((s) => s.status === 'sold').map((s) => s.id));
-

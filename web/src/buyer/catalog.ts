@@ -19,8 +19,7 @@ function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
 
 export const listEvents = () => cached('events', () => api<EventListItem[]>('/api/events'));
 
-export const getEvent = (idOrSlug: string) =>
-  cached(`event:${idOrSlug}`, () => api<EventDetail>(`/api/events/${encodeURIComponent(idOrSlug)}`));
+export const getEvent = (idOrSlug: string) => cached(`event:${idOrSlug}`, () => api<EventDetail>(`/api/events/${encodeURIComponent(idOrSlug)}`));
 
 /**
  * A performance with its event and venue. Coming from the event page, the event already loaded
@@ -41,5 +40,7 @@ export async function getPerformance(performanceId: string): Promise<Performance
 
 /** A hold just created, so checkout can draw at once while it asks the server again. */
 const recentHolds = new Map<string, Hold>();
-export const rememberHold = (hold: Hold) => { recentHolds.set(hold.holdId, hold); };
+export const rememberHold = (hold: Hold) => {
+  recentHolds.set(hold.holdId, hold);
+};
 export const recentHold = (holdId: string) => recentHolds.get(holdId);

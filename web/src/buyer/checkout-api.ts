@@ -20,7 +20,9 @@ export async function createHold(performanceId: string, request: HoldRequest): P
   const token = accessToken(performanceId);
   try {
     return await api<Hold>(`/api/performances/${performanceId}/holds`, {
-      method: 'POST', body: request, headers: token ? { 'x-access-token': token } : {},
+      method: 'POST',
+      body: request,
+      headers: token ? { 'x-access-token': token } : {},
     });
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 403 && error.code === 'not_admitted')) throw error;

@@ -16,7 +16,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Step 1: the buyer's details, sent under the hold's idempotency key. A retry after a lost answer
  * sends the same key and details, so it gets the same order back.
  */
-export function BuyerStep({ holdId, state, update, onEnded, locale }: {
+export function BuyerStep({
+  holdId,
+  state,
+  update,
+  onEnded,
+  locale,
+}: {
   holdId: string;
   state: CheckoutState;
   update: (next: CheckoutState) => void;
@@ -34,13 +40,22 @@ export function BuyerStep({ holdId, state, update, onEnded, locale }: {
   const emailRef = useRef<HTMLInputElement>(null);
 
   // Until the buyer picks an email language, it follows the page's.
-  useEffect(() => { if (!touchedLanguage) setLanguage(locale); }, [locale]);
+  useEffect(() => {
+    if (!touchedLanguage) setLanguage(locale);
+  }, [locale]);
 
   if (state.order) {
     return (
       <section class="card step step-done" aria-labelledby="details-heading" data-testid="buyer-summary">
-        <h2 id="details-heading"><span class="step-number" aria-hidden="true">1</span>{t('checkout.details')}</h2>
-        <p>{state.buyer?.name} · {state.buyer?.email}</p>
+        <h2 id="details-heading">
+          <span class="step-number" aria-hidden="true">
+            1
+          </span>
+          {t('checkout.details')}
+        </h2>
+        <p>
+          {state.buyer?.name} · {state.buyer?.email}
+        </p>
         <p class="muted small">{t('checkout.emailIn', { language: LOCALE_NAMES[state.buyer?.locale as Locale] ?? state.buyer?.locale ?? '' })}</p>
       </section>
     );
@@ -75,42 +90,91 @@ export function BuyerStep({ holdId, state, update, onEnded, locale }: {
       }
       if (e.status === 0 || e.status >= 500) update({ ...state, buyer }); // it may have arrived: retry the same
       const field = String((e.body.error as { field?: string } | undefined)?.field ?? '');
-      if (field.endsWith('email')) { setErrors({ email: t('form.emailInvalid') }); return emailRef.current?.focus(); }
-      if (field.endsWith('name')) { setErrors({ name: t('form.nameRequired') }); return nameRef.current?.focus(); }
+      if (field.endsWith('email')) {
+        setErrors({ email: t('form.emailInvalid') });
+        return emailRef.current?.focus();
+      }
+      if (field.endsWith('name')) {
+        setErrors({ name: t('form.nameRequired') });
+        return nameRef.current?.focus();
+      }
       setFailure(describeError(e));
     }
   };
 
   return (
     <section class="card step" aria-labelledby="details-heading">
-      <h2 id="details-heading"><span class="step-number" aria-hidden="true">1</span>{t('checkout.details')}</h2>
+      <h2 id="details-heading">
+        <span class="step-number" aria-hidden="true">
+          1
+        </span>
+        {t('checkout.details')}
+      </h2>
       <form onSubmit={submit} noValidate data-testid="buyer-form">
         <div class="field">
           <label for="buyer-name">{t('form.name')}</label>
           <input
-            id="buyer-name" name="name" autocomplete="name" required maxLength={200} ref={nameRef}
-            data-testid="buyer-name" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
-            aria-invalid={errors.name ? 'true' : undefined} aria-describedby={errors.name ? 'buyer-name-error' : undefined}
+            id="buyer-name"
+            name="name"
+            autocomplete="name"
+            required
+            maxLength={200}
+            ref={nameRef}
+            data-testid="buyer-name"
+            value={name}
+            onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
+            aria-invalid={errors.name ? 'true' : undefined}
+            aria-describedby={errors.name ? 'buyer-name-error' : undefined}
           />
-          {errors.name && <p class="field-error" id="buyer-name-error">{errors.name}</p>}
+          {errors.name && (
+            <p class="field-error" id="buyer-name-error">
+              {errors.name}
+            </p>
+          )}
         </div>
         <div class="field">
           <label for="buyer-email">{t('form.email')}</label>
           <input
-            id="buyer-email" name="email" type="email" autocomplete="email" inputMode="email" required maxLength={254} ref={emailRef}
-            data-testid="buyer-email" value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)}
-            aria-invalid={errors.email ? 'true' : undefined} aria-describedby={errors.email ? 'buyer-email-error email-help' : 'email-help'}
+            id="buyer-email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            inputMode="email"
+            required
+            maxLength={254}
+            ref={emailRef}
+            data-testid="buyer-email"
+            value={email}
+            onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)}
+            aria-invalid={errors.email ? 'true' : undefined}
+            aria-describedby={errors.email ? 'buyer-email-error email-help' : 'email-help'}
           />
-          <p class="field-help" id="email-help">{t('form.emailHelp')}</p>
-          {errors.email && <p class="field-error" id="buyer-email-error">{errors.email}</p>}
+          <p class="field-help" id="email-help">
+            {t('form.emailHelp')}
+          </p>
+          {errors.email && (
+            <p class="field-error" id="buyer-email-error">
+              {errors.email}
+            </p>
+          )}
         </div>
         <div class="field">
           <label for="buyer-locale">{t('form.language')}</label>
           <select
-            id="buyer-locale" name="locale" data-testid="buyer-locale" value={language}
-            onChange={(e) => { setTouchedLanguage(true); setLanguage((e.currentTarget as HTMLSelectElement).value); }}
+            id="buyer-locale"
+            name="locale"
+            data-testid="buyer-locale"
+            value={language}
+            onChange={(e) => {
+              setTouchedLanguage(true);
+              setLanguage((e.currentTarget as HTMLSelectElement).value);
+            }}
           >
-            {LOCALES.map((code) => <option key={code} value={code} lang={code}>{LOCALE_NAMES[code]}</option>)}
+            {LOCALES.map((code) => (
+              <option key={code} value={code} lang={code}>
+                {LOCALE_NAMES[code]}
+              </option>
+            ))}
           </select>
         </div>
         {failure && <ErrorMessage>{failure}</ErrorMessage>}
@@ -123,11 +187,7 @@ export function BuyerStep({ holdId, state, update, onEnded, locale }: {
 }
 
 /** Step 2: the provider's card form; its one-time token confirms the payment. */
-export function PaymentStep({ order, locale, onEnded }: {
-  order: NonNullable<CheckoutState['order']>;
-  locale: Locale;
-  onEnded: (ended: Ended) => void;
-}) {
+export function PaymentStep({ order, locale, onEnded }: { order: NonNullable<CheckoutState['order']>; locale: Locale; onEnded: (ended: Ended) => void }) {
   const [frameKey, setFrameKey] = useState(0);
   const [paying, setPaying] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -135,8 +195,12 @@ export function PaymentStep({ order, locale, onEnded }: {
   const errorRef = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
-  useEffect(() => { heading.current?.focus(); }, []);
-  useEffect(() => { if (error) errorRef.current?.focus(); }, [error]);
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
 
   const inFlight = useRef(false);
   const pay = async ({ token }: PaymentToken) => {
@@ -166,15 +230,28 @@ export function PaymentStep({ order, locale, onEnded }: {
 
   return (
     <section class="card step" aria-labelledby="pay-heading" aria-busy={paying ? 'true' : undefined}>
-      <h2 id="pay-heading" tabIndex={-1} ref={heading}><span class="step-number" aria-hidden="true">2</span>{t('pay.heading')}</h2>
+      <h2 id="pay-heading" tabIndex={-1} ref={heading}>
+        <span class="step-number" aria-hidden="true">
+          2
+        </span>
+        {t('pay.heading')}
+      </h2>
       <p class="muted small">{t('pay.secure')}</p>
       {error && (
         <div class="notice notice-error" role="alert" data-testid="error" tabIndex={-1} ref={errorRef}>
           <p>{error}</p>
-          {retryToken && <button type="button" class="button" onClick={() => pay({ token: retryToken })}>{t('common.retry')}</button>}
+          {retryToken && (
+            <button type="button" class="button" onClick={() => pay({ token: retryToken })}>
+              {t('common.retry')}
+            </button>
+          )}
         </div>
       )}
-      {paying && <p class="notice notice-info" role="status" data-testid="paying">{t('pay.confirming')}</p>}
+      {paying && (
+        <p class="notice notice-info" role="status" data-testid="paying">
+          {t('pay.confirming')}
+        </p>
+      )}
       <PaymentFrame key={frameKey} url={order.paymentUrl} lang={locale} onToken={pay} />
     </section>
   );

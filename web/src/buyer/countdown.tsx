@@ -33,10 +33,11 @@ export function Countdown({ expiresAt, onExpire }: { expiresAt: string; onExpire
   return (
     <div class={`countdown${left <= 60 ? ' countdown-urgent' : ''}`}>
       <p>
-        {t('checkout.heldFor')}{' '}
-        <strong role="timer" data-testid="countdown" data-seconds={left}>{`${minutes}:${seconds}`}</strong>
+        {t('checkout.heldFor')} <strong role="timer" data-testid="countdown" data-seconds={left}>{`${minutes}:${seconds}`}</strong>
       </p>
-      <p class="visually-hidden" aria-live="polite">{warning}</p>
+      <p class="visually-hidden" aria-live="polite">
+        {warning}
+      </p>
     </div>
   );
 }

@@ -5,7 +5,14 @@ import { QuantitySelect } from './performance-parts.js';
 import type { Availability, GaArea } from './types.js';
 
 /** The two ways to get tickets without picking seats: the best N in a category, and GA places. */
-export function BestAvailable({ categories, max, disabled, working, onHold, error }: {
+export function BestAvailable({
+  categories,
+  max,
+  disabled,
+  working,
+  onHold,
+  error,
+}: {
   categories: Availability['categories'];
   max: number;
   disabled: boolean;
@@ -24,11 +31,19 @@ export function BestAvailable({ categories, max, disabled, working, onHold, erro
       <p class="muted small">{t('best.help')}</p>
       <form
         class="form-row"
-        onSubmit={(e) => { e.preventDefault(); if (limit > 0) onHold(category.id, Math.min(quantity, limit)); }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (limit > 0) onHold(category.id, Math.min(quantity, limit));
+        }}
       >
         <div class="field field-grow">
           <label for="best-category">{t('best.category')}</label>
-          <select id="best-category" data-testid="best-category" value={category.id} onChange={(e) => setCategoryId((e.currentTarget as HTMLSelectElement).value)}>
+          <select
+            id="best-category"
+            data-testid="best-category"
+            value={category.id}
+            onChange={(e) => setCategoryId((e.currentTarget as HTMLSelectElement).value)}
+          >
             {categories.map((c) => (
               <option key={c.id} value={c.id} disabled={c.available === 0}>
                 {`${c.name} · ${formatMoney(c.price, c.currency)}${c.available === 0 ? ` · ${t('common.soldOut')}` : ''}`}
@@ -49,7 +64,16 @@ export function BestAvailable({ categories, max, disabled, working, onHold, erro
   );
 }
 
-export function GaCard({ area, availability, colorOf, max, disabled, working, onHold, error }: {
+export function GaCard({
+  area,
+  availability,
+  colorOf,
+  max,
+  disabled,
+  working,
+  onHold,
+  error,
+}: {
   area: GaArea;
   availability: Availability;
   colorOf: Map<string, number>;
@@ -73,7 +97,13 @@ export function GaCard({ area, availability, colorOf, max, disabled, working, on
       <p class="muted small">
         {t('ga.standing')} · {area.available > 0 ? tp('ga.left', area.available) : t('common.soldOut')}
       </p>
-      <form class="form-row" onSubmit={(e) => { e.preventDefault(); if (limit > 0) onHold(Math.min(quantity, limit)); }}>
+      <form
+        class="form-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (limit > 0) onHold(Math.min(quantity, limit));
+        }}
+      >
         <div class="field">
           <label for={fieldId}>{t('common.quantity')}</label>
           <QuantitySelect id={fieldId} testId="ga-quantity" value={quantity} max={limit} onChange={setQuantity} />

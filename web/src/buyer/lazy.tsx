@@ -11,14 +11,24 @@ export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>
   let loaded: ComponentType<P> | null = null;
   let pending: Promise<ComponentType<P>> | null = null;
   const prefetch = () => {
-    pending ??= load().then((page) => (loaded = page), (error) => { pending = null; throw error; });
+    pending ??= load().then(
+      (page) => (loaded = page),
+      (error) => {
+        pending = null;
+        throw error;
+      },
+    );
     return pending;
   };
   function Page(props: P) {
     const [, setReady] = useState(0);
     const [failed, setFailed] = useState(false);
     useEffect(() => {
-      if (!loaded) prefetch().then(() => setReady(1), () => setFailed(true));
+      if (!loaded)
+        prefetch().then(
+          () => setReady(1),
+          () => setFailed(true),
+        );
     }, []);
     if (failed) {
       // Usually a new deployment replaced the files this page was built with.

@@ -1,7 +1,11 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../shared/i18n.js';
 
-export interface PaymentToken { token: string; last4?: string; brand?: string }
+export interface PaymentToken {
+  token: string;
+  last4?: string;
+  brand?: string;
+}
 
 /**
  * The payment provider's card form, in a frame from the provider's own origin: card numbers are
@@ -20,7 +24,11 @@ export function PaymentFrame({ url, lang, onToken }: { url: string; lang: string
       if (frame.current && event.source !== frame.current.contentWindow) return;
       const data = event.data as Partial<PaymentToken> & { type?: unknown };
       if (!data || data.type !== 'taquilla-payment-token' || typeof data.token !== 'string' || !data.token) return;
-      latest.current({ token: data.token, last4: typeof data.last4 === 'string' ? data.last4 : undefined, brand: typeof data.brand === 'string' ? data.brand : undefined });
+      latest.current({
+        token: data.token,
+        last4: typeof data.last4 === 'string' ? data.last4 : undefined,
+        brand: typeof data.brand === 'string' ? data.brand : undefined,
+      });
     };
     addEventListener('message', onMessage);
     return () => removeEventListener('message', onMessage);

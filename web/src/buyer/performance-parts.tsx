@@ -2,8 +2,7 @@ import { formatDate, formatMoney, t, tp } from '../shared/i18n.js';
 import type { SeatModel } from './seat-model.js';
 import type { Availability, PerformanceStatus, Seat } from './types.js';
 
-export const seatName = (seat: Pick<Seat, 'section' | 'row' | 'number'>) =>
-  t('seat.name', { section: seat.section, row: seat.row, number: seat.number });
+export const seatName = (seat: Pick<Seat, 'section' | 'row' | 'number'>) => t('seat.name', { section: seat.section, row: seat.row, number: seat.number });
 
 const BANNERS: Record<PerformanceStatus, Parameters<typeof t>[0]> = {
   on_sale: 'sale.on_sale',
@@ -36,8 +35,14 @@ export function Legend({ availability, colorOf }: { availability: Availability; 
           <span class="legend-left">{c.available > 0 ? tp('common.left', c.available) : t('common.soldOut')}</span>
         </li>
       ))}
-      <li class="legend-state"><span class="swatch swatch-selected" aria-hidden="true" />{t('map.selected')}</li>
-      <li class="legend-state"><span class="swatch swatch-taken" aria-hidden="true" />{t('map.taken')}</li>
+      <li class="legend-state">
+        <span class="swatch swatch-selected" aria-hidden="true" />
+        {t('map.selected')}
+      </li>
+      <li class="legend-state">
+        <span class="swatch swatch-taken" aria-hidden="true" />
+        {t('map.taken')}
+      </li>
     </ul>
   );
 }
@@ -60,15 +65,22 @@ export function SectionTable({ model, availability }: { model: SeatModel; availa
       <summary>{t('map.sectionsSummary')}</summary>
       <table data-testid="section-table">
         <thead>
-          <tr><th scope="col">{t('map.section')}</th><th scope="col">{t('map.price')}</th><th scope="col">{t('map.free')}</th></tr>
+          <tr>
+            <th scope="col">{t('map.section')}</th>
+            <th scope="col">{t('map.price')}</th>
+            <th scope="col">{t('map.free')}</th>
+          </tr>
         </thead>
         <tbody>
           {[...sections].map(([name, s]) => (
             <tr key={name}>
               <th scope="row">{name}</th>
               <td>
-                {[...s.categories].map((id) => categories.get(id)).filter((c) => c !== undefined)
-                  .map((c) => `${c.name} ${formatMoney(c.price, c.currency)}`).join(', ')}
+                {[...s.categories]
+                  .map((id) => categories.get(id))
+                  .filter((c) => c !== undefined)
+                  .map((c) => `${c.name} ${formatMoney(c.price, c.currency)}`)
+                  .join(', ')}
               </td>
               <td>{t('map.freeOf', { free: s.free, total: s.total })}</td>
             </tr>
@@ -80,13 +92,37 @@ export function SectionTable({ model, availability }: { model: SeatModel; availa
 }
 
 /** A quantity picker: `min` (1 unless told) to `max`. */
-export function QuantitySelect({ id, value, max, onChange, testId, min = 1, disabled }: {
-  id: string; value: number; max: number; onChange: (n: number) => void; testId: string; min?: number; disabled?: boolean;
+export function QuantitySelect({
+  id,
+  value,
+  max,
+  onChange,
+  testId,
+  min = 1,
+  disabled,
+}: {
+  id: string;
+  value: number;
+  max: number;
+  onChange: (n: number) => void;
+  testId: string;
+  min?: number;
+  disabled?: boolean;
 }) {
   const options = Array.from({ length: Math.max(1, max - min + 1) }, (_, i) => i + min);
   return (
-    <select id={id} data-testid={testId} value={String(Math.min(value, Math.max(min, max)))} disabled={disabled} onChange={(e) => onChange(Number((e.currentTarget as HTMLSelectElement).value))}>
-      {options.map((n) => <option key={n} value={String(n)}>{n}</option>)}
+    <select
+      id={id}
+      data-testid={testId}
+      value={String(Math.min(value, Math.max(min, max)))}
+      disabled={disabled}
+      onChange={(e) => onChange(Number((e.currentTarget as HTMLSelectElement).value))}
+    >
+      {options.map((n) => (
+        <option key={n} value={String(n)}>
+          {n}
+        </option>
+      ))}
     </select>
   );
 }

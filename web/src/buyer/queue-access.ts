@@ -18,7 +18,11 @@ export function accessToken(performanceId: string): string | null {
 
 /** A token the server refused is of no further use; the queue page gets a new one. */
 export function forgetAccess(performanceId: string): void {
-  try { sessionStorage.removeItem(key(performanceId)); } catch { /* nothing stored */ }
+  try {
+    sessionStorage.removeItem(key(performanceId));
+  } catch {
+    /* nothing stored */
+  }
 }
 
 export const queuePath = (performanceId: string) => `/queue/${encodeURIComponent(performanceId)}`;
@@ -41,9 +45,17 @@ export function useQueueGate(performanceId: string): boolean {
   useEffect(() => {
     if (accessToken(performanceId)) return setGated(false);
     let live = true;
-    api<{ state: string; enabled: boolean }>(`/api/performances/${performanceId}/queue/summary`)
-      .then((summary) => { if (live) setGated(summary.enabled && ACTIVE.has(summary.state)); }, () => { /* treated as no room */ });
-    return () => { live = false; };
+    api<{ state: string; enabled: boolean }>(`/api/performances/${performanceId}/queue/summary`).then(
+      (summary) => {
+        if (live) setGated(summary.enabled && ACTIVE.has(summary.state));
+      },
+      () => {
+        /* treated as no room */
+      },
+    );
+    return () => {
+      live = false;
+    };
   }, [performanceId]);
   return gated;
 }

@@ -42,8 +42,15 @@ interface RowProps {
 class SeatRow extends Component<RowProps> {
   override shouldComponentUpdate(next: RowProps) {
     const p = this.props;
-    return next.row !== p.row || next.selectedSig !== p.selectedSig || next.tabStop !== p.tabStop
-      || next.interactive !== p.interactive || next.labelOf !== p.labelOf || next.colorOf !== p.colorOf || next.radius !== p.radius;
+    return (
+      next.row !== p.row ||
+      next.selectedSig !== p.selectedSig ||
+      next.tabStop !== p.tabStop ||
+      next.interactive !== p.interactive ||
+      next.labelOf !== p.labelOf ||
+      next.colorOf !== p.colorOf ||
+      next.radius !== p.radius
+    );
   }
 
   override render({ row, selectedSig, tabStop, interactive, radius, colorOf, labelOf, pitch }: RowProps) {
@@ -51,10 +58,24 @@ class SeatRow extends Component<RowProps> {
     const first = row.seats[0]!;
     return (
       <g>
-        <text class="row-label" x={first.x - pitch * 0.9} y={row.y} font-size={pitch * 0.8} aria-hidden="true">{row.label}</text>
+        <text class="row-label" x={first.x - pitch * 0.9} y={row.y} font-size={pitch * 0.8} aria-hidden="true">
+          {row.label}
+        </text>
         {row.seats.map((seat) => {
           if (!isFree(seat)) {
-            return <circle key={seat.id} class="seat taken" cx={seat.x} cy={seat.y} r={radius * 0.7} data-testid="seat" data-seat-id={seat.id} data-status={seat.status} aria-hidden="true" />;
+            return (
+              <circle
+                key={seat.id}
+                class="seat taken"
+                cx={seat.x}
+                cy={seat.y}
+                r={radius * 0.7}
+                data-testid="seat"
+                data-seat-id={seat.id}
+                data-status={seat.status}
+                aria-hidden="true"
+              />
+            );
           }
           const on = picked?.has(seat.id) ?? false;
           return (
@@ -86,8 +107,14 @@ const MIN_TAP_PX = 7;
 const GOOD_TAP_PX = 12;
 
 const KEYS: Record<string, Move> = {
-  ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down',
-  Home: 'home', End: 'end', PageUp: 'pageUp', PageDown: 'pageDown',
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+  Home: 'home',
+  End: 'end',
+  PageUp: 'pageUp',
+  PageDown: 'pageDown',
 };
 
 export function SeatMap({ model, colorOf, labelOf, selected, interactive, onToggle, zoom, describedBy, onTapZoom }: SeatMapProps) {
@@ -102,7 +129,7 @@ export function SeatMap({ model, colorOf, labelOf, selected, interactive, onTogg
   let tabStopSeat = seatOf(model, tabStopWanted);
   if (!isFree(tabStopSeat)) {
     const firstSelected = [...selected].map((id) => seatOf(model, id)).find(isFree);
-    tabStopSeat = tabStopSeat ? nearestFree(model, tabStopSeat.x, tabStopSeat.y) : firstSelected ?? firstFree(model);
+    tabStopSeat = tabStopSeat ? nearestFree(model, tabStopSeat.x, tabStopSeat.y) : (firstSelected ?? firstFree(model));
   }
   const tabStop = tabStopSeat?.id ?? null;
 
@@ -123,8 +150,8 @@ export function SeatMap({ model, colorOf, labelOf, selected, interactive, onTogg
     if (!root || !tabStop) return;
     // The focused seat was just taken by someone else: keep the keyboard user on the map.
     const active = document.activeElement;
-    const lostFocus = focusedId.current !== null && !isFree(seatOf(model, focusedId.current))
-      && (active === document.body || active === null || root.contains(active));
+    const lostFocus =
+      focusedId.current !== null && !isFree(seatOf(model, focusedId.current)) && (active === document.body || active === null || root.contains(active));
     if (focusNext.current || lostFocus) {
       focusNext.current = false;
       root.querySelector<SVGElement>(`[data-seat-id="${tabStop}"]`)?.focus();
@@ -201,12 +228,18 @@ export function SeatMap({ model, colorOf, labelOf, selected, interactive, onTogg
       aria-label={t('map.label')}
       aria-describedby={describedBy}
       onClick={onClick}
-      onPointerDown={(event: PointerEvent) => { pointerType.current = event.pointerType; }}
+      onPointerDown={(event: PointerEvent) => {
+        pointerType.current = event.pointerType;
+      }}
       onKeyDown={onKeyDown}
       onFocusCapture={onFocus}
       onBlurCapture={onBlur}
     >
-      {model.sections.map((s) => <text key={s.name} class="section-label" x={s.x} y={s.y} font-size={model.pitch * 1.3} aria-hidden="true">{s.name}</text>)}
+      {model.sections.map((s) => (
+        <text key={s.name} class="section-label" x={s.x} y={s.y} font-size={model.pitch * 1.3} aria-hidden="true">
+          {s.name}
+        </text>
+      ))}
       {model.rows.map((row, i) => (
         <SeatRow
           key={row.key}

@@ -36,7 +36,7 @@ export function buildModel(seats: Seat[], previous?: SeatModel): SeatModel {
   for (const seat of seats) {
     const key = `${seat.section}\u0000${seat.row}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, group = []);
+    if (!group) groups.set(key, (group = []));
     group.push(seat);
   }
   const old = new Map(previous?.rows.map((r) => [r.key, r]));
@@ -45,11 +45,20 @@ export function buildModel(seats: Seat[], previous?: SeatModel): SeatModel {
     group.sort((a, b) => a.x - b.x || a.y - b.y);
     const sig = group.map((s) => s.status[0]).join('');
     const before = old.get(key);
-    const same = before && before.sig === sig && before.seats.length === group.length && before.seats.every((s, i) => s.id === group[i]!.id && s.x === group[i]!.x);
-    rows.push(same ? before : {
-      key, section: group[0]!.section, label: group[0]!.row, sig, seats: group,
-      y: group.reduce((sum, s) => sum + s.y, 0) / group.length,
-    });
+    const same =
+      before && before.sig === sig && before.seats.length === group.length && before.seats.every((s, i) => s.id === group[i]!.id && s.x === group[i]!.x);
+    rows.push(
+      same
+        ? before
+        : {
+            key,
+            section: group[0]!.section,
+            label: group[0]!.row,
+            sig,
+            seats: group,
+            y: group.reduce((sum, s) => sum + s.y, 0) / group.length,
+          },
+    );
   }
   rows.sort((a, b) => a.y - b.y || a.seats[0]!.x - b.seats[0]!.x);
 
@@ -66,21 +75,36 @@ export function buildModel(seats: Seat[], previous?: SeatModel): SeatModel {
     if (prev !== undefined && row.y > prev) dy.push(row.y - prev);
     lastY.set(row.section, row.y);
   }
-  const px = median(dx.filter((d) => d > 0), 0);
+  const px = median(
+    dx.filter((d) => d > 0),
+    0,
+  );
   const py = median(dy, 0);
   const pitch = Math.min(px || py || 20, py || px || 20);
   const radius = pitch * 0.42;
 
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   const sectionTop = new Map<string, { minX: number; maxX: number; minY: number }>();
   for (const seat of seats) {
-    minX = Math.min(minX, seat.x); maxX = Math.max(maxX, seat.x);
-    minY = Math.min(minY, seat.y); maxY = Math.max(maxY, seat.y);
+    minX = Math.min(minX, seat.x);
+    maxX = Math.max(maxX, seat.x);
+    minY = Math.min(minY, seat.y);
+    maxY = Math.max(maxY, seat.y);
     const s = sectionTop.get(seat.section);
     if (!s) sectionTop.set(seat.section, { minX: seat.x, maxX: seat.x, minY: seat.y });
-    else { s.minX = Math.min(s.minX, seat.x); s.maxX = Math.max(s.maxX, seat.x); s.minY = Math.min(s.minY, seat.y); }
+    else {
+      s.minX = Math.min(s.minX, seat.x);
+      s.maxX = Math.max(s.maxX, seat.x);
+      s.minY = Math.min(s.minY, seat.y);
+    }
   }
-  if (!seats.length) { minX = minY = 0; maxX = maxY = 100; }
+  if (!seats.length) {
+    minX = minY = 0;
+    maxX = maxY = 100;
+  }
   // Room for the row numbers on the left and the section names above.
   const pad = pitch * 3;
   return {
@@ -119,7 +143,10 @@ function verticalStep(model: SeatModel, from: number, x: number, direction: 1 | 
   for (const row of pool) {
     // Nearest row first; among rows level with each other, the one nearest across.
     const score = Math.abs(row.y - current.y) * 1000 + Math.abs((nearestInRow(row, x)?.x ?? x) - x);
-    if (score < bestScore) { best = row; bestScore = score; }
+    if (score < bestScore) {
+      best = row;
+      bestScore = score;
+    }
   }
   return best && nearestInRow(best, x);
 }
@@ -137,10 +164,14 @@ export function move(model: SeatModel, fromId: string, key: Move): Seat | undefi
     case 'right':
       for (let i = at.index + 1; i < row.seats.length; i++) if (isFree(row.seats[i])) return row.seats[i];
       return undefined;
-    case 'home': return row.seats.find(isFree);
-    case 'end': return [...row.seats].reverse().find(isFree);
-    case 'up': return verticalStep(model, at.row, seat.x, -1);
-    case 'down': return verticalStep(model, at.row, seat.x, 1);
+    case 'home':
+      return row.seats.find(isFree);
+    case 'end':
+      return [...row.seats].reverse().find(isFree);
+    case 'up':
+      return verticalStep(model, at.row, seat.x, -1);
+    case 'down':
+      return verticalStep(model, at.row, seat.x, 1);
     case 'pageUp':
     case 'pageDown': {
       let target: Seat | undefined;
@@ -164,7 +195,10 @@ export function nearestFree(model: SeatModel, x: number, y: number, maxDistance 
     for (const seat of row.seats) {
       if (!isFree(seat)) continue;
       const d = (seat.x - x) ** 2 + (seat.y - y) ** 2;
-      if (d <= bestD) { best = seat; bestD = d; }
+      if (d <= bestD) {
+        best = seat;
+        bestD = d;
+      }
     }
   }
   return best;

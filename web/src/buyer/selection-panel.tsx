@@ -6,7 +6,10 @@ import type { Availability, GaArea, Seat } from './types.js';
 type Category = Availability['categories'][number];
 
 /** Standing places added to the seat selection, held with the seats in one hold (one order). */
-export interface GaPick { area: GaArea; quantity: number }
+export interface GaPick {
+  area: GaArea;
+  quantity: number;
+}
 
 export function selectionTotal(seats: Seat[], ga: GaPick | null, categories: Map<string, Category>): number {
   const seatSum = seats.reduce((sum, s) => sum + (categories.get(s.categoryId)?.price ?? 0), 0);
@@ -45,7 +48,11 @@ export function SelectionPanel(props: {
   return (
     <section class={`selection-panel${any ? ' has-selection' : ''}`} aria-labelledby="selection-heading" data-testid="selection">
       <h2 id="selection-heading">{t('selection.heading')}</h2>
-      {notice && <p class="notice notice-info" role="status" data-testid="selection-notice">{notice}</p>}
+      {notice && (
+        <p class="notice notice-info" role="status" data-testid="selection-notice">
+          {notice}
+        </p>
+      )}
       {!any && <p class="muted small">{t('selection.none')}</p>}
       {any && (
         <ul class="chips" role="list">
@@ -53,18 +60,31 @@ export function SelectionPanel(props: {
             <li key={seat.id} class="chip" data-testid="selected-seat" data-seat-id={seat.id}>
               <span>
                 <span class="chip-name">{seatName(seat)}</span>
-                <span class="chip-meta">{categories.get(seat.categoryId)?.name} · {price(seat.categoryId)}</span>
+                <span class="chip-meta">
+                  {categories.get(seat.categoryId)?.name} · {price(seat.categoryId)}
+                </span>
               </span>
-              <button type="button" class="chip-remove" onClick={() => onRemove(seat)} aria-label={t('selection.remove', { seat: seatName(seat) })}>×</button>
+              <button type="button" class="chip-remove" onClick={() => onRemove(seat)} aria-label={t('selection.remove', { seat: seatName(seat) })}>
+                ×
+              </button>
             </li>
           ))}
           {ga && places > 0 && (
             <li class="chip" data-testid="selected-ga" data-ga-area-id={ga.area.id} data-quantity={places}>
               <span>
                 <span class="chip-name">{ga.area.name}</span>
-                <span class="chip-meta">{tp('selection.places', places)} · {formatMoney(places * (categories.get(ga.area.categoryId)?.price ?? 0), currency)}</span>
+                <span class="chip-meta">
+                  {tp('selection.places', places)} · {formatMoney(places * (categories.get(ga.area.categoryId)?.price ?? 0), currency)}
+                </span>
               </span>
-              <button type="button" class="chip-remove" onClick={() => onGa(ga.area.id, 0)} aria-label={t('selection.remove', { seat: `${ga.area.name} (${tp('selection.places', places)})` })}>×</button>
+              <button
+                type="button"
+                class="chip-remove"
+                onClick={() => onGa(ga.area.id, 0)}
+                aria-label={t('selection.remove', { seat: `${ga.area.name} (${tp('selection.places', places)})` })}
+              >
+                ×
+              </button>
             </li>
           )}
         </ul>
@@ -72,7 +92,12 @@ export function SelectionPanel(props: {
       {ga && <GaAddOn areas={gaAreas} ga={ga} room={gaRoom} price={price} onGa={onGa} disabled={!enabled || working} />}
       <div class="selection-summary">
         <p class="selection-total" aria-hidden={any ? undefined : 'true'}>
-          {any && <><strong data-testid="selection-total">{formatMoney(selectionTotal(seats, ga, categories), currency)}</strong> <span class="muted">{selectionCount(seats.length, places)}</span></>}
+          {any && (
+            <>
+              <strong data-testid="selection-total">{formatMoney(selectionTotal(seats, ga, categories), currency)}</strong>{' '}
+              <span class="muted">{selectionCount(seats.length, places)}</span>
+            </>
+          )}
         </p>
         <button
           type="button"
@@ -90,8 +115,20 @@ export function SelectionPanel(props: {
   );
 }
 
-function GaAddOn({ areas, ga, room, price, onGa, disabled }: {
-  areas: GaArea[]; ga: GaPick; room: number; price: (categoryId: string) => string; onGa: (areaId: string, quantity: number) => void; disabled: boolean;
+function GaAddOn({
+  areas,
+  ga,
+  room,
+  price,
+  onGa,
+  disabled,
+}: {
+  areas: GaArea[];
+  ga: GaPick;
+  room: number;
+  price: (categoryId: string) => string;
+  onGa: (areaId: string, quantity: number) => void;
+  disabled: boolean;
 }) {
   const several = areas.length > 1;
   return (
@@ -103,7 +140,10 @@ function GaAddOn({ areas, ga, room, price, onGa, disabled }: {
           <div class="field field-grow">
             <label for="selection-ga-area">{t('selection.gaArea')}</label>
             <select
-              id="selection-ga-area" data-testid="selection-ga-area" value={ga.area.id} disabled={disabled}
+              id="selection-ga-area"
+              data-testid="selection-ga-area"
+              value={ga.area.id}
+              disabled={disabled}
               onChange={(e) => onGa((e.currentTarget as HTMLSelectElement).value, ga.quantity)}
             >
               {areas.map((a) => (
@@ -117,8 +157,13 @@ function GaAddOn({ areas, ga, room, price, onGa, disabled }: {
         <div class={several ? 'field' : 'field field-grow'}>
           <label for="selection-ga-quantity">{several ? t('common.quantity') : `${ga.area.name} · ${price(ga.area.categoryId)}`}</label>
           <QuantitySelect
-            id="selection-ga-quantity" testId="selection-ga-quantity" min={0} max={room} value={ga.quantity}
-            disabled={disabled} onChange={(n) => onGa(ga.area.id, n)}
+            id="selection-ga-quantity"
+            testId="selection-ga-quantity"
+            min={0}
+            max={room}
+            value={ga.quantity}
+            disabled={disabled}
+            onChange={(n) => onGa(ga.area.id, n)}
           />
         </div>
       </div>

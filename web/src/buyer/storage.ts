@@ -14,10 +14,18 @@ function read<T>(key: string): T | null {
 }
 
 function write(key: string, value: unknown): void {
-  try { sessionStorage.setItem(key, JSON.stringify(value)); } catch { /* not remembered */ }
+  try {
+    sessionStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    /* not remembered */
+  }
 }
 
-export interface BuyerDetails { name: string; email: string; locale: string }
+export interface BuyerDetails {
+  name: string;
+  email: string;
+  locale: string;
+}
 
 export interface CheckoutState {
   idempotencyKey: string;

@@ -10,7 +10,6 @@ export interface EventListItem {
   performances: { id: string; startsAt: string; status: PerformanceStatus }[];
 }
 
-
 /** `GET /api/performances/:id`: one performance with its event and venue. */
 export interface PerformanceDetail {
   id: string;
@@ -21,7 +20,6 @@ export interface PerformanceDetail {
   event: { id: string; slug: string; title: string; maxTicketsPerOrder: number };
   venue: { id: string; name: string };
 }
-
 
 export type SeatStatus = 'available' | 'held' | 'sold';
 
@@ -37,7 +35,13 @@ export interface Seat {
   status: SeatStatus;
 }
 
-export interface GaArea { id: string; name: string; categoryId: string; capacity: number; available: number }
+export interface GaArea {
+  id: string;
+  name: string;
+  categoryId: string;
+  capacity: number;
+  available: number;
+}
 
 export interface Availability {
   status: PerformanceStatus;
@@ -57,7 +61,14 @@ export interface AvailabilityStatus {
   gaAreas: { id: string; available: number }[];
 }
 
-export interface HoldItem { seatId?: string; gaAreaId?: string; categoryId: string; price: number; currency: string; label: string }
+export interface HoldItem {
+  seatId?: string;
+  gaAreaId?: string;
+  categoryId: string;
+  price: number;
+  currency: string;
+  label: string;
+}
 
 export interface Hold {
   holdId: string;
@@ -67,9 +78,17 @@ export interface Hold {
   items: HoldItem[];
 }
 
-export interface PaymentSession { provider: string; sessionId: string; url: string }
+export interface PaymentSession {
+  provider: string;
+  sessionId: string;
+  url: string;
+}
 
-export interface CreatedOrder { orderId: string; accessToken: string; payment: PaymentSession }
+export interface CreatedOrder {
+  orderId: string;
+  accessToken: string;
+  payment: PaymentSession;
+}
 
 export interface Ticket {
   id: string;

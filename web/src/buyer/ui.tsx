@@ -6,7 +6,9 @@ import type { PerformanceStatus } from './types.js';
 
 let navigated = false;
 /** Called by the router on every client-side navigation (not on the first page load). */
-export const markNavigated = () => { navigated = true; };
+export const markNavigated = () => {
+  navigated = true;
+};
 
 /**
  * The page's heading. It sets the document title and, after a client-side navigation, takes focus
@@ -20,7 +22,11 @@ export function PageTitle({ children, title }: { children: ComponentChildren; ti
   useEffect(() => {
     if (navigated) ref.current?.focus({ preventScroll: true });
   }, []);
-  return <h1 ref={ref} tabIndex={-1}>{children}</h1>;
+  return (
+    <h1 ref={ref} tabIndex={-1}>
+      {children}
+    </h1>
+  );
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -74,7 +80,11 @@ export function ErrorMessage({ error, children, id }: { error?: unknown; childre
 }
 
 export function Loading() {
-  return <p class="loading" role="status">{t('common.loading')}</p>;
+  return (
+    <p class="loading" role="status">
+      {t('common.loading')}
+    </p>
+  );
 }
 
 const STATUS_KEYS: Record<PerformanceStatus, MessageKey> = {
@@ -87,7 +97,11 @@ const STATUS_KEYS: Record<PerformanceStatus, MessageKey> = {
 };
 
 export function StatusBadge({ status }: { status: PerformanceStatus }) {
-  return <span class={`badge badge-${status}`} data-status={status}>{t(STATUS_KEYS[status] ?? 'status.closed')}</span>;
+  return (
+    <span class={`badge badge-${status}`} data-status={status}>
+      {t(STATUS_KEYS[status] ?? 'status.closed')}
+    </span>
+  );
 }
 
 export type Async<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; error: unknown };
@@ -100,8 +114,12 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
     const controller = new AbortController();
     setResult({ state: 'loading' });
     load(controller.signal).then(
-      (value) => { if (!controller.signal.aborted) setResult({ state: 'ok', value }); },
-      (error) => { if (!controller.signal.aborted) setResult({ state: 'error', error }); },
+      (value) => {
+        if (!controller.signal.aborted) setResult({ state: 'ok', value });
+      },
+      (error) => {
+        if (!controller.signal.aborted) setResult({ state: 'error', error });
+      },
     );
     return () => controller.abort();
   }, [...deps, attempt]);
@@ -113,7 +131,9 @@ export function LoadError({ error, retry }: { error: unknown; retry: () => void 
   return (
     <div class="stack">
       <ErrorMessage error={error} />
-      <button type="button" class="button" onClick={retry}>{t('common.retry')}</button>
+      <button type="button" class="button" onClick={retry}>
+        {t('common.retry')}
+      </button>
     </div>
   );
 }

@@ -56,7 +56,7 @@ export function useAvailability(performanceId: string, paused = false) {
       clearTimeout(timer);
       if (pausedRef.current && !force) return schedule();
       controller?.abort();
-      const mine = controller = new AbortController();
+      const mine = (controller = new AbortController());
       try {
         const { answer, full } = await next(mine.signal);
         if (mine.signal.aborted) return;
@@ -65,7 +65,7 @@ export function useAvailability(performanceId: string, paused = false) {
           fullAt = Date.now();
           wantFull = false;
         }
-        if (answer !== shown) setData(shown = answer);
+        if (answer !== shown) setData((shown = answer));
         setError(null);
       } catch (e) {
         if (mine.signal.aborted) return;
@@ -77,7 +77,9 @@ export function useAvailability(performanceId: string, paused = false) {
       if (document.visibilityState === 'visible') void load();
       else clearTimeout(timer);
     };
-    refreshRef.current = () => { void load(true); };
+    refreshRef.current = () => {
+      void load(true);
+    };
     void load();
     document.addEventListener('visibilitychange', onVisibility);
     return () => {

@@ -57,7 +57,16 @@ function resolve(path: string): { section: IconName | null; page: ComponentChild
   }
   return {
     section: null,
-    page: <><PageHeader title="Page not found" /><Empty title="There is no console page at this address."><a class="btn btn-secondary" href="/console/events">Go to events</a></Empty></>,
+    page: (
+      <>
+        <PageHeader title="Page not found" />
+        <Empty title="There is no console page at this address.">
+          <a class="btn btn-secondary" href="/console/events">
+            Go to events
+          </a>
+        </Empty>
+      </>
+    ),
   };
 }
 
@@ -82,9 +91,23 @@ export function App() {
   const { section, page } = resolve(path);
   return (
     <div class="shell" onClick={onClick}>
-      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>Skip to content</a>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <aside class="sidebar">
-        <a class="brand" href="/console/events"><span class="brand-mark" aria-hidden="true">T</span> Taquilla <span class="brand-sub">Console</span></a>
+        <a class="brand" href="/console/events">
+          <span class="brand-mark" aria-hidden="true">
+            T
+          </span>{' '}
+          Taquilla <span class="brand-sub">Console</span>
+        </a>
         <nav aria-label="Console">
           <ul>
             {nav.map((item) => (

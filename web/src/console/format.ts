@@ -80,13 +80,27 @@ export function fromLocalInput(value: string): string | undefined {
 }
 
 const performanceStatuses: Record<string, string> = {
-  scheduled: 'Scheduled', on_sale: 'On sale', paused: 'Paused', sold_out: 'Sold out', closed: 'Closed', cancelled: 'Cancelled',
+  scheduled: 'Scheduled',
+  on_sale: 'On sale',
+  paused: 'Paused',
+  sold_out: 'Sold out',
+  closed: 'Closed',
+  cancelled: 'Cancelled',
 };
 const orderStatuses: Record<string, string> = {
-  pending_payment: 'Awaiting payment', paid: 'Paid', expired: 'Expired', refunded: 'Refunded', cancelled: 'Cancelled',
+  pending_payment: 'Awaiting payment',
+  paid: 'Paid',
+  expired: 'Expired',
+  refunded: 'Refunded',
+  cancelled: 'Cancelled',
 };
 const otherStatuses: Record<string, string> = {
-  valid: 'Valid', void: 'Void', queued: 'Queued', sent: 'Sent', kept: 'Kept (no SMTP)', failed: 'Failed',
+  valid: 'Valid',
+  void: 'Void',
+  queued: 'Queued',
+  sent: 'Sent',
+  kept: 'Kept (no SMTP)',
+  failed: 'Failed',
 };
 
 export function statusLabel(status: string): string {

@@ -23,13 +23,19 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
     lastKey.current = key;
     setState((s) => ({ data: fresh ? undefined : s.data, loading: true }));
     load(controller.signal).then(
-      (data) => { if (!controller.signal.aborted) setState({ data, loading: false }); },
-      (error: unknown) => { if (!controller.signal.aborted) setState((s) => ({ data: s.data, error, loading: false })); },
+      (data) => {
+        if (!controller.signal.aborted) setState({ data, loading: false });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setState((s) => ({ data: s.data, error, loading: false }));
+      },
     );
     return () => controller.abort();
   }, [key, nonce]);
   return {
-    data: state.data, error: state.error, loading: state.loading,
+    data: state.data,
+    error: state.error,
+    loading: state.loading,
     reload: () => setNonce((n) => n + 1),
     setData: (data: T) => setState({ data, loading: false }),
   };
@@ -52,17 +58,32 @@ export function usePolling(tick: (signal: AbortSignal) => Promise<void>, ms: num
     const run = async () => {
       clearTimeout(timer);
       if (stopped) return;
-      if (running) { again = true; return; }
+      if (running) {
+        again = true;
+        return;
+      }
       if (document.visibilityState !== 'visible') return;
       running = true;
-      try { await latest.current(controller.signal); } catch { /* the tick shows its own errors */ }
+      try {
+        await latest.current(controller.signal);
+      } catch {
+        /* the tick shows its own errors */
+      }
       running = false;
       if (stopped) return;
-      if (again) { again = false; void run(); } else timer = setTimeout(run, ms);
+      if (again) {
+        again = false;
+        void run();
+      } else timer = setTimeout(run, ms);
     };
-    const onVisibility = () => { if (document.visibilityState === 'visible') void run(); else clearTimeout(timer); };
+    const onVisibility = () => {
+      if (document.visibilityState === 'visible') void run();
+      else clearTimeout(timer);
+    };
     document.addEventListener('visibilitychange', onVisibility);
-    refresh.current = () => { void run(); };
+    refresh.current = () => {
+      void run();
+    };
     void run();
     return () => {
       stopped = true;

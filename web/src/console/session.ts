@@ -10,10 +10,16 @@ const listeners = new Set<() => void>();
 let reason: string | null = null;
 
 export function token(): string | null {
-  try { return sessionStorage.getItem(KEY); } catch { return null; }
+  try {
+    return sessionStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
 }
 
-function emit(): void { for (const listener of listeners) listener(); }
+function emit(): void {
+  for (const listener of listeners) listener();
+}
 
 export function signIn(value: string): void {
   sessionStorage.setItem(KEY, value);
@@ -32,7 +38,9 @@ export function useSession(): { token: string | null; reason: string | null } {
   useEffect(() => {
     const update = () => setTick((n) => n + 1);
     listeners.add(update);
-    return () => { listeners.delete(update); };
+    return () => {
+      listeners.delete(update);
+    };
   }, []);
   return { token: token(), reason };
 }

@@ -5,7 +5,12 @@ export type { EventDetail, PerformanceStatus, PriceCategory } from '../shared/ca
 /** A performance of an event, as the event detail lists it. */
 export type PerformanceDetail = EventPerformance;
 
-export interface VenueSummary { id: string; name: string; seatCount: number | string; gaCapacity: number | string }
+export interface VenueSummary {
+  id: string;
+  name: string;
+  seatCount: number | string;
+  gaCapacity: number | string;
+}
 
 export interface VenueDetail {
   id: string;
@@ -21,7 +26,6 @@ export interface EventListItem {
   performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string }[];
 }
 
-
 export interface SalesReport {
   status: PerformanceStatus;
   capacity: number;
@@ -35,16 +39,35 @@ export interface SalesReport {
   checkedIn: number;
 }
 
-export interface TimelinePoint { minute: string; tickets: number; revenue: number }
+export interface TimelinePoint {
+  minute: string;
+  tickets: number;
+  revenue: number;
+}
 
 export interface OrderSummary {
-  id: string; status: string; buyerName: string; buyerEmail: string; total: number; currency: string;
-  performanceId: string; createdAt: string; paidAt: string | null;
+  id: string;
+  status: string;
+  buyerName: string;
+  buyerEmail: string;
+  total: number;
+  currency: string;
+  performanceId: string;
+  createdAt: string;
+  paidAt: string | null;
 }
 
 export interface OrderTicket {
-  id: string; code: string; status: string; label: string; categoryName: string; price: number; currency: string;
-  seatId: string | null; gaAreaId: string | null; checkedInAt: string | null;
+  id: string;
+  code: string;
+  status: string;
+  label: string;
+  categoryName: string;
+  price: number;
+  currency: string;
+  seatId: string | null;
+  gaAreaId: string | null;
+  checkedInAt: string | null;
 }
 
 export interface OrderDetail {
@@ -64,8 +87,20 @@ export interface OrderDetail {
 export type OutboxStatus = 'queued' | 'sent' | 'kept' | 'failed';
 
 export interface OutboxSummary {
-  id: string; kind: string; recipient: string; locale: string; subject: string; status: OutboxStatus;
-  attempts: number; createdAt: string; sentAt: string | null; bodyText: string;
+  id: string;
+  kind: string;
+  recipient: string;
+  locale: string;
+  subject: string;
+  status: OutboxStatus;
+  attempts: number;
+  createdAt: string;
+  sentAt: string | null;
+  bodyText: string;
 }
 
-export interface OutboxDetail extends OutboxSummary { bodyHtml: string; lastError: string | null; orderId: string | null }
+export interface OutboxDetail extends OutboxSummary {
+  bodyHtml: string;
+  lastError: string | null;
+  orderId: string | null;
+}

@@ -3,13 +3,25 @@ import { useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { statusLabel, statusTone } from './format';
 
-export function PageHeader(props: { title: ComponentChildren; subtitle?: ComponentChildren; back?: { href: string; label: string }; actions?: ComponentChildren; badge?: ComponentChildren }) {
+export function PageHeader(props: {
+  title: ComponentChildren;
+  subtitle?: ComponentChildren;
+  back?: { href: string; label: string };
+  actions?: ComponentChildren;
+  badge?: ComponentChildren;
+}) {
   return (
     <header class="page-header">
-      {props.back && <a class="back-link" href={props.back.href}>← {props.back.label}</a>}
+      {props.back && (
+        <a class="back-link" href={props.back.href}>
+          ← {props.back.label}
+        </a>
+      )}
       <div class="page-header-row">
         <div class="page-title">
-          <h1>{props.title} {props.badge}</h1>
+          <h1>
+            {props.title} {props.badge}
+          </h1>
           {props.subtitle && <p class="subtitle">{props.subtitle}</p>}
         </div>
         {props.actions && <div class="page-actions">{props.actions}</div>}
@@ -39,7 +51,11 @@ export function Notice(props: { tone: Tone; title?: ComponentChildren; children?
         {props.title && <strong class="notice-title">{props.title}</strong>}
         {props.children && <div>{props.children}</div>}
       </div>
-      {props.onClose && <button type="button" class="notice-close" aria-label="Dismiss" onClick={props.onClose}>×</button>}
+      {props.onClose && (
+        <button type="button" class="notice-close" aria-label="Dismiss" onClick={props.onClose}>
+          ×
+        </button>
+      )}
     </div>
   );
 }
@@ -47,8 +63,10 @@ export function Notice(props: { tone: Tone; title?: ComponentChildren; children?
 /** What went wrong, in words an operator can act on. */
 export function describeError(error: unknown): { title: string; detail?: string; field?: string } {
   if (error instanceof ApiError) {
-    const field = typeof error.body.error === 'object' && error.body.error && 'field' in error.body.error
-      ? String((error.body.error as { field: unknown }).field) : undefined;
+    const field =
+      typeof error.body.error === 'object' && error.body.error && 'field' in error.body.error
+        ? String((error.body.error as { field: unknown }).field)
+        : undefined;
     if (error.code === 'route_not_found') {
       return { title: 'This server does not support this yet', detail: `${error.message}. It needs a newer Taquilla server.` };
     }
@@ -64,25 +82,49 @@ export function ErrorNotice(props: { error: unknown; title?: string; testid?: st
   return (
     <Notice tone="error" title={props.title ?? title} testid={props.testid ?? 'error'} onClose={props.onClose}>
       {props.title && <p>{title}</p>}
-      {field && <p>Field: <code>{field}</code></p>}
+      {field && (
+        <p>
+          Field: <code>{field}</code>
+        </p>
+      )}
       {detail && <p class="muted small">{detail}</p>}
     </Notice>
   );
 }
 
 export function Badge(props: { status: string; label?: string; testid?: string }) {
-  return <span class={`badge badge-${statusTone(props.status)}`} data-testid={props.testid} data-status={props.status}>{props.label ?? statusLabel(props.status)}</span>;
+  return (
+    <span class={`badge badge-${statusTone(props.status)}`} data-testid={props.testid} data-status={props.status}>
+      {props.label ?? statusLabel(props.status)}
+    </span>
+  );
 }
 
 export function Loading(props: { label?: string }) {
-  return <p class="loading" role="status"><span class="spinner" aria-hidden="true" />{props.label ?? 'Loading…'}</p>;
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" />
+      {props.label ?? 'Loading…'}
+    </p>
+  );
 }
 
 export function Empty(props: { title: string; children?: ComponentChildren }) {
-  return <div class="empty"><p class="empty-title">{props.title}</p>{props.children}</div>;
+  return (
+    <div class="empty">
+      <p class="empty-title">{props.title}</p>
+      {props.children}
+    </div>
+  );
 }
 
-export function Field(props: { label: ComponentChildren; hint?: ComponentChildren; error?: string | null; children: (id: string, describedBy?: string) => ComponentChildren; class?: string }) {
+export function Field(props: {
+  label: ComponentChildren;
+  hint?: ComponentChildren;
+  error?: string | null;
+  children: (id: string, describedBy?: string) => ComponentChildren;
+  class?: string;
+}) {
   const id = useId();
   const hintId = props.hint ? `${id}-hint` : undefined;
   const errorId = props.error ? `${id}-error` : undefined;
@@ -91,8 +133,16 @@ export function Field(props: { label: ComponentChildren; hint?: ComponentChildre
     <div class={`field ${props.error ? 'field-invalid' : ''} ${props.class ?? ''}`}>
       <label for={id}>{props.label}</label>
       {props.children(id, describedBy)}
-      {props.hint && <p class="hint" id={hintId}>{props.hint}</p>}
-      {props.error && <p class="field-error" id={errorId}>{props.error}</p>}
+      {props.hint && (
+        <p class="hint" id={hintId}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="field-error" id={errorId}>
+          {props.error}
+        </p>
+      )}
     </div>
   );
 }
@@ -101,7 +151,9 @@ export function Stat(props: { label: string; value: ComponentChildren; detail?: 
   return (
     <div class={`stat ${props.tone ? `stat-${props.tone}` : ''}`}>
       <span class="stat-label">{props.label}</span>
-      <span class={`stat-value ${typeof props.value === 'string' && props.value.length > 9 ? 'stat-value-long' : ''}`} data-testid={props.testid}>{props.value}</span>
+      <span class={`stat-value ${typeof props.value === 'string' && props.value.length > 9 ? 'stat-value-long' : ''}`} data-testid={props.testid}>
+        {props.value}
+      </span>
       {props.detail && <span class="stat-detail">{props.detail}</span>}
     </div>
   );
@@ -112,8 +164,15 @@ export function Stat(props: { label: string; value: ComponentChildren; detail?: 
  * focus is trapped, Escape cancels and "Cancel" has the focus at first.
  */
 export function ConfirmButton(props: {
-  label: ComponentChildren; title: string; children: ComponentChildren; confirmLabel: string;
-  onConfirm: () => Promise<void>; testid: string; tone?: 'danger' | 'primary'; class?: string; disabled?: boolean;
+  label: ComponentChildren;
+  title: string;
+  children: ComponentChildren;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  testid: string;
+  tone?: 'danger' | 'primary';
+  class?: string;
+  disabled?: boolean;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
@@ -134,8 +193,16 @@ export function ConfirmButton(props: {
   };
   return (
     <>
-      <button type="button" class={props.class ?? `btn btn-${tone === 'danger' ? 'danger-outline' : 'primary'}`} data-testid={props.testid}
-        disabled={props.disabled} onClick={() => { setError(null); dialog.current?.showModal(); }}>
+      <button
+        type="button"
+        class={props.class ?? `btn btn-${tone === 'danger' ? 'danger-outline' : 'primary'}`}
+        data-testid={props.testid}
+        disabled={props.disabled}
+        onClick={() => {
+          setError(null);
+          dialog.current?.showModal();
+        }}
+      >
         {props.label}
       </button>
       <dialog ref={dialog} class="dialog" aria-labelledby={titleId} data-testid={`${props.testid}-dialog`}>
@@ -143,7 +210,9 @@ export function ConfirmButton(props: {
         <div class="dialog-body">{props.children}</div>
         <ErrorNotice error={error} />
         <div class="dialog-actions">
-          <button type="button" class="btn btn-secondary" autofocus onClick={() => dialog.current?.close()} disabled={busy}>Cancel</button>
+          <button type="button" class="btn btn-secondary" autofocus onClick={() => dialog.current?.close()} disabled={busy}>
+            Cancel
+          </button>
           <button type="button" class={`btn btn-${tone}`} data-testid={`${props.testid}-confirm`} onClick={confirm} disabled={busy}>
             {busy ? 'Working…' : props.confirmLabel}
           </button>

@@ -15,9 +15,27 @@ const TICKET = `taquilla.queue.${performanceId}`;
 const view = createView(detectLocale());
 
 const store = {
-  get: (key: string) => { try { return localStorage.getItem(key); } catch { return null; } },
-  set: (key: string, value: string) => { try { localStorage.setItem(key, value); } catch { /* kept for this load only */ } },
-  drop: (key: string) => { try { localStorage.removeItem(key); } catch { /* nothing kept */ } },
+  get: (key: string) => {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set: (key: string, value: string) => {
+    try {
+      localStorage.setItem(key, value);
+    } catch {
+      /* kept for this load only */
+    }
+  },
+  drop: (key: string) => {
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      /* nothing kept */
+    }
+  },
 };
 
 function deviceKey(): string {
@@ -157,7 +175,15 @@ async function join(): Promise<boolean> {
     location.replace(`/performances/${encodeURIComponent(performanceId)}`);
   } else if (error.code === 'queue_closed') {
     stopped = true;
-    view.status({ state: error.state === 'sold_out' ? 'sold_out' : 'closed', performanceId, position: 0, ahead: 0, admissionsPerMinute: 0, eta: { low: 0, high: 0 }, ticketsLeft: 0 });
+    view.status({
+      state: error.state === 'sold_out' ? 'sold_out' : 'closed',
+      performanceId,
+      position: 0,
+      ahead: 0,
+      admissionsPerMinute: 0,
+      eta: { low: 0, high: 0 },
+      ticketsLeft: 0,
+    });
   } else if (status === 404 || status === 400) {
     stopped = true;
     view.phase('notFound');
@@ -173,7 +199,9 @@ function admitted(s: Status) {
   if (s.accessToken) {
     try {
       sessionStorage.setItem(`taquilla.access.${s.performanceId}`, JSON.stringify({ accessToken: s.accessToken, performanceId: s.performanceId }));
-    } catch { /* the buyer pages will send the fan back here; nothing better to do without storage */ }
+    } catch {
+      /* the buyer pages will send the fan back here; nothing better to do without storage */
+    }
   }
   view.continueTo(href);
   location.assign(href);

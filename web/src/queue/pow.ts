@@ -7,7 +7,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
  */
 
 /** `GET /api/shield/challenge`. */
-export interface Challenge { challenge: string; difficulty: number; expiresAt: string }
+export interface Challenge {
+  challenge: string;
+  difficulty: number;
+  expiresAt: string;
+}
 
 /** What the worker says: progress (0–1) after some batches, then the answer (the header's value). */
 export type WorkerReply = { progress: number } | { solution: string };

@@ -3,7 +3,12 @@
  * Errors come back as ApiError with the server's stable `code`, so pages can explain them.
  */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly body: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }

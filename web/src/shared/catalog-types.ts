@@ -1,7 +1,12 @@
 /** Catalog answers both the buyer pages and the console read (see /api/openapi.json). Prices are in minor units. */
 export type PerformanceStatus = 'scheduled' | 'on_sale' | 'paused' | 'sold_out' | 'closed' | 'cancelled';
 
-export interface PriceCategory { id: string; name: string; price: number; currency: string }
+export interface PriceCategory {
+  id: string;
+  name: string;
+  price: number;
+  currency: string;
+}
 
 /** A performance as `GET /api/events/:idOrSlug` lists it. */
 export interface EventPerformance {

@@ -13,7 +13,11 @@ export type { Messages };
 
 /** Names of the languages in themselves, for the switcher. */
 export const LOCALE_NAMES: Record<Locale, string> = {
-  es: 'Español', en: 'English', fr: 'Français', nl: 'Nederlands', nb: 'Norsk bokmål',
+  es: 'Español',
+  en: 'English',
+  fr: 'Français',
+  nl: 'Nederlands',
+  nb: 'Norsk bokmål',
 };
 
 const loaders: Record<Locale, () => Promise<Messages>> = {
@@ -73,7 +77,11 @@ export async function loadLocale(locale: Locale): Promise<void> {
 
 /** The buyer's explicit choice: remembered for the next visit. */
 export async function setLocale(locale: Locale): Promise<void> {
-  try { localStorage.setItem(STORAGE_KEY, locale); } catch { /* not remembered, still switched */ }
+  try {
+    localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    /* not remembered, still switched */
+  }
   await loadLocale(locale);
 }
 
@@ -87,7 +95,9 @@ export function useLocale(): Locale {
   useEffect(() => {
     listeners.add(set);
     set(current);
-    return () => { listeners.delete(set); };
+    return () => {
+      listeners.delete(set);
+    };
   }, []);
   return locale;
 }
@@ -108,7 +118,7 @@ const pluralRules = new Map<string, Intl.PluralRules>();
 /** A counted message: picks `base.one` or `base.other` by the language's plural rules; `{count}` is formatted. */
 export function tp(base: PluralBase, count: number, params?: Params): string {
   let rules = pluralRules.get(current);
-  if (!rules) pluralRules.set(current, rules = new Intl.PluralRules(current));
+  if (!rules) pluralRules.set(current, (rules = new Intl.PluralRules(current)));
   const form = rules.select(count) === 'one' ? 'one' : 'other';
   return t(`${base}.${form}` as MessageKey, { count: formatNumber(count), ...params });
 }
@@ -116,7 +126,7 @@ export function tp(base: PluralBase, count: number, params?: Params): string {
 const numberFormats = new Map<string, Intl.NumberFormat>();
 function numberFormat(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
   let format = numberFormats.get(key);
-  if (!format) numberFormats.set(key, format = make());
+  if (!format) numberFormats.set(key, (format = make()));
   return format;
 }
 
@@ -144,6 +154,6 @@ const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
 export function formatDate(iso: string | Date, style: DateStyle = 'long'): string {
   const key = `${current}|${style}`;
   let format = dateFormats.get(key);
-  if (!format) dateFormats.set(key, format = new Intl.DateTimeFormat(current, DATE_OPTIONS[style]));
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(current, DATE_OPTIONS[style])));
   return format.format(typeof iso === 'string' ? new Date(iso) : iso);
 }

@@ -15,14 +15,19 @@ export function QrCode({ value, label, size = 240 }: { value: string; label: str
     for (let x = 0; x <= modules; x++) {
       const dark = x < modules && row[x];
       if (dark && start < 0) start = x;
-      else if (!dark && start >= 0) { runs.push({ x: start, y, w: x - start }); start = -1; }
+      else if (!dark && start >= 0) {
+        runs.push({ x: start, y, w: x - start });
+        start = -1;
+      }
     }
   });
   const extent = modules + quiet * 2;
   return (
     <svg class="qr" viewBox={`0 0 ${extent} ${extent}`} width={size} height={size} role="img" aria-label={label} shape-rendering="crispEdges">
       <rect width={extent} height={extent} fill="#fff" />
-      {runs.map((r) => <rect key={`${r.x}-${r.y}`} x={r.x + quiet} y={r.y + quiet} width={r.w} height={1} fill="#000" />)}
+      {runs.map((r) => (
+        <rect key={`${r.x}-${r.y}`} x={r.x + quiet} y={r.y + quiet} width={r.w} height={1} fill="#000" />
+      ))}
     </svg>
   );
 }

@@ -66,8 +66,10 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
           <h2 id="summary-heading">{t('checkout.summary')}</h2>
           {ctx && (
             <p class="summary-event">
-              <strong>{ctx.event.title}</strong><br />
-              <time dateTime={ctx.startsAt}>{formatDate(ctx.startsAt)}</time><br />
+              <strong>{ctx.event.title}</strong>
+              <br />
+              <time dateTime={ctx.startsAt}>{formatDate(ctx.startsAt)}</time>
+              <br />
               {ctx.venue.name}
             </p>
           )}
@@ -79,7 +81,9 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
               </li>
             ))}
           </ul>
-          <p class="items-total"><span>{t('checkout.total')}</span> <strong data-testid="total">{formatMoney(total, currency)}</strong></p>
+          <p class="items-total">
+            <span>{t('checkout.total')}</span> <strong data-testid="total">{formatMoney(total, currency)}</strong>
+          </p>
           {!ended && <Countdown expiresAt={hold.expiresAt} onExpire={() => setEnded('expired')} />}
           {!ended && (
             <button type="button" class="button button-secondary" data-testid="release" onClick={release} disabled={releasing}>
@@ -95,13 +99,7 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
           ) : (
             <>
               <BuyerStep holdId={holdId} state={state} update={update} onEnded={setEnded} locale={locale} />
-              {state.order && (
-                <PaymentStep
-                  order={state.order}
-                  locale={locale}
-                  onEnded={setEnded}
-                />
-              )}
+              {state.order && <PaymentStep order={state.order} locale={locale} onEnded={setEnded} />}
             </>
           )}
         </div>
@@ -112,19 +110,31 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
 
 function EndedNotice({ ended, performanceUrl, state }: { ended: Exclude<Ended, null>; performanceUrl: string; state: CheckoutState }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => { ref.current?.focus(); }, []);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
   if (ended === 'converted') {
     return (
       <div class="notice notice-info" role="status" data-testid="hold-ended" data-reason="converted" tabIndex={-1} ref={ref}>
         <p>{t('checkout.converted')}</p>
-        {state.order && <p><a class="button" href={`/orders/${state.order.orderId}`}>{t('checkout.seeOrder')}</a></p>}
+        {state.order && (
+          <p>
+            <a class="button" href={`/orders/${state.order.orderId}`}>
+              {t('checkout.seeOrder')}
+            </a>
+          </p>
+        )}
       </div>
     );
   }
   return (
     <div class="notice notice-error" role="alert" data-testid="hold-ended" data-reason={ended} tabIndex={-1} ref={ref}>
       <p>{ended === 'released' ? t('checkout.released') : t('checkout.expired')}</p>
-      <p><a class="button button-primary" href={performanceUrl} data-testid="back-to-performance">{t('checkout.chooseAgain')}</a></p>
+      <p>
+        <a class="button button-primary" href={performanceUrl} data-testid="back-to-performance">
+          {t('checkout.chooseAgain')}
+        </a>
+      </p>
     </div>
   );
 }

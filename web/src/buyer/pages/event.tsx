@@ -11,7 +11,9 @@ function PerformanceItem({ event, performance: p }: { event: EventDetail; perfor
   return (
     <li class="card performance-card" data-testid="performance" data-performance-id={p.id} data-status={p.status}>
       <div class="performance-when">
-        <time dateTime={p.startsAt} class="performance-date">{formatDate(p.startsAt, 'day')}</time>
+        <time dateTime={p.startsAt} class="performance-date">
+          {formatDate(p.startsAt, 'day')}
+        </time>
         <span class="performance-time">
           {formatDate(p.startsAt, 'time')}
           {p.doorsAt && <> · {t('event.doors', { time: formatDate(p.doorsAt, 'time') })}</>}
@@ -49,7 +51,9 @@ export function EventPage({ slug }: { slug: string }) {
   const from = e.priceCategories.find((c) => c.price === Math.min(...prices));
   return (
     <article class="event">
-      <nav class="breadcrumb" aria-label={t('nav.breadcrumb')}><a href="/">{t('events.title')}</a></nav>
+      <nav class="breadcrumb" aria-label={t('nav.breadcrumb')}>
+        <a href="/">{t('events.title')}</a>
+      </nav>
       <PageTitle title={e.title}>{e.title}</PageTitle>
       <p class="lead">
         {venues.join(' · ')}
@@ -59,7 +63,9 @@ export function EventPage({ slug }: { slug: string }) {
       <h2>{t('event.performances')}</h2>
       {e.performances.length === 0 && <p class="empty">{t('event.noPerformances')}</p>}
       <ul class="cards" role="list">
-        {e.performances.map((p) => <PerformanceItem key={p.id} event={e} performance={p} />)}
+        {e.performances.map((p) => (
+          <PerformanceItem key={p.id} event={e} performance={p} />
+        ))}
       </ul>
       <h2>{t('event.prices')}</h2>
       <ul class="price-list" role="list">

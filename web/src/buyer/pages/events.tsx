@@ -15,7 +15,9 @@ export function EventsPage() {
         <ul class="cards" role="list">
           {events.value.map((event) => (
             <li key={event.id} class="card event-card" data-testid="event" data-event-slug={event.slug}>
-              <h2 class="card-title"><a href={`/events/${event.slug}`}>{event.title}</a></h2>
+              <h2 class="card-title">
+                <a href={`/events/${event.slug}`}>{event.title}</a>
+              </h2>
               <ul class="performance-list" role="list">
                 {event.performances.map((p) => (
                   <li key={p.id} class="performance-row" data-testid="performance" data-performance-id={p.id}>

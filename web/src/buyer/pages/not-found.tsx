@@ -6,7 +6,11 @@ export function NotFound() {
     <div class="not-found" data-testid="not-found">
       <PageTitle title={t('notFound.title')}>{t('notFound.title')}</PageTitle>
       <p>{t('notFound.body')}</p>
-      <p><a class="button" href="/">{t('notFound.home')}</a></p>
+      <p>
+        <a class="button" href="/">
+          {t('notFound.home')}
+        </a>
+      </p>
     </div>
   );
 }

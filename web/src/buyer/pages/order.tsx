@@ -44,7 +44,9 @@ function NoAccess() {
     <div data-testid="order-no-access">
       <PageTitle title={t('order.title')}>{t('order.title')}</PageTitle>
       <ErrorMessage>{t('order.noAccess')}</ErrorMessage>
-      <p><a href="/">{t('notFound.home')}</a></p>
+      <p>
+        <a href="/">{t('notFound.home')}</a>
+      </p>
     </div>
   );
 }
@@ -61,15 +63,36 @@ function OrderView({ order, token, paid }: { order: Order; token: string; paid: 
       )}
       <PageTitle title={t('order.title')}>{t('order.title')}</PageTitle>
       <p class="lead">
-        <a href={`/events/${p.eventSlug}`}>{p.eventTitle}</a><br />
+        <a href={`/events/${p.eventSlug}`}>{p.eventTitle}</a>
+        <br />
         <time dateTime={p.startsAt}>{formatDate(p.startsAt)}</time> · {p.venueName}
       </p>
       <StatusNotice order={order} />
       <dl class="facts card">
-        <div><dt>{t('order.number')}</dt><dd><code>{order.id.slice(0, 8).toUpperCase()}</code></dd></div>
-        <div><dt>{t('order.buyer')}</dt><dd>{order.buyer.name}<br />{order.buyer.email}</dd></div>
-        <div><dt>{t('order.total')}</dt><dd>{formatMoney(order.total, order.currency)}</dd></div>
-        {order.paidAt && <div><dt>{t('order.paidAt')}</dt><dd>{formatDate(order.paidAt, 'short')}</dd></div>}
+        <div>
+          <dt>{t('order.number')}</dt>
+          <dd>
+            <code>{order.id.slice(0, 8).toUpperCase()}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('order.buyer')}</dt>
+          <dd>
+            {order.buyer.name}
+            <br />
+            {order.buyer.email}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('order.total')}</dt>
+          <dd>{formatMoney(order.total, order.currency)}</dd>
+        </div>
+        {order.paidAt && (
+          <div>
+            <dt>{t('order.paidAt')}</dt>
+            <dd>{formatDate(order.paidAt, 'short')}</dd>
+          </div>
+        )}
       </dl>
       {order.tickets.length > 0 && (
         <>
@@ -79,7 +102,9 @@ function OrderView({ order, token, paid }: { order: Order; token: string; paid: 
           </div>
           <p class="muted small">{t('order.showAtDoor')}</p>
           <ul class="tickets" role="list">
-            {order.tickets.map((ticket) => <TicketCard key={ticket.id} ticket={ticket} order={order} />)}
+            {order.tickets.map((ticket) => (
+              <TicketCard key={ticket.id} ticket={ticket} order={order} />
+            ))}
           </ul>
         </>
       )}
@@ -93,19 +118,26 @@ function StatusNotice({ order }: { order: Order }) {
     return (
       <div class="notice notice-warn" role="status" data-testid="order-status">
         <p>{t('order.pending')}</p>
-        <p><a class="button" href={`/checkout/${order.holdId}`}>{t('order.finishPayment')}</a></p>
+        <p>
+          <a class="button" href={`/checkout/${order.holdId}`}>
+            {t('order.finishPayment')}
+          </a>
+        </p>
       </div>
     );
   }
   const key = order.status === 'refunded' ? 'order.refunded' : order.status === 'cancelled' ? 'order.cancelled' : 'order.expired';
-  return <p class="notice notice-info" role="status" data-testid="order-status">{t(key)}</p>;
+  return (
+    <p class="notice notice-info" role="status" data-testid="order-status">
+      {t(key)}
+    </p>
+  );
 }
 
 function TicketCard({ ticket, order }: { ticket: Ticket; order: Order }) {
   const state = ticket.status === 'void' ? 'void' : ticket.checkedInAt ? 'used' : 'valid';
-  const stateText = state === 'void' ? t('ticket.void')
-    : state === 'used' ? t('ticket.used', { time: formatDate(ticket.checkedInAt!, 'short') })
-    : t('ticket.valid');
+  const stateText =
+    state === 'void' ? t('ticket.void') : state === 'used' ? t('ticket.used', { time: formatDate(ticket.checkedInAt!, 'short') }) : t('ticket.valid');
   return (
     <li class={`card ticket ticket-${state}`} data-testid="ticket" data-code={ticket.code} data-state={state}>
       <div class="ticket-qr">
@@ -113,9 +145,17 @@ function TicketCard({ ticket, order }: { ticket: Ticket; order: Order }) {
       </div>
       <div class="ticket-info">
         <p class="ticket-label">{ticket.label}</p>
-        <p class="muted">{ticket.categoryName} · {formatMoney(ticket.price, ticket.currency)}</p>
-        <p class="muted small">{order.performance.eventTitle} · {formatDate(order.performance.startsAt, 'short')}</p>
-        <p><span class={`badge badge-ticket-${state}`} data-testid="ticket-state">{stateText}</span></p>
+        <p class="muted">
+          {ticket.categoryName} · {formatMoney(ticket.price, ticket.currency)}
+        </p>
+        <p class="muted small">
+          {order.performance.eventTitle} · {formatDate(order.performance.startsAt, 'short')}
+        </p>
+        <p>
+          <span class={`badge badge-ticket-${state}`} data-testid="ticket-state">
+            {stateText}
+          </span>
+        </p>
       </div>
     </li>
   );
@@ -124,7 +164,9 @@ function TicketCard({ ticket, order }: { ticket: Ticket; order: Order }) {
 function PdfButton({ orderId, token }: { orderId: string; token: string }) {
   const [working, setWorking] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  useEffect(() => { setMessage(null); }, [orderId]);
+  useEffect(() => {
+    setMessage(null);
+  }, [orderId]);
 
   const download = async () => {
     setWorking(true);
@@ -153,7 +195,11 @@ function PdfButton({ orderId, token }: { orderId: string; token: string }) {
       <button type="button" class="button" data-testid="download-pdf" onClick={download} disabled={working} aria-busy={working ? 'true' : undefined}>
         {working ? t('common.loading') : t('order.downloadPdf')}
       </button>
-      {message && <p class="notice notice-info small" role="status" data-testid="pdf-message">{message}</p>}
+      {message && (
+        <p class="notice notice-info small" role="status" data-testid="pdf-message">
+          {message}
+        </p>
+      )}
     </div>
   );
 }

@@ -80,14 +80,17 @@ export function PerformancePage({ id }: { id: string }) {
   const categoriesKey = data?.categories.map((c) => `${c.id}:${c.name}:${c.price}:${c.currency}`).join('|') ?? '';
   const categories = useMemo(() => new Map(data?.categories.map((c) => [c.id, c])), [categoriesKey]);
   const colorOf = useMemo(() => new Map(data?.categories.map((c, i) => [c.id, i % 8])), [categoriesKey]);
-  const labelOf = useCallback((seat: Seat) => {
-    const category = categories.get(seat.categoryId);
-    return t('seat.label', {
-      name: seatName(seat),
-      category: category?.name ?? '',
-      price: category ? formatMoney(category.price, category.currency) : '',
-    });
-  }, [categories, locale]);
+  const labelOf = useCallback(
+    (seat: Seat) => {
+      const category = categories.get(seat.categoryId);
+      return t('seat.label', {
+        name: seatName(seat),
+        category: category?.name ?? '',
+        price: category ? formatMoney(category.price, category.currency) : '',
+      });
+    },
+    [categories, locale],
+  );
 
   const selectedSet = useMemo(() => new Set(selected), [selected]);
   const selectedSeats = model ? selected.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
@@ -120,24 +123,29 @@ export function PerformancePage({ id }: { id: string }) {
 
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
-  const toggle = useCallback((seat: Seat) => {
-    const current = selectedRef.current;
-    let next: string[];
-    if (current.includes(seat.id)) next = current.filter((sid) => sid !== seat.id);
-    else if (current.length + placesRef.current >= max) return setNotice(t('selection.limit', { limit: max }));
-    else next = [...current, seat.id];
-    setNotice('');
-    setSelected(selectedRef.current = next);
-    // A short summary for screen readers, in the same render (the checkbox says its own state).
-    const seats = model ? next.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
-    announce(seats, gaRef.current);
-  }, [max, categories, model, currency]);
+  const toggle = useCallback(
+    (seat: Seat) => {
+      const current = selectedRef.current;
+      let next: string[];
+      if (current.includes(seat.id)) next = current.filter((sid) => sid !== seat.id);
+      else if (current.length + placesRef.current >= max) return setNotice(t('selection.limit', { limit: max }));
+      else next = [...current, seat.id];
+      setNotice('');
+      setSelected((selectedRef.current = next));
+      // A short summary for screen readers, in the same render (the checkbox says its own state).
+      const seats = model ? next.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
+      announce(seats, gaRef.current);
+    },
+    [max, categories, model, currency],
+  );
 
   const gaRef = useRef(ga);
   gaRef.current = ga;
   const announce = (seats: Seat[], pick: GaPick | null) => {
     const count = selectionCount(seats.length, pick?.quantity ?? 0, ', ');
-    setAnnouncement(count ? `${count}, ${t('selection.total', { total: formatMoney(selectionTotal(seats, pick, categories), currency) })}` : t('selection.empty'));
+    setAnnouncement(
+      count ? `${count}, ${t('selection.total', { total: formatMoney(selectionTotal(seats, pick, categories), currency) })}` : t('selection.empty'),
+    );
   };
   const chooseGa = (areaId: string, quantity: number) => {
     setGaWanted({ areaId, quantity });
@@ -184,11 +192,16 @@ export function PerformancePage({ id }: { id: string }) {
   }
 
   const title = ctx?.event.title ?? t('performance.title');
-  const errorFor = (kind: Busy) => holdError?.kind === kind ? <ErrorMessage error={holdError.error}>{holdMessage(holdError.error, model)}</ErrorMessage> : null;
+  const errorFor = (kind: Busy) =>
+    holdError?.kind === kind ? <ErrorMessage error={holdError.error}>{holdMessage(holdError.error, model)}</ErrorMessage> : null;
 
   return (
     <div class="performance">
-      {ctx && <nav class="breadcrumb" aria-label={t('nav.breadcrumb')}><a href={`/events/${ctx.event.slug}`}>{ctx.event.title}</a></nav>}
+      {ctx && (
+        <nav class="breadcrumb" aria-label={t('nav.breadcrumb')}>
+          <a href={`/events/${ctx.event.slug}`}>{ctx.event.title}</a>
+        </nav>
+      )}
       <PageTitle title={title}>{title}</PageTitle>
       {ctx && (
         <p class="lead">
@@ -200,10 +213,16 @@ export function PerformancePage({ id }: { id: string }) {
         <div class="notice notice-info" data-testid="queue-notice">
           <p>{t('queue.notice')}</p>
           {/* target=_self: the queue page is its own entry, so the router must not take the click. */}
-          <a class="button button-primary" href={queuePath(id)} target="_self" data-testid="queue-join">{t('queue.join')}</a>
+          <a class="button button-primary" href={queuePath(id)} target="_self" data-testid="queue-join">
+            {t('queue.join')}
+          </a>
         </div>
       )}
-      {error !== null && <p class="notice notice-warn" role="status">{t('performance.refreshFailed')}</p>}
+      {error !== null && (
+        <p class="notice notice-warn" role="status">
+          {t('performance.refreshFailed')}
+        </p>
+      )}
 
       <div class={`perf-layout${data.seats.length ? '' : ' no-seats'}${data.gaAreas.length ? '' : ' no-ga'}`}>
         {model && data.seats.length > 0 && (
@@ -211,8 +230,26 @@ export function PerformancePage({ id }: { id: string }) {
             <div class="panel-head">
               <h2 id="map-heading">{t('map.heading')}</h2>
               <div class="zoom" role="group" aria-label={t('map.zoom')}>
-                <button type="button" class="button button-icon" onClick={() => zoomTo(zoom - 1)} disabled={zoom === 0} aria-label={t('map.zoomOut')} data-testid="zoom-out">−</button>
-                <button type="button" class="button button-icon" onClick={() => zoomTo(zoom + 1)} disabled={zoom === ZOOMS.length - 1} aria-label={t('map.zoomIn')} data-testid="zoom-in">+</button>
+                <button
+                  type="button"
+                  class="button button-icon"
+                  onClick={() => zoomTo(zoom - 1)}
+                  disabled={zoom === 0}
+                  aria-label={t('map.zoomOut')}
+                  data-testid="zoom-out"
+                >
+                  −
+                </button>
+                <button
+                  type="button"
+                  class="button button-icon"
+                  onClick={() => zoomTo(zoom + 1)}
+                  disabled={zoom === ZOOMS.length - 1}
+                  aria-label={t('map.zoomIn')}
+                  data-testid="zoom-in"
+                >
+                  +
+                </button>
               </div>
             </div>
             {legend}
@@ -229,7 +266,9 @@ export function PerformancePage({ id }: { id: string }) {
                 onTapZoom={tapZoom}
               />
             </div>
-            <p id="map-help" class="small muted">{onSale ? t('map.help') : t('map.notInteractive')}</p>
+            <p id="map-help" class="small muted">
+              {onSale ? t('map.help') : t('map.notInteractive')}
+            </p>
             {sectionTable}
           </section>
         )}
@@ -284,7 +323,9 @@ export function PerformancePage({ id }: { id: string }) {
           </section>
         )}
       </div>
-      <p class="visually-hidden" aria-live="polite" data-testid="announcer">{announcement}</p>
+      <p class="visually-hidden" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </p>
     </div>
   );
 }

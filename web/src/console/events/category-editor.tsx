@@ -11,7 +11,10 @@ function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
   const [name, setName] = useState(c.name);
   const [price, setPrice] = useState(toMajor(c.price, c.currency));
   const { busy, error, saved, setSaved, run } = useSave();
-  useEffect(() => { setName(c.name); setPrice(toMajor(c.price, c.currency)); }, [c.name, c.price, c.currency]);
+  useEffect(() => {
+    setName(c.name);
+    setPrice(toMajor(c.price, c.currency));
+  }, [c.name, c.price, c.currency]);
 
   const minor = parseMajor(price, c.currency);
   const problem = categoryProblem({ name, price, currency: c.currency });
@@ -32,11 +35,27 @@ function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
   return (
     <form class="category-edit" onSubmit={save} noValidate data-testid="category-edit">
       <div class="row-list-fields">
-        <input aria-label={`Name of ${c.name}`} value={name} maxLength={60} data-testid="category-name"
-          onInput={(e) => { setName(e.currentTarget.value); setSaved(false); }} />
+        <input
+          aria-label={`Name of ${c.name}`}
+          value={name}
+          maxLength={60}
+          data-testid="category-name"
+          onInput={(e) => {
+            setName(e.currentTarget.value);
+            setSaved(false);
+          }}
+        />
         <div class="input-affix">
-          <input aria-label={`Price of ${c.name} in ${c.currency}`} value={price} inputMode="decimal" data-testid="category-price"
-            onInput={(e) => { setPrice(e.currentTarget.value); setSaved(false); }} />
+          <input
+            aria-label={`Price of ${c.name} in ${c.currency}`}
+            value={price}
+            inputMode="decimal"
+            data-testid="category-price"
+            onInput={(e) => {
+              setPrice(e.currentTarget.value);
+              setSaved(false);
+            }}
+          />
           <span class="affix">{c.currency}</span>
         </div>
         <button type="submit" class="btn btn-secondary btn-sm" disabled={busy || !changed || !!problem} data-testid="category-save">
@@ -53,8 +72,14 @@ function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
 export function CategoryEditor(props: { categories: PriceCategory[]; onSaved: () => void }) {
   return (
     <div class="category-editor">
-      <div class="row-list-head" aria-hidden="true"><span>Name</span><span>Price</span><span /></div>
-      {props.categories.map((c) => <CategoryRow key={c.id} category={c} onSaved={props.onSaved} />)}
+      <div class="row-list-head" aria-hidden="true">
+        <span>Name</span>
+        <span>Price</span>
+        <span />
+      </div>
+      {props.categories.map((c) => (
+        <CategoryRow key={c.id} category={c} onSaved={props.onSaved} />
+      ))}
     </div>
   );
 }

@@ -41,19 +41,57 @@ function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
   return (
     <form onSubmit={submit} noValidate data-testid="event-details-form">
       <Field label="Title" error={titleProblem}>
-        {(id, d) => <input id={id} aria-describedby={d} value={title} maxLength={200} data-testid="event-title"
-          onInput={(e) => { setTitle(e.currentTarget.value); setSaved(false); }} />}
+        {(id, d) => (
+          <input
+            id={id}
+            aria-describedby={d}
+            value={title}
+            maxLength={200}
+            data-testid="event-title"
+            onInput={(e) => {
+              setTitle(e.currentTarget.value);
+              setSaved(false);
+            }}
+          />
+        )}
       </Field>
       <Field label="Description">
-        {(id, d) => <textarea id={id} aria-describedby={d} rows={4} maxLength={5000} value={description} data-testid="event-description"
-          onInput={(e) => { setDescription(e.currentTarget.value); setSaved(false); }} />}
+        {(id, d) => (
+          <textarea
+            id={id}
+            aria-describedby={d}
+            rows={4}
+            maxLength={5000}
+            value={description}
+            data-testid="event-description"
+            onInput={(e) => {
+              setDescription(e.currentTarget.value);
+              setSaved(false);
+            }}
+          />
+        )}
       </Field>
       <Field label="Most tickets in one order" error={maxProblem} class="field-short">
-        {(id, d) => <input id={id} aria-describedby={d} inputMode="numeric" value={maxTickets} data-testid="event-max-tickets"
-          onInput={(e) => { setMaxTickets(e.currentTarget.value); setSaved(false); }} />}
+        {(id, d) => (
+          <input
+            id={id}
+            aria-describedby={d}
+            inputMode="numeric"
+            value={maxTickets}
+            data-testid="event-max-tickets"
+            onInput={(e) => {
+              setMaxTickets(e.currentTarget.value);
+              setSaved(false);
+            }}
+          />
+        )}
       </Field>
       <ErrorNotice error={error} title="Not saved" testid="event-save-error" />
-      {saved && <Notice tone="success" testid="event-saved">Saved.</Notice>}
+      {saved && (
+        <Notice tone="success" testid="event-saved">
+          Saved.
+        </Notice>
+      )}
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled={busy || !changed || !!maxProblem || !!titleProblem} data-testid="event-save">
           {busy ? 'Saving…' : 'Save changes'}
@@ -68,9 +106,27 @@ export function EventPage(props: { id: string }) {
   const e = event.data;
   return (
     <>
-      <PageHeader back={{ href: '/console/events', label: 'Events' }} title={e?.title ?? 'Event'}
-        subtitle={e && <>/{e.slug} · <a href={`/events/${e.slug}`} target="_blank" rel="noopener">View the buyer page ↗</a></>}
-        actions={e && <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new"><Icon name="plus" /> Add performance</a>} />
+      <PageHeader
+        back={{ href: '/console/events', label: 'Events' }}
+        title={e?.title ?? 'Event'}
+        subtitle={
+          e && (
+            <>
+              /{e.slug} ·{' '}
+              <a href={`/events/${e.slug}`} target="_blank" rel="noopener">
+                View the buyer page ↗
+              </a>
+            </>
+          )
+        }
+        actions={
+          e && (
+            <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new">
+              <Icon name="plus" /> Add performance
+            </a>
+          )
+        }
+      />
       <Flash />
       <ErrorNotice error={event.error} />
       {event.loading && !e && <Loading />}
@@ -79,16 +135,30 @@ export function EventPage(props: { id: string }) {
           <div class="stack">
             <Section title="Performances" class="card-flush-body" testid="event-performances">
               {e.performances.length === 0 ? (
-                <p class="card-note muted">No performances yet. <a href={`/console/events/${e.id}/performances/new`}>Add the first one</a>.</p>
+                <p class="card-note muted">
+                  No performances yet. <a href={`/console/events/${e.id}/performances/new`}>Add the first one</a>.
+                </p>
               ) : (
                 <table class="table">
-                  <thead><tr><th>Starts</th><th>Venue</th><th>Status</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th>Starts</th>
+                      <th>Venue</th>
+                      <th>Status</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {e.performances.map((p) => (
                       <tr key={p.id} data-testid="performance-row">
-                        <td><a href={`/console/events/${e.id}/performances/${p.id}`} class="strong-link">{formatDateTime(p.startsAt)}</a></td>
+                        <td>
+                          <a href={`/console/events/${e.id}/performances/${p.id}`} class="strong-link">
+                            {formatDateTime(p.startsAt)}
+                          </a>
+                        </td>
                         <td>{p.venue.name}</td>
-                        <td><Badge status={p.status} /></td>
+                        <td>
+                          <Badge status={p.status} />
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -98,7 +168,8 @@ export function EventPage(props: { id: string }) {
             <Section title="Price categories" class="card-flush-body" testid="event-categories">
               <CategoryEditor categories={e.priceCategories} onSaved={event.reload} />
               <p class="card-note muted small">
-                Prices: {e.priceCategories.map((c) => `${c.name} ${formatMoney(c.price, c.currency)}`).join(' · ')}. A new price applies to holds made after the change.
+                Prices: {e.priceCategories.map((c) => `${c.name} ${formatMoney(c.price, c.currency)}`).join(' · ')}. A new price applies to holds made after the
+                change.
               </p>
             </Section>
           </div>

@@ -32,7 +32,10 @@ export function NewEventPage() {
     setError(null);
     try {
       const body = {
-        slug, title: title.trim(), description: description.trim(), maxTicketsPerOrder: max,
+        slug,
+        title: title.trim(),
+        description: description.trim(),
+        maxTicketsPerOrder: max,
         priceCategories: rows.map((r) => {
           const currency = r.currency.trim().toUpperCase();
           return { name: r.name.trim(), price: parseMajor(r.price, currency)!, currency };
@@ -50,24 +53,76 @@ export function NewEventPage() {
 
   return (
     <form onSubmit={submit} noValidate>
-      <PageHeader back={{ href: '/console/events', label: 'Events' }} title="New event" subtitle="An event is what is sold; add its performances (dates at a venue) once it exists." />
+      <PageHeader
+        back={{ href: '/console/events', label: 'Events' }}
+        title="New event"
+        subtitle="An event is what is sold; add its performances (dates at a venue) once it exists."
+      />
       <div class="form-narrow stack">
         <Section title="Event">
           <Field label="Title" error={tried ? titleProblem : null}>
-            {(id, d) => <input id={id} aria-describedby={d} value={title} maxLength={200} data-testid="event-title"
-              onInput={(e) => { setTitle(e.currentTarget.value); if (!slugTouched) setSlug(slugify(e.currentTarget.value)); }} />}
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                value={title}
+                maxLength={200}
+                data-testid="event-title"
+                onInput={(e) => {
+                  setTitle(e.currentTarget.value);
+                  if (!slugTouched) setSlug(slugify(e.currentTarget.value));
+                }}
+              />
+            )}
           </Field>
-          <Field label="Slug" hint={<>The event's address: <code>/events/{slug || 'slug'}</code>. It can't be changed later.</>} error={tried ? slugProblem : null}>
-            {(id, d) => <input id={id} aria-describedby={d} value={slug} maxLength={80} spellcheck={false} data-testid="event-slug"
-              onInput={(e) => { setSlug(e.currentTarget.value); setSlugTouched(true); }} />}
+          <Field
+            label="Slug"
+            hint={
+              <>
+                The event's address: <code>/events/{slug || 'slug'}</code>. It can't be changed later.
+              </>
+            }
+            error={tried ? slugProblem : null}
+          >
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                value={slug}
+                maxLength={80}
+                spellcheck={false}
+                data-testid="event-slug"
+                onInput={(e) => {
+                  setSlug(e.currentTarget.value);
+                  setSlugTouched(true);
+                }}
+              />
+            )}
           </Field>
           <Field label="Description" hint="Shown to buyers on the event page.">
-            {(id, d) => <textarea id={id} aria-describedby={d} rows={4} maxLength={5000} value={description} data-testid="event-description"
-              onInput={(e) => setDescription(e.currentTarget.value)} />}
+            {(id, d) => (
+              <textarea
+                id={id}
+                aria-describedby={d}
+                rows={4}
+                maxLength={5000}
+                value={description}
+                data-testid="event-description"
+                onInput={(e) => setDescription(e.currentTarget.value)}
+              />
+            )}
           </Field>
           <Field label="Most tickets in one order" error={tried ? maxProblem : null} class="field-short">
-            {(id, d) => <input id={id} aria-describedby={d} inputMode="numeric" value={maxTickets} data-testid="event-max-tickets"
-              onInput={(e) => setMaxTickets(e.currentTarget.value)} />}
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                inputMode="numeric"
+                value={maxTickets}
+                data-testid="event-max-tickets"
+                onInput={(e) => setMaxTickets(e.currentTarget.value)}
+              />
+            )}
           </Field>
         </Section>
         <Section title="Price categories">
@@ -76,8 +131,12 @@ export function NewEventPage() {
         </Section>
         <ErrorNotice error={error} title="The server refused the event" testid="event-create-error" />
         <div class="form-actions">
-          <a class="btn btn-secondary" href="/console/events">Cancel</a>
-          <button type="submit" class="btn btn-primary" disabled={busy} data-testid="event-create">{busy ? 'Creating…' : 'Create event'}</button>
+          <a class="btn btn-secondary" href="/console/events">
+            Cancel
+          </a>
+          <button type="submit" class="btn btn-primary" disabled={busy} data-testid="event-create">
+            {busy ? 'Creating…' : 'Create event'}
+          </button>
         </div>
       </div>
     </form>

@@ -12,36 +12,76 @@ export function OrderPage(props: { id: string }) {
 
   const act = async (action: 'refund' | 'cancel') => {
     const changed = await adminApi<{ id: string; status: string; refundId?: string }>(`/api/admin/orders/${props.id}/${action}`, { method: 'POST' });
-    setResult(action === 'refund'
-      ? `Order refunded${changed.refundId ? ` (refund ${changed.refundId})` : ''}. Its tickets are void and the places are back on sale.`
-      : 'Order cancelled. Its tickets are void and the places are back on sale.');
+    setResult(
+      action === 'refund'
+        ? `Order refunded${changed.refundId ? ` (refund ${changed.refundId})` : ''}. Its tickets are void and the places are back on sale.`
+        : 'Order cancelled. Its tickets are void and the places are back on sale.',
+    );
     order.reload();
   };
 
   const valid = o?.tickets.filter((t) => t.status === 'valid').length ?? 0;
   return (
     <>
-      <PageHeader back={{ href: '/console/orders', label: 'Orders' }}
-        title={<>Order <span class="mono">{props.id.slice(0, 8)}</span></>}
+      <PageHeader
+        back={{ href: '/console/orders', label: 'Orders' }}
+        title={
+          <>
+            Order <span class="mono">{props.id.slice(0, 8)}</span>
+          </>
+        }
         badge={o && <Badge status={o.status} testid="order-status" />}
-        subtitle={o && <>{o.buyer.name} · {plural(o.tickets.length, 'ticket')} · {formatMoney(o.total, o.currency)}</>}
-        actions={o && <>
-          {o.status === 'paid' && (
-            <ConfirmButton label="Refund" title="Refund this order?" confirmLabel={`Refund ${formatMoney(o.total, o.currency)}`} testid="order-refund" onConfirm={() => act('refund')}>
-              <p>{formatMoney(o.total, o.currency)} goes back to {o.buyer.name} through the payment provider.</p>
-              <p>The {plural(valid, 'valid ticket')} will stop working at the door and the places go back on sale. This can’t be undone.</p>
-            </ConfirmButton>
-          )}
-          {(o.status === 'paid' || o.status === 'pending_payment') && (
-            <ConfirmButton label="Cancel order" title="Cancel this order?" confirmLabel="Cancel the order" testid="order-cancel" onConfirm={() => act('cancel')}>
-              {o.status === 'paid'
-                ? <p>The tickets stop working and the places go back on sale, but <strong>no money is returned</strong>. To return the money, refund instead.</p>
-                : <p>The buyer has not paid. Their hold is released and the places go back on sale.</p>}
-              <p>This can’t be undone.</p>
-            </ConfirmButton>
-          )}
-        </>} />
-      {result && <Notice tone="success" testid="order-result" onClose={() => setResult(null)}>{result}</Notice>}
+        subtitle={
+          o && (
+            <>
+              {o.buyer.name} · {plural(o.tickets.length, 'ticket')} · {formatMoney(o.total, o.currency)}
+            </>
+          )
+        }
+        actions={
+          o && (
+            <>
+              {o.status === 'paid' && (
+                <ConfirmButton
+                  label="Refund"
+                  title="Refund this order?"
+                  confirmLabel={`Refund ${formatMoney(o.total, o.currency)}`}
+                  testid="order-refund"
+                  onConfirm={() => act('refund')}
+                >
+                  <p>
+                    {formatMoney(o.total, o.currency)} goes back to {o.buyer.name} through the payment provider.
+                  </p>
+                  <p>The {plural(valid, 'valid ticket')} will stop working at the door and the places go back on sale. This can’t be undone.</p>
+                </ConfirmButton>
+              )}
+              {(o.status === 'paid' || o.status === 'pending_payment') && (
+                <ConfirmButton
+                  label="Cancel order"
+                  title="Cancel this order?"
+                  confirmLabel="Cancel the order"
+                  testid="order-cancel"
+                  onConfirm={() => act('cancel')}
+                >
+                  {o.status === 'paid' ? (
+                    <p>
+                      The tickets stop working and the places go back on sale, but <strong>no money is returned</strong>. To return the money, refund instead.
+                    </p>
+                  ) : (
+                    <p>The buyer has not paid. Their hold is released and the places go back on sale.</p>
+                  )}
+                  <p>This can’t be undone.</p>
+                </ConfirmButton>
+              )}
+            </>
+          )
+        }
+      />
+      {result && (
+        <Notice tone="success" testid="order-result" onClose={() => setResult(null)}>
+          {result}
+        </Notice>
+      )}
       <ErrorNotice error={order.error} />
       {order.loading && !o && <Loading />}
       {o && (
@@ -49,46 +89,88 @@ export function OrderPage(props: { id: string }) {
           <div class="grid-3 cards-row">
             <Section title="Buyer">
               <dl class="facts">
-                <dt>Name</dt><dd data-testid="order-buyer">{o.buyer.name}</dd>
-                <dt>Email</dt><dd><a href={`mailto:${o.buyer.email}`}>{o.buyer.email}</a></dd>
-                <dt>Language</dt><dd>{o.buyer.locale}</dd>
+                <dt>Name</dt>
+                <dd data-testid="order-buyer">{o.buyer.name}</dd>
+                <dt>Email</dt>
+                <dd>
+                  <a href={`mailto:${o.buyer.email}`}>{o.buyer.email}</a>
+                </dd>
+                <dt>Language</dt>
+                <dd>{o.buyer.locale}</dd>
               </dl>
-              <a class="small" href={`/console/outbox?recipient=${encodeURIComponent(o.buyer.email)}`}>Emails sent to this buyer →</a>
+              <a class="small" href={`/console/outbox?recipient=${encodeURIComponent(o.buyer.email)}`}>
+                Emails sent to this buyer →
+              </a>
             </Section>
             <Section title="Performance">
               <dl class="facts">
-                <dt>Event</dt><dd>{o.performance.eventTitle}</dd>
-                <dt>Starts</dt><dd>{formatDateTime(o.performance.startsAt)}</dd>
-                <dt>Venue</dt><dd>{o.performance.venueName}</dd>
+                <dt>Event</dt>
+                <dd>{o.performance.eventTitle}</dd>
+                <dt>Starts</dt>
+                <dd>{formatDateTime(o.performance.startsAt)}</dd>
+                <dt>Venue</dt>
+                <dd>{o.performance.venueName}</dd>
               </dl>
-              <a class="small" href={`/console/events/${o.performance.eventSlug}/performances/${o.performance.id}`}>Sales dashboard →</a>
+              <a class="small" href={`/console/events/${o.performance.eventSlug}/performances/${o.performance.id}`}>
+                Sales dashboard →
+              </a>
             </Section>
             <Section title="Payment">
               <dl class="facts">
-                <dt>Total</dt><dd data-testid="order-total"><strong>{formatMoney(o.total, o.currency)}</strong></dd>
-                <dt>Created</dt><dd>{formatDateTime(o.createdAt)}</dd>
-                <dt>Paid</dt><dd>{o.paidAt ? formatDateTime(o.paidAt) : '—'}</dd>
-                {o.payment && <><dt>Provider</dt><dd>{o.payment.provider} <span class="muted mono small">{o.payment.sessionId.slice(0, 12)}…</span></dd></>}
-                <dt>Order id</dt><dd class="mono small">{o.id}</dd>
+                <dt>Total</dt>
+                <dd data-testid="order-total">
+                  <strong>{formatMoney(o.total, o.currency)}</strong>
+                </dd>
+                <dt>Created</dt>
+                <dd>{formatDateTime(o.createdAt)}</dd>
+                <dt>Paid</dt>
+                <dd>{o.paidAt ? formatDateTime(o.paidAt) : '—'}</dd>
+                {o.payment && (
+                  <>
+                    <dt>Provider</dt>
+                    <dd>
+                      {o.payment.provider} <span class="muted mono small">{o.payment.sessionId.slice(0, 12)}…</span>
+                    </dd>
+                  </>
+                )}
+                <dt>Order id</dt>
+                <dd class="mono small">{o.id}</dd>
               </dl>
             </Section>
           </div>
           <Section title={`Tickets (${o.tickets.length})`} class="card-flush-body" testid="order-tickets">
-            {o.tickets.length === 0 ? <p class="card-note muted">No tickets: they are issued when the order is paid.</p> : (
+            {o.tickets.length === 0 ? (
+              <p class="card-note muted">No tickets: they are issued when the order is paid.</p>
+            ) : (
               <table class="table">
-                <thead><tr><th>Seat or area</th><th>Category</th><th>Status</th><th>Checked in</th><th class="num">Price</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Seat or area</th>
+                    <th>Category</th>
+                    <th>Status</th>
+                    <th>Checked in</th>
+                    <th class="num">Price</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {o.tickets.map((t) => (
                     <tr key={t.id} data-testid="ticket-row">
                       <td>{t.label}</td>
                       <td>{t.categoryName}</td>
-                      <td><Badge status={t.status} /></td>
+                      <td>
+                        <Badge status={t.status} />
+                      </td>
                       <td>{t.checkedInAt ? formatDateTime(t.checkedInAt) : <span class="muted">Not yet</span>}</td>
                       <td class="num">{formatMoney(t.price, t.currency)}</td>
                     </tr>
                   ))}
                 </tbody>
-                <tfoot><tr><td colSpan={4}>Total</td><td class="num">{formatMoney(o.total, o.currency)}</td></tr></tfoot>
+                <tfoot>
+                  <tr>
+                    <td colSpan={4}>Total</td>
+                    <td class="num">{formatMoney(o.total, o.currency)}</td>
+                  </tr>
+                </tfoot>
               </table>
             )}
           </Section>

@@ -27,13 +27,16 @@ export function OrdersPage() {
   const q = query.q.trim();
   const byEmail = q.includes('@');
   const unclear = q !== '' && !byEmail && !UUID.test(q);
-  const orders = useResource(async (signal) => {
-    if (unclear || UUID.test(q)) return null;
-    const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
-    if (byEmail) params.set('email', q);
-    if (query.performanceId) params.set('performanceId', query.performanceId);
-    return (await adminApi<{ orders: OrderSummary[] }>(`/api/admin/orders?${params}`, { signal })).orders;
-  }, [q, query.performanceId, offset]);
+  const orders = useResource(
+    async (signal) => {
+      if (unclear || UUID.test(q)) return null;
+      const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+      if (byEmail) params.set('email', q);
+      if (query.performanceId) params.set('performanceId', query.performanceId);
+      return (await adminApi<{ orders: OrderSummary[] }>(`/api/admin/orders?${params}`, { signal })).orders;
+    },
+    [q, query.performanceId, offset],
+  );
 
   const search = async (event: Event) => {
     event.preventDefault();
@@ -68,13 +71,31 @@ export function OrdersPage() {
     <>
       <PageHeader title="Orders" subtitle="Find an order by the buyer’s email address or by its id, then refund or cancel it." />
       <form class="search-bar card" role="search" onSubmit={search}>
-        <label for="order-search" class="visually-hidden">Email address or order id</label>
-        <input id="order-search" ref={field} type="search" value={input} placeholder="ana@example.com or an order id" autocomplete="off"
-          spellcheck={false} data-testid="order-search" onInput={(e) => setInput(e.currentTarget.value)} />
-        <button type="submit" class="btn btn-primary" disabled={looking} data-testid="order-search-submit">{looking ? 'Looking…' : 'Search'}</button>
+        <label for="order-search" class="visually-hidden">
+          Email address or order id
+        </label>
+        <input
+          id="order-search"
+          ref={field}
+          type="search"
+          value={input}
+          placeholder="ana@example.com or an order id"
+          autocomplete="off"
+          spellcheck={false}
+          data-testid="order-search"
+          onInput={(e) => setInput(e.currentTarget.value)}
+        />
+        <button type="submit" class="btn btn-primary" disabled={looking} data-testid="order-search-submit">
+          {looking ? 'Looking…' : 'Search'}
+        </button>
       </form>
       {query.performanceId && (
-        <p class="filter-chip">Only orders for one performance <button type="button" class="btn btn-ghost btn-sm" onClick={clearPerformance}>Show all</button></p>
+        <p class="filter-chip">
+          Only orders for one performance{' '}
+          <button type="button" class="btn btn-ghost btn-sm" onClick={clearPerformance}>
+            Show all
+          </button>
+        </p>
       )}
       <ErrorNotice error={lookupError} />
       {unclear && <Notice tone="info">Type a buyer’s full email address, or a whole order id (as in the confirmation email).</Notice>}
@@ -89,23 +110,46 @@ export function OrdersPage() {
         <div class="card card-flush">
           <p class="card-note muted small">{byEmail ? `Orders of ${q}` : 'Latest orders'}, newest first</p>
           <table class="table table-hover" data-testid="orders-table">
-            <thead><tr><th>Order</th><th>Buyer</th><th>Created</th><th>Status</th><th class="num">Total</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Buyer</th>
+                <th>Created</th>
+                <th>Status</th>
+                <th class="num">Total</th>
+              </tr>
+            </thead>
             <tbody>
               {orders.data.map((o) => (
                 <tr key={o.id} data-testid="order-row">
-                  <td><a href={`/console/orders/${o.id}`} class="mono strong-link">{o.id.slice(0, 8)}</a></td>
-                  <td><div>{o.buyerName}</div><div class="muted small">{o.buyerEmail}</div></td>
+                  <td>
+                    <a href={`/console/orders/${o.id}`} class="mono strong-link">
+                      {o.id.slice(0, 8)}
+                    </a>
+                  </td>
+                  <td>
+                    <div>{o.buyerName}</div>
+                    <div class="muted small">{o.buyerEmail}</div>
+                  </td>
                   <td>{formatShortDateTime(o.createdAt)}</td>
-                  <td><Badge status={o.status} /></td>
+                  <td>
+                    <Badge status={o.status} />
+                  </td>
                   <td class="num">{formatMoney(o.total, o.currency)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <div class="pager">
-            <button type="button" class="btn btn-secondary btn-sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>← Newer</button>
-            <span class="muted small">{offset + 1}–{offset + orders.data.length}</span>
-            <button type="button" class="btn btn-secondary btn-sm" disabled={orders.data.length < PAGE} onClick={() => setOffset(offset + PAGE)}>Older →</button>
+            <button type="button" class="btn btn-secondary btn-sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              ← Newer
+            </button>
+            <span class="muted small">
+              {offset + 1}–{offset + orders.data.length}
+            </span>
+            <button type="button" class="btn btn-secondary btn-sm" disabled={orders.data.length < PAGE} onClick={() => setOffset(offset + PAGE)}>
+              Older →
+            </button>
           </div>
         </div>
       )}

@@ -13,23 +13,52 @@ export function datesProblem(startsAt: string, doorsAt: string, onSaleAt: string
 }
 
 export function DateInputs(props: {
-  startsAt: string; doorsAt: string; onSaleAt: string; onChange: (patch: Partial<Record<'startsAt' | 'doorsAt' | 'onSaleAt', string>>) => void; showProblems: boolean;
+  startsAt: string;
+  doorsAt: string;
+  onSaleAt: string;
+  onChange: (patch: Partial<Record<'startsAt' | 'doorsAt' | 'onSaleAt', string>>) => void;
+  showProblems: boolean;
 }) {
   const problem = props.showProblems ? datesProblem(props.startsAt, props.doorsAt, props.onSaleAt) : null;
   const err = (f: string) => (problem?.field === f ? problem.message : null);
   return (
     <div class="grid-3">
       <Field label="Starts" error={err('startsAt')}>
-        {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" value={props.startsAt} required data-testid="starts-at"
-          onInput={(e) => props.onChange({ startsAt: e.currentTarget.value })} />}
+        {(id, d) => (
+          <input
+            id={id}
+            aria-describedby={d}
+            type="datetime-local"
+            value={props.startsAt}
+            required
+            data-testid="starts-at"
+            onInput={(e) => props.onChange({ startsAt: e.currentTarget.value })}
+          />
+        )}
       </Field>
       <Field label="Doors open" hint="Optional" error={err('doorsAt')}>
-        {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" value={props.doorsAt} data-testid="doors-at"
-          onInput={(e) => props.onChange({ doorsAt: e.currentTarget.value })} />}
+        {(id, d) => (
+          <input
+            id={id}
+            aria-describedby={d}
+            type="datetime-local"
+            value={props.doorsAt}
+            data-testid="doors-at"
+            onInput={(e) => props.onChange({ doorsAt: e.currentTarget.value })}
+          />
+        )}
       </Field>
       <Field label="On sale from" hint="Informative; open sales with the controls" error={err('onSaleAt')}>
-        {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" value={props.onSaleAt} data-testid="on-sale-at"
-          onInput={(e) => props.onChange({ onSaleAt: e.currentTarget.value })} />}
+        {(id, d) => (
+          <input
+            id={id}
+            aria-describedby={d}
+            type="datetime-local"
+            value={props.onSaleAt}
+            data-testid="on-sale-at"
+            onInput={(e) => props.onChange({ onSaleAt: e.currentTarget.value })}
+          />
+        )}
       </Field>
     </div>
   );
@@ -58,11 +87,20 @@ export function DatesForm(props: { performance: PerformanceDetail; onSaved: () =
   return (
     <form onSubmit={submit} noValidate data-testid="dates-form">
       <p class="muted small section-intro">Times in your time zone ({timeZone}). Buyers are not notified of a change.</p>
-      <DateInputs {...values} showProblems={changed.length > 0} onChange={(patch) => { setValues({ ...values, ...patch }); setSaved(false); }} />
+      <DateInputs
+        {...values}
+        showProblems={changed.length > 0}
+        onChange={(patch) => {
+          setValues({ ...values, ...patch });
+          setSaved(false);
+        }}
+      />
       <ErrorNotice error={error} title="Not saved" />
       {saved && changed.length === 0 && <Notice tone="success">Dates saved.</Notice>}
       <div class="form-actions">
-        <button type="submit" class="btn btn-primary" disabled={busy || changed.length === 0 || !!problem} data-testid="dates-save">{busy ? 'Saving…' : 'Save dates'}</button>
+        <button type="submit" class="btn btn-primary" disabled={busy || changed.length === 0 || !!problem} data-testid="dates-save">
+          {busy ? 'Saving…' : 'Save dates'}
+        </button>
       </div>
     </form>
   );

@@ -13,7 +13,10 @@ import { DateInputs, datesProblem } from './dates-form';
 /** A category whose name matches the section's or area's, as a starting point for the operator. */
 function guess(name: string, categories: PriceCategory[]): string {
   const n = name.toLowerCase();
-  return (categories.find((c) => c.name.toLowerCase() === n) ?? categories.find((c) => c.name.toLowerCase().includes(n) || n.includes(c.name.toLowerCase())))?.id ?? '';
+  return (
+    (categories.find((c) => c.name.toLowerCase() === n) ?? categories.find((c) => c.name.toLowerCase().includes(n) || n.includes(c.name.toLowerCase())))?.id ??
+    ''
+  );
 }
 
 export function NewPerformancePage(props: { eventId: string }) {
@@ -60,11 +63,9 @@ export function NewPerformancePage(props: { eventId: string }) {
   }
   const onSale = [...perCategory.values()].reduce((n, e) => n + e.seats + e.ga, 0);
   const dateProblem = datesProblem(dates.startsAt, dates.doorsAt, dates.onSaleAt);
-  const problems = [
-    !venueId && 'Choose a venue.',
-    dateProblem?.message,
-    v && onSale === 0 && 'Put at least one section or GA area on sale.',
-  ].filter(Boolean) as string[];
+  const problems = [!venueId && 'Choose a venue.', dateProblem?.message, v && onSale === 0 && 'Put at least one section or GA area on sale.'].filter(
+    Boolean,
+  ) as string[];
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -79,7 +80,9 @@ export function NewPerformancePage(props: { eventId: string }) {
         ...(entry.gaAreaIds.length ? { gaAreaIds: entry.gaAreaIds } : {}),
       }));
       const body = {
-        venueId, startsAt: fromLocalInput(dates.startsAt)!, pricing,
+        venueId,
+        startsAt: fromLocalInput(dates.startsAt)!,
+        pricing,
         ...(dates.doorsAt ? { doorsAt: fromLocalInput(dates.doorsAt) } : {}),
         ...(dates.onSaleAt ? { onSaleAt: fromLocalInput(dates.onSaleAt) } : {}),
       };
@@ -96,14 +99,21 @@ export function NewPerformancePage(props: { eventId: string }) {
   const categorySelect = (label: string, value: string, onChange: (v: string) => void) => (
     <select aria-label={label} value={value} data-testid="pricing-select" onChange={(e) => onChange(e.currentTarget.value)}>
       <option value="">Not for sale</option>
-      {categories.map((c) => <option key={c.id} value={c.id}>{c.name} · {formatMoney(c.price, c.currency)}</option>)}
+      {categories.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name} · {formatMoney(c.price, c.currency)}
+        </option>
+      ))}
     </select>
   );
 
   return (
     <form onSubmit={submit} noValidate>
-      <PageHeader back={{ href: `/console/events/${props.eventId}`, label: event.data?.title ?? 'Event' }} title="New performance"
-        subtitle={event.data && `A show of ${event.data.title} at a venue, with a price category for each section and GA area.`} />
+      <PageHeader
+        back={{ href: `/console/events/${props.eventId}`, label: event.data?.title ?? 'Event' }}
+        title="New performance"
+        subtitle={event.data && `A show of ${event.data.title} at a venue, with a price category for each section and GA area.`}
+      />
       <ErrorNotice error={event.error ?? venues.error} />
       {(event.loading || venues.loading) && !event.data && <Loading />}
       {event.data && venues.data && (
@@ -113,11 +123,19 @@ export function NewPerformancePage(props: { eventId: string }) {
               {(id, d) => (
                 <select id={id} aria-describedby={d} value={venueId} data-testid="venue-select" onChange={(e) => setVenueId(e.currentTarget.value)}>
                   <option value="">Choose a venue…</option>
-                  {venues.data!.venues.map((x) => <option key={x.id} value={x.id}>{x.name} ({formatCount(Number(x.seatCount) + Number(x.gaCapacity))} places)</option>)}
+                  {venues.data!.venues.map((x) => (
+                    <option key={x.id} value={x.id}>
+                      {x.name} ({formatCount(Number(x.seatCount) + Number(x.gaCapacity))} places)
+                    </option>
+                  ))}
                 </select>
               )}
             </Field>
-            {venues.data.venues.length === 0 && <Notice tone="info">There are no venues yet. <a href="/console/venues/new">Import one first</a>.</Notice>}
+            {venues.data.venues.length === 0 && (
+              <Notice tone="info">
+                There are no venues yet. <a href="/console/venues/new">Import one first</a>.
+              </Notice>
+            )}
             <p class="muted small section-intro">Times in your time zone ({timeZone}).</p>
             <DateInputs {...dates} showProblems={tried} onChange={(patch) => setDates({ ...dates, ...patch })} />
           </Section>
@@ -127,35 +145,76 @@ export function NewPerformancePage(props: { eventId: string }) {
             <ErrorNotice error={venue.error} />
             {v && (
               <table class="table">
-                <thead><tr><th>Section or area</th><th class="num">Places</th><th>Price category</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Section or area</th>
+                    <th class="num">Places</th>
+                    <th>Price category</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {sections.map((s) => (
                     <tr key={`s-${s.name}`} data-testid="pricing-row">
-                      <td><strong>{s.name}</strong> <span class="muted small">· {plural(s.rows, 'row')}</span></td>
+                      <td>
+                        <strong>{s.name}</strong> <span class="muted small">· {plural(s.rows, 'row')}</span>
+                      </td>
                       <td class="num">{formatCount(s.seats)} seats</td>
-                      <td>{categorySelect(`Price category of section ${s.name}`, sectionPrices[s.name] ?? '', (c) => setSectionPrices({ ...sectionPrices, [s.name]: c }))}</td>
+                      <td>
+                        {categorySelect(`Price category of section ${s.name}`, sectionPrices[s.name] ?? '', (c) =>
+                          setSectionPrices({ ...sectionPrices, [s.name]: c }),
+                        )}
+                      </td>
                     </tr>
                   ))}
                   {v.gaAreas.map((a) => (
                     <tr key={`a-${a.id}`} data-testid="pricing-row">
-                      <td><strong>{a.name}</strong> <span class="muted small">· GA, standing</span></td>
+                      <td>
+                        <strong>{a.name}</strong> <span class="muted small">· GA, standing</span>
+                      </td>
                       <td class="num">{formatCount(a.capacity)} places</td>
-                      <td>{categorySelect(`Price category of GA area ${a.name}`, areaPrices[a.id] ?? '', (c) => setAreaPrices({ ...areaPrices, [a.id]: c }))}</td>
+                      <td>
+                        {categorySelect(`Price category of GA area ${a.name}`, areaPrices[a.id] ?? '', (c) => setAreaPrices({ ...areaPrices, [a.id]: c }))}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
                 <tfoot>
-                  <tr><td>For sale</td><td class="num" data-testid="pricing-total">{formatCount(onSale)}</td>
-                    <td class="muted small">{categories.map((c) => { const x = perCategory.get(c.id); return x ? `${c.name}: ${formatCount(x.seats + x.ga)}` : null; }).filter(Boolean).join(' · ') || 'Nothing priced yet'}</td></tr>
+                  <tr>
+                    <td>For sale</td>
+                    <td class="num" data-testid="pricing-total">
+                      {formatCount(onSale)}
+                    </td>
+                    <td class="muted small">
+                      {categories
+                        .map((c) => {
+                          const x = perCategory.get(c.id);
+                          return x ? `${c.name}: ${formatCount(x.seats + x.ga)}` : null;
+                        })
+                        .filter(Boolean)
+                        .join(' · ') || 'Nothing priced yet'}
+                    </td>
+                  </tr>
                 </tfoot>
               </table>
             )}
           </Section>
-          {tried && problems.length > 0 && <Notice tone="warning" testid="performance-blocked"><ul class="issues">{problems.map((p) => <li key={p}>{p}</li>)}</ul></Notice>}
+          {tried && problems.length > 0 && (
+            <Notice tone="warning" testid="performance-blocked">
+              <ul class="issues">
+                {problems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            </Notice>
+          )}
           <ErrorNotice error={error} title="The server refused the performance" testid="performance-create-error" />
           <div class="form-actions">
-            <a class="btn btn-secondary" href={`/console/events/${props.eventId}`}>Cancel</a>
-            <button type="submit" class="btn btn-primary" disabled={busy} data-testid="performance-create">{busy ? 'Creating…' : 'Create performance'}</button>
+            <a class="btn btn-secondary" href={`/console/events/${props.eventId}`}>
+              Cancel
+            </a>
+            <button type="submit" class="btn btn-primary" disabled={busy} data-testid="performance-create">
+              {busy ? 'Creating…' : 'Create performance'}
+            </button>
           </div>
         </div>
       )}

@@ -22,42 +22,64 @@ export function PerformancePage(props: { eventId: string; id: string }) {
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const [pollError, setPollError] = useState<unknown>(null);
 
-  const refresh = usePolling(async (signal) => {
-    const sales = adminApi<SalesReport>(`/api/admin/performances/${props.id}/sales`, { signal });
-    const timeline = timelineMissing ? Promise.resolve(null)
-      : adminApi<{ points: TimelinePoint[] }>(`/api/admin/performances/${props.id}/sales/timeline?minutes=60`, { signal })
-        .catch((e: unknown) => { if (isMissingRoute(e)) { setTimelineMissing(true); return null; } throw e; });
-    try {
-      const [s, t] = await Promise.all([sales, timeline]);
-      if (signal.aborted) return;
-      setReport(s);
-      if (t) setPoints(t.points);
-      setUpdatedAt(Date.now());
-      setPollError(null);
-    } catch (e) {
-      if (!signal.aborted) setPollError(e);
-    }
-  }, POLL_MS, [props.id]);
+  const refresh = usePolling(
+    async (signal) => {
+      const sales = adminApi<SalesReport>(`/api/admin/performances/${props.id}/sales`, { signal });
+      const timeline = timelineMissing
+        ? Promise.resolve(null)
+        : adminApi<{ points: TimelinePoint[] }>(`/api/admin/performances/${props.id}/sales/timeline?minutes=60`, { signal }).catch((e: unknown) => {
+            if (isMissingRoute(e)) {
+              setTimelineMissing(true);
+              return null;
+            }
+            throw e;
+          });
+      try {
+        const [s, t] = await Promise.all([sales, timeline]);
+        if (signal.aborted) return;
+        setReport(s);
+        if (t) setPoints(t.points);
+        setUpdatedAt(Date.now());
+        setPollError(null);
+      } catch (e) {
+        if (!signal.aborted) setPollError(e);
+      }
+    },
+    POLL_MS,
+    [props.id],
+  );
 
   const e = event.data;
   const performance = e?.performances.find((p) => p.id === props.id);
   const status = report?.status ?? performance?.status;
-  const next = e && performance
-    ? e.performances.find((p) => p.status === 'scheduled' && p.id !== performance.id && p.startsAt > performance.startsAt) ?? null
-    : null;
+  const next =
+    e && performance ? (e.performances.find((p) => p.status === 'scheduled' && p.id !== performance.id && p.startsAt > performance.startsAt) ?? null) : null;
   const currency = report?.currency ?? e?.priceCategories[0]?.currency ?? null;
   const notFound = (pollError instanceof ApiError && pollError.status === 404 && !report) || (e && !performance);
 
   return (
     <>
-      <PageHeader back={{ href: `/console/events/${props.eventId}`, label: e?.title ?? 'Event' }}
+      <PageHeader
+        back={{ href: `/console/events/${props.eventId}`, label: e?.title ?? 'Event' }}
         title={performance ? formatDateTime(performance.startsAt) : 'Performance'}
         badge={status && <Badge status={status} />}
-        subtitle={e && performance && <>{e.title} · {performance.venue.name}</>}
-        actions={<>
-          <LiveIndicator updatedAt={updatedAt} failing={pollError !== null} />
-          <a class="btn btn-secondary btn-sm" href={`/console/orders?performanceId=${props.id}`} data-testid="performance-orders">Orders</a>
-        </>} />
+        subtitle={
+          e &&
+          performance && (
+            <>
+              {e.title} · {performance.venue.name}
+            </>
+          )
+        }
+        actions={
+          <>
+            <LiveIndicator updatedAt={updatedAt} failing={pollError !== null} />
+            <a class="btn btn-secondary btn-sm" href={`/console/orders?performanceId=${props.id}`} data-testid="performance-orders">
+              Orders
+            </a>
+          </>
+        }
+      />
       <Flash />
       <ErrorNotice error={event.error} />
       {notFound && <ErrorNotice error={new Error('There is no such performance of this event.')} />}
@@ -65,11 +87,25 @@ export function PerformancePage(props: { eventId: string; id: string }) {
       {!report && !pollError && <Loading label="Loading sales…" />}
       {report && status && (
         <div class="stack">
-          <SalesControls performanceId={props.id} status={status} next={next}
-            onChanged={() => { refresh(); event.reload(); }} />
+          <SalesControls
+            performanceId={props.id}
+            status={status}
+            next={next}
+            onChanged={() => {
+              refresh();
+              event.reload();
+            }}
+          />
           <SalesNumbers report={report} currency={currency} />
-          <QueuePanel performanceId={props.id} performances={e?.performances ?? []} next={next}
-            onMoved={() => { refresh(); event.reload(); }} />
+          <QueuePanel
+            performanceId={props.id}
+            performances={e?.performances ?? []}
+            next={next}
+            onMoved={() => {
+              refresh();
+              event.reload();
+            }}
+          />
           <div class="grid-2-1">
             <TimelineCard points={points} missing={timelineMissing} currency={currency} />
             <OrdersAndDoors report={report} />

@@ -9,14 +9,23 @@ import { QueueSettings } from './queue-settings';
 
 /** `GET /api/admin/performances/:id/queue` (src/waiting-room/queue.schemas.ts, RoomView). */
 export type QueueState = 'pre_queue' | 'open' | 'paused' | 'closed' | 'sold_out';
-export interface QueueBounds { maxInCheckout: number; maxAdmissionsPerMinute: number; graceSeconds: number; startLimitSeconds: number }
+export interface QueueBounds {
+  maxInCheckout: number;
+  maxAdmissionsPerMinute: number;
+  graceSeconds: number;
+  startLimitSeconds: number;
+}
 export interface QueueView {
   performanceId: string;
   enabled: boolean;
   /** null: the performance has no room (no on-sale time and never switched on). */
   state: QueueState | null;
   bounds: QueueBounds;
-  joined: number; served: number; waiting: number; activeInCheckout: number; admissionsPerMinute: number;
+  joined: number;
+  served: number;
+  waiting: number;
+  activeInCheckout: number;
+  admissionsPerMinute: number;
   /** Share (0–1) of admitted fans who made a hold. */
   conversion: number;
   /** Skipped because they had stopped polling. */
@@ -26,7 +35,11 @@ export interface QueueView {
   ticketsLeft: number | null;
   movedTo: string | null;
 }
-interface Moved { from: string; to: string; moved: number }
+interface Moved {
+  from: string;
+  to: string;
+  moved: number;
+}
 
 type Action = 'pause' | 'resume' | 'close';
 const POLL_MS = 3000;
@@ -54,7 +67,11 @@ const load = (used: number, bound: number) => (bound > 0 ? Math.min(100, (used /
 export function QueueStateBadge(props: { state: QueueState | null; enabled: boolean }) {
   const info = props.state ? stateInfo[props.state] : null;
   const label = !info ? 'No room' : props.enabled ? info.label : `${info.label} · switched off`;
-  return <span class={`badge badge-${info && props.enabled ? info.tone : 'neutral'}`} data-testid="queue-state" data-state={props.state ?? 'none'}>{label}</span>;
+  return (
+    <span class={`badge badge-${info && props.enabled ? info.tone : 'neutral'}`} data-testid="queue-state" data-state={props.state ?? 'none'}>
+      {label}
+    </span>
+  );
 }
 
 function Meter(props: { label: string; value: number; bound: number; unit?: string; testid: string; detail?: string }) {
@@ -64,8 +81,14 @@ function Meter(props: { label: string; value: number; bound: number; unit?: stri
     <div class="queue-meter">
       <div class="queue-meter-head">
         <span class="stat-label">{props.label}</span>
-        <span class="queue-meter-value"><strong data-testid={props.testid}>{formatCount(props.value)}</strong>
-          <span class="muted"> / {formatCount(props.bound)}{props.unit}</span></span>
+        <span class="queue-meter-value">
+          <strong data-testid={props.testid}>{formatCount(props.value)}</strong>
+          <span class="muted">
+            {' '}
+            / {formatCount(props.bound)}
+            {props.unit}
+          </span>
+        </span>
       </div>
       <div class="capacity-bar capacity-bar-thin" role="img" aria-label={`${formatCount(props.value)} of ${formatCount(props.bound)}${props.unit ?? ''}`}>
         <span class={full ? 'queue-bar-full' : 'queue-bar'} style={{ width: `${pct}%` }} />
@@ -83,18 +106,25 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
   const [actionError, setActionError] = useState<unknown>(null);
   const [moved, setMoved] = useState<Moved | null>(null);
 
-  const refresh = usePolling(async (signal) => {
-    try {
-      const v = await adminApi<QueueView>(`/api/admin/performances/${props.performanceId}/queue`, { signal });
-      if (signal.aborted) return;
-      setView(v);
-      setMissing(false);
-      setPollError(null);
-    } catch (e) {
-      if (signal.aborted) return;
-      if (e instanceof ApiError && e.status === 404 && e.code !== 'route_not_found') { setMissing(true); setPollError(null); } else setPollError(e);
-    }
-  }, POLL_MS, [props.performanceId]);
+  const refresh = usePolling(
+    async (signal) => {
+      try {
+        const v = await adminApi<QueueView>(`/api/admin/performances/${props.performanceId}/queue`, { signal });
+        if (signal.aborted) return;
+        setView(v);
+        setMissing(false);
+        setPollError(null);
+      } catch (e) {
+        if (signal.aborted) return;
+        if (e instanceof ApiError && e.status === 404 && e.code !== 'route_not_found') {
+          setMissing(true);
+          setPollError(null);
+        } else setPollError(e);
+      }
+    },
+    POLL_MS,
+    [props.performanceId],
+  );
 
   const act = async (action: Action) => {
     setBusy(action);
@@ -140,16 +170,22 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
   const v = view;
   const state = v?.state ?? null;
   const can = (action: Action) => state !== null && allowed[action].includes(state);
-  const quick = (action: Action, label: string, tone: string) => can(action) && (
-    <button type="button" class={`btn btn-sm ${tone}`} disabled={busy !== null} data-testid={`queue-${action}`} onClick={() => act(action)}>
-      {busy === action ? 'Working…' : label}
-    </button>
-  );
+  const quick = (action: Action, label: string, tone: string) =>
+    can(action) && (
+      <button type="button" class={`btn btn-sm ${tone}`} disabled={busy !== null} data-testid={`queue-${action}`} onClick={() => act(action)}>
+        {busy === action ? 'Working…' : label}
+      </button>
+    );
 
   return (
-    <Section title="Waiting room" class="queue-panel" testid="queue-panel"
-      actions={v && !noRoom && <QueueStateBadge state={state} enabled={v.enabled} />}>
-      {pollError !== null && <ErrorNotice error={pollError} title={view ? 'The waiting room could not refresh; retrying every 3 s' : 'The waiting room could not be loaded; retrying every 3 s'} testid="queue-poll-error" />}
+    <Section title="Waiting room" class="queue-panel" testid="queue-panel" actions={v && !noRoom && <QueueStateBadge state={state} enabled={v.enabled} />}>
+      {pollError !== null && (
+        <ErrorNotice
+          error={pollError}
+          title={view ? 'The waiting room could not refresh; retrying every 3 s' : 'The waiting room could not be loaded; retrying every 3 s'}
+          testid="queue-poll-error"
+        />
+      )}
       {!view && !missing && pollError === null && <Loading label="Loading the waiting room…" />}
       {noRoom && (
         <div class="queue-none" data-testid="queue-none">
@@ -161,40 +197,61 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
       )}
       {v && !noRoom && state && (
         <div class="queue-body">
-          <p class="muted small queue-explain">
-            {v.enabled ? stateInfo[state].explain : 'Switched off: buyers go straight to checkout without queueing.'}
-          </p>
+          <p class="muted small queue-explain">{v.enabled ? stateInfo[state].explain : 'Switched off: buyers go straight to checkout without queueing.'}</p>
           <div class="stats queue-stats">
             <div class="stat stat-held">
               <span class="stat-label">In line</span>
-              <span class="stat-value" data-testid="queue-waiting">{formatCount(v.waiting)}</span>
+              <span class="stat-value" data-testid="queue-waiting">
+                {formatCount(v.waiting)}
+              </span>
               <span class="stat-detail">waiting now</span>
             </div>
             <div class="stat">
               <span class="stat-label">Joined</span>
-              <span class="stat-value" data-testid="queue-joined">{formatCount(v.joined)}</span>
+              <span class="stat-value" data-testid="queue-joined">
+                {formatCount(v.joined)}
+              </span>
               <span class="stat-detail">in total</span>
             </div>
             <div class="stat stat-sold">
               <span class="stat-label">Admitted</span>
-              <span class="stat-value" data-testid="queue-served">{formatCount(v.served)}</span>
+              <span class="stat-value" data-testid="queue-served">
+                {formatCount(v.served)}
+              </span>
               <span class="stat-detail">served so far</span>
             </div>
             <div class="stat">
               <span class="stat-label">Conversion</span>
-              <span class="stat-value" data-testid="queue-conversion">{percent(v.conversion)}</span>
+              <span class="stat-value" data-testid="queue-conversion">
+                {percent(v.conversion)}
+              </span>
               <span class="stat-detail">of admitted made a hold</span>
             </div>
           </div>
           <div class="queue-meters">
-            <Meter label="Active in checkout" value={v.activeInCheckout} bound={v.bounds.maxInCheckout} testid="queue-active"
-              detail={v.ticketsLeft === null ? undefined : `${formatCount(v.ticketsLeft)} tickets left`} />
-            <Meter label="Admissions per minute" value={v.admissionsPerMinute} bound={v.bounds.maxAdmissionsPerMinute} unit="/min" testid="queue-rate"
-              detail="admitted in the last minute" />
+            <Meter
+              label="Active in checkout"
+              value={v.activeInCheckout}
+              bound={v.bounds.maxInCheckout}
+              testid="queue-active"
+              detail={v.ticketsLeft === null ? undefined : `${formatCount(v.ticketsLeft)} tickets left`}
+            />
+            <Meter
+              label="Admissions per minute"
+              value={v.admissionsPerMinute}
+              bound={v.bounds.maxAdmissionsPerMinute}
+              unit="/min"
+              testid="queue-rate"
+              detail="admitted in the last minute"
+            />
           </div>
           <p class="queue-losses small muted">
-            <span>Abandoned (stopped polling): <strong data-testid="queue-abandoned">{formatCount(v.abandoned)}</strong></span>
-            <span>Admitted without a hold in time: <strong data-testid="queue-lapsed">{formatCount(v.lapsed)}</strong></span>
+            <span>
+              Abandoned (stopped polling): <strong data-testid="queue-abandoned">{formatCount(v.abandoned)}</strong>
+            </span>
+            <span>
+              Admitted without a hold in time: <strong data-testid="queue-lapsed">{formatCount(v.lapsed)}</strong>
+            </span>
           </p>
 
           {v.movedTo && (
@@ -207,24 +264,44 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
             {quick('resume', 'Resume admissions', 'btn-success')}
             {quick('pause', 'Pause admissions', 'btn-warning')}
             {can('close') && (
-              <ConfirmButton label="Close the line" title="Close the line for good?" confirmLabel="Close the line" testid="queue-close"
-                class="btn btn-sm btn-danger-outline" disabled={busy !== null}
+              <ConfirmButton
+                label="Close the line"
+                title="Close the line for good?"
+                confirmLabel="Close the line"
+                testid="queue-close"
+                class="btn btn-sm btn-danger-outline"
+                disabled={busy !== null}
                 onConfirm={async () => {
                   const closed = await adminApi<QueueView>(`/api/admin/performances/${props.performanceId}/queue/close`, { method: 'POST' });
                   setView(closed);
                   setActionError(null);
-                }}>
+                }}
+              >
                 <p>Nobody else will be admitted from this line and fans still waiting are told it has ended. This can’t be undone from the console.</p>
                 <p>{plural(v.waiting, 'fan is', 'fans are')} waiting now.</p>
               </ConfirmButton>
             )}
             {!v.movedTo && state !== 'closed' && (
-              <ConfirmButton label="Move the line to the next performance" title="Move the line to the next performance?" confirmLabel="Move the line"
-                tone="primary" class="btn btn-sm btn-secondary btn-wrap" testid="queue-move" disabled={busy !== null} onConfirm={moveToNext}>
-                <p>{props.next
-                  ? <>The performance of <strong>{formatDateTime(props.next.startsAt)}</strong> at {props.next.venue.name} goes on sale now, </>
-                  : <>The next scheduled performance of this event goes on sale now, </>}
-                  and the {plural(v.waiting, 'fan', 'fans')} waiting here move into its line in the same order. Their queue tickets keep working.</p>
+              <ConfirmButton
+                label="Move the line to the next performance"
+                title="Move the line to the next performance?"
+                confirmLabel="Move the line"
+                tone="primary"
+                class="btn btn-sm btn-secondary btn-wrap"
+                testid="queue-move"
+                disabled={busy !== null}
+                onConfirm={moveToNext}
+              >
+                <p>
+                  {props.next ? (
+                    <>
+                      The performance of <strong>{formatDateTime(props.next.startsAt)}</strong> at {props.next.venue.name} goes on sale now,{' '}
+                    </>
+                  ) : (
+                    <>The next scheduled performance of this event goes on sale now, </>
+                  )}
+                  and the {plural(v.waiting, 'fan', 'fans')} waiting here move into its line in the same order. Their queue tickets keep working.
+                </p>
                 <p>This line is closed afterwards.</p>
               </ConfirmButton>
             )}
@@ -232,15 +309,23 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
           {actionError !== null && <ErrorNotice error={actionError} title="The change was refused" testid="queue-error" onClose={() => setActionError(null)} />}
           {moved && (
             <Notice tone="success" testid="queue-move-result" onClose={() => setMoved(null)}>
-              Moved {plural(moved.moved, 'fan', 'fans')} to the performance of {performanceLabel(moved.to)}.{' '}
-              <a href={`./${moved.to}`}>Go to its dashboard →</a>
+              Moved {plural(moved.moved, 'fan', 'fans')} to the performance of {performanceLabel(moved.to)}. <a href={`./${moved.to}`}>Go to its dashboard →</a>
             </Notice>
           )}
 
-          <QueueSettings performanceId={props.performanceId} view={v} onSaved={(saved) => { setView(saved); refresh(); }} />
+          <QueueSettings
+            performanceId={props.performanceId}
+            view={v}
+            onSaved={(saved) => {
+              setView(saved);
+              refresh();
+            }}
+          />
         </div>
       )}
-      {noRoom && actionError !== null && <ErrorNotice error={actionError} title="The waiting room could not be switched on" testid="queue-error" onClose={() => setActionError(null)} />}
+      {noRoom && actionError !== null && (
+        <ErrorNotice error={actionError} title="The waiting room could not be switched on" testid="queue-error" onClose={() => setActionError(null)} />
+      )}
     </Section>
   );
 }

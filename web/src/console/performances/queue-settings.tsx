@@ -67,7 +67,11 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
       const view = await adminApi<QueueView>(`/api/admin/performances/${props.performanceId}/queue`, { method: 'PUT', body: patch });
       setDraft({});
       setEnabled(null);
-      setSaved(`Saved: ${Object.keys(patch).map((k) => (k === 'enabled' ? (patch.enabled ? 'room switched on' : 'room switched off') : fields.find((f) => f.key === k)!.label.toLowerCase())).join(', ')}.`);
+      setSaved(
+        `Saved: ${Object.keys(patch)
+          .map((k) => (k === 'enabled' ? (patch.enabled ? 'room switched on' : 'room switched off') : fields.find((f) => f.key === k)!.label.toLowerCase()))
+          .join(', ')}.`,
+      );
       props.onSaved(view);
     } catch (e) {
       setError(e);
@@ -80,17 +84,33 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
     <form class="queue-settings" onSubmit={save} noValidate data-testid="queue-settings">
       <h3 class="queue-subtitle">Settings</h3>
       <label class="toggle queue-toggle">
-        <input type="checkbox" checked={enabled ?? props.view.enabled} data-testid="queue-enabled"
-          onChange={(e) => { setEnabled((e.target as HTMLInputElement).checked); setSaved(null); }} />
+        <input
+          type="checkbox"
+          checked={enabled ?? props.view.enabled}
+          data-testid="queue-enabled"
+          onChange={(e) => {
+            setEnabled((e.target as HTMLInputElement).checked);
+            setSaved(null);
+          }}
+        />
         Waiting room switched on
       </label>
       <div class="queue-fields">
         {fields.map((f) => (
-          <Field key={f.key} label={f.label} hint={f.hint}
-            error={invalid[f.key] ?? (serverField === f.key ? describe(error).replace(`body.${f.key}`, f.label) : null)}>
+          <Field
+            key={f.key}
+            label={f.label}
+            hint={f.hint}
+            error={invalid[f.key] ?? (serverField === f.key ? describe(error).replace(`body.${f.key}`, f.label) : null)}
+          >
             {(id, describedBy) => (
               <div class={f.unit ? 'input-affix' : undefined}>
-                <input id={id} aria-describedby={describedBy} inputMode="numeric" autoComplete="off" data-testid={`queue-${f.key}`}
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  data-testid={`queue-${f.key}`}
                   aria-invalid={invalid[f.key] || serverField === f.key ? 'true' : undefined}
                   value={valueOf(f.key)}
                   onInput={(e) => {
@@ -98,7 +118,8 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
                     setDraft((d) => ({ ...d, [f.key]: value }));
                     setInvalid((i) => ({ ...i, [f.key]: undefined }));
                     setSaved(null);
-                  }} />
+                  }}
+                />
                 {f.unit && <span class="affix">{f.unit}</span>}
               </div>
             )}
@@ -106,10 +127,27 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
         ))}
       </div>
       {error !== null && <ErrorNotice error={error} title="The settings were refused" testid="queue-settings-error" onClose={() => setError(null)} />}
-      {saved && <Notice tone="success" testid="queue-settings-saved" onClose={() => setSaved(null)}>{saved}</Notice>}
+      {saved && (
+        <Notice tone="success" testid="queue-settings-saved" onClose={() => setSaved(null)}>
+          {saved}
+        </Notice>
+      )}
       <div class="form-actions">
-        {dirty && <button type="button" class="btn btn-secondary" disabled={busy}
-          onClick={() => { setDraft({}); setEnabled(null); setInvalid({}); setError(null); }}>Undo changes</button>}
+        {dirty && (
+          <button
+            type="button"
+            class="btn btn-secondary"
+            disabled={busy}
+            onClick={() => {
+              setDraft({});
+              setEnabled(null);
+              setInvalid({});
+              setError(null);
+            }}
+          >
+            Undo changes
+          </button>
+        )}
         <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="queue-settings-save">
           {busy ? 'Saving…' : 'Save settings'}
         </button>

@@ -14,7 +14,9 @@ function niceCeil(n: number): number {
 }
 
 export function timelineSummary(points: TimelinePoint[]): { tickets: number; revenue: number; peak: TimelinePoint | null } {
-  let tickets = 0, revenue = 0, peak: TimelinePoint | null = null;
+  let tickets = 0,
+    revenue = 0,
+    peak: TimelinePoint | null = null;
   for (const p of points) {
     tickets += p.tickets;
     revenue += p.revenue;
@@ -34,14 +36,17 @@ export function SalesChart(props: { points: TimelinePoint[]; currency: string | 
   const barW = Math.max(1, slot * 0.72);
   const y = (v: number) => M.top + plotH - (v / top) * plotH;
   const summary = timelineSummary(points);
-  const label = `Tickets sold per minute over the last ${points.length} minutes: ${summary.tickets} in total`
-    + (summary.peak ? `, at most ${summary.peak.tickets} in the minute of ${formatHourMinute(summary.peak.minute)}.` : '.');
+  const label =
+    `Tickets sold per minute over the last ${points.length} minutes: ${summary.tickets} in total` +
+    (summary.peak ? `, at most ${summary.peak.tickets} in the minute of ${formatHourMinute(summary.peak.minute)}.` : '.');
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-testid="sales-chart">
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
           <line x1={M.left} x2={W - M.right} y1={y(top * f)} y2={y(top * f)} class={f === 0 ? 'chart-axis' : 'chart-grid'} />
-          <text x={M.left - 8} y={y(top * f)} text-anchor="end" dominant-baseline="middle" class="chart-label">{formatCount(top * f)}</text>
+          <text x={M.left - 8} y={y(top * f)} text-anchor="end" dominant-baseline="middle" class="chart-label">
+            {formatCount(top * f)}
+          </text>
         </g>
       ))}
       {points.map((p, i) => {
@@ -51,15 +56,23 @@ export function SalesChart(props: { points: TimelinePoint[]; currency: string | 
         return (
           <g key={p.minute}>
             {p.tickets > 0 && (
-              <rect x={x} y={M.top + plotH - h} width={barW} height={h} rx={Math.min(2, barW / 3)}
-                class={i === points.length - 1 ? 'chart-bar chart-bar-current' : 'chart-bar'} />
+              <rect
+                x={x}
+                y={M.top + plotH - h}
+                width={barW}
+                height={h}
+                rx={Math.min(2, barW / 3)}
+                class={i === points.length - 1 ? 'chart-bar chart-bar-current' : 'chart-bar'}
+              />
             )}
             {/* A full-height hit area so every minute, even an empty one, has a tooltip. */}
             <rect x={M.left + i * slot} y={M.top} width={slot} height={plotH} class="chart-hit">
               <title>{`${formatHourMinute(minute)} · ${formatCount(p.tickets)} tickets · ${formatMoney(p.revenue, props.currency)}`}</title>
             </rect>
             {minute.getMinutes() % 10 === 0 && (
-              <text x={M.left + i * slot + slot / 2} y={H - 10} text-anchor="middle" class="chart-label">{formatHourMinute(minute)}</text>
+              <text x={M.left + i * slot + slot / 2} y={H - 10} text-anchor="middle" class="chart-label">
+                {formatHourMinute(minute)}
+              </text>
             )}
           </g>
         );

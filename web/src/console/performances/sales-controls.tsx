@@ -24,7 +24,9 @@ const explain: Record<PerformanceStatus, string> = {
 };
 
 export function SalesControls(props: {
-  performanceId: string; status: PerformanceStatus; next: PerformanceDetail | null;
+  performanceId: string;
+  status: PerformanceStatus;
+  next: PerformanceDetail | null;
   onChanged: (message: string) => void;
 }) {
   const [busy, setBusy] = useState<Action | null>(null);
@@ -62,16 +64,19 @@ export function SalesControls(props: {
     props.onChanged('Next performance opened.');
   };
 
-  const quick = (action: Action, label: string, tone: string) => can(action) && (
-    <button type="button" class={`btn ${tone}`} disabled={busy !== null} data-testid={`sales-${action}`} onClick={() => run(action)}>
-      {busy === action ? 'Working…' : label}
-    </button>
-  );
+  const quick = (action: Action, label: string, tone: string) =>
+    can(action) && (
+      <button type="button" class={`btn ${tone}`} disabled={busy !== null} data-testid={`sales-${action}`} onClick={() => run(action)}>
+        {busy === action ? 'Working…' : label}
+      </button>
+    );
 
   return (
     <section class="card controls" aria-labelledby="controls-title" data-testid="sales-controls">
       <div class="controls-status">
-        <h2 id="controls-title" class="visually-hidden">Sales controls</h2>
+        <h2 id="controls-title" class="visually-hidden">
+          Sales controls
+        </h2>
         <Badge status={props.status} testid="sales-status" />
         <p class="muted">{explain[props.status]}</p>
       </div>
@@ -80,17 +85,40 @@ export function SalesControls(props: {
         {quick('resume', 'Resume sales', 'btn-success')}
         {quick('pause', 'Pause sales', 'btn-warning')}
         {can('close') && (
-          <ConfirmButton label="Close sales" title="Close sales for good?" confirmLabel="Close sales" testid="sales-close" disabled={busy !== null}
-            onConfirm={async () => { await run('close'); }}>
-            <p>Buyers will no longer be able to buy tickets for this performance, and it can’t be reopened from the console.
-              Paid orders and issued tickets stay valid.</p>
+          <ConfirmButton
+            label="Close sales"
+            title="Close sales for good?"
+            confirmLabel="Close sales"
+            testid="sales-close"
+            disabled={busy !== null}
+            onConfirm={async () => {
+              await run('close');
+            }}
+          >
+            <p>
+              Buyers will no longer be able to buy tickets for this performance, and it can’t be reopened from the console. Paid orders and issued tickets stay
+              valid.
+            </p>
           </ConfirmButton>
         )}
         {props.next && (
-          <ConfirmButton label={<>Open the next performance <span class="btn-note">{formatDate(props.next.startsAt)}</span></>} title="Open the next performance?" confirmLabel="Open it now" tone="primary"
-            class="btn btn-secondary btn-wrap" testid="open-next" onConfirm={openNext}>
-            <p>The performance of <strong>{formatDateTime(props.next.startsAt)}</strong> at {props.next.venue.name} goes on sale now.
-              This performance keeps its current status.</p>
+          <ConfirmButton
+            label={
+              <>
+                Open the next performance <span class="btn-note">{formatDate(props.next.startsAt)}</span>
+              </>
+            }
+            title="Open the next performance?"
+            confirmLabel="Open it now"
+            tone="primary"
+            class="btn btn-secondary btn-wrap"
+            testid="open-next"
+            onConfirm={openNext}
+          >
+            <p>
+              The performance of <strong>{formatDateTime(props.next.startsAt)}</strong> at {props.next.venue.name} goes on sale now. This performance keeps its
+              current status.
+            </p>
           </ConfirmButton>
         )}
       </div>

@@ -2,8 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Icon } from '../icons';
 
 /** The parts of the Barcode Detection API used here (not in TypeScript's DOM types yet). */
-interface DetectedBarcode { rawValue: string }
-interface BarcodeDetectorLike { detect(source: HTMLVideoElement): Promise<DetectedBarcode[]> }
+interface DetectedBarcode {
+  rawValue: string;
+}
+interface BarcodeDetectorLike {
+  detect(source: HTMLVideoElement): Promise<DetectedBarcode[]>;
+}
 type BarcodeDetectorConstructor = new (options: { formats: string[] }) => BarcodeDetectorLike;
 
 const PAUSE_AFTER_SCAN_MS = 1500;
@@ -50,18 +54,27 @@ export function CameraScanner(props: { onCode: (code: string) => void }) {
                 last = value;
                 pauseUntil = Date.now() + PAUSE_AFTER_SCAN_MS;
                 setCooling(true);
-                setTimeout(() => { if (!stopped) setCooling(false); }, PAUSE_AFTER_SCAN_MS);
+                setTimeout(() => {
+                  if (!stopped) setCooling(false);
+                }, PAUSE_AFTER_SCAN_MS);
                 onCode.current(value);
               }
-            } catch { /* a frame that can't be read; try the next one */ }
+            } catch {
+              /* a frame that can't be read; try the next one */
+            }
           }
           timer = setTimeout(loop, DETECT_EVERY_MS);
         };
         void loop();
       } catch (e) {
         const name = (e as Error).name;
-        setError(name === 'NotAllowedError' ? 'The camera was not allowed. Allow it in the browser’s site settings, or type the code.'
-          : name === 'NotFoundError' ? 'No camera was found on this device.' : `The camera could not start: ${(e as Error).message}`);
+        setError(
+          name === 'NotAllowedError'
+            ? 'The camera was not allowed. Allow it in the browser’s site settings, or type the code.'
+            : name === 'NotFoundError'
+              ? 'No camera was found on this device.'
+              : `The camera could not start: ${(e as Error).message}`,
+        );
         setActive(false);
       }
     };
@@ -78,11 +91,26 @@ export function CameraScanner(props: { onCode: (code: string) => void }) {
       <div class={`camera-view ${active ? '' : 'camera-off'} ${cooling ? 'camera-cooling' : ''}`}>
         <video ref={video} muted playsInline aria-label="Camera view" data-testid="camera-video" />
         {active && <span class="camera-frame" aria-hidden="true" />}
-        {!active && <span class="camera-placeholder"><Icon name="camera" size={32} /> Camera off</span>}
+        {!active && (
+          <span class="camera-placeholder">
+            <Icon name="camera" size={32} /> Camera off
+          </span>
+        )}
       </div>
-      {error && <p class="field-error" role="alert">{error}</p>}
-      <button type="button" class={`btn ${active ? 'btn-secondary' : 'btn-primary'} btn-block`} data-testid="camera-toggle"
-        onClick={() => { setError(null); setActive(!active); }}>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button
+        type="button"
+        class={`btn ${active ? 'btn-secondary' : 'btn-primary'} btn-block`}
+        data-testid="camera-toggle"
+        onClick={() => {
+          setError(null);
+          setActive(!active);
+        }}
+      >
         <Icon name="camera" /> {active ? 'Stop camera' : 'Scan with camera'}
       </button>
     </div>

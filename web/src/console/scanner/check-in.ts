@@ -64,5 +64,7 @@ export function signal(outcome: Outcome, sound: boolean): void {
       oscillator.start(start);
       oscillator.stop(start + 0.13);
     });
-  } catch { /* no audio: the colours still tell */ }
+  } catch {
+    /* no audio: the colours still tell */
+  }
 }

@@ -15,13 +15,29 @@ function ResultPanel(props: { scan: Scan | null; busy: boolean }) {
   const s = props.scan ?? idle;
   const mark = s.outcome === 'admitted' ? '✓' : s.outcome === 'already_used' ? '!' : s.outcome === 'idle' ? '' : '✕';
   return (
-    <div class={`scan-result scan-${s.outcome} ${props.busy ? 'scan-busy' : ''}`} data-testid="scan-result" data-result={s.outcome}
-      role="status" aria-live="assertive" aria-atomic="true">
-      {mark && <span class="scan-mark" aria-hidden="true">{mark}</span>}
+    <div
+      class={`scan-result scan-${s.outcome} ${props.busy ? 'scan-busy' : ''}`}
+      data-testid="scan-result"
+      data-result={s.outcome}
+      role="status"
+      aria-live="assertive"
+      aria-atomic="true"
+    >
+      {mark && (
+        <span class="scan-mark" aria-hidden="true">
+          {mark}
+        </span>
+      )}
       <div>
         <p class="scan-title">{props.busy ? 'Checking…' : s.title}</p>
-        <p class="scan-detail" data-testid="scan-detail">{s.detail}</p>
-        {props.scan && <p class="scan-meta">{formatTime(props.scan.at)} · {props.scan.source === 'camera' ? 'camera' : 'typed'} · <span class="mono">{props.scan.code.slice(0, 14)}…</span></p>}
+        <p class="scan-detail" data-testid="scan-detail">
+          {s.detail}
+        </p>
+        {props.scan && (
+          <p class="scan-meta">
+            {formatTime(props.scan.at)} · {props.scan.source === 'camera' ? 'camera' : 'typed'} · <span class="mono">{props.scan.code.slice(0, 14)}…</span>
+          </p>
+        )}
       </div>
     </div>
   );
@@ -46,7 +62,9 @@ export function ScannerPage() {
   const doorRef = useRef(door);
   doorRef.current = door;
   const [events, setEvents] = useState<EventListItem[]>([]);
-  useEffect(() => { loadEvents().then(setEvents, () => setEvents([])); }, []);
+  useEffect(() => {
+    loadEvents().then(setEvents, () => setEvents([]));
+  }, []);
 
   // Scans are checked one at a time, in the order they came (a handheld scanner can be quick).
   const submit = (raw: string, source: Scan['source']) => {
@@ -68,37 +86,90 @@ export function ScannerPage() {
     <div class="scanner">
       <div class="scanner-main">
         <h1 class="visually-hidden">Door scanner</h1>
-        <label class="scan-door">This door admits{' '}
-          <select data-testid="scan-performance" value={door}
-            onChange={(e) => { setDoor(e.currentTarget.value); sessionStorage.setItem(DOOR_KEY, e.currentTarget.value); input.current?.focus(); }}>
+        <label class="scan-door">
+          This door admits{' '}
+          <select
+            data-testid="scan-performance"
+            value={door}
+            onChange={(e) => {
+              setDoor(e.currentTarget.value);
+              sessionStorage.setItem(DOOR_KEY, e.currentTarget.value);
+              input.current?.focus();
+            }}
+          >
             <option value="">any performance</option>
-            {events.flatMap((ev) => ev.performances.map((p) => (
-              <option key={p.id} value={p.id}>{ev.title} · {formatShortDateTime(p.startsAt)}</option>
-            )))}
+            {events.flatMap((ev) =>
+              ev.performances.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {ev.title} · {formatShortDateTime(p.startsAt)}
+                </option>
+              )),
+            )}
           </select>
         </label>
         <ResultPanel scan={current} busy={busy} />
-        <form class="scan-form" onSubmit={(e) => { e.preventDefault(); submit(code, 'manual'); setCode(''); input.current?.focus(); }}>
-          <label for="scan-input" class="scan-label">Ticket code</label>
+        <form
+          class="scan-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit(code, 'manual');
+            setCode('');
+            input.current?.focus();
+          }}
+        >
+          <label for="scan-input" class="scan-label">
+            Ticket code
+          </label>
           <div class="scan-input-row">
-            <input id="scan-input" ref={input} value={code} data-testid="scan-input" autocomplete="off" autocapitalize="off" spellcheck={false}
-              enterkeyhint="go" placeholder="Scan or type a code" onInput={(e) => setCode(e.currentTarget.value)} />
-            <button type="submit" class="btn btn-primary btn-lg" data-testid="scan-submit">Check</button>
+            <input
+              id="scan-input"
+              ref={input}
+              value={code}
+              data-testid="scan-input"
+              autocomplete="off"
+              autocapitalize="off"
+              spellcheck={false}
+              enterkeyhint="go"
+              placeholder="Scan or type a code"
+              onInput={(e) => setCode(e.currentTarget.value)}
+            />
+            <button type="submit" class="btn btn-primary btn-lg" data-testid="scan-submit">
+              Check
+            </button>
           </div>
           <p class="hint">A USB or Bluetooth handheld scanner works here: it types the code and presses Enter.</p>
         </form>
-        {cameraSupported()
-          ? <CameraScanner onCode={(value) => submit(value, 'camera')} />
-          : <p class="hint" data-testid="camera-unsupported">This browser can’t read QR codes from the camera (it lacks BarcodeDetector; Chrome on Android has it). Use the code field.</p>}
+        {cameraSupported() ? (
+          <CameraScanner onCode={(value) => submit(value, 'camera')} />
+        ) : (
+          <p class="hint" data-testid="camera-unsupported">
+            This browser can’t read QR codes from the camera (it lacks BarcodeDetector; Chrome on Android has it). Use the code field.
+          </p>
+        )}
       </div>
       <aside class="scanner-side card" aria-labelledby="history-title">
         <div class="card-header">
           <h2 id="history-title">Recent scans</h2>
-          <label class="toggle"><input type="checkbox" checked={sound} data-testid="scan-sound"
-            onChange={(e) => { setSound(e.currentTarget.checked); localStorage.setItem(SOUND_KEY, e.currentTarget.checked ? 'on' : 'off'); }} /> Sound</label>
+          <label class="toggle">
+            <input
+              type="checkbox"
+              checked={sound}
+              data-testid="scan-sound"
+              onChange={(e) => {
+                setSound(e.currentTarget.checked);
+                localStorage.setItem(SOUND_KEY, e.currentTarget.checked ? 'on' : 'off');
+              }}
+            />{' '}
+            Sound
+          </label>
         </div>
-        <p class="muted small">{counts.admitted ?? 0} admitted · {(counts.already_used ?? 0) + (counts.invalid ?? 0)} refused{counts.error ? ` · ${counts.error} not checked` : ''} (this page)</p>
-        {history.length === 0 ? <p class="muted">No scans yet.</p> : (
+        <p class="muted small">
+          {counts.admitted ?? 0} admitted · {(counts.already_used ?? 0) + (counts.invalid ?? 0)} refused{counts.error ? ` · ${counts.error} not checked` : ''}{' '}
+          (this page)
+        </p>
+        {history.length === 0 ? (
+          <p class="muted">No scans yet.</p>
+        ) : (
           <ol class="scan-history" data-testid="scan-history">
             {history.map((s) => (
               <li key={s.id} class={`history-${s.outcome}`} data-result={s.outcome}>

@@ -30,12 +30,21 @@ function Step(props: { event: IncidentEvent }) {
   const entries = Object.entries(details ?? {});
   return (
     <li class="timeline-step" data-testid="incident-step" data-what={what}>
-      <time dateTime={at} class="timeline-time">{formatTime(at)}</time>
+      <time dateTime={at} class="timeline-time">
+        {formatTime(at)}
+      </time>
       <div class="timeline-body">
         <strong>{describe(what)}</strong>
         {entries.length > 0 && (
           <dl class="timeline-details">
-            {entries.map(([key, value]) => <div key={key}><dt>{key}</dt><dd><Value value={value} /></dd></div>)}
+            {entries.map(([key, value]) => (
+              <div key={key}>
+                <dt>{key}</dt>
+                <dd>
+                  <Value value={value} />
+                </dd>
+              </div>
+            ))}
           </dl>
         )}
       </div>
@@ -47,11 +56,12 @@ function Step(props: { event: IncidentEvent }) {
 export function IncidentList(props: { incidents: Incident[] }) {
   const [open, setOpen] = useState<Set<string>>(() => new Set());
   const now = useNow(30_000);
-  const toggle = (id: string) => setOpen((was) => {
-    const next = new Set(was);
-    if (!next.delete(id)) next.add(id);
-    return next;
-  });
+  const toggle = (id: string) =>
+    setOpen((was) => {
+      const next = new Set(was);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   return (
     <ul class="incidents" data-testid="incidents">
       {props.incidents.map((incident) => {
@@ -71,8 +81,14 @@ export function IncidentList(props: { incidents: Incident[] }) {
                     : ` · open for ${duration(incident.openedAt, now)}`}
                 </p>
               </div>
-              <button type="button" class="btn btn-secondary btn-sm" aria-expanded={expanded} aria-controls={timelineId}
-                data-testid="incident-toggle" onClick={() => toggle(incident.id)}>
+              <button
+                type="button"
+                class="btn btn-secondary btn-sm"
+                aria-expanded={expanded}
+                aria-controls={timelineId}
+                data-testid="incident-toggle"
+                onClick={() => toggle(incident.id)}
+              >
                 {expanded ? 'Hide timeline' : `Timeline (${incident.timeline.length})`}
               </button>
             </div>

@@ -27,7 +27,11 @@ export interface ShieldView {
   enabled?: boolean;
 }
 
-export interface IncidentEvent { at: string; what: string; details: Record<string, unknown> }
+export interface IncidentEvent {
+  at: string;
+  what: string;
+  details: Record<string, unknown>;
+}
 
 export interface Incident {
   id: string;

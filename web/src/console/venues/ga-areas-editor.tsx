@@ -1,6 +1,11 @@
 import { Icon } from '../icons';
 
-export interface GaRow { name: string; capacity: string; x?: number; y?: number }
+export interface GaRow {
+  name: string;
+  capacity: string;
+  x?: number;
+  y?: number;
+}
 
 /** Rows of name + capacity, added and removed by the operator. */
 export function GaAreasEditor(props: { rows: GaRow[]; onChange: (rows: GaRow[]) => void; problems: Map<number, string> }) {
@@ -10,17 +15,40 @@ export function GaAreasEditor(props: { rows: GaRow[]; onChange: (rows: GaRow[]) 
       {props.rows.length === 0 && <p class="muted">No GA areas. Add one for a standing floor or a lawn.</p>}
       {props.rows.length > 0 && (
         <div class="row-list">
-          <div class="row-list-head" aria-hidden="true"><span>Name</span><span>Capacity</span><span /></div>
+          <div class="row-list-head" aria-hidden="true">
+            <span>Name</span>
+            <span>Capacity</span>
+            <span />
+          </div>
           {props.rows.map((row, i) => {
             const problem = props.problems.get(i);
             return (
               <div class="row-list-item" key={i}>
                 <div class="row-list-fields">
-                  <input aria-label={`GA area ${i + 1} name`} value={row.name} maxLength={60} data-testid="ga-name" aria-invalid={problem ? true : undefined}
-                    onInput={(e) => update(i, { name: e.currentTarget.value })} />
-                  <input aria-label={`GA area ${i + 1} capacity`} value={row.capacity} inputMode="numeric" data-testid="ga-capacity" aria-invalid={problem ? true : undefined}
-                    onInput={(e) => update(i, { capacity: e.currentTarget.value })} />
-                  <button type="button" class="btn btn-ghost btn-icon" aria-label={`Remove GA area ${i + 1}`} onClick={() => props.onChange(props.rows.filter((_, j) => j !== i))}>×</button>
+                  <input
+                    aria-label={`GA area ${i + 1} name`}
+                    value={row.name}
+                    maxLength={60}
+                    data-testid="ga-name"
+                    aria-invalid={problem ? true : undefined}
+                    onInput={(e) => update(i, { name: e.currentTarget.value })}
+                  />
+                  <input
+                    aria-label={`GA area ${i + 1} capacity`}
+                    value={row.capacity}
+                    inputMode="numeric"
+                    data-testid="ga-capacity"
+                    aria-invalid={problem ? true : undefined}
+                    onInput={(e) => update(i, { capacity: e.currentTarget.value })}
+                  />
+                  <button
+                    type="button"
+                    class="btn btn-ghost btn-icon"
+                    aria-label={`Remove GA area ${i + 1}`}
+                    onClick={() => props.onChange(props.rows.filter((_, j) => j !== i))}
+                  >
+                    ×
+                  </button>
                 </div>
                 {problem && <p class="field-error">{problem}</p>}
               </div>

@@ -9,13 +9,19 @@ export function elementLines(source: string, key: string): number[] {
   let target = false;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
-    if (c === '\n') { line++; continue; }
+    if (c === '\n') {
+      line++;
+      continue;
+    }
     if (c === '"') {
       const startLine = line;
       let j = i + 1;
       let value = '';
       while (j < source.length && source[j] !== '"') {
-        if (source[j] === '\\') { value += source[j + 1] ?? ''; j += 2; } else value += source[j++];
+        if (source[j] === '\\') {
+          value += source[j + 1] ?? '';
+          j += 2;
+        } else value += source[j++];
       }
       if (target && depth === 2) lines.push(startLine);
       lastString = value;
@@ -50,8 +56,12 @@ export function elementLines(source: string, key: string): number[] {
 export function jsonSyntaxError(s: string): { line: number; column: number; message: string } | null {
   let i = 0;
   const LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-  const fail = (message: string): never => { throw { at: i, message: i >= s.length ? 'the file ends too early (a missing ] or }?)' : message }; };
-  const ws = () => { while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++; };
+  const fail = (message: string): never => {
+    throw { at: i, message: i >= s.length ? 'the file ends too early (a missing ] or }?)' : message };
+  };
+  const ws = () => {
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
+  };
   const string = () => {
     i++;
     while (i < s.length && s[i] !== '"') {
@@ -66,37 +76,65 @@ export function jsonSyntaxError(s: string): { line: number; column: number; mess
     ws();
     const c = s[i];
     if (c === '{') {
-      i++; ws();
-      if (s[i] === '}') { i++; return; }
+      i++;
+      ws();
+      if (s[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
         ws();
         if (s[i] !== '"') fail('expected a property name in double quotes');
-        string(); ws();
+        string();
+        ws();
         if (s[i] !== ':') fail('expected ":" after the property name');
-        i++; value(); ws();
-        if (s[i] === ',') { i++; continue; }
-        if (s[i] === '}') { i++; return; }
+        i++;
+        value();
+        ws();
+        if (s[i] === ',') {
+          i++;
+          continue;
+        }
+        if (s[i] === '}') {
+          i++;
+          return;
+        }
         fail('expected "," or "}" (a missing comma?)');
       }
     }
     if (c === '[') {
-      i++; ws();
-      if (s[i] === ']') { i++; return; }
+      i++;
+      ws();
+      if (s[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
-        value(); ws();
-        if (s[i] === ',') { i++; continue; }
-        if (s[i] === ']') { i++; return; }
+        value();
+        ws();
+        if (s[i] === ',') {
+          i++;
+          continue;
+        }
+        if (s[i] === ']') {
+          i++;
+          return;
+        }
         fail('expected "," or "]" (a missing comma?)');
       }
     }
     if (c === '"') return string();
     LITERAL.lastIndex = i;
     const m = LITERAL.exec(s);
-    if (m) { i += m[0].length; return; }
+    if (m) {
+      i += m[0].length;
+      return;
+    }
     fail(i >= s.length ? 'the file ends too early' : `unexpected "${c}"`);
   };
   try {
-    value(); ws();
+    value();
+    ws();
     if (i < s.length) fail('unexpected text after the end');
     return null;
   } catch (e) {

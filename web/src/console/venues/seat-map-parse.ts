@@ -5,9 +5,26 @@
  */
 import { elementLines, jsonSyntaxError } from './json-positions';
 
-export interface SeatInput { section: string; row: string; number: number; label?: string; x: number; y: number; rank?: number }
-export interface GaInput { name: string; capacity: number; x?: number; y?: number }
-export interface Issue { line?: number; where?: string; message: string }
+export interface SeatInput {
+  section: string;
+  row: string;
+  number: number;
+  label?: string;
+  x: number;
+  y: number;
+  rank?: number;
+}
+export interface GaInput {
+  name: string;
+  capacity: number;
+  x?: number;
+  y?: number;
+}
+export interface Issue {
+  line?: number;
+  where?: string;
+  message: string;
+}
 
 export interface SeatMapFile {
   format: 'csv' | 'json';
@@ -36,7 +53,10 @@ class Collector {
   errors: Issue[] = [];
   warnings: Issue[] = [];
   dropped = 0;
-  error(issue: Issue): void { if (this.errors.length < MAX_ISSUES) this.errors.push(issue); else this.dropped++; }
+  error(issue: Issue): void {
+    if (this.errors.length < MAX_ISSUES) this.errors.push(issue);
+    else this.dropped++;
+  }
   finish(): void {
     this.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     if (this.dropped) this.errors.push({ message: `…and ${this.dropped} more problems` });
@@ -56,7 +76,10 @@ const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'st
 /** One seat, checked against the server's rules; pushes messages and returns null if it can't be used. */
 function checkSeat(raw: Raw, push: (message: string) => void): SeatInput | null {
   const before = { count: 0 };
-  const fail = (message: string) => { before.count++; push(message); };
+  const fail = (message: string) => {
+    before.count++;
+    push(message);
+  };
   const section = text(raw.section);
   if (!section) fail('section is empty');
   else if (section.length > 60) fail('section is longer than 60 characters');
@@ -64,7 +87,8 @@ function checkSeat(raw: Raw, push: (message: string) => void): SeatInput | null 
   if (!row) fail('row is empty');
   else if (row.length > 20) fail('row is longer than 20 characters');
   const number = num(raw.number);
-  if (number === undefined || !Number.isInteger(number) || number < 0 || number > 100_000) fail(`number must be a whole number from 0 to 100000 (got "${String(raw.number ?? '')}")`);
+  if (number === undefined || !Number.isInteger(number) || number < 0 || number > 100_000)
+    fail(`number must be a whole number from 0 to 100000 (got "${String(raw.number ?? '')}")`);
   const x = num(raw.x);
   if (x === undefined) fail(`x must be a number (got "${String(raw.x ?? '')}")`);
   const y = num(raw.y);
@@ -90,7 +114,11 @@ function checkDuplicates(seats: SeatInput[], lines: (number | undefined)[], issu
     const first = seen.get(key);
     if (first !== undefined) {
       const at = lines[first] !== undefined ? `line ${lines[first]}` : `seats[${first}]`;
-      issues.error({ line: lines[i], where: lines[i] === undefined ? `seats[${i}]` : undefined, message: `repeats section ${s.section}, row ${s.row}, seat ${s.number} (first on ${at})` });
+      issues.error({
+        line: lines[i],
+        where: lines[i] === undefined ? `seats[${i}]` : undefined,
+        message: `repeats section ${s.section}, row ${s.row}, seat ${s.number} (first on ${at})`,
+      });
     } else seen.set(key, i);
   });
   if (seats.length > MAX_SEATS) issues.error({ message: `the map has ${seats.length} seats; a venue can have at most ${MAX_SEATS}` });
@@ -109,17 +137,34 @@ export function csvRecords(source: string, delimiter: string): { records: { line
     const c = source[i]!;
     if (quoted) {
       if (c === '"') {
-        if (source[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (source[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else {
         if (c === '\n') line++;
         field += c;
       }
-    } else if (c === '"' && field.trim() === '') { quoted = true; quoteLine = line; field = ''; }
-    else if (c === delimiter) { fields.push(field); field = ''; }
-    else if (c === '\n') { fields.push(field); records.push({ line: start, fields }); fields = []; field = ''; line++; start = line; }
-    else if (c !== '\r') field += c;
+    } else if (c === '"' && field.trim() === '') {
+      quoted = true;
+      quoteLine = line;
+      field = '';
+    } else if (c === delimiter) {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n') {
+      fields.push(field);
+      records.push({ line: start, fields });
+      fields = [];
+      field = '';
+      line++;
+      start = line;
+    } else if (c !== '\r') field += c;
   }
-  if (field !== '' || fields.length) { fields.push(field); records.push({ line: start, fields }); }
+  if (field !== '' || fields.length) {
+    fields.push(field);
+    records.push({ line: start, fields });
+  }
   return quoted ? { records, unclosedQuoteLine: quoteLine } : { records };
 }
 
@@ -138,7 +183,8 @@ export function parseCsv(source: string): SeatMapFile {
     const names = head.fields.map((f) => f.trim().toLowerCase());
     columns = names.map((n) => n as Column);
     names.forEach((n, i) => {
-      if (!(COLUMNS as readonly string[]).includes(n)) issues.warnings.push({ line: head.line, message: `column ${i + 1} "${head.fields[i]!.trim()}" is not a seat map column and is ignored` });
+      if (!(COLUMNS as readonly string[]).includes(n))
+        issues.warnings.push({ line: head.line, message: `column ${i + 1} "${head.fields[i]!.trim()}" is not a seat map column and is ignored` });
     });
     for (const required of ['section', 'row', 'number', 'x', 'y']) {
       if (!names.includes(required)) issues.error({ line: head.line, message: `the header has no "${required}" column` });
@@ -154,9 +200,14 @@ export function parseCsv(source: string): SeatMapFile {
         continue;
       }
       const raw: Raw = {};
-      columns.forEach((column, i) => { if ((COLUMNS as readonly string[]).includes(column)) raw[column] = record.fields[i]; });
+      columns.forEach((column, i) => {
+        if ((COLUMNS as readonly string[]).includes(column)) raw[column] = record.fields[i];
+      });
       const seat = checkSeat(raw, (message) => issues.error({ line: record.line, message }));
-      if (seat) { seats.push(seat); seatLines.push(record.line); }
+      if (seat) {
+        seats.push(seat);
+        seatLines.push(record.line);
+      }
     }
     if (rows.length === 0) issues.error({ message: 'the file has no seats' });
     checkDuplicates(seats, seatLines, issues);
@@ -202,12 +253,18 @@ export function parseJson(source: string): SeatMapFile {
     rawSeats.forEach((raw, i) => {
       const line = lines[i];
       const where = `seats[${i}]`;
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) { issues.error({ line, where, message: 'must be an object' }); return; }
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        issues.error({ line, where, message: 'must be an object' });
+        return;
+      }
       for (const key of Object.keys(raw)) {
         if (!(COLUMNS as readonly string[]).includes(key)) issues.error({ line, where, message: `"${key}" is not a seat field (${COLUMNS.join(', ')})` });
       }
       const seat = checkSeat(raw as Raw, (message) => issues.error({ line, where, message }));
-      if (seat) { seats.push(seat); seatLines.push(line); }
+      if (seat) {
+        seats.push(seat);
+        seatLines.push(line);
+      }
     });
     checkDuplicates(seats, seatLines, issues);
   }
@@ -221,7 +278,8 @@ export function parseJson(source: string): SeatMapFile {
       const areaName = text(area.name);
       const capacity = num(area.capacity);
       if (!areaName) issues.error({ line, where, message: 'name is empty' });
-      if (capacity === undefined || !Number.isInteger(capacity) || capacity < 1) issues.error({ line, where, message: 'capacity must be a whole number, 1 or more' });
+      if (capacity === undefined || !Number.isInteger(capacity) || capacity < 1)
+        issues.error({ line, where, message: 'capacity must be a whole number, 1 or more' });
       if (areaName && capacity !== undefined) {
         const ga: GaInput = { name: areaName, capacity };
         const x = num(area.x);
@@ -246,7 +304,8 @@ export function checkGaAreas(areas: { name: string; capacity: string }[]): Map<n
     if (!name) problems.set(i, 'Give the area a name.');
     else if (name.length > 60) problems.set(i, 'The name is longer than 60 characters.');
     else if (seen.has(name)) problems.set(i, 'Another area has this name.');
-    else if (!/^\d+$/.test(area.capacity.trim()) || capacity < 1 || capacity > 1_000_000) problems.set(i, 'Capacity must be a whole number from 1 to 1,000,000.');
+    else if (!/^\d+$/.test(area.capacity.trim()) || capacity < 1 || capacity > 1_000_000)
+      problems.set(i, 'Capacity must be a whole number from 1 to 1,000,000.');
     seen.add(name);
   });
   return problems;

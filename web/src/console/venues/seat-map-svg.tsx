@@ -1,8 +1,17 @@
 import { useMemo } from 'preact/hooks';
 import { formatCount } from '../format';
 
-export interface MapSeat { section: string; x: number; y: number }
-export interface MapArea { name: string; capacity: number; x?: number; y?: number }
+export interface MapSeat {
+  section: string;
+  x: number;
+  y: number;
+}
+export interface MapArea {
+  name: string;
+  capacity: number;
+  x?: number;
+  y?: number;
+}
 
 const PALETTE = ['#4f46e5', '#0d9488', '#d97706', '#db2777', '#0284c7', '#65a30d', '#7c3aed', '#dc2626', '#475569', '#ca8a04'];
 const MAX_DRAWN = 20_000;
@@ -45,7 +54,10 @@ export function SeatMapSvg(props: { seats: MapSeat[]; gaAreas: MapArea[]; label:
     const points = [...props.seats, ...areas.map((a) => ({ x: a.x!, y: a.y! }))];
     if (points.length === 0) return null;
     // A loop rather than Math.min(...xs): a 100,000-seat spread would overflow the stack.
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      maxX = -Infinity,
+      minY = Infinity,
+      maxY = -Infinity;
     for (const p of points) {
       if (p.x < minX) minX = p.x;
       if (p.x > maxX) maxX = p.x;
@@ -68,7 +80,10 @@ export function SeatMapSvg(props: { seats: MapSeat[]; gaAreas: MapArea[]; label:
       radius: spacing * 0.38,
       seats: step > 1 ? props.seats.filter((_, i) => i % step === 0) : props.seats,
       thinned: step > 1 ? step : 0,
-      areas, boxW, boxH, font: Math.max(boxH * 0.28, spacing),
+      areas,
+      boxW,
+      boxH,
+      font: Math.max(boxH * 0.28, spacing),
       colours: sectionColours(props.seats),
     };
   }, [props.seats, props.gaAreas]);
@@ -79,19 +94,31 @@ export function SeatMapSvg(props: { seats: MapSeat[]; gaAreas: MapArea[]; label:
       <svg viewBox={drawing.viewBox} role="img" aria-label={props.label} preserveAspectRatio="xMidYMid meet">
         {drawing.areas.map((a) => (
           <g key={a.name}>
-            <rect x={a.x! - drawing.boxW / 2} y={a.y! - drawing.boxH / 2} width={drawing.boxW} height={drawing.boxH} rx={drawing.boxH * 0.15}
-              fill="#e0e7ff" stroke="#6366f1" stroke-width={drawing.radius * 0.5} />
+            <rect
+              x={a.x! - drawing.boxW / 2}
+              y={a.y! - drawing.boxH / 2}
+              width={drawing.boxW}
+              height={drawing.boxH}
+              rx={drawing.boxH * 0.15}
+              fill="#e0e7ff"
+              stroke="#6366f1"
+              stroke-width={drawing.radius * 0.5}
+            />
             <text x={a.x} y={a.y} text-anchor="middle" dominant-baseline="middle" font-size={drawing.font} fill="#312e81">
               {a.name} · {formatCount(a.capacity)}
             </text>
           </g>
         ))}
-        {drawing.seats.map((s, i) => <circle key={i} cx={s.x} cy={s.y} r={drawing.radius} fill={drawing.colours.get(s.section)} />)}
+        {drawing.seats.map((s, i) => (
+          <circle key={i} cx={s.x} cy={s.y} r={drawing.radius} fill={drawing.colours.get(s.section)} />
+        ))}
       </svg>
       <figcaption class="map-legend">
         {[...drawing.colours].map(([section, colour]) => (
           <span class="legend-item" key={section}>
-            <svg width="10" height="10" aria-hidden="true"><circle cx="5" cy="5" r="5" fill={colour} /></svg>
+            <svg width="10" height="10" aria-hidden="true">
+              <circle cx="5" cy="5" r="5" fill={colour} />
+            </svg>
             {section}
           </span>
         ))}

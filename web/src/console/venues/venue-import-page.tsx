@@ -94,7 +94,12 @@ export function VenueImportPage() {
       const body = {
         name: name.trim(),
         seats,
-        gaAreas: areas.map((a) => ({ name: a.name.trim(), capacity: Number(a.capacity), ...(a.x !== undefined ? { x: a.x } : {}), ...(a.y !== undefined ? { y: a.y } : {}) })),
+        gaAreas: areas.map((a) => ({
+          name: a.name.trim(),
+          capacity: Number(a.capacity),
+          ...(a.x !== undefined ? { x: a.x } : {}),
+          ...(a.y !== undefined ? { y: a.y } : {}),
+        })),
       };
       const created = await adminApi<{ id: string }>('/api/admin/venues', { method: 'POST', body });
       flash(`Venue “${body.name}” created with ${plural(seats.length, 'seat')} and ${plural(summary.ga, 'GA place')}.`);
@@ -109,45 +114,92 @@ export function VenueImportPage() {
   const serverHint = locateServerField(serverError, file);
   return (
     <form onSubmit={submit} noValidate>
-      <PageHeader back={{ href: '/console/venues', label: 'Venues' }} title="Import a venue"
-        subtitle="Read a seat map from a file, check it here, then create the venue." />
+      <PageHeader
+        back={{ href: '/console/venues', label: 'Venues' }}
+        title="Import a venue"
+        subtitle="Read a seat map from a file, check it here, then create the venue."
+      />
       <div class="grid-2-1">
         <div class="stack">
           <Section title="1 · Name">
             <Field label="Venue name" error={tried && !name.trim() ? 'Give the venue a name.' : null}>
-              {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={name} maxLength={200} data-testid="venue-name"
-                onInput={(e) => setName(e.currentTarget.value)} />}
+              {(id, describedBy) => (
+                <input
+                  id={id}
+                  aria-describedby={describedBy}
+                  value={name}
+                  maxLength={200}
+                  data-testid="venue-name"
+                  onInput={(e) => setName(e.currentTarget.value)}
+                />
+              )}
             </Field>
           </Section>
           <Section title="2 · Seat map file">
-            <label class={`drop-zone ${dragging ? 'drop-zone-active' : ''}`}
-              onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)}
-              onDrop={(e) => { e.preventDefault(); setDragging(false); void read(e.dataTransfer?.files[0]); }}>
-              <input type="file" accept=".csv,.json,text/csv,application/json" class="visually-hidden" data-testid="venue-file"
-                onChange={(e) => { void read(e.currentTarget.files?.[0]); e.currentTarget.value = ''; }} />
+            <label
+              class={`drop-zone ${dragging ? 'drop-zone-active' : ''}`}
+              onDragOver={(e) => {
+                e.preventDefault();
+                setDragging(true);
+              }}
+              onDragLeave={() => setDragging(false)}
+              onDrop={(e) => {
+                e.preventDefault();
+                setDragging(false);
+                void read(e.dataTransfer?.files[0]);
+              }}
+            >
+              <input
+                type="file"
+                accept=".csv,.json,text/csv,application/json"
+                class="visually-hidden"
+                data-testid="venue-file"
+                onChange={(e) => {
+                  void read(e.currentTarget.files?.[0]);
+                  e.currentTarget.value = '';
+                }}
+              />
               <span class="drop-zone-title">{fileName ? `“${fileName}” · choose another file` : 'Choose a CSV or JSON file'}</span>
               <span class="muted small">or drop it here. Seats only; leave this out for a standing-only venue.</span>
             </label>
             {readError && <Notice tone="error">{readError}</Notice>}
             {file && file.errors.length > 0 && (
               <Notice tone="error" title={`${plural(file.errors.length, 'problem')} in ${fileName}`} testid="import-errors">
-                <ul class="issues">{file.errors.map((issue, i) => <li key={i}><strong>{where(issue)}:</strong> {issue.message}</li>)}</ul>
+                <ul class="issues">
+                  {file.errors.map((issue, i) => (
+                    <li key={i}>
+                      <strong>{where(issue)}:</strong> {issue.message}
+                    </li>
+                  ))}
+                </ul>
               </Notice>
             )}
             {file && file.warnings.length > 0 && (
               <Notice tone="warning" testid="import-warnings">
-                <ul class="issues">{file.warnings.map((issue, i) => <li key={i}><strong>{where(issue)}:</strong> {issue.message}</li>)}</ul>
+                <ul class="issues">
+                  {file.warnings.map((issue, i) => (
+                    <li key={i}>
+                      <strong>{where(issue)}:</strong> {issue.message}
+                    </li>
+                  ))}
+                </ul>
               </Notice>
             )}
             {file && file.errors.length === 0 && (
-              <Notice tone="success" testid="import-ok">{fileName}: {plural(seats.length, 'seat')} read, no problems.</Notice>
+              <Notice tone="success" testid="import-ok">
+                {fileName}: {plural(seats.length, 'seat')} read, no problems.
+              </Notice>
             )}
             <details class="help">
               <summary>File formats</summary>
-              <p><strong>CSV</strong>: one seat per line, columns <code>section,row,number,x,y</code> and optionally <code>label</code> and <code>rank</code>
-                (lower rank sells first; without it, the order of the file). A header row is optional; <code>;</code> works as a separator too.</p>
+              <p>
+                <strong>CSV</strong>: one seat per line, columns <code>section,row,number,x,y</code> and optionally <code>label</code> and <code>rank</code>
+                (lower rank sells first; without it, the order of the file). A header row is optional; <code>;</code> works as a separator too.
+              </p>
               <pre class="code">{CSV_EXAMPLE}</pre>
-              <p><strong>JSON</strong>: the body of <code>POST /api/admin/venues</code>; its GA areas fill the list below.</p>
+              <p>
+                <strong>JSON</strong>: the body of <code>POST /api/admin/venues</code>; its GA areas fill the list below.
+              </p>
               <pre class="code">{JSON_EXAMPLE}</pre>
             </details>
           </Section>
@@ -163,12 +215,26 @@ export function VenueImportPage() {
               <Stat label="Rows" value={formatCount(summary.rows)} testid="preview-rows" />
               <Stat label="GA places" value={formatCount(summary.ga)} detail={plural(areas.length, 'area')} testid="preview-ga" />
             </div>
-            <p class="capacity-line">Capacity <strong data-testid="preview-capacity">{formatCount(seats.length + summary.ga)}</strong></p>
+            <p class="capacity-line">
+              Capacity <strong data-testid="preview-capacity">{formatCount(seats.length + summary.ga)}</strong>
+            </p>
             <SeatMapSvg seats={seats} gaAreas={previewAreas} label="Preview of the seat map" testid="preview-map" />
           </Section>
-          {tried && problems.length > 0 && <Notice tone="warning" testid="import-blocked"><ul class="issues">{problems.map((p) => <li key={p}>{p}</li>)}</ul></Notice>}
+          {tried && problems.length > 0 && (
+            <Notice tone="warning" testid="import-blocked">
+              <ul class="issues">
+                {problems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            </Notice>
+          )}
           {serverError !== null && <ErrorNotice error={serverError} title="The server refused the venue" testid="import-server-error" />}
-          {serverHint && <p class="hint" data-testid="import-server-line">{serverHint}</p>}
+          {serverHint && (
+            <p class="hint" data-testid="import-server-line">
+              {serverHint}
+            </p>
+          )}
           <button type="submit" class="btn btn-primary btn-block btn-lg" disabled={busy} data-testid="venue-create">
             {busy ? 'Creating…' : 'Create venue'}
           </button>

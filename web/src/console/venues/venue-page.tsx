@@ -13,8 +13,11 @@ export function VenuePage(props: { id: string }) {
   const gaCapacity = v ? v.gaAreas.reduce((n, a) => n + a.capacity, 0) : 0;
   return (
     <>
-      <PageHeader back={{ href: '/console/venues', label: 'Venues' }} title={v?.name ?? 'Venue'}
-        subtitle={v && `${plural(v.seats.length, 'seat')} · ${plural(gaCapacity, 'GA place')} · capacity ${formatCount(v.seats.length + gaCapacity)}`} />
+      <PageHeader
+        back={{ href: '/console/venues', label: 'Venues' }}
+        title={v?.name ?? 'Venue'}
+        subtitle={v && `${plural(v.seats.length, 'seat')} · ${plural(gaCapacity, 'GA place')} · capacity ${formatCount(v.seats.length + gaCapacity)}`}
+      />
       <Flash />
       <ErrorNotice error={venue.error} />
       {venue.loading && !v && <Loading />}
@@ -26,19 +29,53 @@ export function VenuePage(props: { id: string }) {
           <div class="stack">
             <Section title="Sections" class="card-flush-body">
               <table class="table">
-                <thead><tr><th>Section</th><th class="num">Rows</th><th class="num">Seats</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Section</th>
+                    <th class="num">Rows</th>
+                    <th class="num">Seats</th>
+                  </tr>
+                </thead>
                 <tbody>
-                  {sectionsOf(v.seats).map((s) => <tr key={s.name}><td>{s.name}</td><td class="num">{s.rows}</td><td class="num">{formatCount(s.seats)}</td></tr>)}
-                  {v.seats.length === 0 && <tr><td colSpan={3} class="muted">No seats</td></tr>}
+                  {sectionsOf(v.seats).map((s) => (
+                    <tr key={s.name}>
+                      <td>{s.name}</td>
+                      <td class="num">{s.rows}</td>
+                      <td class="num">{formatCount(s.seats)}</td>
+                    </tr>
+                  ))}
+                  {v.seats.length === 0 && (
+                    <tr>
+                      <td colSpan={3} class="muted">
+                        No seats
+                      </td>
+                    </tr>
+                  )}
                 </tbody>
               </table>
             </Section>
             <Section title="GA areas" class="card-flush-body">
               <table class="table">
-                <thead><tr><th>Area</th><th class="num">Capacity</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Area</th>
+                    <th class="num">Capacity</th>
+                  </tr>
+                </thead>
                 <tbody>
-                  {v.gaAreas.map((a) => <tr key={a.id}><td>{a.name}</td><td class="num">{formatCount(a.capacity)}</td></tr>)}
-                  {v.gaAreas.length === 0 && <tr><td colSpan={2} class="muted">No GA areas</td></tr>}
+                  {v.gaAreas.map((a) => (
+                    <tr key={a.id}>
+                      <td>{a.name}</td>
+                      <td class="num">{formatCount(a.capacity)}</td>
+                    </tr>
+                  ))}
+                  {v.gaAreas.length === 0 && (
+                    <tr>
+                      <td colSpan={2} class="muted">
+                        No GA areas
+                      </td>
+                    </tr>
+                  )}
                 </tbody>
               </table>
             </Section>

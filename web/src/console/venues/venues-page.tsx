@@ -10,25 +10,45 @@ export function VenuesPage() {
   const venues = useResource((signal) => adminApi<{ venues: VenueSummary[] }>('/api/admin/venues', { signal }), []);
   return (
     <>
-      <PageHeader title="Venues" subtitle="Places with a seat map: sections, rows and seats, and GA areas."
-        actions={<a class="btn btn-primary" href="/console/venues/new" data-testid="venue-new"><Icon name="plus" /> Import a venue</a>} />
+      <PageHeader
+        title="Venues"
+        subtitle="Places with a seat map: sections, rows and seats, and GA areas."
+        actions={
+          <a class="btn btn-primary" href="/console/venues/new" data-testid="venue-new">
+            <Icon name="plus" /> Import a venue
+          </a>
+        }
+      />
       <Flash />
       <ErrorNotice error={venues.error} />
       {venues.loading && !venues.data && <Loading />}
       {venues.data && venues.data.venues.length === 0 && (
         <Empty title="No venues yet">
           <p>Import a seat map from a CSV or JSON file to create the first one.</p>
-          <a class="btn btn-primary" href="/console/venues/new">Import a venue</a>
+          <a class="btn btn-primary" href="/console/venues/new">
+            Import a venue
+          </a>
         </Empty>
       )}
       {venues.data && venues.data.venues.length > 0 && (
         <div class="card card-flush">
           <table class="table" data-testid="venues-table">
-            <thead><tr><th>Name</th><th class="num">Seats</th><th class="num">GA places</th><th class="num">Capacity</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th class="num">Seats</th>
+                <th class="num">GA places</th>
+                <th class="num">Capacity</th>
+              </tr>
+            </thead>
             <tbody>
               {venues.data.venues.map((v) => (
                 <tr key={v.id} data-testid="venue-row">
-                  <td><a href={`/console/venues/${v.id}`} class="strong-link">{v.name}</a></td>
+                  <td>
+                    <a href={`/console/venues/${v.id}`} class="strong-link">
+                      {v.name}
+                    </a>
+                  </td>
                   <td class="num">{formatCount(Number(v.seatCount))}</td>
                   <td class="num">{formatCount(Number(v.gaCapacity))}</td>
                   <td class="num">{formatCount(Number(v.seatCount) + Number(v.gaCapacity))}</td>

@@ -48,12 +48,14 @@ export const en = {
   'sale.closed': 'Sales for this date have closed.',
   'sale.cancelled': 'This date has been cancelled.',
 
-  'queue.notice': 'Tickets for this date are sold through a waiting room, so everyone gets a fair turn. Join the line; when it is your turn you come back here to choose seats.',
+  'queue.notice':
+    'Tickets for this date are sold through a waiting room, so everyone gets a fair turn. Join the line; when it is your turn you come back here to choose seats.',
   'queue.join': 'Join the queue',
 
   'map.heading': 'Choose your seats',
   'map.label': 'Seat map',
-  'map.help': 'Tap or click a seat to pick it; on a small screen the first tap zooms in. With a keyboard: Tab to the map, arrow keys to move between seats and rows, Enter or Space to pick or drop a seat.',
+  'map.help':
+    'Tap or click a seat to pick it; on a small screen the first tap zooms in. With a keyboard: Tab to the map, arrow keys to move between seats and rows, Enter or Space to pick or drop a seat.',
   'map.notInteractive': 'Seats can be picked when tickets are on sale.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom in',

@@ -45,12 +45,14 @@ export const es: Messages = {
   'sale.closed': 'La venta para esta fecha ha terminado.',
   'sale.cancelled': 'Esta fecha ha sido cancelada.',
 
-  'queue.notice': 'Las entradas para esta fecha se venden a través de una sala de espera, para que todos tengan un turno justo. Entra en la fila; cuando sea tu turno volverás aquí para elegir asientos.',
+  'queue.notice':
+    'Las entradas para esta fecha se venden a través de una sala de espera, para que todos tengan un turno justo. Entra en la fila; cuando sea tu turno volverás aquí para elegir asientos.',
   'queue.join': 'Entrar en la fila',
 
   'map.heading': 'Elige tus asientos',
   'map.label': 'Mapa de asientos',
-  'map.help': 'Toca o haz clic en un asiento para elegirlo; en pantallas pequeñas, el primer toque acerca el mapa. Con teclado: tabulador hasta el mapa, flechas para moverte entre asientos y filas, Intro o Espacio para elegir o quitar un asiento.',
+  'map.help':
+    'Toca o haz clic en un asiento para elegirlo; en pantallas pequeñas, el primer toque acerca el mapa. Con teclado: tabulador hasta el mapa, flechas para moverte entre asientos y filas, Intro o Espacio para elegir o quitar un asiento.',
   'map.notInteractive': 'Podrás elegir asientos cuando las entradas estén a la venta.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Acercar',

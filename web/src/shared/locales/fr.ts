@@ -45,12 +45,14 @@ export const fr: Messages = {
   'sale.closed': 'La vente pour cette date est terminée.',
   'sale.cancelled': 'Cette date a été annulée.',
 
-  'queue.notice': 'Les billets pour cette date sont vendus via une salle d’attente, pour que chacun ait un tour équitable. Rejoignez la file ; à votre tour, vous reviendrez ici choisir vos places.',
+  'queue.notice':
+    'Les billets pour cette date sont vendus via une salle d’attente, pour que chacun ait un tour équitable. Rejoignez la file ; à votre tour, vous reviendrez ici choisir vos places.',
   'queue.join': 'Rejoindre la file',
 
   'map.heading': 'Choisissez vos places',
   'map.label': 'Plan de salle',
-  'map.help': 'Touchez ou cliquez sur une place pour la choisir ; sur un petit écran, le premier toucher agrandit le plan. Au clavier : Tab jusqu’au plan, flèches pour passer d’une place ou d’un rang à l’autre, Entrée ou Espace pour prendre ou retirer une place.',
+  'map.help':
+    'Touchez ou cliquez sur une place pour la choisir ; sur un petit écran, le premier toucher agrandit le plan. Au clavier : Tab jusqu’au plan, flèches pour passer d’une place ou d’un rang à l’autre, Entrée ou Espace pour prendre ou retirer une place.',
   'map.notInteractive': 'Vous pourrez choisir vos places dès l’ouverture de la vente.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom avant',

@@ -45,12 +45,14 @@ export const nb: Messages = {
   'sale.closed': 'Salget for denne datoen er stengt.',
   'sale.cancelled': 'Denne datoen er avlyst.',
 
-  'queue.notice': 'Billetter til denne datoen selges gjennom et venterom, så alle får en rettferdig tur. Still deg i køen; når det er din tur, kommer du tilbake hit for å velge plasser.',
+  'queue.notice':
+    'Billetter til denne datoen selges gjennom et venterom, så alle får en rettferdig tur. Still deg i køen; når det er din tur, kommer du tilbake hit for å velge plasser.',
   'queue.join': 'Still deg i køen',
 
   'map.heading': 'Velg seter',
   'map.label': 'Salkart',
-  'map.help': 'Trykk eller klikk på et sete for å velge det; på en liten skjerm zoomer første trykk inn. Med tastatur: Tab til kartet, piltastene for å flytte mellom seter og rader, Enter eller mellomrom for å velge eller fjerne et sete.',
+  'map.help':
+    'Trykk eller klikk på et sete for å velge det; på en liten skjerm zoomer første trykk inn. Med tastatur: Tab til kartet, piltastene for å flytte mellom seter og rader, Enter eller mellomrom for å velge eller fjerne et sete.',
   'map.notInteractive': 'Du kan velge seter når billettene er i salg.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom inn',

@@ -45,12 +45,14 @@ export const nl: Messages = {
   'sale.closed': 'De verkoop voor deze datum is gesloten.',
   'sale.cancelled': 'Deze datum is geannuleerd.',
 
-  'queue.notice': 'Tickets voor deze datum worden via een wachtruimte verkocht, zodat iedereen eerlijk aan de beurt komt. Sluit aan in de rij; als je aan de beurt bent, kom je hier terug om plaatsen te kiezen.',
+  'queue.notice':
+    'Tickets voor deze datum worden via een wachtruimte verkocht, zodat iedereen eerlijk aan de beurt komt. Sluit aan in de rij; als je aan de beurt bent, kom je hier terug om plaatsen te kiezen.',
   'queue.join': 'Aansluiten in de rij',
 
   'map.heading': 'Kies je stoelen',
   'map.label': 'Zaalplattegrond',
-  'map.help': 'Tik of klik op een stoel om hem te kiezen; op een klein scherm zoomt de eerste tik in. Met het toetsenbord: Tab naar de plattegrond, pijltjestoetsen om tussen stoelen en rijen te bewegen, Enter of spatie om een stoel te kiezen of terug te geven.',
+  'map.help':
+    'Tik of klik op een stoel om hem te kiezen; op een klein scherm zoomt de eerste tik in. Met het toetsenbord: Tab naar de plattegrond, pijltjestoetsen om tussen stoelen en rijen te bewegen, Enter of spatie om een stoel te kiezen of terug te geven.',
   'map.notInteractive': 'Je kunt stoelen kiezen zodra de tickets in de verkoop zijn.',
   'map.zoom': 'Zoomen',
   'map.zoomIn': 'Inzoomen',
