@@ -23,7 +23,10 @@ type Conn = pg.Pool | pg.PoolClient;
 // --unprepared sends them unnamed, to show what that costs.
 const prepared = !f.has('unprepared');
 const names = new Map<string, string>();
-const nameOf = (text: string) => names.get(text) ?? (names.set(text, `q${names.size}`), names.get(text)!);
+const nameOf = (text: string) => {
+  if (!names.has(text)) names.set(text, `q${names.size}`);
+  return names.get(text)!;
+};
 async function q<R extends pg.QueryResultRow = any>(c: Conn, text: string, params: unknown[] = []): Promise<R[]> {
   const { rows } = await (prepared && params.length ? c.query<R>({ name: nameOf(text), text, values: params }) : c.query<R>(text, params));
   if (rec.inWindow(performance.now())) statements += 1;

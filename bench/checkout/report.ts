@@ -45,7 +45,7 @@ export async function postgresVersion(admin: pg.Client): Promise<string> {
 
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const rate = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 0 });
-const lat = (s: Summary | undefined) => (s && s.count ? `${ms(s.p50)} / ${ms(s.p99)}` : '—');
+const lat = (s: Summary | undefined) => (s?.count ? `${ms(s.p50)} / ${ms(s.p99)}` : '—');
 const errors = (e: Record<string, number>) => {
   const entries = Object.entries(e).sort((a, b) => b[1] - a[1]);
   return entries.length ? entries.map(([k, n]) => `${n}× ${k}`).join('; ') : 'none';

@@ -14,7 +14,7 @@ import {
 } from './common.js';
 import { machine, postgresVersion, renderReport, type Report } from './report.js';
 import { adminClient, analyze, createDatabase, createShowDirect, createShowHttp, type BenchShow } from './setup.js';
-import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp, writeResult, cleanupOnce } from '../processes.js';
+import { freePort, pinnable, pinned, runBench, start, stop, waitUntilUp, writeResult, cleanupOnce } from '../processes.js';
 
 /**
  * `npm run bench:checkout`: the whole checkout through the HTTP API against a server process on

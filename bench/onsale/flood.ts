@@ -150,7 +150,7 @@ function connection(index: number): Promise<void> {
       let from = 0;
       let closing = false;
       for (;;) {
-        let p;
+        let p: ReturnType<typeof parseAnswer>;
         try {
           p = parseAnswer(pending, from);
         } catch (error) {

@@ -38,7 +38,7 @@ export const SHIELD_CODES = ['rate_limited', 'overloaded', 'challenge_required']
 const int = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const one = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const lat = (s: Summary | undefined) => (s && s.count ? `${ms(s.p50)} / ${ms(s.p99)} (${int(s.count)})` : '—');
+const lat = (s: Summary | undefined) => (s?.count ? `${ms(s.p50)} / ${ms(s.p99)} (${int(s.count)})` : '—');
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 const top = (o: Record<string, number>, n = 12) => {
   const entries = Object.entries(o).sort((a, b) => b[1] - a[1]);

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { cpuShares, flags, numberFlag, sampleCpu, sleep, waitForQuiet, type CpuSample, type CpuShare } from '../checkout/common.js';
 import { machine, postgresVersion } from '../checkout/report.js';
 import { adminClient, analyze, createDatabase } from '../checkout/setup.js';
-import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp, writeResult, cleanupOnce } from '../processes.js';
+import { children, freePort, pinnable, pinned, runBench, start, stop, waitUntilUp, writeResult, cleanupOnce } from '../processes.js';
 import type { FansResult } from './fans.js';
 import type { FloodResult } from './flood.js';
 import { DEFAULT_MIX } from './traffic.js';

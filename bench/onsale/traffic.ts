@@ -20,7 +20,7 @@ export function fanAddress(index: number, perPrefix: number): string {
   return `127.30.${prefix}.${(index % perPrefix) + 1}`;
 }
 
-export const prefixOf = (address: string) => address.split('.').slice(0, 3).join('.') + '.0/24';
+export const prefixOf = (address: string) => `${address.split('.').slice(0, 3).join('.')}.0/24`;
 
 /** The flood's request kinds and their weights (see flood.ts for what each sends). */
 export const DEFAULT_MIX = 'home:10,events:20,join:20,status:30,hold:20';

@@ -5,7 +5,7 @@ import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, wa
 import { machine } from '../checkout/report.js';
 import { adminClient, createDatabase } from '../checkout/setup.js';
 import type { LoadResult } from './load.js';
-import { children, freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp, writeResult } from '../processes.js';
+import { children, freePort, pinnable, pinned, runBench, start, stop, waitUntilUp, writeResult } from '../processes.js';
 import { renderReport, totals, type Measured, type QueueReport, type Round } from './report.js';
 import { ROOM_BOUNDS, GA_CAPACITY, createShowWithRoom, joinFans } from './setup.js';
 

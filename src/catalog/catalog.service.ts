@@ -3,7 +3,7 @@ import type { PerformanceStatus } from '../platform/database.types.js';
 import { badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import * as repo from './catalog.repository.js';
-import type { EventInput, PerformanceInput, VenueInput } from './catalog.schemas.js';
+import type { EventInput, VenueInput } from './catalog.schemas.js';
 
 /** A GA area's capacity is split into a few buckets so concurrent holds lock different rows. */
 export function gaBuckets(capacity: number, maxBuckets = 8): number[] {

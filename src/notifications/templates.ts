@@ -93,6 +93,7 @@ export function renderOrderConfirmation(input: OrderConfirmation): RenderedEmail
   // Mail headers must stay on one line, whatever an event's title holds.
   const subject = t
     .subject(input.eventTitle)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes from the header
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .trim();
 

@@ -1,6 +1,8 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 
+// Migrations run on a schema they are changing, so they see the database untyped (Kysely's own advice).
+// biome-ignore lint/suspicious/noExplicitAny: see above
 function migrator(db: Kysely<any>): Migrator {
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -11,11 +13,13 @@ function unwrap(result: MigrationResultSet): string[] {
 }
 
 /** Brings the schema to the newest migration; returns what ran. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations see the database untyped
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return unwrap(await migrator(db).migrateToLatest());
 }
 
 /** Undoes the newest migration. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations see the database untyped
 export async function migrateDown(db: Kysely<any>): Promise<string[]> {
   return unwrap(await migrator(db).migrateDown());
 }

@@ -17,7 +17,7 @@ describe('attack detection', () => {
     for (let s = 0; s < 3; s++) {
       for (let i = 0; i < 400; i++) d.count(`10.0.${i % 10}.0/24`);
     }
-    let finding;
+    let finding: ReturnType<typeof d.tick>;
     for (let s = 0; s < 3 && !finding; s++) {
       for (let i = 0; i < 400; i++) d.count(`10.0.${i % 10}.0/24`);
       finding = d.tick();

@@ -1,7 +1,7 @@
 import type { Bucket, PlaceState, QueueEntry, RoomConfig, RoomCounters, RoomFigures } from './queue-store.js';
 
 const STATES: PlaceState[] = ['waiting', 'admitted', 'started', 'skipped', 'lapsed'];
-const [WAITING, ADMITTED, STARTED, SKIPPED, LAPSED] = [0, 1, 2, 3, 4];
+const [_WAITING, ADMITTED, STARTED, SKIPPED, LAPSED] = [0, 1, 2, 3, 4];
 /** A hold made this recently may not be in the tick's count of active holds yet. */
 export const RECENT_START_MS = 5_000;
 /**

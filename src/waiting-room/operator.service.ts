@@ -152,7 +152,7 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
           moved = await store.moveLine(performanceId, opened.id, clock.now());
         };
         // The room opening (and drawing its own pre-queue) runs the move first, inside, so nobody gets in between.
-        if (!toRow || toRow.state !== 'pre_queue' || !(await rooms.open({ ...toRow, sales_status: 'on_sale' }, move))) await move();
+        if (toRow?.state !== 'pre_queue' || !(await rooms.open({ ...toRow, sales_status: 'on_sale' }, move))) await move();
         await db.transaction().execute(async (tx) => {
           const row = await repo.lockRoom(tx, performanceId);
           await repo.updateRoom(tx, performanceId, { moved_to: opened.id, ...(row && row.state !== 'sold_out' ? { state: 'closed' as const } : {}) });

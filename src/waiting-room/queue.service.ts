@@ -30,7 +30,7 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
   async function roomFor(performanceId: string): Promise<RoomConfig> {
     let config = await rooms.ensure(performanceId);
     for (let hops = 0; config?.movedTo && hops < 8; hops++) config = await rooms.ensure(config.movedTo);
-    if (!config || !config.enabled) throw noRoom();
+    if (!config?.enabled) throw noRoom();
     return config;
   }
 
@@ -120,10 +120,10 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
         // The store is down: a performance without an active room sells as before; one with an
         // active room refuses every hold, token or not, until the store is back (fail closed).
         const row = await repo.findRoom(db, performanceId);
-        if (row && row.enabled && GATED.has(row.state)) throw error;
+        if (row?.enabled && GATED.has(row.state)) throw error;
         return undefined;
       });
-      if (!config || !config.enabled || !GATED.has(config.state)) return;
+      if (!config?.enabled || !GATED.has(config.state)) return;
       const claims = signer.verifyAccess(token);
       const now = clock.now();
       if (!claims || claims.performanceId !== performanceId || claims.expiresAt <= now) throw notAdmitted();

@@ -39,7 +39,8 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
   function failed(res: ServerResponse, error: unknown): void {
     if (error instanceof AppError) {
       const answer = appErrorAnswer(error);
-      return finish(res, answer.status, JSON.stringify(answer.body), answer.retryAfter);
+      finish(res, answer.status, JSON.stringify(answer.body), answer.retryAfter);
+      return;
     }
     logError(error);
     finish(res, 500, '{"error":{"code":"internal","message":"Internal error"}}');
@@ -54,7 +55,10 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
     try {
       const client = clientAddress.client(req);
       const refusal = shield.gateNow('queue_status', client.ip, client.prefix);
-      if (refusal) return finish(res, refusal.status, refusalBody(refusal), refusal.retryAfter, true);
+      if (refusal) {
+        finish(res, refusal.status, refusalBody(refusal), refusal.retryAfter, true);
+        return;
+      }
       const answer = waitingRoom.status(req.headers.authorization);
       if (answer instanceof Promise) {
         answer.then(

@@ -54,7 +54,10 @@ export function App() {
     return () => removeEventListener('popstate', markNavigated);
   }, []);
   return (
-    // Links inside the app navigate without a reload; the handler only acts on same-origin <a>s.
+    // Links inside the app navigate without a reload; the handler only acts on same-origin <a>s,
+    // which have their own keyboard behaviour.
+    // biome-ignore lint/a11y/noStaticElementInteractions: delegated link clicks, see above
+    // biome-ignore lint/a11y/useKeyWithClickEvents: delegated link clicks, see above
     <div class="buyer" onClick={onLinkClick}>
       <a class="skip-link" href="#main">
         {t('header.skip')}

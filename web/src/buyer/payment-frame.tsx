@@ -23,7 +23,7 @@ export function PaymentFrame({ url, lang, onToken }: { url: string; lang: string
       if (event.origin !== origin) return;
       if (frame.current && event.source !== frame.current.contentWindow) return;
       const data = event.data as Partial<PaymentToken> & { type?: unknown };
-      if (!data || data.type !== 'taquilla-payment-token' || typeof data.token !== 'string' || !data.token) return;
+      if (data?.type !== 'taquilla-payment-token' || typeof data.token !== 'string' || !data.token) return;
       latest.current({
         token: data.token,
         last4: typeof data.last4 === 'string' ? data.last4 : undefined,

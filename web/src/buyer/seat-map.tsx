@@ -1,3 +1,6 @@
+// SVG text and circles are not focusable unless given a tabindex; Biome's rules take them for HTML elements.
+// biome-ignore-all lint/a11y/noAriaHiddenOnFocusable: see above
+// biome-ignore-all lint/a11y/useAriaPropsSupportedByRole: the seat's role is set with the same condition as aria-checked
 import { Component } from 'preact';
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.js';

@@ -73,6 +73,8 @@ async function waitOut(seconds: number) {
  * One request; throws only when the network fails. A 429 (rate_limited) or 503 (overloaded,
  * queue_unavailable) with Retry-After is asked again only after that long, however many times.
  */
+// The answers' fields are checked where they are read; the page carries no copy of the API's types (7 KB budget).
+// biome-ignore lint/suspicious/noExplicitAny: see above
 async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   for (;;) {
     const response = await fetch(path, { ...init, cache: 'no-store', headers: { accept: 'application/json', ...init.headers } });
@@ -150,6 +152,7 @@ async function join(): Promise<boolean> {
   let solution: string | null = null;
   let proofs = 0;
   let status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: as in call()
   let body: any;
   for (;;) {
     const headers: Record<string, string> = { 'x-queue-key': deviceKey() };

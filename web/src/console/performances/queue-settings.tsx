@@ -41,7 +41,7 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
   const [busy, setBusy] = useState(false);
   const bounds = props.view.bounds;
 
-  const valueOf = (key: BoundKey) => draft[key] ?? String(bounds[key]);
+  const shownValue = (key: BoundKey) => draft[key] ?? String(bounds[key]);
   const changedKeys = fields.map((f) => f.key).filter((key) => draft[key] !== undefined && draft[key]!.trim() !== String(bounds[key]));
   const enabledChanged = enabled !== null && enabled !== props.view.enabled;
   const dirty = changedKeys.length > 0 || enabledChanged;
@@ -112,7 +112,7 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
                   autoComplete="off"
                   data-testid={`queue-${f.key}`}
                   aria-invalid={invalid[f.key] || serverField === f.key ? 'true' : undefined}
-                  value={valueOf(f.key)}
+                  value={shownValue(f.key)}
                   onInput={(e) => {
                     const value = (e.target as HTMLInputElement).value;
                     setDraft((d) => ({ ...d, [f.key]: value }));

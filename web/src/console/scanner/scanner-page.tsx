@@ -81,7 +81,8 @@ export function ScannerPage() {
     });
   };
 
-  const counts = history.reduce((c, s) => ({ ...c, [s.outcome]: (c[s.outcome] ?? 0) + 1 }), {} as Partial<Record<Outcome, number>>);
+  const counts: Partial<Record<Outcome, number>> = {};
+  for (const s of history) counts[s.outcome] = (counts[s.outcome] ?? 0) + 1;
   return (
     <div class="scanner">
       <div class="scanner-main">

@@ -123,7 +123,10 @@ export function jsonSyntaxError(s: string): { line: number; column: number; mess
         fail('expected "," or "]" (a missing comma?)');
       }
     }
-    if (c === '"') return string();
+    if (c === '"') {
+      string();
+      return;
+    }
     LITERAL.lastIndex = i;
     const m = LITERAL.exec(s);
     if (m) {

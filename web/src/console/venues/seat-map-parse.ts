@@ -178,7 +178,7 @@ export function parseCsv(source: string): SeatMapFile {
 
   let columns: Column[] = [...COLUMNS];
   const head = rows[0];
-  if (head && head.fields.some((f) => f.trim().toLowerCase() === 'section')) {
+  if (head?.fields.some((f) => f.trim().toLowerCase() === 'section')) {
     rows.shift();
     const names = head.fields.map((f) => f.trim().toLowerCase());
     columns = names.map((n) => n as Column);

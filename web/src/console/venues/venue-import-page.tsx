@@ -79,7 +79,7 @@ export function VenueImportPage() {
 
   const problems: string[] = [];
   if (!name.trim()) problems.push('Give the venue a name.');
-  if (file && file.errors.length) problems.push('Fix the problems in the file, then choose it again.');
+  if (file?.errors.length) problems.push('Fix the problems in the file, then choose it again.');
   if (areaProblems.size) problems.push('Fix the GA areas.');
   if (seats.length === 0 && areas.length === 0) problems.push('Choose a seat map file or add a GA area.');
   if (areas.length > MAX_GA_AREAS) problems.push(`A venue can have at most ${MAX_GA_AREAS} GA areas.`);
