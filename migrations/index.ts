@@ -3,6 +3,7 @@ import * as core from './001_core.js';
 import * as orderPrices from './002_order_prices.js';
 import * as waitingRooms from './003_waiting_rooms.js';
 import * as shield from './004_shield.js';
+import * as holdCredentials from './005_hold_credentials.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '002_order_prices': orderPrices,
   '003_waiting_rooms': waitingRooms,
   '004_shield': shield,
+  '005_hold_credentials': holdCredentials,
 };

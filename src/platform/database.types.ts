@@ -65,6 +65,13 @@ export interface HoldTable {
   status: ColumnType<HoldStatus, HoldStatus | undefined, HoldStatus>;
   expires_at: Timestamp;
   created_at: Created;
+  /** The client's Idempotency-Key for the creation, and a hash of the request it came with. */
+  idempotency_key: string | null;
+  request_hash: string | null;
+  /** The queue ticket id of the admission that made it, when a waiting room gated it. */
+  admission_id: string | null;
+  /** Tickets in the hold (seats plus GA places). */
+  quantity: Generated<number>;
 }
 export interface PerformanceSeatTable {
   performance_id: string;
@@ -187,6 +194,19 @@ export interface WaitingRoomTable {
   created_at: Created;
 }
 
+/** One row per kind of CSP violation, counted. */
+export interface CspReportTable {
+  signature: string;
+  document: string;
+  directive: string;
+  blocked: string;
+  source: string;
+  sample: string;
+  count: Generated<number>;
+  first_seen: Created;
+  last_seen: Timestamp;
+}
+
 export interface IncidentTable {
   id: Generated<string>;
   kind: string;
@@ -232,6 +252,7 @@ export interface Database {
   incidents: IncidentTable;
   incident_events: IncidentEventTable;
   shield_settings: ShieldSettingsTable;
+  csp_reports: CspReportTable;
 }
 
 export type Order = Selectable<OrderTable>;
