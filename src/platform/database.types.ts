@@ -56,6 +56,7 @@ export interface PerformanceTable {
   starts_at: Timestamp;
   doors_at: Timestamp | null;
   on_sale_at: Timestamp | null;
+  off_sale_at: Timestamp | null;
   status: ColumnType<PerformanceStatus, PerformanceStatus | undefined, PerformanceStatus>;
   created_at: Created;
 }
