@@ -132,7 +132,14 @@ async function sell(app: App, payments: App, performanceId: string): Promise<voi
         .toLowerCase()}@example.com`,
       locale: ['es', 'en', 'fr', 'nl', 'nb'][i % 5],
     };
-    const order = await call(app, 'POST', `/api/holds/${held.holdId}/order`, { buyer }, { 'idempotency-key': `shots-${i}` }, from);
+    const order = await call(
+      app,
+      'POST',
+      `/api/holds/${held.holdId}/order`,
+      { buyer },
+      { 'idempotency-key': `shots-${i}`, authorization: `Bearer ${held.holdToken}` },
+      from,
+    );
     const { token } = await call(payments, 'POST', '/tokens', {
       sessionId: order.payment.sessionId,
       cardNumber: '4242424242424242',
@@ -153,7 +160,7 @@ async function sell(app: App, payments: App, performanceId: string): Promise<voi
     'POST',
     `/api/holds/${pending.holdId}/order`,
     { buyer: { name: 'Nora Lind', email: 'nora@example.com', locale: 'nb' } },
-    { 'idempotency-key': 'shots-pending' },
+    { 'idempotency-key': 'shots-pending', authorization: `Bearer ${pending.holdToken}` },
   );
   await call(app, 'POST', `/api/performances/${performanceId}/holds`, { gaAreaId: ga, quantity: 3 });
 }

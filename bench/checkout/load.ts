@@ -104,7 +104,9 @@ async function purchase(buyerIndex: number, n: number): Promise<boolean> {
   const hold = await step('hold', () => post(agent, app, `/api/performances/${performanceId}/holds`, holdBody));
   if (!hold) return false;
   const key = `bench-${process.pid}-${buyerIndex}-${n}`;
-  const order = await step('order', () => post(agent, app, `/api/holds/${hold.body.holdId}/order`, { buyer: details }, { 'idempotency-key': key }));
+  const order = await step('order', () =>
+    post(agent, app, `/api/holds/${hold.body.holdId}/order`, { buyer: details }, { 'idempotency-key': key, authorization: `Bearer ${hold.body.holdToken}` }),
+  );
   if (!order) return false;
   const card = { sessionId: order.body.payment.sessionId, cardNumber: '4242424242424242', expiry: '12/39', cvc: '123' };
   const token = await step('token', () => post(agent, pay, '/tokens', card));

@@ -350,14 +350,17 @@ async function fan(index: number): Promise<void> {
     return;
   }
   const holdId = hold.body.holdId as string;
+  const holdAuth = { authorization: `Bearer ${hold.body.holdToken as string}` };
   const release = async () => {
-    await call(app, address, 'DELETE', `/api/holds/${holdId}`).catch(() => undefined);
+    await call(app, address, 'DELETE', `/api/holds/${holdId}`, undefined, holdAuth).catch(() => undefined);
   };
 
   // 4. Order, card token, payment.
   const buyer = { name: `Fan ${index}`, email: `fan${index}@example.com`, locale: 'es' };
   const idem = randomUUID();
-  const order = await admittedStep('order', () => call(app, address, 'POST', `/api/holds/${holdId}/order`, { buyer }, { 'idempotency-key': idem }));
+  const order = await admittedStep('order', () =>
+    call(app, address, 'POST', `/api/holds/${holdId}/order`, { buyer }, { 'idempotency-key': idem, ...holdAuth }),
+  );
   if (over()) return;
   if (order?.status !== 201) {
     stages[index] = 'failed';

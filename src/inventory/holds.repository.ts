@@ -3,12 +3,53 @@ import type { Db, Tx } from '../platform/transaction.js';
 
 /** SQL for holds and the stock rows they claim. Every function here runs in a stock transaction. */
 
-export async function insertHold(tx: Tx, performanceId: string, ttlSeconds: number): Promise<{ id: string; expires_at: Date }> {
+export interface NewHold {
+  performanceId: string;
+  ttlSeconds: number;
+  quantity: number;
+  admissionId: string | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+export async function insertHold(tx: Tx, hold: NewHold): Promise<{ id: string; expires_at: Date }> {
   return tx
     .insertInto('holds')
-    .values({ performance_id: performanceId, expires_at: sql<Date>`now() + make_interval(secs => ${ttlSeconds})` as never })
+    .values({
+      performance_id: hold.performanceId,
+      expires_at: sql<Date>`now() + make_interval(secs => ${hold.ttlSeconds})` as never,
+      quantity: hold.quantity,
+      admission_id: hold.admissionId,
+      idempotency_key: hold.idempotencyKey,
+      request_hash: hold.requestHash,
+    })
     .returning(['id', 'expires_at'])
     .executeTakeFirstOrThrow();
+}
+
+/** The hold an Idempotency-Key created, if any. */
+export function findHoldByKey(db: Db | Tx, key: string) {
+  return db.selectFrom('holds').select(['id', 'performance_id', 'request_hash']).where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+/**
+ * Serialises the holds of one admission for the rest of the transaction, so two holds made at once
+ * with the same access token cannot both pass the count below.
+ */
+export async function lockAdmission(tx: Tx, admissionId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`admission:${admissionId}`}, 0))`.execute(tx);
+}
+
+/** Tickets in the admission's live holds (active and not past their expiry). */
+export async function admissionHolding(tx: Tx, admissionId: string): Promise<number> {
+  const row = await tx
+    .selectFrom('holds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('quantity'), sql<number>`0`).as('n'))
+    .where('admission_id', '=', admissionId)
+    .where('status', '=', 'active')
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export interface CandidateSeat {

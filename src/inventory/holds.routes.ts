@@ -1,11 +1,15 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../catalog/catalog.schemas.js';
 import type { AppContext } from '../platform/context.js';
+import { requireAccess } from '../platform/http/credentials.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
-import { AvailabilityResponse, AvailabilityStatusResponse, HoldBody, HoldResponse, toHoldRequest } from './holds.schemas.js';
-import { createHold, getHold, releaseHold } from './holds.service.js';
+import { AvailabilityResponse, AvailabilityStatusResponse, HoldBody, HoldResponse, PlacedHoldResponse, toHoldRequest } from './holds.schemas.js';
+import { getHold, releaseHold } from './holds.service.js';
+import { placeHold } from './place-hold.js';
 
 export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
+  // A hold id is printed in addresses and logs; acting on a hold takes its token.
+  const security = [{ holdAccess: [] }];
   app.get(
     '/api/performances/:id/availability',
     {
@@ -46,16 +50,25 @@ export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
         body: HoldBody,
         headers: Type.Object({
           'x-access-token': Type.Optional(
-            Type.String({ description: "From the waiting room's status answer; required while the performance's room is active" }),
+            Type.String({ maxLength: 200, description: "From the waiting room's status answer; required while the performance's room is active" }),
+          ),
+          'idempotency-key': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'Any unique string per hold attempt; a retry with the same key and request returns the same hold (and holdToken)',
+            }),
           ),
         }),
-        response: { 201: HoldResponse, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+        response: { 201: PlacedHoldResponse, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
       },
     },
     async (request, reply) => {
-      await ctx.waitingRoom.admitHold(request.params.id, request.headers['x-access-token']);
-      const hold = await createHold(ctx.db, request.params.id, toHoldRequest(request.body), ctx.config.holdTtlSeconds);
-      ctx.availability.invalidate(request.params.id);
+      const { headers } = request;
+      const hold = await placeHold(ctx, request.params.id, toHoldRequest(request.body), {
+        accessToken: headers['x-access-token'],
+        idempotencyKey: headers['idempotency-key'],
+      });
       return reply.status(201).send(hold);
     },
   );
@@ -63,19 +76,23 @@ export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
   app.get(
     '/api/holds/:id',
     {
-      schema: { tags: ['inventory'], params: IdParams, response: { 200: HoldResponse, 404: ErrorResponse } },
+      schema: { tags: ['inventory'], params: IdParams, security, response: { 200: HoldResponse, 401: ErrorResponse, 404: ErrorResponse } },
     },
-    async (request) => getHold(ctx.db, request.params.id),
+    async (request) => {
+      requireAccess(ctx.holdAccess, 'hold', request.params.id, request);
+      return getHold(ctx.db, request.params.id);
+    },
   );
 
   app.delete(
     '/api/holds/:id',
     {
-      schema: { tags: ['inventory'], params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse } },
+      schema: { tags: ['inventory'], params: IdParams, security, response: { 204: Type.Null(), 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } },
     },
     async (request, reply) => {
+      requireAccess(ctx.holdAccess, 'hold', request.params.id, request);
       const hold = await getHold(ctx.db, request.params.id);
-      await releaseHold(ctx.db, request.params.id);
+      await releaseHold(ctx.db, request.params.id, 'hold_token');
       ctx.availability.invalidate(hold.performanceId);
       return reply.status(204).send(null);
     },

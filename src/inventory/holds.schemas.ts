@@ -56,6 +56,13 @@ export const HoldResponse = Type.Object({
   items: Type.Array(Item),
 });
 
+export const PlacedHoldResponse = Type.Object({
+  ...HoldResponse.properties,
+  holdToken: Type.String({
+    description: "Shown to the hold's maker only (again on an Idempotency-Key retry): GET, DELETE and ordering the hold need Authorization: Bearer <holdToken>",
+  }),
+});
+
 export const AvailabilityResponse = Type.Object({
   status: Type.String(),
   categories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String(), available: Type.Integer() })),

@@ -67,12 +67,32 @@ async function claimGa(tx: Tx, performanceId: string, holdId: string, gaAreaId: 
   }
 }
 
+export interface HoldOptions {
+  ttlSeconds: number;
+  /** The client's Idempotency-Key, with a hash of the request it came with. */
+  idempotency?: { key: string; requestHash: string };
+  /** The admission (the queue ticket's id) that made the hold, while a waiting room gates the performance. */
+  admissionId?: string;
+}
+
+/** One admission already holds an order's worth: raised inside the stock transaction, audited outside it. */
+export class AdmissionLimitError extends AppError {
+  constructor(
+    readonly limit: number,
+    readonly holding: number,
+    readonly requested: number,
+  ) {
+    super('admission_limit_reached', 409, `One admission may hold at most ${limit} tickets at once; it holds ${holding} already`, { limit, holding });
+  }
+}
+
 /**
  * Holds stock for a buyer: chosen seats, the best N in a category (side by side where possible),
  * or N GA places. All or nothing, in one stock transaction, retried while others' locks are in
- * the way; a seat is never held twice and a GA area never passes its capacity.
+ * the way; a seat is never held twice and a GA area never passes its capacity. An admission's
+ * live holds together stay within one order's worth of tickets.
  */
-export async function createHold(db: Db, performanceId: string, request: HoldRequest, ttlSeconds: number): Promise<HoldView> {
+export async function createHold(db: Db, performanceId: string, request: HoldRequest, options: HoldOptions): Promise<HoldView> {
   const performance = await findPerformance(db, performanceId);
   if (!performance) throw notFound('performance', performanceId);
   if (performance.status !== 'on_sale') {
@@ -98,7 +118,20 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
   // Seats before GA places, always: every hold takes its locks in the same order.
   return withRetry(() =>
     stockTransaction(db, async (tx) => {
-      const hold = await repo.insertHold(tx, performanceId, ttlSeconds);
+      const { admissionId } = options;
+      if (admissionId) {
+        await repo.lockAdmission(tx, admissionId);
+        const holding = await repo.admissionHolding(tx, admissionId);
+        if (holding + quantity > performance.max_tickets_per_order) throw new AdmissionLimitError(performance.max_tickets_per_order, holding, quantity);
+      }
+      const hold = await repo.insertHold(tx, {
+        performanceId,
+        ttlSeconds: options.ttlSeconds,
+        quantity,
+        admissionId: admissionId ?? null,
+        idempotencyKey: options.idempotency?.key ?? null,
+        requestHash: options.idempotency?.requestHash ?? null,
+      });
       if (seatIds) await claimSeats(tx, performanceId, hold.id, seatIds);
       if (best) await claimBest(tx, performanceId, hold.id, best.categoryId, best.quantity);
       if (ga) await claimGa(tx, performanceId, hold.id, ga.gaAreaId, ga.quantity);
@@ -123,6 +156,19 @@ function holdView(
   return { holdId: hold.id, performanceId: hold.performance_id, status: hold.status, expiresAt: hold.expires_at.toISOString(), items };
 }
 
+/**
+ * The hold an Idempotency-Key already made, as it is now; undefined when the key is new. The same
+ * key with another request (or for another performance) is refused.
+ */
+export async function replayHold(db: Db, performanceId: string, key: string, requestHash: string): Promise<HoldView | undefined> {
+  const prior = await repo.findHoldByKey(db, key);
+  if (!prior) return undefined;
+  if (prior.performance_id !== performanceId || prior.request_hash !== requestHash) {
+    throw conflict('idempotency_key_reused', 'This Idempotency-Key was used for a different hold request');
+  }
+  return getHold(db, prior.id);
+}
+
 export async function getHold(db: Db, holdId: string): Promise<HoldView> {
   const hold = await repo.findHold(db, holdId);
   if (!hold) throw notFound('hold', holdId);
@@ -143,14 +189,17 @@ export async function endHold(tx: Tx, holdId: string, status: 'released' | 'expi
   await audit(tx, { actor, action: `inventory.hold.${status}`, subjectType: 'hold', subjectId: holdId });
 }
 
-/** Releases a hold at the buyer's request; releasing one that already ended is a no-op. */
-export async function releaseHold(db: Db, holdId: string): Promise<void> {
+/**
+ * Releases a hold at the request of whoever holds its token (`actor` names the credential);
+ * releasing one that already ended is a no-op.
+ */
+export async function releaseHold(db: Db, holdId: string, actor: string): Promise<void> {
   await withRetry(() =>
     stockTransaction(db, async (tx) => {
       const hold = await repo.lockHold(tx, holdId);
       if (!hold) throw notFound('hold', holdId);
       if (hold.status === 'converted') throw conflict('hold_converted', 'This hold became a paid order; refund the order instead');
-      if (hold.status === 'active') await endHold(tx, holdId, 'released', 'buyer');
+      if (hold.status === 'active') await endHold(tx, holdId, 'released', actor);
     }),
   );
 }

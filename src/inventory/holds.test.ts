@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
-import { createShow, hold } from '../../tests/helpers/fixtures.js';
+import { createShow, hold, holdAuth } from '../../tests/helpers/fixtures.js';
 import { expireHolds } from './holds.service.js';
 
 describe('holds', { skip: !databaseAvailable && skipReason }, () => {
@@ -65,11 +65,15 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
     const during = (await t.app.inject(`/api/performances/${show.performanceId}/availability`)).json();
     assert.equal(during.gaAreas[0].available, 26);
     assert.equal(during.categories.find((c: { id: string }) => c.id === show.categories.Floor).available, 26);
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/holds/${res.json().holdId}` });
+    const del = await t.app.inject({ method: 'DELETE', url: `/api/holds/${res.json().holdId}`, headers: holdAuth(res.json()) });
     assert.equal(del.statusCode, 204);
     const afterwards = (await t.app.inject(`/api/performances/${show.performanceId}/availability`)).json();
     assert.equal(afterwards.gaAreas[0].available, 30);
-    assert.equal((await t.app.inject({ method: 'DELETE', url: `/api/holds/${res.json().holdId}` })).statusCode, 204, 'releasing twice is harmless');
+    assert.equal(
+      (await t.app.inject({ method: 'DELETE', url: `/api/holds/${res.json().holdId}`, headers: holdAuth(res.json()) })).statusCode,
+      204,
+      'releasing twice is harmless',
+    );
   });
 
   test('holds: bad requests name what is wrong', async () => {
@@ -99,7 +103,8 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
     const missing = await hold(t.app, '00000000-0000-4000-8000-000000000000', { gaAreaId: show.gaAreaId, quantity: 1 });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.code, 'performance_not_found');
-    assert.equal((await t.app.inject({ method: 'DELETE', url: '/api/holds/00000000-0000-4000-8000-000000000000' })).statusCode, 404);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    assert.equal((await t.app.inject({ method: 'DELETE', url: `/api/holds/${unknown}`, headers: holdAuth(unknown) })).statusCode, 404);
   });
 
   test('holds: seats and GA places in one hold are taken together, or not at all', async () => {
@@ -156,7 +161,11 @@ describe('holds', { skip: !databaseAvailable && skipReason }, () => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('id', '=', res.json().holdId)
       .execute();
-    assert.equal((await t.app.inject(`/api/holds/${res.json().holdId}`)).json().status, 'expired', 'shown expired before the sweep');
+    assert.equal(
+      (await t.app.inject({ url: `/api/holds/${res.json().holdId}`, headers: holdAuth(res.json()) })).json().status,
+      'expired',
+      'shown expired before the sweep',
+    );
     assert.ok((await expireHolds(t.ctx.db)) >= 1);
     t.ctx.availability.invalidate(show.performanceId);
     const avail = (await t.app.inject(`/api/performances/${show.performanceId}/availability`)).json();

@@ -3,10 +3,10 @@ import type { Config } from '../config.js';
 import { createAvailabilityCache, type AvailabilityCache } from '../inventory/availability.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import { createTestPaymentProvider } from '../payments/test-provider/test-provider.js';
-import { orderAccess } from '../sales/order-access.js';
 import { createTicketSigner, type TicketSigner } from '../tickets/codes.js';
 import { createShield, type Shield, type ShieldOptions } from '../shield/shield.js';
 import { createWaitingRoom, type WaitingRoom } from '../waiting-room/waiting-room.js';
+import { accessTokens, type AccessTokens } from './access-tokens.js';
 import { computeBuildId } from './build-info.js';
 import type { Db } from './transaction.js';
 
@@ -18,7 +18,9 @@ export interface AppContext {
   payments: PaymentProvider;
   tickets: TicketSigner;
   availability: AvailabilityCache;
-  orderAccess: ReturnType<typeof orderAccess>;
+  /** Bearer tokens for an order (its buyer's) and a hold (whoever made it). */
+  orderAccess: AccessTokens;
+  holdAccess: AccessTokens;
   waitingRoom: WaitingRoom;
   shield: Shield;
   /** Where the Vite build is, and the hash of it; the build id is recorded on every checkout. */
@@ -41,7 +43,8 @@ export function createContext(
     payments: createTestPaymentProvider({ secret: config.secret, paymentOrigin: config.paymentOrigin }),
     tickets: createTicketSigner(config.secret, config.ticketKeyId, config.previousTicketKeyIds),
     availability: createAvailabilityCache(db),
-    orderAccess: orderAccess(config.secret),
+    orderAccess: accessTokens(config.secret, 'order-access'),
+    holdAccess: accessTokens(config.secret, 'hold-access'),
     waitingRoom: createWaitingRoom({ config, db }),
     shield: createShield({ config, db, log, options: options.shield }),
     webDistDir,

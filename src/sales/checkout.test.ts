@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testApp, testPayments, admin, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
-import { buyer, CARDS, cardToken, createShow, hold, order } from '../../tests/helpers/fixtures.js';
+import { buyer, CARDS, cardToken, createShow, hold, holdAuth, order } from '../../tests/helpers/fixtures.js';
 import type { App } from '../app.js';
 import { expireHolds } from '../inventory/holds.service.js';
 
@@ -84,7 +84,7 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     const other = await t.app.inject({
       method: 'POST',
       url: `/api/holds/${h.holdId}/order`,
-      headers: { 'idempotency-key': 'same-key' },
+      headers: { 'idempotency-key': 'same-key', ...holdAuth(h) },
       payload: { buyer: { ...buyer, name: 'Someone Else' } },
     });
     assert.equal(other.statusCode, 409);
@@ -131,7 +131,7 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     const poor = await pay(o.orderId, await cardToken(payments, o.payment.sessionId, CARDS.insufficient));
     assert.equal(poor.statusCode, 402);
     assert.equal(poor.json().error.reason, 'insufficient_funds');
-    assert.equal((await t.app.inject(`/api/holds/${o.holdId}`)).json().status, 'active');
+    assert.equal((await t.app.inject({ url: `/api/holds/${o.holdId}`, headers: holdAuth(o.holdId) })).json().status, 'active');
     const good = await pay(o.orderId, await cardToken(payments, o.payment.sessionId));
     assert.equal(good.statusCode, 200, good.body);
     assert.equal(good.json().tickets.length, 2);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../catalog/catalog.schemas.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
-import { bearer } from '../platform/http/admin-auth.js';
+import { hasAccess, requireAccess } from '../platform/http/credentials.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { BuyerBody, CreatedOrderResponse, IdempotencyHeaders, OrderResponse, PaidResponse, PaymentBody } from './orders.schemas.js';
 import { createOrder, orderView } from './orders.service.js';
@@ -17,10 +17,12 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
         params: IdParams,
         headers: IdempotencyHeaders,
         body: BuyerBody,
-        response: { 201: CreatedOrderResponse, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+        security: [{ holdAccess: [] }],
+        response: { 201: CreatedOrderResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
     async (request, reply) => {
+      requireAccess(ctx.holdAccess, 'hold', request.params.id, request);
       const headers = request.headers;
       const order = await createOrder(ctx, request.params.id, headers['idempotency-key'], request.body.buyer, {
         storefront: headers['x-taquilla-storefront'] ?? 'web',
@@ -37,11 +39,16 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
         tags: ['sales'],
         params: IdParams,
         body: PaymentBody,
+        description:
+          'The one-time token from the card form is the credential. Asked again once the order is paid, it answers the outcome; ' +
+          "the ticket codes only to the token that paid (for a few minutes) or with the order's access token as Authorization: Bearer.",
+        security: [{}, { orderAccess: [] }],
         response: { 200: PaidResponse, 402: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
     async (request) => {
-      const outcome = await confirmPayment(ctx, request.params.id, request.body.token);
+      const orderAccess = hasAccess(ctx.orderAccess, request.params.id, request);
+      const outcome = await confirmPayment(ctx, request.params.id, request.body.token, { actor: 'payment_token', orderAccess });
       if (outcome.status === 'declined') {
         const message =
           outcome.reason === 'insufficient_funds'
@@ -68,10 +75,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
       },
     },
     async (request) => {
-      // A wrong token and an unknown order look the same, so ids cannot be probed.
-      if (!ctx.orderAccess.verify(request.params.id, bearer(request))) {
-        throw new AppError('unauthorized', 401, 'This order needs its access token: Authorization: Bearer <accessToken>');
-      }
+      requireAccess(ctx.orderAccess, 'order', request.params.id, request);
       return orderView(ctx, request.params.id);
     },
   );

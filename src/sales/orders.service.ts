@@ -79,7 +79,7 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
         build_id: ctx.buildId,
         client_build_id: source.clientBuildId,
       });
-      await audit(tx, { actor: 'buyer', action: 'sales.order.created', subjectType: 'order', subjectId: inserted.id, data: { holdId } });
+      await audit(tx, { actor: 'hold_token', action: 'sales.order.created', subjectType: 'order', subjectId: inserted.id, data: { holdId } });
       return inserted;
     });
   } catch (error) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { testApp, testPayments, type TestApp } from '../../tests/helpers/app.js';
-import { buyer, cardToken, createShow } from '../../tests/helpers/fixtures.js';
+import { buyer, cardToken, createShow, holdAuth } from '../../tests/helpers/fixtures.js';
 import type { App } from '../app.js';
 import { LocalWindow, createLimits } from './limits.js';
 import { SHIELD_ON } from './shield.fixtures.js';
@@ -110,7 +110,7 @@ describe('layered limits', () => {
       method: 'POST',
       url: `/api/holds/${first.holdId}/order`,
       remoteAddress: '198.19.0.1',
-      headers: { 'idempotency-key': 'k1' },
+      headers: { 'idempotency-key': 'k1', ...holdAuth(first) },
       payload: { buyer },
     });
     assert.equal(ordered.statusCode, 201, ordered.body);
@@ -119,7 +119,7 @@ describe('layered limits', () => {
       method: 'POST',
       url: `/api/holds/${second.holdId}/order`,
       remoteAddress: '198.19.1.1',
-      headers: { 'idempotency-key': 'k2' },
+      headers: { 'idempotency-key': 'k2', ...holdAuth(second) },
       payload: { buyer: { ...buyer, email: buyer.email.toUpperCase() } },
     });
     assertRateLimited(refused);

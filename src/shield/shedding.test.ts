@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testApp, testPayments, type TestApp } from '../../tests/helpers/app.js';
-import { buyer, cardToken } from '../../tests/helpers/fixtures.js';
+import { buyer, cardToken, holdAuth } from '../../tests/helpers/fixtures.js';
 import type { App } from '../app.js';
 import { join, roomShow } from '../waiting-room/waiting-room.fixtures.js';
 import { SHED_AT, type RouteClass } from './route-classes.js';
@@ -74,7 +74,7 @@ describe('load shedding', () => {
       const ordered = await t.app.inject({
         method: 'POST',
         url: `/api/holds/${held.json().holdId}/order`,
-        headers: { 'idempotency-key': 'shed-1' },
+        headers: { 'idempotency-key': 'shed-1', ...holdAuth(held.json()) },
         payload: { buyer },
       });
       assert.equal(ordered.statusCode, 201, ordered.body);

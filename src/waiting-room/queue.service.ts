@@ -3,7 +3,7 @@ import { AppError, conflict } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { ALGORITHM } from './fairness.js';
 import { isQueueUnavailable, queueUnavailable, type Poll, type QueueStore, type RoomConfig } from './queue-store.js';
-import type { QueueSigner } from './queue-tokens.js';
+import type { AccessClaims, QueueSigner } from './queue-tokens.js';
 import type { Clock, Rooms } from './rooms.js';
 import { answer, roomState, type StatusAnswer } from './status.js';
 import * as repo from './waiting-room.repository.js';
@@ -113,8 +113,10 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
     /**
      * The holds gate: while the room is active, a hold needs an unexpired access token for this
      * performance. Using one marks the fan as started, so the start limit no longer applies.
+     * Answers the admission the token proves (undefined when the room does not gate holds), so
+     * the hold can be counted against it.
      */
-    async admitHold(performanceId: string, token: string | undefined): Promise<void> {
+    async admitHold(performanceId: string, token: string | undefined): Promise<AccessClaims | undefined> {
       const config = await rooms.find(performanceId).catch(async (error: unknown) => {
         if (!isQueueUnavailable(error)) throw error;
         // The store is down: a performance without an active room sells as before; one with an
@@ -123,11 +125,12 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
         if (row?.enabled && GATED.has(row.state)) throw error;
         return undefined;
       });
-      if (!config?.enabled || !GATED.has(config.state)) return;
+      if (!config?.enabled || !GATED.has(config.state)) return undefined;
       const claims = signer.verifyAccess(token);
       const now = clock.now();
       if (!claims || claims.performanceId !== performanceId || claims.expiresAt <= now) throw notAdmitted();
       await store.startHold(performanceId, claims.place, now);
+      return claims;
     },
   };
 }

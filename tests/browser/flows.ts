@@ -126,7 +126,7 @@ export async function signIn(page: Page, baseUrl: string): Promise<void> {
 export async function buyThroughApi(server: LiveServer, performanceId: string, body: object): Promise<{ orderId: string; codes: string[] }> {
   const held = await hold(server.t.app, performanceId, body);
   assert.equal(held.statusCode, 201, held.body);
-  const created = await order(server.t.app, held.json().holdId);
+  const created = await order(server.t.app, held.json());
   assert.equal(created.statusCode, 201, created.body);
   const { orderId, payment } = created.json();
   const token = await cardToken(server.payments, payment.sessionId, CARDS.ok);

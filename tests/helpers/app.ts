@@ -7,6 +7,7 @@ import { createContext, type AppContext } from '../../src/platform/context.js';
 import { testDatabase, type TestDatabase } from './database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 export interface TestApp {
@@ -22,7 +23,7 @@ export async function testApp(env: Record<string, string> = {}, poolSize = 20, o
   const config = loadConfig({
     NODE_ENV: 'test',
     TAQUILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'taquilla-test-')),
-    TAQUILLA_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+    TAQUILLA_SECRET: TEST_SECRET,
     TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN,
     DATABASE_URL: database.url,
     PORT: '3900',

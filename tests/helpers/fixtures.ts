@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { App } from '../../src/app.js';
-import { admin } from './app.js';
+import { accessTokens } from '../../src/platform/access-tokens.js';
+import { admin, TEST_SECRET } from './app.js';
 
 export interface Show {
   eventId: string;
@@ -58,8 +59,22 @@ export async function hold(app: App, performanceId: string, body: object) {
 
 export const buyer = { name: 'Ana Rivera', email: 'ana@example.com', locale: 'es' };
 
-export async function order(app: App, holdId: string, key = `key-${holdId}`) {
-  return app.inject({ method: 'POST', url: `/api/holds/${holdId}/order`, headers: { 'idempotency-key': key }, payload: { buyer } });
+const holdTokens = accessTokens(TEST_SECRET, 'hold-access');
+
+/** The Authorization header a hold's routes need: from a hold answer, or worked out from the test secret for a bare id. */
+export function holdAuth(hold: string | { holdId: string; holdToken?: string }): { authorization: string } {
+  const token = typeof hold === 'string' ? holdTokens.tokenFor(hold) : (hold.holdToken ?? holdTokens.tokenFor(hold.holdId));
+  return { authorization: `Bearer ${token}` };
+}
+
+export async function order(app: App, hold: string | { holdId: string; holdToken?: string }, key?: string) {
+  const holdId = typeof hold === 'string' ? hold : hold.holdId;
+  return app.inject({
+    method: 'POST',
+    url: `/api/holds/${holdId}/order`,
+    headers: { 'idempotency-key': key ?? `key-${holdId}`, ...holdAuth(hold) },
+    payload: { buyer },
+  });
 }
 
 export const CARDS = { ok: '4242424242424242', declined: '4000000000000002', insufficient: '4000000000009995', expired: '4000000000000069' };

@@ -10,6 +10,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           admin: { type: 'http', scheme: 'bearer', description: 'TAQUILLA_ADMIN_TOKEN' },
           orderAccess: { type: 'http', scheme: 'bearer', description: 'The accessToken returned when the order was created' },
+          holdAccess: { type: 'http', scheme: 'bearer', description: 'The holdToken returned when the hold was made' },
         },
       },
     },

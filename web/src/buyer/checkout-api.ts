@@ -1,7 +1,7 @@
 import { api, ApiError, buildId } from '../shared/api.js';
 import { noteServerDate } from './clock.js';
 import { accessToken, forgetAccess, goToQueue } from './queue-access.js';
-import type { BuyerDetails } from './storage.js';
+import { type BuyerDetails, holdToken, saveHoldToken } from './storage.js';
 import type { CreatedOrder, Hold, Order, Ticket } from './types.js';
 
 /** Seats, the best N of a category, GA places, or seats and GA places together (`quantity` counts the places). */
@@ -18,12 +18,13 @@ export type HoldRequest =
  */
 export async function createHold(performanceId: string, request: HoldRequest): Promise<Hold> {
   const token = accessToken(performanceId);
+  // One key per attempt: a retry of this request (after a 503) gets the same hold, never a second.
+  const headers: Record<string, string> = { 'idempotency-key': crypto.randomUUID() };
+  if (token) headers['x-access-token'] = token;
   try {
-    return await api<Hold>(`/api/performances/${performanceId}/holds`, {
-      method: 'POST',
-      body: request,
-      headers: token ? { 'x-access-token': token } : {},
-    });
+    const hold = await api<Hold & { holdToken: string }>(`/api/performances/${performanceId}/holds`, { method: 'POST', body: request, headers });
+    saveHoldToken(hold.holdId, hold.holdToken);
+    return hold;
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 403 && error.code === 'not_admitted')) throw error;
     forgetAccess(performanceId);
@@ -36,7 +37,7 @@ export async function createHold(performanceId: string, request: HoldRequest): P
 export async function fetchHold(holdId: string, signal?: AbortSignal): Promise<Hold> {
   let response: Response;
   try {
-    response = await fetch(`/api/holds/${holdId}`, { headers: { accept: 'application/json' }, signal, cache: 'no-store' });
+    response = await fetch(`/api/holds/${holdId}`, { headers: { accept: 'application/json', ...holdAuth(holdId) }, signal, cache: 'no-store' });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, 'network', 'The connection failed');
@@ -50,17 +51,28 @@ export async function fetchHold(holdId: string, signal?: AbortSignal): Promise<H
   return body as Hold;
 }
 
-export const releaseHold = (holdId: string) => api<void>(`/api/holds/${holdId}`, { method: 'DELETE' });
+/** The hold's token as a header; without it (another tab made the hold) the server answers 401. */
+function holdAuth(holdId: string): Record<string, string> {
+  const token = holdToken(holdId);
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+export const releaseHold = (holdId: string) => api<void>(`/api/holds/${holdId}`, { method: 'DELETE', headers: holdAuth(holdId) });
 
 export const createOrder = (holdId: string, idempotencyKey: string, buyer: BuyerDetails) =>
   api<CreatedOrder>(`/api/holds/${holdId}/order`, {
     method: 'POST',
-    headers: { 'idempotency-key': idempotencyKey, 'x-taquilla-build': buildId },
+    headers: { 'idempotency-key': idempotencyKey, 'x-taquilla-build': buildId, ...holdAuth(holdId) },
     body: { buyer },
   });
 
-export const payOrder = (orderId: string, token: string) =>
-  api<{ status: 'paid'; tickets: Pick<Ticket, 'id' | 'code'>[] }>(`/api/orders/${orderId}/payment`, { method: 'POST', body: { token } });
+/** With the order's access token, so a retry after a lost answer still gets the tickets back. */
+export const payOrder = (orderId: string, token: string, accessToken: string) =>
+  api<{ status: 'paid'; tickets: Pick<Ticket, 'id' | 'code'>[] }>(`/api/orders/${orderId}/payment`, {
+    method: 'POST',
+    body: { token },
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
 
 export const getOrder = (orderId: string, accessToken: string, signal?: AbortSignal) =>
   api<Order>(`/api/orders/${orderId}`, { headers: { authorization: `Bearer ${accessToken}` }, signal });

@@ -48,6 +48,17 @@ export function saveCheckoutState(holdId: string, state: CheckoutState): void {
   write(checkoutKey(holdId), state);
 }
 
+/** A hold's token: GET, DELETE and ordering it need it; this tab made the hold, so only it has the token. */
+const holdKey = (holdId: string) => `taquilla.hold.${holdId}`;
+
+export function holdToken(holdId: string): string | null {
+  return read<string>(holdKey(holdId));
+}
+
+export function saveHoldToken(holdId: string, token: string): void {
+  write(holdKey(holdId), token);
+}
+
 const orderKey = (orderId: string) => `taquilla.order.${orderId}`;
 
 export function orderToken(orderId: string): string | null {

@@ -32,7 +32,11 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
   };
 
   if (!hold) {
-    if (loaded.state === 'error') return isNotFound(loaded.error) ? <NotFound /> : <LoadError error={loaded.error} retry={retry} />;
+    if (loaded.state === 'error') {
+      // 401: the hold was made in another tab or on another device, which alone has its token.
+      const elsewhere = loaded.error instanceof ApiError && loaded.error.status === 401;
+      return isNotFound(loaded.error) || elsewhere ? <NotFound /> : <LoadError error={loaded.error} retry={retry} />;
+    }
     return <Loading />;
   }
 
