@@ -23,6 +23,8 @@ export interface WebhookEvent {
 export interface PaymentProvider {
   readonly name: string;
   createSession(input: { orderId: string; amount: number; currency: string; description: string }): Promise<PaymentSession>;
+  /** The id a genuine token of this provider carries, without charging anything; undefined for anything else. */
+  tokenId(token: string): string | undefined;
   /** Charges the session with a one-time token. A token whose id was already used must be refused by the caller. */
   confirm(input: { sessionId: string; token: string; amount: number; currency: string }): Promise<ChargeResult>;
   refund(input: { paymentId: string; amount: number; currency: string }): Promise<{ refundId: string }>;

@@ -29,7 +29,7 @@ export const paymentWebhookRoutes: FastifyPluginAsyncTypebox<AppContext> = async
       if (event.type !== 'payment.succeeded') return { received: true };
       const order = await ctx.db.selectFrom('orders').select('id').where('payment_session_id', '=', event.sessionId).executeTakeFirst();
       if (!order) throw new AppError('order_not_found', 404, 'No order has this payment session');
-      const outcome = await confirmPayment(ctx, order.id, event.token);
+      const outcome = await confirmPayment(ctx, order.id, event.token, { actor: 'payment_webhook', orderAccess: false });
       return { received: true, status: outcome.status };
     },
   );

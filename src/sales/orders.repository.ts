@@ -27,6 +27,16 @@ export function lockOrderAndHold(tx: Tx, id: string) {
     .executeTakeFirst();
 }
 
+/** The payment attempt that paid the order: which token, and when. */
+export function succeededAttempt(db: Db | Tx, orderId: string) {
+  return db
+    .selectFrom('payment_attempts')
+    .select(['token_id', 'created_at'])
+    .where('order_id', '=', orderId)
+    .where('outcome', '=', 'succeeded')
+    .executeTakeFirst();
+}
+
 export function orderTickets(db: Db | Tx, orderId: string) {
   return db
     .selectFrom('tickets as t')

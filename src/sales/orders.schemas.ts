@@ -33,7 +33,12 @@ export const PaymentBody = Type.Object({ token: Type.String({ minLength: 1, maxL
 
 export const PaidResponse = Type.Object({
   status: Type.Literal('paid'),
-  tickets: Type.Array(Type.Object({ id: Uuid, code: Type.String() })),
+  tickets: Type.Array(Type.Object({ id: Uuid, code: Type.String() }), {
+    description: "The codes: on the paying answer, to the token that paid for a few minutes after, and with the order's access token",
+  }),
+  ticketsWithheld: Type.Optional(
+    Type.Boolean({ description: "true when the order was paid already and this request shows neither the order's access token nor the token that paid" }),
+  ),
 });
 
 export const OrderResponse = Type.Object({

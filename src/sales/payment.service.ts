@@ -7,7 +7,17 @@ import { stockTransaction, withRetry, type Tx } from '../platform/transaction.js
 import { issueTickets, type IssuedTicket } from '../tickets/tickets.service.js';
 import * as repo from './orders.repository.js';
 
-export type PaymentOutcome = { status: 'paid'; tickets: { id: string; code: string }[] } | { status: 'declined'; reason: string };
+export type PaymentOutcome = { status: 'paid'; tickets: { id: string; code: string }[]; ticketsWithheld?: true } | { status: 'declined'; reason: string };
+
+/** How long the token that paid an order may ask again and still see the ticket codes (a lost answer, a retry). */
+export const REPLAY_CODES_MS = 10 * 60 * 1000;
+
+/** Who is confirming: the credential's name for the audit, and whether it may see codes on a repeat. */
+export interface Confirmer {
+  actor: 'payment_token' | 'payment_webhook';
+  /** The request carried the order's access token. */
+  orderAccess: boolean;
+}
 
 /**
  * Step 3 of checkout: charge the one-time token and, in the same transaction, sell the held stock,
@@ -16,7 +26,7 @@ export type PaymentOutcome = { status: 'paid'; tickets: { id: string; code: stri
  * paid: the card is charged once and tickets are issued once. A declined card leaves the hold in
  * place until it expires, so the buyer can try another card.
  */
-export async function confirmPayment(ctx: AppContext, orderId: string, token: string): Promise<PaymentOutcome> {
+export async function confirmPayment(ctx: AppContext, orderId: string, token: string, confirmer: Confirmer): Promise<PaymentOutcome> {
   let performanceId: string | undefined;
   const outcome = await withRetry(() =>
     stockTransaction(
@@ -25,7 +35,7 @@ export async function confirmPayment(ctx: AppContext, orderId: string, token: st
         const order = await repo.lockOrderAndHold(tx, orderId);
         if (!order) throw notFound('order', orderId);
         performanceId = order.performance_id;
-        if (order.status === 'paid') return { status: 'paid', tickets: (await repo.orderTickets(tx, orderId)).map(({ id, code }) => ({ id, code })) };
+        if (order.status === 'paid') return paidAlready(ctx, tx, orderId, token, confirmer);
         if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
         if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
         if (order.holdStatus !== 'active' || order.holdExpiresAt <= new Date()) {
@@ -75,6 +85,23 @@ export async function confirmPayment(ctx: AppContext, orderId: string, token: st
   );
   if (performanceId) ctx.availability.invalidate(performanceId);
   return outcome;
+}
+
+/**
+ * A confirmation of an order already paid (a double click, a retry, the webhook after the API)
+ * answers the outcome. The codes are admissions to the show: they go only to the order's access
+ * token, or to the very token that paid, for a few minutes (a retry after a lost answer). The
+ * order id is printed in emails and logs, so knowing it shows nothing.
+ */
+async function paidAlready(ctx: AppContext, tx: Tx, orderId: string, token: string, confirmer: Confirmer): Promise<PaymentOutcome> {
+  let allowed = confirmer.orderAccess;
+  if (!allowed) {
+    const tokenId = ctx.payments.tokenId(token);
+    const paid = tokenId ? await repo.succeededAttempt(tx, orderId) : undefined;
+    allowed = paid !== undefined && paid.token_id === tokenId && Date.now() - paid.created_at.getTime() < REPLAY_CODES_MS;
+  }
+  if (!allowed) return { status: 'paid', tickets: [], ticketsWithheld: true };
+  return { status: 'paid', tickets: (await repo.orderTickets(tx, orderId)).map(({ id, code }) => ({ id, code })) };
 }
 
 async function recordAttempt(tx: Tx, orderId: string, tokenId: string, outcome: 'succeeded' | 'declined', reason: string | null) {

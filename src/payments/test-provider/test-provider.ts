@@ -96,6 +96,8 @@ export function createTestPaymentProvider(opts: { secret: string; paymentOrigin:
       return { token, last4, brand };
     },
 
+    tokenId: (token) => (str(token) ? openToken(token)?.tokenId : undefined),
+
     async confirm({ sessionId, token, amount, currency }): Promise<ChargeResult> {
       const claims = openToken(token);
       if (!claims || claims.expiresAt <= now()) return { status: 'declined', reason: 'invalid_token', tokenId: '' };

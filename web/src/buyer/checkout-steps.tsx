@@ -210,7 +210,7 @@ export function PaymentStep({ order, locale, onEnded }: { order: NonNullable<Che
     setError(null);
     setRetryToken(null);
     try {
-      await payOrder(order.orderId, token);
+      await payOrder(order.orderId, token, order.accessToken);
       navigate(`/orders/${order.orderId}?paid=1#access=${encodeURIComponent(order.accessToken)}`, true);
     } catch (e) {
       inFlight.current = false;
