@@ -12,6 +12,7 @@ import { paymentWebhookRoutes } from './payments/webhooks.routes.js';
 import type { AppContext } from './platform/context.js';
 import { createClientAddress } from './shield/client-address.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
+import { registerInputHygiene } from './platform/http/input-hygiene.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { registerWeb } from './platform/http/web.js';
@@ -60,6 +61,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
 
   logError = (error) => app.log.error({ err: error }, 'queue status failed');
   registerErrorHandler(app);
+  registerInputHygiene(app);
   registerShieldHooks(app, ctx);
   // The waiting room's admission rate backs off when answers get slow or fail.
   app.addHook('onResponse', (request, reply, done) => {
