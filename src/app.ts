@@ -12,6 +12,7 @@ import { paymentWebhookRoutes } from './payments/webhooks.routes.js';
 import type { AppContext } from './platform/context.js';
 import { createClientAddress } from './shield/client-address.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
+import { registerApiHeaders } from './platform/http/api-headers.js';
 import { registerInputHygiene } from './platform/http/input-hygiene.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { registerOpenApi } from './platform/http/openapi.js';
@@ -24,6 +25,7 @@ import { checkinRoutes } from './tickets/checkin.routes.js';
 import { ticketsPdfRoutes } from './tickets/tickets-pdf.routes.js';
 import { queueAdminRoutes } from './waiting-room/queue.admin.routes.js';
 import { queueRoutes } from './waiting-room/queue.routes.js';
+import { cspReportRoutes } from './security/csp-reports.routes.js';
 import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
 import { registerShieldHooks } from './shield/shield.hooks.js';
 import { shieldAdminRoutes, shieldRoutes } from './shield/shield.routes.js';
@@ -62,6 +64,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   logError = (error) => app.log.error({ err: error }, 'queue status failed');
   registerErrorHandler(app);
   registerInputHygiene(app);
+  registerApiHeaders(app);
   registerShieldHooks(app, ctx);
   // The waiting room's admission rate backs off when answers get slow or fail.
   app.addHook('onResponse', (request, reply, done) => {
@@ -88,6 +91,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     queueAdminRoutes,
     shieldRoutes,
     shieldAdminRoutes,
+    cspReportRoutes,
   ]) {
     await app.register(routes, ctx);
   }

@@ -36,6 +36,8 @@ export const DEFAULT_LIMITS: Record<RouteClass, ClassLimits> = {
   checkin: { ip: { points: 1200, seconds: 60 } },
   webhook: { ip: { points: 600, seconds: 60 } },
   operator: { ip: { points: 600, seconds: 60 } },
+  // A page reports each violation once; a browser with a broken extension a few dozen times.
+  report: { ip: { points: 60, seconds: 60 }, prefix: { points: 600, seconds: 60 } },
 };
 
 /** How often consumeNow's counts are forwarded to the shared (Redis) limiters. */

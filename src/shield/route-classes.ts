@@ -13,7 +13,8 @@ export type RouteClass =
   | 'email' // requests that make Taquilla send email to an address the client chose
   | 'checkin' // scanners at the doors
   | 'webhook' // payment providers' servers
-  | 'operator'; // the console's API, behind the admin token
+  | 'operator' // the console's API, behind the admin token
+  | 'report'; // browsers' CSP violation reports
 
 const BY_ROUTE: Record<string, RouteClass> = {
   'GET /api/shield/challenge': 'challenge',
@@ -28,6 +29,7 @@ const BY_ROUTE: Record<string, RouteClass> = {
   'GET /api/orders/:id/tickets.pdf': 'checkout',
   'POST /api/checkin': 'checkin',
   'POST /api/payments/webhooks/:provider': 'webhook',
+  'POST /api/security/csp-reports': 'report',
 };
 
 /** `url` is the route's pattern (`/api/holds/:id`), undefined for an unknown path. */
@@ -57,4 +59,6 @@ export const SHED_AT: Record<RouteClass, number> = {
   checkin: Number.POSITIVE_INFINITY,
   webhook: Number.POSITIVE_INFINITY,
   operator: Number.POSITIVE_INFINITY,
+  // Evidence, not sales: a flood of reports is the first thing given up.
+  report: 1,
 };

@@ -22,7 +22,16 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
   const { shield, waitingRoom } = ctx;
 
   function send(res: ServerResponse, status: number, body: string, retryAfter?: number): void {
-    const headers = ['content-type', JSON_TYPE, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body))];
+    const headers = [
+      'content-type',
+      JSON_TYPE,
+      'cache-control',
+      'no-store',
+      'x-content-type-options',
+      'nosniff',
+      'content-length',
+      String(Buffer.byteLength(body)),
+    ];
     if (retryAfter) headers.push('retry-after', String(retryAfter));
     res.writeHead(status, headers);
     res.end(body);

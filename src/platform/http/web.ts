@@ -23,6 +23,8 @@ export function pageCsp(paymentOrigin: string): string {
     "form-action 'self'",
     "frame-ancestors 'none'",
     "object-src 'none'",
+    // Violations are posted here and stored (src/security/csp-reports.*); `report-to` needs https.
+    'report-uri /api/security/csp-reports',
   ].join('; ');
 }
 

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { admin, testApp, type TestApp } from '../../tests/helpers/app.js';
+import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
+import { createShow, hold, order } from '../../tests/helpers/fixtures.js';
+import { SHIELD_ON } from '../shield/shield.fixtures.js';
+import { roomShow } from '../waiting-room/waiting-room.fixtures.js';
+import { createCspAggregator, parseCspReports } from './csp-reports.js';
+
+const legacy = (over: Record<string, unknown> = {}) => ({
+  'csp-report': {
+    'document-uri': 'http://localhost:3000/performances/0f8fad5b-d9cb-469f-a165-70867728950e?email=ana@example.com#access=secret',
+    'violated-directive': 'script-src-elem',
+    'effective-directive': 'script-src-elem',
+    'blocked-uri': 'https://evil.example/skim.js?card=4242',
+    'source-file': 'http://localhost:3000/assets/index-abc.js',
+    'script-sample': '',
+    ...over,
+  },
+});
+
+describe('CSP reports', () => {
+  test('csp: both report formats are read; queries, fragments and ids never kept', () => {
+    const [v] = parseCspReports(legacy());
+    assert.deepEqual(v, {
+      document: 'http://localhost:3000/performances/:id',
+      directive: 'script-src-elem',
+      blocked: 'https://evil.example',
+      source: 'http://localhost:3000/assets/index-abc.js',
+      sample: '',
+    });
+    const modern = parseCspReports([
+      {
+        type: 'csp-violation',
+        body: {
+          documentURL: 'https://box.example/checkout/x',
+          effectiveDirective: 'script-src-elem',
+          blockedURL: 'inline',
+          sample: 'fetch("https://evil.exa'.repeat(3),
+        },
+      },
+      { type: 'deprecation', body: {} },
+    ]);
+    assert.equal(modern.length, 1);
+    assert.equal(modern[0]!.blocked, 'inline');
+    assert.equal(modern[0]!.sample.length, 40);
+    assert.deepEqual(parseCspReports({ nonsense: true }), []);
+    assert.deepEqual(parseCspReports(null), []);
+  });
+
+  test('csp: a flood of made-up signatures keeps at most the cap per flush and counts the rest as dropped', async () => {
+    const written: number[] = [];
+    const aggregator = createCspAggregator(async (batch) => {
+      written.push(batch.reduce((n, b) => n + b.count, 0));
+    }, 50);
+    for (let i = 0; i < 1000; i++) aggregator.add(parseCspReports(legacy({ 'script-sample': `x${i}` })));
+    for (let i = 0; i < 100; i++) aggregator.add(parseCspReports(legacy()));
+    assert.equal(await aggregator.flush(), 50);
+    assert.equal(written[0], 50);
+    assert.equal(aggregator.dropped, 1050);
+  });
+
+  describe('over HTTP', { skip: !databaseAvailable && skipReason }, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await testApp();
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    test('csp: every page names the report route; reports of one kind are stored once, counted', async () => {
+      const page = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
+      assert.match(String(page.headers['content-security-policy']), /report-uri \/api\/security\/csp-reports/);
+      const send = (payload: unknown, type: string) =>
+        t.app.inject({ method: 'POST', url: '/api/security/csp-reports', headers: { 'content-type': type }, payload: JSON.stringify(payload) });
+      for (let i = 0; i < 3; i++) assert.equal((await send(legacy(), 'application/csp-report')).statusCode, 204);
+      const modern = [
+        { type: 'csp-violation', body: { documentURL: 'http://localhost/checkout/a', effectiveDirective: 'connect-src', blockedURL: 'https://x.example/c' } },
+      ];
+      assert.equal((await send(modern, 'application/reports+json')).statusCode, 204);
+      assert.equal((await send({ junk: 1 }, 'application/json')).statusCode, 204, 'whatever a browser sends, it is told 204');
+      const broken = await t.app.inject({
+        method: 'POST',
+        url: '/api/security/csp-reports',
+        headers: { 'content-type': 'application/csp-report' },
+        payload: '{"csp-',
+      });
+      assert.equal(broken.statusCode, 204);
+
+      assert.equal((await t.app.inject('/api/admin/security/csp-reports')).statusCode, 401, 'the list is for operators');
+      const list = (await t.app.inject({ url: '/api/admin/security/csp-reports', headers: admin })).json();
+      assert.equal(list.reports.length, 2);
+      const skim = list.reports.find((r: { blocked: string }) => r.blocked === 'https://evil.example');
+      assert.equal(skim.count, 3);
+      assert.equal(skim.document, 'http://localhost:3000/performances/:id');
+      assert.doesNotMatch(JSON.stringify(list), /ana@example|secret|4242/, 'no personal data from the addresses');
+    });
+
+    test('api: answers with personal data or codes are never cached or sniffed; public ones keep their caching', async () => {
+      const show = await createShow(t.app);
+      const held = (await hold(t.app, show.performanceId, { gaAreaId: show.gaAreaId, quantity: 1 })).json();
+      const created = (await order(t.app, held)).json();
+      const answers = [
+        await t.app.inject({ url: `/api/orders/${created.orderId}`, headers: { authorization: `Bearer ${created.accessToken}` } }),
+        await t.app.inject({ url: `/api/holds/${held.holdId}`, headers: { authorization: `Bearer ${held.holdToken}` } }),
+        await t.app.inject({ url: '/api/admin/orders', headers: admin }),
+        await t.app.inject({ url: `/api/orders/${created.orderId}` }),
+        await t.app.inject('/api/events'),
+      ];
+      for (const res of answers) {
+        assert.equal(res.headers['cache-control'], 'no-store', res.request?.url);
+        assert.equal(res.headers['x-content-type-options'], 'nosniff');
+      }
+      await roomShow(t, {}, show);
+      const summary = await t.app.inject(`/api/performances/${show.performanceId}/queue/summary`);
+      assert.equal(summary.headers['cache-control'], 'public, max-age=2', 'what every fan shares may be cached');
+      assert.equal(summary.headers['x-content-type-options'], 'nosniff');
+    });
+  });
+
+  describe('under the shield', { skip: !databaseAvailable && skipReason }, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await testApp(SHIELD_ON);
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    test('csp: a flood of reports from one address is refused by the shield like any other class', async () => {
+      let refused = 0;
+      for (let i = 0; i < 80; i++) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/security/csp-reports',
+          remoteAddress: '198.18.7.7',
+          headers: { 'content-type': 'application/csp-report' },
+          payload: JSON.stringify(legacy({ 'script-sample': `n${i}` })),
+        });
+        if (res.statusCode === 429) refused++;
+      }
+      assert.equal(refused, 20, 'the class allows 60 a minute per address');
+    });
+  });
+});

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A Content-Security-Policy violation, reduced to what says which code was blocked where: no
+ * query strings or fragments (they can carry personal data), ids in page paths folded, at most 40
+ * characters of the script sample (what browsers send with 'report-sample').
+ */
+export interface CspViolation {
+  document: string;
+  directive: string;
+  blocked: string;
+  source: string;
+  sample: string;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const text = (value: unknown, max: number): string => (typeof value === 'string' ? value.slice(0, max) : '');
+
+/** A page address as its path, ids folded (`/performances/:id`); another origin as its origin. */
+function place(url: string): string {
+  if (!url) return '';
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname.replace(UUID, ':id')}`.slice(0, 300);
+  } catch {
+    return url.slice(0, 40);
+  }
+}
+
+/** What was blocked: a keyword (`inline`, `eval`, `data`) as browsers send it, else the origin it came from. */
+function blockedOrigin(value: string): string {
+  if (!value) return '';
+  if (/^[a-z-]+$/.test(value)) return value;
+  try {
+    const parsed = new URL(value);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : parsed.protocol.replace(':', '');
+  } catch {
+    return value.slice(0, 40);
+  }
+}
+
+function violation(fields: { document: unknown; directive: unknown; blocked: unknown; source: unknown; sample: unknown }): CspViolation | undefined {
+  const directive = text(fields.directive, 100).split(' ')[0] ?? '';
+  if (!directive) return undefined;
+  return {
+    document: place(text(fields.document, 2000)),
+    directive,
+    blocked: blockedOrigin(text(fields.blocked, 2000)),
+    source: place(text(fields.source, 2000)),
+    sample: text(fields.sample, 40),
+  };
+}
+
+/**
+ * Both report formats: `application/csp-report` from `report-uri` (`{ "csp-report": {...} }`) and
+ * `application/reports+json` from the Reporting API (an array of `{ type: "csp-violation", body }`).
+ * Anything else yields nothing.
+ */
+export function parseCspReports(body: unknown): CspViolation[] {
+  const found: CspViolation[] = [];
+  const legacy = (body as { 'csp-report'?: Record<string, unknown> } | null)?.['csp-report'];
+  if (legacy && typeof legacy === 'object') {
+    const v = violation({
+      document: legacy['document-uri'],
+      directive: legacy['effective-directive'] ?? legacy['violated-directive'],
+      blocked: legacy['blocked-uri'],
+      source: legacy['source-file'],
+      sample: legacy['script-sample'],
+    });
+    if (v) found.push(v);
+  }
+  if (Array.isArray(body)) {
+    for (const report of body.slice(0, 20)) {
+      const r = report as { type?: unknown; body?: Record<string, unknown> } | null;
+      if (r?.type !== 'csp-violation' || !r.body || typeof r.body !== 'object') continue;
+      const v = violation({
+        document: r.body.documentURL,
+        directive: r.body.effectiveDirective,
+        blocked: r.body.blockedURL,
+        source: r.body.sourceFile,
+        sample: r.body.sample,
+      });
+      if (v) found.push(v);
+    }
+  }
+  return found;
+}
+
+/** One row per kind of violation: the same blocked code on the same page is one signature, counted. */
+export function signatureOf(v: CspViolation): string {
+  return createHash('sha256')
+    .update(JSON.stringify([v.document, v.directive, v.blocked, v.source, v.sample]))
+    .digest('base64url');
+}
+
+/**
+ * Reports are counted in memory and written once a second, one upsert per signature: a flood of
+ * the same report costs one write a second, and a flood of made-up ones at most `maxPerFlush`
+ * new rows a second (the rest are counted as dropped).
+ */
+export function createCspAggregator(write: (batch: { signature: string; violation: CspViolation; count: number }[]) => Promise<void>, maxPerFlush = 200) {
+  let pending = new Map<string, { signature: string; violation: CspViolation; count: number }>();
+  let dropped = 0;
+  return {
+    add(violations: CspViolation[]): void {
+      for (const v of violations) {
+        const signature = signatureOf(v);
+        const known = pending.get(signature);
+        if (known) known.count++;
+        else if (pending.size < maxPerFlush) pending.set(signature, { signature, violation: v, count: 1 });
+        else dropped++;
+      }
+    },
+    async flush(): Promise<number> {
+      if (pending.size === 0) return 0;
+      const batch = [...pending.values()];
+      pending = new Map();
+      await write(batch);
+      return batch.length;
+    },
+    get dropped() {
+      return dropped;
+    },
+  };
+}
+export type CspAggregator = ReturnType<typeof createCspAggregator>;
