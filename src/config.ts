@@ -20,6 +20,8 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** How long start-up waits for a PostgreSQL (and a Redis) that refuses connections, in seconds. */
+  readonly databaseWaitSeconds: number;
   readonly embeddedPostgresPort: number;
   readonly adminToken: string;
   readonly secret: string;
@@ -219,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+    databaseWaitSeconds: int(env, 'DATABASE_WAIT_SECONDS', 60, 0, 3600),
     embeddedPostgresPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     adminToken: secret(env, 'TAQUILLA_ADMIN_TOKEN', mode, dataDir, generated),
     secret: secret(env, 'TAQUILLA_SECRET', mode, dataDir, generated),

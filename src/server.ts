@@ -9,8 +9,9 @@ import { startOutboxWorker } from './notifications/outbox.worker.js';
 import { buildTestPaymentServer } from './payments/test-provider/test-provider.server.js';
 import { createContext } from './platform/context.js';
 import { openDatabase } from './platform/database.js';
-import { every } from './platform/jobs.js';
+import { every, jobErrors } from './platform/jobs.js';
 import { migrateToLatest } from './platform/migrate.js';
+import { StartupError } from './platform/outages.js';
 
 const started = Date.now();
 let config: Config;
@@ -24,15 +25,26 @@ try {
   throw error;
 }
 
+/** A dependency that never answered, or lacks what Taquilla needs: one line, and exit. */
+function exitOnStartupError(error: unknown): never {
+  if (error instanceof StartupError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
 const log = pino({ level: config.logLevel });
-const database = await openDatabase(config, (line) => log.info(line));
+const database = await openDatabase(config, log).catch(exitOnStartupError);
 log.info({ applied: await migrateToLatest(database.db) }, 'database migrated');
 if (config.seedDemo) {
   const seeded = await seedDemo(database.db);
   if (seeded) log.info({ eventId: seeded.eventId }, 'empty database: demo concert seeded');
 }
 
-const ctx = createContext(config, database.db, database.kind, { log: (message, error) => (error ? log.error({ err: error }, message) : log.warn(message)) });
+const ctx = createContext(config, database.db, database.kind, {
+  log: (message, error) => (error === undefined ? log.warn(message) : jobErrors('shield', (e) => log.error({ err: e }, message))(error)),
+});
 const app = await buildApp(ctx);
 const paymentServer = config.paymentTestServer
   ? await buildTestPaymentServer({ secret: config.secret, paymentOrigin: config.paymentOrigin, appOrigin: config.baseUrl, logger: false })
@@ -45,9 +57,9 @@ const sweeper = every(
     const expired = await expireHolds(database.db);
     if (expired > 0) log.info({ expired }, 'expired holds released');
   },
-  (error) => log.error({ err: error }, 'hold expiry failed'),
+  jobErrors('hold_expiry', (error) => log.error({ err: error }, 'hold expiry failed')),
 );
-const admissions = ctx.waitingRoom.start((error) => log.error({ err: error }, 'waiting room tick failed'));
+const admissions = ctx.waitingRoom.start(jobErrors('admission_tick', (error) => log.error({ err: error }, 'waiting room tick failed')));
 const shield = ctx.shield.start();
 const mailer = createMailer(config);
 const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log });

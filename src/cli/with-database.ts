@@ -4,7 +4,7 @@ import type { Db } from '../platform/transaction.js';
 
 /** Opens the configured database (starting the embedded one if needed) for one command. */
 export async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
-  const handle = await openDatabase(loadConfig(), () => {});
+  const handle = await openDatabase(loadConfig(), { info() {}, warn() {}, error() {} });
   try {
     await work(handle.db);
   } finally {

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './database.types.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
+import { dependencyState, describe, isDatabaseUnavailable, type OutageLog, StartupError, silentLog } from './outages.js';
 
 // COUNT(*) and SUM() come back as int8; every figure Taquilla counts fits a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -40,21 +41,111 @@ function prepareStatements(client: pg.PoolClient): void {
   };
 }
 
-export function connect(url: string, poolSize: number): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
-  pool.on('connect', prepareStatements);
+/** How long a request waits for a connection (a free one from the pool, or a new one) before 503. */
+const CONNECTION_TIMEOUT_MS = 5000;
+
+export interface DatabaseLog extends OutageLog {
+  warn(data: object, message: string): void;
+}
+
+export interface ConnectOptions {
+  /** Where "database unreachable" and "reachable again" are said, once each per outage. */
+  log?: OutageLog;
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * A pool that outlives its server: a restart or failover fails the queries in flight (the error
+ * handler answers 503 `database_unavailable`), the pool drops the dead connections, and the next
+ * checkout connects again, so the process serves as soon as PostgreSQL answers.
+ */
+export function connect(url: string, poolSize: number, options: ConnectOptions = {}): Kysely<Database> {
+  const state = dependencyState('database', 'database', options.log ?? silentLog);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  pool.on('connect', (client) => {
+    prepareStatements(client);
+    // pg-pool listens for errors only on idle clients. A checked-out client whose server goes
+    // away emits 'error' to nobody, which is an uncaught exception that ends the process. Its
+    // query fails by itself, and the pool drops it on release since it is no longer queryable.
+    client.on('error', (error) => {
+      if (isDatabaseUnavailable(error)) state.down(error);
+    });
+    state.recovered();
+  });
   // An idle client losing its server must not crash the process; the next checkout reconnects.
-  pool.on('error', () => {});
+  pool.on('error', (error) => {
+    if (isDatabaseUnavailable(error)) state.down(error);
+  });
+  // A refused or failed connection is an outage; waiting in the pool's queue too long is not.
+  const noteFailure = (error: unknown) => {
+    if (isDatabaseUnavailable(error) && !/^timeout exceeded when trying to connect/.test((error as Error).message)) state.down(error);
+  };
+  const checkout = pool.connect.bind(pool) as (callback?: (error: Error | undefined, ...rest: unknown[]) => void) => Promise<pg.PoolClient> | undefined;
+  (pool as { connect: unknown }).connect = (callback?: (error: Error | undefined, ...rest: unknown[]) => void) => {
+    if (callback) {
+      return checkout((error, ...rest) => {
+        if (error) noteFailure(error);
+        callback(error, ...rest);
+      });
+    }
+    return checkout()!.catch((error: unknown) => {
+      noteFailure(error);
+      throw error;
+    });
+  };
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Where PostgreSQL is, for log lines: host and port, never the password. */
+function where(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}`;
+}
+
+/**
+ * Start-up waits for a database that refuses connections (not up yet, starting, too many
+ * clients) for up to `seconds`, trying again with backoff and saying what it waits for. Other
+ * failures (a wrong password, a missing database) end the wait at once.
+ */
+export async function waitForDatabase(url: string, seconds: number, log: DatabaseLog): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (error) {
+      const left = deadline - Date.now();
+      if (!isDatabaseUnavailable(error)) throw error;
+      if (left <= 0) {
+        throw new StartupError(
+          `PostgreSQL at ${where(url)} did not accept a connection within ${seconds} s (${describe(error)}); set DATABASE_WAIT_SECONDS to wait longer`,
+        );
+      }
+      log.warn({ database: where(url), reason: describe(error), secondsLeft: Math.ceil(left / 1000) }, 'waiting for PostgreSQL to accept connections');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
 }
 
 /**
  * With DATABASE_URL, uses that PostgreSQL and starts none. Otherwise starts Taquilla's own under
  * `<dataDir>/postgres`, with a password derived from the deployment secret.
  */
-export async function openDatabase(config: Config, log: (line: string) => void): Promise<DatabaseHandle> {
+export async function openDatabase(config: Config, log: DatabaseLog): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
-    const db = connect(config.databaseUrl, config.databasePoolSize);
+    await waitForDatabase(config.databaseUrl, config.databaseWaitSeconds, log);
+    const db = connect(config.databaseUrl, config.databasePoolSize, { log });
     return { db, kind: 'external', close: () => db.destroy() };
   }
   const password = createHmac('sha256', config.secret).update('embedded-postgres').digest('base64url');
@@ -64,8 +155,8 @@ export async function openDatabase(config: Config, log: (line: string) => void):
     password,
   });
   await ensureDatabase(server.url('postgres'), 'taquilla');
-  log(`embedded PostgreSQL running on 127.0.0.1:${config.embeddedPostgresPort}`);
-  const db = connect(server.url('taquilla'), config.databasePoolSize);
+  log.info({ port: config.embeddedPostgresPort }, `embedded PostgreSQL running on 127.0.0.1:${config.embeddedPostgresPort}`);
+  const db = connect(server.url('taquilla'), config.databasePoolSize, { log });
   return {
     db,
     kind: 'embedded',

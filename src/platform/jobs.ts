@@ -1,3 +1,6 @@
+import { jobFailures } from './metrics.js';
+import { isOutage } from './outages.js';
+
 /**
  * Runs `work` every `intervalMs`, never two runs at once; errors are logged and the loop goes on.
  * `stop()` resolves once an in-flight run has finished.
@@ -20,5 +23,18 @@ export function every(intervalMs: number, work: () => Promise<unknown>, onError:
       clearInterval(timer);
       await running;
     },
+  };
+}
+
+/**
+ * The `onError` of a background job: a run that failed because the database or the queue store is
+ * away is counted, not logged (their state changes are logged once where they are noticed), so an
+ * outage does not write an error line every second; any other failure is logged.
+ */
+export function jobErrors(job: string, log: (error: unknown) => void): (error: unknown) => void {
+  return (error) => {
+    const outage = isOutage(error);
+    jobFailures.inc({ job, cause: outage ? 'outage' : 'error' });
+    if (!outage) log(error);
   };
 }

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, PG, pgCode } from '../errors.js';
+import { refusals } from '../metrics.js';
+import { databaseUnavailable, EXPECTED_REFUSALS, isDatabaseUnavailable } from '../outages.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -26,19 +28,27 @@ function fieldOf(issue: ValidationIssue): string {
  * which answers outside Fastify.
  */
 export function appErrorAnswer(error: AppError): { status: number; body: { error: Record<string, unknown> }; retryAfter?: number } {
-  const message = error.status >= 500 ? 'Internal error' : error.message;
+  // An expected refusal's text says what to do (retry shortly); any other 5xx's may say too much.
+  const message = error.status >= 500 && !EXPECTED_REFUSALS.has(error.code) ? 'Internal error' : error.message;
   const retryAfter = typeof error.details.retryAfter === 'number' ? error.details.retryAfter : undefined;
   return { status: error.status, body: { error: { code: error.code, message, ...error.details } }, retryAfter };
 }
 
-/** One handler turns every error into `{ error: { code, message, ... } }`. */
+/**
+ * One handler turns every error into `{ error: { code, message, ... } }`. A lost database is a
+ * 503 `database_unavailable` with `Retry-After`, like contention (`busy`) and the queue store
+ * being away (`queue_unavailable`): expected refusals are counted, not logged per request (the
+ * database's and the queue store's state changes are logged once where they are noticed).
+ */
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError | AppError, request, reply) => {
+    const error = !(thrown instanceof AppError) && isDatabaseUnavailable(thrown) ? databaseUnavailable() : thrown;
     if (error instanceof AppError) {
       const answer = appErrorAnswer(error);
       // Any refusal that says when to come back says it in the header clients and proxies read.
       if (answer.retryAfter !== undefined) reply.header('Retry-After', String(answer.retryAfter));
-      if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+      if (error.status === 503 && EXPECTED_REFUSALS.has(error.code)) refusals.inc({ code: error.code });
+      else if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       return reply.status(answer.status).send(answer.body);
     }
     const fastifyError = error as FastifyError;
@@ -53,6 +63,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const code = pgCode(error);
     if (code === PG.lockNotAvailable || code === PG.deadlock || code === PG.serializationFailure) {
+      refusals.inc({ code: 'busy' });
       reply.header('Retry-After', '1');
       return reply.status(503).send({ error: { code: 'busy', message: 'Too much contention; retry shortly' } });
     }
