@@ -15,7 +15,8 @@ export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
         params: IdParams,
         headers: QueueKeyHeaders,
         description:
-          'Joins the line. The same X-Queue-Key gets the same ticket back while it is live. Before the on-sale time the ' +
+          'Joins the line. The same X-Queue-Key (optional) gets the same ticket back while it is live; without one, the ticket ' +
+          'itself is the identity and each join is a new place. Before the on-sale time the ' +
           'ticket is in the pre-queue (`pre_queue`), whose places are drawn at opening. 409 `no_waiting_room` when the performance ' +
           'sells without one; 409 `queue_closed` when the room is closed or sold out.',
         response: { 201: Joined, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },

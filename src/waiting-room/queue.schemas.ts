@@ -5,7 +5,14 @@ const Int = Type.Integer({ minimum: 0 });
 const RoomState = Type.Union([Type.Literal('pre_queue'), Type.Literal('open'), Type.Literal('paused'), Type.Literal('closed'), Type.Literal('sold_out')]);
 
 export const QueueKeyHeaders = Type.Object({
-  'x-queue-key': Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: 'A random id the queue page keeps for this device' }),
+  'x-queue-key': Type.Optional(
+    Type.String({
+      minLength: 8,
+      maxLength: 128,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'A random id the queue page keeps for this device, so joining again gives the same ticket back; without it each join is a new place',
+    }),
+  ),
 });
 
 export const Joined = Type.Object({

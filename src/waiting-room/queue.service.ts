@@ -44,15 +44,19 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
   }
 
   return {
-    /** One place per buyer: the same device key gets the same ticket back while it is live. */
-    async join(performanceId: string, queueKey: string): Promise<Joined> {
+    /**
+     * One place per buyer: the same device key gets the same ticket back while it is live.
+     * Without a key, the ticket itself is the fan's identity: each join is a new place.
+     */
+    async join(performanceId: string, queueKey: string | undefined): Promise<Joined> {
       const config = await roomFor(performanceId);
       const state = roomState(config);
       if (state === 'closed' || state === 'sold_out') throw conflict('queue_closed', `The waiting room is ${state.replace('_', ' ')}`, { state });
       const now = clock.now();
+      const ticketId = randomBytes(16).toString('hex');
       // Only a digest of the device key is kept; later an account id joins the same map as `a:<id>`.
-      const buyerKey = `d:${createHash('sha256').update(queueKey).digest('base64url')}`;
-      const joined = await store.join(config.performanceId, buyerKey, { ticketId: randomBytes(16).toString('hex'), joinedAt: now }, now);
+      const buyerKey = queueKey === undefined ? `t:${ticketId}` : `d:${createHash('sha256').update(queueKey).digest('base64url')}`;
+      const joined = await store.join(config.performanceId, buyerKey, { ticketId, joinedAt: now }, now);
       if (!joined) throw unavailable();
       const { entry } = joined;
       // A new place is waiting (or in the pre-queue) until a tick; reading it would count as the

@@ -47,9 +47,14 @@ describe('waiting room: joining, status and the holds gate', { skip: !databaseAv
       assert.equal(res.statusCode, 401, String(authorization));
       assert.equal(res.json().error.code, 'invalid_queue_ticket');
     }
-    const missingKey = await t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/queue` });
-    assert.equal(missingKey.statusCode, 400);
-    assert.equal(missingKey.json().error.field, 'headers.x-queue-key');
+    const badKey = await t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/queue`, headers: { 'x-queue-key': 'short' } });
+    assert.equal(badKey.statusCode, 400);
+    assert.equal(badKey.json().error.field, 'headers.x-queue-key');
+    // Without a key the ticket itself is the identity (the waiting room's contract has no key): a new place each time.
+    const keyless = await Promise.all([1, 2].map(() => t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/queue` })));
+    for (const res of keyless) assert.equal(res.statusCode, 201, res.body);
+    assert.notEqual(keyless[0]!.json().queueTicket, keyless[1]!.json().queueTicket);
+    assert.equal((await status(t.app, keyless[1]!.json().queueTicket)).state, 'waiting');
   });
 
   test('waiting room: a performance without an on-sale time has no room and sells as before', async () => {
