@@ -38,6 +38,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key Taquilla writes, so one Redis can serve several installations. */
   readonly redisPrefix: string;
+  /** Refuse to start on a Redis without AOF, where a restart would lose the line's places; false accepts the loss. */
+  readonly redisRequireAof: boolean;
   readonly logLevel: string;
   readonly seedDemo: boolean;
   /** Whether this process serves the built-in test payment provider's card form on PAYMENT_PORT. */
@@ -234,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
     previousQueueKeyIds: Object.freeze(previousQueueKeyIds),
     redisUrl: url(env, 'REDIS_URL', undefined, ['redis:', 'rediss:']),
     redisPrefix: redisPrefix(env),
+    redisRequireAof: bool(env, 'REDIS_REQUIRE_AOF', true),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     seedDemo: bool(env, 'TAQUILLA_SEED_DEMO', mode !== 'production'),
     paymentTestServer: bool(env, 'PAYMENT_TEST_SERVER', true),

@@ -1,4 +1,5 @@
 import closeWithGrace from 'close-with-grace';
+import type { FastifyListenOptions } from 'fastify';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { seedDemo } from './catalog/demo-seed.js';
@@ -9,9 +10,11 @@ import { startOutboxWorker } from './notifications/outbox.worker.js';
 import { buildTestPaymentServer } from './payments/test-provider/test-provider.server.js';
 import { createContext } from './platform/context.js';
 import { openDatabase } from './platform/database.js';
+import { markDraining } from './platform/http/health.routes.js';
 import { every, jobErrors } from './platform/jobs.js';
 import { migrateToLatest } from './platform/migrate.js';
 import { StartupError } from './platform/outages.js';
+import { requireRedisPersistence } from './waiting-room/redis-store.js';
 
 const started = Date.now();
 let config: Config;
@@ -35,6 +38,8 @@ function exitOnStartupError(error: unknown): never {
 }
 
 const log = pino({ level: config.logLevel });
+if (config.redisUrl && config.redisRequireAof) await requireRedisPersistence(config.redisUrl, config.databaseWaitSeconds, log).catch(exitOnStartupError);
+else if (config.redisUrl) log.warn('REDIS_REQUIRE_AOF=false: Redis persistence is not checked; a Redis restart without it loses the waiting line');
 const database = await openDatabase(config, log).catch(exitOnStartupError);
 log.info({ applied: await migrateToLatest(database.db) }, 'database migrated');
 if (config.seedDemo) {
@@ -67,6 +72,7 @@ const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log })
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
   else log.info({ signal }, 'shutting down: finishing in-flight requests');
+  markDraining(ctx);
   await app.close();
   await paymentServer?.close();
   await sweeper.stop();
@@ -81,7 +87,10 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 });
 
 await app.listen({ port: config.port, host: config.host });
-if (paymentServer) await paymentServer.listen({ port: config.paymentPort, host: config.host });
+// Every process serves the card form on the same port (SO_REUSEPORT: the kernel spreads
+// connections over them), so losing one process does not stop payments. Fastify hands its
+// listen options to Node's server.listen, whose `reusePort` its types do not name yet.
+if (paymentServer) await paymentServer.listen({ port: config.paymentPort, host: config.host, reusePort: true } as FastifyListenOptions);
 if (config.generated.length) {
   log.warn({ settings: config.generated, file: `${config.dataDir}/secrets.json` }, 'development secrets generated; set them in production');
 }

@@ -23,3 +23,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 export async function migrateDown(db: Kysely<any>): Promise<string[]> {
   return unwrap(await migrator(db).migrateDown());
 }
+
+/** Names of this build's migrations that the database has not run yet. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations see the database untyped
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  return (await migrator(db).getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -13,6 +13,7 @@ import {
   type RoomLine,
 } from './queue-store.js';
 import { ROOM_KEYS, SCRIPTS } from './redis-scripts.js';
+import { describe, StartupError } from '../platform/outages.js';
 
 /** Bounds the work (and so how long Redis is blocked) of one advance when a long stretch of the line has gone away. */
 const MAX_STEPS_PER_ADVANCE = 10_000;
@@ -208,17 +209,22 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
     },
     async ready() {
       await connecting;
-      if (client.status === 'ready') return;
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          client.off('ready', done);
-          reject(queueUnavailable());
-        }, timeout);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        client.once('ready', done);
+      if (client.status !== 'ready') {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            client.off('ready', done);
+            reject(queueUnavailable());
+          }, timeout);
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          client.once('ready', done);
+        });
+      }
+      // A connection can look ready and lead nowhere (a server gone without closing it): ask.
+      await client.ping().catch(() => {
+        throw queueUnavailable();
       });
     },
     async close() {
@@ -231,4 +237,50 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
     },
   };
   return store;
+}
+
+/** Where Redis is, for messages: host and port, never the password. */
+function where(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 6379}`;
+}
+
+/**
+ * The line (counters, places, who was admitted) lives only in Redis, so a Redis restarted without
+ * persistence hands out places again from 1. Start-up therefore requires the append-only file,
+ * read from `INFO persistence` (managed Redis often disables CONFIG but answers INFO); RDB
+ * snapshots alone lose whatever came after the last one. Waits for a Redis that is not up yet (or
+ * still loading its data) like it waits for PostgreSQL. `REDIS_REQUIRE_AOF=false` skips this for
+ * deployments that accept the loss.
+ */
+export async function requireRedisPersistence(url: string, waitSeconds: number, log: { warn(data: object, message: string): void }): Promise<void> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    const client = new Redis(url, { lazyConnect: true, connectTimeout: 2000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {});
+    let info: string;
+    try {
+      await client.connect();
+      info = await client.info('persistence');
+    } catch (error) {
+      const refusal = (error as Error).name === 'ReplyError' && !/^LOADING\b/.test((error as Error).message);
+      if (refusal) {
+        throw new StartupError(
+          `Redis at ${where(url)} did not answer INFO persistence (${describe(error)}), so its append-only file cannot be checked; set REDIS_REQUIRE_AOF=false if it persists the line another way or you accept losing it on a restart`,
+        );
+      }
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new StartupError(`Redis at ${where(url)} did not answer within ${waitSeconds} s (${describe(error)}); set DATABASE_WAIT_SECONDS to wait longer`);
+      log.warn({ redis: where(url), reason: describe(error), secondsLeft: Math.ceil(left / 1000) }, 'waiting for Redis to answer');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
+      continue;
+    } finally {
+      client.disconnect();
+    }
+    if (/^aof_enabled:1\r?$/m.test(info)) return;
+    throw new StartupError(
+      `Redis at ${where(url)} has no append-only file (appendonly no): a Redis restart would lose the waiting line's places. Turn AOF on (appendonly yes) or set REDIS_REQUIRE_AOF=false to accept that loss`,
+    );
+  }
 }
