@@ -6,11 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { connect } from '../src/platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/embedded-postgres.js';
+import { temporaryDirForPostgres, UnreachableForPostgres } from '../src/platform/postgres-user.js';
 import { migrateToLatest } from '../src/platform/migrate.js';
 import { freePort } from '../tests/helpers/net.js';
 
@@ -54,10 +54,14 @@ if (externalUrl) {
   adminUrl = externalUrl;
   label = 'external PostgreSQL';
 } else {
-  const dir = mkdtempSync(join(tmpdir(), 'taquilla-test-pg-'));
+  const dir = mkdtempSync(join(temporaryDirForPostgres(), 'taquilla-test-pg-'));
   const { chmodSync } = await import('node:fs');
   chmodSync(dir, 0o777);
-  embedded = await startEmbeddedPostgres({ dir: join(dir, 'data'), port: await freePort(), password: 'test', fast: true });
+  embedded = await startEmbeddedPostgres({ dir: join(dir, 'data'), port: await freePort(), password: 'test', fast: true }).catch((error: unknown) => {
+    if (!(error instanceof UnreachableForPostgres)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  });
   adminUrl = embedded.url('postgres');
   label = 'embedded PostgreSQL';
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

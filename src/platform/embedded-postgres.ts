@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { preparePostgresUser } from './postgres-user.js';
 
 export interface EmbeddedServer {
   url(database: string): string;
@@ -41,6 +42,7 @@ async function loadEmbeddedPostgres() {
  * `postgres` system user to run the server; the data dir must be reachable by that user.
  */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  for (const change of preparePostgresUser(opts.dir)) opts.log?.(change);
   const errors: unknown[] = [];
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (opts.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
