@@ -37,7 +37,17 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     '/api/admin/events/:id/performances',
     {
       bodyLimit: 16 * 1024 * 1024,
-      schema: { tags: ['admin'], security, params: IdParams, body: PerformanceInput, response: { 201: Created, ...errors } },
+      schema: {
+        tags: ['admin'],
+        security,
+        params: IdParams,
+        body: PerformanceInput,
+        response: { 201: Created, ...errors },
+        description:
+          'Creates a `scheduled` performance. With onSaleAt it opens by itself at that time (and gets a waiting room); with ' +
+          'offSaleAt it closes by itself then. 400 `invalid_dates` names the field: doorsAt and onSaleAt must not be after ' +
+          'startsAt, offSaleAt must be after onSaleAt.',
+      },
     },
     async (request, reply) => reply.status(201).send(await createPerformance(ctx.db, request.params.id, request.body, 'admin')),
   );
@@ -48,7 +58,11 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
       schema: {
         tags: ['admin'],
         security,
-        description: 'Sales controls: open (scheduled to on_sale), pause, resume, close.',
+        description:
+          'Sales controls: open (scheduled to on_sale), pause, resume, close. Sales also open by themselves at the ' +
+          "performance's onSaleAt and close at its offSaleAt, audited with the same action codes and actor `system`; " +
+          'opening by hand before the on-sale time puts the performance on sale, and its waiting room still draws the ' +
+          'pre-queue at the on-sale time.',
         params: Type.Object({ id: Uuid, action: Type.Union([Type.Literal('open'), Type.Literal('pause'), Type.Literal('resume'), Type.Literal('close')]) }),
         response: { 200: Type.Object({ id: Uuid, status: PerformanceStatus }), ...errors },
       },

@@ -37,8 +37,11 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
         body: PerformancePatch,
         response: { 200: PerformanceEdited, ...errors },
         description:
-          'Moves startsAt, doorsAt or onSaleAt (`null` clears the last two). doorsAt and onSaleAt must not be after ' +
-          'startsAt: 400 `invalid_dates` names the field. Buyers are not notified. Audited as `catalog.performance.updated`.',
+          'Moves startsAt, doorsAt, onSaleAt or offSaleAt (`null` clears the last three). doorsAt and onSaleAt must not be ' +
+          'after startsAt, and offSaleAt must be after onSaleAt: 400 `invalid_dates` names the field. Sales open by themselves ' +
+          'at onSaleAt (a `scheduled` performance, within a second) and close at offSaleAt (one `on_sale`, `paused` or ' +
+          '`sold_out`), so moving either time into the past opens or closes sales now. Buyers are not notified. ' +
+          'Audited as `catalog.performance.updated`.',
       },
     },
     async (request) => updatePerformance(ctx.db, request.params.id, request.body, 'admin'),

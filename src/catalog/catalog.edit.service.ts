@@ -36,17 +36,23 @@ export async function updateEvent(db: Db, id: string, patch: EventPatch, actor: 
   });
 }
 
-/** Doors and on-sale time must not be after the start; the error names the field the patch moved. */
+/**
+ * Doors and on-sale time must not be after the start, and the off-sale time must be after the
+ * on-sale time; the error names the field the patch moved. Moving either sales time moves what the
+ * schedule does (sales-schedule.ts): an on-sale time put in the past opens a scheduled performance
+ * within a second, an off-sale time put in the past closes one on sale.
+ */
 export async function updatePerformance(db: Db, id: string, patch: PerformancePatch, actor: string) {
   return db.transaction().execute(async (tx) => {
     const perf = await repo.lockPerformanceDates(tx, id);
     if (!perf) throw notFound('performance', id);
-    const current = { startsAt: perf.starts_at, doorsAt: perf.doors_at, onSaleAt: perf.on_sale_at };
+    const current = { startsAt: perf.starts_at, doorsAt: perf.doors_at, onSaleAt: perf.on_sale_at, offSaleAt: perf.off_sale_at };
     const toDate = (v: string | null | undefined, old: Date | null) => (v === undefined ? old : v === null ? null : new Date(v));
     const next = {
       startsAt: toDate(patch.startsAt, current.startsAt)!,
       doorsAt: toDate(patch.doorsAt, current.doorsAt),
       onSaleAt: toDate(patch.onSaleAt, current.onSaleAt),
+      offSaleAt: toDate(patch.offSaleAt, current.offSaleAt),
     };
     for (const field of ['doorsAt', 'onSaleAt'] as const) {
       const at = next[field];
@@ -61,9 +67,19 @@ export async function updatePerformance(db: Db, id: string, patch: PerformancePa
         );
       }
     }
+    if (next.onSaleAt && next.offSaleAt && next.offSaleAt <= next.onSaleAt) {
+      const named = patch.offSaleAt !== undefined ? 'offSaleAt' : 'onSaleAt';
+      throw badRequest(
+        'invalid_dates',
+        named === 'offSaleAt'
+          ? `offSaleAt must be after onSaleAt (${next.onSaleAt.toISOString()})`
+          : `onSaleAt must be before offSaleAt (${next.offSaleAt.toISOString()})`,
+        { field: named },
+      );
+    }
     const changes = diff(current, next);
     if (Object.keys(changes).length) {
-      await repo.updatePerformanceRow(tx, id, { starts_at: next.startsAt, doors_at: next.doorsAt, on_sale_at: next.onSaleAt });
+      await repo.updatePerformanceRow(tx, id, { starts_at: next.startsAt, doors_at: next.doorsAt, on_sale_at: next.onSaleAt, off_sale_at: next.offSaleAt });
     }
     await record(tx, actor, 'catalog.performance.updated', 'performance', id, changes);
     return {
@@ -73,6 +89,7 @@ export async function updatePerformance(db: Db, id: string, patch: PerformancePa
       startsAt: next.startsAt.toISOString(),
       doorsAt: next.doorsAt?.toISOString() ?? null,
       onSaleAt: next.onSaleAt?.toISOString() ?? null,
+      offSaleAt: next.offSaleAt?.toISOString() ?? null,
     };
   });
 }

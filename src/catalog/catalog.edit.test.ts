@@ -105,6 +105,59 @@ describe('catalog edits', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal((await t.app.inject(`/api/events/${show.eventId}`)).json().performances[0].doorsAt, null);
   });
 
+  test('catalog edits: the off-sale time must be after the on-sale time, on create and patch, and the 400 names the field', async () => {
+    const show = await createShow(t.app, { open: false });
+    const url = `/api/admin/performances/${show.performanceId}`;
+    const hour = 3_600_000;
+    const onSaleAt = new Date(Date.now() + 2 * 86_400_000);
+    const at = (ms: number) => new Date(onSaleAt.getTime() + ms).toISOString();
+    const ok = await patch(url, { onSaleAt: onSaleAt.toISOString(), offSaleAt: at(hour) });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().offSaleAt, at(hour));
+    assert.deepEqual((await lastAudit(show.performanceId)).data, {
+      changes: { onSaleAt: { from: null, to: onSaleAt.toISOString() }, offSaleAt: { from: null, to: at(hour) } },
+    });
+    assert.equal((await t.app.inject(`/api/performances/${show.performanceId}`)).json().offSaleAt, at(hour));
+    assert.equal((await t.app.inject(`/api/events/${show.eventId}`)).json().performances[0].offSaleAt, at(hour));
+
+    for (const [payload, field] of [
+      [{ offSaleAt: at(0) }, 'offSaleAt'],
+      [{ offSaleAt: at(-hour) }, 'offSaleAt'],
+      [{ onSaleAt: at(2 * hour) }, 'onSaleAt'],
+      [{ onSaleAt: at(2 * hour), offSaleAt: at(hour) }, 'offSaleAt'],
+    ] as const) {
+      const res = await patch(url, payload);
+      assert.equal(res.statusCode, 400, JSON.stringify(payload));
+      assert.equal(res.json().error.code, 'invalid_dates');
+      assert.equal(res.json().error.field, field, JSON.stringify(payload));
+    }
+    // Without an on-sale time, an off-sale time alone is fine (sales opened by hand close by themselves).
+    const alone = await patch(url, { onSaleAt: null, offSaleAt: at(-hour) });
+    assert.equal(alone.statusCode, 200, alone.body);
+    assert.deepEqual([alone.json().onSaleAt, alone.json().offSaleAt], [null, at(-hour)]);
+
+    const venue = (await t.app.inject(`/api/events/${show.eventId}`)).json().performances[0].venue.id;
+    const create = (offSaleAt: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/admin/events/${show.eventId}/performances`,
+        headers: admin,
+        payload: {
+          venueId: venue,
+          startsAt: at(86_400_000),
+          onSaleAt: at(0),
+          offSaleAt,
+          pricing: [{ categoryId: show.categories.Floor, gaAreaIds: [show.gaAreaId] }],
+        },
+      });
+    const refused = await create(at(0));
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.deepEqual([refused.json().error.code, refused.json().error.field], ['invalid_dates', 'offSaleAt']);
+    const created = await create(at(hour));
+    assert.equal(created.statusCode, 201, created.body);
+    assert.equal((await t.app.inject(`/api/performances/${created.json().id}`)).json().offSaleAt, at(hour));
+  });
+
   test('catalog edits: a new price applies to holds made afterwards; paid orders and their tickets keep theirs', async () => {
     const show = await createShow(t.app);
     const before = (await order(t.app, (await hold(t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 2 })).json().holdId)).json();

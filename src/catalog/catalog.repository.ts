@@ -98,6 +98,7 @@ export function eventPerformances(db: Db, eventId: string) {
       'performances.starts_at',
       'performances.doors_at',
       'performances.on_sale_at',
+      'performances.off_sale_at',
       'performances.status',
       'venues.id as venueId',
       'venues.name as venueName',
@@ -173,7 +174,7 @@ export function lockEvent(tx: Tx, id: string) {
 export function lockPerformanceDates(tx: Tx, id: string) {
   return tx
     .selectFrom('performances')
-    .select(['id', 'event_id', 'status', 'starts_at', 'doors_at', 'on_sale_at'])
+    .select(['id', 'event_id', 'status', 'starts_at', 'doors_at', 'on_sale_at', 'off_sale_at'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
@@ -187,7 +188,11 @@ export async function updateEventRow(tx: Tx, id: string, set: { title?: string; 
   await tx.updateTable('events').set(set).where('id', '=', id).execute();
 }
 
-export async function updatePerformanceRow(tx: Tx, id: string, set: { starts_at?: Date; doors_at?: Date | null; on_sale_at?: Date | null }): Promise<void> {
+export async function updatePerformanceRow(
+  tx: Tx,
+  id: string,
+  set: { starts_at?: Date; doors_at?: Date | null; on_sale_at?: Date | null; off_sale_at?: Date | null },
+): Promise<void> {
   await tx.updateTable('performances').set(set).where('id', '=', id).execute();
 }
 

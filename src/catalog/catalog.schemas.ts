@@ -69,7 +69,10 @@ export const PerformanceInput = Type.Object(
     venueId: Uuid,
     startsAt: DateTime,
     doorsAt: Type.Optional(DateTime),
+    /** Sales open by themselves at this time (the performance must be `scheduled`). */
     onSaleAt: Type.Optional(DateTime),
+    /** Sales close by themselves at this time; after onSaleAt when both are set. */
+    offSaleAt: Type.Optional(DateTime),
     /** Which seats and GA areas each price category sells; whatever no entry names is not for sale. */
     pricing: Type.Array(
       Type.Object(
@@ -137,6 +140,7 @@ export const EventDetail = Type.Object({
       startsAt: DateTime,
       doorsAt: Type.Union([DateTime, Type.Null()]),
       onSaleAt: Type.Union([DateTime, Type.Null()]),
+      offSaleAt: Type.Union([DateTime, Type.Null()]),
       status: PerformanceStatus,
       venue: Type.Object({ id: Uuid, name: Type.String() }),
     }),
@@ -154,12 +158,13 @@ export const EventPatch = Type.Object(
 );
 export type EventPatch = Static<typeof EventPatch>;
 
-/** `null` clears doors or on-sale time. */
+/** `null` clears doors, on-sale or off-sale time. */
 export const PerformancePatch = Type.Object(
   {
     startsAt: Type.Optional(DateTime),
     doorsAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
     onSaleAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+    offSaleAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -183,6 +188,7 @@ export const PerformanceEdited = Type.Object({
   startsAt: DateTime,
   doorsAt: Type.Union([DateTime, Type.Null()]),
   onSaleAt: Type.Union([DateTime, Type.Null()]),
+  offSaleAt: Type.Union([DateTime, Type.Null()]),
 });
 export const PriceCategoryEdited = Type.Object({ id: Uuid, eventId: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() });
 
@@ -200,6 +206,7 @@ export const PerformanceDetail = Type.Object({
   startsAt: DateTime,
   doorsAt: Type.Union([DateTime, Type.Null()]),
   onSaleAt: Type.Union([DateTime, Type.Null()]),
+  offSaleAt: Type.Union([DateTime, Type.Null()]),
   status: PerformanceStatus,
   event: Type.Object({ id: Uuid, slug: Type.String(), title: Type.String(), maxTicketsPerOrder: Type.Integer() }),
   venue: Type.Object({ id: Uuid, name: Type.String() }),

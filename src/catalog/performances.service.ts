@@ -50,11 +50,21 @@ export async function createPerformance(db: Db, eventId: string, input: Performa
   const startsAt = new Date(input.startsAt);
   if (input.doorsAt && new Date(input.doorsAt) > startsAt) throw badRequest('invalid_dates', 'doorsAt must not be after startsAt', { field: 'doorsAt' });
   if (input.onSaleAt && new Date(input.onSaleAt) > startsAt) throw badRequest('invalid_dates', 'onSaleAt must not be after startsAt', { field: 'onSaleAt' });
+  if (input.onSaleAt && input.offSaleAt && new Date(input.offSaleAt) <= new Date(input.onSaleAt)) {
+    throw badRequest('invalid_dates', 'offSaleAt must be after onSaleAt', { field: 'offSaleAt' });
+  }
 
   const created = await db.transaction().execute(async (tx) => {
     const performance = await tx
       .insertInto('performances')
-      .values({ event_id: eventId, venue_id: venue.id, starts_at: startsAt, doors_at: input.doorsAt ?? null, on_sale_at: input.onSaleAt ?? null })
+      .values({
+        event_id: eventId,
+        venue_id: venue.id,
+        starts_at: startsAt,
+        doors_at: input.doorsAt ?? null,
+        on_sale_at: input.onSaleAt ?? null,
+        off_sale_at: input.offSaleAt ?? null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await repo.insertPerformanceSeats(
