@@ -3,6 +3,7 @@ import type { FastifyListenOptions } from 'fastify';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { seedDemo } from './catalog/demo-seed.js';
+import { createSalesSchedule } from './catalog/sales-schedule.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { expireHolds } from './inventory/holds.service.js';
 import { createMailer } from './notifications/mailer.js';
@@ -66,6 +67,11 @@ const sweeper = every(
 );
 const admissions = ctx.waitingRoom.start(jobErrors('admission_tick', (error) => log.error({ err: error }, 'waiting room tick failed')));
 const shield = ctx.shield.start();
+// Sales open at onSaleAt and close at offSaleAt by themselves; every process tries, one wins each.
+const salesSchedule = createSalesSchedule(ctx, {
+  info: (message, details) => log.info(details ?? {}, message),
+  error: (message, error) => log.error({ err: error }, message),
+}).start(jobErrors('sales_schedule', (error) => log.error({ err: error }, 'sales schedule failed')));
 const mailer = createMailer(config);
 const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log });
 
@@ -76,6 +82,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await app.close();
   await paymentServer?.close();
   await sweeper.stop();
+  await salesSchedule.stop();
   await admissions.stop();
   await shield.stop();
   await ctx.shield.close();

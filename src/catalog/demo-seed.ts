@@ -6,7 +6,8 @@ import { changeSalesStatus, createPerformance } from './performances.service.js'
 /**
  * A music hall of 5,000 places (a 2,000-place GA floor and 3,000 seats in three tiers) and a
  * concert with three performances: the first on sale, the next two scheduled for the operator to
- * open when the first sells out.
+ * open when the first sells out. Only the first has an on-sale time (now): a later one with an
+ * on-sale time in the past would open by itself (sales-schedule.ts).
  */
 export function demoVenue(): VenueInput {
   const seats: VenueInput['seats'] = [];
@@ -73,7 +74,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ eventId: str
   ];
   const day = 24 * 3600 * 1000;
   const performanceIds: string[] = [];
-  for (const offset of [30, 31, 32]) {
+  for (const [i, offset] of [30, 31, 32].entries()) {
     const startsAt = new Date(Math.ceil((now.getTime() + offset * day) / day) * day + 20 * 3600 * 1000);
     const { id } = await createPerformance(
       db,
@@ -82,7 +83,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ eventId: str
         venueId,
         startsAt: startsAt.toISOString(),
         doorsAt: new Date(startsAt.getTime() - 90 * 60_000).toISOString(),
-        onSaleAt: now.toISOString(),
+        ...(i === 0 ? { onSaleAt: now.toISOString() } : {}),
         pricing,
       },
       'system',
