@@ -16,6 +16,7 @@ export interface PerformanceDetail {
   startsAt: string;
   doorsAt: string | null;
   onSaleAt: string | null;
+  offSaleAt: string | null;
   status: PerformanceStatus;
   event: { id: string; slug: string; title: string; maxTicketsPerOrder: number };
   venue: { id: string; name: string };

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../shared/api.js';
 import { applyStatus, soldSeatIds } from './availability-status.js';
-import type { Availability, AvailabilityStatus } from './types.js';
+import type { Availability, AvailabilityStatus, PerformanceStatus } from './types.js';
 
 export const REFRESH_MS = 5000;
 /** How old the full answer (seat map and held/sold per seat) may get before it is read again. */
@@ -91,4 +91,30 @@ export function useAvailability(performanceId: string, paused = false) {
   }, [performanceId]);
 
   return { data, error, refresh: () => refreshRef.current() };
+}
+
+/** The longest wait worth a timer: a page left open longer polls its way there anyway. */
+const SCHEDULE_HORIZON_MS = 3_600_000;
+
+/**
+ * Sales open by themselves at `onSaleAt` and close at `offSaleAt` (the server's schedule, on the
+ * second). Asks again 1–2 s after the next of those, spread so that everyone watching does not
+ * ask in the same instant, instead of showing the old status until the next 5 s poll.
+ */
+export function useScheduleRefresh(
+  status: PerformanceStatus | undefined,
+  onSaleAt: string | null | undefined,
+  offSaleAt: string | null | undefined,
+  refresh: () => void,
+) {
+  const at = status === 'scheduled' ? onSaleAt : status === 'on_sale' || status === 'paused' || status === 'sold_out' ? offSaleAt : null;
+  const refreshRef = useRef(refresh);
+  refreshRef.current = refresh;
+  useEffect(() => {
+    if (!at) return;
+    const wait = Date.parse(at) - Date.now() + 1000 + Math.random() * 1000;
+    if (!(wait > 0 && wait < SCHEDULE_HORIZON_MS)) return;
+    const timer = setTimeout(() => refreshRef.current(), wait);
+    return () => clearTimeout(timer);
+  }, [at]);
 }

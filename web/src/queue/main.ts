@@ -123,14 +123,22 @@ let ticket = store.get(TICKET);
 let failures = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let last: FanState | null = null;
+/** Seconds to the opening, from the last pre-queue answer (its `eta.low`); 0 once it is due. */
+let opensIn = 0;
 let stopped = false;
 let running = false;
 
-/** Every ~3 s; 10 s before the opening and after the end (the line may still move to another date). */
+/**
+ * Every ~3 s; 10 s after the end (the line may still move to another date) and before the opening.
+ * The sale opens by itself at its time, and the draw with it, so the first ask after the opening
+ * comes 1–2 s after it (spread, so the whole pre-queue does not ask in the same instant), and every
+ * 3 s once the opening is due.
+ */
 function delay(): number {
   if (failures > 0) return Math.min(30_000, 1000 * 2 ** failures) * (0.5 + Math.random() / 2);
   // Hidden tabs slow down but keep checking in: a fan silent past the grace period (60 s by default) loses the turn.
   if (document.hidden) return 20_000;
+  if (last === 'pre_queue') return opensIn > 0 ? Math.min(10_000, (opensIn + 1 + Math.random()) * 1000) : 3000;
   return last === 'waiting' || last === 'paused' || last === null ? 3000 : 10_000;
 }
 
@@ -228,6 +236,7 @@ async function tick() {
     view.reconnecting(false);
     const answer = body as Status;
     last = answer.state;
+    opensIn = answer.eta?.low ?? 0;
     view.status(answer);
     if (answer.state === 'admitted') return admitted(answer);
     if (answer.state === 'expired') {

@@ -14,6 +14,8 @@ export interface EventPerformance {
   startsAt: string;
   doorsAt: string | null;
   onSaleAt: string | null;
+  /** Sales close by themselves at this time. */
+  offSaleAt: string | null;
   status: PerformanceStatus;
   venue: { id: string; name: string };
 }

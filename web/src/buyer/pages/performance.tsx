@@ -12,7 +12,7 @@ import { buildModel, isFree, seatOf, type SeatModel } from '../seat-model.js';
 import { selectionCount, selectionTotal, SelectionPanel, type GaPick } from '../selection-panel.js';
 import type { Seat } from '../types.js';
 import { describeError, ErrorMessage, isNotFound, LoadError, Loading, PageTitle, useAsync } from '../ui.js';
-import { useAvailability } from '../use-availability.js';
+import { useAvailability, useScheduleRefresh } from '../use-availability.js';
 import { NotFound } from './not-found.js';
 
 const ZOOMS = [1, 1.6, 2.5, 4, 5.5];
@@ -69,6 +69,7 @@ export function PerformancePage({ id }: { id: string }) {
 
   const ctx = context.state === 'ok' ? context.value : null;
   const max = ctx?.event.maxTicketsPerOrder ?? DEFAULT_MAX;
+  useScheduleRefresh(data?.status, ctx?.onSaleAt, ctx?.offSaleAt, refresh);
 
   const previousModel = useRef<SeatModel | undefined>(undefined);
   const model = useMemo(() => {

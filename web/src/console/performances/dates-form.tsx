@@ -5,61 +5,42 @@ import { adminApi } from '../session';
 import type { PerformanceDetail } from '../types';
 import { ErrorNotice, Field, Notice } from '../ui';
 
-export function datesProblem(startsAt: string, doorsAt: string, onSaleAt: string): { field: 'startsAt' | 'doorsAt' | 'onSaleAt'; message: string } | null {
-  if (!fromLocalInput(startsAt)) return { field: 'startsAt', message: 'Choose when the performance starts.' };
-  if (doorsAt && fromLocalInput(doorsAt)! > fromLocalInput(startsAt)!) return { field: 'doorsAt', message: 'Doors must open before the start.' };
-  if (onSaleAt && fromLocalInput(onSaleAt)! > fromLocalInput(startsAt)!) return { field: 'onSaleAt', message: 'Sales must start before the performance.' };
+export type DateField = 'startsAt' | 'doorsAt' | 'onSaleAt' | 'offSaleAt';
+export type Dates = Record<DateField, string>;
+
+/** The server's rules (400 `invalid_dates`), checked before sending; the first broken one, with its field. */
+export function datesProblem(d: Dates): { field: DateField; message: string } | null {
+  const at = (v: string) => fromLocalInput(v)!;
+  if (!fromLocalInput(d.startsAt)) return { field: 'startsAt', message: 'Choose when the performance starts.' };
+  if (d.doorsAt && at(d.doorsAt) > at(d.startsAt)) return { field: 'doorsAt', message: 'Doors must open before the start.' };
+  if (d.onSaleAt && at(d.onSaleAt) > at(d.startsAt)) return { field: 'onSaleAt', message: 'Sales must start before the performance.' };
+  if (d.onSaleAt && d.offSaleAt && at(d.offSaleAt) <= at(d.onSaleAt)) return { field: 'offSaleAt', message: 'Sales must end after they start.' };
   return null;
 }
 
-export function DateInputs(props: {
-  startsAt: string;
-  doorsAt: string;
-  onSaleAt: string;
-  onChange: (patch: Partial<Record<'startsAt' | 'doorsAt' | 'onSaleAt', string>>) => void;
-  showProblems: boolean;
-}) {
-  const problem = props.showProblems ? datesProblem(props.startsAt, props.doorsAt, props.onSaleAt) : null;
-  const err = (f: string) => (problem?.field === f ? problem.message : null);
+export function DateInputs(props: Dates & { onChange: (patch: Partial<Dates>) => void; showProblems: boolean }) {
+  const problem = props.showProblems ? datesProblem(props) : null;
+  const input = (field: DateField, label: string, hint: string | undefined, testid: string) => (
+    <Field label={label} hint={hint} error={problem?.field === field ? problem.message : null}>
+      {(id, d) => (
+        <input
+          id={id}
+          aria-describedby={d}
+          type="datetime-local"
+          value={props[field]}
+          required={field === 'startsAt'}
+          data-testid={testid}
+          onInput={(e) => props.onChange({ [field]: e.currentTarget.value })}
+        />
+      )}
+    </Field>
+  );
   return (
-    <div class="grid-3">
-      <Field label="Starts" error={err('startsAt')}>
-        {(id, d) => (
-          <input
-            id={id}
-            aria-describedby={d}
-            type="datetime-local"
-            value={props.startsAt}
-            required
-            data-testid="starts-at"
-            onInput={(e) => props.onChange({ startsAt: e.currentTarget.value })}
-          />
-        )}
-      </Field>
-      <Field label="Doors open" hint="Optional" error={err('doorsAt')}>
-        {(id, d) => (
-          <input
-            id={id}
-            aria-describedby={d}
-            type="datetime-local"
-            value={props.doorsAt}
-            data-testid="doors-at"
-            onInput={(e) => props.onChange({ doorsAt: e.currentTarget.value })}
-          />
-        )}
-      </Field>
-      <Field label="On sale from" hint="Informative; open sales with the controls" error={err('onSaleAt')}>
-        {(id, d) => (
-          <input
-            id={id}
-            aria-describedby={d}
-            type="datetime-local"
-            value={props.onSaleAt}
-            data-testid="on-sale-at"
-            onInput={(e) => props.onChange({ onSaleAt: e.currentTarget.value })}
-          />
-        )}
-      </Field>
+    <div class="grid-dates">
+      {input('startsAt', 'Starts', undefined, 'starts-at')}
+      {input('doorsAt', 'Doors open', 'Optional', 'doors-at')}
+      {input('onSaleAt', 'On sale from', 'Optional; sales open by themselves at this time', 'on-sale-at')}
+      {input('offSaleAt', 'Sales end', 'Optional; sales close by themselves at this time', 'off-sale-at')}
     </div>
   );
 }
@@ -67,13 +48,18 @@ export function DateInputs(props: {
 /** Moves a performance's dates (PATCH); a cleared optional date is sent as null. */
 export function DatesForm(props: { performance: PerformanceDetail; onSaved: () => void }) {
   const p = props.performance;
-  const initial = { startsAt: toLocalInput(p.startsAt), doorsAt: toLocalInput(p.doorsAt), onSaleAt: toLocalInput(p.onSaleAt) };
+  const initial: Dates = {
+    startsAt: toLocalInput(p.startsAt),
+    doorsAt: toLocalInput(p.doorsAt),
+    onSaleAt: toLocalInput(p.onSaleAt),
+    offSaleAt: toLocalInput(p.offSaleAt),
+  };
   const [values, setValues] = useState(initial);
   const { busy, error, saved, setSaved, run } = useSave();
-  useEffect(() => setValues(initial), [p.startsAt, p.doorsAt, p.onSaleAt]);
+  useEffect(() => setValues(initial), [p.startsAt, p.doorsAt, p.onSaleAt, p.offSaleAt]);
 
-  const changed = (Object.keys(initial) as (keyof typeof initial)[]).filter((k) => values[k] !== initial[k]);
-  const problem = datesProblem(values.startsAt, values.doorsAt, values.onSaleAt);
+  const changed = (Object.keys(initial) as DateField[]).filter((k) => values[k] !== initial[k]);
+  const problem = datesProblem(values);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (problem || changed.length === 0) return;
@@ -86,7 +72,9 @@ export function DatesForm(props: { performance: PerformanceDetail; onSaved: () =
   };
   return (
     <form onSubmit={submit} noValidate data-testid="dates-form">
-      <p class="muted small section-intro">Times in your time zone ({timeZone}). Buyers are not notified of a change.</p>
+      <p class="muted small section-intro">
+        Times in your time zone ({timeZone}). Buyers are not notified of a change. Moving a sales time into the past opens or closes sales now.
+      </p>
       <DateInputs
         {...values}
         showProblems={changed.length > 0}

@@ -8,7 +8,7 @@ import { adminApi } from '../session';
 import type { PriceCategory, VenueDetail, VenueSummary } from '../types';
 import { ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui';
 import { sectionsOf } from '../venues/sections';
-import { DateInputs, datesProblem } from './dates-form';
+import { DateInputs, type Dates, datesProblem } from './dates-form';
 
 /** A category whose name matches the section's or area's, as a starting point for the operator. */
 function guess(name: string, categories: PriceCategory[]): string {
@@ -24,7 +24,7 @@ export function NewPerformancePage(props: { eventId: string }) {
   const venues = useResource((signal) => adminApi<{ venues: VenueSummary[] }>('/api/admin/venues', { signal }), []);
   const [venueId, setVenueId] = useState('');
   const venue = useResource((signal) => (venueId ? adminApi<VenueDetail>(`/api/admin/venues/${venueId}`, { signal }) : Promise.resolve(null)), [venueId]);
-  const [dates, setDates] = useState({ startsAt: '', doorsAt: '', onSaleAt: '' });
+  const [dates, setDates] = useState<Dates>({ startsAt: '', doorsAt: '', onSaleAt: '', offSaleAt: '' });
   const [sectionPrices, setSectionPrices] = useState<Record<string, string>>({});
   const [areaPrices, setAreaPrices] = useState<Record<string, string>>({});
   const [tried, setTried] = useState(false);
@@ -62,7 +62,7 @@ export function NewPerformancePage(props: { eventId: string }) {
     perCategory.set(c, entry);
   }
   const onSale = [...perCategory.values()].reduce((n, e) => n + e.seats + e.ga, 0);
-  const dateProblem = datesProblem(dates.startsAt, dates.doorsAt, dates.onSaleAt);
+  const dateProblem = datesProblem(dates);
   const problems = [!venueId && 'Choose a venue.', dateProblem?.message, v && onSale === 0 && 'Put at least one section or GA area on sale.'].filter(
     Boolean,
   ) as string[];
@@ -85,9 +85,14 @@ export function NewPerformancePage(props: { eventId: string }) {
         pricing,
         ...(dates.doorsAt ? { doorsAt: fromLocalInput(dates.doorsAt) } : {}),
         ...(dates.onSaleAt ? { onSaleAt: fromLocalInput(dates.onSaleAt) } : {}),
+        ...(dates.offSaleAt ? { offSaleAt: fromLocalInput(dates.offSaleAt) } : {}),
       };
       const created = await adminApi<{ id: string }>(`/api/admin/events/${props.eventId}/performances`, { method: 'POST', body });
-      flash(`Performance created with ${plural(onSale, 'place')} for sale. It is scheduled: open sales when you are ready.`);
+      flash(
+        `Performance created with ${plural(onSale, 'place')} for sale. It is scheduled: ${
+          dates.onSaleAt ? 'sales open by themselves at the on-sale time, or open them sooner.' : 'open sales when you are ready.'
+        }`,
+      );
       navigate(`/console/events/${props.eventId}/performances/${created.id}`);
     } catch (err) {
       setError(err);

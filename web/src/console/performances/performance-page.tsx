@@ -90,11 +90,14 @@ export function PerformancePage(props: { eventId: string; id: string }) {
           <SalesControls
             performanceId={props.id}
             status={status}
+            onSaleAt={performance?.onSaleAt ?? null}
+            offSaleAt={performance?.offSaleAt ?? null}
             next={next}
             onChanged={() => {
               refresh();
               event.reload();
             }}
+            onDue={refresh}
           />
           <SalesNumbers report={report} currency={currency} />
           <QueuePanel

@@ -3,6 +3,7 @@ import { formatDate, formatDateTime } from '../format';
 import { adminApi, isMissingRoute } from '../session';
 import type { PerformanceDetail, PerformanceStatus } from '../types';
 import { Badge, ConfirmButton, ErrorNotice, Notice } from '../ui';
+import { SalesCountdown } from './sales-countdown';
 
 type Action = 'open' | 'pause' | 'resume' | 'close';
 
@@ -26,8 +27,13 @@ const explain: Record<PerformanceStatus, string> = {
 export function SalesControls(props: {
   performanceId: string;
   status: PerformanceStatus;
+  /** The schedule's times, for the countdown (null when the performance has none). */
+  onSaleAt: string | null;
+  offSaleAt: string | null;
   next: PerformanceDetail | null;
   onChanged: (message: string) => void;
+  /** Just after the schedule's time: the status has likely changed on the server. */
+  onDue: () => void;
 }) {
   const [busy, setBusy] = useState<Action | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -122,6 +128,7 @@ export function SalesControls(props: {
           </ConfirmButton>
         )}
       </div>
+      <SalesCountdown status={props.status} onSaleAt={props.onSaleAt} offSaleAt={props.offSaleAt} onDue={props.onDue} />
       {error !== null && <ErrorNotice error={error} title="The change was refused" testid="sales-error" onClose={() => setError(null)} />}
       {done && (
         <Notice tone="success" testid="sales-done" onClose={() => setDone(null)}>
