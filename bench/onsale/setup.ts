@@ -36,6 +36,16 @@ export async function adminCall(baseUrl: string, token: string, method: string, 
   return text ? JSON.parse(text) : null;
 }
 
+/** Opens sales; the server's sales schedule may have opened them first (the on-sale time has passed), which is as good. */
+async function openSales(baseUrl: string, token: string, performanceId: string): Promise<void> {
+  try {
+    await adminCall(baseUrl, token, 'POST', `/api/admin/performances/${performanceId}/open`, {});
+  } catch (error) {
+    const { status } = await adminCall(baseUrl, token, 'GET', `/api/performances/${performanceId}`);
+    if (status !== 'on_sale') throw error;
+  }
+}
+
 export async function createOnsaleShow(baseUrl: string, token: string, size: ShowSize, bounds: RoomBounds, tag: string): Promise<OnsaleShow> {
   const seats = Array.from({ length: size.seats }, (_, i) => {
     const row = Math.floor(i / size.perRow) + 1;
@@ -71,7 +81,7 @@ export async function createOnsaleShow(baseUrl: string, token: string, size: Sho
       { categoryId: floor, gaAreaIds: [gaAreaId] },
     ],
   });
-  await adminCall(baseUrl, token, 'POST', `/api/admin/performances/${performance.id}/open`, {});
+  await openSales(baseUrl, token, performance.id);
   await adminCall(baseUrl, token, 'GET', `/api/admin/performances/${performance.id}/queue`);
   const room = await adminCall(baseUrl, token, 'PUT', `/api/admin/performances/${performance.id}/queue`, { enabled: true, ...bounds });
   if (!room.enabled || room.state !== 'open') throw new Error(`the room is not open: ${JSON.stringify(room).slice(0, 300)}`);

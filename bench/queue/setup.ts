@@ -41,7 +41,7 @@ export async function createShowWithRoom(baseUrl: string, token: string): Promis
     onSaleAt: new Date(Date.now() - 60_000).toISOString(),
     pricing: [{ categoryId: event.priceCategories[0].id, gaAreaIds: [detail.gaAreas[0]!.id] }],
   });
-  await adminCall(baseUrl, token, 'POST', `/api/admin/performances/${performance.id}/open`, {});
+  await openSales(baseUrl, token, performance.id);
   await adminCall(baseUrl, token, 'GET', `/api/admin/performances/${performance.id}/queue`);
   const room = await adminCall(baseUrl, token, 'PUT', `/api/admin/performances/${performance.id}/queue`, ROOM_BOUNDS);
   if (!room.enabled || room.state !== 'open') throw new Error(`the room is not open: ${JSON.stringify(room).slice(0, 300)}`);
@@ -111,4 +111,14 @@ export async function joinFans(
     }),
   );
   return { tickets, states };
+}
+
+/** Opens sales; the server's sales schedule may have opened them first (the on-sale time has passed), which is as good. */
+async function openSales(baseUrl: string, token: string, performanceId: string): Promise<void> {
+  try {
+    await adminCall(baseUrl, token, 'POST', `/api/admin/performances/${performanceId}/open`, {});
+  } catch (error) {
+    const { status } = await adminCall(baseUrl, token, 'GET', `/api/performances/${performanceId}`);
+    if (status !== 'on_sale') throw error;
+  }
 }
