@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { adminGuard } from '../platform/http/admin-auth.js';
@@ -58,7 +58,8 @@ export const cspReportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
   );
 
-  app.register(async (admin) => {
+  app.register(async (plugin) => {
+    const admin = plugin.withTypeProvider<TypeBoxTypeProvider>();
     admin.addHook('onRequest', adminGuard(ctx.config.adminToken));
     admin.get(
       '/api/admin/security/csp-reports',
