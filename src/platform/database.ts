@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './database.types.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
+import { poolCheckouts } from './metrics.js';
 import { dependencyState, describe, isDatabaseUnavailable, type OutageLog, StartupError, silentLog } from './outages.js';
 
 // COUNT(*) and SUM() come back as int8; every figure Taquilla counts fits a JS number.
@@ -88,6 +89,7 @@ export function connect(url: string, poolSize: number, options: ConnectOptions =
   };
   const checkout = pool.connect.bind(pool) as (callback?: (error: Error | undefined, ...rest: unknown[]) => void) => Promise<pg.PoolClient> | undefined;
   (pool as { connect: unknown }).connect = (callback?: (error: Error | undefined, ...rest: unknown[]) => void) => {
+    poolCheckouts.inc();
     if (callback) {
       return checkout((error, ...rest) => {
         if (error) noteFailure(error);

@@ -34,3 +34,9 @@ export const jobFailures = new Counter({
   labelNames: ['job', 'cause'] as const,
   registers: [metrics],
 });
+
+export const poolCheckouts = new Counter({
+  name: 'taquilla_db_pool_checkouts_total',
+  help: 'Connections taken from the database pool: one per statement or transaction',
+  registers: [metrics],
+});

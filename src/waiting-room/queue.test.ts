@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import { admin, testApp, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
 import { createShow, hold } from '../../tests/helpers/fixtures.js';
+import { poolCheckouts } from '../platform/metrics.js';
 import { holdWith, join, joinMany, roomShow, roomView, status } from './waiting-room.fixtures.js';
 
 describe('waiting room: joining, status and the holds gate', { skip: !databaseAvailable && skipReason }, () => {
@@ -104,27 +104,19 @@ describe('waiting room: joining, status and the holds gate', { skip: !databaseAv
     const fans = await joinMany(t.app, show.performanceId, 20, 'nosql');
     await t.ctx.waitingRoom.tick();
     // Every statement Kysely runs first checks a connection out of the pool: count the checkouts.
-    const original = pg.Pool.prototype.connect;
-    let checkouts = 0;
-    pg.Pool.prototype.connect = function (this: pg.Pool, ...args: unknown[]) {
-      checkouts++;
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
-    try {
-      const answers = [];
-      for (let i = 0; i < 1000; i++)
-        answers.push(await t.app.inject({ url: '/api/queue/status', headers: { authorization: `Queue ${fans[i % fans.length]!.queueTicket}` } }));
-      assert.ok(answers.every((r) => r.statusCode === 200 && r.headers['cache-control'] === 'no-store'));
-      assert.ok(answers.some((r) => r.json().state === 'admitted') && answers.some((r) => r.json().state === 'waiting'));
-      const summary = await t.app.inject(`/api/performances/${show.performanceId}/queue/summary`);
-      assert.equal(summary.headers['cache-control'], 'public, max-age=2');
-      assert.equal(summary.json().waiting, 19);
-      assert.equal(checkouts, 0, 'status and summary answered from memory');
-      await t.app.inject(`/api/performances/${show.performanceId}/availability`);
-      assert.ok(checkouts > 0, 'the counter does see queries (availability makes some)');
-    } finally {
-      pg.Pool.prototype.connect = original;
-    }
+    const counted = async () => (await poolCheckouts.get()).values[0]?.value ?? 0;
+    const before = await counted();
+    const answers = [];
+    for (let i = 0; i < 1000; i++)
+      answers.push(await t.app.inject({ url: '/api/queue/status', headers: { authorization: `Queue ${fans[i % fans.length]!.queueTicket}` } }));
+    assert.ok(answers.every((r) => r.statusCode === 200 && r.headers['cache-control'] === 'no-store'));
+    assert.ok(answers.some((r) => r.json().state === 'admitted') && answers.some((r) => r.json().state === 'waiting'));
+    const summary = await t.app.inject(`/api/performances/${show.performanceId}/queue/summary`);
+    assert.equal(summary.headers['cache-control'], 'public, max-age=2');
+    assert.equal(summary.json().waiting, 19);
+    assert.equal((await counted()) - before, 0, 'status and summary answered from memory');
+    await t.app.inject(`/api/performances/${show.performanceId}/availability`);
+    assert.ok((await counted()) - before > 0, 'the counter does see queries (availability makes some)');
   });
 
   test('waiting room: the operator switches a room on and off and changes its bounds', async () => {
