@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { StartupError } from './outages.js';
 
 /**
  * PostgreSQL refuses to run as root, so as root the embedded server runs as the `postgres` system
@@ -11,7 +12,7 @@ import { dirname, join } from 'node:path';
  * or a data dir made by `mktemp -d`, is closed to it, and initdb then failed deep inside the
  * package with EACCES. This finds that before starting, and says what to do in one line.
  */
-export class UnreachableForPostgres extends Error {}
+export class UnreachableForPostgres extends StartupError {}
 
 function postgresIds(): { uid: number; gid: number } | undefined {
   try {
