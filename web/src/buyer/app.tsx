@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { LOCALES, LOCALE_NAMES, setLocale, t, useLocale, type Locale } from '../shared/i18n.js';
 import { match, onLinkClick, usePath } from '../shared/router.js';
+import { CalmNotice } from './calm-notice.js';
 import { CheckoutPage, OrderPage, PerformancePage } from './lazy-pages.js';
 import { EventPage } from './pages/event.js';
 import { EventsPage } from './pages/events.js';
@@ -73,6 +74,7 @@ export function App() {
           <LanguageSwitcher locale={locale} />
         </div>
       </header>
+      <CalmNotice />
       <main id="main" class="container main" key={path}>
         {route(path)}
       </main>

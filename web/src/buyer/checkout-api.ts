@@ -57,7 +57,8 @@ function holdAuth(holdId: string): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-export const releaseHold = (holdId: string) => api<void>(`/api/holds/${holdId}`, { method: 'DELETE', headers: holdAuth(holdId) });
+// Releasing twice releases once, and a payment is confirmed once per order: both safe to retry.
+export const releaseHold = (holdId: string) => api<void>(`/api/holds/${holdId}`, { method: 'DELETE', headers: holdAuth(holdId), retry: true });
 
 export const createOrder = (holdId: string, idempotencyKey: string, buyer: BuyerDetails) =>
   api<CreatedOrder>(`/api/holds/${holdId}/order`, {
@@ -72,6 +73,7 @@ export const payOrder = (orderId: string, token: string, accessToken: string) =>
     method: 'POST',
     body: { token },
     headers: { authorization: `Bearer ${accessToken}` },
+    retry: true,
   });
 
 export const getOrder = (orderId: string, accessToken: string, signal?: AbortSignal) =>

@@ -46,6 +46,10 @@ const DECLINE_REASONS: Record<string, MessageKey> = {
 const BY_CODE: Record<string, MessageKey> = {
   network: 'error.network',
   busy: 'error.busy',
+  // What is left after the page retried by itself for a while.
+  overloaded: 'error.busy',
+  database_unavailable: 'error.busy',
+  queue_unavailable: 'error.busy',
   not_enough_inventory: 'error.notEnough',
   sale_not_open: 'error.saleNotOpen',
   hold_expired: 'error.holdExpired',

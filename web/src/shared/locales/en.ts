@@ -171,6 +171,7 @@ export const en = {
   'error.network': 'The connection failed. Check that you are online and try again.',
   'error.server': 'Our server had a problem. Please try again in a moment.',
   'error.busy': 'Lots of fans are buying right now. Please try again in a moment.',
+  'calm.retrying': 'The box office is very busy right now. We are trying again for you; keep this page open.',
   'error.notFound': 'We could not find that.',
   'error.notEnough': 'Not enough tickets are left for that. Try fewer tickets or another category.',
   'error.saleNotOpen': 'Tickets for this date cannot be bought right now.',

@@ -168,6 +168,7 @@ export const es: Messages = {
   'error.network': 'Falló la conexión. Comprueba que tienes internet e inténtalo de nuevo.',
   'error.server': 'Nuestro servidor tuvo un problema. Inténtalo de nuevo en un momento.',
   'error.busy': 'Hay muchísima gente comprando ahora mismo. Inténtalo de nuevo en un momento.',
+  'calm.retrying': 'La taquilla está muy ocupada en este momento. Lo seguimos intentando por ti; no cierres esta página.',
   'error.notFound': 'No lo encontramos.',
   'error.notEnough': 'No quedan suficientes entradas para eso. Prueba con menos entradas o con otra categoría.',
   'error.saleNotOpen': 'Ahora mismo no se pueden comprar entradas para esta fecha.',

@@ -168,6 +168,7 @@ export const fr: Messages = {
   'error.network': 'La connexion a échoué. Vérifiez que vous êtes en ligne et réessayez.',
   'error.server': 'Notre serveur a rencontré un problème. Réessayez dans un instant.',
   'error.busy': 'Beaucoup de fans achètent en ce moment. Réessayez dans un instant.',
+  'calm.retrying': 'La billetterie est très sollicitée en ce moment. Nous réessayons pour vous ; gardez cette page ouverte.',
   'error.notFound': 'Introuvable.',
   'error.notEnough': 'Il ne reste pas assez de billets pour cela. Essayez avec moins de billets ou une autre catégorie.',
   'error.saleNotOpen': 'Les billets pour cette date ne peuvent pas être achetés pour le moment.',

@@ -168,6 +168,7 @@ export const nb: Messages = {
   'error.network': 'Forbindelsen mislyktes. Sjekk at du er på nett, og prøv igjen.',
   'error.server': 'Serveren vår fikk et problem. Prøv igjen om litt.',
   'error.busy': 'Svært mange kjøper akkurat nå. Prøv igjen om et øyeblikk.',
+  'calm.retrying': 'Billettkontoret har mye å gjøre akkurat nå. Vi prøver igjen for deg; la siden være åpen.',
   'error.notFound': 'Vi fant det ikke.',
   'error.notEnough': 'Det er ikke nok billetter igjen til det. Prøv færre billetter eller en annen kategori.',
   'error.saleNotOpen': 'Det går ikke an å kjøpe billetter til denne datoen akkurat nå.',

@@ -168,6 +168,7 @@ export const nl: Messages = {
   'error.network': 'De verbinding is mislukt. Controleer of je online bent en probeer het opnieuw.',
   'error.server': 'Onze server had een probleem. Probeer het zo opnieuw.',
   'error.busy': 'Er kopen nu heel veel fans tegelijk. Probeer het zo opnieuw.',
+  'calm.retrying': 'Het is nu erg druk bij de kassa. We proberen het voor je opnieuw; houd deze pagina open.',
   'error.notFound': 'Dat konden we niet vinden.',
   'error.notEnough': 'Daarvoor zijn niet genoeg tickets meer over. Probeer minder tickets of een andere categorie.',
   'error.saleNotOpen': 'Voor deze datum kun je nu geen tickets kopen.',
