@@ -73,7 +73,9 @@ const salesSchedule = createSalesSchedule(ctx, {
   error: (message, error) => log.error({ err: error }, message),
 }).start(jobErrors('sales_schedule', (error) => log.error({ err: error }, 'sales schedule failed')));
 const mailer = createMailer(config);
-const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log });
+// The outbox backs off by itself; a run lost to an outage is counted (the pool logs the outage once).
+const outboxLog = { info: log.info.bind(log), error: (data: object, message: string) => jobErrors('outbox', () => log.error(data, message))(data) };
+const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log: outboxLog });
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
