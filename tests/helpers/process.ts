@@ -24,6 +24,8 @@ export function runServer(env: Record<string, string>) {
       child.kill('SIGTERM');
       return exited;
     },
+    /** Resolves with the exit code when the process ends by itself. */
+    exited: undefined as unknown as Promise<number | null>,
   };
   child.stdout.on('data', (d) => {
     run.output += d;
@@ -32,5 +34,6 @@ export function runServer(env: Record<string, string>) {
     run.output += d;
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  run.exited = exited;
   return run;
 }
