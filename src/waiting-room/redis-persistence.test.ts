@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { noRedisServer, ownRedis } from '../../tests/helpers/own-redis.js';
+import { metrics } from '../platform/metrics.js';
 import { StartupError } from '../platform/outages.js';
 import type { RoomConfig } from './queue-store.js';
 import { createRedisStore, requireRedisPersistence } from './redis-store.js';
@@ -42,8 +43,10 @@ test('waiting room on Redis with AOF: a Redis killed and restarted keeps the lin
     // A crash, not a clean shutdown: every acknowledged write is already in the AOF (written before the reply).
     await redis.stop('SIGKILL');
     await assert.rejects(store.counters(room, T0 + 2000), { code: 'queue_unavailable' }, 'fails closed while Redis is away');
+    assert.match(await metrics.getSingleMetricAsString('taquilla_dependency_up'), /dependency="queue_store"} 0/);
     await redis.start();
     await store.ready();
+    assert.match(await metrics.getSingleMetricAsString('taquilla_dependency_up'), /dependency="queue_store"} 1/);
     const after = (await store.counters(room, T0 + 2000))!;
     assert.deepEqual([after.joined, after.served, after.admitted], [30, 12, 12], 'the counters came back');
     const polls = await Promise.all(fans.map((fan) => store.poll(fan, T0 + 2000)));

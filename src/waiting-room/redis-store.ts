@@ -13,7 +13,7 @@ import {
   type RoomLine,
 } from './queue-store.js';
 import { ROOM_KEYS, SCRIPTS } from './redis-scripts.js';
-import { describe, StartupError } from '../platform/outages.js';
+import { dependencyState, describe, StartupError, silentLog } from '../platform/outages.js';
 
 /** Bounds the work (and so how long Redis is blocked) of one advance when a long stretch of the line has gone away. */
 const MAX_STEPS_PER_ADVANCE = 10_000;
@@ -51,6 +51,9 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
   });
   // Errors surface on the commands; without a listener ioredis would print each reconnect attempt.
   client.on('error', () => {});
+  // For the taquilla_dependency_up gauge; the admission tick logs the outage once.
+  const reachability = dependencyState('queue_store', 'queue store (Redis)', silentLog);
+  client.on('ready', () => reachability.recovered());
   const connecting = client.connect().catch(() => {});
   const scripts = {} as Record<keyof typeof SCRIPTS, Script>;
   for (const [name, lua] of Object.entries(SCRIPTS) as [keyof typeof SCRIPTS, string][]) {
@@ -69,6 +72,7 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
     } catch (error) {
       const e = error as Error;
       if (e.name === 'ReplyError' && !TRANSIENT.test(e.message)) throw error;
+      reachability.down(error);
       throw queueUnavailable();
     }
   }

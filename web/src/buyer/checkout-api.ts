@@ -1,4 +1,4 @@
-import { api, ApiError, buildId } from '../shared/api.js';
+import { api, ApiError, buildId, retrying } from '../shared/api.js';
 import { noteServerDate } from './clock.js';
 import { accessToken, forgetAccess, goToQueue } from './queue-access.js';
 import { type BuyerDetails, holdToken, saveHoldToken } from './storage.js';
@@ -33,8 +33,10 @@ export async function createHold(performanceId: string, request: HoldRequest): P
   }
 }
 
-/** Read with fetch rather than `api` to see the `Date` header, which sets the countdown's clock. */
-export async function fetchHold(holdId: string, signal?: AbortSignal): Promise<Hold> {
+/** Read with fetch rather than `api` to see the `Date` header, which sets the countdown's clock; retried like a GET through `api`. */
+export const fetchHold = (holdId: string, signal?: AbortSignal): Promise<Hold> => retrying('GET', signal, () => fetchHoldOnce(holdId, signal));
+
+async function fetchHoldOnce(holdId: string, signal?: AbortSignal): Promise<Hold> {
   let response: Response;
   try {
     response = await fetch(`/api/holds/${holdId}`, { headers: { accept: 'application/json', ...holdAuth(holdId) }, signal, cache: 'no-store' });
@@ -46,7 +48,7 @@ export async function fetchHold(holdId: string, signal?: AbortSignal): Promise<H
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } }).error;
-    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText, body);
+    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText, body, response);
   }
   return body as Hold;
 }

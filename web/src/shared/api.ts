@@ -36,13 +36,13 @@ export interface RequestOptions {
 const RETRYABLE = new Set(['database_unavailable', 'queue_unavailable', 'busy', 'overloaded']);
 const RETRY_FOR_MS = 120_000;
 
-const retrying = new Set<object>();
+const waiting = new Set<object>();
 const listeners = new Set<(retrying: boolean) => void>();
 function noteRetrying(request: object, on: boolean): void {
-  const before = retrying.size > 0;
-  if (on) retrying.add(request);
-  else retrying.delete(request);
-  if (before !== retrying.size > 0) for (const listener of listeners) listener(retrying.size > 0);
+  const before = waiting.size > 0;
+  if (on) waiting.add(request);
+  else waiting.delete(request);
+  if (before !== waiting.size > 0) for (const listener of listeners) listener(waiting.size > 0);
 }
 
 /** Tells `listener` when requests start and stop waiting to retry; returns the unsubscribe. */
@@ -76,23 +76,33 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** The build this page was served from; sent with checkout so the server records it. */
 export const buildId = (document.querySelector('meta[name="taquilla-build"]') as HTMLMetaElement | null)?.content ?? 'unknown';
 
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+export function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const safe =
     options.retry ?? (method === 'GET' || method === 'HEAD' || Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key'));
+  return retrying(safe && method, options.signal, () => once<T>(path, method, options));
+}
+
+/**
+ * Runs `send` again after each "come back in a moment" refusal it throws (as an ApiError), while
+ * RETRY_FOR_MS lasts. `method` is false for a request that is not safe to repeat (sent once), else
+ * its method: a GET is also repeated after a connection that failed. For requests that do not go
+ * through `api`.
+ */
+export async function retrying<T>(method: string | false, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + RETRY_FOR_MS;
   const request = {};
   try {
     for (;;) {
       try {
-        return await once<T>(path, method, options);
+        return await send();
       } catch (error) {
         const retryable = error instanceof ApiError && (error.status === 503 ? RETRYABLE.has(error.code) : error.status === 0 && method === 'GET');
-        if (!safe || !retryable) throw error;
+        if (method === false || !retryable) throw error;
         const wait = waitFor(error.response);
         if (Date.now() + wait > giveUpAt) throw error;
         noteRetrying(request, true);
-        await sleep(wait, options.signal);
+        await sleep(wait, signal);
       }
     }
   } finally {
