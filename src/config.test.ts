@@ -13,6 +13,8 @@ test('config: defaults follow the documented names and values', () => {
   assert.equal(config.paymentPort, 3001);
   assert.equal(config.holdTtlSeconds, 480);
   assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.databaseWaitSeconds, 60);
+  assert.equal(config.redisRequireAof, true);
   assert.ok(Object.isFrozen(config));
 });
 
@@ -24,6 +26,9 @@ test('config: each invalid setting is refused with its name', () => {
     [{ HOLD_TTL_SECONDS: '1' }, 'HOLD_TTL_SECONDS'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ DATABASE_WAIT_SECONDS: '-1' }, 'DATABASE_WAIT_SECONDS'],
+    [{ DATABASE_WAIT_SECONDS: '3601' }, 'DATABASE_WAIT_SECONDS'],
+    [{ REDIS_REQUIRE_AOF: 'maybe' }, 'REDIS_REQUIRE_AOF'],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ TAQUILLA_SECRET: 'short' }, 'TAQUILLA_SECRET'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
