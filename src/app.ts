@@ -27,6 +27,7 @@ import { queueAdminRoutes } from './waiting-room/queue.admin.routes.js';
 import { queueRoutes } from './waiting-room/queue.routes.js';
 import { cspReportRoutes } from './security/csp-reports.routes.js';
 import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
+import { registerLoadSignalHooks } from './waiting-room/load-signal.hooks.js';
 import { registerShieldHooks } from './shield/shield.hooks.js';
 import { shieldAdminRoutes, shieldRoutes } from './shield/shield.routes.js';
 
@@ -66,11 +67,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   registerInputHygiene(app);
   registerApiHeaders(app);
   registerShieldHooks(app, ctx);
-  // The waiting room's admission rate backs off when answers get slow or fail.
-  app.addHook('onResponse', (request, reply, done) => {
-    ctx.waitingRoom.load.observe(reply.statusCode, request.routeOptions.url, reply.elapsedTime);
-    done();
-  });
+  // The waiting room's admission rate backs off when checkout gets slow or fails.
+  registerLoadSignalHooks(app, ctx.waitingRoom.load);
   await registerOpenApi(app);
   for (const routes of [
     healthRoutes,

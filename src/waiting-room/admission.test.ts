@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { admin, testApp, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
 import { admissionBudget } from './admission.js';
-import { createLoadSignal } from './load-signal.js';
 import { fakeClock, holdWith, join, joinMany, roomShow, roomView, status } from './waiting-room.fixtures.js';
 
 test("admission budget: never more than a second of the allowed rate, the free checkout slots or the minute's bound", () => {
@@ -19,16 +18,6 @@ test("admission budget: never more than a second of the allowed rate, the free c
     0,
     'half a fan waits for the next second',
   );
-});
-
-test('admission load signal: errors or slow checkout scale the rate down, and recovery scales it back', () => {
-  const signal = createLoadSignal();
-  for (let i = 0; i < 100; i++) signal.observe(i < 30 ? 503 : 200, '/api/queue/status', 1);
-  assert.equal(signal.read().factor, 0.1, '30% errors');
-  for (let i = 0; i < 10; i++) signal.observe(201, '/api/performances/:id/holds', 2750);
-  assert.ok(Math.abs(signal.read().factor - 0.55) < 1e-9, 'checkout at 2.75 s: half way between the marks');
-  signal.observe(200, '/api/queue/status', 5000);
-  assert.equal(signal.read().factor, 1, 'a slow status answer is not checkout; the window was reset');
 });
 
 describe('waiting room: admission', { skip: !databaseAvailable && skipReason }, () => {

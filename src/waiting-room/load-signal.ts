@@ -1,18 +1,30 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-
 /**
- * How healthy this process is, as a factor from 0.1 to 1 that scales the admission rate: when
- * checkout is slow, errors rise or the event loop lags, fewer fans are let in until it recovers.
- * Three cheap signals, read and reset once a tick:
+ * How healthy checkout is, as a factor from 0.1 to 1 that scales the admission rate: when
+ * checkout fails or slows down, fewer fans are let in until it recovers. It reads the answers of
+ * checkout's three steps (CHECKOUT_ROUTES: a hold, an order, a payment) and nothing else:
  *
- * - event-loop delay, p99 over the last tick (a sampling timer, no per-request cost);
- * - the share of 5xx answers among at least 20 answers;
- * - the mean time of checkout requests (holds, orders, payments).
+ * - the share of failures (5xx, the database away included) among the answers that did
+ *   checkout's work (2xx and 5xx), once there are at least MIN_ANSWERS of them;
+ * - their mean time, from the handler's start (the body read and valid) to the answer.
  *
- * Each maps linearly from its good mark (factor 1) to its bad mark (factor 0.1); the lowest wins.
+ * Left out on purpose: a 5xx from anywhere else (a flood of bad requests to any route must not
+ * throttle the on-sale: it once cut admissions from 600 to 60 a minute), the shield's own
+ * refusals (429, 503 overloaded: answers it chose), and 4xx (the client's mistake or checkout's
+ * rightful "no", and cheap enough that a flood of them would hide a slow checkout). The event
+ * loop's delay is left out too: every step of a checkout request waits for the loop, so a late
+ * loop already shows as slow checkout, while the loop alone is late for reasons that admitting
+ * fewer fans does not help (a flood the shield is refusing, other processes on the cores).
+ *
+ * Each figure maps linearly from its good mark (factor 1) to its bad mark (factor 0.1); the lowest
+ * wins. The counts decay by 30% at each read (once a second), so a trickle of failing checkouts
+ * (two a second) still adds up to a reading, and a burst fades within seconds.
  */
-const MARKS = { loopDelayMs: [50, 500], errorShare: [0.01, 0.2], checkoutMs: [500, 5000] } as const;
-const CHECKOUT_ROUTES = new Set(['/api/performances/:id/holds', '/api/holds/:id/order', '/api/orders/:id/payment']);
+const MARKS = { errorShare: [0.01, 0.2], checkoutMs: [500, 5000] } as const;
+const MIN_ANSWERS = 5;
+const DECAY = 0.7;
+
+/** Checkout's steps, as `<method> <route pattern>`. */
+export const CHECKOUT_ROUTES: ReadonlySet<string> = new Set(['POST /api/performances/:id/holds', 'POST /api/holds/:id/order', 'POST /api/orders/:id/payment']);
 
 function scale(value: number, [good, bad]: readonly [number, number]): number {
   if (value <= good) return 1;
@@ -21,44 +33,32 @@ function scale(value: number, [good, bad]: readonly [number, number]): number {
 }
 
 export interface LoadSignal {
-  /** Called for every answer (an onResponse hook); a few additions, nothing more. */
-  observe(statusCode: number, route: string | undefined, ms: number): void;
-  /** The factor since the last read, and the figures behind it; resets the window. */
-  read(): { factor: number; loopDelayMs: number; errorShare: number; checkoutMs: number };
-  start(): void;
-  stop(): void;
+  /** One answer of a checkout step that the shield did not refuse, and its handler's time; a few additions. */
+  observe(statusCode: number, ms: number): void;
+  /** The factor now, and the figures behind it; then the counts decay. */
+  read(): { factor: number; errorShare: number; checkoutMs: number };
 }
 
 export function createLoadSignal(): LoadSignal {
-  let histogram: IntervalHistogram | undefined;
   let answers = 0;
   let errors = 0;
-  let checkouts = 0;
-  let checkoutTotalMs = 0;
+  let totalMs = 0;
   return {
-    observe(statusCode, route, ms) {
+    observe(statusCode, ms) {
+      if (statusCode >= 400 && statusCode < 500) return;
       answers++;
+      totalMs += ms;
       if (statusCode >= 500) errors++;
-      if (route && CHECKOUT_ROUTES.has(route)) {
-        checkouts++;
-        checkoutTotalMs += ms;
-      }
     },
     read() {
-      const loopDelayMs = histogram ? histogram.percentile(99) / 1e6 : 0;
-      histogram?.reset();
-      const errorShare = answers >= 20 ? errors / answers : 0;
-      const checkoutMs = checkouts > 0 ? checkoutTotalMs / checkouts : 0;
-      answers = errors = checkouts = checkoutTotalMs = 0;
-      const factor = Math.min(scale(loopDelayMs, MARKS.loopDelayMs), scale(errorShare, MARKS.errorShare), scale(checkoutMs, MARKS.checkoutMs));
-      return { factor, loopDelayMs, errorShare, checkoutMs };
-    },
-    start() {
-      histogram ??= monitorEventLoopDelay({ resolution: 20 });
-      histogram.enable();
-    },
-    stop() {
-      histogram?.disable();
+      const errorShare = answers >= MIN_ANSWERS ? errors / answers : 0;
+      // A mean from less than one (decayed) answer is an old one fading, not a reading.
+      const checkoutMs = answers >= 1 ? totalMs / answers : 0;
+      answers *= DECAY;
+      errors *= DECAY;
+      totalMs *= DECAY;
+      const factor = Math.min(scale(errorShare, MARKS.errorShare), scale(checkoutMs, MARKS.checkoutMs));
+      return { factor, errorShare, checkoutMs };
     },
   };
 }

@@ -14,7 +14,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * request. It is the one request every fan in line repeats every few seconds, so its cost per
  * request sets how many fans a core can keep in line. It runs what the Fastify route runs, in
  * the same order: the shield's gate (limits, shedding), the status service, the response
- * schema's bytes (written by `statusJson`), the load signal. What it leaves out is Fastify's per-request machinery:
+ * schema's bytes (written by `statusJson`). What it leaves out is Fastify's per-request machinery:
  * routing, request and reply objects, hooks, and the per-request log line (errors are still
  * logged). A path with a query string falls through to the Fastify route, which answers the same.
  */
@@ -37,12 +37,10 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
     res.end(body);
   }
 
-  /** Answers, then tells the shield and the load signal how the request ended. */
+  /** Answers, then tells the shield how the request ended. (Status answers are not checkout: the load signal does not hear of them.) */
   function finish(res: ServerResponse, status: number, body: string, retryAfter?: number, refused = false): void {
     if (!res.headersSent) send(res, status, body, retryAfter);
     shield.requestEnded(status, refused);
-    // The load signal times checkout routes only; status answers count for their status code.
-    waitingRoom.load.observe(status, ROUTE, 0);
   }
 
   function failed(res: ServerResponse, error: unknown): void {

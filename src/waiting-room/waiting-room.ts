@@ -38,14 +38,12 @@ export function createWaitingRoom(opts: { config: Config; db: Db; store?: QueueS
     operator: createOperator({ db, store, rooms, clock, moving }),
     /** One admission tick; `now` defaults to the clock. */
     tick: (now: number = clock.now()) => admission.tick(now),
-    /** Ticks every second until stopped, with the event-loop delay monitor on. */
+    /** Ticks every second until stopped. */
     start(onError: (error: unknown) => void): { stop(): Promise<void> } {
-      load.start();
       const job = every(1000, () => admission.tick(clock.now()), onError);
       return {
         async stop() {
           await job.stop();
-          load.stop();
         },
       };
     },

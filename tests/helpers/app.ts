@@ -17,8 +17,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole HTTP app on a fresh database of its own; `env` overrides settings. */
-export async function testApp(env: Record<string, string> = {}, poolSize = 20, options: Parameters<typeof createContext>[3] = {}): Promise<TestApp> {
+/**
+ * The whole HTTP app on a fresh database of its own; `env` overrides settings. `setup.context`
+ * may change the context before the app is built (another web build, say), and `setup.routes`
+ * add routes of the test's own before the app is ready (a route that fails, say).
+ */
+export async function testApp(
+  env: Record<string, string> = {},
+  poolSize = 20,
+  options: Parameters<typeof createContext>[3] = {},
+  setup: { context?: (ctx: AppContext) => void; routes?: (app: App) => void | Promise<void> } = {},
+): Promise<TestApp> {
   const database = await testDatabase(poolSize);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -32,7 +41,9 @@ export async function testApp(env: Record<string, string> = {}, poolSize = 20, o
     ...env,
   });
   const ctx = createContext(config, database.db, database.kind, { log: () => {}, ...options });
+  setup.context?.(ctx);
   const app = await buildApp(ctx, { logger: process.env.TAQUILLA_TEST_LOG === '1' });
+  await setup.routes?.(app);
   await app.ready();
   return {
     app,
