@@ -5,6 +5,9 @@ interface Second {
   refused: Map<string, number>;
   refusedIps: Set<string>;
   prefixes: Map<string, number>;
+  /** Operator credentials refused this second, and from which addresses. */
+  authFailures: number;
+  authIps: Set<string>;
 }
 
 export interface DetectorOptions {
@@ -16,10 +19,16 @@ export interface DetectorOptions {
   refusalRate?: number;
   /** Networks never seen before, within the window, that make a flood. */
   newNetworks?: number;
+  /** Refused operator credentials within a minute that make a guessing attack. */
+  authFailures?: number;
 }
 
+/** What a finding is about: a flood (shield mode follows it), or someone guessing the admin token. */
+export type FindingKind = 'traffic_flood' | 'admin_token_guessing';
+
 export interface Finding {
-  rule: 'surge' | 'refusals' | 'new_networks';
+  kind: FindingKind;
+  rule: 'surge' | 'refusals' | 'new_networks' | 'auth_failures';
   reason: string;
 }
 
@@ -30,6 +39,8 @@ export interface TrafficView {
   topPrefixes: { prefix: string; requestsPerSecond: number }[];
   /** The usual request rate, learnt while calm. */
   baselinePerSecond: number;
+  /** Operator credentials refused over the last minute. */
+  adminAuthFailuresLastMinute: number;
 }
 
 /** Seconds the rules look back over; a flood is found on the tick after its second second. */
@@ -39,8 +50,23 @@ const TOP_WINDOW = WINDOW;
 /** Per second, per map: a flood from a million addresses must not grow memory without bound. */
 const MAX_KEYS = 10_000;
 const MAX_KNOWN_NETWORKS = 200_000;
+/**
+ * Seconds refused operator credentials are counted over: guessing is slow next to a flood, and a
+ * guesser who keeps under the operator limit (a few a minute per address) still adds up here.
+ */
+const AUTH_WINDOW = 60;
+/** Per second: addresses remembered for the reason's count. */
+const MAX_AUTH_IPS = 1000;
 
-const emptySecond = (): Second => ({ requests: 0, errors: 0, refused: new Map(), refusedIps: new Set(), prefixes: new Map() });
+const emptySecond = (): Second => ({
+  requests: 0,
+  errors: 0,
+  refused: new Map(),
+  refusedIps: new Set(),
+  prefixes: new Map(),
+  authFailures: 0,
+  authIps: new Set(),
+});
 
 /**
  * The rolling view of traffic and the rules that call it an attack. Counting is a few Map
@@ -51,16 +77,31 @@ const emptySecond = (): Second => ({ requests: 0, errors: 0, refused: new Map(),
  * - refusals: at least `refusalRate` refusals a second, a quarter of all requests or more,
  *   from at least ten addresses (one noisy client is the limits' business, not an incident);
  * - new networks: at least `newNetworks` networks never seen while calm, at a quarter of `attackRps`.
+ *
+ * Those three call a flood. A fourth, over the last minute, calls a guessing attack on the admin
+ * token: at least `authFailures` operator credentials refused, from any number of addresses (one
+ * address guessing is already an incident: nobody mistypes a token twenty times a minute).
  */
 export function createDetector(opts: DetectorOptions) {
   const surgeFactor = opts.surgeFactor ?? 10;
   const refusalRate = opts.refusalRate ?? 100;
   const newNetworks = opts.newNetworks ?? 500;
+  const authFailures = opts.authFailures ?? 20;
   const seconds: Second[] = [];
+  /** The last AUTH_WINDOW seconds' refused operator credentials, with their addresses. */
+  const authSeconds: { failures: number; ips: Set<string> }[] = [];
   const known = new Set<string>();
   let current = emptySecond();
   let baseline = 0;
-  let view: TrafficView = { requestsPerSecond: 0, errorsPerSecond: 0, refusedPerSecond: {}, topPrefixes: [], baselinePerSecond: 0 };
+  let view: TrafficView = {
+    requestsPerSecond: 0,
+    errorsPerSecond: 0,
+    refusedPerSecond: {},
+    topPrefixes: [],
+    baselinePerSecond: 0,
+    adminAuthFailuresLastMinute: 0,
+  };
+  const authFailuresLastMinute = () => authSeconds.reduce((a, s) => a + s.failures, 0);
 
   const bump = (map: Map<string, number>, key: string) => {
     const n = map.get(key);
@@ -87,10 +128,20 @@ export function createDetector(opts: DetectorOptions) {
       refusedPerSecond: refused,
       topPrefixes,
       baselinePerSecond: Math.round(baseline * 10) / 10,
+      adminAuthFailuresLastMinute: authFailuresLastMinute(),
     };
   }
 
-  function findings(): Finding | undefined {
+  function guessing(): Finding | undefined {
+    const failures = authFailuresLastMinute();
+    if (failures < authFailures) return undefined;
+    const ips = new Set<string>();
+    for (const s of authSeconds) for (const ip of s.ips) if (ips.size < MAX_AUTH_IPS) ips.add(ip);
+    const addresses = `${ips.size}${ips.size >= MAX_AUTH_IPS ? '+' : ''} address${ips.size === 1 ? '' : 'es'}`;
+    return { kind: 'admin_token_guessing', rule: 'auth_failures', reason: `${failures} admin credentials refused in the last minute from ${addresses}` };
+  }
+
+  function flood(): Finding | undefined {
     const last = seconds.slice(-WINDOW);
     if (last.length < 2) return undefined;
     const rps = last.reduce((a, s) => a + s.requests, 0) / last.length;
@@ -98,10 +149,15 @@ export function createDetector(opts: DetectorOptions) {
     const refusedIps = new Set<string>();
     for (const s of last) for (const ip of s.refusedIps) refusedIps.add(ip);
     if (rps >= opts.attackRps && rps >= surgeFactor * Math.max(baseline, 1)) {
-      return { rule: 'surge', reason: `${Math.round(rps)} requests/s, ${Math.round(rps / Math.max(baseline, 1))}x the usual ${Math.round(baseline)}/s` };
+      return {
+        kind: 'traffic_flood',
+        rule: 'surge',
+        reason: `${Math.round(rps)} requests/s, ${Math.round(rps / Math.max(baseline, 1))}x the usual ${Math.round(baseline)}/s`,
+      };
     }
     if (refusedPerSecond >= refusalRate && refusedPerSecond >= rps / 4 && refusedIps.size >= 10) {
       return {
+        kind: 'traffic_flood',
         rule: 'refusals',
         reason: `${Math.round(refusedPerSecond)} refusals/s from ${refusedIps.size}${refusedIps.size >= MAX_KEYS ? '+' : ''} addresses`,
       };
@@ -109,7 +165,8 @@ export function createDetector(opts: DetectorOptions) {
     if (rps >= opts.attackRps / 4) {
       const unseen = new Set<string>();
       for (const s of last) for (const prefix of s.prefixes.keys()) if (!known.has(prefix)) unseen.add(prefix);
-      if (unseen.size >= newNetworks) return { rule: 'new_networks', reason: `${unseen.size} networks never seen before, at ${Math.round(rps)} requests/s` };
+      if (unseen.size >= newNetworks)
+        return { kind: 'traffic_flood', rule: 'new_networks', reason: `${unseen.size} networks never seen before, at ${Math.round(rps)} requests/s` };
     }
     return undefined;
   }
@@ -129,22 +186,31 @@ export function createDetector(opts: DetectorOptions) {
     failed(): void {
       current.errors++;
     },
+    /** One operator credential refused (a wrong admin token), from `ip`. */
+    authFailed(ip: string): void {
+      current.authFailures++;
+      if (current.authIps.size < MAX_AUTH_IPS) current.authIps.add(ip);
+    },
     /**
-     * Closes the second: updates the view and answers whether the last seconds look like an
-     * attack. While they do not, the baseline and the known networks learn from them.
+     * Closes the second: updates the view and answers what the last seconds look like: a flood,
+     * a guessing attack, both or neither. While there is no flood, the baseline and the known
+     * networks learn from them.
      */
-    tick(): Finding | undefined {
+    tick(): Finding[] {
       seconds.push(current);
       if (seconds.length > Math.max(WINDOW, TOP_WINDOW)) seconds.shift();
+      authSeconds.push({ failures: current.authFailures, ips: current.authIps });
+      if (authSeconds.length > AUTH_WINDOW) authSeconds.shift();
       const closed = current;
       current = emptySecond();
-      const finding = findings();
-      if (!finding) {
+      const found = flood();
+      if (!found) {
         baseline += (closed.requests - baseline) / 60;
         for (const prefix of closed.prefixes.keys()) if (known.size < MAX_KNOWN_NETWORKS) known.add(prefix);
       }
       view = summarise();
-      return finding;
+      const guessed = guessing();
+      return found && guessed ? [found, guessed] : found ? [found] : guessed ? [guessed] : [];
     },
     view: (): TrafficView => view,
   };

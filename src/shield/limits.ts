@@ -35,7 +35,12 @@ export const DEFAULT_LIMITS: Record<RouteClass, ClassLimits> = {
   email: { ip: { points: 20, seconds: 3600 }, prefix: { points: 200, seconds: 3600 }, account: { points: 5, seconds: 3600 } },
   checkin: { ip: { points: 1200, seconds: 60 } },
   webhook: { ip: { points: 600, seconds: 60 } },
-  operator: { ip: { points: 600, seconds: 60 } },
+  // Counts only requests without a valid admin token (a valid one passes every layer): the
+  // console without a token makes a few, a guesser makes many.
+  operator: { ip: { points: 30, seconds: 60 }, prefix: { points: 120, seconds: 60 } },
+  // A page load asks for a few dozen files, once (they are cached for a year); a carrier NAT
+  // puts many fans on one address.
+  asset: { ip: { points: 1200, seconds: 10 } },
   // A page reports each violation once; a browser with a broken extension a few dozen times.
   report: { ip: { points: 60, seconds: 60 }, prefix: { points: 600, seconds: 60 } },
 };

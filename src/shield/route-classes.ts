@@ -14,6 +14,7 @@ export type RouteClass =
   | 'checkin' // scanners at the doors
   | 'webhook' // payment providers' servers
   | 'operator' // the console's API, behind the admin token
+  | 'asset' // the build's hashed static files (/assets/*): cheap, and a page missing one is broken
   | 'report'; // browsers' CSP violation reports
 
 const BY_ROUTE: Record<string, RouteClass> = {
@@ -38,6 +39,7 @@ export function routeClass(method: string, url: string | undefined): RouteClass 
   const known = BY_ROUTE[`${method} ${url}`];
   if (known) return known;
   if (url.startsWith('/api/admin/')) return 'operator';
+  if (url === '/assets/*') return 'asset';
   return 'browse';
 }
 
@@ -45,7 +47,9 @@ export function routeClass(method: string, url: string | undefined): RouteClass 
  * Pressure (1 = at capacity) from which each class is refused with 503: anonymous browsing
  * first, then queue joins, then queue status; new holds only in a severe overload, and an
  * admitted buyer's checkout (order and payment), the operators, the doors and the payment
- * provider never: they are what the rest is given up for.
+ * provider never: they are what the rest is given up for. Nor the pages' own static files: they cost
+ * less to send than a refusal's bookkeeping, and a page that got its HTML but not its scripts is
+ * the worst answer a fan can get.
  */
 export const SHED_AT: Record<RouteClass, number> = {
   browse: 1,
@@ -59,6 +63,7 @@ export const SHED_AT: Record<RouteClass, number> = {
   checkin: Number.POSITIVE_INFINITY,
   webhook: Number.POSITIVE_INFINITY,
   operator: Number.POSITIVE_INFINITY,
+  asset: Number.POSITIVE_INFINITY,
   // Evidence, not sales: a flood of reports is the first thing given up.
   report: 1,
 };

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../platform/context.js';
 import { routeClass, type RouteClass } from './route-classes.js';
+import { isPageRequest, pageLocale, SHED_PAGE_CSP, shedPage } from './shed-page.js';
 import type { Refusal } from './shield.js';
 
 declare module 'fastify' {
@@ -16,10 +17,23 @@ export function refusalBody(refusal: Refusal): string {
   return JSON.stringify({ error: { code: refusal.code, message: refusal.message, ...(refusal.retryAfter ? { retryAfter: refusal.retryAfter } : {}) } });
 }
 
+/** The refusal as JSON; a person whose page was shed gets a page that tries again by itself. */
 export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
-  reply.request.shieldRefused = true;
+  const request = reply.request;
+  request.shieldRefused = true;
   if (refusal.retryAfter) reply.header('retry-after', String(refusal.retryAfter));
-  return reply.code(refusal.status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(refusalBody(refusal));
+  reply.code(refusal.status).header('cache-control', 'no-store');
+  if (refusal.code === 'overloaded' && isPageRequest(request.method, request.url)) {
+    const locale = pageLocale(request.headers['accept-language']);
+    return reply
+      .header('content-security-policy', SHED_PAGE_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-language', locale)
+      .header('vary', 'accept-language')
+      .type('text/html; charset=utf-8')
+      .send(shedPage(locale, refusal.retryAfter ?? 5));
+  }
+  return reply.type('application/json; charset=utf-8').send(refusalBody(refusal));
 }
 
 /**
@@ -28,6 +42,8 @@ export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply
  */
 export function registerShieldHooks(app: FastifyInstance, ctx: AppContext): void {
   const { shield } = ctx;
+  // The admin guard reports the credentials it refuses, whether the shield is on or not.
+  app.decorate('operatorAuthFailed', (request: FastifyRequest) => shield.operatorAuthFailed(request.ip, request.routeOptions.url ?? request.url));
   if (!shield.enabled) return;
   app.decorateRequest('shieldClass', undefined);
   app.decorateRequest('shieldRefused', false);
@@ -37,13 +53,14 @@ export function registerShieldHooks(app: FastifyInstance, ctx: AppContext): void
     const cls = routeClass(request.method, request.routeOptions.url);
     request.shieldClass = cls;
     const headers = request.headers;
-    const account = cls === 'queue_join' ? (headers['x-queue-key'] as string | undefined) : undefined;
+    const key = cls === 'queue_join' ? (headers['x-queue-key'] as string | undefined) : cls === 'operator' ? headers.authorization : undefined;
     // Status polls take the promise-free gate, as in the fast lane, so both answer alike.
     const refusal =
-      cls === 'queue_status'
-        ? shield.gateNow(cls, request.ip)
-        : await shield.gate(cls, request.ip, account, headers['x-shield-solution'] as string | undefined);
-    if (refusal) return sendRefusal(reply, refusal);
+      cls === 'queue_status' ? shield.gateNow(cls, request.ip) : await shield.gate(cls, request.ip, key, headers['x-shield-solution'] as string | undefined);
+    if (!refusal) return;
+    // A wrong admin token the guard will not see: the attempt is still audited and counted.
+    if (cls === 'operator' && key) shield.operatorAuthFailed(request.ip, request.routeOptions.url ?? request.url);
+    return sendRefusal(reply, refusal);
   });
 
   // Order confirmations are sent to the address the buyer typed: limited per address, so the

@@ -22,7 +22,12 @@ const ShieldView = Type.Object({
   errorsPerSecond: Type.Number(),
   baselinePerSecond: Type.Number(),
   topPrefixes: Type.Array(Type.Object({ prefix: Type.String(), requestsPerSecond: Type.Number() })),
+  adminAuthFailuresLastMinute: Type.Integer({ description: 'Wrong admin tokens refused over the last minute (audited as `platform.admin_auth.failed`)' }),
   pressure: Type.Number({ description: '1 = at capacity; classes are shed from their own mark up' }),
+  loopDelayMs: Type.Number({ description: "The event loop's delay (p99) over the last sample" }),
+  peakInFlight: Type.Integer({
+    description: 'The most requests in progress at once over the last sample; the loop delay counts as pressure only from 32 up',
+  }),
   difficulty: Type.Integer(),
   blockedAddresses: Type.Integer(),
   enabled: Type.Boolean({ description: 'false when SHIELD_ENABLED=false: no layer is active' }),

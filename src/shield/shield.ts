@@ -4,17 +4,27 @@ import { audit } from '../platform/audit.js';
 import type { ShieldSetting } from '../platform/database.types.js';
 import { every } from '../platform/jobs.js';
 import type { Db } from '../platform/transaction.js';
-import { createAlerts, type Alert } from '../security/alerts.js';
-import { addIncidentEvent, openIncident, openIncidentId, resolveIncident } from '../security/incidents.repository.js';
+import { createAlerts } from '../security/alerts.js';
+import { openIncidentId, addIncidentEvent } from '../security/incidents.repository.js';
+import { adminTokenMatcher } from '../platform/http/admin-auth.js';
+import { createAttackIncidents } from './attack-incidents.js';
+import { createAuthFailureAudit } from './auth-failures.js';
 import { createChallenges, memorySpentStore, redisSpentStore } from './challenge.js';
 import { networkPrefix } from './client-address.js';
-import { createDetector, type DetectorOptions, type Finding } from './detector.js';
+import { createDetector, type DetectorOptions } from './detector.js';
 import { createLimits, type LimitTable } from './limits.js';
 import type { RouteClass } from './route-classes.js';
 import { createShedder } from './shedding.js';
 
 export const INCIDENT_KIND = 'traffic_flood';
-const KEEP_THROUGH_BLOCKS = new Set<RouteClass>(['checkout', 'checkin', 'webhook', 'operator']);
+/**
+ * What a blocked address still reaches, under its limits: it may be a carrier NAT with fans
+ * behind it, so an admitted buyer's checkout, the doors and the payment provider get through, and
+ * the pages' static files (cheap; without them a page that did load is broken). The console's API
+ * is not here: a valid admin token passes every layer before blocks are looked at, and a request
+ * without one has no business getting through.
+ */
+const KEEP_THROUGH_BLOCKS = new Set<RouteClass>(['checkout', 'checkin', 'webhook', 'asset']);
 
 /** A refusal as the client sees it. */
 export interface Refusal {
@@ -43,10 +53,10 @@ const MESSAGES = {
 /**
  * The shield, wired once per process: limits, shedding, proof of work and attack detection, and
  * shield mode. `gate` is the one check every request passes (from a Fastify hook, or the
- * queue-status fast lane); the cheap refusals (a blocked address, shedding) come first and
- * touch neither the database nor Redis. Once a second `tick` closes the traffic view and
- * decides shield mode; an operator's forced setting is read from PostgreSQL every two seconds so
- * every process follows it.
+ * queue-status fast lane); a blocked address is refused first, touching neither the database nor
+ * Redis, then the limits and shedding. Once a second `tick` closes the traffic view, opens or
+ * resolves incidents (a flood, admin token guessing) and decides shield mode; an operator's
+ * forced setting is read from PostgreSQL every two seconds so every process follows it.
  */
 export function createShield(opts: { config: Config; db: Db; log: (message: string, error?: unknown) => void; options?: ShieldOptions }) {
   const { config, db, log } = opts;
@@ -64,14 +74,32 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
   const detector = createDetector({ attackRps: config.shieldAttackRps, ...opts.options?.detector });
   const challenges = createChallenges(config.secret, redis ? redisSpentStore(redis, config.redisPrefix) : memorySpentStore());
   const alerts = createAlerts({ db, webhookUrl: config.alertWebhookUrl, emails: config.alertEmails, baseUrl: config.baseUrl, log });
+  const operatorValid = adminTokenMatcher(config.adminToken);
+  // Audited even with the shield switched off: that switch is about traffic, not about who tried the console.
+  const authFailures = createAuthFailureAudit({ db, log });
 
   let setting: ShieldSetting = 'auto';
-  let detected: { since: Date; reason: string; lastSeen: number } | undefined;
   let since = new Date();
   let lastMode: 'on' | 'off' = 'off';
-  let incidentWork: Promise<unknown> = Promise.resolve();
 
-  const mode = (): 'on' | 'off' => (setting === 'on' ? 'on' : setting === 'off' ? 'off' : detected ? 'on' : 'off');
+  const incidents = createAttackIncidents({
+    db,
+    alerts,
+    log,
+    calmSeconds: config.shieldCalmSeconds,
+    changed: () => noteMode(),
+    kinds: {
+      traffic_flood: {
+        summary: (f) => `Possible flood: ${f.reason}`,
+        response: () => [{ what: setting === 'auto' ? 'shield_on' : `shield_${setting}_by_operator_setting`, details: {} }],
+        alertNote: () => `Shield mode is ${mode()}.`,
+      },
+      // Guessing does not turn shield mode on: proof of work for the fans would not slow a guesser
+      // down; the operator limit does, and the operator is told.
+      admin_token_guessing: { summary: (f) => `Possible admin token guessing: ${f.reason}` },
+    },
+  });
+  const mode = (): 'on' | 'off' => (setting === 'on' ? 'on' : setting === 'off' ? 'off' : incidents.current('traffic_flood') ? 'on' : 'off');
   const noteMode = () => {
     const now = mode();
     if (now !== lastMode) {
@@ -90,81 +118,32 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
   };
 
   /**
-   * What every gate checks first, touching neither PostgreSQL nor Redis: the request is counted,
-   * then a blocked address and shedding refuse it. A blocked address may be a carrier NAT with
-   * fans behind it: an admitted buyer's checkout, the doors, the provider and the console still
-   * get through, under their limits.
+   * The cheapest refusal, touching neither PostgreSQL nor Redis (a Map lookup): a repeat offender.
+   * A blocked address may be a carrier NAT with fans behind it: see KEEP_THROUGH_BLOCKS.
    */
-  const cheapRefusal = (cls: RouteClass, ip: string, prefix: string, now: number): Refusal | undefined => {
-    detector.count(prefix);
+  const blockedRefusal = (cls: RouteClass, ip: string, now: number): Refusal | undefined => {
     const blockedFor = KEEP_THROUGH_BLOCKS.has(cls) ? 0 : limits.blockedFor(ip, now);
-    if (blockedFor > 0) return refuse('blocked', ip, blockedFor);
-    if (shedder.sheds(cls)) return refuse('overloaded', ip, shedder.retryAfter());
-    return undefined;
+    return blockedFor > 0 ? refuse('blocked', ip, blockedFor) : undefined;
   };
-  /** A limit ran out: the refusal also counts towards blocking the address. */
-  const overLimit = (ip: string, retryAfter: number, now: number): Refusal => {
-    limits.offended(ip, now);
+  /**
+   * A limit ran out: the refusal also counts towards blocking the address, except the operator
+   * limit's. That one already holds guessing to a few tries a minute, and a block would also
+   * refuse the console's own page to the operator behind the same address.
+   */
+  const overLimit = (cls: RouteClass, ip: string, retryAfter: number, now: number): Refusal => {
+    if (cls !== 'operator') limits.offended(ip, now);
     return refuse('rate_limited', ip, retryAfter);
   };
+  /**
+   * Shedding comes after the limits: it exists to drop work, and a request over its limit is not
+   * work, it is refused anyway, and refused as what it is, so that it counts towards a block.
+   */
+  const shed = (cls: RouteClass, ip: string): Refusal | undefined => (shedder.sheds(cls) ? refuse('overloaded', ip, shedder.retryAfter()) : undefined);
 
-  /** Incident bookkeeping runs one step at a time, off the request path; failures are logged. */
-  const record = (step: () => Promise<void>) => {
-    incidentWork = incidentWork.then(step).catch((error) => log('shield incident could not be recorded', error));
-  };
-  const alert = (incidentId: string, what: string, summary: string, details?: Record<string, unknown>) => {
-    const a: Alert = { incidentId, kind: INCIDENT_KIND, what, summary, at: new Date(), details };
-    void alerts.send(a);
-  };
-
-  function attackSeen(finding: Finding, now: number): void {
-    if (detected) {
-      detected.lastSeen = now;
-      return;
-    }
-    detected = { since: new Date(now), reason: finding.reason, lastSeen: now };
-    noteMode();
-    const view = detector.view();
-    const summary = `Possible flood: ${finding.reason}`;
-    log(`shield: attack detected (${finding.reason}); shield mode ${mode()}`);
-    record(async () => {
-      const incident = await openIncident(db, INCIDENT_KIND, summary);
-      await addIncidentEvent(db, incident.id, incident.opened ? 'detected' : 'detected_by_another_process', {
-        rule: finding.rule,
-        reason: finding.reason,
-        pid: process.pid,
-        traffic: view,
-      });
-      await addIncidentEvent(db, incident.id, setting === 'auto' ? 'shield_on' : `shield_${setting}_by_operator_setting`, { pid: process.pid });
-      if (incident.opened) alert(incident.id, 'detected', `${summary}. Shield mode is ${mode()}.`, { traffic: view });
-    });
-  }
-
-  function calmAgain(now: number): void {
-    const was = detected!;
-    detected = undefined;
-    noteMode();
-    log('shield: traffic back to normal; automatic shield mode off');
-    record(async () => {
-      const id = await openIncidentId(db, INCIDENT_KIND);
-      if (!id) return;
-      await addIncidentEvent(db, id, 'back_to_normal', {
-        pid: process.pid,
-        lastAttackSecondAt: new Date(was.lastSeen).toISOString(),
-        calmSeconds: config.shieldCalmSeconds,
-        at: new Date(now).toISOString(),
-      });
-      const resolved = await resolveIncident(db, INCIDENT_KIND);
-      if (resolved)
-        alert(resolved, 'back_to_normal', `Traffic back to normal after ${Math.round((now - was.since.getTime()) / 1000)} s; shield mode ${mode()}.`);
-    });
-  }
-
-  /** Closes a second of traffic and decides automatic shield mode. */
+  /** Closes a second of traffic: opens, keeps or resolves incidents, and so decides automatic shield mode. */
   function tick(now: number = Date.now()): void {
-    const finding = detector.tick();
-    if (finding) attackSeen(finding, now);
-    else if (detected && now - detected.lastSeen >= config.shieldCalmSeconds * 1000) calmAgain(now);
+    const findings = detector.tick();
+    incidents.update(findings, now, findings.length ? { ...detector.view() } : {});
   }
 
   async function readSetting(): Promise<void> {
@@ -185,24 +164,40 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
     difficulty,
 
     /**
-     * The check every request passes. `account` is the client's own key where the class has one
-     * (the queue key for joins); `solution` the X-Shield-Solution header for classes that need
-     * proof of work in shield mode.
+     * The check every request passes: counted; then a valid admin token passes (operator class);
+     * then a blocked address, the limits, shedding and proof of work refuse. `key` is the
+     * client's own key where the class has one: the queue key for joins, the Authorization header
+     * for the operator class (checked in constant time; the operator limit counts only requests
+     * without a valid one). `solution` is the X-Shield-Solution header for classes that need proof
+     * of work in shield mode.
      */
-    async gate(cls: RouteClass, ip: string, account?: string, solution?: string): Promise<Refusal | undefined> {
+    async gate(cls: RouteClass, ip: string, key?: string, solution?: string): Promise<Refusal | undefined> {
       if (!enabled) return undefined;
       const now = Date.now();
       const prefix = networkPrefix(ip);
-      const cheap = cheapRefusal(cls, ip, prefix, now);
-      if (cheap) return cheap;
-      const limited = await limits.consume(cls, ip, prefix, account);
-      if (limited) return overLimit(ip, limited.retryAfter, now);
+      detector.count(prefix);
+      if (cls === 'operator' && operatorValid(key)) return undefined;
+      const blocked = blockedRefusal(cls, ip, now);
+      if (blocked) return blocked;
+      const limited = await limits.consume(cls, ip, prefix, cls === 'operator' ? undefined : key);
+      if (limited) return overLimit(cls, ip, limited.retryAfter, now);
+      const shedding = shed(cls, ip);
+      if (shedding) return shedding;
       if ((cls === 'queue_join' || cls === 'login') && mode() === 'on') {
         const verdict = await challenges.verify(solution, now).catch(() => 'unavailable' as const);
         // Redis unreachable while spending: let the fan in rather than lock everyone out.
         if (verdict !== 'ok' && verdict !== 'unavailable') return refuse('challenge_required', ip);
       }
       return undefined;
+    },
+
+    /**
+     * An operator credential was refused (by the guard, or by the gate before the guard saw it):
+     * audited, one entry per address per minute with a count, and counted by attack detection.
+     */
+    operatorAuthFailed(ip: string, route: string): void {
+      authFailures.record(ip, route);
+      if (enabled) detector.authFailed(ip);
     },
 
     /**
@@ -224,17 +219,18 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
     gateNow(cls: RouteClass, ip: string, prefix: string = networkPrefix(ip)): Refusal | undefined {
       if (!enabled) return undefined;
       const now = Date.now();
-      const cheap = cheapRefusal(cls, ip, prefix, now);
-      if (cheap) return cheap;
+      detector.count(prefix);
+      const blocked = blockedRefusal(cls, ip, now);
+      if (blocked) return blocked;
       const limited = limits.consumeNow(cls, ip, prefix, now);
-      return limited ? overLimit(ip, limited.retryAfter, now) : undefined;
+      return limited ? overLimit(cls, ip, limited.retryAfter, now) : shed(cls, ip);
     },
 
     /** The email class's limit, keyed by the address mail would be sent to. */
     async gateEmail(ip: string, address: string): Promise<Refusal | undefined> {
       if (!enabled) return undefined;
       const limited = await limits.consume('email', ip, networkPrefix(ip), address.trim().toLowerCase());
-      return limited ? overLimit(ip, limited.retryAfter, Date.now()) : undefined;
+      return limited ? overLimit('email', ip, limited.retryAfter, Date.now()) : undefined;
     },
 
     tick,
@@ -260,13 +256,21 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
         forced: setting !== 'auto',
         setting,
         since: since.toISOString(),
-        reason: setting === 'on' ? 'forced on by an operator' : setting === 'off' ? 'forced off by an operator' : detected ? detected.reason : null,
+        reason:
+          setting === 'on'
+            ? 'forced on by an operator'
+            : setting === 'off'
+              ? 'forced off by an operator'
+              : (incidents.current('traffic_flood')?.reason ?? null),
         requestsPerSecond: traffic.requestsPerSecond,
         refusedPerSecond: traffic.refusedPerSecond,
         errorsPerSecond: traffic.errorsPerSecond,
         baselinePerSecond: traffic.baselinePerSecond,
         topPrefixes: traffic.topPrefixes,
+        adminAuthFailuresLastMinute: traffic.adminAuthFailuresLastMinute,
         pressure: Math.round(shedder.pressure() * 100) / 100,
+        loopDelayMs: Math.round(shedder.readings().loopDelayMs),
+        peakInFlight: shedder.readings().peakInFlight,
         difficulty: difficulty(),
         blockedAddresses: limits.blockedCount(Date.now()),
         enabled,
@@ -291,15 +295,20 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
         async stop() {
           await job.stop();
           shedder.stop();
-          await incidentWork;
+          await incidents.settled();
         },
       };
     },
 
-    /** Waits for incident bookkeeping (tests), then closes the Redis connection. */
-    settled: () => incidentWork,
+    /** Waits for incident bookkeeping and writes the failed admin authentications the window holds (tests). */
+    settled: async () => {
+      await incidents.settled();
+      await authFailures.flush();
+    },
+    /** Writes what is pending, then closes the Redis connection. */
     async close(): Promise<void> {
-      await incidentWork;
+      await incidents.settled();
+      await authFailures.flush();
       redis?.disconnect();
     },
   };
