@@ -43,6 +43,8 @@ export const DEFAULT_LIMITS: Record<RouteClass, ClassLimits> = {
   asset: { ip: { points: 1200, seconds: 10 } },
   // A page reports each violation once; a browser with a broken extension a few dozen times.
   report: { ip: { points: 60, seconds: 60 }, prefix: { points: 600, seconds: 60 } },
+  // Balancers and orchestrators probe every second or two; a few of them share an address.
+  health: { ip: { points: 300, seconds: 10 } },
 };
 
 /** How often consumeNow's counts are forwarded to the shared (Redis) limiters. */

@@ -15,7 +15,8 @@ export type RouteClass =
   | 'webhook' // payment providers' servers
   | 'operator' // the console's API, behind the admin token
   | 'asset' // the build's hashed static files (/assets/*): cheap, and a page missing one is broken
-  | 'report'; // browsers' CSP violation reports
+  | 'report' // browsers' CSP violation reports
+  | 'health'; // liveness and readiness probes from load balancers and orchestrators
 
 const BY_ROUTE: Record<string, RouteClass> = {
   'GET /api/shield/challenge': 'challenge',
@@ -31,6 +32,9 @@ const BY_ROUTE: Record<string, RouteClass> = {
   'POST /api/checkin': 'checkin',
   'POST /api/payments/webhooks/:provider': 'webhook',
   'POST /api/security/csp-reports': 'report',
+  'GET /api/health': 'health',
+  'GET /api/health/live': 'health',
+  'GET /api/health/ready': 'health',
 };
 
 /** `url` is the route's pattern (`/api/holds/:id`), undefined for an unknown path. */
@@ -66,4 +70,7 @@ export const SHED_AT: Record<RouteClass, number> = {
   asset: Number.POSITIVE_INFINITY,
   // Evidence, not sales: a flood of reports is the first thing given up.
   report: 1,
+  // A shed probe reads as a dead or unready process: the balancer pulls a busy node, the others
+  // get its load, and they fail their probes in turn. Probes cost a SELECT 1 at most.
+  health: Number.POSITIVE_INFINITY,
 };

@@ -93,6 +93,10 @@ describe('load shedding', () => {
       const paid = await t.app.inject({ method: 'POST', url: `/api/orders/${ordered.json().orderId}/payment`, payload: { token } });
       assert.equal(paid.statusCode, 200, paid.body);
       assert.equal(paid.json().status, 'paid');
+      // A shed probe would read as a dead or unready node and move its load onto the others.
+      for (const probe of ['/api/health', '/api/health/live', '/api/health/ready']) {
+        assert.equal((await t.app.inject(probe)).statusCode, 200, `${probe} is never shed`);
+      }
       pressure = 0;
       assert.equal((await t.app.inject({ url: '/api/events' })).statusCode, 200, 'browsing is served again once pressure falls');
     });

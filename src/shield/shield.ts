@@ -24,7 +24,7 @@ export const INCIDENT_KIND = 'traffic_flood';
  * is not here: a valid admin token passes every layer before blocks are looked at, and a request
  * without one has no business getting through.
  */
-const KEEP_THROUGH_BLOCKS = new Set<RouteClass>(['checkout', 'checkin', 'webhook', 'asset']);
+const KEEP_THROUGH_BLOCKS = new Set<RouteClass>(['checkout', 'checkin', 'webhook', 'asset', 'health']);
 
 /** A refusal as the client sees it. */
 export interface Refusal {
