@@ -17,7 +17,7 @@ import { registerInputHygiene } from './platform/http/input-hygiene.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { registerWeb } from './platform/http/web.js';
-import { healthRoutes } from './platform/http/health.routes.js';
+import { healthRoutes, registerDraining } from './platform/http/health.routes.js';
 import { ordersAdminRoutes } from './sales/orders.admin.routes.js';
 import { ordersRoutes } from './sales/orders.routes.js';
 import { salesTimelineRoutes } from './sales/sales-timeline.routes.js';
@@ -58,7 +58,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
       server.setTimeout(timeouts.connectionTimeout);
       return server;
     },
-    return503OnClosing: true,
+    // Closing (after SIGTERM), requests on open connections are served and close them: registerDraining.
+    return503OnClosing: false,
     ajv: { customOptions: { allErrors: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   registerErrorHandler(app);
   registerInputHygiene(app);
   registerApiHeaders(app);
+  registerDraining(app, ctx);
   registerShieldHooks(app, ctx);
   // The waiting room's admission rate backs off when checkout gets slow or fails.
   registerLoadSignalHooks(app, ctx.waitingRoom.load);

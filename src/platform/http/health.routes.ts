@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
@@ -8,6 +9,19 @@ import { pendingMigrations } from '../migrate.js';
 /** Contexts whose process received SIGTERM: readiness answers 503 while it finishes in-flight work. */
 const draining = new WeakSet<AppContext>();
 export const markDraining = (ctx: AppContext) => draining.add(ctx);
+
+/**
+ * While draining, requests that still arrive on open keep-alive connections are served (a payment
+ * in flight finishes), each answer closing its connection, so the client's next request opens a
+ * new one, to a node that is not stopping. Fastify's own answer while closing would be a 503
+ * without Retry-After instead.
+ */
+export function registerDraining(app: FastifyInstance, ctx: AppContext): void {
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (draining.has(ctx)) reply.header('connection', 'close');
+    done();
+  });
+}
 
 /** A readiness probe must answer within a load balancer's timeout, even when the pool is saturated. */
 const CHECK_TIMEOUT_MS = 2000;

@@ -40,6 +40,10 @@ test('health: after SIGTERM, ready answers 503 naming draining', { skip: !databa
   assert.equal(ready.statusCode, 503);
   assert.deepEqual(ready.json().failed, ['draining']);
   assert.equal((await t.app.inject('/api/health/live')).statusCode, 200, 'a draining process is still alive');
+  // Requests still arriving on open connections are served, and close their connection behind them.
+  const served = await t.app.inject('/api/events');
+  assert.equal(served.statusCode, 200);
+  assert.equal(served.headers.connection, 'close');
 });
 
 test('health: with the database away, every route answers 503 database_unavailable with Retry-After; live still answers 200; ready names the database', async () => {
