@@ -1,67 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Redis } from 'ioredis';
 import { databaseAvailable, skipReason, testDatabase } from './helpers/database.js';
 import { freePort } from './helpers/net.js';
+import { call } from './helpers/http.js';
+import { dropRedisKeys, redisReachable, testRedisUrl } from './helpers/redis.js';
 import { runServer, waitFor } from './helpers/process.js';
 
-const redisUrl = process.env.TAQUILLA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = testRedisUrl;
 const ADMIN = 'schedule-admin-token-0123456789abcdef01234';
 const FANS = 12;
 
-async function redisReachable(): Promise<boolean> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 const skip = !databaseAvailable ? skipReason : !(await redisReachable()) ? `no Redis at ${redisUrl}; two processes share their line through it` : false;
 
-/** One request from loopback address `from`, so each fan is its own client to the shield. */
-function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, from = '127.0.0.1') {
-  const url = new URL(`${base}${path}`);
-  const payload = body ? JSON.stringify(body) : undefined;
-  return new Promise<{ status: number; json: Record<string, any> }>((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method,
-        localAddress: from,
-        headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => {
-          text += c;
-        });
-        res.on('end', () => {
-          let json: Record<string, any> = {};
-          try {
-            json = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode!, json });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 const fanAddress = (i: number) => `127.32.${i}.1`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -221,10 +175,7 @@ test('sales schedule: two app processes open the sale at its on-sale time within
   } finally {
     const codes = await Promise.all(processes.map((p) => p.stop()));
     if (codes.some((c) => c !== 0)) console.log(processes.map((p) => p.output).join('\n'));
-    const redis = new Redis(redisUrl);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await dropRedisKeys(prefix);
     await database.drop();
   }
 });

@@ -2,65 +2,19 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Redis } from 'ioredis';
 import { databaseAvailable, skipReason, testDatabase } from './helpers/database.js';
 import { freePort } from './helpers/net.js';
+import { call } from './helpers/http.js';
+import { dropRedisKeys, redisReachable, testRedisUrl } from './helpers/redis.js';
 import { runServer, waitFor } from './helpers/process.js';
 
-const redisUrl = process.env.TAQUILLA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = testRedisUrl;
 const ADMIN = 'processes-admin-token-0123456789abcdef0123';
-
-async function redisReachable(): Promise<boolean> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 const skip = !databaseAvailable ? skipReason : !(await redisReachable()) ? `no Redis at ${redisUrl}` : false;
 
-/** One request; `from` is the loopback address it comes from, so each fan is its own client to the shield. */
-function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, from = '127.0.0.1') {
-  const url = new URL(`${base}${path}`);
-  const payload = body ? JSON.stringify(body) : undefined;
-  return new Promise<{ status: number; json: Record<string, any> }>((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method,
-        localAddress: from,
-        headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => {
-          text += c;
-        });
-        res.on('end', () => {
-          let json: Record<string, any> = {};
-          try {
-            json = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode!, json });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 const fanAddress = (i: number) => `127.31.${i}.1`;
 
 test('waiting room: two app processes on one Redis admit each fan once and share the per-minute bound', { skip, timeout: 120_000 }, async () => {
@@ -158,10 +112,7 @@ test('waiting room: two app processes on one Redis admit each fan once and share
     assert.ok(admitted.size <= Math.ceil(120 * elapsedMinutes) + 2, `${admitted.size} admitted in ${(elapsedMinutes * 60).toFixed(1)} s`);
   } finally {
     await Promise.all([a.stop(), b.stop()]);
-    const redis = new Redis(redisUrl);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await dropRedisKeys(prefix);
     await database.drop();
   }
 });

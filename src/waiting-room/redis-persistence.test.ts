@@ -4,23 +4,11 @@ import { test } from 'node:test';
 import { noRedisServer, ownRedis } from '../../tests/helpers/own-redis.js';
 import { metrics } from '../platform/metrics.js';
 import { StartupError } from '../platform/outages.js';
-import type { RoomConfig } from './queue-store.js';
+import { roomConfig } from './waiting-room.fixtures.js';
 import { createRedisStore, requireRedisPersistence } from './redis-store.js';
 
 const T0 = 1_800_000_000_000;
 const silent = { warn() {} };
-const roomConfig = (performanceId: string): RoomConfig => ({
-  performanceId,
-  enabled: true,
-  state: 'open',
-  salesStatus: 'on_sale',
-  onSaleAt: null,
-  maxInCheckout: 100,
-  maxAdmissionsPerMinute: 600,
-  graceMs: 30_000,
-  startLimitMs: 60_000,
-  movedTo: null,
-});
 
 test('waiting room on Redis with AOF: a Redis killed and restarted keeps the line (joined, served, each place)', {
   skip: noRedisServer,

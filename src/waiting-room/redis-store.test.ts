@@ -13,7 +13,8 @@ import { ADMIN_TOKEN, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason, testDatabase, type TestDatabase } from '../../tests/helpers/database.js';
 import { FIRST_POLL_GRACE_MS } from './memory-room.js';
 import { createMemoryStore } from './memory-store.js';
-import type { QueueStore, RoomConfig } from './queue-store.js';
+import type { QueueStore } from './queue-store.js';
+import { roomConfig } from './waiting-room.fixtures.js';
 import { createRedisStore } from './redis-store.js';
 import { fakeClock, join, roomShow, roomView, status } from './waiting-room.fixtures.js';
 
@@ -45,19 +46,6 @@ after(async () => {
 });
 
 const T0 = 1_800_000_000_000;
-const roomConfig = (performanceId: string, over: Partial<RoomConfig> = {}): RoomConfig => ({
-  performanceId,
-  enabled: true,
-  state: 'open',
-  salesStatus: 'on_sale',
-  onSaleAt: null,
-  maxInCheckout: 100,
-  maxAdmissionsPerMinute: 600,
-  graceMs: 30_000,
-  startLimitMs: 60_000,
-  movedTo: null,
-  ...over,
-});
 const id = () => randomBytes(8).toString('hex');
 const fresh = (now: number) => ({ ticketId: id(), joinedAt: now });
 

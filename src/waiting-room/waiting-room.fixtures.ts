@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { App } from '../app.js';
 import { admin, type TestApp } from '../../tests/helpers/app.js';
 import { createShow, type Show } from '../../tests/helpers/fixtures.js';
+import type { RoomConfig } from './queue-store.js';
 import type { RoomPatch } from './queue.schemas.js';
 
 /** Helpers for the waiting-room tests: a show with its room switched on, fans joining and polling. */
@@ -80,3 +81,18 @@ export function fakeClock(t: TestApp, at = Date.now()) {
     },
   };
 }
+
+/** A room's settings for store tests: open, on sale, generous bounds; `over` changes any. */
+export const roomConfig = (performanceId: string, over: Partial<RoomConfig> = {}): RoomConfig => ({
+  performanceId,
+  enabled: true,
+  state: 'open',
+  salesStatus: 'on_sale',
+  onSaleAt: null,
+  maxInCheckout: 100,
+  maxAdmissionsPerMinute: 600,
+  graceMs: 30_000,
+  startLimitMs: 60_000,
+  movedTo: null,
+  ...over,
+});
