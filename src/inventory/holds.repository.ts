@@ -29,7 +29,7 @@ export async function insertHold(tx: Tx, hold: NewHold): Promise<{ id: string; e
 
 /** The hold an Idempotency-Key created, if any. */
 export function findHoldByKey(db: Db | Tx, key: string) {
-  return db.selectFrom('holds').select(['id', 'performance_id', 'request_hash']).where('idempotency_key', '=', key).executeTakeFirst();
+  return db.selectFrom('holds').select(['id', 'performance_id', 'request_hash', 'admission_id']).where('idempotency_key', '=', key).executeTakeFirst();
 }
 
 /**

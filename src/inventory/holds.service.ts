@@ -158,12 +158,20 @@ function holdView(
 
 /**
  * The hold an Idempotency-Key already made, as it is now; undefined when the key is new. The same
- * key with another request (or for another performance) is refused.
+ * key with another request (or for another performance) is refused, and so is a hold an admission
+ * made, asked for again without that admission's access token (`admissionId`, expired or not):
+ * a key is the client's secret, but a guessed one must not hand an admitted fan's hold to anyone.
  */
-export async function replayHold(db: Db, performanceId: string, key: string, requestHash: string): Promise<HoldView | undefined> {
+export async function replayHold(
+  db: Db,
+  performanceId: string,
+  key: string,
+  requestHash: string,
+  admissionId: string | undefined,
+): Promise<HoldView | undefined> {
   const prior = await repo.findHoldByKey(db, key);
   if (!prior) return undefined;
-  if (prior.performance_id !== performanceId || prior.request_hash !== requestHash) {
+  if (prior.performance_id !== performanceId || prior.request_hash !== requestHash || (prior.admission_id !== null && prior.admission_id !== admissionId)) {
     throw conflict('idempotency_key_reused', 'This Idempotency-Key was used for a different hold request');
   }
   return getHold(db, prior.id);

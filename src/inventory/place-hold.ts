@@ -31,8 +31,10 @@ export async function placeHold(
   credentials: { accessToken?: string; idempotencyKey?: string },
 ): Promise<PlacedHold> {
   const idempotency = credentials.idempotencyKey ? { key: credentials.idempotencyKey, requestHash: holdRequestHash(performanceId, request) } : undefined;
+  // The admission a retry shows, expired or not: the first attempt may have used up its time.
+  const shown = ctx.waitingRoom.signer.verifyAccess(credentials.accessToken)?.ticketId;
   if (idempotency) {
-    const prior = await replayHold(ctx.db, performanceId, idempotency.key, idempotency.requestHash);
+    const prior = await replayHold(ctx.db, performanceId, idempotency.key, idempotency.requestHash, shown);
     if (prior) return withToken(ctx, prior);
   }
   const admission = await ctx.waitingRoom.admitHold(performanceId, credentials.accessToken);
@@ -52,7 +54,7 @@ export async function placeHold(
     }
     // Two requests with one key raced; the loser answers with the winner's hold.
     if (idempotency && pgCode(error) === PG.uniqueViolation) {
-      const winner = await replayHold(ctx.db, performanceId, idempotency.key, idempotency.requestHash);
+      const winner = await replayHold(ctx.db, performanceId, idempotency.key, idempotency.requestHash, shown);
       if (winner) return withToken(ctx, winner);
     }
     throw error;

@@ -83,4 +83,29 @@ describe('waiting room: what one admission may hold', { skip: !databaseAvailable
     const token = (await status(t.app, other.queueTicket)).accessToken as string;
     assert.equal((await holdFrom('192.0.2.1', 4, token)).statusCode, 201);
   });
+
+  test("waiting room: a hold's Idempotency-Key replays only to the admission that made it", async () => {
+    const { show, accessToken: mine } = await admitted('bound-fan-4');
+    const body = { gaAreaId: show.gaAreaId, quantity: 2 };
+    const ask = (headers: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/performances/${show.performanceId}/holds`,
+        headers: { 'idempotency-key': 'fan-4-try', ...headers },
+        payload: body,
+      });
+    const first = await ask({ 'x-access-token': mine });
+    assert.equal(first.statusCode, 201, first.body);
+    const again = await ask({ 'x-access-token': mine });
+    assert.deepEqual(again.json(), first.json(), 'the same admission gets its hold back');
+    const other = await join(t.app, show.performanceId, 'bound-fan-5');
+    await t.ctx.waitingRoom.tick();
+    const theirs = (await status(t.app, other.queueTicket)).accessToken as string;
+    for (const headers of [{}, { 'x-access-token': theirs }] as Record<string, string>[]) {
+      const stolen = await ask(headers);
+      assert.equal(stolen.statusCode, 409, stolen.body);
+      assert.equal(stolen.json().error.code, 'idempotency_key_reused');
+      assert.ok(!stolen.body.includes(first.json().holdToken));
+    }
+  });
 });
