@@ -5,6 +5,7 @@ import * as waitingRooms from './003_waiting_rooms.js';
 import * as shield from './004_shield.js';
 import * as holdCredentials from './005_hold_credentials.js';
 import * as salesSchedule from './006_sales_schedule.js';
+import * as auditChain from './007_audit_chain.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '004_shield': shield,
   '005_hold_credentials': holdCredentials,
   '006_sales_schedule': salesSchedule,
+  '007_audit_chain': auditChain,
 };

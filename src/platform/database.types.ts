@@ -175,6 +175,13 @@ export interface AuditLogTable {
   subject_type: string;
   subject_id: string;
   data: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** The client address the change came from, when it came over HTTP. */
+  ip: ColumnType<string | null, string | null | undefined, never>;
+  /** The chain (migrations/007_audit_chain.ts): NULL until the sealer seals the row, then fixed. */
+  seq: ColumnType<number | null, never, number>;
+  prev_hash: ColumnType<string | null, never, string>;
+  hash: ColumnType<string | null, never, string>;
+  sealed_at: ColumnType<Date | null, never, Date | string>;
 }
 
 export type WaitingRoomState = 'pre_queue' | 'open' | 'paused' | 'closed' | 'sold_out';
