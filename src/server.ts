@@ -14,6 +14,7 @@ import { openDatabase } from './platform/database.js';
 import { markDraining } from './platform/http/health.routes.js';
 import { every, jobErrors } from './platform/jobs.js';
 import { migrateToLatest } from './platform/migrate.js';
+import { startAuditSealer } from './security/audit-chain.sealer.js';
 import { StartupError } from './platform/outages.js';
 import { requireRedisPersistence } from './waiting-room/redis-store.js';
 
@@ -76,6 +77,12 @@ const mailer = createMailer(config);
 // The outbox backs off by itself; a run lost to an outage is counted (the pool logs the outage once).
 const outboxLog = { info: log.info.bind(log), error: (data: object, message: string) => jobErrors('outbox', () => log.error(data, message))(data) };
 const outbox = startOutboxWorker(database.db, mailer, { intervalMs: 1000, log: outboxLog });
+// Audit entries are inserted unsealed (no lock on the purchase path); every process tries to seal
+// them into the hash chain once a second, and an advisory lock lets one at a time do it.
+const auditSealer = startAuditSealer(
+  database.db,
+  jobErrors('audit_sealer', (error) => log.error({ err: error }, 'audit sealing failed')),
+);
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
@@ -90,6 +97,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await ctx.shield.close();
   await ctx.waitingRoom.close();
   await outbox.stop();
+  await auditSealer.stop();
   mailer?.close();
   await database.close();
   log.info('stopped');
