@@ -26,6 +26,7 @@ import { ticketsPdfRoutes } from './tickets/tickets-pdf.routes.js';
 import { queueAdminRoutes } from './waiting-room/queue.admin.routes.js';
 import { queueRoutes } from './waiting-room/queue.routes.js';
 import { cspReportRoutes } from './security/csp-reports.routes.js';
+import { auditRoutes } from './security/audit.routes.js';
 import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
 import { registerLoadSignalHooks } from './waiting-room/load-signal.hooks.js';
 import { registerShieldHooks } from './shield/shield.hooks.js';
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     shieldRoutes,
     shieldAdminRoutes,
     cspReportRoutes,
+    auditRoutes,
   ]) {
     await app.register(routes, ctx);
   }

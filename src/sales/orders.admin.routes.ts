@@ -125,27 +125,4 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
       };
     },
   );
-
-  app.get(
-    '/api/admin/audit',
-    {
-      schema: { tags: ['admin'], security, querystring: Type.Object({ subjectId: Type.Optional(Type.String({ maxLength: 100 })), ...Paging }) },
-    },
-    async (request) => {
-      let query = ctx.db.selectFrom('audit_log').selectAll();
-      if (request.query.subjectId) query = query.where('subject_id', '=', request.query.subjectId);
-      const rows = await query.orderBy('id', 'desc').limit(request.query.limit).offset(request.query.offset).execute();
-      return {
-        entries: rows.map((r) => ({
-          id: String(r.id),
-          at: r.at.toISOString(),
-          actor: r.actor,
-          action: r.action,
-          subjectType: r.subject_type,
-          subjectId: r.subject_id,
-          data: r.data,
-        })),
-      };
-    },
-  );
 };
