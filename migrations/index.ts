@@ -6,6 +6,9 @@ import * as shield from './004_shield.js';
 import * as holdCredentials from './005_hold_credentials.js';
 import * as salesSchedule from './006_sales_schedule.js';
 import * as auditChain from './007_audit_chain.js';
+import * as staffAccounts from './008_staff_accounts.js';
+import * as apiKeys from './009_api_keys.js';
+import * as customerAccounts from './010_customer_accounts.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -17,4 +20,7 @@ export const migrations: Record<string, Migration> = {
   '005_hold_credentials': holdCredentials,
   '006_sales_schedule': salesSchedule,
   '007_audit_chain': auditChain,
+  '008_staff_accounts': staffAccounts,
+  '009_api_keys': apiKeys,
+  '010_customer_accounts': customerAccounts,
 };

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { catalogAdminListRoutes } from './catalog/catalog.admin-list.routes.js';
@@ -25,11 +26,19 @@ import { checkinRoutes } from './tickets/checkin.routes.js';
 import { ticketsPdfRoutes } from './tickets/tickets-pdf.routes.js';
 import { queueAdminRoutes } from './waiting-room/queue.admin.routes.js';
 import { queueRoutes } from './waiting-room/queue.routes.js';
+import { staffAuthRoutes } from './accounts/staff-auth.routes.js';
+import { staffRoutes } from './accounts/staff.routes.js';
+import { apiKeysRoutes } from './accounts/api-keys.routes.js';
+import { accessReviewRoutes } from './accounts/access-review.routes.js';
+import { customerAccountRoutes } from './accounts/customer-account.routes.js';
+import { customerAdminRoutes } from './accounts/customer-admin.routes.js';
+import { customerAuthRoutes } from './accounts/customer-auth.routes.js';
 import { cspReportRoutes } from './security/csp-reports.routes.js';
 import { auditRoutes } from './security/audit.routes.js';
 import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
 import { registerLoadSignalHooks } from './waiting-room/load-signal.hooks.js';
 import { registerShieldHooks } from './shield/shield.hooks.js';
+import { registerPermissionGuard } from './platform/http/permission-guard.js';
 import { shieldAdminRoutes, shieldRoutes } from './shield/shield.routes.js';
 
 export type App = FastifyInstance;
@@ -69,7 +78,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   registerInputHygiene(app);
   registerApiHeaders(app);
   registerDraining(app, ctx);
+  await app.register(cookie);
   registerShieldHooks(app, ctx);
+  registerPermissionGuard(app, ctx);
   // The waiting room's admission rate backs off when checkout gets slow or fails.
   registerLoadSignalHooks(app, ctx.waitingRoom.load);
   await registerOpenApi(app);
@@ -94,6 +105,13 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     shieldAdminRoutes,
     cspReportRoutes,
     auditRoutes,
+    staffAuthRoutes,
+    staffRoutes,
+    apiKeysRoutes,
+    accessReviewRoutes,
+    customerAuthRoutes,
+    customerAccountRoutes,
+    customerAdminRoutes,
   ]) {
     await app.register(routes, ctx);
   }

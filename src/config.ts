@@ -59,6 +59,17 @@ export interface Config {
   /** Where incident alerts go: a webhook (JSON POST) and operators' email addresses. */
   readonly alertWebhookUrl: string | undefined;
   readonly alertEmails: readonly string[];
+  /**
+   * Whether TAQUILLA_ADMIN_TOKEN still works, as a break-glass API credential (never a console
+   * sign-in), every use audited. On by default in development and tests, off in production.
+   */
+  readonly breakGlass: boolean;
+  /** Days without use after which the daily access review disables a staff account or API key. */
+  readonly staffDormantDays: number;
+  /** Development only: the email of the first owner, invited at start-up while the staff table is empty. */
+  readonly ownerEmail: string;
+  /** Refunds above this amount (minor units) need the person's second factor in the last five minutes. */
+  readonly refundSudoAbove: number;
   /** Settings that were generated for development rather than given; logged at start. */
   readonly generated: readonly string[];
 }
@@ -186,6 +197,12 @@ function emails(env: Env, name: string): string[] {
   return list;
 }
 
+function ownerEmail(env: Env): string {
+  const email = env.TAQUILLA_OWNER_EMAIL || 'owner@localhost';
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new ConfigError('TAQUILLA_OWNER_EMAIL', `must be an email address, got "${email}"`);
+  return email;
+}
+
 function redisPrefix(env: Env): string {
   const prefix = env.REDIS_PREFIX ?? 'taquilla:';
   if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'must be 1-64 letters, digits, _ : . or -');
@@ -248,6 +265,10 @@ export function loadConfig(env: Env = process.env): Config {
     shieldLimits: Object.freeze(limitTable(env, 'SHIELD_LIMITS')),
     alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', undefined, ['http:', 'https:']),
     alertEmails: Object.freeze(emails(env, 'ALERT_EMAILS')),
+    breakGlass: bool(env, 'TAQUILLA_BREAK_GLASS', mode !== 'production'),
+    staffDormantDays: int(env, 'STAFF_DORMANT_DAYS', 45, 1, 3650),
+    ownerEmail: ownerEmail(env),
+    refundSudoAbove: int(env, 'REFUND_SUDO_ABOVE', 50_000, 0, 1_000_000_000),
     generated: Object.freeze(generated),
   });
 }

@@ -1,6 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyListenOptions } from 'fastify';
 import pino from 'pino';
+import { startDormantAccessJob } from './accounts/access-review.job.js';
+import { firstOwnerForDevelopment } from './accounts/owner-invitation.service.js';
 import { buildApp } from './app.js';
 import { seedDemo } from './catalog/demo-seed.js';
 import { createSalesSchedule } from './catalog/sales-schedule.js';
@@ -48,6 +50,8 @@ if (config.seedDemo) {
   const seeded = await seedDemo(database.db);
   if (seeded) log.info({ eventId: seeded.eventId }, 'empty database: demo concert seeded');
 }
+// Development, no staff yet: TAQUILLA_OWNER_EMAIL becomes the first owner; the banner prints its invitation.
+const firstOwner = await firstOwnerForDevelopment(database.db, config);
 
 const ctx = createContext(config, database.db, database.kind, {
   log: (message, error) => (error === undefined ? log.warn(message) : jobErrors('shield', (e) => log.error({ err: e }, message))(error)),
@@ -83,6 +87,13 @@ const auditSealer = startAuditSealer(
   database.db,
   jobErrors('audit_sealer', (error) => log.error({ err: error }, 'audit sealing failed')),
 );
+// Once a day (UTC), one process disables staff accounts and API keys unused for STAFF_DORMANT_DAYS.
+const dormantAccess = startDormantAccessJob(
+  database.db,
+  config,
+  log,
+  jobErrors('access_review', (error) => log.error({ err: error }, 'dormant access review failed')),
+);
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
@@ -98,6 +109,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await ctx.waitingRoom.close();
   await outbox.stop();
   await auditSealer.stop();
+  await dormantAccess.stop();
   mailer?.close();
   await database.close();
   log.info('stopped');
@@ -111,7 +123,11 @@ if (paymentServer) await paymentServer.listen({ port: config.paymentPort, host: 
 if (config.generated.length) {
   log.warn({ settings: config.generated, file: `${config.dataDir}/secrets.json` }, 'development secrets generated; set them in production');
 }
-const adminHint = config.generated.includes('TAQUILLA_ADMIN_TOKEN') ? `\n  admin token:  ${config.adminToken}` : '';
+// The console signs in with staff accounts; the admin token is only a break-glass API credential, every use audited.
+const ownerHint = firstOwner ? `\n  first owner:  ${firstOwner.email}: open ${firstOwner.url} (single use, 72 h)` : '';
+const breakGlassHint =
+  config.breakGlass && config.generated.includes('TAQUILLA_ADMIN_TOKEN') ? `\n  break-glass:  ${config.adminToken}  (API only, every use audited)` : '';
+const adminHint = `${ownerHint}${breakGlassHint}`;
 console.log(`\nTaquilla is selling at ${config.baseUrl}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   API:          ${config.baseUrl}/api/events   (OpenAPI: ${config.baseUrl}/api/openapi.json)
   payments:     ${paymentServer ? config.paymentOrigin : 'served elsewhere'} (built-in test provider)

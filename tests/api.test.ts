@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { testApp, type TestApp } from './helpers/app.js';
+import { admin, testApp, type TestApp } from './helpers/app.js';
 import { databaseAvailable, skipReason } from './helpers/database.js';
 
 describe('api', { skip: !databaseAvailable && skipReason }, () => {
@@ -46,17 +46,18 @@ describe('api', { skip: !databaseAvailable && skipReason }, () => {
     const missing = await t.app.inject('/api/nothing-here');
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.code, 'route_not_found');
-    const text = await t.app.inject({ method: 'POST', url: '/api/checkin', headers: { 'content-type': 'application/xml' }, payload: '<code/>' });
+    // Check-in needs a door credential (checked before the body is read): these send one.
+    const text = await t.app.inject({ method: 'POST', url: '/api/checkin', headers: { ...admin, 'content-type': 'application/xml' }, payload: '<code/>' });
     assert.equal(text.statusCode, 415);
     assert.equal(text.json().error.code, 'unsupported_media_type');
     const big = await t.app.inject({
       method: 'POST',
       url: '/api/checkin',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...admin, 'content-type': 'application/json' },
       payload: JSON.stringify({ code: 'x'.repeat(300_000) }),
     });
     assert.equal(big.statusCode, 413);
-    const broken = await t.app.inject({ method: 'POST', url: '/api/checkin', headers: { 'content-type': 'application/json' }, payload: '{"code":' });
+    const broken = await t.app.inject({ method: 'POST', url: '/api/checkin', headers: { ...admin, 'content-type': 'application/json' }, payload: '{"code":' });
     assert.equal(broken.statusCode, 400);
     assert.ok(broken.json().error.code);
   });

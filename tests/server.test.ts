@@ -29,7 +29,17 @@ test('server: npm start on an empty data dir runs the embedded PostgreSQL, seeds
     assert.equal(events[0]!.performances.map((p: { status: string }) => p.status).join(), 'on_sale,scheduled,scheduled');
     const form = await fetch(`http://127.0.0.1:${paymentPort}/health`);
     assert.equal(form.status, 200, 'the test payment provider listens on its own port');
-    assert.match(server.output, /admin token: +\S{20,}/, 'the generated admin token is printed');
+    assert.match(server.output, /break-glass: +\S{20,} +\(API only/, 'the generated admin token is printed, as the break-glass credential it now is');
+    // No staff yet: the first owner's invitation is in the banner, and it works.
+    const invite = /first owner: +owner@localhost: open (\S+)/.exec(server.output);
+    assert.ok(invite, server.output);
+    const token = decodeURIComponent(new URL(invite[1]!).hash.replace('#token=', ''));
+    const accepted = await fetch(`http://127.0.0.1:${port}/api/auth/staff/invitation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${port}` },
+      body: JSON.stringify({ token, password: 'the first owner chooses a long passphrase' }),
+    });
+    assert.equal(accepted.status, 200, await accepted.text());
   } finally {
     assert.equal(await server.stop(), 0, server.output);
   }

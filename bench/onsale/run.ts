@@ -113,6 +113,9 @@ async function runPhase(name: 'off' | 'on'): Promise<Phase> {
       PAYMENT_ORIGIN: payUrl,
       TAQUILLA_SECRET: `bench-secret-${'s'.repeat(40)}`,
       TAQUILLA_ADMIN_TOKEN: adminToken,
+      // A production node set up by a script: the break-glass token is its operator, switched on
+      // explicitly (production refuses it otherwise) and audited on every use.
+      TAQUILLA_BREAK_GLASS: 'true',
       TAQUILLA_SEED_DEMO: 'false',
       TAQUILLA_DATA_DIR: `${workDir}/data-${name}`,
       LOG_LEVEL: 'warn',

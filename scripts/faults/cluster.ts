@@ -116,6 +116,9 @@ export async function startCluster(opts: { apps: number; maxConnections: number 
     REDIS_URL: redis.url,
     TAQUILLA_SECRET: SECRET,
     TAQUILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+    // A production node set up by a script: the break-glass token is its operator, switched on
+    // explicitly (production refuses it otherwise) and audited on every use.
+    TAQUILLA_BREAK_GLASS: 'true',
     TAQUILLA_DATA_DIR: dataDir,
     PAYMENT_PORT: String(payPort),
     PAYMENT_ORIGIN: `http://127.0.0.1:${payPort}`,

@@ -1,17 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { adminEventList } from './catalog.admin-list.js';
 import { AdminEventListItem } from './catalog.schemas.js';
 
 export const catalogAdminListRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
-
   app.get(
     '/api/admin/events',
     {
+      config: { permission: 'events.read' },
       schema: {
         tags: ['admin'],
         security: [{ admin: [] }],
@@ -19,6 +17,11 @@ export const catalogAdminListRoutes: FastifyPluginAsyncTypebox<AppContext> = asy
         response: { 200: Type.Array(AdminEventListItem), 401: ErrorResponse },
       },
     },
-    async () => adminEventList(ctx.db),
+    // An event manager sees only their own events.
+    async (request) => {
+      const events = await adminEventList(ctx.db);
+      const mine = request.principal?.eventIds;
+      return mine ? events.filter((e) => mine.includes(e.id)) : events;
+    },
   );
 };

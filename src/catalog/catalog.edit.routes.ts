@@ -1,18 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
+import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { EventEdited, EventPatch, IdParams, PerformanceEdited, PerformancePatch, PriceCategoryEdited, PriceCategoryPatch } from './catalog.schemas.js';
 import { updateEvent, updatePerformance, updatePriceCategory } from './catalog.edit.service.js';
 
 export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
   const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 
   app.patch(
     '/api/admin/events/:id',
     {
+      config: { permission: 'events.write', scope: { of: 'event' } },
       schema: {
         tags: ['admin'],
         security,
@@ -20,16 +20,18 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
         body: EventPatch,
         response: { 200: EventEdited, ...errors },
         description:
-          'Changes the title, description or maxTicketsPerOrder (checked on holds made afterwards). ' +
+          'Changes the title, description or maxTicketsPerOrder (checked on holds made afterwards), or maxTicketsPerCustomer ' +
+          '(checked on orders made afterwards; null removes the limit). ' +
           'At least one field; audited as `catalog.event.updated` with the changed fields.',
       },
     },
-    async (request) => updateEvent(ctx.db, request.params.id, request.body, 'admin'),
+    async (request) => updateEvent(ctx.db, request.params.id, request.body, actorFor(request)),
   );
 
   app.patch(
     '/api/admin/performances/:id',
     {
+      config: { permission: 'events.write', scope: { of: 'performance' } },
       schema: {
         tags: ['admin'],
         security,
@@ -44,12 +46,13 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
           'Audited as `catalog.performance.updated`.',
       },
     },
-    async (request) => updatePerformance(ctx.db, request.params.id, request.body, 'admin'),
+    async (request) => updatePerformance(ctx.db, request.params.id, request.body, actorFor(request)),
   );
 
   app.patch(
     '/api/admin/price-categories/:id',
     {
+      config: { permission: 'events.write', scope: { of: 'price_category' } },
       schema: {
         tags: ['admin'],
         security,
@@ -64,6 +67,6 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
           'Audited as `catalog.price_category.updated`.',
       },
     },
-    async (request) => updatePriceCategory(ctx.db, request.params.id, request.body, 'admin'),
+    async (request) => updatePriceCategory(ctx.db, request.params.id, request.body, actorFor(request)),
   );
 };

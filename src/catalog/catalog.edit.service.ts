@@ -25,11 +25,21 @@ export async function updateEvent(db: Db, id: string, patch: EventPatch, actor: 
   return db.transaction().execute(async (tx) => {
     const event = await repo.lockEvent(tx, id);
     if (!event) throw notFound('event', id);
-    const current = { title: event.title, description: event.description, maxTicketsPerOrder: event.max_tickets_per_order };
+    const current = {
+      title: event.title,
+      description: event.description,
+      maxTicketsPerOrder: event.max_tickets_per_order,
+      maxTicketsPerCustomer: event.max_tickets_per_customer,
+    };
     const changes = diff(current, patch);
     const next = { ...current, ...patch };
     if (Object.keys(changes).length) {
-      await repo.updateEventRow(tx, id, { title: next.title, description: next.description, max_tickets_per_order: next.maxTicketsPerOrder });
+      await repo.updateEventRow(tx, id, {
+        title: next.title,
+        description: next.description,
+        max_tickets_per_order: next.maxTicketsPerOrder,
+        max_tickets_per_customer: next.maxTicketsPerCustomer,
+      });
     }
     await record(tx, actor, 'catalog.event.updated', 'event', id, changes);
     return { id, slug: event.slug, ...next };

@@ -168,7 +168,12 @@ export function nextScheduledPerformance(db: Db, performanceId: string) {
 }
 
 export function lockEvent(tx: Tx, id: string) {
-  return tx.selectFrom('events').select(['id', 'slug', 'title', 'description', 'max_tickets_per_order']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom('events')
+    .select(['id', 'slug', 'title', 'description', 'max_tickets_per_order', 'max_tickets_per_customer'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export function lockPerformanceDates(tx: Tx, id: string) {
@@ -184,7 +189,11 @@ export function lockPriceCategory(tx: Tx, id: string) {
   return tx.selectFrom('price_categories').select(['id', 'event_id', 'name', 'price', 'currency']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function updateEventRow(tx: Tx, id: string, set: { title?: string; description?: string; max_tickets_per_order?: number }): Promise<void> {
+export async function updateEventRow(
+  tx: Tx,
+  id: string,
+  set: { title?: string; description?: string; max_tickets_per_order?: number; max_tickets_per_customer?: number | null },
+): Promise<void> {
   await tx.updateTable('events').set(set).where('id', '=', id).execute();
 }
 

@@ -41,12 +41,20 @@ export const VenueInput = Type.Object(
 );
 export type VenueInput = Static<typeof VenueInput>;
 
+/**
+ * Paid and pending tickets per performance per account or buyer email, across orders; null: no
+ * limit. One nullable type rather than a union with null: the validator's type coercion would
+ * otherwise turn a refused 0 into null and clear the limit.
+ */
+const MaxPerCustomer = Type.Unsafe<number | null>({ type: 'integer', minimum: 1, maximum: 1000, nullable: true });
+
 export const EventInput = Type.Object(
   {
     slug: Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 80 }),
     title: Name,
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    maxTicketsPerCustomer: Type.Optional(MaxPerCustomer),
     priceCategories: Type.Array(
       Type.Object(
         {
@@ -133,6 +141,7 @@ export const EventDetail = Type.Object({
   title: Type.String(),
   description: Type.String(),
   maxTicketsPerOrder: Type.Integer(),
+  maxTicketsPerCustomer: Type.Union([Type.Integer(), Type.Null()]),
   priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
   performances: Type.Array(
     Type.Object({
@@ -153,6 +162,7 @@ export const EventPatch = Type.Object(
     title: Type.Optional(Name),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    maxTicketsPerCustomer: Type.Optional(MaxPerCustomer),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -180,7 +190,14 @@ export const PriceCategoryPatch = Type.Object(
 );
 export type PriceCategoryPatch = Static<typeof PriceCategoryPatch>;
 
-export const EventEdited = Type.Object({ id: Uuid, slug: Type.String(), title: Type.String(), description: Type.String(), maxTicketsPerOrder: Type.Integer() });
+export const EventEdited = Type.Object({
+  id: Uuid,
+  slug: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  maxTicketsPerOrder: Type.Integer(),
+  maxTicketsPerCustomer: Type.Union([Type.Integer(), Type.Null()]),
+});
 export const PerformanceEdited = Type.Object({
   id: Uuid,
   eventId: Uuid,

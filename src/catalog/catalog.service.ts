@@ -70,7 +70,13 @@ export async function createEvent(db: Db, input: EventInput, actor: string) {
     return await db.transaction().execute(async (tx) => {
       const event = await tx
         .insertInto('events')
-        .values({ slug: input.slug, title: input.title, description: input.description ?? '', max_tickets_per_order: input.maxTicketsPerOrder ?? 10 })
+        .values({
+          slug: input.slug,
+          title: input.title,
+          description: input.description ?? '',
+          max_tickets_per_order: input.maxTicketsPerOrder ?? 10,
+          max_tickets_per_customer: input.maxTicketsPerCustomer ?? null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       const categories = await tx
@@ -113,6 +119,7 @@ export async function eventDetail(db: Db, idOrSlug: string) {
     title: event.title,
     description: event.description,
     maxTicketsPerOrder: event.max_tickets_per_order,
+    maxTicketsPerCustomer: event.max_tickets_per_customer,
     priceCategories: categories,
     performances: performances.map((p) => ({
       id: p.id,

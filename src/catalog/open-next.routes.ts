@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
+import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { IdParams, PerformanceStatus, Uuid } from './catalog.schemas.js';
 import { openNextPerformance } from './open-next.js';
@@ -13,11 +13,10 @@ const OpenedNext = Type.Object({
 });
 
 export const openNextRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
-
   app.post(
     '/api/admin/performances/:id/open-next',
     {
+      config: { permission: 'sales.control', scope: { of: 'performance' } },
       schema: {
         tags: ['admin'],
         security: [{ admin: [] }],
@@ -29,7 +28,7 @@ export const openNextRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
       },
     },
     async (request) => {
-      const opened = await openNextPerformance(ctx.db, request.params.id, 'admin');
+      const opened = await openNextPerformance(ctx.db, request.params.id, actorFor(request));
       ctx.availability.invalidate(opened.id);
       return { ...opened, status: 'on_sale' as const };
     },

@@ -2,9 +2,12 @@
  * The `taquilla` operator commands: `npm run taquilla -- <command>`. One file per command.
  */
 import { ConfigError, loadConfig } from '../config.js';
+import { access } from './access-commands.js';
 import { audit } from './audit-commands.js';
+import { customers } from './customers-force-reset.js';
 import { migrate } from './migrate.js';
 import { seed } from './seed.js';
+import { staff } from './staff-create-owner.js';
 
 const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   migrate: { run: migrate, help: 'migrate [up|down]   bring the schema up to date, or undo the newest migration' },
@@ -12,6 +15,18 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
   audit: {
     run: audit,
     help: 'audit verify [--head SEQ:HASH]   walk the audit chain; name the first row altered, removed or inserted\n  audit head           print the audit chain head (seq:hash sealed-at) to keep elsewhere',
+  },
+  customers: {
+    run: customers,
+    help: 'customers force-reset --emails FILE   make these accounts set a new password at next sign-in; end their sessions; email each (idempotent)',
+  },
+  access: {
+    run: access,
+    help: 'access review [--json]   every staff account and API key: role, factors, last use, flags; break-glass uses\n  access purge [--keep-owner EMAIL] [--yes]   end every staff session and key, reset every password and factor; print an invitation for one owner',
+  },
+  staff: {
+    run: staff,
+    help: 'staff create-owner --email EMAIL [--name NAME]   create an owner (or invite an existing one again) and print the invitation link',
   },
 };
 

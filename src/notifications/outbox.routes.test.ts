@@ -1,25 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
-import { databaseAvailable, skipReason, testDatabase } from '../../tests/helpers/database.js';
-import type { AppContext } from '../platform/context.js';
-import { registerErrorHandler } from '../platform/http/error-handler.js';
+import { admin as auth, testApp } from '../../tests/helpers/app.js';
+import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
+import { signedInStaff } from '../../tests/helpers/staff.js';
 import { confirmation, fakeMailer, insertOrder } from './outbox.fixtures.js';
-import { outboxRoutes } from './outbox.routes.js';
 import { deliverOutbox, enqueueOrderConfirmation } from './outbox.service.js';
 
-const adminToken = 'x'.repeat(32);
-const auth = { authorization: `Bearer ${adminToken}` };
-
-// Only the outbox routes, so this file does not depend on the parts still being written.
-test('outbox routes: the operator lists and reads messages behind the admin token', { skip: !databaseAvailable && skipReason }, async () => {
-  const database = await testDatabase(5);
-  const app = Fastify({ ajv: { customOptions: { allErrors: false, removeAdditional: false } } }).withTypeProvider<TypeBoxTypeProvider>();
+// The whole app, so the permission guard answers as it does in production.
+test('outbox routes: the operator lists and reads messages; no credential is 401, a role without outbox.read 403', {
+  skip: !databaseAvailable && skipReason,
+}, async () => {
+  const t = await testApp();
+  const app = t.app;
   try {
-    const { db } = database;
-    registerErrorHandler(app);
-    await app.register(outboxRoutes, { config: { adminToken }, db } as unknown as AppContext);
+    const db = t.ctx.db;
     const orderId = await insertOrder(db);
     const first = await enqueueOrderConfirmation(db, confirmation(orderId, { buyerEmail: 'Ana@Example.com', locale: 'fr' }));
     await deliverOutbox(db, fakeMailer());
@@ -73,8 +67,13 @@ test('outbox routes: the operator lists and reads messages behind the admin toke
     assert.equal(missing.json().error.code, 'message_not_found');
     assert.equal((await app.inject({ url: '/api/admin/outbox/not-a-uuid', headers: auth })).statusCode, 400);
     assert.equal((await app.inject({ url: `/api/admin/outbox/${first}` })).statusCode, 401);
+
+    // Last: the invitation it takes sends an email of its own.
+    const door = await signedInStaff(app, 'door');
+    const refused = await app.inject({ url: '/api/admin/outbox', headers: door.headers });
+    assert.equal(refused.statusCode, 403);
+    assert.deepEqual([refused.json().error.code, refused.json().error.permission], ['forbidden', 'outbox.read']);
   } finally {
-    await app.close();
-    await database.drop();
+    await t.close();
   }
 });

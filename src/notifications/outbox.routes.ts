@@ -1,19 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { OutboxIdParams, OutboxListQuery, OutboxListResponse, OutboxMessageDetail, presentDetail, presentSummary } from './outbox.schemas.js';
 import { getOutboxMessage, listOutbox } from './outbox.service.js';
 
 /** The operator's view of outgoing email: without SMTP, this is where confirmations are read. */
 export const outboxRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  // Registered inside this plugin, so the guard covers these routes only.
-  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
   const security = [{ admin: [] }];
 
   app.get(
     '/api/admin/outbox',
     {
+      config: { permission: 'outbox.read' },
       schema: {
         tags: ['notifications'],
         security,
@@ -30,6 +28,7 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
   app.get(
     '/api/admin/outbox/:id',
     {
+      config: { permission: 'outbox.read' },
       schema: {
         tags: ['notifications'],
         security,

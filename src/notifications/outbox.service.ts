@@ -32,6 +32,23 @@ export async function enqueueOrderConfirmation(db: Db | Tx, input: OrderConfirma
   });
 }
 
+/** Any other email (staff invitations, account emails), written in the caller's transaction. */
+export async function enqueueEmail(
+  db: Db | Tx,
+  email: { kind: string; recipient: string; locale: string; subject: string; text: string; html: string },
+): Promise<string> {
+  return insertMessage(db, {
+    kind: email.kind,
+    recipient: email.recipient,
+    locale: email.locale,
+    subject: email.subject,
+    body_text: email.text,
+    body_html: email.html,
+    status: 'queued',
+    order_id: null,
+  });
+}
+
 export interface DeliveryResult {
   claimed: number;
   sent: number;

@@ -6,6 +6,8 @@ import { createTestPaymentProvider } from '../payments/test-provider/test-provid
 import { createTicketSigner, type TicketSigner } from '../tickets/codes.js';
 import { createShield, type Shield, type ShieldOptions } from '../shield/shield.js';
 import { createWaitingRoom, type WaitingRoom } from '../waiting-room/waiting-room.js';
+import { createPrincipals, type Principals } from '../accounts/principal.js';
+import { apiKeyResolver } from '../accounts/api-keys.service.js';
 import { accessTokens, type AccessTokens } from './access-tokens.js';
 import { computeBuildId } from './build-info.js';
 import type { Db } from './transaction.js';
@@ -21,6 +23,8 @@ export interface AppContext {
   /** Bearer tokens for an order (its buyer's) and a hold (whoever made it). */
   orderAccess: AccessTokens;
   holdAccess: AccessTokens;
+  /** Who an operator credential (staff session, API key, break-glass token) belongs to. */
+  principals: Principals;
   waitingRoom: WaitingRoom;
   shield: Shield;
   /** Where the Vite build is, and the hash of it; the build id is recorded on every checkout. */
@@ -36,6 +40,8 @@ export function createContext(
 ): AppContext {
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const webDistDir = join(process.cwd(), 'web', 'dist');
+  const principals = createPrincipals({ config, db });
+  principals.useApiKeys(apiKeyResolver({ config, db }));
   return {
     config,
     db,
@@ -45,6 +51,7 @@ export function createContext(
     availability: createAvailabilityCache(db),
     orderAccess: accessTokens(config.secret, 'order-access'),
     holdAccess: accessTokens(config.secret, 'hold-access'),
+    principals,
     waitingRoom: createWaitingRoom({ config, db }),
     shield: createShield({ config, db, log, options: options.shield }),
     webDistDir,

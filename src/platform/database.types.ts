@@ -39,6 +39,8 @@ export interface EventTable {
   title: string;
   description: Generated<string>;
   max_tickets_per_order: Generated<number>;
+  /** Paid or pending tickets per performance per account or buyer email, across orders; null: no limit. */
+  max_tickets_per_customer: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Created;
 }
 export interface PriceCategoryTable {
@@ -121,6 +123,8 @@ export interface OrderTable {
   created_at: Created;
   paid_at: Timestamp | null;
   closed_at: Timestamp | null;
+  /** The customer account it belongs to (made signed in, or claimed); null for a guest order. */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface PaymentAttemptTable {
   id: Generated<string>;
@@ -202,6 +206,141 @@ export interface WaitingRoomTable {
   created_at: Created;
 }
 
+export type StaffRole = 'owner' | 'admin' | 'event_manager' | 'box_office' | 'door' | 'support' | 'security';
+export type StaffStatus = 'invited' | 'active' | 'disabled';
+export interface StaffTable {
+  id: Generated<string>;
+  email: string;
+  name: Generated<string>;
+  role: StaffRole;
+  event_ids: ColumnType<string[], string[] | undefined, string[]>;
+  performance_ids: ColumnType<string[], string[] | undefined, string[]>;
+  refund_limit: number | null;
+  status: ColumnType<StaffStatus, StaffStatus | undefined, StaffStatus>;
+  disabled_reason: string | null;
+  password_hash: string | null;
+  password_changed_at: Timestamp | null;
+  totp_secret: string | null;
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: Created;
+  created_by: string;
+  last_used_at: Timestamp | null;
+}
+export interface StaffInvitationTable {
+  id: Generated<string>;
+  staff_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Created;
+}
+export interface StaffPasskeyTable {
+  id: Generated<string>;
+  staff_id: string;
+  credential_id: string;
+  public_key: Buffer;
+  counter: ColumnType<number, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: Generated<string>;
+  created_at: Created;
+  last_used_at: Timestamp | null;
+}
+export interface StaffRecoveryCodeTable {
+  id: Generated<string>;
+  staff_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+export type SessionKind = 'staff' | 'customer';
+/** `password`: first factor only, a second is due; `enrol`: must enrol a second factor first; `signed_in`. */
+export type SessionState = 'password' | 'enrol' | 'signed_in';
+export interface SessionTable {
+  id: string;
+  kind: SessionKind;
+  subject_id: string;
+  state: SessionState;
+  created_at: Created;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  idle_expires_at: Timestamp;
+  absolute_expires_at: Timestamp;
+  second_factor_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+}
+export type CustomerLocale = 'es' | 'en' | 'fr' | 'nl' | 'nb';
+export interface CustomerTable {
+  id: Generated<string>;
+  email: string;
+  email_verified_at: Timestamp | null;
+  name: Generated<string>;
+  password_hash: string;
+  password_changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** An operator's forced reset: the next sign-in must set a new password (migration 010). */
+  must_reset: ColumnType<boolean, boolean | undefined, boolean>;
+  reset_requested_at: Timestamp | null;
+  locale: ColumnType<CustomerLocale, CustomerLocale | undefined, CustomerLocale>;
+  totp_secret: string | null;
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: Created;
+  last_used_at: Timestamp | null;
+}
+export type CustomerTokenPurpose = 'verify_email' | 'reset_password';
+export interface CustomerTokenTable {
+  id: Generated<string>;
+  customer_id: string;
+  purpose: CustomerTokenPurpose;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Created;
+}
+export interface CustomerRecoveryCodeTable {
+  id: Generated<string>;
+  customer_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+export interface AuthChallengeTable {
+  id: string;
+  purpose: 'passkey_register' | 'passkey_sign_in' | 'passkey_sudo';
+  subject_id: string | null;
+  challenge: string;
+  expires_at: Timestamp;
+}
+/** An API key (migration 009): only the SHA-256 of its secret is kept. */
+export interface ApiKeyTable {
+  id: Generated<string>;
+  public_id: string;
+  secret_hash: string;
+  name: string;
+  permissions: string[];
+  performance_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string;
+  created_at: Created;
+  expires_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revoked_reason: string | null;
+}
+/** One row per day the dormant-account job ran: its claim and what it disabled. */
+export interface AccessReviewRunTable {
+  /** A UTC date, read as text (`day::text`): node-postgres would make a local-midnight Date of it. */
+  day: ColumnType<string, string, never>;
+  ran_at: Created;
+  dormant_days: number;
+  disabled: ColumnType<DormantDisabled[], string | undefined, string>;
+}
+export interface DormantDisabled {
+  type: 'staff' | 'api_key';
+  id: string;
+  name: string;
+  role: string | null;
+  lastUsedAt: string | null;
+}
+
 /** One row per kind of CSP violation, counted. */
 export interface CspReportTable {
   signature: string;
@@ -261,6 +400,17 @@ export interface Database {
   incident_events: IncidentEventTable;
   shield_settings: ShieldSettingsTable;
   csp_reports: CspReportTable;
+  staff: StaffTable;
+  staff_invitations: StaffInvitationTable;
+  staff_passkeys: StaffPasskeyTable;
+  staff_recovery_codes: StaffRecoveryCodeTable;
+  sessions: SessionTable;
+  auth_challenges: AuthChallengeTable;
+  api_keys: ApiKeyTable;
+  access_review_runs: AccessReviewRunTable;
+  customers: CustomerTable;
+  customer_tokens: CustomerTokenTable;
+  customer_recovery_codes: CustomerRecoveryCodeTable;
 }
 
 export type Order = Selectable<OrderTable>;

@@ -216,7 +216,7 @@ describe('checkout', { skip: !databaseAvailable && skipReason }, () => {
     const again = await t.app.inject({ method: 'POST', url: `/api/admin/orders/${o.orderId}/refund`, headers: admin });
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error.code, 'order_not_refundable');
-    const scan = await t.app.inject({ method: 'POST', url: '/api/checkin', payload: { code: tickets[0].code } });
+    const scan = await t.app.inject({ method: 'POST', url: '/api/checkin', headers: admin, payload: { code: tickets[0].code } });
     assert.equal(scan.statusCode, 400);
     assert.equal(scan.json().result, 'invalid');
     const avail = (await t.app.inject(`/api/performances/${o.show.performanceId}/availability`)).json();

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import { IdParams, Uuid } from '../catalog/catalog.schemas.js';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
+import { AppError } from '../platform/errors.js';
+import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { OrderResponse } from './orders.schemas.js';
 import { orderView } from './orders.service.js';
-import { searchOrders } from './orders.repository.js';
+import { findOrder, searchOrders } from './orders.repository.js';
 import { cancelOrder, refundOrder } from './refunds.service.js';
 import { salesReport } from './sales-report.js';
 
@@ -29,13 +31,31 @@ const Paging = {
   offset: Type.Integer({ minimum: 0, default: 0 }),
 };
 
+/**
+ * What a refund needs beyond `orders.refund`: a box office account refunds up to its refund limit,
+ * and a refund above REFUND_SUDO_ABOVE needs the person's second factor in the last five minutes.
+ */
+async function checkRefundAllowed(ctx: AppContext, request: FastifyRequest, orderId: string): Promise<void> {
+  const principal = request.principal;
+  const order = await findOrder(ctx.db, orderId);
+  if (!order || !principal) return; // the service answers 404 itself
+  if (principal.refundLimit !== null && order.total > principal.refundLimit) {
+    throw new AppError('forbidden', 403, `This refund is above your limit of ${principal.refundLimit} (minor units)`, { permission: 'orders.refund' });
+  }
+  const fresh = principal.kind !== 'staff' || Date.now() - (principal.secondFactorAt?.getTime() ?? 0) <= 5 * 60_000;
+  if (order.total > ctx.config.refundSudoAbove && !fresh) {
+    throw new AppError('sudo_required', 403, 'A refund this large needs your second factor again (POST /api/auth/staff/sudo)', { permission: 'orders.refund' });
+  }
+}
+
 export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
   const security = [{ admin: [] }];
 
   app.get(
     '/api/admin/orders',
     {
+      // An event manager searches within one of their performances.
+      config: { permission: 'orders.read', scope: { of: 'performance', param: 'query:performanceId', required: true } },
       schema: {
         tags: ['admin'],
         security,
@@ -67,26 +87,48 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
 
   app.get(
     '/api/admin/orders/:id',
-    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: OrderResponse, 404: ErrorResponse } } },
+    {
+      config: { permission: 'orders.read', scope: { of: 'order' } },
+      schema: { tags: ['admin'], security, params: IdParams, response: { 200: OrderResponse, 404: ErrorResponse } },
+    },
     async (request) => orderView(ctx, request.params.id),
   );
 
   const Changed = Type.Object({ id: Uuid, status: Type.String(), refundId: Type.Optional(Type.String()) });
   app.post(
     '/api/admin/orders/:id/refund',
-    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } } },
-    async (request) => refundOrder(ctx, request.params.id, 'admin'),
+    {
+      config: { permission: 'orders.refund', scope: { of: 'order' } },
+      schema: {
+        tags: ['admin'],
+        security,
+        params: IdParams,
+        description:
+          'Refunds the whole order. A box office account refunds up to its refund limit (403 `forbidden` above it); a refund above REFUND_SUDO_ABOVE needs a second factor shown in the last five minutes (403 `sudo_required`).',
+        response: { 200: Changed, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      await checkRefundAllowed(ctx, request, request.params.id);
+      return refundOrder(ctx, request.params.id, actorFor(request));
+    },
   );
 
   app.post(
     '/api/admin/orders/:id/cancel',
-    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } } },
-    async (request) => cancelOrder(ctx, request.params.id, 'admin'),
+    {
+      config: { permission: 'orders.cancel', scope: { of: 'order' } },
+      schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } },
+    },
+    async (request) => cancelOrder(ctx, request.params.id, actorFor(request)),
   );
 
   app.get(
     '/api/admin/performances/:id/sales',
-    { schema: { tags: ['admin'], security, params: IdParams, response: { 200: SalesReport, 404: ErrorResponse } } },
+    {
+      config: { permission: 'sales.read', scope: { of: 'performance' } },
+      schema: { tags: ['admin'], security, params: IdParams, response: { 200: SalesReport, 404: ErrorResponse } },
+    },
     async (request) => salesReport(ctx.db, request.params.id),
   );
 
@@ -94,6 +136,8 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
   app.get(
     '/api/admin/checkout-records',
     {
+      // Buyers' emails by build: what a breach investigation reads, not sales staff.
+      config: { permission: 'security.read' },
       schema: {
         tags: ['admin'],
         security,

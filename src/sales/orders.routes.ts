@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../catalog/catalog.schemas.js';
+import { CUSTOMER_COOKIE, signedInCustomer } from '../accounts/customer-sessions.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { hasAccess, requireAccess } from '../platform/http/credentials.js';
+import { sameOrigin } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { BuyerBody, CreatedOrderResponse, IdempotencyHeaders, OrderResponse, PaidResponse, PaymentBody } from './orders.schemas.js';
 import { createOrder, orderView } from './orders.service.js';
@@ -24,10 +26,18 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     async (request, reply) => {
       requireAccess(ctx.holdAccess, 'hold', request.params.id, request);
       const headers = request.headers;
-      const order = await createOrder(ctx, request.params.id, headers['idempotency-key'], request.body.buyer, {
-        storefront: headers['x-taquilla-storefront'] ?? 'web',
-        clientBuildId: headers['x-taquilla-build'] ?? null,
-      });
+      // A fan signed in on our own pages orders into their account; a cookie riding on another site's request does not.
+      const cookie = request.cookies[CUSTOMER_COOKIE];
+      const signedIn = cookie && sameOrigin(request, ctx.config) ? await signedInCustomer(ctx.db, cookie) : undefined;
+      const customer = signedIn ? { id: signedIn.customer.id, email: signedIn.customer.email } : null;
+      const order = await createOrder(
+        ctx,
+        request.params.id,
+        headers['idempotency-key'],
+        request.body.buyer,
+        { storefront: headers['x-taquilla-storefront'] ?? 'web', clientBuildId: headers['x-taquilla-build'] ?? null },
+        customer,
+      );
       return reply.status(201).send(order);
     },
   );

@@ -4,6 +4,7 @@ import type { AppContext } from '../platform/context.js';
 import { AppError, badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import type { Order } from '../platform/database.types.js';
 import { stockTransaction } from '../platform/transaction.js';
+import { enforceCustomerLimit } from './customer-limits.js';
 import * as repo from './orders.repository.js';
 
 export interface Buyer {
@@ -16,6 +17,9 @@ export interface CheckoutSource {
   clientBuildId: string | null;
 }
 
+/** The signed-in customer account an order is made for (null for a guest). */
+export type OrderCustomer = { id: string; email: string } | null;
+
 export interface CreatedOrder {
   orderId: string;
   accessToken: string;
@@ -27,9 +31,17 @@ const sameBuyer = (order: Order, buyer: Buyer) => order.buyer_name === buyer.nam
 /**
  * Step 1 of checkout: an order from a live hold, under an idempotency key. The same key with the
  * same request returns the same order (and the same payment session); the same key with another
- * request is refused. Every attempt leaves a checkout record naming the front-end build.
+ * request is refused. Every attempt leaves a checkout record naming the front-end build. An order
+ * made while signed in belongs to that account; the event's per-customer limit is checked here.
  */
-export async function createOrder(ctx: AppContext, holdId: string, idempotencyKey: string, buyer: Buyer, source: CheckoutSource): Promise<CreatedOrder> {
+export async function createOrder(
+  ctx: AppContext,
+  holdId: string,
+  idempotencyKey: string,
+  buyer: Buyer,
+  source: CheckoutSource,
+  customer: OrderCustomer = null,
+): Promise<CreatedOrder> {
   const existing = await repo.findOrderByKey(ctx.db, idempotencyKey);
   if (existing) return replay(ctx, existing, holdId, buyer);
 
@@ -56,6 +68,8 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
       ];
       const currency = prices[0]?.currency ?? 'EUR';
       if (prices.some((p) => p.currency !== currency)) throw badRequest('mixed_currency', 'A hold must be priced in one currency');
+      const quantity = seats.length + ga.reduce((n, g) => n + g.quantity, 0);
+      await enforceCustomerLimit(tx, { performanceId: hold.performance_id, quantity, buyerEmail: buyer.email, customer });
       const inserted = await tx
         .insertInto('orders')
         .values({
@@ -69,6 +83,7 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
           currency,
           payment_provider: ctx.payments.name,
           category_prices: JSON.stringify(Object.fromEntries([...seats, ...ga].map((i) => [i.category_id, i.price]))),
+          customer_id: customer?.id ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -79,7 +94,13 @@ export async function createOrder(ctx: AppContext, holdId: string, idempotencyKe
         build_id: ctx.buildId,
         client_build_id: source.clientBuildId,
       });
-      await audit(tx, { actor: 'hold_token', action: 'sales.order.created', subjectType: 'order', subjectId: inserted.id, data: { holdId } });
+      await audit(tx, {
+        actor: 'hold_token',
+        action: 'sales.order.created',
+        subjectType: 'order',
+        subjectId: inserted.id,
+        data: { holdId, customerId: customer?.id ?? null },
+      });
       return inserted;
     });
   } catch (error) {

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import { IdParams } from '../catalog/catalog.schemas.js';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { salesTimeline } from './sales-timeline.js';
 
@@ -17,11 +16,10 @@ const Timeline = Type.Object({
 });
 
 export const salesTimelineRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
-
   app.get(
     '/api/admin/performances/:id/sales/timeline',
     {
+      config: { permission: 'sales.read', scope: { of: 'performance' } },
       schema: {
         tags: ['admin'],
         security: [{ admin: [] }],

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
 import { createChainStatus } from './audit-chain.status.js';
 import { searchAuditLog } from './audit.repository.js';
 
@@ -48,11 +47,9 @@ const ChainStatus = Type.Object({
 
 /**
  * The audit log for operators: entries with their place in the chain, and the chain's state.
- * Each route names the permission it needs (`audit.read`) for the staff-accounts guard; until
- * that guard replaces it, the admin token guards them.
+ * Both need `audit.read` (owner, admin, security), checked by the permission guard.
  */
 export const auditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
   const security = [{ admin: [] }];
   const chain = createChainStatus(ctx.db);
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { createCspAggregator, parseCspReports } from './csp-reports.js';
 import { listCspReports, saveCspReports } from './csp-reports.repository.js';
@@ -60,10 +59,10 @@ export const cspReportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
 
   app.register(async (plugin) => {
     const admin = plugin.withTypeProvider<TypeBoxTypeProvider>();
-    admin.addHook('onRequest', adminGuard(ctx.config.adminToken));
     admin.get(
       '/api/admin/security/csp-reports',
       {
+        config: { permission: 'security.read' },
         schema: {
           tags: ['admin'],
           security: [{ admin: [] }],

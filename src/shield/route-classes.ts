@@ -19,6 +19,13 @@ export type RouteClass =
   | 'health'; // liveness and readiness probes from load balancers and orchestrators
 
 const BY_ROUTE: Record<string, RouteClass> = {
+  // Staff signing in: throttled per address and per account before any password is hashed, and
+  // behind proof of work in shield mode.
+  'POST /api/auth/staff/password': 'login',
+  'POST /api/auth/staff/second-factor': 'login',
+  'POST /api/auth/staff/passkey': 'login',
+  'POST /api/auth/staff/invitation': 'login',
+  'POST /api/auth/staff/sudo': 'login',
   'GET /api/shield/challenge': 'challenge',
   'POST /api/performances/:id/queue': 'queue_join',
   'GET /api/queue/status': 'queue_status',
@@ -30,6 +37,15 @@ const BY_ROUTE: Record<string, RouteClass> = {
   'GET /api/orders/:id': 'checkout',
   'GET /api/orders/:id/tickets.pdf': 'checkout',
   'POST /api/checkin': 'checkin',
+  // Customer accounts: every route that checks a password, a code or an emailed token.
+  'POST /api/account/sign-up': 'login',
+  'POST /api/account/verify': 'login',
+  'POST /api/account/sign-in': 'login',
+  'POST /api/account/second-factor': 'login',
+  'POST /api/account/password/reset-request': 'login',
+  'POST /api/account/password/reset': 'login',
+  'POST /api/account/password/change': 'login',
+  'POST /api/account/totp/remove': 'login',
   'POST /api/payments/webhooks/:provider': 'webhook',
   'POST /api/security/csp-reports': 'report',
   'GET /api/health': 'health',

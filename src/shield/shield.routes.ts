@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { listIncidents } from '../security/incidents.repository.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
+import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 
 const ChallengeResponse = Type.Object({
@@ -65,12 +65,12 @@ export const shieldRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
 
 /** The operator's side: shield mode, the traffic view, incidents. */
 export const shieldAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (admin, ctx) => {
-  admin.addHook('onRequest', adminGuard(ctx.config.adminToken));
   {
     const security = [{ admin: [] }];
     admin.get(
       '/api/admin/shield',
       {
+        config: { permission: 'shield.read' },
         schema: {
           tags: ['admin', 'shield'],
           security,
@@ -84,6 +84,7 @@ export const shieldAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     admin.put(
       '/api/admin/shield',
       {
+        config: { permission: 'shield.manage', sudo: true },
         schema: {
           tags: ['admin', 'shield'],
           security,
@@ -93,7 +94,7 @@ export const shieldAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
         },
       },
       async (request) => {
-        await ctx.shield.setMode(request.body.mode, 'admin');
+        await ctx.shield.setMode(request.body.mode, actorFor(request));
         return ctx.shield.view();
       },
     );
@@ -101,6 +102,7 @@ export const shieldAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     admin.get(
       '/api/admin/incidents',
       {
+        config: { permission: 'incidents.read' },
         schema: {
           tags: ['admin', 'security'],
           security,

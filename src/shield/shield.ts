@@ -6,7 +6,6 @@ import { every } from '../platform/jobs.js';
 import type { Db } from '../platform/transaction.js';
 import { createAlerts } from '../security/alerts.js';
 import { openIncidentId, addIncidentEvent } from '../security/incidents.repository.js';
-import { adminTokenMatcher } from '../platform/http/admin-auth.js';
 import { createAttackIncidents } from './attack-incidents.js';
 import { createAuthFailureAudit } from './auth-failures.js';
 import { createChallenges, memorySpentStore, redisSpentStore } from './challenge.js';
@@ -74,7 +73,6 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
   const detector = createDetector({ attackRps: config.shieldAttackRps, ...opts.options?.detector });
   const challenges = createChallenges(config.secret, redis ? redisSpentStore(redis, config.redisPrefix) : memorySpentStore());
   const alerts = createAlerts({ db, webhookUrl: config.alertWebhookUrl, emails: config.alertEmails, baseUrl: config.baseUrl, log });
-  const operatorValid = adminTokenMatcher(config.adminToken);
   // Audited even with the shield switched off: that switch is about traffic, not about who tried the console.
   const authFailures = createAuthFailureAudit({ db, log });
 
@@ -164,19 +162,18 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
     difficulty,
 
     /**
-     * The check every request passes: counted; then a valid admin token passes (operator class);
-     * then a blocked address, the limits, shedding and proof of work refuse. `key` is the
-     * client's own key where the class has one: the queue key for joins, the Authorization header
-     * for the operator class (checked in constant time; the operator limit counts only requests
-     * without a valid one). `solution` is the X-Shield-Solution header for classes that need proof
-     * of work in shield mode.
+     * The check every request passes: counted; then a blocked address, the limits, shedding and
+     * proof of work refuse. (An operator request with a valid credential never gets here: the
+     * hook lets it past first, so the operator limit counts only requests without one.) `key` is
+     * the client's own key where the class has one: the queue key for joins, the Authorization
+     * header for the operator class. `solution` is the X-Shield-Solution header for classes that
+     * need proof of work in shield mode.
      */
     async gate(cls: RouteClass, ip: string, key?: string, solution?: string): Promise<Refusal | undefined> {
       if (!enabled) return undefined;
       const now = Date.now();
       const prefix = networkPrefix(ip);
       detector.count(prefix);
-      if (cls === 'operator' && operatorValid(key)) return undefined;
       const blocked = blockedRefusal(cls, ip, now);
       if (blocked) return blocked;
       const limited = await limits.consume(cls, ip, prefix, cls === 'operator' ? undefined : key);

@@ -12,11 +12,17 @@ const CheckInResponse = Type.Object({
 });
 
 export const checkinRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
+  // A door credential: a staff session with checkin.scan (the door role) or a scanner key. A
+  // credential bound to performances admits only their tickets.
   app.post(
     '/api/checkin',
     {
+      config: { permission: 'checkin.scan' },
       schema: {
         tags: ['tickets'],
+        security: [{ admin: [] }],
+        description:
+          'Admits a ticket once. Needs a door credential (`checkin.scan`: a door session or a scanner key); a credential bound to performances admits only their tickets, answering others `invalid` / `wrong_performance`.',
         body: Type.Object(
           {
             code: Type.String({ minLength: 1, maxLength: 512 }),
@@ -29,13 +35,13 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
       },
     },
     async (request, reply) => {
-      const outcome = await checkIn(ctx.db, ctx.tickets, request.body.code, request.body.performanceId);
+      const outcome = await checkIn(ctx.db, ctx.tickets, request.body.code, request.body.performanceId, request.principal?.performanceIds ?? null);
       const status = outcome.result === 'admitted' ? 200 : outcome.result === 'already_used' ? 409 : 400;
       return reply.status(status).send(outcome);
     },
   );
 
-  // Public keys for scanners that verify codes offline.
+  // Public keys for scanners that verify codes offline: public on purpose (they only verify).
   app.get(
     '/api/tickets/keys',
     {

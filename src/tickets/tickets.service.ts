@@ -91,11 +91,20 @@ export type CheckInResult =
  * Admits a genuine, valid ticket once. The signature is checked first (no database work for a
  * forged code); the single conditional UPDATE makes two simultaneous scans admit only one.
  */
-export async function checkIn(db: Db, signer: TicketSigner, code: string, performanceId?: string): Promise<CheckInResult> {
+export async function checkIn(
+  db: Db,
+  signer: TicketSigner,
+  code: string,
+  performanceId?: string,
+  /** The performances the door's credential is bound to (a door account's or a scanner key's); null: any. */
+  boundTo: readonly string[] | null = null,
+): Promise<CheckInResult> {
   const claims = signer.verify(code);
   if (!claims) return { result: 'invalid', reason: 'bad_signature' };
-  // A door that says which show it serves refuses tickets for another, before touching the ticket.
+  // A door that says which show it serves, or whose credential is bound to some, refuses tickets
+  // for another, before touching the ticket.
   if (performanceId && claims.performanceId !== performanceId) return { result: 'invalid', reason: 'wrong_performance' };
+  if (boundTo && !boundTo.includes(claims.performanceId)) return { result: 'invalid', reason: 'wrong_performance' };
   const admitted = await db
     .updateTable('tickets')
     .set({ checked_in_at: sql<Date>`now()` as never })

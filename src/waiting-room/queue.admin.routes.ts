@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../catalog/catalog.schemas.js';
 import type { AppContext } from '../platform/context.js';
-import { adminGuard } from '../platform/http/admin-auth.js';
+import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { ActionParams, Moved, RoomPatch, RoomView } from './queue.schemas.js';
 
 export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  app.addHook('onRequest', adminGuard(ctx.config.adminToken));
   const tags = ['admin', 'waiting-room'];
   const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
@@ -14,6 +13,7 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
   app.get(
     '/api/admin/performances/:id/queue',
     {
+      config: { permission: 'queue.read', scope: { of: 'performance' } },
       schema: {
         tags,
         security,
@@ -30,6 +30,7 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
   app.put(
     '/api/admin/performances/:id/queue',
     {
+      config: { permission: 'queue.manage', scope: { of: 'performance' } },
       schema: {
         tags,
         security,
@@ -39,12 +40,13 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
         description: 'Switches the room on or off and sets its bounds. Audited as `waiting_room.updated`.',
       },
     },
-    async (request) => ctx.waitingRoom.operator.update(request.params.id, request.body, 'admin'),
+    async (request) => ctx.waitingRoom.operator.update(request.params.id, request.body, actorFor(request)),
   );
 
   app.post(
     '/api/admin/performances/:id/queue/move-to-next',
     {
+      config: { permission: 'queue.manage', scope: { of: 'performance' } },
       schema: {
         tags,
         security,
@@ -56,7 +58,7 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
       },
     },
     async (request) => {
-      const moved = await ctx.waitingRoom.operator.moveToNext(request.params.id, 'admin');
+      const moved = await ctx.waitingRoom.operator.moveToNext(request.params.id, actorFor(request));
       ctx.availability.invalidate(moved.to);
       return moved;
     },
@@ -65,6 +67,7 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
   app.post(
     '/api/admin/performances/:id/queue/:action',
     {
+      config: { permission: 'queue.manage', scope: { of: 'performance' } },
       schema: {
         tags,
         security,
@@ -73,6 +76,6 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
         description: 'pause (admissions stop; fans keep their places), resume, close (the line ends). 409 `invalid_transition`.',
       },
     },
-    async (request) => ctx.waitingRoom.operator.act(request.params.id, request.params.action, 'admin'),
+    async (request) => ctx.waitingRoom.operator.act(request.params.id, request.params.action, actorFor(request)),
   );
 };

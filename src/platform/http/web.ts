@@ -73,7 +73,7 @@ export async function registerWeb(app: FastifyInstance, opts: { distDir: string;
   app.get('/console/*', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(console));
   app.get('/queue/*', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(queue));
   app.get('/', { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(buyer));
-  for (const prefix of ['/events/*', '/orders/*', '/performances/*', '/checkout/*']) {
+  for (const prefix of ['/events/*', '/orders/*', '/performances/*', '/checkout/*', '/account', '/account/*']) {
     app.get(prefix, { schema: { hide: true } }, (_req, reply) => pageHeaders(reply, csp).send(buyer));
   }
   // A person who mistypes a page address gets the buyer pages' own 404; programs get JSON.

@@ -1,0 +1,55 @@
+import type { StaffRole } from '../platform/database.types.js';
+
+/**
+ * What a credential may do. Every operator route names exactly one of these in its route config
+ * (`config: { permission }`); one guard checks it (accounts.guard.ts). The console shows only what
+ * the role's permissions allow, and the server refuses the rest with 403 `forbidden`.
+ */
+export const PERMISSIONS = [
+  'venues.read',
+  'venues.write',
+  'events.read',
+  'events.write',
+  'sales.read',
+  'sales.control',
+  'queue.read',
+  'queue.manage',
+  'orders.read',
+  'orders.refund',
+  'orders.cancel',
+  'outbox.read',
+  'checkin.scan',
+  'shield.read',
+  'shield.manage',
+  'incidents.read',
+  'security.read',
+  'audit.read',
+  'staff.read',
+  'staff.manage',
+  'api_keys.manage',
+  'access.review',
+  'access.purge',
+  'customers.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ALL = new Set<Permission>(PERMISSIONS);
+const without = (...excluded: Permission[]) => new Set(PERMISSIONS.filter((p) => !excluded.includes(p)));
+
+/**
+ * Least privilege, per role. An event manager's permissions hold only for their chosen events;
+ * a box office account refunds up to its refund limit; a door account scans only at its
+ * performances when it is bound to some.
+ */
+export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
+  owner: ALL,
+  admin: without('access.purge'),
+  event_manager: new Set(['venues.read', 'events.read', 'events.write', 'sales.read', 'sales.control', 'queue.read', 'queue.manage', 'orders.read']),
+  box_office: new Set(['events.read', 'venues.read', 'sales.read', 'orders.read', 'orders.refund', 'orders.cancel']),
+  door: new Set(['events.read', 'checkin.scan']),
+  support: new Set(['events.read', 'orders.read', 'outbox.read']),
+  security: new Set(['shield.read', 'shield.manage', 'incidents.read', 'security.read', 'audit.read', 'staff.read', 'access.review', 'customers.manage']),
+};
+
+export const STAFF_ROLES = Object.keys(ROLE_PERMISSIONS) as StaffRole[];
+export const isPermission = (value: string): value is Permission => ALL.has(value as Permission);

@@ -1,0 +1,33 @@
+import { Secret, TOTP } from 'otpauth';
+
+/**
+ * Time-based one-time passwords (RFC 6238): SHA-1, 6 digits, 30-second steps, a 160-bit secret.
+ * A code is accepted for the step before, the current one and the one after (clocks drift), and
+ * never for a step at or before the last one accepted for that person, so a code seen over a
+ * shoulder or in a phishing proxy cannot be replayed in the same 30 seconds. Attempts are
+ * throttled by the shield's `login` class (per address and per account).
+ */
+const PERIOD = 30;
+
+export function newTotpSecret(): string {
+  return new Secret({ size: 20 }).base32;
+}
+
+export function totpUri(secret: string, account: string, issuer = 'Taquilla'): string {
+  return new TOTP({ issuer, label: account, secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: PERIOD }).toString();
+}
+
+/** The step a code belongs to, when it is valid and newer than `lastStep`; otherwise null. */
+export function acceptTotp(secret: string, code: string, lastStep: number | null, now = Date.now()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: PERIOD });
+  const delta = totp.validate({ token: code, timestamp: now, window: 1 });
+  if (delta === null) return null;
+  const step = Math.floor(now / 1000 / PERIOD) + delta;
+  return lastStep !== null && step <= lastStep ? null : step;
+}
+
+/** The code for a time, for tests and the enrolment check. */
+export function totpCode(secret: string, now = Date.now()): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: PERIOD }).generate({ timestamp: now });
+}
