@@ -20,12 +20,13 @@ import { createContext } from '../src/platform/context.js';
 import { connect } from '../src/platform/database.js';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 import { migrateToLatest } from '../src/platform/migrate.js';
-import { CARD, fillBuyer, payWithCard } from '../tests/browser/flows.js';
+import { CARD, fillBuyer, payWithCard, staffCookie } from '../tests/browser/flows.js';
 import { CHROMIUM, launchBrowser, openPage } from '../tests/browser/harness.js';
+import { ADMIN_TOKEN } from '../tests/helpers/app.js';
 import { freePort } from '../tests/helpers/net.js';
+import { signedInStaff } from '../tests/helpers/staff.js';
 
 const OUT = join('docs', 'screenshots');
-const ADMIN_TOKEN = 'screenshots-admin-token-0123456789abcdef';
 const DEVICES: Record<'phone' | 'desktop', BrowserContextOptions> = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
   desktop: { viewport: { width: 1280, height: 800 } },
@@ -82,10 +83,12 @@ try {
   });
   assert.equal(off.statusCode, 200, off.body);
   await sell(app, payments, performanceId);
+  const owner = await staff(app);
   browser = await launchBrowser();
   for (const device of ['phone', 'desktop'] as const) await buyerPages(browser, device, performanceId);
-  for (const device of ['phone', 'desktop'] as const) await dashboard(browser, device, seeded.eventId, performanceId);
-  for (const name of ['event', 'seatmap', 'checkout', 'tickets', 'dashboard', 'scanner', 'shield']) {
+  for (const device of ['phone', 'desktop'] as const) await dashboard(browser, device, owner, seeded.eventId, performanceId);
+  for (const device of ['phone', 'desktop'] as const) await signInPages(browser, device, app);
+  for (const name of ['event', 'seatmap', 'checkout', 'tickets', 'dashboard', 'scanner', 'shield', 'staff', 'sign-in', 'enrol']) {
     for (const device of ['phone', 'desktop']) {
       const file = join(OUT, `${name}-${device}.png`);
       console.log(`${file}  ${(statSync(file).size / 1024).toFixed(0)} KB`);
@@ -103,7 +106,7 @@ try {
 
 // --- sales for the dashboard --------------------------------------------------------------------
 /** `from` is the buyer's address: each sale comes from its own, as real buyers do (the shield limits per address). */
-async function call(target: App, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}, from = '127.0.0.1') {
+async function call(target: App, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = {}, from = '127.0.0.1') {
   const res = await target.inject({ method, url, payload, headers, remoteAddress: from });
   assert.ok(res.statusCode < 300, `${method} ${url} answered ${res.statusCode}: ${res.body}`);
   return res.json();
@@ -152,7 +155,8 @@ async function sell(app: App, payments: App, performanceId: string): Promise<voi
       db,
     );
   }
-  for (const code of codes.slice(0, 7)) await call(app, 'POST', '/api/checkin', { code });
+  // Check-in needs a door credential; the break-glass token is one while TAQUILLA_BREAK_GLASS is on.
+  for (const code of codes.slice(0, 7)) await call(app, 'POST', '/api/checkin', { code }, { authorization: `Bearer ${ADMIN_TOKEN}` });
   doorCodes.push(...codes.slice(-2));
   const pending = await call(app, 'POST', `/api/performances/${performanceId}/holds`, { categoryId: seated[1].id, quantity: 2 });
   await call(
@@ -254,12 +258,62 @@ async function buyerPages(browser: Browser, device: 'phone' | 'desktop', perform
   }
 }
 
-async function dashboard(browser: Browser, device: 'phone' | 'desktop', eventId: string, performanceId: string): Promise<void> {
+// --- staff ------------------------------------------------------------------------------------------
+/** Staff for the staff page: the owner whose session the console screenshots use, two colleagues, one invited. */
+async function staff(app: App): Promise<string> {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const people = [
+    { role: 'owner', name: 'Marta Sánchez' },
+    { role: 'admin', name: 'Jonas Berg' },
+    { role: 'box_office', name: 'Lucía Vega', refundLimit: 15000 },
+    { role: 'security', name: 'Ingrid Dahl' },
+  ] as const;
+  let cookie = '';
+  for (const person of people) {
+    const { role, name, ...limits } = person;
+    const made = await signedInStaff(app, role, { ...limits, origin: baseUrl });
+    await call(app, 'PATCH', `/api/admin/staff/${made.id}`, { name }, admin);
+    cookie ||= made.cookie;
+  }
+  await call(app, 'POST', '/api/admin/staff', { email: 'pieter@example.com', name: 'Pieter de Vries', role: 'door' }, admin);
+  return cookie;
+}
+
+/** The way in: the sign-in page, and a new colleague's enrolment with an authenticator app (its QR code). */
+async function signInPages(browser: Browser, device: 'phone' | 'desktop', app: App): Promise<void> {
   const { context, page, problems } = await openPage(browser, DEVICES[device]);
   try {
     await page.goto(`${baseUrl}/console`);
-    await page.getByTestId('token-input').fill(ADMIN_TOKEN);
-    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('sign-in').waitFor();
+    await shoot(page, 'sign-in', device);
+
+    const email = `new-${device}@example.com`;
+    const invited = await call(
+      app,
+      'POST',
+      '/api/admin/staff',
+      { email, name: 'Carmen Ruiz', role: 'event_manager' },
+      { authorization: `Bearer ${ADMIN_TOKEN}` },
+    );
+    await page.goto(invited.invitationUrl);
+    await page.getByTestId('invite-password').fill('a harbour full of lanterns');
+    await page.getByTestId('invite-repeat').fill('a harbour full of lanterns');
+    await page.getByTestId('invite-submit').click();
+    await page.getByTestId('enrol-totp').click();
+    await page.locator('[data-testid=totp-enrol] svg.qr').waitFor();
+    await shoot(page, 'enrol', device);
+    assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function dashboard(browser: Browser, device: 'phone' | 'desktop', owner: string, eventId: string, performanceId: string): Promise<void> {
+  const { context, page, problems } = await openPage(browser, DEVICES[device]);
+  try {
+    // The owner's session, as the sign-in page would have left it (the cookie is HttpOnly).
+    await context.addCookies([staffCookie(baseUrl, owner)]);
+    await page.goto(`${baseUrl}/console`);
     await page.getByTestId('sign-out').waitFor({ state: 'attached' });
     await page.goto(`${baseUrl}/console/events/${eventId}/performances/${performanceId}`);
     await page.getByTestId('sales-chart').waitFor();
@@ -279,6 +333,10 @@ async function dashboard(browser: Browser, device: 'phone' | 'desktop', eventId:
     await page.getByTestId('nav-shield').click();
     await page.locator('[data-testid=shield-mode][data-mode=on]').waitFor();
     await shoot(page, 'shield', device);
+
+    await page.goto(`${baseUrl}/console/staff`);
+    await page.locator('[data-testid=staff-row][data-status=invited]').first().waitFor();
+    await shoot(page, 'staff', device);
     assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
   } finally {
     await context.close();

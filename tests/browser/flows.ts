@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { encode } from 'uqr';
-import { ADMIN_TOKEN } from '../helpers/app.js';
+import type { StaffRole } from '../../src/platform/database.types.js';
 import { cardToken, CARDS, hold, order } from '../helpers/fixtures.js';
+import { type SignedIn, signedInStaff } from '../helpers/staff.js';
 import type { LiveServer } from './harness.js';
 
 export const CARD = { ok: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' };
@@ -114,12 +115,28 @@ export async function ticketsOnOrderPage(page: Page, expected: number): Promise<
   return drawn.map((d) => d.code);
 }
 
-/** Signs in to the console with the admin token (kept in this tab's sessionStorage). */
-export async function signIn(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/console`);
-  await page.getByTestId('token-input').fill(ADMIN_TOKEN);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('sign-out').waitFor();
+/**
+ * Signs a staff member of `role` in to the console without the sign-in page: the account is made
+ * through the API as a real one is (invited with the break-glass token, the invitation accepted,
+ * TOTP enrolled) and its HttpOnly session cookie is put into the page's browser context. Tests
+ * about signing in use the page instead (staff-console.test.ts).
+ */
+export async function signIn(
+  page: Page,
+  server: LiveServer,
+  role: StaffRole = 'owner',
+  limits: { eventIds?: string[]; performanceIds?: string[]; refundLimit?: number | null } = {},
+): Promise<SignedIn> {
+  const staff = await signedInStaff(server.t.app, role, { ...limits, origin: server.baseUrl });
+  await page.context().addCookies([staffCookie(server.baseUrl, staff.cookie)]);
+  await page.goto(`${server.baseUrl}/console`);
+  await page.getByTestId('sign-out').waitFor({ state: 'attached' });
+  return staff;
+}
+
+/** The console's session cookie as the server sets it: HttpOnly, SameSite=Strict, scoped to /api. */
+export function staffCookie(baseUrl: string, value: string) {
+  return { name: 'tq_staff', value, domain: new URL(baseUrl).hostname, path: '/api', httpOnly: true, secure: false, sameSite: 'Strict' as const };
 }
 
 /** A paid order made through the HTTP API, as a fan's phone would: its ticket codes. */

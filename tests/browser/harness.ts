@@ -29,10 +29,14 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-/** The whole app on 127.0.0.1 with the test provider on a second port (its own origin). */
-export async function startServer(env: Record<string, string> = {}): Promise<LiveServer> {
+/**
+ * The whole app on 127.0.0.1 with the test provider on a second port (its own origin). `hostname`
+ * is the name the browser uses for the app: `localhost` for passkeys (WebAuthn refuses an IP
+ * address as the relying party's id).
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { hostname?: string } = {}): Promise<LiveServer> {
   const [port, paymentPort] = [await freePort(), await freePort()];
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${opts.hostname ?? '127.0.0.1'}:${port}`;
   const paymentOrigin = `http://127.0.0.1:${paymentPort}`;
   const t = await testApp({ PORT: String(port), PAYMENT_PORT: String(paymentPort), BASE_URL: baseUrl, PAYMENT_ORIGIN: paymentOrigin, ...env });
   const payments = await testPayments(t.ctx);

@@ -27,7 +27,7 @@ describe('browser operator console', { skip }, () => {
 
       let pausedAt = 0;
       await withPage(browser, async (operator) => {
-        await signIn(operator.page, server.baseUrl);
+        await signIn(operator.page, server);
         await operator.page.goto(`${server.baseUrl}/console/events/${show.eventId}/performances/${show.performanceId}`);
         await operator.page.getByTestId('sales-pause').click();
         await operator.page.locator('[data-testid=sales-status][data-status=paused]').waitFor();
@@ -54,7 +54,9 @@ describe('browser operator console', { skip }, () => {
       codes: [otherCode],
     } = await buyThroughApi(server, otherShow.performanceId, { categoryId: otherShow.categories.Front, quantity: 1 });
     await withPage(browser, async ({ page, problems }) => {
-      await signIn(page, server.baseUrl);
+      // A door account: the scanner is all it sees, and where the console takes it.
+      await signIn(page, server, 'door');
+      await page.waitForURL(/\/console\/scanner$/);
       await page.getByTestId('nav-scanner').click();
       const input = page.getByTestId('scan-input');
       await input.fill(code!);

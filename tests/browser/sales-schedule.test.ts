@@ -82,7 +82,7 @@ describe('browser sales schedule', { skip }, () => {
         await fan.page.goto(`${server.baseUrl}/performances/${show.performanceId}`);
         await fan.page.locator('[data-testid=sale-status][data-status=scheduled]').waitFor();
         await withPage(browser, async (operator) => {
-          await signIn(operator.page, server.baseUrl);
+          await signIn(operator.page, server);
           await operator.page.goto(`${server.baseUrl}/console/events/${show.eventId}/performances/${show.performanceId}`);
           await operator.page.locator('[data-testid=sales-status][data-status=scheduled]').waitFor();
           const countdown = operator.page.locator('[data-testid=sales-countdown][data-kind=opens]');

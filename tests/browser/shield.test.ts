@@ -162,13 +162,14 @@ describe('browser shield', { skip }, () => {
   });
 
   test('browser: the console shows shield mode live, its buttons set it, and incidents open to their timeline', { timeout: 30_000 }, async () => {
-    await setMode('on');
-    const incident = await openIncident(server.t.ctx.db, INCIDENT_KIND, 'Possible flood: 5,000 requests/s from 3 networks');
-    await addIncidentEvent(server.t.ctx.db, incident.id, 'detected', { rule: 'rate', reason: '5,000 requests/s', traffic: { requestsPerSecond: 5000 } });
-    await addIncidentEvent(server.t.ctx.db, incident.id, 'shield_on', {});
-
+    // Signed in first, with the shield off: while it is on, signing in takes a proof of work (the login class).
+    await setMode('off');
     await withPage(browser, async ({ page, problems }) => {
-      await signIn(page, server.baseUrl);
+      await signIn(page, server);
+      await setMode('on');
+      const incident = await openIncident(server.t.ctx.db, INCIDENT_KIND, 'Possible flood: 5,000 requests/s from 3 networks');
+      await addIncidentEvent(server.t.ctx.db, incident.id, 'detected', { rule: 'rate', reason: '5,000 requests/s', traffic: { requestsPerSecond: 5000 } });
+      await addIncidentEvent(server.t.ctx.db, incident.id, 'shield_on', {});
       await page.getByTestId('nav-shield').click();
       await page.waitForURL(/\/console\/shield$/);
       await page.locator('[data-testid=shield-mode][data-mode=on][data-forced=true]').waitFor();

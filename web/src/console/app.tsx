@@ -1,29 +1,41 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { match, onLinkClick, usePath } from '../shared/router';
+import { match, navigate, onLinkClick, usePath } from '../shared/router';
+import { EnrolPage } from './auth/enrol-page';
+import { holdsInvitation, InvitePage } from './auth/invite-page';
+import { SignInPage } from './auth/sign-in-page';
 import { EventPage } from './events/event-page';
 import { EventsPage } from './events/events-page';
 import { NewEventPage } from './events/new-event-page';
-import { Icon, type IconName } from './icons';
+import { Icon } from './icons';
+import { lazy } from './lazy';
+import { homeHref, mayOpen, type Section, visibleNav } from './nav';
 import { OrderPage } from './orders/order-page';
 import { OrdersPage } from './orders/orders-page';
 import { OutboxMessagePage } from './outbox/outbox-message-page';
 import { OutboxPage } from './outbox/outbox-page';
 import { NewPerformancePage } from './performances/new-performance-page';
 import { PerformancePage } from './performances/performance-page';
+import { roleLabel } from './permissions';
 import { ScannerPage } from './scanner/scanner-page';
-import { signOut, useSession } from './session';
+import { type Me, refreshSession, signOut, useSession } from './session';
 import { ShieldPage } from './shield/shield-page';
-import { SignIn } from './sign-in';
-import { Empty, PageHeader } from './ui';
+import { SudoDialog } from './sudo';
+import { describeError, Empty, Loading, PageHeader } from './ui';
 import { VenueImportPage } from './venues/venue-import-page';
 import { VenuePage } from './venues/venue-page';
 import { VenuesPage } from './venues/venues-page';
 
-type Route = [pattern: string, section: IconName, render: (params: Record<string, string>) => ComponentChildren];
+// Pages most roles never open, each in its own chunk.
+const StaffPage = lazy(() => import('./staff/staff-page').then((m) => m.StaffPage));
+const ApiKeysPage = lazy(() => import('./access/api-keys-page').then((m) => m.ApiKeysPage));
+const AccessReviewPage = lazy(() => import('./access/access-review-page').then((m) => m.AccessReviewPage));
+const AuditPage = lazy(() => import('./audit/audit-page').then((m) => m.AuditPage));
+const AccountPage = lazy(() => import('./account/account-page').then((m) => m.AccountPage));
+
+type Route = [pattern: string, section: Section, render: (params: Record<string, string>) => ComponentChildren];
 
 const routes: Route[] = [
-  ['/console', 'events', () => <EventsPage />],
   ['/console/events', 'events', () => <EventsPage />],
   ['/console/events/new', 'events', () => <NewEventPage />],
   ['/console/events/:id', 'events', (p) => <EventPage id={p.id!} />],
@@ -38,22 +50,34 @@ const routes: Route[] = [
   ['/console/outbox', 'outbox', () => <OutboxPage />],
   ['/console/outbox/:id', 'outbox', (p) => <OutboxMessagePage id={p.id!} />],
   ['/console/shield', 'shield', () => <ShieldPage />],
+  ['/console/audit', 'audit', () => <AuditPage />],
+  ['/console/staff', 'staff', () => <StaffPage />],
+  ['/console/api-keys', 'keys', () => <ApiKeysPage />],
+  ['/console/access-review', 'review', () => <AccessReviewPage />],
+  ['/console/account', 'account', () => <AccountPage />],
 ];
 
-const nav: { href: string; section: IconName; label: string }[] = [
-  { href: '/console/events', section: 'events', label: 'Events' },
-  { href: '/console/venues', section: 'venues', label: 'Venues' },
-  { href: '/console/orders', section: 'orders', label: 'Orders' },
-  { href: '/console/scanner', section: 'scanner', label: 'Door scanner' },
-  { href: '/console/outbox', section: 'outbox', label: 'Outbox' },
-  { href: '/console/shield', section: 'shield', label: 'Shield' },
-];
-
-function resolve(path: string): { section: IconName | null; page: ComponentChildren } {
+function resolve(path: string): { section: Section | null; page: ComponentChildren } {
   const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
   for (const [pattern, section, render] of routes) {
     const params = match(pattern, clean);
-    if (params) return { section, page: render(params) };
+    if (!params) continue;
+    if (!mayOpen(section)) {
+      return {
+        section: null,
+        page: (
+          <>
+            <PageHeader title="Not available to your role" />
+            <Empty title="Your role does not include this page. Ask an owner or an admin if you need it.">
+              <a class="btn btn-secondary" href={homeHref()} data-testid="go-home">
+                Go to your console
+              </a>
+            </Empty>
+          </>
+        ),
+      };
+    }
+    return { section, page: render(params) };
   }
   return {
     section: null,
@@ -61,8 +85,8 @@ function resolve(path: string): { section: IconName | null; page: ComponentChild
       <>
         <PageHeader title="Page not found" />
         <Empty title="There is no console page at this address.">
-          <a class="btn btn-secondary" href="/console/events">
-            Go to events
+          <a class="btn btn-secondary" href={homeHref()}>
+            Go to your console
           </a>
         </Empty>
       </>
@@ -76,19 +100,65 @@ function onClick(event: MouseEvent): void {
   onLinkClick(event);
 }
 
+/**
+ * Who is here decides what shows: nobody (sign in), a password without its second factor (the
+ * second step), an account without a factor (enrolment), an invitation link (set a password), or
+ * a signed-in person (the console, with the sections their role may use).
+ */
 export function App() {
   const session = useSession();
   const path = usePath();
-  const main = useRef<HTMLElement>(null);
+  const invite = path.replace(/\/+$/, '') === '/console/invite';
 
+  if (session.status === 'loading') {
+    return (
+      <main class="sign-in" id="main">
+        <Loading />
+      </main>
+    );
+  }
+  if (session.status === 'error') {
+    return (
+      <main class="sign-in" id="main">
+        <div class="sign-in-card">
+          <h1>The console cannot reach the server</h1>
+          <p class="muted">{describeError(session.error).title}</p>
+          <button type="button" class="btn btn-primary" onClick={() => refreshSession()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (invite && holdsInvitation()) return <InvitePage />;
+  if (session.status === 'ready' && session.state === 'enrol') return <EnrolPage />;
+  if (invite) return <InvitePage />;
+  if (session.status === 'signed_out') return <SignInPage key="out" reason={session.reason} partial={false} />;
+  if (session.state === 'password') return <SignInPage key="partial" reason={null} partial />;
+  return (
+    <>
+      <Shell me={session} path={path} />
+      <SudoDialog />
+    </>
+  );
+}
+
+function Shell(props: { me: Me; path: string }) {
+  const main = useRef<HTMLElement>(null);
+  const { path, me } = props;
+  const home = path === '/console' || path === '/console/';
+
+  useEffect(() => {
+    if (home) navigate(homeHref(), true);
+  }, [home]);
   // After navigating, move focus to the new page (unless the page focused something itself).
   useEffect(() => {
     const active = document.activeElement;
     if (main.current && (!active || active === document.body || !main.current.contains(active))) main.current.focus({ preventScroll: true });
   }, [path]);
 
-  if (!session.token) return <SignIn reason={session.reason} />;
-  const { section, page } = resolve(path);
+  const { section, page } = home ? { section: null, page: <Loading /> } : resolve(path);
+  const nav = visibleNav();
   return (
     // Same-origin links navigate without a reload (delegated; links keep their own keyboard behaviour).
     // biome-ignore lint/a11y/noStaticElementInteractions: delegated link clicks, see above
@@ -106,26 +176,45 @@ export function App() {
         Skip to content
       </a>
       <aside class="sidebar">
-        <a class="brand" href="/console/events">
+        <a class="brand" href={homeHref()}>
           <span class="brand-mark" aria-hidden="true">
             T
           </span>{' '}
           Taquilla <span class="brand-sub">Console</span>
         </a>
         <nav aria-label="Console">
-          <ul>
+          <ul data-testid="nav">
             {nav.map((item) => (
               <li key={item.href}>
                 <a href={item.href} class="nav-link" aria-current={section === item.section ? 'page' : undefined} data-testid={`nav-${item.section}`}>
-                  <Icon name={item.section} /> <span>{item.label}</span>
+                  <Icon name={item.icon} /> <span>{item.label}</span>
                 </a>
               </li>
             ))}
           </ul>
         </nav>
-        <button type="button" class="sign-out" data-testid="sign-out" onClick={() => signOut(null)}>
-          <Icon name="signout" /> <span>Sign out</span>
-        </button>
+        <div class="sidebar-foot">
+          <a
+            href="/console/account"
+            class="nav-link who"
+            aria-current={section === 'account' ? 'page' : undefined}
+            data-testid="nav-account"
+            title={`${me.staff.email} · ${roleLabel(me.staff.role)}`}
+          >
+            <Icon name="account" />{' '}
+            <span class="who-text">
+              <span class="who-name" data-testid="who-name">
+                {me.staff.name || me.staff.email}
+              </span>
+              <span class="who-role" data-testid="who-role">
+                {roleLabel(me.staff.role)}
+              </span>
+            </span>
+          </a>
+          <button type="button" class="sign-out" data-testid="sign-out" onClick={() => signOut('You signed out.')}>
+            <Icon name="signout" /> <span>Sign out</span>
+          </button>
+        </div>
       </aside>
       <main id="main" class="main" tabIndex={-1} ref={main}>
         {page}

@@ -101,6 +101,10 @@ const otherStatuses: Record<string, string> = {
   sent: 'Sent',
   kept: 'Kept (no SMTP)',
   failed: 'Failed',
+  active: 'Active',
+  invited: 'Invited',
+  disabled: 'Disabled',
+  revoked: 'Revoked',
 };
 
 export function statusLabel(status: string): string {
@@ -109,9 +113,9 @@ export function statusLabel(status: string): string {
 
 /** Tone of a status badge. */
 export function statusTone(status: string): 'good' | 'warn' | 'bad' | 'info' | 'neutral' {
-  if (['on_sale', 'paid', 'valid', 'sent', 'admitted'].includes(status)) return 'good';
-  if (['paused', 'pending_payment', 'queued', 'kept', 'already_used'].includes(status)) return 'warn';
-  if (['cancelled', 'failed', 'void', 'invalid', 'refunded'].includes(status)) return 'bad';
+  if (['on_sale', 'paid', 'valid', 'sent', 'admitted', 'active'].includes(status)) return 'good';
+  if (['paused', 'pending_payment', 'queued', 'kept', 'already_used', 'invited'].includes(status)) return 'warn';
+  if (['cancelled', 'failed', 'void', 'invalid', 'refunded', 'disabled', 'revoked'].includes(status)) return 'bad';
   if (['sold_out', 'scheduled'].includes(status)) return 'info';
   return 'neutral';
 }

@@ -1,68 +1,114 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type RequestOptions } from '../shared/api';
+import type { Permission } from './permissions';
+import { confirmSudo } from './sudo-state';
 
 /**
- * The operator's admin token lives in sessionStorage: it survives a reload but not closing the
- * tab, and nothing else on the origin reads it. A 401 from any call ends the session with a reason.
+ * The signed-in staff member, as GET /api/auth/staff/me tells it. The session itself is an
+ * HttpOnly cookie scoped to /api that this page never sees: requests carry it because they are
+ * same-origin, and nothing here stores a credential. The console trusts the permissions only to
+ * decide what to show; the server checks every request again.
  */
-const KEY = 'taquilla.console.token';
-const listeners = new Set<() => void>();
-let reason: string | null = null;
-
-export function token(): string | null {
-  try {
-    return sessionStorage.getItem(KEY);
-  } catch {
-    return null;
-  }
+export interface StaffSelf {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  status: string;
+  eventIds: string[];
+  performanceIds: string[];
+  refundLimit: number | null;
+  factors: { totp: boolean; passkeys: number; recoveryCodesLeft: number };
+  lastUsedAt: string | null;
 }
 
-function emit(): void {
+export interface Me {
+  /** `password`: the password was right and a second factor is due; `enrol`: a factor must be set up first. */
+  state: 'password' | 'enrol' | 'signed_in';
+  staff: StaffSelf;
+  permissions: Permission[];
+  session: { id: string; secondFactorAt: string | null };
+}
+
+export type Session =
+  | { status: 'loading' }
+  | { status: 'signed_out'; reason: string | null }
+  | { status: 'error'; error: unknown }
+  | ({ status: 'ready' } & Me);
+
+let current: Session = { status: 'loading' };
+let granted = new Set<string>();
+const listeners = new Set<() => void>();
+
+function set(next: Session): void {
+  current = next;
+  granted = new Set(next.status === 'ready' && next.state === 'signed_in' ? next.permissions : []);
   for (const listener of listeners) listener();
 }
 
-export function signIn(value: string): void {
-  sessionStorage.setItem(KEY, value);
-  reason = null;
-  emit();
+/** Asks the server who this is; a missing or ended session is `signed_out`. */
+export async function refreshSession(reason: string | null = null): Promise<Session> {
+  try {
+    set({ status: 'ready', ...(await api<Me>('/api/auth/staff/me')) });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) set({ status: 'signed_out', reason });
+    else set({ status: 'error', error });
+  }
+  return current;
 }
 
-export function signOut(why: string | null = null): void {
-  sessionStorage.removeItem(KEY);
-  reason = why;
-  emit();
-}
-
-export function useSession(): { token: string | null; reason: string | null } {
+export function useSession(): Session {
   const [, setTick] = useState(0);
   useEffect(() => {
     const update = () => setTick((n) => n + 1);
     listeners.add(update);
+    if (current.status === 'loading') void refreshSession();
     return () => {
       listeners.delete(update);
     };
   }, []);
-  return { token: token(), reason };
+  return current;
 }
 
-/** Checks a token without touching the session (used by the sign-in form). */
-export async function tokenWorks(value: string): Promise<boolean> {
+export const session = (): Session => current;
+
+/** Whether the signed-in person's role has a permission (to show a page, a link or a button). */
+export const can = (permission: Permission): boolean => granted.has(permission);
+
+/** Ends the session on the server (the cookie is cleared there) and shows the sign-in page. */
+export async function signOut(reason: string | null = null): Promise<void> {
   try {
-    await api('/api/admin/outbox?limit=1', { headers: { authorization: `Bearer ${value}` } });
-    return true;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return false;
-    throw error;
+    await api('/api/auth/staff/sign-out', { method: 'POST' });
+  } catch {
+    /* signed out here anyway; the server ends an idle session by itself */
   }
+  set({ status: 'signed_out', reason });
 }
 
-/** Calls an admin route with the session's token; a 401 signs the operator out. */
-export async function adminApi<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** The session ended under the page (idle timeout, revoked elsewhere, account disabled). */
+export function sessionEnded(reason: string): void {
+  set({ status: 'signed_out', reason });
+}
+
+interface AdminOptions extends RequestOptions {
+  /** Already retried once after a sudo confirmation. */
+  sudoRetried?: boolean;
+}
+
+/**
+ * Calls an operator route as the signed-in person. A 401 `unauthorized` means the session is gone:
+ * back to sign-in. A 403 `sudo_required` asks for the second factor again (a small dialog) and
+ * retries once. A 403 `forbidden` is left to the page, whose error names the missing permission.
+ */
+export async function adminApi<T>(path: string, options: AdminOptions = {}): Promise<T> {
   try {
-    return await api<T>(path, { ...options, headers: { ...options.headers, authorization: `Bearer ${token() ?? ''}` } });
+    return await api<T>(path, options);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      signOut('The server refused the admin token (it changes when a development server restarts). Sign in again.');
+    if (error instanceof ApiError && error.status === 401 && error.code === 'unauthorized') {
+      sessionEnded('Your session ended (signed out elsewhere, idle for 30 minutes, or 12 hours old). Sign in again.');
+    }
+    if (error instanceof ApiError && error.status === 403 && error.code === 'sudo_required' && !options.sudoRetried) {
+      if (await confirmSudo()) return adminApi<T>(path, { ...options, sudoRetried: true });
     }
     throw error;
   }

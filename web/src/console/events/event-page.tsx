@@ -3,7 +3,7 @@ import { Flash } from '../flash';
 import { formatDateTime, formatMoney } from '../format';
 import { useResource, useSave } from '../hooks';
 import { Icon } from '../icons';
-import { adminApi } from '../session';
+import { adminApi, can } from '../session';
 import type { EventDetail } from '../types';
 import { Badge, ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui';
 import { CategoryEditor } from './category-editor';
@@ -104,6 +104,7 @@ function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
 export function EventPage(props: { id: string }) {
   const event = useResource((signal) => loadEvent(props.id, signal), [props.id]);
   const e = event.data;
+  const write = can('events.write');
   return (
     <>
       <PageHeader
@@ -120,7 +121,8 @@ export function EventPage(props: { id: string }) {
           )
         }
         actions={
-          e && (
+          e &&
+          write && (
             <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new">
               <Icon name="plus" /> Add performance
             </a>
@@ -136,7 +138,12 @@ export function EventPage(props: { id: string }) {
             <Section title="Performances" class="card-flush-body" testid="event-performances">
               {e.performances.length === 0 ? (
                 <p class="card-note muted">
-                  No performances yet. <a href={`/console/events/${e.id}/performances/new`}>Add the first one</a>.
+                  No performances yet.{' '}
+                  {write && (
+                    <>
+                      <a href={`/console/events/${e.id}/performances/new`}>Add the first one</a>.
+                    </>
+                  )}
                 </p>
               ) : (
                 <table class="table">
@@ -166,7 +173,7 @@ export function EventPage(props: { id: string }) {
               )}
             </Section>
             <Section title="Price categories" class="card-flush-body" testid="event-categories">
-              <CategoryEditor categories={e.priceCategories} onSaved={event.reload} />
+              {write && <CategoryEditor categories={e.priceCategories} onSaved={event.reload} />}
               <p class="card-note muted small">
                 Prices: {e.priceCategories.map((c) => `${c.name} ${formatMoney(c.price, c.currency)}`).join(' · ')}. A new price applies to holds made after the
                 change.
@@ -174,7 +181,18 @@ export function EventPage(props: { id: string }) {
             </Section>
           </div>
           <Section title="Details">
-            <DetailsForm event={e} onSaved={event.reload} />
+            {write ? (
+              <DetailsForm event={e} onSaved={event.reload} />
+            ) : (
+              <dl class="facts" data-testid="event-details">
+                <dt>Title</dt>
+                <dd>{e.title}</dd>
+                <dt>Description</dt>
+                <dd>{e.description || '—'}</dd>
+                <dt>Tickets per order</dt>
+                <dd>{e.maxTicketsPerOrder}</dd>
+              </dl>
+            )}
           </Section>
         </div>
       )}

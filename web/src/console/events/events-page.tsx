@@ -2,6 +2,7 @@ import { Flash } from '../flash';
 import { formatDateTime, plural } from '../format';
 import { useResource } from '../hooks';
 import { Icon } from '../icons';
+import { can } from '../session';
 import { Badge, Empty, ErrorNotice, Loading, PageHeader } from '../ui';
 import { loadEvents } from './events-api';
 
@@ -13,9 +14,11 @@ export function EventsPage() {
         title="Events"
         subtitle="What is sold, with its performances. Open a performance for its sales controls and live dashboard."
         actions={
-          <a class="btn btn-primary" href="/console/events/new" data-testid="event-new">
-            <Icon name="plus" /> New event
-          </a>
+          can('events.write') && (
+            <a class="btn btn-primary" href="/console/events/new" data-testid="event-new">
+              <Icon name="plus" /> New event
+            </a>
+          )
         }
       />
       <Flash />
@@ -24,9 +27,11 @@ export function EventsPage() {
       {events.data?.length === 0 && (
         <Empty title="No events yet">
           <p>Create an event with its price categories, then add performances at a venue.</p>
-          <a class="btn btn-primary" href="/console/events/new">
-            New event
-          </a>
+          {can('events.write') && (
+            <a class="btn btn-primary" href="/console/events/new">
+              New event
+            </a>
+          )}
         </Empty>
       )}
       <div class="stack">
@@ -45,11 +50,13 @@ export function EventsPage() {
               </div>
               <div class="card-actions">
                 <a class="btn btn-secondary btn-sm" href={`/console/events/${event.id}`}>
-                  Edit event
+                  {can('events.write') ? 'Edit event' : 'Open event'}
                 </a>
-                <a class="btn btn-secondary btn-sm" href={`/console/events/${event.id}/performances/new`}>
-                  <Icon name="plus" size={16} /> Performance
-                </a>
+                {can('events.write') && (
+                  <a class="btn btn-secondary btn-sm" href={`/console/events/${event.id}/performances/new`}>
+                    <Icon name="plus" size={16} /> Performance
+                  </a>
+                )}
               </div>
             </div>
             {event.performances.length > 0 ? (

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatDateTime, formatMoney, plural } from '../format';
 import { useResource } from '../hooks';
-import { adminApi } from '../session';
+import { adminApi, can, session } from '../session';
 import type { OrderDetail } from '../types';
 import { Badge, ConfirmButton, ErrorNotice, Loading, Notice, PageHeader, Section } from '../ui';
 
@@ -9,6 +9,9 @@ export function OrderPage(props: { id: string }) {
   const order = useResource((signal) => adminApi<OrderDetail>(`/api/admin/orders/${props.id}`, { signal }), [props.id]);
   const [result, setResult] = useState<string | null>(null);
   const o = order.data;
+  // A box office account refunds up to its limit; the server refuses above it anyway.
+  const me = session();
+  const refundLimit = me.status === 'ready' && me.staff.role === 'box_office' ? (me.staff.refundLimit ?? 0) : null;
 
   const act = async (action: 'refund' | 'cancel') => {
     const changed = await adminApi<{ id: string; status: string; refundId?: string }>(`/api/admin/orders/${props.id}/${action}`, { method: 'POST' });
@@ -41,7 +44,12 @@ export function OrderPage(props: { id: string }) {
         actions={
           o && (
             <>
-              {o.status === 'paid' && (
+              {o.status === 'paid' && can('orders.refund') && refundLimit !== null && o.total > refundLimit && (
+                <span class="muted small" data-testid="order-refund-over-limit">
+                  Above your refund limit ({formatMoney(refundLimit, o.currency)})
+                </span>
+              )}
+              {o.status === 'paid' && can('orders.refund') && (refundLimit === null || o.total <= refundLimit) && (
                 <ConfirmButton
                   label="Refund"
                   title="Refund this order?"
@@ -55,7 +63,7 @@ export function OrderPage(props: { id: string }) {
                   <p>The {plural(valid, 'valid ticket')} will stop working at the door and the places go back on sale. This can’t be undone.</p>
                 </ConfirmButton>
               )}
-              {(o.status === 'paid' || o.status === 'pending_payment') && (
+              {(o.status === 'paid' || o.status === 'pending_payment') && can('orders.cancel') && (
                 <ConfirmButton
                   label="Cancel order"
                   title="Cancel this order?"

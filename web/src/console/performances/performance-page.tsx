@@ -4,7 +4,7 @@ import { loadEvent } from '../events/events-api';
 import { Flash } from '../flash';
 import { formatDateTime } from '../format';
 import { usePolling, useResource } from '../hooks';
-import { adminApi, isMissingRoute } from '../session';
+import { adminApi, can, isMissingRoute } from '../session';
 import type { SalesReport, TimelinePoint } from '../types';
 import { Badge, ErrorNotice, Loading, PageHeader, Section } from '../ui';
 import { DatesForm } from './dates-form';
@@ -74,9 +74,11 @@ export function PerformancePage(props: { eventId: string; id: string }) {
         actions={
           <>
             <LiveIndicator updatedAt={updatedAt} failing={pollError !== null} />
-            <a class="btn btn-secondary btn-sm" href={`/console/orders?performanceId=${props.id}`} data-testid="performance-orders">
-              Orders
-            </a>
+            {can('orders.read') && (
+              <a class="btn btn-secondary btn-sm" href={`/console/orders?performanceId=${props.id}`} data-testid="performance-orders">
+                Orders
+              </a>
+            )}
           </>
         }
       />
@@ -100,20 +102,22 @@ export function PerformancePage(props: { eventId: string; id: string }) {
             onDue={refresh}
           />
           <SalesNumbers report={report} currency={currency} />
-          <QueuePanel
-            performanceId={props.id}
-            performances={e?.performances ?? []}
-            next={next}
-            onMoved={() => {
-              refresh();
-              event.reload();
-            }}
-          />
+          {can('queue.read') && (
+            <QueuePanel
+              performanceId={props.id}
+              performances={e?.performances ?? []}
+              next={next}
+              onMoved={() => {
+                refresh();
+                event.reload();
+              }}
+            />
+          )}
           <div class="grid-2-1">
             <TimelineCard points={points} missing={timelineMissing} currency={currency} />
             <OrdersAndDoors report={report} />
           </div>
-          {performance && (
+          {performance && can('events.write') && (
             <Section title="Dates" testid="performance-dates">
               <DatesForm performance={performance} onSaved={event.reload} />
             </Section>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
 import { formatCount, formatDateTime } from '../format';
 import { usePolling } from '../hooks';
-import { adminApi } from '../session';
+import { adminApi, can as permitted } from '../session';
 import type { PerformanceDetail } from '../types';
 import { ConfirmButton, ErrorNotice, Loading, Notice, Section } from '../ui';
 import { QueueSettings } from './queue-settings';
@@ -169,7 +169,8 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
   const noRoom = missing || (view !== null && view.state === null);
   const v = view;
   const state = v?.state ?? null;
-  const can = (action: Action) => state !== null && allowed[action].includes(state);
+  const manage = permitted('queue.manage');
+  const can = (action: Action) => manage && state !== null && allowed[action].includes(state);
   const quick = (action: Action, label: string, tone: string) =>
     can(action) && (
       <button type="button" class={`btn btn-sm ${tone}`} disabled={busy !== null} data-testid={`queue-${action}`} onClick={() => act(action)}>
@@ -190,9 +191,11 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
       {noRoom && (
         <div class="queue-none" data-testid="queue-none">
           <p class="muted">No waiting room for this performance (it has no on-sale time).</p>
-          <button type="button" class="btn btn-secondary btn-sm" disabled={busy !== null} data-testid="queue-enable" onClick={enable}>
-            {busy === 'enable' ? 'Working…' : 'Enable waiting room'}
-          </button>
+          {manage && (
+            <button type="button" class="btn btn-secondary btn-sm" disabled={busy !== null} data-testid="queue-enable" onClick={enable}>
+              {busy === 'enable' ? 'Working…' : 'Enable waiting room'}
+            </button>
+          )}
         </div>
       )}
       {v && !noRoom && state && (
@@ -281,7 +284,7 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
                 <p>{plural(v.waiting, 'fan is', 'fans are')} waiting now.</p>
               </ConfirmButton>
             )}
-            {!v.movedTo && state !== 'closed' && (
+            {manage && !v.movedTo && state !== 'closed' && (
               <ConfirmButton
                 label="Move the line to the next performance"
                 title="Move the line to the next performance?"
@@ -313,14 +316,16 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
             </Notice>
           )}
 
-          <QueueSettings
-            performanceId={props.performanceId}
-            view={v}
-            onSaved={(saved) => {
-              setView(saved);
-              refresh();
-            }}
-          />
+          {manage && (
+            <QueueSettings
+              performanceId={props.performanceId}
+              view={v}
+              onSaved={(saved) => {
+                setView(saved);
+                refresh();
+              }}
+            />
+          )}
         </div>
       )}
       {noRoom && actionError !== null && (

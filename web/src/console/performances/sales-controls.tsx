@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { formatDate, formatDateTime } from '../format';
-import { adminApi, isMissingRoute } from '../session';
+import { adminApi, can as permitted, isMissingRoute } from '../session';
 import type { PerformanceDetail, PerformanceStatus } from '../types';
 import { Badge, ConfirmButton, ErrorNotice, Notice } from '../ui';
 import { SalesCountdown } from './sales-countdown';
@@ -38,7 +38,8 @@ export function SalesControls(props: {
   const [busy, setBusy] = useState<Action | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<{ message: string; href?: string } | null>(null);
-  const can = (action: Action) => allowed[action].includes(props.status);
+  // Buttons only for roles that control sales (the box office sees the state, not the switches).
+  const can = (action: Action) => permitted('sales.control') && allowed[action].includes(props.status);
 
   const run = async (action: Action) => {
     setBusy(action);
@@ -107,7 +108,7 @@ export function SalesControls(props: {
             </p>
           </ConfirmButton>
         )}
-        {props.next && (
+        {props.next && permitted('sales.control') && (
           <ConfirmButton
             label={
               <>

@@ -1,5 +1,6 @@
-import { api, ApiError } from '../../shared/api';
+import { ApiError } from '../../shared/api';
 import { formatAgo, formatTime } from '../format';
+import { adminApi } from '../session';
 
 export type Outcome = 'admitted' | 'already_used' | 'invalid' | 'error';
 
@@ -26,12 +27,13 @@ const reasons: Record<string, string> = {
 };
 
 /**
- * Asks the server to admit a ticket. `api()` returns the refusal bodies (they carry `result`), so
- * only a malformed request or a network failure throws.
+ * Asks the server to admit a ticket, with the console's credential (check-in needs a door
+ * credential: `checkin.scan`). `api()` returns the refusal bodies (they carry `result`), so only a
+ * malformed request, a refused credential or a network failure throws.
  */
 export async function checkIn(code: string, performanceId?: string): Promise<Pick<Scan, 'outcome' | 'title' | 'detail'>> {
   try {
-    const r = await api<CheckInResponse>('/api/checkin', { method: 'POST', body: performanceId ? { code, performanceId } : { code } });
+    const r = await adminApi<CheckInResponse>('/api/checkin', { method: 'POST', body: performanceId ? { code, performanceId } : { code } });
     if (r.result === 'admitted') return { outcome: 'admitted', title: 'Admitted', detail: `${r.ticket.label} · ${r.ticket.categoryName}` };
     if (r.result === 'already_used') {
       return { outcome: 'already_used', title: 'Already used', detail: `First scanned at ${formatTime(r.firstScanAt)} (${formatAgo(r.firstScanAt)}).` };
@@ -39,6 +41,8 @@ export async function checkIn(code: string, performanceId?: string): Promise<Pic
     return { outcome: 'invalid', title: 'Invalid ticket', detail: reasons[r.reason] ?? `Refused: ${r.reason}.` };
   } catch (error) {
     if (error instanceof ApiError && error.status === 400) return { outcome: 'invalid', title: 'Invalid ticket', detail: 'This is not a ticket code.' };
+    if (error instanceof ApiError && error.status === 403)
+      return { outcome: 'error', title: 'Not allowed', detail: 'This account may not check tickets in: sign in with a door account.' };
     const why = error instanceof ApiError && error.code === 'network' ? 'No connection to the server.' : error instanceof Error ? error.message : String(error);
     return { outcome: 'error', title: 'Not checked', detail: `${why} Scan again; do not let the person in yet.` };
   }

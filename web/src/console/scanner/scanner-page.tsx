@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { loadEvents } from '../events/events-api';
 import { formatShortDateTime, formatTime } from '../format';
+import { session } from '../session';
 import type { EventListItem } from '../types';
 import { CameraScanner, cameraSupported } from './camera-scanner';
 import { checkIn, signal, type Outcome, type Scan } from './check-in';
@@ -62,6 +63,9 @@ export function ScannerPage() {
   const doorRef = useRef(door);
   doorRef.current = door;
   const [events, setEvents] = useState<EventListItem[]>([]);
+  // A door account bound to some performances scans only at those (the server refuses the others).
+  const me = session();
+  const bound = me.status === 'ready' && me.staff.role === 'door' && me.staff.performanceIds.length > 0 ? new Set(me.staff.performanceIds) : null;
   useEffect(() => {
     loadEvents().then(setEvents, () => setEvents([]));
   }, []);
@@ -98,13 +102,15 @@ export function ScannerPage() {
               input.current?.focus();
             }}
           >
-            <option value="">any performance</option>
+            <option value="">{bound ? 'any of your performances' : 'any performance'}</option>
             {events.flatMap((ev) =>
-              ev.performances.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {ev.title} · {formatShortDateTime(p.startsAt)}
-                </option>
-              )),
+              ev.performances
+                .filter((p) => !bound || bound.has(p.id))
+                .map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {ev.title} · {formatShortDateTime(p.startsAt)}
+                  </option>
+                )),
             )}
           </select>
         </label>

@@ -5,6 +5,7 @@ import { LiveIndicator } from '../performances/sales-dashboard';
 import { Empty, ErrorNotice, Loading, Notice, PageHeader, Section, Stat } from '../ui';
 import { IncidentList } from './incident-list';
 import { formatRate, loadIncidents, loadShield, setShieldMode, settingOf, type Incident, type ShieldSetting, type ShieldView } from './shield-api';
+import { can } from '../session';
 
 /** Under attack, two seconds is as stale as an operator can act on. */
 const POLL_MS = 2000;
@@ -68,22 +69,24 @@ function ModeCard(props: {
           {v.difficulty} bits <span class="muted">· about {formatCount(2 ** v.difficulty)} hashes per join, a few seconds on a phone</span>
         </dd>
       </dl>
-      <div class="shield-settings" role="group" aria-label="Set shield mode">
-        {SETTINGS.map((s) => (
-          <button
-            key={s.value}
-            type="button"
-            class={`btn btn-sm ${setting === s.value ? 'btn-primary' : 'btn-secondary'}`}
-            aria-pressed={setting === s.value}
-            disabled={props.busy !== null}
-            data-testid={`shield-set-${s.value}`}
-            data-current={setting === s.value ? 'true' : undefined}
-            onClick={() => props.onSet(s.value)}
-          >
-            {props.busy === s.value ? 'Working…' : s.label}
-          </button>
-        ))}
-      </div>
+      {can('shield.manage') && (
+        <div class="shield-settings" role="group" aria-label="Set shield mode">
+          {SETTINGS.map((s) => (
+            <button
+              key={s.value}
+              type="button"
+              class={`btn btn-sm ${setting === s.value ? 'btn-primary' : 'btn-secondary'}`}
+              aria-pressed={setting === s.value}
+              disabled={props.busy !== null}
+              data-testid={`shield-set-${s.value}`}
+              data-current={setting === s.value ? 'true' : undefined}
+              onClick={() => props.onSet(s.value)}
+            >
+              {props.busy === s.value ? 'Working…' : s.label}
+            </button>
+          ))}
+        </div>
+      )}
       <p class="muted small shield-explain">{SETTINGS.find((s) => s.value === setting)?.explain}</p>
       {props.error !== null && <ErrorNotice error={props.error} title="The shield mode was not changed" testid="shield-error" onClose={props.onDismiss} />}
     </Section>
@@ -203,7 +206,7 @@ export function ShieldPage() {
     async (signal) => {
       const sentAt = performance.now();
       // Apart, so a slow incident list never hides the live figures.
-      const [shield, list] = await Promise.allSettled([loadShield(signal), loadIncidents(signal)]);
+      const [shield, list] = await Promise.allSettled([loadShield(signal), can('incidents.read') ? loadIncidents(signal) : Promise.resolve([])]);
       // Stale when sent before a change: the poll that refresh() starts after the change follows at once.
       if (signal.aborted || sentAt < changedAt.current) return;
       if (shield.status === 'fulfilled') {
@@ -258,14 +261,16 @@ export function ShieldPage() {
         )}
         {view && <ModeCard view={view} onSet={set} busy={busy} error={actionError} onDismiss={() => setActionError(null)} />}
         {view && <Traffic view={view} />}
-        <Section title="Incidents" testid="shield-incidents">
-          {incidentsError !== null && (
-            <ErrorNotice error={incidentsError} title="The incidents could not be loaded; retrying every 2 s" testid="incidents-error" />
-          )}
-          {!incidents && incidentsError === null && <Loading label="Loading incidents…" />}
-          {incidents?.length === 0 && <Empty title="No incidents yet">Attacks the shield detects are recorded here with their timeline.</Empty>}
-          {incidents && incidents.length > 0 && <IncidentList incidents={incidents} />}
-        </Section>
+        {can('incidents.read') && (
+          <Section title="Incidents" testid="shield-incidents">
+            {incidentsError !== null && (
+              <ErrorNotice error={incidentsError} title="The incidents could not be loaded; retrying every 2 s" testid="incidents-error" />
+            )}
+            {!incidents && incidentsError === null && <Loading label="Loading incidents…" />}
+            {incidents?.length === 0 && <Empty title="No incidents yet">Attacks the shield detects are recorded here with their timeline.</Empty>}
+            {incidents && incidents.length > 0 && <IncidentList incidents={incidents} />}
+          </Section>
+        )}
       </div>
     </>
   );

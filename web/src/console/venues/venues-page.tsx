@@ -2,7 +2,7 @@ import { Flash } from '../flash';
 import { formatCount } from '../format';
 import { useResource } from '../hooks';
 import { Icon } from '../icons';
-import { adminApi } from '../session';
+import { adminApi, can } from '../session';
 import type { VenueSummary } from '../types';
 import { Empty, ErrorNotice, Loading, PageHeader } from '../ui';
 
@@ -14,9 +14,11 @@ export function VenuesPage() {
         title="Venues"
         subtitle="Places with a seat map: sections, rows and seats, and GA areas."
         actions={
-          <a class="btn btn-primary" href="/console/venues/new" data-testid="venue-new">
-            <Icon name="plus" /> Import a venue
-          </a>
+          can('venues.write') && (
+            <a class="btn btn-primary" href="/console/venues/new" data-testid="venue-new">
+              <Icon name="plus" /> Import a venue
+            </a>
+          )
         }
       />
       <Flash />
@@ -25,9 +27,11 @@ export function VenuesPage() {
       {venues.data && venues.data.venues.length === 0 && (
         <Empty title="No venues yet">
           <p>Import a seat map from a CSV or JSON file to create the first one.</p>
-          <a class="btn btn-primary" href="/console/venues/new">
-            Import a venue
-          </a>
+          {can('venues.write') && (
+            <a class="btn btn-primary" href="/console/venues/new">
+              Import a venue
+            </a>
+          )}
         </Empty>
       )}
       {venues.data && venues.data.venues.length > 0 && (

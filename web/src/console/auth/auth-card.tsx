@@ -1,0 +1,51 @@
+import type { ComponentChildren } from 'preact';
+import { type AuthLocale, setAuthLocale, useAuthText } from './text';
+
+const NAMES: Record<AuthLocale, string> = { en: 'English', es: 'Español' };
+
+/** The frame of every page before the console itself: brand, language switch, one card. */
+export function AuthCard(props: { title: string; children: ComponentChildren; testid: string; wide?: boolean }) {
+  const { t, locale } = useAuthText();
+  return (
+    <main class="sign-in" id="main">
+      <div class={`sign-in-card ${props.wide ? 'sign-in-card-wide' : ''}`} data-testid={props.testid}>
+        <div class="auth-top">
+          <div class="brand brand-dark">
+            <span class="brand-mark" aria-hidden="true">
+              T
+            </span>{' '}
+            Taquilla <span class="brand-sub">{t.console}</span>
+          </div>
+          <fieldset class="segmented auth-language">
+            <legend class="visually-hidden">{t.language}</legend>
+            {(['en', 'es'] as const).map((l) => (
+              <button
+                key={l}
+                type="button"
+                lang={l}
+                class={l === locale ? 'active' : ''}
+                aria-pressed={l === locale}
+                data-testid={`locale-${l}`}
+                onClick={() => setAuthLocale(l)}
+              >
+                {NAMES[l]}
+              </button>
+            ))}
+          </fieldset>
+        </div>
+        <h1>{props.title}</h1>
+        {props.children}
+      </div>
+    </main>
+  );
+}
+
+/** A refusal or failure on these pages, in the page's language. */
+export function AuthError(props: { message: string | null; testid?: string }) {
+  if (!props.message) return null;
+  return (
+    <div class="notice notice-error" role="alert" data-testid={props.testid ?? 'auth-error'}>
+      <div class="notice-body">{props.message}</div>
+    </div>
+  );
+}
