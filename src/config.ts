@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
-import type { LimitTable } from './shield/limits.js';
+import { LOGIN_LIMITS, type LoginLimits } from './accounts/login-throttle.js';
+import type { Limit, LimitTable } from './shield/limits.js';
 import { DEFAULT_LIMITS } from './shield/limits.js';
 
 /**
@@ -64,6 +65,8 @@ export interface Config {
    * sign-in), every use audited. On by default in development and tests, off in production.
    */
   readonly breakGlass: boolean;
+  /** Sign-in throttling before any hashing: attempts per address, per account, per known device (LOGIN_LIMITS overrides any of them). */
+  readonly loginLimits: LoginLimits;
   /** Days without use after which the daily access review disables a staff account or API key. */
   readonly staffDormantDays: number;
   /** Development only: the email of the first owner, invited at start-up while the staff table is empty. */
@@ -190,6 +193,34 @@ function limitTable(env: Env, name: string): LimitTable {
   return parsed as LimitTable;
 }
 
+function loginLimits(env: Env, name: string): LoginLimits {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return LOGIN_LIMITS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, 'must be JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError(name, 'must be a JSON object: {"address"|"account"|"device": {"points": n, "seconds": n}}');
+  const limits: Record<string, Limit> = { ...LOGIN_LIMITS };
+  for (const [scope, limit] of Object.entries(parsed)) {
+    const l = limit as { points?: unknown; seconds?: unknown };
+    const ok =
+      scope in LOGIN_LIMITS &&
+      typeof l === 'object' &&
+      l !== null &&
+      Number.isInteger(l.points) &&
+      (l.points as number) > 0 &&
+      Number.isInteger(l.seconds) &&
+      (l.seconds as number) > 0;
+    if (!ok) throw new ConfigError(name, `${scope} must be {"points": n, "seconds": n} with whole numbers above 0, under address, account or device`);
+    limits[scope] = { points: l.points as number, seconds: l.seconds as number };
+  }
+  return limits as unknown as LoginLimits;
+}
+
 function emails(env: Env, name: string): string[] {
   const list = commaList(env, name);
   const bad = list.find((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
@@ -266,6 +297,7 @@ export function loadConfig(env: Env = process.env): Config {
     alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', undefined, ['http:', 'https:']),
     alertEmails: Object.freeze(emails(env, 'ALERT_EMAILS')),
     breakGlass: bool(env, 'TAQUILLA_BREAK_GLASS', mode !== 'production'),
+    loginLimits: Object.freeze(loginLimits(env, 'LOGIN_LIMITS')),
     staffDormantDays: int(env, 'STAFF_DORMANT_DAYS', 45, 1, 3650),
     ownerEmail: ownerEmail(env),
     refundSudoAbove: int(env, 'REFUND_SUDO_ABOVE', 50_000, 0, 1_000_000_000),

@@ -106,6 +106,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await admissions.stop();
   await shield.stop();
   await ctx.shield.close();
+  await ctx.loginThrottle.close();
   await ctx.waitingRoom.close();
   await outbox.stop();
   await auditSealer.stop();

@@ -9,9 +9,11 @@ import { requireSameOrigin } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { sendRefusal } from '../shield/shield.hooks.js';
 import { requestPasswordReset, resetPassword } from './customer-password.service.js';
+import { findCustomerById } from './customer-accounts.repository.js';
 import { CUSTOMER_COOKIE, signedInCustomer } from './customer-sessions.js';
 import { customerPasswordSignIn, customerSecondFactorSignIn } from './customer-sign-in.service.js';
 import { signUp, verifyEmail } from './customer-sign-up.service.js';
+import { attemptOf, rememberDevice } from './login-throttle.js';
 import { endSession, LIFETIMES, type NewSession, readSession, type SessionInfo } from './sessions.js';
 
 export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' });
@@ -43,15 +45,23 @@ export async function customerOf(ctx: AppContext, request: FastifyRequest) {
  * A fan's way into their account, under /api/account: sign up, confirm the email, sign in (with
  * the second factor when they set one up), reset a forgotten password, sign out. The session
  * secret travels only in the `tq_customer` cookie (HttpOnly, SameSite=Lax, Path=/api, Secure on
- * https); every state-changing request must come from our own pages. These routes are the shield's
- * `login` class (throttled per address before any password is hashed; proof of work in shield
- * mode), and the ones that email an address the client chose also take the email class's limit
- * per address.
+ * https); every state-changing request must come from our own pages. Every step that takes a
+ * password, code or token is throttled per address and per account (or per known device) before
+ * any password is hashed (login-throttle.ts); they are also the shield's `login` class (proof of
+ * work in shield mode), and the ones that email an address the client chose also take the email
+ * class's limit per address.
  */
 export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const secure = ctx.config.baseUrl.startsWith('https:');
   const tags = ['account'];
   app.addHook('onRequest', async (request) => requireSameOrigin(request, ctx.config));
+  const throttle = ctx.loginThrottle;
+  const accountOf = (email: string) => `customer:${email.trim().toLowerCase()}`;
+  /** A full sign-in: the account's budget back, and this browser remembered for it. */
+  async function signedIn(request: FastifyRequest, reply: FastifyReply, email: string): Promise<void> {
+    await throttle.succeeded(attemptOf(request, accountOf(email)));
+    rememberDevice(reply, throttle, accountOf(email), secure);
+  }
 
   /** The email class's per-address limit: nobody's inbox is flooded through these forms. */
   async function emailLimited(request: FastifyRequest, reply: FastifyReply, email: string): Promise<boolean> {
@@ -96,6 +106,7 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
       },
     },
     async (request, reply) => {
+      await throttle.attempt(attemptOf(request));
       const { email, session } = await verifyEmail(ctx, request.body.token, request.body.password, clientOf(request));
       setCustomerCookie(reply, secure, session, 'signed_in');
       return { state: 'signed_in' as const, email };
@@ -115,8 +126,10 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
       },
     },
     async (request, reply) => {
+      await throttle.attempt(attemptOf(request, accountOf(request.body.email)));
       const { session, step } = await customerPasswordSignIn(ctx, request.body.email, request.body.password, clientOf(request));
       setCustomerCookie(reply, secure, session, step.state === 'signed_in' ? 'signed_in' : 'password');
+      if (step.state === 'signed_in') await signedIn(request, reply, request.body.email);
       return step;
     },
   );
@@ -137,7 +150,10 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     async (request, reply) => {
       const partial: SessionInfo | undefined = await readSession(ctx.db, 'customer', request.cookies[CUSTOMER_COOKIE]);
       if (!partial) throw new AppError('unauthorized', 401, 'Sign in with your password first');
+      const customer = await findCustomerById(ctx.db, partial.subjectId);
+      await throttle.attempt(attemptOf(request, accountOf(customer?.email ?? partial.subjectId)));
       setCustomerCookie(reply, secure, await customerSecondFactorSignIn(ctx, partial, request.body, clientOf(request)), 'signed_in');
+      if (customer) await signedIn(request, reply, customer.email);
       return { state: 'signed_in' as const };
     },
   );
@@ -170,7 +186,10 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
         response: { 200: Type.Object({ sessionsEnded: Type.Integer() }), ...errors },
       },
     },
-    async (request) => resetPassword(ctx, request.body.token, request.body.password, clientOf(request)),
+    async (request) => {
+      await throttle.attempt(attemptOf(request));
+      return resetPassword(ctx, request.body.token, request.body.password, clientOf(request));
+    },
   );
 
   app.post('/api/account/sign-out', { schema: { tags, response: { 204: Type.Null() } } }, async (request, reply) => {

@@ -7,6 +7,7 @@ import type { SessionState } from '../platform/database.types.js';
 import { AppError } from '../platform/errors.js';
 import { requireSameOrigin, STAFF_COOKIE } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
+import { attemptOf, rememberDevice } from './login-throttle.js';
 import { ROLE_PERMISSIONS } from './permissions.js';
 import { endSession, LIFETIMES, type NewSession, readSession, type SessionInfo } from './sessions.js';
 import { listSubjectSessions } from './sessions.repository.js';
@@ -25,16 +26,18 @@ const Step = Type.Object({
   methods: Type.Optional(Type.Array(Type.String())),
   recoveryCodes: Type.Optional(Type.Array(Type.String(), { description: 'Shown once, when the first second factor is enrolled' })),
 });
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse };
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse };
 /** Answers whose shape is another library's (WebAuthn options) or a view documented elsewhere. */
 const Json = Type.Object({}, { additionalProperties: true });
 
 /**
  * Staff sign-in, enrolment and one's own sessions, under /api/auth/staff. The session secret
  * travels only in an HttpOnly cookie scoped to /api, SameSite=Strict, Secure on https; every
- * state-changing request must also come from our own origin (Origin or Sec-Fetch-Site). These
- * routes are the shield's `login` class: throttled per address and per account before any
- * password is hashed, and behind proof of work in shield mode.
+ * state-changing request must also come from our own origin (Origin or Sec-Fetch-Site). Every
+ * step that takes a secret is throttled per address and per account (or per known device) before
+ * any password is hashed or code checked (login-throttle.ts); they are also the shield's `login`
+ * class, behind proof of work in shield mode. The account's budget is given back only on a full
+ * sign-in, so a right password does not buy more guesses at the second factor.
  */
 export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const secure = ctx.config.baseUrl.startsWith('https:');
@@ -45,6 +48,21 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
 
   function setSession(reply: FastifyReply, session: NewSession, state: SessionState): void {
     reply.setCookie(STAFF_COOKIE, session.secret, { httpOnly: true, sameSite: 'strict', path: '/api', secure, maxAge: LIFETIMES.staff[state].absolute });
+  }
+
+  const throttle = ctx.loginThrottle;
+  const accountOf = (email: string) => `staff:${email.trim().toLowerCase()}`;
+  /** A full sign-in: the account's budget back, and this browser remembered for it. */
+  async function signedIn(request: FastifyRequest, reply: FastifyReply, email: string): Promise<void> {
+    await throttle.succeeded(attemptOf(request, accountOf(email)));
+    rememberDevice(reply, throttle, accountOf(email), secure);
+  }
+  /** The attempt of a signed-in (or half signed-in) person, counted on their account. */
+  async function attemptBy(request: FastifyRequest, session: SessionInfo) {
+    const staff = await findStaffById(ctx.db, session.subjectId);
+    const attempt = attemptOf(request, accountOf(staff?.email ?? session.subjectId));
+    await throttle.attempt(attempt);
+    return { staff, attempt };
   }
 
   /** The caller's session in one of `states`, or 401. */
@@ -59,6 +77,7 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     '/api/auth/staff/password',
     { schema: { tags, body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }), response: { 200: Step, ...errors } } },
     async (request, reply) => {
+      await throttle.attempt(attemptOf(request, accountOf(request.body.email)));
       const { session, step } = await passwordSignIn(ctx, request.body.email, request.body.password, client(request));
       setSession(reply, session, step.state === 'enrol' ? 'enrol' : 'password');
       return step;
@@ -80,7 +99,9 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request, reply) => {
       const partial = await sessionIn(request, 'password');
+      const { staff } = await attemptBy(request, partial);
       setSession(reply, await secondFactorSignIn(ctx, partial, request.body, client(request)), 'signed_in');
+      if (staff) await signedIn(request, reply, staff.email);
       return { state: 'signed_in' as const };
     },
   );
@@ -93,6 +114,8 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     '/api/auth/staff/passkey',
     { schema: { tags, body: Type.Object({ response: WebAuthnJson }, { additionalProperties: false }), response: { 200: Step, ...errors } } },
     async (request, reply) => {
+      // A passkey cannot be guessed: only the address's budget, against floods of made-up ones.
+      await throttle.attempt(attemptOf(request));
       setSession(reply, await passkeySignIn(ctx, request.body.response as unknown as AuthenticationResponseJSON, client(request)), 'signed_in');
       return { state: 'signed_in' as const };
     },
@@ -109,6 +132,7 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       },
     },
     async (request, reply) => {
+      await throttle.attempt(attemptOf(request));
       setSession(reply, await acceptInvitation(ctx, request.body.token, request.body.password, client(request)), 'enrol');
       return { state: 'enrol' as const };
     },
@@ -143,8 +167,10 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request, reply) => {
       const session = await sessionIn(request, 'enrol', 'signed_in');
+      const { attempt } = await attemptBy(request, session);
       const done = await totpConfirm(ctx, session, request.body.secret, request.body.code, client(request));
       if (done.session) setSession(reply, done.session, 'signed_in');
+      await throttle.succeeded(attempt);
       return { state: 'signed_in' as const, recoveryCodes: done.recoveryCodes };
     },
   );
@@ -197,8 +223,10 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request, reply) => {
       const session = await sessionIn(request, 'signed_in');
+      const { attempt } = await attemptBy(request, session);
       const { totp, recoveryCode, passkey } = request.body;
       await confirmSudo(ctx, session, { totp, recoveryCode, passkey: passkey as unknown as AuthenticationResponseJSON | undefined }, client(request));
+      await throttle.succeeded(attempt);
       return reply.status(204).send(null);
     },
   );
@@ -226,6 +254,7 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request) => {
       const session = await sessionIn(request, 'signed_in');
+      await attemptBy(request, session);
       return { sessionsEnded: await changeOwnPassword(ctx, session.subjectId, session.id, request.body.currentPassword, request.body.newPassword) };
     },
   );

@@ -4,6 +4,7 @@ import { createAvailabilityCache, type AvailabilityCache } from '../inventory/av
 import type { PaymentProvider } from '../payments/provider.js';
 import { createTestPaymentProvider } from '../payments/test-provider/test-provider.js';
 import { createTicketSigner, type TicketSigner } from '../tickets/codes.js';
+import { createLoginThrottle, type LoginThrottle } from '../accounts/login-throttle.js';
 import { createShield, type Shield, type ShieldOptions } from '../shield/shield.js';
 import { createWaitingRoom, type WaitingRoom } from '../waiting-room/waiting-room.js';
 import { createPrincipals, type Principals } from '../accounts/principal.js';
@@ -27,6 +28,8 @@ export interface AppContext {
   principals: Principals;
   waitingRoom: WaitingRoom;
   shield: Shield;
+  /** Sign-in attempts counted per address, account and device, before any password is hashed. */
+  loginThrottle: LoginThrottle;
   /** Where the Vite build is, and the hash of it; the build id is recorded on every checkout. */
   webDistDir: string;
   buildId: string;
@@ -54,6 +57,7 @@ export function createContext(
     principals,
     waitingRoom: createWaitingRoom({ config, db }),
     shield: createShield({ config, db, log, options: options.shield }),
+    loginThrottle: createLoginThrottle(config),
     webDistDir,
     buildId: computeBuildId(webDistDir),
   };

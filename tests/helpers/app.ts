@@ -38,6 +38,9 @@ export async function testApp(
     PORT: '3900',
     // Every inject comes from 127.0.0.1: the shield's own tests switch it on and drive it.
     SHIELD_ENABLED: 'false',
+    // Likewise sign-in throttling: tests sign many people in from 127.0.0.1; login-throttle.test.ts
+    // drives the real limits.
+    LOGIN_LIMITS: JSON.stringify({ address: { points: 100_000, seconds: 60 }, account: { points: 100_000, seconds: 60 } }),
     ...env,
   });
   const ctx = createContext(config, database.db, database.kind, { log: () => {}, ...options });
@@ -52,6 +55,7 @@ export async function testApp(
     close: async () => {
       await app.close();
       await ctx.shield.close();
+      await ctx.loginThrottle.close();
       await database.drop();
     },
   };

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type TestApp, testApp } from '../../tests/helpers/app.js';
+import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
+import { cookieOf, nextCode, ORIGIN, signedInStaff } from '../../tests/helpers/staff.js';
+import { LOGIN_LIMITS } from './login-throttle.js';
+
+// The real limits (the test app's default widens them): 20 attempts a minute per address, 10
+// attempts per account in 15 minutes, given back by a full sign-in.
+describe('login throttling', { skip: !databaseAvailable && skipReason }, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ LOGIN_LIMITS: '' });
+  });
+  after(async () => t?.close());
+
+  const signIn = (remoteAddress: string, email: string, password: string, cookies: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/staff/password', remoteAddress, headers: { origin: ORIGIN }, cookies, payload: { email, password } });
+  /** Password verifications the server did: each is audited, refused or not. */
+  const verifications = async () => {
+    const rows = await t.ctx.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('action', 'in', ['accounts.staff.sign_in_failed', 'accounts.staff.password_verified'])
+      .where('data', '@>', JSON.stringify({ factor: 'password' }))
+      .executeTakeFirstOrThrow();
+    const ok = await t.ctx.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('action', '=', 'accounts.staff.password_verified')
+      .executeTakeFirstOrThrow();
+    return Number(rows.n) + Number(ok.n);
+  };
+
+  test('accounts: one address gets 20 attempts a minute; the next is 429 with Retry-After and costs no hashing', async () => {
+    assert.equal(LOGIN_LIMITS.address.points, 20);
+    const before = await verifications();
+    for (let i = 0; i < 20; i++) assert.equal((await signIn('198.51.100.7', `nobody-${i}@example.com`, 'wrong password')).statusCode, 401);
+    const refused = await signIn('198.51.100.7', 'nobody-else@example.com', 'wrong password');
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.json().error.code, 'too_many_attempts');
+    assert.ok(Number(refused.headers['retry-after']) > 0 && Number(refused.headers['retry-after']) <= 60);
+    assert.equal((await verifications()) - before, 20, 'the refused attempt was not hashed');
+    // Another address is not affected.
+    assert.equal((await signIn('198.51.100.8', 'nobody-else@example.com', 'wrong password')).statusCode, 401);
+  });
+
+  test('accounts: an account gets 10 attempts from any number of addresses; an unknown email is refused the same way', async () => {
+    const staff = await signedInStaff(t.app, 'support');
+    const attack = async (email: string, first: number) => {
+      const answers = [];
+      for (let i = 0; i < 11; i++) answers.push(await signIn(`203.0.113.${first + i}`, email, `guess number ${i}`));
+      return answers;
+    };
+    const known = await attack(staff.email, 1);
+    const unknown = await attack('nobody-at-all@example.com', 101);
+    for (const answers of [known, unknown]) {
+      assert.deepEqual(
+        answers.map((a) => a.statusCode),
+        [...Array(10).fill(401), 429],
+      );
+    }
+    assert.deepEqual(known[10]!.json(), unknown[10]!.json(), 'the same refusal: nothing tells the accounts apart');
+    // Even the right password waits now, from a browser the account has not signed in from.
+    assert.equal((await signIn('203.0.113.50', staff.email, staff.password)).statusCode, 429);
+  });
+
+  test('accounts: a browser that signed in before keeps its own budget while the account is under attack', async () => {
+    const staff = await signedInStaff(t.app, 'box_office');
+    // The owner signs in once from their browser: the full sign-in leaves a device cookie.
+    const first = await signIn('192.0.2.10', staff.email, staff.password);
+    assert.equal(first.statusCode, 200);
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/staff/second-factor',
+      remoteAddress: '192.0.2.10',
+      headers: { origin: ORIGIN },
+      cookies: { tq_staff: cookieOf(first)! },
+      payload: { totp: nextCode(staff.totpSecret) },
+    });
+    assert.equal(second.statusCode, 200, second.body);
+    const device = cookieOf(second, 'tq_device');
+    assert.ok(device, 'a device cookie after a full sign-in');
+    assert.match(String(second.headers['set-cookie']), /tq_device=[^;]+;.*HttpOnly/);
+
+    for (let i = 0; i < 11; i++) await signIn(`203.0.113.${150 + i}`, staff.email, `guess ${i}`);
+    assert.equal((await signIn('203.0.113.200', staff.email, staff.password)).statusCode, 429, 'the attack spent the account budget');
+    // The owner's browser still gets in; the same cookie for another account opens no budget there.
+    assert.equal((await signIn('192.0.2.10', staff.email, staff.password, { tq_device: device })).statusCode, 200);
+    const other = await signedInStaff(t.app, 'door');
+    for (let i = 0; i < 10; i++) await signIn(`203.0.113.${210 + (i % 40)}`, other.email, `guess ${i}`);
+    assert.equal((await signIn('192.0.2.10', other.email, other.password, { tq_device: device })).statusCode, 429);
+    assert.equal((await signIn('192.0.2.10', other.email, other.password, { tq_device: `${device!.split('.')[0]}.forged` })).statusCode, 429);
+  });
+
+  test('accounts: the right password does not buy more guesses at the second factor', async () => {
+    const staff = await signedInStaff(t.app, 'security');
+    let codes = 0;
+    let refusedAt = -1;
+    for (let i = 0; i < 12 && refusedAt < 0; i++) {
+      const partial = await signIn(`198.51.100.${100 + i}`, staff.email, staff.password);
+      if (partial.statusCode === 429) {
+        refusedAt = i;
+        break;
+      }
+      const guess = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/staff/second-factor',
+        remoteAddress: `198.51.100.${100 + i}`,
+        headers: { origin: ORIGIN },
+        cookies: { tq_staff: cookieOf(partial)! },
+        payload: { totp: '000000' === nextCode(staff.totpSecret) ? '111111' : '000000' },
+      });
+      if (guess.statusCode === 429) {
+        refusedAt = i;
+        break;
+      }
+      assert.equal(guess.statusCode, 401);
+      codes++;
+    }
+    // Each round is a password attempt and a code attempt on the same budget of 10.
+    assert.equal(codes, 5);
+    assert.equal(refusedAt, 5);
+  });
+});

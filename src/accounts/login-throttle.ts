@@ -1,0 +1,129 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import { AppError } from '../platform/errors.js';
+import type { Limit } from '../shield/limits.js';
+
+/**
+ * Login throttling, before any password is hashed or code checked (OWASP ASVS 5.0 V6.3.1, NIST
+ * SP 800-63B-4 §3.2.2 rate limiting). Three budgets:
+ * - per client address: every attempt counts (a stuffing bot on one address);
+ * - per account: every attempt counts and a success gives the budget back, so what is left are
+ *   failures (a bot spreading one account's guesses over many addresses). The key is the email
+ *   as typed, whether or not the account exists, so the answers cannot tell accounts apart;
+ * - per device: a browser that once signed in to this account carries a device cookie (OWASP's
+ *   "device cookies"); its attempts count on a budget of its own, so an attack on the account
+ *   does not lock its owner out.
+ * Refusals are 429 `too_many_attempts` with Retry-After. With Redis the counts are shared by every
+ * process; if Redis cannot answer, each process counts in its own memory instead.
+ */
+export type LoginLimits = Readonly<Record<'address' | 'account' | 'device', Limit>>;
+export const LOGIN_LIMITS: LoginLimits = Object.freeze({
+  address: { points: 20, seconds: 60 },
+  account: { points: 10, seconds: 15 * 60 },
+  device: { points: 10, seconds: 15 * 60 },
+});
+
+/** A device cookie is good for this long after its last sign-in. */
+export const DEVICE_COOKIE_SECONDS = 180 * 24 * 3600;
+export const DEVICE_COOKIE = 'tq_device';
+
+export interface LoginAttempt {
+  ip: string | null;
+  /** What the attempt is against (`staff:<email>`, `customer:<email>`); none for a token or a passkey, which cannot be guessed. */
+  account?: string;
+  /** The request's device cookie, if any; only a cookie issued for this account counts. */
+  device?: string;
+}
+
+export interface LoginThrottle {
+  /** Takes one attempt from the address's and the account's (or device's) budget; throws 429 when one is spent. */
+  attempt(attempt: LoginAttempt): Promise<void>;
+  /** The attempt succeeded: the account's (or device's) budget is given back. */
+  succeeded(attempt: LoginAttempt): Promise<void>;
+  /** A device cookie for this account: `value` goes in the cookie; issued on a full sign-in. */
+  deviceCookie(account: string): string;
+  close(): Promise<void>;
+}
+
+const tooMany = (retryAfter: number) => new AppError('too_many_attempts', 429, `Too many sign-in attempts; try again in ${retryAfter} s`, { retryAfter });
+
+export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' | 'redisPrefix' | 'loginLimits'>): LoginThrottle {
+  const limits = config.loginLimits;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 })
+    : undefined;
+  if (redis) {
+    redis.on('error', () => {});
+    redis.connect().catch(() => {});
+  }
+  const limiter = (name: string, limit: Limit): RateLimiterAbstract => {
+    const base = { keyPrefix: `${config.redisPrefix}login:${name}`, points: limit.points, duration: limit.seconds };
+    if (!redis) return new RateLimiterMemory(base);
+    return new RateLimiterRedis({ ...base, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(base) });
+  };
+  const byAddress = limiter('ip', limits.address);
+  const byAccount = limiter('account', limits.account);
+  const byDevice = limiter('device', limits.device);
+  const deviceKey = createHmac('sha256', config.secret).update('taquilla login device cookies').digest();
+
+  // Keys are digests: an email typed by a stranger is not kept in Redis or memory as it is.
+  const digest = (value: string) => createHash('sha256').update(value.toLowerCase()).digest('base64url').slice(0, 32);
+  const tag = (account: string, id: string) => createHmac('sha256', deviceKey).update(`${account.toLowerCase()}|${id}`).digest('base64url').slice(0, 32);
+
+  /** The device id if the cookie was issued for this account, else undefined. */
+  const deviceOf = (attempt: LoginAttempt): string | undefined => {
+    const [id, mac] = (attempt.device ?? '').split('.');
+    if (!id || !mac || mac.length !== 32 || attempt.account === undefined) return undefined;
+    const expected = Buffer.from(tag(attempt.account, id));
+    return timingSafeEqual(Buffer.from(mac), expected) ? id : undefined;
+  };
+  const accountBudget = (attempt: LoginAttempt): [RateLimiterAbstract, string] | undefined => {
+    if (attempt.account === undefined) return undefined;
+    const device = deviceOf(attempt);
+    return device ? [byDevice, device] : [byAccount, digest(attempt.account)];
+  };
+
+  const take = async (store: RateLimiterAbstract, key: string) => {
+    try {
+      await store.consume(key);
+    } catch (rejection) {
+      // A store error without insurance lets the attempt through rather than lock everyone out.
+      if (rejection instanceof RateLimiterRes) throw tooMany(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+    }
+  };
+
+  return {
+    async attempt(attempt) {
+      if (attempt.ip) await take(byAddress, attempt.ip);
+      const budget = accountBudget(attempt);
+      if (budget) await take(...budget);
+    },
+    async succeeded(attempt) {
+      const budget = accountBudget(attempt);
+      if (budget) await budget[0].delete(budget[1]).catch(() => {});
+    },
+    deviceCookie(account) {
+      const id = randomBytes(16).toString('base64url');
+      return `${id}.${tag(account, id)}`;
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+/** The attempt a request makes against `account`, with the device cookie it carries. */
+export function attemptOf(request: FastifyRequest, account?: string): LoginAttempt {
+  return { ip: request.ip, account, device: request.cookies?.[DEVICE_COOKIE] };
+}
+
+/**
+ * After a full sign-in: this browser's device cookie for the account, renewed. HttpOnly, scoped to
+ * the sign-in routes' /api path; it proves nothing but that this browser once signed in here.
+ */
+export function rememberDevice(reply: FastifyReply, throttle: LoginThrottle, account: string, secure: boolean): void {
+  reply.setCookie(DEVICE_COOKIE, throttle.deviceCookie(account), { httpOnly: true, sameSite: 'lax', path: '/api', secure, maxAge: DEVICE_COOKIE_SECONDS });
+}
