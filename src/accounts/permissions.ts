@@ -2,7 +2,7 @@ import type { StaffRole } from '../platform/database.types.js';
 
 /**
  * What a credential may do. Every operator route names exactly one of these in its route config
- * (`config: { permission }`); one guard checks it (accounts.guard.ts). The console shows only what
+ * (`config: { permission }`); one guard checks it (platform/http/permission-guard.ts). The console shows only what
  * the role's permissions allow, and the server refuses the rest with 403 `forbidden`.
  */
 export const PERMISSIONS = [
@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'orders.read',
   'orders.refund',
   'orders.cancel',
+  'orders.resend',
   'outbox.read',
   'checkin.scan',
   'shield.read',
@@ -45,9 +46,9 @@ export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   owner: ALL,
   admin: without('access.purge'),
   event_manager: new Set(['venues.read', 'events.read', 'events.write', 'sales.read', 'sales.control', 'queue.read', 'queue.manage', 'orders.read']),
-  box_office: new Set(['events.read', 'venues.read', 'sales.read', 'orders.read', 'orders.refund', 'orders.cancel']),
+  box_office: new Set(['events.read', 'venues.read', 'sales.read', 'orders.read', 'orders.refund', 'orders.cancel', 'orders.resend']),
   door: new Set(['events.read', 'checkin.scan']),
-  support: new Set(['events.read', 'orders.read', 'outbox.read']),
+  support: new Set(['events.read', 'orders.read', 'orders.resend', 'outbox.read']),
   security: new Set(['shield.read', 'shield.manage', 'incidents.read', 'security.read', 'audit.read', 'staff.read', 'access.review', 'customers.manage']),
 };
 

@@ -9,6 +9,7 @@ import { ErrorResponse } from '../platform/http/schemas.js';
 import { OrderResponse } from './orders.schemas.js';
 import { orderView } from './orders.service.js';
 import { findOrder, searchOrders } from './orders.repository.js';
+import { resendConfirmation } from './payment.service.js';
 import { cancelOrder, refundOrder } from './refunds.service.js';
 import { salesReport } from './sales-report.js';
 
@@ -121,6 +122,21 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
       schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } },
     },
     async (request) => cancelOrder(ctx, request.params.id, actorFor(request)),
+  );
+
+  app.post(
+    '/api/admin/orders/:id/resend-confirmation',
+    {
+      config: { permission: 'orders.resend', scope: { of: 'order' } },
+      schema: {
+        tags: ['admin'],
+        security,
+        params: IdParams,
+        description: "Sends a paid order's confirmation again, to the buyer's address on the order, with its valid tickets; audited.",
+        response: { 202: Type.Object({ messageId: Uuid, tickets: Type.Integer() }), 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await resendConfirmation(ctx, request.params.id, actorFor(request))),
   );
 
   app.get(

@@ -120,7 +120,7 @@ async function queueConfirmation(
   tickets: IssuedTicket[],
 ) {
   const perf = await repo.orderPerformance(tx, order.performance_id);
-  await enqueueOrderConfirmation(tx, {
+  return enqueueOrderConfirmation(tx, {
     orderId: order.id,
     buyerName: order.buyer_name,
     buyerEmail: order.buyer_email,
@@ -132,5 +132,32 @@ async function queueConfirmation(
     total: order.total,
     currency: order.currency,
     orderUrl: `${ctx.config.baseUrl}/orders/${order.id}#access=${ctx.orderAccess.tokenFor(order.id)}`,
+  });
+}
+
+/**
+ * Sends a paid order's confirmation again (a fan who lost it, a typo fixed at the desk): the same
+ * email with the tickets still valid, to the buyer's address on the order, through the outbox.
+ */
+export async function resendConfirmation(ctx: AppContext, orderId: string, actor: string): Promise<{ messageId: string; tickets: number }> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const order = await repo.findOrder(tx, orderId);
+    if (!order) throw notFound('order', orderId);
+    if (order.status !== 'paid') throw conflict('order_not_paid', `Only a paid order has a confirmation to send again (this one is ${order.status})`);
+    const tickets = (await repo.orderTickets(tx, orderId)).filter((t) => t.status === 'valid');
+    const messageId = await queueConfirmation(
+      ctx,
+      tx,
+      order,
+      tickets.map((t) => ({ id: t.id, code: t.code, label: t.label, categoryName: t.categoryName, price: t.price, currency: t.currency })),
+    );
+    await audit(tx, {
+      actor,
+      action: 'sales.order.confirmation_resent',
+      subjectType: 'order',
+      subjectId: orderId,
+      data: { messageId, tickets: tickets.length },
+    });
+    return { messageId, tickets: tickets.length };
   });
 }

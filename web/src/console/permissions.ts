@@ -15,6 +15,7 @@ export type Permission =
   | 'orders.read'
   | 'orders.refund'
   | 'orders.cancel'
+  | 'orders.resend'
   | 'outbox.read'
   | 'checkin.scan'
   | 'shield.read'

@@ -13,6 +13,11 @@ export function OrderPage(props: { id: string }) {
   const me = session();
   const refundLimit = me.status === 'ready' && me.staff.role === 'box_office' ? (me.staff.refundLimit ?? 0) : null;
 
+  const resend = async () => {
+    await adminApi(`/api/admin/orders/${props.id}/resend-confirmation`, { method: 'POST' });
+    setResult(`The confirmation is on its way to ${o?.buyer.email ?? 'the buyer'} again.`);
+  };
+
   const act = async (action: 'refund' | 'cancel') => {
     const changed = await adminApi<{ id: string; status: string; refundId?: string }>(`/api/admin/orders/${props.id}/${action}`, { method: 'POST' });
     setResult(
@@ -44,6 +49,19 @@ export function OrderPage(props: { id: string }) {
         actions={
           o && (
             <>
+              {o.status === 'paid' && can('orders.resend') && (
+                <ConfirmButton
+                  label="Resend confirmation"
+                  title="Send the confirmation again?"
+                  confirmLabel="Send it again"
+                  testid="order-resend"
+                  onConfirm={resend}
+                >
+                  <p>
+                    The confirmation email with the {plural(valid, 'valid ticket')} goes again to {o.buyer.email}, the address on the order.
+                  </p>
+                </ConfirmButton>
+              )}
               {o.status === 'paid' && can('orders.refund') && refundLimit !== null && o.total > refundLimit && (
                 <span class="muted small" data-testid="order-refund-over-limit">
                   Above your refund limit ({formatMoney(refundLimit, o.currency)})
