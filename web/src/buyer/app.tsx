@@ -1,12 +1,23 @@
+import type { JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { LOCALES, LOCALE_NAMES, setLocale, t, useLocale, type Locale } from '../shared/i18n.js';
 import { match, onLinkClick, usePath } from '../shared/router.js';
 import { CalmNotice } from './calm-notice.js';
-import { CheckoutPage, OrderPage, PerformancePage } from './lazy-pages.js';
+import { AccountPage, CheckoutPage, ForgotPage, OrderPage, PerformancePage, ResetPage, SignInPage, SignUpPage, VerifyPage } from './lazy-pages.js';
 import { EventPage } from './pages/event.js';
 import { EventsPage } from './pages/events.js';
 import { NotFound } from './pages/not-found.js';
-import { markNavigated } from './ui.js';
+import { AccountLink, markNavigated } from './ui.js';
+
+/** The account pages: optional; guest checkout never needs one. */
+const ACCOUNT_PAGES: Record<string, () => JSX.Element> = {
+  '/account': () => <AccountPage />,
+  '/account/sign-in': () => <SignInPage />,
+  '/account/sign-up': () => <SignUpPage />,
+  '/account/verify': () => <VerifyPage />,
+  '/account/forgot': () => <ForgotPage />,
+  '/account/reset': () => <ResetPage />,
+};
 
 function route(path: string) {
   if (path === '/' || path === '') return <EventsPage />;
@@ -15,6 +26,8 @@ function route(path: string) {
   if ((params = match('/performances/:id', path))) return <PerformancePage id={params.id!} />;
   if ((params = match('/checkout/:holdId', path))) return <CheckoutPage holdId={params.holdId!} />;
   if ((params = match('/orders/:id', path))) return <OrderPage id={params.id!} />;
+  const account = ACCOUNT_PAGES[path.replace(/\/+$/, '') || '/'];
+  if (account) return account();
   return <NotFound />;
 }
 
@@ -71,7 +84,10 @@ export function App() {
             </svg>
             Taquilla
           </a>
-          <LanguageSwitcher locale={locale} />
+          <div class="header-tools">
+            <LanguageSwitcher locale={locale} />
+            <AccountLink />
+          </div>
         </div>
       </header>
       <CalmNotice />

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api.js';
 import { t, type MessageKey } from '../shared/i18n.js';
+import { signedInHint } from './account/signed-in-hint.js';
 import type { PerformanceStatus } from './types.js';
 
 let navigated = false;
@@ -9,6 +10,25 @@ let navigated = false;
 export const markNavigated = () => {
   navigated = true;
 };
+
+/**
+ * The header's way to the optional account: "Account" when this browser last knew itself signed
+ * in, else "Sign in". On a phone only the icon shows; its name stays for screen readers.
+ */
+export function AccountLink() {
+  const [signedIn, setSignedIn] = useState(signedInHint.get);
+  useEffect(() => signedInHint.subscribe(setSignedIn), []);
+  const label = signedIn ? t('header.account') : t('header.signIn');
+  return (
+    <a class="account-link" href={signedIn ? '/account' : '/account/sign-in'} data-testid="account-link" data-signed-in={signedIn ? 'true' : 'false'}>
+      <svg class="account-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <circle cx="12" cy="8" r="4" />
+        <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" />
+      </svg>
+      <span class="account-link-text">{label}</span>
+    </a>
+  );
+}
 
 /**
  * The page's heading. It sets the document title and, after a client-side navigation, takes focus

@@ -1,0 +1,6 @@
+/** The account pages, one chunk: only fans who open /account download them. */
+export { AccountPage } from './account-page.js';
+export { ForgotPage, ResetPage } from './password-reset-pages.js';
+export { SignInPage } from './sign-in-page.js';
+export { SignUpPage } from './sign-up-page.js';
+export { VerifyPage } from './verify-page.js';
