@@ -54,7 +54,11 @@ describe('login throttling', { skip: !databaseAvailable && skipReason }, () => {
         [...Array(10).fill(401), 429],
       );
     }
-    assert.deepEqual(known[10]!.json(), unknown[10]!.json(), 'the same refusal: nothing tells the accounts apart');
+    // The same refusal: nothing tells the accounts apart (the seconds to wait may differ by one: a clock tick between them).
+    const [k, u] = [known[10]!.json().error, unknown[10]!.json().error];
+    assert.equal(k.code, u.code);
+    assert.ok(Math.abs(k.retryAfter - u.retryAfter) <= 1, `${k.retryAfter} vs ${u.retryAfter}`);
+    assert.equal(k.message.replace(/\d+/, 'N'), u.message.replace(/\d+/, 'N'));
     // Even the right password waits now, from a browser the account has not signed in from.
     assert.equal((await signIn('203.0.113.50', staff.email, staff.password)).statusCode, 429);
   });
