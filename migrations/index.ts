@@ -9,6 +9,7 @@ import * as auditChain from './007_audit_chain.js';
 import * as staffAccounts from './008_staff_accounts.js';
 import * as apiKeys from './009_api_keys.js';
 import * as customerAccounts from './010_customer_accounts.js';
+import * as customerPasskeys from './011_customer_passkeys.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '008_staff_accounts': staffAccounts,
   '009_api_keys': apiKeys,
   '010_customer_accounts': customerAccounts,
+  '011_customer_passkeys': customerPasskeys,
 };

@@ -33,6 +33,7 @@ import { accessReviewRoutes } from './accounts/access-review.routes.js';
 import { customerAccountRoutes } from './accounts/customer-account.routes.js';
 import { customerAdminRoutes } from './accounts/customer-admin.routes.js';
 import { customerAuthRoutes } from './accounts/customer-auth.routes.js';
+import { customerPasskeyRoutes } from './accounts/customer-passkeys.routes.js';
 import { cspReportRoutes } from './security/csp-reports.routes.js';
 import { auditRoutes } from './security/audit.routes.js';
 import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
@@ -111,6 +112,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     accessReviewRoutes,
     customerAuthRoutes,
     customerAccountRoutes,
+    customerPasskeyRoutes,
     customerAdminRoutes,
   ]) {
     await app.register(routes, ctx);

@@ -6,6 +6,7 @@ import { AppError } from '../platform/errors.js';
 import { requireSameOrigin } from '../platform/http/permission-guard.js';
 import { clientOf, Code, customerOf, errors, Password } from './customer-auth.routes.js';
 import { recoveryCodesLeft, updateCustomer } from './customer-accounts.repository.js';
+import { hasPasskeys } from './customer-passkeys.repository.js';
 import { claimOrders, customerOrders } from './customer-orders.service.js';
 import { changeCustomerPassword } from './customer-password.service.js';
 import { customerTotpConfirm, customerTotpDisable, customerTotpSetup } from './customer-totp.service.js';
@@ -34,6 +35,7 @@ export const customerAccountRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
       locale: customer.locale,
       totp: customer.totp_secret !== null,
       recoveryCodesLeft: customer.totp_secret ? await recoveryCodesLeft(ctx.db, customer.id) : 0,
+      passkey: await hasPasskeys(ctx.db, customer.id),
       session: { id: session.id },
     };
   });

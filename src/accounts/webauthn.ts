@@ -7,7 +7,7 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { sql } from 'kysely';
-import type { AuthChallengeTable } from '../platform/database.types.js';
+import type { AuthChallengePurpose } from '../platform/database.types.js';
 import { AppError } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { sha256Hex } from './secrets.js';
@@ -17,7 +17,8 @@ import { sha256Hex } from './secrets.js';
  * host name is the RP ID (`localhost` in development and tests). User verification is required,
  * so a passkey is two factors in one gesture (the device, and the PIN or biometric that unlocks it):
  * signing in with one needs no password. Each ceremony's challenge is stored (hashed) for two
- * minutes and spent once, so a captured response cannot be replayed.
+ * minutes and spent once, so a captured response cannot be replayed. Staff and fans share these
+ * ceremonies under purposes of their own, so a challenge made for one is refused by the other.
  */
 export interface RelyingParty {
   id: string;
@@ -30,11 +31,12 @@ export const relyingParty = (baseUrl: string): RelyingParty => {
   return { id: url.hostname, name: 'Taquilla', origin: url.origin };
 };
 
-type Purpose = AuthChallengeTable['purpose'];
+export type RegisterPurpose = Extract<AuthChallengePurpose, 'passkey_register' | 'customer_passkey_register'>;
+export type AssertionPurpose = Exclude<AuthChallengePurpose, RegisterPurpose>;
 const CHALLENGE_SECONDS = 120;
 const refused = () => new AppError('passkey_refused', 401, 'The passkey could not be verified; try again');
 
-async function keepChallenge(db: Db, purpose: Purpose, challenge: string, subjectId: string | null): Promise<void> {
+async function keepChallenge(db: Db, purpose: AuthChallengePurpose, challenge: string, subjectId: string | null): Promise<void> {
   await db.deleteFrom('auth_challenges').where('expires_at', '<', sql<Date>`now()`).execute();
   await db
     .insertInto('auth_challenges')
@@ -49,7 +51,7 @@ async function keepChallenge(db: Db, purpose: Purpose, challenge: string, subjec
 }
 
 /** Spends a challenge: true once, for the purpose (and person) it was made for. */
-async function spendChallenge(db: Db, purpose: Purpose, challenge: string, subjectId: string | null): Promise<boolean> {
+async function spendChallenge(db: Db, purpose: AuthChallengePurpose, challenge: string, subjectId: string | null): Promise<boolean> {
   let query = db.deleteFrom('auth_challenges').where('id', '=', sha256Hex(challenge)).where('purpose', '=', purpose).where('expires_at', '>', sql<Date>`now()`);
   query = subjectId === null ? query.where('subject_id', 'is', null) : query.where('subject_id', '=', subjectId);
   const spent = await query.executeTakeFirst();
@@ -61,6 +63,7 @@ export async function registrationOptions(
   rp: RelyingParty,
   person: { id: string; email: string; name: string },
   existing: { credential_id: string; transports: string[] }[],
+  purpose: RegisterPurpose = 'passkey_register',
 ) {
   const options = await generateRegistrationOptions({
     rpName: rp.name,
@@ -72,14 +75,20 @@ export async function registrationOptions(
     excludeCredentials: existing.map((p) => ({ id: p.credential_id, transports: p.transports })),
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
   });
-  await keepChallenge(db, 'passkey_register', options.challenge, person.id);
+  await keepChallenge(db, purpose, options.challenge, person.id);
   return options;
 }
 
-export async function verifyRegistration(db: Db, rp: RelyingParty, personId: string, response: RegistrationResponseJSON) {
+export async function verifyRegistration(
+  db: Db,
+  rp: RelyingParty,
+  personId: string,
+  response: RegistrationResponseJSON,
+  purpose: RegisterPurpose = 'passkey_register',
+) {
   const result = await verifyRegistrationResponse({
     response,
-    expectedChallenge: (challenge) => spendChallenge(db, 'passkey_register', challenge, personId),
+    expectedChallenge: (challenge) => spendChallenge(db, purpose, challenge, personId),
     expectedOrigin: rp.origin,
     expectedRPID: rp.id,
     requireUserVerification: true,
@@ -90,7 +99,7 @@ export async function verifyRegistration(db: Db, rp: RelyingParty, personId: str
 }
 
 /** Options for signing in (any of the person's passkeys, found by the browser) or for confirming a sudo action (`personId`). */
-export async function assertionOptions(db: Db, rp: RelyingParty, purpose: 'passkey_sign_in' | 'passkey_sudo', personId: string | null = null) {
+export async function assertionOptions(db: Db, rp: RelyingParty, purpose: AssertionPurpose, personId: string | null = null) {
   const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required' });
   await keepChallenge(db, purpose, options.challenge, personId);
   return options;
@@ -107,7 +116,7 @@ export interface StoredPasskey {
 export async function verifyAssertion(
   db: Db,
   rp: RelyingParty,
-  purpose: 'passkey_sign_in' | 'passkey_sudo',
+  purpose: AssertionPurpose,
   response: AuthenticationResponseJSON,
   passkey: StoredPasskey,
   personId: string | null = null,

@@ -302,9 +302,23 @@ export interface CustomerRecoveryCodeTable {
   code_hash: string;
   used_at: Timestamp | null;
 }
+/** A fan's passkey (migration 011), kept as staff's are. */
+export interface CustomerPasskeyTable {
+  id: Generated<string>;
+  customer_id: string;
+  credential_id: string;
+  public_key: Buffer;
+  counter: ColumnType<number, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: Generated<string>;
+  created_at: Created;
+  last_used_at: Timestamp | null;
+}
+/** What a WebAuthn challenge was made for: staff's ceremonies (migration 008) and fans' (migration 011). */
+export type AuthChallengePurpose = 'passkey_register' | 'passkey_sign_in' | 'passkey_sudo' | 'customer_passkey_register' | 'customer_passkey_sign_in';
 export interface AuthChallengeTable {
   id: string;
-  purpose: 'passkey_register' | 'passkey_sign_in' | 'passkey_sudo';
+  purpose: AuthChallengePurpose;
   subject_id: string | null;
   challenge: string;
   expires_at: Timestamp;
@@ -411,6 +425,7 @@ export interface Database {
   customers: CustomerTable;
   customer_tokens: CustomerTokenTable;
   customer_recovery_codes: CustomerRecoveryCodeTable;
+  customer_passkeys: CustomerPasskeyTable;
 }
 
 export type Order = Selectable<OrderTable>;

@@ -42,6 +42,8 @@ const BY_ROUTE: Record<string, RouteClass> = {
   'POST /api/account/verify': 'login',
   'POST /api/account/sign-in': 'login',
   'POST /api/account/second-factor': 'login',
+  'POST /api/account/passkey/options': 'login',
+  'POST /api/account/passkey': 'login',
   'POST /api/account/password/reset-request': 'login',
   'POST /api/account/password/reset': 'login',
   'POST /api/account/password/change': 'login',
