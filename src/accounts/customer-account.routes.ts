@@ -10,6 +10,7 @@ import { hasPasskeys } from './customer-passkeys.repository.js';
 import { claimOrders, customerOrders } from './customer-orders.service.js';
 import { changeCustomerPassword } from './customer-password.service.js';
 import { customerTotpConfirm, customerTotpDisable, customerTotpSetup } from './customer-totp.service.js';
+import { attemptOf } from './login-throttle.js';
 import { endSession } from './sessions.js';
 import { listSubjectSessions } from './sessions.repository.js';
 
@@ -24,6 +25,9 @@ const SupportedLocale = Type.Union(supportedLocales.map((l) => Type.Literal(l)))
 export const customerAccountRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['account'];
   app.addHook('onRequest', async (request) => requireSameOrigin(request, ctx.config));
+  /** A step that checks a password or a code counts on the account's sign-in budget: a stolen session cannot guess the password. */
+  const attempt = (request: Parameters<typeof attemptOf>[0], email: string) =>
+    ctx.loginThrottle.attempt(attemptOf(request, `customer:${email.trim().toLowerCase()}`));
 
   app.get('/api/account/me', { schema: { tags, response: { 200: Type.Object({}, { additionalProperties: true }), ...errors } } }, async (request) => {
     const { customer, session } = await customerOf(ctx, request);
@@ -130,6 +134,7 @@ export const customerAccountRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
     },
     async (request) => {
       const { customer } = await customerOf(ctx, request);
+      await attempt(request, customer.email);
       return { recoveryCodes: await customerTotpConfirm(ctx, customer.id, request.body.secret, request.body.code, clientOf(request)) };
     },
   );
@@ -149,6 +154,7 @@ export const customerAccountRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
     },
     async (request, reply) => {
       const { customer } = await customerOf(ctx, request);
+      await attempt(request, customer.email);
       await customerTotpDisable(ctx, customer.id, request.body, clientOf(request));
       return reply.status(204).send(null);
     },
@@ -166,6 +172,7 @@ export const customerAccountRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
     },
     async (request) => {
       const { customer, session } = await customerOf(ctx, request);
+      await attempt(request, customer.email);
       return {
         sessionsEnded: await changeCustomerPassword(ctx, customer.id, session.id, request.body.currentPassword, request.body.newPassword, clientOf(request)),
       };

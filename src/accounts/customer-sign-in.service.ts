@@ -15,7 +15,7 @@ import { acceptTotp } from './totp.js';
  * one still costs an argon2 verification against a dummy hash). Only the right password learns
  * more: that the email is not confirmed yet, or that an operator's forced reset is pending (the
  * sign-in then sends a fresh link, since the first one may have expired). Throttling happens
- * before any of this, in the shield's `login` class.
+ * before any of this, in the routes (login-throttle.ts).
  */
 export type CustomerStep = { state: 'second_factor'; methods: ('totp' | 'recovery_code')[] } | { state: 'signed_in' };
 

@@ -14,7 +14,7 @@ import { assertionOptions, relyingParty, verifyAssertion } from './webauthn.js';
  * Signing staff in: a password then a second factor (TOTP or a recovery code), or a passkey alone
  * (it is two factors in one). Failures are audited and answer the same whatever was wrong, in
  * about the same time (an unknown account still costs one argon2 verification), so accounts cannot
- * be enumerated. Throttling happens before any of this, in the shield's `login` class.
+ * be enumerated. Throttling happens before any of this, in the routes (login-throttle.ts).
  */
 export interface Client {
   ip: string | null;

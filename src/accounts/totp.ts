@@ -5,7 +5,7 @@ import { Secret, TOTP } from 'otpauth';
  * A code is accepted for the step before, the current one and the one after (clocks drift), and
  * never for a step at or before the last one accepted for that person, so a code seen over a
  * shoulder or in a phishing proxy cannot be replayed in the same 30 seconds. Attempts are
- * throttled by the shield's `login` class (per address and per account).
+ * throttled per address and per account before it is checked (login-throttle.ts).
  */
 const PERIOD = 30;
 
