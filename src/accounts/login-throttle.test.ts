@@ -1,12 +1,41 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type TestApp, testApp } from '../../tests/helpers/app.js';
+import { admin, type TestApp, testApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
 import { cookieOf, nextCode, ORIGIN, signedInStaff } from '../../tests/helpers/staff.js';
 import { LOGIN_LIMITS } from './login-throttle.js';
 
 // The real limits (the test app's default widens them): 20 attempts a minute per address, 10
 // attempts per account in 15 minutes, given back by a full sign-in.
+describe('login throttling under the shield', { skip: !databaseAvailable && skipReason }, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ LOGIN_LIMITS: '', SHIELD_ENABLED: 'true' });
+  });
+  after(async () => t?.close());
+
+  test('accounts: in shield mode a sign-in needs a proof of work, except from a browser that signed in here before', async () => {
+    const staff = await signedInStaff(t.app, 'support');
+    const signIn = (cookies: Record<string, string> = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/staff/password',
+        remoteAddress: '198.51.100.40',
+        headers: { origin: ORIGIN },
+        cookies,
+        payload: { email: staff.email, password: staff.password },
+      });
+    const device = t.ctx.loginThrottle.deviceCookie(`staff:${staff.email}`);
+    const on = await t.app.inject({ method: 'PUT', url: '/api/admin/shield', headers: admin, payload: { mode: 'on' } });
+    assert.equal(on.json().mode, 'on');
+    assert.equal((await signIn()).json().error.code, 'challenge_required');
+    assert.equal((await signIn({ tq_device: `${device.split('.')[0]}.${'x'.repeat(32)}.${'y'.repeat(32)}` })).json().error.code, 'challenge_required');
+    const known = await signIn({ tq_device: device });
+    assert.equal(known.statusCode, 200, known.body);
+    assert.equal(known.json().state, 'second_factor');
+  });
+});
+
 describe('login throttling', { skip: !databaseAvailable && skipReason }, () => {
   let t: TestApp;
   before(async () => {
@@ -89,6 +118,26 @@ describe('login throttling', { skip: !databaseAvailable && skipReason }, () => {
     for (let i = 0; i < 10; i++) await signIn(`203.0.113.${210 + (i % 40)}`, other.email, `guess ${i}`);
     assert.equal((await signIn('192.0.2.10', other.email, other.password, { tq_device: device })).statusCode, 429);
     assert.equal((await signIn('192.0.2.10', other.email, other.password, { tq_device: `${device!.split('.')[0]}.forged` })).statusCode, 429);
+  });
+
+  test('accounts: colleagues behind one office address: their known browsers are not held back by that address', async () => {
+    const office = '192.0.2.77';
+    const staff = await signedInStaff(t.app, 'door');
+    const first = await signIn(office, staff.email, staff.password);
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/staff/second-factor',
+      remoteAddress: office,
+      headers: { origin: ORIGIN },
+      cookies: { tq_staff: cookieOf(first)! },
+      payload: { totp: nextCode(staff.totpSecret) },
+    });
+    const device = cookieOf(second, 'tq_device')!;
+    // New browsers at the office spend the address's 20 attempts (a stuffing bot would too)...
+    for (let i = 0; i < 20; i++) await signIn(office, `newcomer-${i}@example.com`, 'wrong password');
+    assert.equal((await signIn(office, 'newcomer-x@example.com', 'wrong password')).statusCode, 429);
+    // ...while a browser that signed in here before still gets in.
+    assert.equal((await signIn(office, staff.email, staff.password, { tq_device: device })).statusCode, 200);
   });
 
   test('accounts: the right password does not buy more guesses at the second factor', async () => {

@@ -9,13 +9,16 @@ import type { Limit } from '../shield/limits.js';
 /**
  * Login throttling, before any password is hashed or code checked (OWASP ASVS 5.0 V6.3.1, NIST
  * SP 800-63B-4 §3.2.2 rate limiting). Three budgets:
- * - per client address: every attempt counts (a stuffing bot on one address);
+ * - per client address: every attempt from a browser not known to the account counts (a stuffing
+ *   bot on one address);
  * - per account: every attempt counts and a success gives the budget back, so what is left are
  *   failures (a bot spreading one account's guesses over many addresses). The key is the email
  *   as typed, whether or not the account exists, so the answers cannot tell accounts apart;
  * - per device: a browser that once signed in to this account carries a device cookie (OWASP's
- *   "device cookies"); its attempts count on a budget of its own, so an attack on the account
- *   does not lock its owner out.
+ *   "device cookies"); its attempts count on a budget of its own and not on the address's, so an
+ *   attack on the account does not lock its owner out, nor fifty colleagues behind one office
+ *   address each other. The shield's `login` class lets a genuine device cookie past its own
+ *   address limits and proof of work for the same reason (`knownDevice`).
  * Refusals are 429 `too_many_attempts` with Retry-After. With Redis the counts are shared by every
  * process; if Redis cannot answer, each process counts in its own memory instead.
  */
@@ -45,6 +48,8 @@ export interface LoginThrottle {
   succeeded(attempt: LoginAttempt): Promise<void>;
   /** A device cookie for this account: `value` goes in the cookie; issued on a full sign-in. */
   deviceCookie(account: string): string;
+  /** Whether a cookie is one this deployment issued (for any account): one HMAC, no store. */
+  knownDevice(cookie: string | undefined): boolean;
   close(): Promise<void>;
 }
 
@@ -71,14 +76,19 @@ export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' |
 
   // Keys are digests: an email typed by a stranger is not kept in Redis or memory as it is.
   const digest = (value: string) => createHash('sha256').update(value.toLowerCase()).digest('base64url').slice(0, 32);
-  const tag = (account: string, id: string) => createHmac('sha256', deviceKey).update(`${account.toLowerCase()}|${id}`).digest('base64url').slice(0, 32);
+  const tag = (text: string) => createHmac('sha256', deviceKey).update(text).digest('base64url').slice(0, 32);
+  const same = (given: string | undefined, expected: string) => given?.length === 32 && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  // `id.issued.forAccount`: the first tag proves we issued it, the second for which account.
+  const parts = (cookie: string | undefined) => {
+    const [id, issued, forAccount] = (cookie ?? '').split('.');
+    return id && id.length <= 32 && same(issued, tag(`issued|${id}`)) ? { id, forAccount } : undefined;
+  };
 
   /** The device id if the cookie was issued for this account, else undefined. */
   const deviceOf = (attempt: LoginAttempt): string | undefined => {
-    const [id, mac] = (attempt.device ?? '').split('.');
-    if (!id || !mac || mac.length !== 32 || attempt.account === undefined) return undefined;
-    const expected = Buffer.from(tag(attempt.account, id));
-    return timingSafeEqual(Buffer.from(mac), expected) ? id : undefined;
+    const cookie = parts(attempt.device);
+    if (!cookie || attempt.account === undefined) return undefined;
+    return same(cookie.forAccount, tag(`${attempt.account.toLowerCase()}|${cookie.id}`)) ? cookie.id : undefined;
   };
   const accountBudget = (attempt: LoginAttempt): [RateLimiterAbstract, string] | undefined => {
     if (attempt.account === undefined) return undefined;
@@ -97,8 +107,8 @@ export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' |
 
   return {
     async attempt(attempt) {
-      if (attempt.ip) await take(byAddress, attempt.ip);
       const budget = accountBudget(attempt);
+      if (attempt.ip && budget?.[0] !== byDevice) await take(byAddress, attempt.ip);
       if (budget) await take(...budget);
     },
     async succeeded(attempt) {
@@ -107,7 +117,10 @@ export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' |
     },
     deviceCookie(account) {
       const id = randomBytes(16).toString('base64url');
-      return `${id}.${tag(account, id)}`;
+      return `${id}.${tag(`issued|${id}`)}.${tag(`${account.toLowerCase()}|${id}`)}`;
+    },
+    knownDevice(cookie) {
+      return parts(cookie) !== undefined;
     },
     async close() {
       redis?.disconnect();

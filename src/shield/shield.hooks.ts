@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEVICE_COOKIE } from '../accounts/login-throttle.js';
 import type { AppContext } from '../platform/context.js';
 import { principalOf } from '../platform/http/permission-guard.js';
 import { routeClass, type RouteClass } from './route-classes.js';
@@ -56,6 +57,9 @@ export function registerShieldHooks(app: FastifyInstance, ctx: AppContext): void
     const headers = request.headers;
     // A valid operator credential (staff session, API key, break-glass token) passes every layer.
     if (cls === 'operator' && (await principalOf(ctx.principals, request))) return;
+    // A browser that once signed in here (a genuine device cookie) passes the login class's address
+    // limits and proof of work: the sign-in throttle still counts its attempts, on its own budget.
+    if (cls === 'login' && ctx.loginThrottle.knownDevice(request.cookies?.[DEVICE_COOKIE])) return;
     const key = cls === 'queue_join' ? (headers['x-queue-key'] as string | undefined) : cls === 'operator' ? headers.authorization : undefined;
     // Status polls take the promise-free gate, as in the fast lane, so both answer alike.
     const refusal =
