@@ -203,7 +203,7 @@ function loginLimits(env: Env, name: string): LoginLimits {
     throw new ConfigError(name, 'must be JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new ConfigError(name, 'must be a JSON object: {"address"|"account"|"device": {"points": n, "seconds": n}}');
+    throw new ConfigError(name, 'must be a JSON object: {"address"|"account"|"device"|"hashes": {"points": n, "seconds": n}}');
   const limits: Record<string, Limit> = { ...LOGIN_LIMITS };
   for (const [scope, limit] of Object.entries(parsed)) {
     const l = limit as { points?: unknown; seconds?: unknown };
@@ -215,7 +215,7 @@ function loginLimits(env: Env, name: string): LoginLimits {
       (l.points as number) > 0 &&
       Number.isInteger(l.seconds) &&
       (l.seconds as number) > 0;
-    if (!ok) throw new ConfigError(name, `${scope} must be {"points": n, "seconds": n} with whole numbers above 0, under address, account or device`);
+    if (!ok) throw new ConfigError(name, `${scope} must be {"points": n, "seconds": n} with whole numbers above 0, under address, account, device or hashes`);
     limits[scope] = { points: l.points as number, seconds: l.seconds as number };
   }
   return limits as unknown as LoginLimits;

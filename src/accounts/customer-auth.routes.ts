@@ -126,7 +126,7 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
       },
     },
     async (request, reply) => {
-      await throttle.attempt(attemptOf(request, accountOf(request.body.email)));
+      await throttle.attempt(attemptOf(request, accountOf(request.body.email), true));
       const { session, step } = await customerPasswordSignIn(ctx, request.body.email, request.body.password, clientOf(request));
       setCustomerCookie(reply, secure, session, step.state === 'signed_in' ? 'signed_in' : 'password');
       if (step.state === 'signed_in') await signedIn(request, reply, request.body.email);

@@ -19,14 +19,22 @@ import type { Limit } from '../shield/limits.js';
  *   attack on the account does not lock its owner out, nor fifty colleagues behind one office
  *   address each other. The shield's `login` class lets a genuine device cookie past its own
  *   address limits and proof of work for the same reason (`knownDevice`).
+ * And one budget for the process's CPU: password checks for browsers not known to the account,
+ * at most `hashes` a second in this process. A stuffing attack spread over thousands of addresses,
+ * a few guesses an account, stays under every limit above; this keeps it from spending the cores
+ * the on-sale needs on argon2 (about 13 ms a check), while the staff and fans it does not know
+ * about wait their turn and the ones it knows pass.
  * Refusals are 429 `too_many_attempts` with Retry-After. With Redis the counts are shared by every
  * process; if Redis cannot answer, each process counts in its own memory instead.
  */
-export type LoginLimits = Readonly<Record<'address' | 'account' | 'device', Limit>>;
+export type LoginLimits = Readonly<Record<'address' | 'account' | 'device' | 'hashes', Limit>>;
 export const LOGIN_LIMITS: LoginLimits = Object.freeze({
   address: { points: 20, seconds: 60 },
   account: { points: 10, seconds: 15 * 60 },
   device: { points: 10, seconds: 15 * 60 },
+  // About a quarter of a core at 13 ms a check; per process, as the CPU it guards is. An on-sale
+  // with many first sign-ins needs more processes or a higher setting (LOGIN_LIMITS).
+  hashes: { points: 20, seconds: 1 },
 });
 
 /** A device cookie is good for this long after its last sign-in. */
@@ -39,6 +47,8 @@ export interface LoginAttempt {
   account?: string;
   /** The request's device cookie, if any; only a cookie issued for this account counts. */
   device?: string;
+  /** The attempt will cost a password check: it takes from the process's budget unless the browser is known. */
+  hashes?: boolean;
 }
 
 export interface LoginThrottle {
@@ -72,6 +82,7 @@ export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' |
   const byAddress = limiter('ip', limits.address);
   const byAccount = limiter('account', limits.account);
   const byDevice = limiter('device', limits.device);
+  const hashBudget = new RateLimiterMemory({ keyPrefix: 'login:hashes', points: limits.hashes.points, duration: limits.hashes.seconds });
   const deviceKey = createHmac('sha256', config.secret).update('taquilla login device cookies').digest();
 
   // Keys are digests: an email typed by a stranger is not kept in Redis or memory as it is.
@@ -108,8 +119,10 @@ export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' |
   return {
     async attempt(attempt) {
       const budget = accountBudget(attempt);
-      if (attempt.ip && budget?.[0] !== byDevice) await take(byAddress, attempt.ip);
+      const known = budget?.[0] === byDevice;
+      if (attempt.ip && !known) await take(byAddress, attempt.ip);
       if (budget) await take(...budget);
+      if (attempt.hashes && !known) await take(hashBudget, 'process');
     },
     async succeeded(attempt) {
       const budget = accountBudget(attempt);
@@ -129,8 +142,8 @@ export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' |
 }
 
 /** The attempt a request makes against `account`, with the device cookie it carries. */
-export function attemptOf(request: FastifyRequest, account?: string): LoginAttempt {
-  return { ip: request.ip, account, device: request.cookies?.[DEVICE_COOKIE] };
+export function attemptOf(request: FastifyRequest, account?: string, hashes = false): LoginAttempt {
+  return { ip: request.ip, account, device: request.cookies?.[DEVICE_COOKIE], hashes };
 }
 
 /**

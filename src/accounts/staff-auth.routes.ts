@@ -77,7 +77,7 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     '/api/auth/staff/password',
     { schema: { tags, body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }), response: { 200: Step, ...errors } } },
     async (request, reply) => {
-      await throttle.attempt(attemptOf(request, accountOf(request.body.email)));
+      await throttle.attempt(attemptOf(request, accountOf(request.body.email), true));
       const { session, step } = await passwordSignIn(ctx, request.body.email, request.body.password, client(request));
       setSession(reply, session, step.state === 'enrol' ? 'enrol' : 'password');
       return step;

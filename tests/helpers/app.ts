@@ -40,7 +40,11 @@ export async function testApp(
     SHIELD_ENABLED: 'false',
     // Likewise sign-in throttling: tests sign many people in from 127.0.0.1; login-throttle.test.ts
     // drives the real limits.
-    LOGIN_LIMITS: JSON.stringify({ address: { points: 100_000, seconds: 60 }, account: { points: 100_000, seconds: 60 } }),
+    LOGIN_LIMITS: JSON.stringify({
+      address: { points: 100_000, seconds: 60 },
+      account: { points: 100_000, seconds: 60 },
+      hashes: { points: 100_000, seconds: 1 },
+    }),
     ...env,
   });
   const ctx = createContext(config, database.db, database.kind, { log: () => {}, ...options });
