@@ -60,7 +60,9 @@ export function routeClass(method: string, url: string | undefined): RouteClass 
   if (url === undefined) return 'browse';
   const known = BY_ROUTE[`${method} ${url}`];
   if (known) return known;
-  if (url.startsWith('/api/admin/')) return 'operator';
+  // The console's own account routes (me, sessions, enrolment, sign-out) are the console's:
+  // never shed, and a valid staff session passes; the sign-in steps above are the login class.
+  if (url.startsWith('/api/admin/') || url.startsWith('/api/auth/staff/')) return 'operator';
   if (url === '/assets/*') return 'asset';
   return 'browse';
 }

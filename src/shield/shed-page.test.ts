@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../../tests/helpers/app.js';
-import { routeClass } from './route-classes.js';
+import { routeClass, SHED_AT } from './route-classes.js';
 import { pageLocale, SHED_PAGE_CSP, shedPage } from './shed-page.js';
 import { SHIELD_ON, webBuild } from './shield.fixtures.js';
 
@@ -36,6 +36,14 @@ test('route classes: the hashed static files are a class of their own', () => {
   assert.equal(routeClass('GET', '/assets/*'), 'asset');
   assert.equal(routeClass('HEAD', '/assets/*'), 'asset');
   assert.equal(routeClass('GET', '/events/*'), 'browse');
+});
+
+test('route classes: the console’s own account routes are never shed; its sign-in steps are the login class', () => {
+  assert.equal(routeClass('GET', '/api/auth/staff/me'), 'operator');
+  assert.equal(routeClass('DELETE', '/api/auth/staff/sessions/:id'), 'operator');
+  assert.equal(routeClass('POST', '/api/auth/staff/password'), 'login');
+  assert.equal(routeClass('POST', '/api/auth/staff/second-factor'), 'login');
+  assert.equal(SHED_AT.operator, Number.POSITIVE_INFINITY);
 });
 
 describe('shed page over HTTP', () => {
