@@ -16,6 +16,7 @@ export interface Me {
   locale: string;
   totp: boolean;
   recoveryCodesLeft: number;
+  passkey: boolean;
   session: { id: string };
 }
 
@@ -38,6 +39,13 @@ export interface AccountSession {
   lastSeenAt: string;
   ip: string | null;
   userAgent: string | null;
+}
+
+export interface AccountPasskey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
 }
 
 const post = <T>(path: string, body?: object) => api<T>(path, { method: 'POST', body });
@@ -81,3 +89,15 @@ export const totpSetup = () => post<{ secret: string; uri: string }>('/api/accou
 export const totpConfirm = (secret: string, code: string) => post<{ recoveryCodes: string[] }>('/api/account/totp', { secret, code });
 export const totpRemove = (body: { password: string; totp: string } | { password: string; recoveryCode: string }) =>
   post<void>('/api/account/totp/remove', body);
+
+// Passkeys: the options are @simplewebauthn's, passed as they are to the browser (see passkeys.ts).
+export const passkeys = (signal?: AbortSignal) => api<{ passkeys: AccountPasskey[] }>('/api/account/passkeys', { signal });
+export const passkeyOptions = () => post<unknown>('/api/account/passkeys/options', {});
+export const addPasskey = (response: unknown, name: string) => post<AccountPasskey>('/api/account/passkeys', { response, name });
+export const removePasskey = (id: string) => api<void>(`/api/account/passkeys/${id}`, { method: 'DELETE' });
+export const passkeySignInOptions = () => post<unknown>('/api/account/passkey/options', {});
+
+export async function passkeySignIn(response: unknown): Promise<void> {
+  await post('/api/account/passkey', { response });
+  signedInHint.set(true);
+}

@@ -6,6 +6,7 @@ import { LoadError, Loading, PageTitle, useAsync } from '../ui.js';
 import { me as loadMe, signOut } from './account-api.js';
 import { FormError, useSubmit } from './account-ui.js';
 import { OrdersSection } from './orders-section.js';
+import { PasskeysSection } from './passkeys-section.js';
 import { SessionsSection } from './sessions-section.js';
 import { signedInHint } from './signed-in-hint.js';
 import { TotpSection } from './totp-section.js';
@@ -15,7 +16,7 @@ const signedOut = (error: unknown) => error instanceof ApiError && error.status 
 /**
  * `/account`: the fan's orders from any device (each opens its order page with the tickets),
  * claiming the guest orders made with their email, where they are signed in, the optional
- * authenticator app, and signing out. Not signed in: to the sign-in page.
+ * passkeys and authenticator app, and signing out. Not signed in: to the sign-in page.
  */
 export function AccountPage() {
   const [me, reload] = useAsync((signal) => loadMe(signal), []);
@@ -45,6 +46,7 @@ export function AccountPage() {
         <SignOutButton />
       </div>
       <OrdersSection email={value.email} />
+      <PasskeysSection />
       <TotpSection me={value} onChanged={reload} />
       <SessionsSection />
     </div>

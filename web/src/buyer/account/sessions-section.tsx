@@ -2,33 +2,7 @@ import { formatDate, t } from '../../shared/i18n.js';
 import { LoadError, Loading, useAsync } from '../ui.js';
 import { type AccountSession, revokeSession, sessions as loadSessions } from './account-api.js';
 import { FormError, useSubmit } from './account-ui.js';
-
-/** "Chrome on Android" from a user agent: enough to recognise one's own devices. */
-function device(userAgent: string | null): string {
-  if (!userAgent) return t('account.sessions.unknownDevice');
-  const browser = /Edg\//.test(userAgent)
-    ? 'Edge'
-    : /Firefox\//.test(userAgent)
-      ? 'Firefox'
-      : /Chrom(e|ium)\//.test(userAgent)
-        ? 'Chrome'
-        : /Safari\//.test(userAgent)
-          ? 'Safari'
-          : null;
-  const system = /Android/.test(userAgent)
-    ? 'Android'
-    : /iPhone|iPad/.test(userAgent)
-      ? 'iOS'
-      : /Mac OS X/.test(userAgent)
-        ? 'macOS'
-        : /Windows/.test(userAgent)
-          ? 'Windows'
-          : /Linux/.test(userAgent)
-            ? 'Linux'
-            : null;
-  if (!browser && !system) return t('account.sessions.unknownDevice');
-  return t('account.sessions.device', { browser: browser ?? t('account.sessions.aBrowser'), system: system ?? t('account.sessions.aSystem') });
-}
+import { deviceName } from './device.js';
 
 /** Where the account is signed in; every other device can be signed out from here. */
 export function SessionsSection() {
@@ -55,7 +29,7 @@ export function SessionsSection() {
 }
 
 function SessionRow({ session, busy, onRevoke }: { session: AccountSession; busy: boolean; onRevoke: () => void }) {
-  const name = device(session.userAgent);
+  const name = deviceName(session.userAgent);
   return (
     <li class="card account-session" data-testid="session-row" data-current={session.current ? 'true' : 'false'}>
       <div>

@@ -3,10 +3,12 @@ import { t } from '../../shared/i18n.js';
 import { navigate } from '../../shared/router.js';
 import { secondFactor, signIn } from './account-api.js';
 import { AuthPage, Field, FormError, SubmitButton, useSubmit } from './account-ui.js';
+import { explainPasskey, passkeysSupported, signInWithPasskey } from './passkeys.js';
 
 /**
  * `/account/sign-in`: the email and password, then (when the fan set up an authenticator app) a
- * code from it or one of their recovery codes. `?signedOut=1` says they just signed out.
+ * code from it or one of their recovery codes; or, where the browser can, a passkey alone.
+ * `?signedOut=1` says they just signed out.
  */
 export function SignInPage() {
   const [step, setStep] = useState<'password' | 'second_factor'>('password');
@@ -23,6 +25,7 @@ export function SignInPage() {
           )}
           <p class="muted">{t('account.optional')}</p>
           <PasswordStep onSecondFactor={() => setStep('second_factor')} onSignedIn={done} />
+          {passkeysSupported() && <PasskeyStep onSignedIn={done} />}
           <p>
             <a href="/account/forgot" data-testid="forgot-link">
               {t('account.signIn.forgot')}
@@ -69,6 +72,45 @@ function PasswordStep({ onSecondFactor, onSignedIn }: { onSecondFactor: () => vo
       />
       <SubmitButton busy={submit.busy} label={t('account.signIn.submit')} busyLabel={t('hold.working')} testid="sign-in-submit" />
     </form>
+  );
+}
+
+/** A passkey instead of the email and password (it is two factors in one gesture). */
+function PasskeyStep({ onSignedIn }: { onSignedIn: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const go = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await signInWithPasskey();
+    } catch (e) {
+      setError(explainPasskey(e, 'sign_in'));
+      return setBusy(false);
+    }
+    onSignedIn();
+  };
+  return (
+    <div class="auth-passkey" data-testid="passkey-sign-in-box">
+      <p class="auth-or" aria-hidden="true">
+        <span>{t('account.passkeys.or')}</span>
+      </p>
+      <FormError message={error} testid="passkey-sign-in-error" />
+      <button
+        type="button"
+        class="button button-secondary button-block"
+        data-testid="passkey-sign-in"
+        aria-describedby="passkey-sign-in-help"
+        aria-busy={busy ? 'true' : undefined}
+        disabled={busy}
+        onClick={go}
+      >
+        {busy ? t('account.passkeys.signInWorking') : t('account.passkeys.signIn')}
+      </button>
+      <p class="muted small" id="passkey-sign-in-help">
+        {t('account.passkeys.signInHelp')}
+      </p>
+    </div>
   );
 }
 

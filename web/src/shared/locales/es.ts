@@ -244,6 +244,41 @@ export const es: Messages = {
   'account.sessions.when': 'Sesión iniciada {signedIn} · última actividad {lastSeen}',
   'account.sessions.revoke': 'Cerrar sesión',
 
+  'account.passkeys.title': 'Llaves de acceso',
+  'account.passkeys.intro':
+    'Una llave de acceso te permite iniciar sesión con tu huella, tu cara o el bloqueo de pantalla, sin correo, contraseña ni código de la app. Solo funciona en este sitio, así que nadie puede engañarte para que la uses en otro.',
+  'account.passkeys.none': 'No has añadido ninguna llave de acceso.',
+  'account.passkeys.addedOn': 'Añadida el {date}',
+  'account.passkeys.lastUsed': 'último uso: {date}',
+  'account.passkeys.neverUsed': 'aún sin usar',
+  'account.passkeys.name': 'Nombre (opcional)',
+  'account.passkeys.nameHelp': 'Para distinguir tus llaves, por ejemplo el dispositivo o el gestor de contraseñas donde está.',
+  'account.passkeys.add': 'Añadir una llave de acceso',
+  'account.passkeys.create': 'Crear la llave de acceso',
+  'account.passkeys.working': 'Sigue los pasos en tu dispositivo…',
+  'account.passkeys.added': 'Llave de acceso «{name}» añadida. La próxima vez, elige «Iniciar sesión con una llave de acceso».',
+  'account.passkeys.remove': 'Quitar',
+  'account.passkeys.removeConfirm':
+    '¿Quitar «{name}»? Ya no servirá para iniciar sesión. También puedes borrarla de tu dispositivo o de tu gestor de contraseñas.',
+  'account.passkeys.removeYes': 'Sí, quitarla',
+  'account.passkeys.removed': 'Se ha quitado la llave de acceso «{name}».',
+  'account.passkeys.unsupported':
+    'Este navegador no puede crear ni usar llaves de acceso, por eso aquí no hay botón para añadir una. Usa un navegador actualizado en un móvil u ordenador con bloqueo de pantalla.',
+  'account.passkeys.cancelled': 'No se ha creado ninguna llave de acceso: se canceló o tardó demasiado. Vuelve a intentarlo cuando quieras.',
+  'account.passkeys.error.exists': 'Este dispositivo ya tiene una llave de acceso para tu cuenta.',
+  'account.passkeys.error.refused': 'No se pudo comprobar la nueva llave de acceso, o pasaron más de dos minutos. Vuelve a intentarlo.',
+  'account.passkeys.error.tooMany': 'Tu cuenta ya tiene 20 llaves de acceso, el máximo. Quita primero una que ya no uses.',
+  'account.passkeys.error.notFound': 'Esa llave de acceso ya se había quitado.',
+  'account.passkeys.error.device': 'Tu dispositivo no ha podido usar una llave de acceso aquí. Vuelve a intentarlo o usa otro dispositivo.',
+  'account.passkeys.or': 'o',
+  'account.passkeys.signIn': 'Iniciar sesión con una llave de acceso',
+  'account.passkeys.signInWorking': 'Esperando tu llave de acceso…',
+  'account.passkeys.signInHelp': 'Si has añadido una llave de acceso a tu cuenta: sin correo ni contraseña.',
+  'account.passkeys.signInCancelled':
+    'Se canceló el inicio de sesión con llave de acceso, o tardó demasiado. Vuelve a intentarlo o usa tu correo y tu contraseña.',
+  'account.passkeys.signInRefused':
+    'No se ha aceptado esa llave de acceso. Si aún no has confirmado tu correo o tienes que poner una contraseña nueva, te hemos enviado un enlace por correo. Si no, inicia sesión con tu correo y tu contraseña.',
+
   'account.totp.title': 'Verificación en dos pasos',
   'account.totp.off': 'Opcional: después de la contraseña, al iniciar sesión también se pide un código de una app de autenticación en tu móvil.',
   'account.totp.on': 'Activada: al iniciar sesión se pide un código de tu app de autenticación.',

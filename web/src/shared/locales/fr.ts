@@ -247,6 +247,41 @@ export const fr: Messages = {
   'account.sessions.when': 'Connexion {signedIn} · dernière activité {lastSeen}',
   'account.sessions.revoke': 'Déconnecter',
 
+  'account.passkeys.title': 'Clés d’accès',
+  'account.passkeys.intro':
+    'Une clé d’accès vous connecte avec votre empreinte, votre visage ou le verrouillage de l’écran, sans adresse e-mail, mot de passe ni code d’application. Elle ne fonctionne que sur ce site : personne ne peut vous piéger pour l’utiliser ailleurs.',
+  'account.passkeys.none': 'Vous n’avez ajouté aucune clé d’accès.',
+  'account.passkeys.addedOn': 'Ajoutée le {date}',
+  'account.passkeys.lastUsed': 'dernière utilisation : {date}',
+  'account.passkeys.neverUsed': 'pas encore utilisée',
+  'account.passkeys.name': 'Nom (facultatif)',
+  'account.passkeys.nameHelp': 'Pour distinguer vos clés, par exemple l’appareil ou le gestionnaire de mots de passe qui la contient.',
+  'account.passkeys.add': 'Ajouter une clé d’accès',
+  'account.passkeys.create': 'Créer la clé d’accès',
+  'account.passkeys.working': 'Suivez les étapes sur votre appareil…',
+  'account.passkeys.added': 'Clé d’accès « {name} » ajoutée. La prochaine fois, choisissez « Se connecter avec une clé d’accès ».',
+  'account.passkeys.remove': 'Supprimer',
+  'account.passkeys.removeConfirm':
+    'Supprimer « {name} » ? Elle ne permettra plus de vous connecter. Vous pouvez aussi l’effacer de votre appareil ou de votre gestionnaire de mots de passe.',
+  'account.passkeys.removeYes': 'Oui, la supprimer',
+  'account.passkeys.removed': 'Clé d’accès « {name} » supprimée.',
+  'account.passkeys.unsupported':
+    'Ce navigateur ne peut ni créer ni utiliser de clés d’accès : c’est pourquoi il n’y a pas ici de bouton pour en ajouter une. Utilisez un navigateur à jour sur un téléphone ou un ordinateur doté d’un verrouillage de l’écran.',
+  'account.passkeys.cancelled': 'Aucune clé d’accès n’a été créée : la demande a été annulée ou a pris trop de temps. Réessayez quand vous le souhaitez.',
+  'account.passkeys.error.exists': 'Cet appareil a déjà une clé d’accès pour votre compte.',
+  'account.passkeys.error.refused': 'La nouvelle clé d’accès n’a pas pu être vérifiée, ou la demande a duré plus de deux minutes. Réessayez.',
+  'account.passkeys.error.tooMany': 'Votre compte a déjà 20 clés d’accès, le maximum. Supprimez d’abord une clé que vous n’utilisez plus.',
+  'account.passkeys.error.notFound': 'Cette clé d’accès avait déjà été supprimée.',
+  'account.passkeys.error.device': 'Votre appareil n’a pas pu utiliser de clé d’accès ici. Réessayez ou utilisez un autre appareil.',
+  'account.passkeys.or': 'ou',
+  'account.passkeys.signIn': 'Se connecter avec une clé d’accès',
+  'account.passkeys.signInWorking': 'En attente de votre clé d’accès…',
+  'account.passkeys.signInHelp': 'Si vous avez ajouté une clé d’accès à votre compte : ni adresse e-mail ni mot de passe.',
+  'account.passkeys.signInCancelled':
+    'La connexion avec une clé d’accès a été annulée ou a pris trop de temps. Réessayez, ou utilisez votre adresse e-mail et votre mot de passe.',
+  'account.passkeys.signInRefused':
+    'Cette clé d’accès n’a pas été acceptée. Si votre adresse e-mail n’est pas encore confirmée, ou si vous devez choisir un nouveau mot de passe, nous vous avons envoyé un lien par e-mail. Sinon, connectez-vous avec votre adresse e-mail et votre mot de passe.',
+
   'account.totp.title': 'Connexion en deux étapes',
   'account.totp.off': 'Facultatif : après le mot de passe, la connexion demande aussi un code d’une application d’authentification sur votre téléphone.',
   'account.totp.on': 'Activée : la connexion demande un code de votre application d’authentification.',

@@ -245,6 +245,41 @@ export const nl: Messages = {
   'account.sessions.when': 'Aangemeld {signedIn} · laatst actief {lastSeen}',
   'account.sessions.revoke': 'Afmelden',
 
+  'account.passkeys.title': 'Toegangssleutels',
+  'account.passkeys.intro':
+    'Met een toegangssleutel meld je je aan met je vingerafdruk, gezicht of schermvergrendeling, zonder e-mailadres, wachtwoord of code uit de app. Hij werkt alleen op deze site, dus niemand kan je verleiden hem ergens anders te gebruiken.',
+  'account.passkeys.none': 'Je hebt nog geen toegangssleutel toegevoegd.',
+  'account.passkeys.addedOn': 'Toegevoegd op {date}',
+  'account.passkeys.lastUsed': 'laatst gebruikt: {date}',
+  'account.passkeys.neverUsed': 'nog niet gebruikt',
+  'account.passkeys.name': 'Naam (niet verplicht)',
+  'account.passkeys.nameHelp': 'Om je sleutels uit elkaar te houden, bijvoorbeeld het apparaat of de wachtwoordmanager waarin hij staat.',
+  'account.passkeys.add': 'Een toegangssleutel toevoegen',
+  'account.passkeys.create': 'Toegangssleutel maken',
+  'account.passkeys.working': 'Volg de stappen op je apparaat…',
+  'account.passkeys.added': 'Toegangssleutel ‘{name}’ toegevoegd. Kies de volgende keer ‘Aanmelden met een toegangssleutel’.',
+  'account.passkeys.remove': 'Verwijderen',
+  'account.passkeys.removeConfirm':
+    '‘{name}’ verwijderen? Je kunt je er dan niet meer mee aanmelden. Je kunt hem ook van je apparaat of uit je wachtwoordmanager wissen.',
+  'account.passkeys.removeYes': 'Ja, verwijderen',
+  'account.passkeys.removed': 'Toegangssleutel ‘{name}’ verwijderd.',
+  'account.passkeys.unsupported':
+    'Deze browser kan geen toegangssleutels maken of gebruiken; daarom staat hier geen knop om er een toe te voegen. Gebruik een bijgewerkte browser op een telefoon of computer met schermvergrendeling.',
+  'account.passkeys.cancelled': 'Er is geen toegangssleutel gemaakt: het verzoek is geannuleerd of duurde te lang. Probeer het opnieuw wanneer je zover bent.',
+  'account.passkeys.error.exists': 'Dit apparaat heeft al een toegangssleutel voor je account.',
+  'account.passkeys.error.refused': 'De nieuwe toegangssleutel kon niet worden gecontroleerd, of het duurde langer dan twee minuten. Probeer het opnieuw.',
+  'account.passkeys.error.tooMany': 'Je account heeft al 20 toegangssleutels, het maximum. Verwijder eerst een sleutel die je niet meer gebruikt.',
+  'account.passkeys.error.notFound': 'Die toegangssleutel was al verwijderd.',
+  'account.passkeys.error.device': 'Je apparaat kon hier geen toegangssleutel gebruiken. Probeer het opnieuw of gebruik een ander apparaat.',
+  'account.passkeys.or': 'of',
+  'account.passkeys.signIn': 'Aanmelden met een toegangssleutel',
+  'account.passkeys.signInWorking': 'Wachten op je toegangssleutel…',
+  'account.passkeys.signInHelp': 'Als je een toegangssleutel aan je account hebt toegevoegd: geen e-mailadres of wachtwoord nodig.',
+  'account.passkeys.signInCancelled':
+    'Aanmelden met een toegangssleutel is geannuleerd of duurde te lang. Probeer het opnieuw, of gebruik je e-mailadres en wachtwoord.',
+  'account.passkeys.signInRefused':
+    'Die toegangssleutel is niet geaccepteerd. Als je e-mailadres nog niet bevestigd is, of als je een nieuw wachtwoord moet instellen, hebben we je een link gemaild. Meld je anders aan met je e-mailadres en wachtwoord.',
+
   'account.totp.title': 'Aanmelden in twee stappen',
   'account.totp.off': 'Niet verplicht: na je wachtwoord vraagt het aanmelden ook een code uit een authenticator-app op je telefoon.',
   'account.totp.on': 'Aan: bij het aanmelden wordt een code uit je authenticator-app gevraagd.',
