@@ -60,6 +60,25 @@ describe('CSP reports', () => {
     assert.equal(aggregator.dropped, 1050);
   });
 
+  test('csp: a flush that finds nothing pending waits for the write already under way', async () => {
+    let release!: () => void;
+    const landed: string[] = [];
+    const aggregator = createCspAggregator(async (batch) => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      landed.push(...batch.map((b) => b.signature));
+    });
+    aggregator.add(parseCspReports(legacy()));
+    const timer = aggregator.flush(); // the interval's flush: takes the batch, still writing
+    await new Promise((r) => setImmediate(r));
+    const second = aggregator.flush().then(() => landed.length); // the operator's list flushes, then reads
+    await new Promise((r) => setImmediate(r));
+    release();
+    assert.equal(await timer, 1);
+    assert.equal(await second, 1, 'the list reads only after the batch is written');
+  });
+
   describe('over HTTP', { skip: !databaseAvailable && skipReason }, () => {
     let t: TestApp;
     before(async () => {

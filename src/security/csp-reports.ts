@@ -101,6 +101,7 @@ export function signatureOf(v: CspViolation): string {
 export function createCspAggregator(write: (batch: { signature: string; violation: CspViolation; count: number }[]) => Promise<void>, maxPerFlush = 200) {
   let pending = new Map<string, { signature: string; violation: CspViolation; count: number }>();
   let dropped = 0;
+  let inFlight: Promise<number> = Promise.resolve(0);
   return {
     add(violations: CspViolation[]): void {
       for (const v of violations) {
@@ -111,12 +112,21 @@ export function createCspAggregator(write: (batch: { signature: string; violatio
         else dropped++;
       }
     },
-    async flush(): Promise<number> {
-      if (pending.size === 0) return 0;
-      const batch = [...pending.values()];
-      pending = new Map();
-      await write(batch);
-      return batch.length;
+    /**
+     * Writes what is pending. Flushes run one after another, so a flush that finds nothing new
+     * still returns only once a write already under way has landed (the operator's list flushes
+     * first, and must not read before the timer's batch is in).
+     */
+    flush(): Promise<number> {
+      const run = inFlight.then(async () => {
+        if (pending.size === 0) return 0;
+        const batch = [...pending.values()];
+        pending = new Map();
+        await write(batch);
+        return batch.length;
+      });
+      inFlight = run.catch(() => 0);
+      return run;
     },
     get dropped() {
       return dropped;
