@@ -265,6 +265,7 @@ async function appOn(database: TestDatabase, redisUrl: string): Promise<TestApp>
       await app.close();
       await ctx.waitingRoom.close();
       await ctx.shield.close();
+      await ctx.loginThrottle.close();
     },
   };
 }

@@ -82,6 +82,7 @@ test('health: with the database away, every route answers 503 database_unavailab
   } finally {
     await app.close();
     await ctx.shield.close();
+    await ctx.loginThrottle.close();
     await db.destroy();
   }
 });
