@@ -86,9 +86,11 @@ try {
   const owner = await staff(app);
   browser = await launchBrowser();
   for (const device of ['phone', 'desktop'] as const) await buyerPages(browser, device, performanceId);
+  // Before the dashboard, whose shield screenshot turns shield mode on (signing up would then take a proof of work).
+  for (const device of ['phone', 'desktop'] as const) await fanAccount(browser, device, app);
   for (const device of ['phone', 'desktop'] as const) await dashboard(browser, device, owner, seeded.eventId, performanceId);
   for (const device of ['phone', 'desktop'] as const) await signInPages(browser, device, app);
-  for (const name of ['event', 'seatmap', 'checkout', 'tickets', 'dashboard', 'scanner', 'shield', 'staff', 'sign-in', 'enrol']) {
+  for (const name of ['event', 'seatmap', 'checkout', 'tickets', 'dashboard', 'scanner', 'shield', 'staff', 'sign-in', 'enrol', 'fan-sign-in', 'fan-account']) {
     for (const device of ['phone', 'desktop']) {
       const file = join(OUT, `${name}-${device}.png`);
       console.log(`${file}  ${(statSync(file).size / 1024).toFixed(0)} KB`);
@@ -252,6 +254,43 @@ async function buyerPages(browser: Browser, device: 'phone' | 'desktop', perform
     await page.waitForURL(/\/orders\//);
     await page.locator('[data-testid=ticket] svg.qr').nth(1).waitFor();
     await shoot(page, 'tickets', device);
+    assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+// --- fan accounts -----------------------------------------------------------------------------------
+/**
+ * The buyer of the tickets screenshots (Marta on the phone, Jonas on the desktop) makes an account
+ * with the same email, signs in on the page, and claims the guest order they just made.
+ */
+async function fanAccount(browser: Browser, device: 'phone' | 'desktop', app: App): Promise<void> {
+  const email = device === 'phone' ? 'marta@example.com' : 'jonas@example.com';
+  const password = 'mar adentro, fila cinco, butaca veinticuatro';
+  const fromPage = { origin: baseUrl };
+  await call(app, 'POST', '/api/account/sign-up', { email, password, name: device === 'phone' ? 'Marta Sánchez' : 'Jonas Berg', locale: 'es' }, fromPage);
+  const link = await db
+    .selectFrom('outbox')
+    .select('body_text')
+    .where('recipient', '=', email)
+    .where('kind', '=', 'customer_verify_email')
+    .executeTakeFirstOrThrow();
+  const token = decodeURIComponent(/#token=(\S+)/.exec(link.body_text)![1]!);
+  await call(app, 'POST', '/api/account/verify', { token, password }, fromPage);
+
+  const { context, page, problems } = await openPage(browser, { ...DEVICES[device], locale: 'es-ES' });
+  try {
+    await page.goto(`${baseUrl}/account/sign-in`);
+    await page.getByTestId('sign-in-form').waitFor();
+    await page.locator('#sign-in-email').fill(email);
+    await shoot(page, 'fan-sign-in', device);
+    await page.locator('input[autocomplete=current-password]').fill(password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('account').waitFor();
+    await page.getByTestId('claim-orders').click();
+    await page.getByTestId('account-order').first().waitFor();
+    await shoot(page, 'fan-account', device);
     assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
   } finally {
     await context.close();
