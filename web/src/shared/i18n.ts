@@ -1,15 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { AccountMessages } from './locales/account/en.js';
 import type { Messages } from './locales/en.js';
 
 /**
  * The buyer's language: es, en, fr, nl or nb. English defines the keys (locales/en.ts); every
  * other dictionary is typed `Messages`, so a missing or extra key fails the typecheck. Only the
- * chosen dictionary is downloaded; `loadLocale` must finish before the first render.
+ * chosen dictionary is downloaded; `loadLocale` must finish before the first render. The account
+ * pages' texts (locales/account/, typed `AccountMessages`) are a second dictionary, downloaded only
+ * with those pages: `loadAccountMessages` must finish before they render.
  */
 export const LOCALES = ['es', 'en', 'fr', 'nl', 'nb'] as const;
 export type Locale = (typeof LOCALES)[number];
-export type MessageKey = keyof Messages;
-export type { Messages };
+export type MessageKey = keyof Messages | keyof AccountMessages;
+export type { AccountMessages, Messages };
 
 /** Names of the languages in themselves, for the switcher. */
 export const LOCALE_NAMES: Record<Locale, string> = {
@@ -28,11 +31,22 @@ const loaders: Record<Locale, () => Promise<Messages>> = {
   nb: () => import('./locales/nb.js').then((m) => m.nb),
 };
 
+const accountLoaders: Record<Locale, () => Promise<AccountMessages>> = {
+  es: () => import('./locales/account/es.js').then((m) => m.es),
+  en: () => import('./locales/account/en.js').then((m) => m.en),
+  fr: () => import('./locales/account/fr.js').then((m) => m.fr),
+  nl: () => import('./locales/account/nl.js').then((m) => m.nl),
+  nb: () => import('./locales/account/nb.js').then((m) => m.nb),
+};
+
 const STORAGE_KEY = 'taquilla.locale';
 const FALLBACK: Locale = 'es';
 
 let current: Locale = FALLBACK;
 let messages: Messages | null = null;
+/** Set once the account pages are wanted: from then on every language switch loads their texts too. */
+let accountWanted = false;
+let account: { locale: Locale; messages: AccountMessages } | null = null;
 const listeners = new Set<(locale: Locale) => void>();
 
 function isLocale(value: unknown): value is Locale {
@@ -66,13 +80,29 @@ export function detectLocale(): Locale {
   return FALLBACK;
 }
 
-/** Loads a dictionary and makes it current; also sets `<html lang>`. */
+/** Loads a dictionary (and the account pages' one once they are open) and makes it current; also sets `<html lang>`. */
 export async function loadLocale(locale: Locale): Promise<void> {
-  const loaded = await loaders[locale]();
+  const [loaded, withAccount] = await Promise.all([loaders[locale](), accountWanted ? accountLoaders[locale]() : null]);
+  // The account pages may have been opened meanwhile: their texts switch with the rest.
+  const accountLoaded = withAccount ?? (accountWanted ? await accountLoaders[locale]() : null);
   messages = loaded;
+  if (accountLoaded) account = { locale, messages: accountLoaded };
   current = locale;
   document.documentElement.lang = locale;
   for (const listener of listeners) listener(locale);
+}
+
+/**
+ * Loads the account pages' texts in the current language (the account chunk waits for this before
+ * it renders); from then on `loadLocale` loads them with every language switch.
+ */
+export async function loadAccountMessages(): Promise<void> {
+  accountWanted = true;
+  while (account?.locale !== current) {
+    const locale = current;
+    const loaded = await accountLoaders[locale]();
+    if (locale === current) account = { locale, messages: loaded };
+  }
 }
 
 /** The buyer's explicit choice: remembered for the next visit. */
@@ -106,7 +136,7 @@ export type Params = Record<string, string | number>;
 
 /** The message for `key` in the current language, with `{name}` placeholders filled in. */
 export function t(key: MessageKey, params?: Params): string {
-  const text = messages?.[key] ?? key;
+  const text = messages?.[key as keyof Messages] ?? account?.messages[key as keyof AccountMessages] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
