@@ -88,7 +88,11 @@ export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' |
   // Keys are digests: an email typed by a stranger is not kept in Redis or memory as it is.
   const digest = (value: string) => createHash('sha256').update(value.toLowerCase()).digest('base64url').slice(0, 32);
   const tag = (text: string) => createHmac('sha256', deviceKey).update(text).digest('base64url').slice(0, 32);
-  const same = (given: string | undefined, expected: string) => given?.length === 32 && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  // Compared as bytes: a cookie's characters may be multi-byte, and timingSafeEqual throws on a length mismatch.
+  const same = (given: string | undefined, expected: string) => {
+    const bytes = Buffer.from(given ?? '');
+    return bytes.length === 32 && timingSafeEqual(bytes, Buffer.from(expected));
+  };
   // `id.issued.forAccount`: the first tag proves we issued it, the second for which account.
   const parts = (cookie: string | undefined) => {
     const [id, issued, forAccount] = (cookie ?? '').split('.');
