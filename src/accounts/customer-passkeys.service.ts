@@ -2,10 +2,10 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError, conflict } from '../platform/errors.js';
-import { type CustomerRow, findCustomerById, markCustomerUsed, recentLiveToken } from './customer-accounts.repository.js';
-import { sendCustomerEmail } from './customer-mail.js';
+import { type CustomerRow, findCustomerById } from './customer-accounts.repository.js';
 import * as repo from './customer-passkeys.repository.js';
-import { type NewSession, startSession } from './sessions.js';
+import { completeSignIn, notReady, remindNotReady } from './customer-sign-in.service.js';
+import type { NewSession } from './sessions.js';
 import type { Client } from './staff-sign-in.service.js';
 import { assertionOptions, registrationOptions, relyingParty, verifyAssertion, verifyRegistration } from './webauthn.js';
 
@@ -19,8 +19,6 @@ import { assertionOptions, registrationOptions, relyingParty, verifyAssertion, v
  * fan's own choice.
  */
 const MAX_PASSKEYS = 20;
-/** A link already sent recently is not sent again on every attempt (as customer-sign-in.service.ts). */
-const RESEND_MINUTES = 10;
 
 const refused = () => new AppError('passkey_refused', 401, 'The passkey could not be verified; try again');
 
@@ -103,38 +101,10 @@ export async function customerPasskeySignIn(
   await repo.markPasskeyUsed(ctx.db, passkey.id, counter);
   const customer = await findCustomerById(ctx.db, passkey.customer_id);
   if (!customer) return signInFailed(ctx, passkey.customer_id, client);
-  if (!customer.email_verified_at || customer.must_reset) await refuseUnready(ctx, customer, client);
-
-  const session = await startSession(ctx.db, 'customer', customer.id, 'signed_in', client, true);
-  await markCustomerUsed(ctx.db, customer.id);
-  await audit(ctx.db, {
-    actor: `customer:${customer.id}`,
-    action: 'accounts.customer.signed_in',
-    subjectType: 'customer',
-    subjectId: customer.id,
-    ip: client.ip,
-    data: { method: 'passkey' },
-  });
-  return { session, email: customer.email };
-}
-
-/**
- * As the password sign-in does for the right password: the link the account is waiting for is
- * emailed again (unless one went out minutes ago) and the refusal is audited with its reason. The
- * answer itself stays the plain refusal.
- */
-async function refuseUnready(ctx: AppContext, customer: CustomerRow, client: Client): Promise<never> {
-  const unverified = !customer.email_verified_at;
-  if (!(await recentLiveToken(ctx.db, customer.id, unverified ? 'verify_email' : 'reset_password', RESEND_MINUTES))) {
-    await sendCustomerEmail(ctx.db, ctx.config, customer, unverified ? 'verify_email' : 'forced_reset');
+  // As the password sign-in does for the right password; the answer itself stays the plain refusal.
+  if (notReady(customer)) {
+    await remindNotReady(ctx, customer, client, 'passkey');
+    throw refused();
   }
-  await audit(ctx.db, {
-    actor: `customer:${customer.id}`,
-    action: 'accounts.customer.sign_in_refused',
-    subjectType: 'customer',
-    subjectId: customer.id,
-    ip: client.ip,
-    data: { reason: unverified ? 'email_unverified' : 'password_reset_required', method: 'passkey' },
-  });
-  throw refused();
+  return { session: await completeSignIn(ctx, customer.id, client, 'passkey'), email: customer.email };
 }

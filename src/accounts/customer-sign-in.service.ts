@@ -42,21 +42,9 @@ export async function customerPasswordSignIn(
     });
     throw invalid();
   }
-  if (!customer.email_verified_at || customer.must_reset) {
-    const unverified = !customer.email_verified_at;
-    const purpose = unverified ? 'verify_email' : 'reset_password';
-    if (!(await repo.recentLiveToken(ctx.db, customer.id, purpose, RESEND_MINUTES))) {
-      await sendCustomerEmail(ctx.db, ctx.config, customer, unverified ? 'verify_email' : 'forced_reset');
-    }
-    await audit(ctx.db, {
-      actor: `customer:${customer.id}`,
-      action: 'accounts.customer.sign_in_refused',
-      subjectType: 'customer',
-      subjectId: customer.id,
-      ip: client.ip,
-      data: { reason: unverified ? 'email_unverified' : 'password_reset_required' },
-    });
-    throw unverified
+  if (notReady(customer)) {
+    const reason = await remindNotReady(ctx, customer, client);
+    throw reason === 'email_unverified'
       ? new AppError('email_unverified', 403, 'Confirm your email first: we have sent you the link again')
       : new AppError('password_reset_required', 403, 'Set a new password first: we have emailed you a link to do it');
   }
@@ -74,7 +62,38 @@ export async function customerPasswordSignIn(
   return { session: await completeSignIn(ctx, customer.id, client, 'password'), step: { state: 'signed_in' } };
 }
 
-async function completeSignIn(ctx: AppContext, customerId: string, client: Client, method: string, partial?: SessionInfo): Promise<NewSession> {
+/** An account that may not sign in yet, whatever it signs in with: its email unconfirmed, or a forced reset pending. */
+export const notReady = (customer: repo.CustomerRow) => !customer.email_verified_at || customer.must_reset;
+
+/**
+ * For a sign-in that proved who it is on an account `notReady`: the link the account is waiting
+ * for is emailed again (unless one went out minutes ago) and the refusal is audited with its
+ * reason (and `method` when it was not the password). Answers the reason; the caller refuses.
+ */
+export async function remindNotReady(
+  ctx: AppContext,
+  customer: repo.CustomerRow,
+  client: Client,
+  method?: string,
+): Promise<'email_unverified' | 'password_reset_required'> {
+  const unverified = !customer.email_verified_at;
+  if (!(await repo.recentLiveToken(ctx.db, customer.id, unverified ? 'verify_email' : 'reset_password', RESEND_MINUTES))) {
+    await sendCustomerEmail(ctx.db, ctx.config, customer, unverified ? 'verify_email' : 'forced_reset');
+  }
+  const reason = unverified ? 'email_unverified' : 'password_reset_required';
+  await audit(ctx.db, {
+    actor: `customer:${customer.id}`,
+    action: 'accounts.customer.sign_in_refused',
+    subjectType: 'customer',
+    subjectId: customer.id,
+    ip: client.ip,
+    data: method ? { reason, method } : { reason },
+  });
+  return reason;
+}
+
+/** The signed-in session, after the password alone, a second factor or a passkey; audited with the method. */
+export async function completeSignIn(ctx: AppContext, customerId: string, client: Client, method: string, partial?: SessionInfo): Promise<NewSession> {
   if (partial) await endSession(ctx.db, partial.id, 'second factor shown');
   const session = await startSession(ctx.db, 'customer', customerId, 'signed_in', client, method !== 'password');
   await repo.markCustomerUsed(ctx.db, customerId);
