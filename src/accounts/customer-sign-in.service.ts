@@ -7,7 +7,7 @@ import { verifyPassword } from './passwords.js';
 import { recoveryCodeHash } from './recovery-codes.js';
 import { endSession, type NewSession, type SessionInfo, startSession } from './sessions.js';
 import { accountSealers, type Client } from './staff-sign-in.service.js';
-import { acceptTotp } from './totp.js';
+import { acceptAccountTotp } from './totp.js';
 
 /**
  * Signing a fan in: the password, then the TOTP code (or a recovery code) when they enrolled one.
@@ -115,9 +115,7 @@ export async function completeSignIn(ctx: AppContext, customerId: string, client
 export async function checkCustomerTotp(ctx: AppContext, customerId: string, code: string): Promise<boolean> {
   return ctx.db.transaction().execute(async (tx) => {
     const customer = await repo.lockCustomer(tx, customerId);
-    const secret = customer?.totp_secret ? accountSealers(ctx.config).totp.open(customer.totp_secret) : null;
-    if (!customer || !secret) return false;
-    const step = acceptTotp(secret, code.replace(/\s/g, ''), customer.totp_last_step === null ? null : Number(customer.totp_last_step));
+    const step = customer ? acceptAccountTotp(accountSealers(ctx.config).totp, customer, code) : null;
     if (step === null) return false;
     await repo.updateCustomer(tx, customerId, { totp_last_step: step });
     return true;

@@ -26,7 +26,7 @@ export async function customerTotpSetup(ctx: AppContext, customerId: string) {
 export async function customerTotpConfirm(ctx: AppContext, customerId: string, secret: string, code: string, client: Client): Promise<string[]> {
   if (!/^[A-Z2-7]{32}$/.test(secret))
     throw badRequest('invalid_request', 'body.secret must be the 32-character secret from the setup step', { field: 'body.secret' });
-  const step = acceptTotp(secret, code.replace(/\s/g, ''), null);
+  const step = acceptTotp(secret, code, null);
   if (step === null) throw new AppError('invalid_code', 401, 'That code does not match; check the time on your phone and try the next one');
   const { totp, recovery } = accountSealers(ctx.config);
   const codes = newRecoveryCodes();

@@ -7,7 +7,7 @@ import { recoveryCodeHash } from './recovery-codes.js';
 import { createSealer } from './secrets.js';
 import { endSession, type NewSession, type SessionInfo, startSession } from './sessions.js';
 import * as repo from './staff.repository.js';
-import { acceptTotp } from './totp.js';
+import { acceptAccountTotp } from './totp.js';
 import { assertionOptions, relyingParty, verifyAssertion } from './webauthn.js';
 
 /**
@@ -99,9 +99,7 @@ async function secondFactorFailed(ctx: AppContext, staffId: string, client: Clie
 export async function checkTotp(ctx: AppContext, staffId: string, code: string): Promise<boolean> {
   return ctx.db.transaction().execute(async (tx) => {
     const staff = await repo.lockStaff(tx, staffId);
-    const secret = staff?.totp_secret ? accountSealers(ctx.config).totp.open(staff.totp_secret) : null;
-    if (!staff || !secret) return false;
-    const step = acceptTotp(secret, code.replace(/\s/g, ''), staff.totp_last_step === null ? null : Number(staff.totp_last_step));
+    const step = staff ? acceptAccountTotp(accountSealers(ctx.config).totp, staff, code) : null;
     if (step === null) return false;
     await tx.updateTable('staff').set({ totp_last_step: step }).where('id', '=', staffId).execute();
     return true;
