@@ -1,3 +1,4 @@
+import { browserAndSystem } from '../../shared/user-agent';
 import { formatAgo, formatShortDateTime } from '../format';
 import { useResource } from '../hooks';
 import { adminApi, signOut } from '../session';
@@ -17,27 +18,8 @@ interface StaffSession {
 /** "Chrome on Linux" from a user agent, enough to recognise one's own devices. */
 function device(userAgent: string | null): string {
   if (!userAgent) return 'Unknown device';
-  const browser = /Edg\//.test(userAgent)
-    ? 'Edge'
-    : /Firefox\//.test(userAgent)
-      ? 'Firefox'
-      : /Chrom(e|ium)\//.test(userAgent)
-        ? 'Chrome'
-        : /Safari\//.test(userAgent)
-          ? 'Safari'
-          : 'A browser';
-  const os = /Android/.test(userAgent)
-    ? 'Android'
-    : /iPhone|iPad/.test(userAgent)
-      ? 'iOS'
-      : /Mac OS X/.test(userAgent)
-        ? 'macOS'
-        : /Windows/.test(userAgent)
-          ? 'Windows'
-          : /Linux/.test(userAgent)
-            ? 'Linux'
-            : 'another system';
-  return `${browser} on ${os}`;
+  const { browser, system } = browserAndSystem(userAgent);
+  return `${browser ?? 'A browser'} on ${system ?? 'another system'}`;
 }
 
 /** The person's own sessions, each revocable (this one: sign out). */
