@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { emailedToken, uniqueEmail } from '../helpers/customers.js';
-import { expectCount } from './flows.js';
+import { expectCount, virtualAuthenticator } from './flows.js';
 import { browserSkipReason, launchBrowser, startServer, withPage, type LiveServer } from './harness.js';
 
 const skip = browserSkipReason();
 const PASSWORD = 'une phrase assez longue que moi seule connais';
-
-/** Chromium's virtual authenticator, as a phone or laptop with a fingerprint reader would be. */
-async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { cdp, authenticatorId };
-}
 
 /** An account made and confirmed through the API, as from our own pages (the routes check Origin). */
 async function fanThroughApi(server: LiveServer, email: string): Promise<void> {

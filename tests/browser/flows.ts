@@ -1,6 +1,6 @@
 /** Steps a fan (or an operator) takes in the browser, and a purchase through the API for tests that start after one. */
 import assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
+import type { CDPSession, Locator, Page } from 'playwright-core';
 import { encode } from 'uqr';
 import type { StaffRole } from '../../src/platform/database.types.js';
 import { cardToken, CARDS, hold, order } from '../helpers/fixtures.js';
@@ -150,4 +150,21 @@ export async function buyThroughApi(server: LiveServer, performanceId: string, b
   const paid = await server.t.app.inject({ method: 'POST', url: `/api/orders/${orderId}/payment`, payload: { token } });
   assert.equal(paid.statusCode, 200, paid.body);
   return { orderId, codes: paid.json().tickets.map((t: { code: string }) => t.code) };
+}
+
+/** Chromium's virtual authenticator, as a phone or laptop with a fingerprint reader would be. */
+export async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
 }

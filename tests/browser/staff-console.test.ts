@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { admin } from '../helpers/app.js';
 import { createShow } from '../helpers/fixtures.js';
 import { nextCode, signedInStaff } from '../helpers/staff.js';
-import { buyThroughApi, expectCount, signIn } from './flows.js';
+import { buyThroughApi, expectCount, signIn, virtualAuthenticator } from './flows.js';
 import { browserSkipReason, launchBrowser, startServer, withPage, type LiveServer } from './harness.js';
 
 const skip = browserSkipReason();
 const PASSWORD = 'lanterns over the quiet harbour';
-
-/** Chromium's virtual authenticator, as a phone or laptop with a fingerprint reader would be. */
-async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { cdp, authenticatorId };
-}
 
 /** Makes the session's second factor older than sudo mode's five minutes, as if the person had been at work a while. */
 async function ageSecondFactor(server: LiveServer, staffId: string): Promise<void> {
