@@ -35,6 +35,13 @@ export interface AppContext {
   buildId: string;
 }
 
+/** Lets go of what the context holds open (Redis connections of the shield, the sign-in throttle and the line). */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.shield.close();
+  await ctx.loginThrottle.close();
+  await ctx.waitingRoom.close();
+}
+
 export function createContext(
   config: Config,
   db: Db,

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { createContext } from '../platform/context.js';
+import { closeContext, createContext } from '../platform/context.js';
 import { ADMIN_TOKEN, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason, testDatabase, type TestDatabase } from '../../tests/helpers/database.js';
 import { FIRST_POLL_GRACE_MS } from './memory-room.js';
@@ -263,9 +263,7 @@ async function appOn(database: TestDatabase, redisUrl: string): Promise<TestApp>
     database,
     close: async () => {
       await app.close();
-      await ctx.waitingRoom.close();
-      await ctx.shield.close();
-      await ctx.loginThrottle.close();
+      await closeContext(ctx);
     },
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createContext, type AppContext } from '../../src/platform/context.js';
+import { closeContext, createContext, type AppContext } from '../../src/platform/context.js';
 import { testDatabase, type TestDatabase } from './database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
@@ -58,8 +58,7 @@ export async function testApp(
     database,
     close: async () => {
       await app.close();
-      await ctx.shield.close();
-      await ctx.loginThrottle.close();
+      await closeContext(ctx);
       await database.drop();
     },
   };

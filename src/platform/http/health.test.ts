@@ -7,7 +7,7 @@ import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { ADMIN_TOKEN, TEST_SECRET, testApp, type TestApp } from '../../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../../tests/helpers/database.js';
-import { createContext } from '../context.js';
+import { closeContext, createContext } from '../context.js';
 import { connect } from '../database.js';
 import { markDraining } from './health.routes.js';
 
@@ -81,8 +81,7 @@ test('health: with the database away, every route answers 503 database_unavailab
     assert.deepEqual(ready.json().failed, ['database', 'migrations']);
   } finally {
     await app.close();
-    await ctx.shield.close();
-    await ctx.loginThrottle.close();
+    await closeContext(ctx);
     await db.destroy();
   }
 });
