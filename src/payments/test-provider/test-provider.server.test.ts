@@ -47,16 +47,35 @@ test('test payment server: the card form is HTML with a strict CSP and no inline
   const response = await app.inject({ url: `/pay/${sessionId}?lang=es` });
   assert.equal(response.statusCode, 200);
   assert.match(String(response.headers['content-type']), /^text\/html/);
-  assert.equal(
-    response.headers['content-security-policy'],
-    `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors ${appOrigin}; base-uri 'none'`,
-  );
+  const csp = String(response.headers['content-security-policy']);
+  const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)' 'strict-dynamic'/.exec(csp)?.[1];
+  assert.ok(nonce && Buffer.from(nonce, 'base64').length >= 16, `a nonce of 128 bits or more: ${csp}`);
+  for (const directive of [
+    "default-src 'none'",
+    `style-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "form-action 'none'",
+    `frame-ancestors ${appOrigin};`,
+    "base-uri 'none'",
+    "object-src 'none'",
+    "require-trusted-types-for 'script'",
+    `report-uri ${appOrigin}/api/security/csp-reports`,
+  ]) {
+    assert.ok(csp.includes(directive), `${directive} in ${csp}`);
+  }
+  const again = await app.inject({ url: `/pay/${sessionId}?lang=es` });
+  assert.notEqual(again.headers['content-security-policy'], csp, 'every response has a nonce of its own');
   assert.equal(response.headers['x-content-type-options'], 'nosniff');
   assert.equal(response.headers['referrer-policy'], 'no-referrer');
   assert.equal(response.headers['cache-control'], 'no-store');
   const html = response.body;
   for (const tag of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/gi) ?? []) {
-    assert.match(tag, /^<script src="\/pay\/assets\/form\.js"[^>]*><\/script>$/, 'scripts are external and empty');
+    assert.match(
+      tag,
+      /^<script src="\/pay\/assets\/form\.js" integrity="sha384-[A-Za-z0-9+/=]{64}"[^>]*><\/script>$/,
+      'scripts are external, checked and empty',
+    );
+    assert.ok(tag.includes(`nonce="${nonce}"`), 'the script carries the response nonce');
   }
   assert.doesNotMatch(html, /\sstyle=|<style/i);
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');

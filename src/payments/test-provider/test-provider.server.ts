@@ -5,6 +5,7 @@ import { FORM_CSS, FORM_JS } from './form-assets.js';
 import { pickLanguage } from './form-i18n.js';
 import { renderInvalidSessionPage, renderPaymentPage } from './form-page.js';
 import { createTestPaymentProvider } from './test-provider.js';
+import { CSP_REPORT_PATH, newNonce } from '../../security/page-policy.js';
 
 /**
  * The test provider's own web server: the hosted card form and the endpoint that turns a card
@@ -52,15 +53,28 @@ export async function buildTestPaymentServer(opts: { secret: string; paymentOrig
   // Same origin would put the card form, and so card numbers, inside the app's origin.
   if (appOrigin === originOf('paymentOrigin', opts.paymentOrigin)) throw new Error('The payment origin must differ from the app origin');
   const provider = createTestPaymentProvider({ secret: opts.secret, paymentOrigin: opts.paymentOrigin });
-  const csp = [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "connect-src 'self'",
-    "form-action 'none'",
-    `frame-ancestors ${appOrigin}`,
-    "base-uri 'none'",
-  ].join('; ');
+  const https = opts.paymentOrigin.startsWith('https:');
+  // The same discipline as the app's payment pages: a nonce per response, 'strict-dynamic',
+  // Trusted Types with no policy at all (the form needs none), framed only by the app, and
+  // violations reported to the app, where a new one opens a script_compromise incident.
+  const reportUri = `${appOrigin}${CSP_REPORT_PATH}`;
+  const csp = (nonce: string) =>
+    [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}' 'strict-dynamic' 'report-sample'`,
+      `style-src 'nonce-${nonce}' 'report-sample'`,
+      "img-src 'self'",
+      "connect-src 'self'",
+      "form-action 'none'",
+      `frame-ancestors ${appOrigin}`,
+      "base-uri 'none'",
+      "object-src 'none'",
+      "require-trusted-types-for 'script'",
+      "trusted-types 'none'",
+      ...(https ? ['upgrade-insecure-requests'] : []),
+      `report-uri ${reportUri}`,
+      ...(https ? ['report-to csp'] : []),
+    ].join('; ');
 
   const app = Fastify({
     logger: opts.logger ? loggerOptions('info') : false,
@@ -71,11 +85,21 @@ export async function buildTestPaymentServer(opts: { secret: string; paymentOrig
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
   });
 
+  app.decorateReply('cspNonce', '');
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('Content-Security-Policy', csp);
+    const nonce = (reply as unknown as { cspNonce: string }).cspNonce || newNonce();
+    reply.header('Content-Security-Policy', csp(nonce));
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('Cache-Control', 'no-store');
+    reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+    reply.header('Cross-Origin-Resource-Policy', 'same-site');
+    // Ignored inside the app's frame; keeps a card form opened on its own from sharing a window group.
+    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    if (https) {
+      reply.header('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+      reply.header('Reporting-Endpoints', `csp="${reportUri}"`);
+    }
     return payload;
   });
 
@@ -111,9 +135,11 @@ export async function buildTestPaymentServer(opts: { secret: string; paymentOrig
     const lang = pickLanguage(request.query.lang);
     const { sessionId } = request.params;
     const session = provider.openSession(sessionId);
+    const nonce = newNonce();
+    (reply as unknown as { cspNonce: string }).cspNonce = nonce;
     reply.type('text/html; charset=utf-8');
-    if (!session) return reply.status(400).send(renderInvalidSessionPage(lang));
-    return renderPaymentPage({ sessionId, session, appOrigin, lang });
+    if (!session) return reply.status(400).send(renderInvalidSessionPage(lang, nonce));
+    return renderPaymentPage({ sessionId, session, appOrigin, lang, nonce });
   });
 
   app.get('/pay/assets/form.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(FORM_JS));

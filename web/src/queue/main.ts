@@ -1,4 +1,7 @@
 import './queue.css';
+import '../shared/widget-host.js';
+import { startVerifiedWorker } from '../shared/trusted-types.js';
+import powWorkerUrl from './pow.worker.ts?worker&url';
 import type { Challenge, WorkerReply } from './pow.js';
 import { detectLocale } from './strings.js';
 import { createView, type FanState, type Status } from './view.js';
@@ -89,9 +92,9 @@ async function call(path: string, init: RequestInit = {}): Promise<{ status: num
  * Solves in a worker so the page keeps drawing and the progress bar moves. Module workers are in
  * every browser since 2023; there is no main-thread fallback, which would double the page's weight.
  */
-function solveInWorker(challenge: Challenge): Promise<string> {
+async function solveInWorker(challenge: Challenge): Promise<string> {
+  const worker = await startVerifiedWorker(new URL(powWorkerUrl, location.href));
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./pow.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data }: MessageEvent<WorkerReply>) => {
       if ('progress' in data) return view.checking(data.progress);
       worker.terminate();

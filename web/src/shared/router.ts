@@ -1,7 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
+import { pageClassOf } from './page-class.js';
 
-/** A tiny History API router: real URLs (shareable, reload-safe), no library. */
+/** The class the server gave this document (a meta tag it writes into every page). */
+export function documentPageClass(): string {
+  return document.querySelector('meta[name="taquilla-page-class"]')?.getAttribute('content') ?? pageClassOf(location.pathname);
+}
+
+/**
+ * A tiny History API router: real URLs (shareable, reload-safe), no library. A move to a page of
+ * another class (shop to checkout, checkout to account) loads that page from the server, with the
+ * policy and widgets of its own class; back and forward across classes reload likewise.
+ */
 export function navigate(to: string, replace = false): void {
+  const target = new URL(to, location.href);
+  if (pageClassOf(target.pathname) !== documentPageClass()) {
+    if (replace) location.replace(target.href);
+    else location.assign(target.href);
+    return;
+  }
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   dispatchEvent(new PopStateEvent('popstate'));
@@ -11,7 +27,10 @@ export function navigate(to: string, replace = false): void {
 export function usePath(): string {
   const [path, setPath] = useState(location.pathname);
   useEffect(() => {
-    const update = () => setPath(location.pathname);
+    const update = () => {
+      if (pageClassOf(location.pathname) !== documentPageClass()) location.reload();
+      else setPath(location.pathname);
+    };
     addEventListener('popstate', update);
     return () => removeEventListener('popstate', update);
   }, []);

@@ -1,5 +1,7 @@
 import { api, ApiError } from '../../shared/api';
 import type { Challenge, WorkerReply } from '../../queue/pow';
+import powWorkerUrl from '../../queue/pow.worker.ts?worker&url';
+import { startVerifiedWorker } from '../../shared/trusted-types';
 
 /**
  * Calls to the sign-in routes. They are the shield's `login` class: while shield mode is on they
@@ -9,9 +11,9 @@ import type { Challenge, WorkerReply } from '../../queue/pow';
  */
 const MAX_PROOFS = 3;
 
-function solveInWorker(challenge: Challenge): Promise<string> {
+async function solveInWorker(challenge: Challenge): Promise<string> {
+  const worker = await startVerifiedWorker(new URL(powWorkerUrl, location.href));
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('../../queue/pow.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data }: MessageEvent<WorkerReply>) => {
       if ('solution' in data) {
         worker.terminate();
