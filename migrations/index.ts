@@ -10,6 +10,7 @@ import * as staffAccounts from './008_staff_accounts.js';
 import * as apiKeys from './009_api_keys.js';
 import * as customerAccounts from './010_customer_accounts.js';
 import * as customerPasskeys from './011_customer_passkeys.js';
+import * as pageIntegrity from './012_page_integrity.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '009_api_keys': apiKeys,
   '010_customer_accounts': customerAccounts,
   '011_customer_passkeys': customerPasskeys,
+  '012_page_integrity': pageIntegrity,
 };

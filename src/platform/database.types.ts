@@ -154,6 +154,9 @@ export interface CheckoutRecordTable {
   storefront: string;
   build_id: string;
   client_build_id: string | null;
+  /** The page class the buyer paid on, and the widgets that page showed (none, on a payment page). */
+  page_class: string | null;
+  widgets: string[] | null;
   created_at: Created;
 }
 export interface OutboxTable {
@@ -358,6 +361,7 @@ export interface DormantDisabled {
 /** One row per kind of CSP violation, counted. */
 export interface CspReportTable {
   signature: string;
+  page_class: Generated<string>;
   document: string;
   directive: string;
   blocked: string;
@@ -366,6 +370,33 @@ export interface CspReportTable {
   count: Generated<number>;
   first_seen: Created;
   last_seen: Timestamp;
+}
+
+export interface WebBuildTable {
+  build_id: string;
+  manifest: ColumnType<unknown, string, string>;
+  first_served_at: Created;
+  last_served_at: ColumnType<Date, Date | undefined, Date>;
+  processes: Generated<number>;
+}
+
+export interface WidgetSwitchTable {
+  name: string;
+  disabled: boolean;
+  reason: Generated<string>;
+  changed_by: string;
+  changed_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface TamperCheckTable {
+  id: Generated<string>;
+  build_id: string;
+  started_at: Date;
+  finished_at: Created;
+  ok: boolean;
+  pages: ColumnType<unknown, string, string>;
+  findings: ColumnType<unknown, string, string>;
+  incident_id: string | null;
 }
 
 export interface IncidentTable {
@@ -426,6 +457,9 @@ export interface Database {
   customer_tokens: CustomerTokenTable;
   customer_recovery_codes: CustomerRecoveryCodeTable;
   customer_passkeys: CustomerPasskeyTable;
+  web_builds: WebBuildTable;
+  widget_switches: WidgetSwitchTable;
+  tamper_checks: TamperCheckTable;
 }
 
 export type Order = Selectable<OrderTable>;

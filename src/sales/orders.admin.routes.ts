@@ -180,6 +180,9 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
           storefront: r.storefront,
           buildId: r.build_id,
           clientBuildId: r.client_build_id,
+          // The page class the buyer paid on and the widget frames it showed (none, on a payment page).
+          pageClass: r.page_class,
+          widgets: r.widgets,
           createdAt: r.created_at.toISOString(),
         })),
       };

@@ -91,7 +91,15 @@ function readPerformance(db: Db | Tx, performanceId: string) {
 
 export async function recordCheckout(
   tx: Tx,
-  row: { order_id: string; buyer_email: string; storefront: string; build_id: string; client_build_id: string | null },
+  row: {
+    order_id: string;
+    buyer_email: string;
+    storefront: string;
+    build_id: string;
+    client_build_id: string | null;
+    page_class: string | null;
+    widgets: string[] | null;
+  },
 ): Promise<void> {
   await tx.insertInto('checkout_records').values(row).execute();
 }

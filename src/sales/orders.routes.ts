@@ -35,7 +35,12 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
         request.params.id,
         headers['idempotency-key'],
         request.body.buyer,
-        { storefront: headers['x-taquilla-storefront'] ?? 'web', clientBuildId: headers['x-taquilla-build'] ?? null },
+        {
+          storefront: headers['x-taquilla-storefront'] ?? 'web',
+          clientBuildId: headers['x-taquilla-build'] ?? null,
+          pageClass: headers['x-taquilla-page-class'] ?? null,
+          widgets: headers['x-taquilla-widgets'] === undefined ? null : headers['x-taquilla-widgets'].split(',').filter(Boolean),
+        },
         customer,
       );
       return reply.status(201).send(order);

@@ -23,6 +23,10 @@ export const IdempotencyHeaders = Type.Object({
   }),
   'x-taquilla-storefront': Type.Optional(Type.String({ maxLength: 100 })),
   'x-taquilla-build': Type.Optional(Type.String({ maxLength: 100 })),
+  'x-taquilla-page-class': Type.Optional(Type.String({ maxLength: 20, pattern: '^[a-z]+$' })),
+  'x-taquilla-widgets': Type.Optional(
+    Type.String({ maxLength: 400, pattern: '^[a-z0-9,-]*$', description: 'Comma-separated names of the widget frames on the checkout page (none expected)' }),
+  ),
 });
 
 const Payment = Type.Object({ provider: Type.String(), sessionId: Type.String(), url: Type.String() });

@@ -15,6 +15,9 @@ export interface Buyer {
 export interface CheckoutSource {
   storefront: string;
   clientBuildId: string | null;
+  /** The page class the checkout page says it was served as, and the widget frames it showed. */
+  pageClass: string | null;
+  widgets: string[] | null;
 }
 
 /** The signed-in customer account an order is made for (null for a guest). */
@@ -93,6 +96,8 @@ export async function createOrder(
         storefront: source.storefront,
         build_id: ctx.buildId,
         client_build_id: source.clientBuildId,
+        page_class: source.pageClass,
+        widgets: source.widgets,
       });
       await audit(tx, {
         actor: 'hold_token',

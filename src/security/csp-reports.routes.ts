@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
-import { createCspAggregator, parseCspReports } from './csp-reports.js';
+import { createCspAggregator, isScriptCompromiseSign, parseCspReports } from './csp-reports.js';
 import { listCspReports, saveCspReports } from './csp-reports.repository.js';
+import { CSP_REPORT_PATH } from './page-policy.js';
 
-export const CSP_REPORT_PATH = '/api/security/csp-reports';
 const REPORT_TYPES = ['application/csp-report', 'application/reports+json'];
 
 /**
@@ -14,7 +14,18 @@ const REPORT_TYPES = ['application/csp-report', 'application/reports+json'];
  * like the rest, answers 204 whatever it is sent, and writes at most once a second.
  */
 export const cspReportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const aggregator = createCspAggregator((batch) => saveCspReports(ctx.db, batch));
+  // A signature seen for the first time on a payment or account page opens a script_compromise incident.
+  const aggregator = createCspAggregator(async (batch) => {
+    const fresh = new Set(await saveCspReports(ctx.db, batch));
+    for (const { signature, violation, count } of batch) {
+      if (!fresh.has(signature) || !isScriptCompromiseSign(violation)) continue;
+      await ctx.scriptCompromise.sign(
+        'csp_violation',
+        `Code was blocked on a ${violation.pageClass} page: ${violation.directive} refused ${violation.blocked || 'a script'} on ${violation.document}`,
+        { signature, count, ...violation },
+      );
+    }
+  });
   let failing = false;
   const flush = () =>
     aggregator.flush().then(
@@ -52,7 +63,7 @@ export const cspReportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       },
     },
     async (request, reply) => {
-      aggregator.add(parseCspReports(request.body));
+      aggregator.add(parseCspReports(request.body, { paymentOrigin: new URL(ctx.config.paymentOrigin).origin }));
       return reply.status(204).send(null);
     },
   );
@@ -72,6 +83,7 @@ export const cspReportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
               reports: Type.Array(
                 Type.Object({
                   signature: Type.String(),
+                  pageClass: Type.String(),
                   document: Type.String(),
                   directive: Type.String(),
                   blocked: Type.String(),
@@ -93,6 +105,7 @@ export const cspReportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
         return {
           reports: rows.map((r) => ({
             signature: r.signature,
+            pageClass: r.page_class,
             document: r.document,
             directive: r.directive,
             blocked: r.blocked,

@@ -23,6 +23,7 @@ describe('CSP reports', () => {
   test('csp: both report formats are read; queries, fragments and ids never kept', () => {
     const [v] = parseCspReports(legacy());
     assert.deepEqual(v, {
+      pageClass: 'buyer',
       document: 'http://localhost:3000/performances/:id',
       directive: 'script-src-elem',
       blocked: 'https://evil.example',
@@ -135,6 +136,57 @@ describe('CSP reports', () => {
       const summary = await t.app.inject(`/api/performances/${show.performanceId}/queue/summary`);
       assert.equal(summary.headers['cache-control'], 'public, max-age=2', 'what every fan shares may be cached');
       assert.equal(summary.headers['x-content-type-options'], 'nosniff');
+    });
+  });
+
+  describe('on payment and account pages', { skip: !databaseAvailable && skipReason }, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await testApp({ ALERT_EMAILS: 'oncall@example.com', PAYMENT_ORIGIN: 'http://127.0.0.1:3901' });
+    });
+    after(async () => {
+      await t?.close();
+    });
+    const send = (report: Record<string, unknown>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/security/csp-reports',
+        headers: { 'content-type': 'application/csp-report' },
+        payload: JSON.stringify(legacy(report)),
+      });
+    const incidents = () => t.ctx.db.selectFrom('incidents').selectAll().where('kind', '=', 'script_compromise').execute();
+    const alerts = () => t.ctx.db.selectFrom('outbox').select(['recipient', 'subject']).where('kind', '=', 'incident_alert').execute();
+    const settle = async () => (await t.app.inject({ url: '/api/admin/security/csp-reports', headers: admin })).json();
+
+    test('csp: a new signature on a buyer page is stored but opens nothing; extensions on a payment page neither', async () => {
+      await send({});
+      await send({ 'document-uri': 'http://localhost:3900/checkout/0f8fad5b-d9cb-469f-a165-70867728950e', 'blocked-uri': 'chrome-extension' });
+      const list = await settle();
+      assert.deepEqual(list.reports.map((r: { pageClass: string }) => r.pageClass).sort(), ['buyer', 'payment']);
+      assert.deepEqual(await incidents(), []);
+    });
+
+    test('csp: the first report of a new signature on a payment page, or on the card form, opens script_compromise and alerts once', async () => {
+      const onCheckout = { 'document-uri': 'http://localhost:3900/checkout/0f8fad5b-d9cb-469f-a165-70867728950e', 'blocked-uri': 'https://skim.example/a.js' };
+      for (let i = 0; i < 5; i++) await send(onCheckout);
+      await settle();
+      const [incident, ...more] = await incidents();
+      assert.equal(more.length, 0);
+      assert.equal(incident!.status, 'open');
+      assert.match(incident!.summary, /payment page: script-src-elem refused https:\/\/skim\.example/);
+      assert.deepEqual(await alerts(), [{ recipient: 'oncall@example.com', subject: '[Taquilla] script compromise: detected' }]);
+
+      // The card form reports from its own origin: still a payment page. A second sign joins the
+      // open incident's timeline; the alert is not repeated within the minute.
+      await send({ 'document-uri': 'http://127.0.0.1:3901/pay/ps_abc', 'blocked-uri': 'inline', 'effective-directive': 'script-src-elem' });
+      const list = await settle();
+      assert.ok(
+        list.reports.some((r: { pageClass: string; document: string }) => r.pageClass === 'payment' && r.document.startsWith('http://127.0.0.1:3901/pay/')),
+      );
+      assert.equal((await incidents()).length, 1);
+      const events = await t.ctx.db.selectFrom('incident_events').select('what').where('incident_id', '=', incident!.id).execute();
+      assert.equal(events.filter((e) => e.what === 'csp_violation').length, 2);
+      assert.equal((await alerts()).length, 1);
     });
   });
 

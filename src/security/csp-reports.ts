@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pageClassOf, type PageClass } from './page-classes.js';
 
 /**
  * A Content-Security-Policy violation, reduced to what says which code was blocked where: no
@@ -6,6 +7,8 @@ import { createHash } from 'node:crypto';
  * characters of the script sample (what browsers send with 'report-sample').
  */
 export interface CspViolation {
+  /** The class of the page that reported: the card form's origin is a payment page. */
+  pageClass: PageClass;
   document: string;
   directive: string;
   blocked: string;
@@ -39,10 +42,24 @@ function blockedOrigin(value: string): string {
   }
 }
 
-function violation(fields: { document: unknown; directive: unknown; blocked: unknown; source: unknown; sample: unknown }): CspViolation | undefined {
+/** The page class of a reporting document; the payment form's own origin counts as a payment page. */
+function classOf(document: string, paymentOrigin: string | undefined): PageClass {
+  try {
+    const url = new URL(document);
+    return paymentOrigin && url.origin === paymentOrigin ? 'payment' : pageClassOf(url.pathname);
+  } catch {
+    return 'buyer';
+  }
+}
+
+function violation(
+  fields: { document: unknown; directive: unknown; blocked: unknown; source: unknown; sample: unknown },
+  paymentOrigin: string | undefined,
+): CspViolation | undefined {
   const directive = text(fields.directive, 100).split(' ')[0] ?? '';
   if (!directive) return undefined;
   return {
+    pageClass: classOf(text(fields.document, 2000), paymentOrigin),
     document: place(text(fields.document, 2000)),
     directive,
     blocked: blockedOrigin(text(fields.blocked, 2000)),
@@ -56,30 +73,36 @@ function violation(fields: { document: unknown; directive: unknown; blocked: unk
  * `application/reports+json` from the Reporting API (an array of `{ type: "csp-violation", body }`).
  * Anything else yields nothing.
  */
-export function parseCspReports(body: unknown): CspViolation[] {
+export function parseCspReports(body: unknown, opts: { paymentOrigin?: string } = {}): CspViolation[] {
   const found: CspViolation[] = [];
   const legacy = (body as { 'csp-report'?: Record<string, unknown> } | null)?.['csp-report'];
   if (legacy && typeof legacy === 'object') {
-    const v = violation({
-      document: legacy['document-uri'],
-      directive: legacy['effective-directive'] ?? legacy['violated-directive'],
-      blocked: legacy['blocked-uri'],
-      source: legacy['source-file'],
-      sample: legacy['script-sample'],
-    });
+    const v = violation(
+      {
+        document: legacy['document-uri'],
+        directive: legacy['effective-directive'] ?? legacy['violated-directive'],
+        blocked: legacy['blocked-uri'],
+        source: legacy['source-file'],
+        sample: legacy['script-sample'],
+      },
+      opts.paymentOrigin,
+    );
     if (v) found.push(v);
   }
   if (Array.isArray(body)) {
     for (const report of body.slice(0, 20)) {
       const r = report as { type?: unknown; body?: Record<string, unknown> } | null;
       if (r?.type !== 'csp-violation' || !r.body || typeof r.body !== 'object') continue;
-      const v = violation({
-        document: r.body.documentURL,
-        directive: r.body.effectiveDirective,
-        blocked: r.body.blockedURL,
-        source: r.body.sourceFile,
-        sample: r.body.sample,
-      });
+      const v = violation(
+        {
+          document: r.body.documentURL,
+          directive: r.body.effectiveDirective,
+          blocked: r.body.blockedURL,
+          source: r.body.sourceFile,
+          sample: r.body.sample,
+        },
+        opts.paymentOrigin,
+      );
       if (v) found.push(v);
     }
   }
@@ -89,8 +112,18 @@ export function parseCspReports(body: unknown): CspViolation[] {
 /** One row per kind of violation: the same blocked code on the same page is one signature, counted. */
 export function signatureOf(v: CspViolation): string {
   return createHash('sha256')
-    .update(JSON.stringify([v.document, v.directive, v.blocked, v.source, v.sample]))
+    .update(JSON.stringify([v.pageClass, v.document, v.directive, v.blocked, v.source, v.sample]))
     .digest('base64url');
+}
+
+/**
+ * Whether a violation is evidence that someone tried to run code on a card or password page: any
+ * violation on a payment or account page, except what browser extensions do to every page they
+ * touch (their own schemes), which is stored and shown but opens no incident.
+ */
+export function isScriptCompromiseSign(v: CspViolation): boolean {
+  if (v.pageClass !== 'payment' && v.pageClass !== 'account') return false;
+  return !/^(chrome|moz|safari|ms-browser)-extension/.test(v.blocked) && !/^(chrome|moz|safari)-extension:/.test(v.source);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { api, ApiError, buildId, retrying } from '../shared/api.js';
+import { documentPageClass } from '../shared/router.js';
 import { noteServerDate } from './clock.js';
 import { accessToken, forgetAccess, goToQueue } from './queue-access.js';
 import { type BuyerDetails, holdToken, saveHoldToken } from './storage.js';
@@ -65,7 +66,14 @@ export const releaseHold = (holdId: string) => api<void>(`/api/holds/${holdId}`,
 export const createOrder = (holdId: string, idempotencyKey: string, buyer: BuyerDetails) =>
   api<CreatedOrder>(`/api/holds/${holdId}/order`, {
     method: 'POST',
-    headers: { 'idempotency-key': idempotencyKey, 'x-taquilla-build': buildId, ...holdAuth(holdId) },
+    headers: {
+      'idempotency-key': idempotencyKey,
+      'x-taquilla-build': buildId,
+      // What the page was served as, and any widget frame on it: recorded with the checkout.
+      'x-taquilla-page-class': documentPageClass(),
+      'x-taquilla-widgets': [...document.querySelectorAll('iframe[data-widget]')].map((f) => f.getAttribute('data-widget')).join(','),
+      ...holdAuth(holdId),
+    },
     body: { buyer },
   });
 
