@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { LOGIN_LIMITS, type LoginLimits } from './accounts/login-throttle.js';
+import { PAGE_CLASSES, WIDGET_FREE_CLASSES, type PageClass } from './security/page-classes.js';
 import type { Limit, LimitTable } from './shield/limits.js';
 import { DEFAULT_LIMITS } from './shield/limits.js';
 
@@ -73,8 +74,36 @@ export interface Config {
   readonly ownerEmail: string;
   /** Refunds above this amount (minor units) need the person's second factor in the last five minutes. */
   readonly refundSudoAbove: number;
+  /**
+   * Third-party widgets (support chat, analytics), each shown in a sandboxed iframe from its own
+   * origin on the page classes it names, never on payment, account or operator pages (those are
+   * dropped, with a line in `widgetWarnings`). From WIDGETS (JSON); development shows the demo chat.
+   */
+  readonly widgets: readonly WidgetConfig[];
+  readonly widgetWarnings: readonly string[];
+  /** Port of the built-in demo support-chat vendor (DEMO_CHAT_PORT); unset: not served. */
+  readonly demoChatPort: number | undefined;
+  /** The committed script inventory (PCI DSS 6.4.3) that pages and widgets are checked against. */
+  readonly scriptInventoryPath: string;
+  /** Minutes between tamper checks of the payment and account pages (0: only at start). */
+  readonly tamperCheckMinutes: number;
+  /** Where the tamper check fetches the pages, as a browser would (the public address by default). */
+  readonly tamperCheckUrl: string;
   /** Settings that were generated for development rather than given; logged at start. */
   readonly generated: readonly string[];
+}
+
+export interface WidgetConfig {
+  /** Letters, digits and dashes: the name the kill switch and the inventory use. */
+  readonly name: string;
+  /** The page the iframe loads, on the widget's own origin. */
+  readonly url: string;
+  readonly origin: string;
+  readonly classes: readonly PageClass[];
+  /** The iframe's accessible title. */
+  readonly title: string;
+  /** Origins the widget's frame may connect to besides its own (its vendor's API). */
+  readonly connect: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -240,6 +269,59 @@ function redisPrefix(env: Env): string {
   return prefix;
 }
 
+function widgets(env: Env, fallback: unknown[], appOrigins: string[], warnings: string[]): WidgetConfig[] {
+  const raw = env.WIDGETS;
+  let list: unknown = fallback;
+  if (raw !== undefined && raw !== '') {
+    try {
+      list = JSON.parse(raw);
+    } catch {
+      throw new ConfigError('WIDGETS', 'must be a JSON array of {"name","url","classes"} objects');
+    }
+  }
+  if (!Array.isArray(list)) throw new ConfigError('WIDGETS', 'must be a JSON array');
+  const seen = new Set<string>();
+  return list.map((item, i) => {
+    const w = item as Record<string, unknown>;
+    const where = `WIDGETS[${i}]`;
+    if (!w || typeof w !== 'object') throw new ConfigError(where, 'must be an object');
+    if (typeof w.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(w.name))
+      throw new ConfigError(`${where}.name`, 'must be 1-40 lowercase letters, digits or dashes');
+    if (seen.has(w.name)) throw new ConfigError(`${where}.name`, `"${w.name}" is used twice`);
+    seen.add(w.name);
+    let url: URL;
+    try {
+      url = new URL(String(w.url));
+    } catch {
+      throw new ConfigError(`${where}.url`, 'must be a URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${where}.url`, 'must use http: or https:');
+    // Same origin as the app would give the widget the app's own origin, sandbox or not.
+    if (appOrigins.includes(url.origin)) throw new ConfigError(`${where}.url`, "must be on its own origin, not the app's or the payment form's");
+    if (!Array.isArray(w.classes) || w.classes.some((c) => !PAGE_CLASSES.includes(c as PageClass))) {
+      throw new ConfigError(`${where}.classes`, `must list page classes among ${PAGE_CLASSES.join(', ')}`);
+    }
+    const classes = (w.classes as PageClass[]).filter((c) => {
+      if (!WIDGET_FREE_CLASSES.includes(c)) return true;
+      warnings.push(`widget "${w.name}" is configured for ${c} pages, where no widget may appear: not shown there`);
+      return false;
+    });
+    const connect = w.connect === undefined ? [] : w.connect;
+    if (!Array.isArray(connect) || connect.some((o) => typeof o !== 'string' || !/^https?:\/\/[^/\s;,']+$/.test(o))) {
+      throw new ConfigError(`${where}.connect`, 'must be a list of http(s) origins');
+    }
+    const title = typeof w.title === 'string' && w.title.trim() ? w.title.trim().slice(0, 80) : w.name;
+    return Object.freeze({
+      name: w.name,
+      url: url.href,
+      origin: url.origin,
+      classes: Object.freeze([...new Set(classes)]),
+      title,
+      connect: Object.freeze(connect as string[]),
+    });
+  });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = (env.NODE_ENV ?? 'development') as Config['env'];
   if (!['development', 'production', 'test'].includes(mode)) {
@@ -261,13 +343,24 @@ export function loadConfig(env: Env = process.env): Config {
   const previousQueueKeyIds = commaList(env, 'QUEUE_PREVIOUS_KEY_IDS');
   if (previousQueueKeyIds.some((k) => !keyId.test(k))) throw new ConfigError('QUEUE_PREVIOUS_KEY_IDS', 'must be a comma-separated list of key ids');
 
+  const baseUrl = url(env, 'BASE_URL', `http://localhost:${port}`, ['http:', 'https:'])!;
+  const paymentOrigin = url(env, 'PAYMENT_ORIGIN', `http://localhost:${paymentPort}`, ['http:', 'https:'])!;
+  // Development serves the demo support chat on PORT+2 and shows it on buyer and queue pages.
+  const demoChatDefault = mode === 'development' && port !== 0 ? port + 2 : undefined;
+  const demoChatPort = env.DEMO_CHAT_PORT ? int(env, 'DEMO_CHAT_PORT', 0, 1, 65535) : demoChatDefault;
+  const widgetWarnings: string[] = [];
+  const widgetFallback =
+    mode === 'development' && demoChatPort !== undefined
+      ? [{ name: 'chat', url: `http://localhost:${demoChatPort}/chat`, classes: ['buyer', 'queue'], title: 'Support chat' }]
+      : [];
+
   return Object.freeze({
     env: mode,
     port,
     host,
-    baseUrl: url(env, 'BASE_URL', `http://localhost:${port}`, ['http:', 'https:'])!,
+    baseUrl,
     paymentPort,
-    paymentOrigin: url(env, 'PAYMENT_ORIGIN', `http://localhost:${paymentPort}`, ['http:', 'https:'])!,
+    paymentOrigin,
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
@@ -301,6 +394,12 @@ export function loadConfig(env: Env = process.env): Config {
     staffDormantDays: int(env, 'STAFF_DORMANT_DAYS', 45, 1, 3650),
     ownerEmail: ownerEmail(env),
     refundSudoAbove: int(env, 'REFUND_SUDO_ABOVE', 50_000, 0, 1_000_000_000),
+    widgets: Object.freeze(widgets(env, widgetFallback, [new URL(baseUrl).origin, new URL(paymentOrigin).origin], widgetWarnings)),
+    widgetWarnings: Object.freeze(widgetWarnings),
+    demoChatPort,
+    scriptInventoryPath: resolve(env.SCRIPT_INVENTORY || 'security/script-inventory.json'),
+    tamperCheckMinutes: int(env, 'TAMPER_CHECK_MINUTES', 5, 0, 10_080),
+    tamperCheckUrl: url(env, 'TAMPER_CHECK_URL', baseUrl, ['http:', 'https:'])!,
     generated: Object.freeze(generated),
   });
 }

@@ -24,6 +24,7 @@ export const PERMISSIONS = [
   'shield.manage',
   'incidents.read',
   'security.read',
+  'widgets.manage',
   'audit.read',
   'staff.read',
   'staff.manage',
@@ -49,7 +50,17 @@ export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   box_office: new Set(['events.read', 'venues.read', 'sales.read', 'orders.read', 'orders.refund', 'orders.cancel', 'orders.resend']),
   door: new Set(['events.read', 'checkin.scan']),
   support: new Set(['events.read', 'orders.read', 'orders.resend', 'outbox.read']),
-  security: new Set(['shield.read', 'shield.manage', 'incidents.read', 'security.read', 'audit.read', 'staff.read', 'access.review', 'customers.manage']),
+  security: new Set([
+    'shield.read',
+    'shield.manage',
+    'incidents.read',
+    'security.read',
+    'widgets.manage',
+    'audit.read',
+    'staff.read',
+    'access.review',
+    'customers.manage',
+  ]),
 };
 
 export const STAFF_ROLES = Object.keys(ROLE_PERMISSIONS) as StaffRole[];

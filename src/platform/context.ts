@@ -11,6 +11,11 @@ import { createPrincipals, type Principals } from '../accounts/principal.js';
 import { apiKeyResolver } from '../accounts/api-keys.service.js';
 import { accessTokens, type AccessTokens } from './access-tokens.js';
 import { computeBuildId } from './build-info.js';
+import { readBuildManifest, type BuildManifest } from '../security/build-manifest.js';
+import { createAlerts } from '../security/alerts.js';
+import { createScriptCompromise, type ScriptCompromise } from '../security/script-compromise.js';
+import { loadInventory, type ScriptInventory } from '../security/script-inventory.js';
+import { createWidgets, type Widgets } from '../widgets/widgets.js';
 import type { Db } from './transaction.js';
 
 /** What every part of the box office is handed: built once at boot, or per test. */
@@ -33,6 +38,14 @@ export interface AppContext {
   /** Where the Vite build is, and the hash of it; the build id is recorded on every checkout. */
   webDistDir: string;
   buildId: string;
+  /** The sealed build's manifest (every asset's sha384), registered in the database at start. */
+  buildManifest: BuildManifest | undefined;
+  /** The committed script inventory (PCI DSS 6.4.3): what may run on each page class. */
+  inventory: ScriptInventory;
+  /** Opens and alerts the `script_compromise` incident (CSP violations on card pages, the tamper check). */
+  scriptCompromise: ScriptCompromise;
+  /** Third-party widgets: which to show on a page of each class, and the kill switch (read every 2 s). */
+  widgets: Widgets;
 }
 
 /** Lets go of what the context holds open (Redis connections of the shield, the sign-in throttle and the line). */
@@ -46,12 +59,14 @@ export function createContext(
   config: Config,
   db: Db,
   databaseKind: AppContext['databaseKind'],
-  options: { shield?: ShieldOptions; log?: (message: string, error?: unknown) => void } = {},
+  options: { shield?: ShieldOptions; log?: (message: string, error?: unknown) => void; webDistDir?: string } = {},
 ): AppContext {
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
-  const webDistDir = join(process.cwd(), 'web', 'dist');
+  const webDistDir = options.webDistDir ?? join(process.cwd(), 'web', 'dist');
+  const shield = createShield({ config, db, log, options: options.shield });
   const principals = createPrincipals({ config, db });
   principals.useApiKeys(apiKeyResolver({ config, db }));
+  const inventory = loadInventory(config.scriptInventoryPath);
   return {
     config,
     db,
@@ -63,9 +78,17 @@ export function createContext(
     holdAccess: accessTokens(config.secret, 'hold-access'),
     principals,
     waitingRoom: createWaitingRoom({ config, db }),
-    shield: createShield({ config, db, log, options: options.shield }),
+    shield,
     loginThrottle: createLoginThrottle(config),
     webDistDir,
     buildId: computeBuildId(webDistDir),
+    buildManifest: readBuildManifest(webDistDir),
+    inventory,
+    widgets: createWidgets({ config, db, inventory, log }),
+    scriptCompromise: createScriptCompromise({
+      db,
+      alerts: createAlerts({ db, webhookUrl: config.alertWebhookUrl, emails: config.alertEmails, baseUrl: config.baseUrl, log }),
+      log,
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { detectLocale, loadLocale } from '../shared/i18n.js';
+import '../shared/widget-host.js';
 import { App } from './app.js';
 import './buyer.css';
 
