@@ -36,6 +36,9 @@ import { customerAuthRoutes } from './accounts/customer-auth.routes.js';
 import { customerPasskeyRoutes } from './accounts/customer-passkeys.routes.js';
 import { cspReportRoutes } from './security/csp-reports.routes.js';
 import { auditRoutes } from './security/audit.routes.js';
+import { integrityRoutes } from './security/integrity.routes.js';
+import { widgetsRoutes } from './widgets/widgets.routes.js';
+import { tamperCheckRoutes } from './security/tamper-check.routes.js';
 import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
 import { registerLoadSignalHooks } from './waiting-room/load-signal.hooks.js';
 import { registerShieldHooks } from './shield/shield.hooks.js';
@@ -106,6 +109,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     shieldAdminRoutes,
     cspReportRoutes,
     auditRoutes,
+    integrityRoutes,
+    tamperCheckRoutes,
+    widgetsRoutes,
     staffAuthRoutes,
     staffRoutes,
     apiKeysRoutes,
@@ -117,6 +123,12 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   ]) {
     await app.register(routes, ctx);
   }
-  await registerWeb(app, { distDir: ctx.webDistDir, buildId: ctx.buildId, paymentOrigin: ctx.config.paymentOrigin });
+  await registerWeb(app, {
+    distDir: ctx.webDistDir,
+    buildId: ctx.buildId,
+    baseUrl: ctx.config.baseUrl,
+    paymentOrigin: ctx.config.paymentOrigin,
+    widgets: ctx.widgets,
+  });
   return app;
 }

@@ -17,8 +17,11 @@ import { markDraining } from './platform/http/health.routes.js';
 import { every, jobErrors } from './platform/jobs.js';
 import { migrateToLatest } from './platform/migrate.js';
 import { startAuditSealer } from './security/audit-chain.sealer.js';
+import { registerBuild } from './security/builds.repository.js';
+import { startTamperCheckJob } from './security/tamper-check.job.js';
 import { StartupError } from './platform/outages.js';
 import { requireRedisPersistence } from './waiting-room/redis-store.js';
+import { buildDemoChatServer } from './widgets/demo-chat/demo-chat.server.js';
 
 const started = Date.now();
 let config: Config;
@@ -56,10 +59,16 @@ const firstOwner = await firstOwnerForDevelopment(database.db, config);
 const ctx = createContext(config, database.db, database.kind, {
   log: (message, error) => (error === undefined ? log.warn(message) : jobErrors('shield', (e) => log.error({ err: e }, message))(error)),
 });
+// The build this process serves, registered so each checkout record's build id names its scripts.
+if (ctx.buildManifest) await registerBuild(database.db, ctx.buildManifest);
+else log.warn({ buildId: ctx.buildId }, 'the front end is not a sealed build (npm run build:web): no manifest to register or check');
+for (const warning of config.widgetWarnings) log.warn(warning);
 const app = await buildApp(ctx);
 const paymentServer = config.paymentTestServer
   ? await buildTestPaymentServer({ secret: config.secret, paymentOrigin: config.paymentOrigin, appOrigin: config.baseUrl, logger: false })
   : undefined;
+// The demo support-chat vendor (development): its own origin, so its widget can be tried end to end.
+const demoChat = config.demoChatPort === undefined ? undefined : buildDemoChatServer({ appOrigins: [new URL(config.baseUrl).origin], logger: false });
 
 // Background work is safe to run in every process: each claims rows with SKIP LOCKED.
 const sweeper = every(
@@ -72,6 +81,8 @@ const sweeper = every(
 );
 const admissions = ctx.waitingRoom.start(jobErrors('admission_tick', (error) => log.error({ err: error }, 'waiting room tick failed')));
 const shield = ctx.shield.start();
+// The widget kill switch as every process sees it: read at once, then every 2 s.
+const widgetSwitches = ctx.widgets.start(jobErrors('widget_switches', (error) => log.error({ err: error }, 'widget switches could not be read')));
 // Sales open at onSaleAt and close at offSaleAt by themselves; every process tries, one wins each.
 const salesSchedule = createSalesSchedule(ctx, {
   info: (message, details) => log.info(details ?? {}, message),
@@ -95,12 +106,16 @@ const dormantAccess = startDormantAccessJob(
   jobErrors('access_review', (error) => log.error({ err: error }, 'dormant access review failed')),
 );
 
+let tamperCheck: ReturnType<typeof startTamperCheckJob> | undefined;
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
   else log.info({ signal }, 'shutting down: finishing in-flight requests');
   markDraining(ctx);
+  await tamperCheck?.stop();
   await app.close();
   await paymentServer?.close();
+  await demoChat?.close();
+  await widgetSwitches.stop();
   await sweeper.stop();
   await salesSchedule.stop();
   await admissions.stop();
@@ -119,6 +134,10 @@ await app.listen({ port: config.port, host: config.host });
 // connections over them), so losing one process does not stop payments. Fastify hands its
 // listen options to Node's server.listen, whose `reusePort` its types do not name yet.
 if (paymentServer) await paymentServer.listen({ port: config.paymentPort, host: config.host, reusePort: true } as FastifyListenOptions);
+// What browsers receive on payment and account pages against the registered build (PCI DSS 11.6.1):
+// shortly after start, then every TAMPER_CHECK_MINUTES, one process per interval.
+tamperCheck = startTamperCheckJob(ctx, log);
+if (demoChat) await demoChat.listen({ port: config.demoChatPort!, host: config.host, reusePort: true } as FastifyListenOptions);
 if (config.generated.length) {
   log.warn({ settings: config.generated, file: `${config.dataDir}/secrets.json` }, 'development secrets generated; set them in production');
 }

@@ -5,9 +5,11 @@ import { ConfigError, loadConfig } from '../config.js';
 import { access } from './access-commands.js';
 import { audit } from './audit-commands.js';
 import { customers } from './customers-force-reset.js';
+import { integrity } from './integrity-check.js';
 import { migrate } from './migrate.js';
 import { seed } from './seed.js';
 import { staff } from './staff-create-owner.js';
+import { widgets } from './widgets-commands.js';
 
 const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   migrate: { run: migrate, help: 'migrate [up|down]   bring the schema up to date, or undo the newest migration' },
@@ -15,6 +17,10 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
   audit: {
     run: audit,
     help: 'audit verify [--head SEQ:HASH]   walk the audit chain; name the first row altered, removed or inserted\n  audit head           print the audit chain head (seq:hash sealed-at) to keep elsewhere',
+  },
+  integrity: {
+    run: integrity,
+    help: 'integrity check [--json]   the tamper check now: fetch the payment and account pages and the card form from TAMPER_CHECK_URL as a browser does, compare with the registered build; exit 1 on findings',
   },
   customers: {
     run: customers,
@@ -27,6 +33,10 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
   staff: {
     run: staff,
     help: 'staff create-owner --email EMAIL [--name NAME]   create an owner (or invite an existing one again) and print the invitation link',
+  },
+  widgets: {
+    run: widgets,
+    help: 'widgets list [--json]   each third-party widget: its switch, where it shows, what the script inventory approves\n  widgets disable NAME [--reason TEXT]   the kill switch: hide it on every page of every server within 5 s (audited)\n  widgets enable NAME [--reason TEXT]    show it again where it is approved (audited)',
   },
 };
 
