@@ -31,6 +31,7 @@ const StaffPage = lazy(() => import('./staff/staff-page').then((m) => m.StaffPag
 const ApiKeysPage = lazy(() => import('./access/api-keys-page').then((m) => m.ApiKeysPage));
 const AccessReviewPage = lazy(() => import('./access/access-review-page').then((m) => m.AccessReviewPage));
 const AuditPage = lazy(() => import('./audit/audit-page').then((m) => m.AuditPage));
+const IntegrityPage = lazy(() => import('./integrity/integrity-page').then((m) => m.IntegrityPage));
 const AccountPage = lazy(() => import('./account/account-page').then((m) => m.AccountPage));
 
 type Route = [pattern: string, section: Section, render: (params: Record<string, string>) => ComponentChildren];
@@ -50,6 +51,7 @@ const routes: Route[] = [
   ['/console/outbox', 'outbox', () => <OutboxPage />],
   ['/console/outbox/:id', 'outbox', (p) => <OutboxMessagePage id={p.id!} />],
   ['/console/shield', 'shield', () => <ShieldPage />],
+  ['/console/integrity', 'integrity', () => <IntegrityPage />],
   ['/console/audit', 'audit', () => <AuditPage />],
   ['/console/staff', 'staff', () => <StaffPage />],
   ['/console/api-keys', 'keys', () => <ApiKeysPage />],

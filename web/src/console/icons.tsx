@@ -6,6 +6,7 @@ const paths = {
   scanner: 'M4 8V5a1 1 0 0 1 1-1h3M16 4h3a1 1 0 0 1 1 1v3M20 16v3a1 1 0 0 1-1 1h-3M8 20H5a1 1 0 0 1-1-1v-3M7 12h10',
   outbox: 'M3 6h18v12H3zM3 7l9 6 9-6',
   shield: 'M12 3l7 3v6c0 4.5-3 7.5-7 9-4-1.5-7-4.5-7-9V6zM9 12l2 2 4-4',
+  integrity: 'M8 6l-5 6 5 6M16 6l5 6-5 6M9.5 12.5l2 2 3.5-4.5',
   signout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   camera: 'M4 8h3l2-3h6l2 3h3v11H4zM12 16a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
   plus: 'M12 5v14M5 12h14',

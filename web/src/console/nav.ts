@@ -7,7 +7,7 @@ import { can } from './session';
  * role's `events.read` feeds the scanner's list of performances, not an events page: the events
  * section is for roles that manage events or follow their sales.
  */
-export type Section = 'events' | 'venues' | 'orders' | 'scanner' | 'outbox' | 'shield' | 'audit' | 'staff' | 'keys' | 'review' | 'account';
+export type Section = 'events' | 'venues' | 'orders' | 'scanner' | 'outbox' | 'shield' | 'integrity' | 'audit' | 'staff' | 'keys' | 'review' | 'account';
 
 export interface NavItem {
   section: Exclude<Section, 'account'>;
@@ -30,6 +30,7 @@ export const NAV: NavItem[] = [
   { section: 'scanner', href: '/console/scanner', label: 'Door scanner', icon: 'scanner', visible: () => can('checkin.scan') },
   { section: 'outbox', href: '/console/outbox', label: 'Outbox', icon: 'outbox', visible: () => can('outbox.read') },
   { section: 'shield', href: '/console/shield', label: 'Shield', icon: 'shield', visible: () => can('shield.read') },
+  { section: 'integrity', href: '/console/integrity', label: 'Integrity', icon: 'integrity', visible: () => can('security.read') },
   { section: 'audit', href: '/console/audit', label: 'Audit log', icon: 'audit', visible: () => can('audit.read') },
   { section: 'staff', href: '/console/staff', label: 'Staff', icon: 'staff', visible: () => can('staff.read') },
   { section: 'keys', href: '/console/api-keys', label: 'API keys', icon: 'keys', visible: () => can('api_keys.manage') },

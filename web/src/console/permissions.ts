@@ -27,7 +27,9 @@ export type Permission =
   | 'staff.manage'
   | 'api_keys.manage'
   | 'access.review'
-  | 'access.purge';
+  | 'access.purge'
+  | 'customers.manage'
+  | 'widgets.manage';
 
 export const ROLES = ['owner', 'admin', 'event_manager', 'box_office', 'door', 'support', 'security'] as const;
 export type Role = (typeof ROLES)[number];
