@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import type { CheckoutRecordTable } from '../platform/database.types.js';
 import type { Db, Tx } from '../platform/transaction.js';
 
 /** SQL for orders, their payment attempts and checkout records. */
@@ -89,18 +90,7 @@ function readPerformance(db: Db | Tx, performanceId: string) {
     .executeTakeFirstOrThrow();
 }
 
-export async function recordCheckout(
-  tx: Tx,
-  row: {
-    order_id: string;
-    buyer_email: string;
-    storefront: string;
-    build_id: string;
-    client_build_id: string | null;
-    page_class: string | null;
-    widgets: string[] | null;
-  },
-): Promise<void> {
+export async function recordCheckout(tx: Tx, row: Omit<Insertable<CheckoutRecordTable>, 'id' | 'created_at'>): Promise<void> {
   await tx.insertInto('checkout_records').values(row).execute();
 }
 

@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { WidgetConfig } from '../config.js';
 import { requiredCsp, widgetFrameSources, widgetFramesHtml, withWidgetFrames } from './widget-frames.js';
-
-const CHAT = 'http://localhost:3002';
-const widget = (over: Partial<WidgetConfig> = {}): WidgetConfig => ({
-  name: 'chat',
-  url: `${CHAT}/chat`,
-  origin: CHAT,
-  classes: ['buyer', 'queue'],
-  title: 'Support chat',
-  connect: [],
-  ...over,
-});
+import { CHAT, widget } from './widgets.fixtures.js';
 
 /** The attributes of each iframe in the HTML, decoded as a browser would. */
 function frames(html: string): Record<string, string>[] {

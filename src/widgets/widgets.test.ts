@@ -7,17 +7,8 @@ import { parseInventory, type ScriptInventory } from '../security/script-invento
 import { databaseAvailable, skipReason, testDatabase, type TestDatabase } from '../../tests/helpers/database.js';
 import { createWidgets, SWITCH_POLL_MS } from './widgets.js';
 import { setWidgetDisabled } from './widgets.service.js';
+import { CHAT, widget } from './widgets.fixtures.js';
 
-const CHAT = 'http://localhost:3002';
-const widget = (over: Partial<WidgetConfig> = {}): WidgetConfig => ({
-  name: 'chat',
-  url: `${CHAT}/chat`,
-  origin: CHAT,
-  classes: ['buyer', 'queue'],
-  title: 'Support chat',
-  connect: [],
-  ...over,
-});
 const entry = { kind: 'widget', purpose: 'Support chat for buyers', owner: 'support team', approved: 'PR #1' } as const;
 const INVENTORY = parseInventory({ scripts: [{ id: 'chat', origin: CHAT, classes: ['buyer', 'queue'], ...entry }] });
 const CONFIG: Pick<Config, 'widgets'> = { widgets: [widget()] };

@@ -258,6 +258,14 @@ describe('browser payment-page integrity', { skip }, () => {
         );
       });
 
+      // The checkout record names the build, the page class it was paid on, and no widget.
+      const checkoutRecord = await server.t.ctx.db
+        .selectFrom('checkout_records')
+        .select(['build_id', 'client_build_id', 'page_class', 'widgets'])
+        .where('buyer_email', '=', BUYER.email)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(checkoutRecord, { build_id: server.t.ctx.buildId, client_build_id: server.t.ctx.buildId, page_class: 'payment', widgets: [] });
+
       // Nothing reached the thief, by any route, from any frame.
       const card = CARD.ok.replace(/\s/g, '');
       const secrets = [card, CARD.ok, BUYER.name, BUYER.email, encodeURIComponent(BUYER.email), `cvc=${CVC}`];

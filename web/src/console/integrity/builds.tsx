@@ -28,28 +28,19 @@ function Manifest(props: { buildId: string }) {
             </span>
           </summary>
           <ul class="integrity-files">
-            {page.scripts.map((s) => (
-              <li key={s.path}>
-                <span class="mono small break">{s.chunk}</span>
-                <span class="mono small muted break">
-                  {s.path}{' '}
-                  <span title={s.sha384} class="integrity-hash">
-                    {shortHash(s.sha384)}
+            {[...page.scripts.map((s) => ({ ...s, label: s.chunk, mono: true })), ...page.styles.map((s) => ({ ...s, label: 'stylesheet', mono: false }))].map(
+              (f) => (
+                <li key={f.path}>
+                  <span class={f.mono ? 'mono small break' : 'small'}>{f.label}</span>
+                  <span class="mono small muted break">
+                    {f.path}{' '}
+                    <span title={f.sha384} class="integrity-hash">
+                      {shortHash(f.sha384)}
+                    </span>
                   </span>
-                </span>
-              </li>
-            ))}
-            {page.styles.map((s) => (
-              <li key={s.path}>
-                <span class="small">stylesheet</span>
-                <span class="mono small muted break">
-                  {s.path}{' '}
-                  <span title={s.sha384} class="integrity-hash">
-                    {shortHash(s.sha384)}
-                  </span>
-                </span>
-              </li>
-            ))}
+                </li>
+              ),
+            )}
           </ul>
         </details>
       ))}
