@@ -7,7 +7,7 @@
  *   npm run build:web && npx tsx scripts/screenshots.ts
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -20,6 +20,8 @@ import { createContext } from '../src/platform/context.js';
 import { connect } from '../src/platform/database.js';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 import { migrateToLatest } from '../src/platform/migrate.js';
+import { registerBuild } from '../src/security/builds.repository.js';
+import { buildDemoChatServer } from '../src/widgets/demo-chat/demo-chat.server.js';
 import { CARD, fillBuyer, payWithCard, staffCookie } from '../tests/browser/flows.js';
 import { CHROMIUM, launchBrowser, openPage } from '../tests/browser/harness.js';
 import { ADMIN_TOKEN } from '../tests/helpers/app.js';
@@ -41,8 +43,13 @@ const scratch = mkdtempSync(join(tmpdir(), 'taquilla-shots-'));
 chmodSync(scratch, 0o777); // the embedded server runs as the postgres user
 const pg = await startEmbeddedPostgres({ dir: join(scratch, 'pg'), port: await freePort(), password: 'shots', fast: true });
 await ensureDatabase(pg.url('postgres'), 'taquilla');
-const [port, paymentPort] = [await freePort(), await freePort()];
+const [port, paymentPort, chatPort] = [await freePort(), await freePort(), await freePort()];
 const baseUrl = `http://127.0.0.1:${port}`;
+// The demo support chat on the shop's pages, approved in a copy of the inventory at this run's port.
+const chatOrigin = `http://127.0.0.1:${chatPort}`;
+const inventory = JSON.parse(readFileSync('security/script-inventory.json', 'utf8')) as { scripts: { id: string; origin?: string }[] };
+for (const entry of inventory.scripts) if (entry.id === 'chat') entry.origin = chatOrigin;
+writeFileSync(join(scratch, 'script-inventory.json'), JSON.stringify(inventory));
 const config = loadConfig({
   NODE_ENV: 'test',
   TAQUILLA_DATA_DIR: scratch,
@@ -53,12 +60,16 @@ const config = loadConfig({
   PAYMENT_PORT: String(paymentPort),
   BASE_URL: baseUrl,
   PAYMENT_ORIGIN: `http://127.0.0.1:${paymentPort}`,
+  SCRIPT_INVENTORY: join(scratch, 'script-inventory.json'),
+  WIDGETS: JSON.stringify([{ name: 'chat', url: `${chatOrigin}/chat`, classes: ['buyer', 'queue'], title: 'Support chat' }]),
 });
 const db = connect(config.databaseUrl!, 10);
 let app: App | undefined;
 let payments: App | undefined;
 let browser: Browser | undefined;
 let shieldTick: { stop(): Promise<void> } | undefined;
+let widgetSwitches: { stop(): Promise<void> } | undefined;
+let chat: App | undefined;
 /** Two tickets left unscanned for the scanner screenshots. */
 const doorCodes: string[] = [];
 
@@ -69,10 +80,16 @@ try {
   const performanceId = seeded.performanceIds[0]!;
   const ctx = createContext(config, db, 'embedded');
   app = await buildApp(ctx, { logger: false });
+  // As src/server.ts does at start: the integrity page lists the build served.
+  if (ctx.buildManifest) await registerBuild(db, ctx.buildManifest);
   payments = await buildTestPaymentServer({ secret: config.secret, paymentOrigin: config.paymentOrigin, appOrigin: baseUrl, logger: false });
   await app.listen({ port, host: '127.0.0.1' });
   shieldTick = ctx.shield.start();
   await payments.listen({ port: paymentPort, host: '127.0.0.1' });
+  chat = buildDemoChatServer({ appOrigins: [baseUrl] });
+  await chat.listen({ port: chatPort, host: '127.0.0.1' });
+  widgetSwitches = ctx.widgets.start();
+  await ctx.widgets.refresh();
 
   // The screenshots show the sale itself, not the line: the demo performance's waiting room is off.
   const off = await app.inject({
@@ -89,8 +106,28 @@ try {
   // Before the dashboard, whose shield screenshot turns shield mode on (signing up would then take a proof of work).
   for (const device of ['phone', 'desktop'] as const) await fanAccount(browser, device, app);
   for (const device of ['phone', 'desktop'] as const) await dashboard(browser, device, owner, seeded.eventId, performanceId);
+  // After the shield screenshots, whose incident list would otherwise show the incident this opens.
+  await reportViolations(app);
+  // One tamper check, as the job runs after start: the page lists it.
+  const check = await app.inject({ method: 'POST', url: '/api/admin/security/tamper-checks', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  assert.equal(check.statusCode, 200, check.body);
+  for (const device of ['phone', 'desktop'] as const) await integrity(browser, device, owner);
   for (const device of ['phone', 'desktop'] as const) await signInPages(browser, device, app);
-  for (const name of ['event', 'seatmap', 'checkout', 'tickets', 'dashboard', 'scanner', 'shield', 'staff', 'sign-in', 'enrol', 'fan-sign-in', 'fan-account']) {
+  for (const name of [
+    'event',
+    'seatmap',
+    'checkout',
+    'tickets',
+    'dashboard',
+    'scanner',
+    'shield',
+    'staff',
+    'integrity',
+    'sign-in',
+    'enrol',
+    'fan-sign-in',
+    'fan-account',
+  ]) {
     for (const device of ['phone', 'desktop']) {
       const file = join(OUT, `${name}-${device}.png`);
       console.log(`${file}  ${(statSync(file).size / 1024).toFixed(0)} KB`);
@@ -99,6 +136,8 @@ try {
 } finally {
   await browser?.close();
   await shieldTick?.stop();
+  await widgetSwitches?.stop();
+  await chat?.close();
   await app?.close();
   await payments?.close();
   await db.destroy();
@@ -316,6 +355,46 @@ async function staff(app: App): Promise<string> {
   }
   await call(app, 'POST', '/api/admin/staff', { email: 'pieter@example.com', name: 'Pieter de Vries', role: 'door' }, admin);
   return cookie;
+}
+
+/**
+ * What browsers would report: an extension's script refused on an event page, and a skimmer's on
+ * the checkout page, which opens a script_compromise incident (the list flushes the reports).
+ */
+async function reportViolations(app: App): Promise<void> {
+  const report = (document: string, blocked: string, sample = '') => ({
+    'csp-report': { 'document-uri': `${baseUrl}${document}`, 'violated-directive': 'script-src-elem', 'blocked-uri': blocked, 'script-sample': sample },
+  });
+  for (const body of [
+    report('/events/luna-brava-mar-adentro', 'chrome-extension://abcdefghijklmnop/inject.js'),
+    report('/checkout/0f8fad5b-d9cb-469f-a165-70867728950e', 'https://cdn-analytics.example/skim.js'),
+    report('/checkout/0f8fad5b-d9cb-469f-a165-70867728950e', 'inline', 'fetch("https://cdn-analytics.ex'),
+  ]) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/security/csp-reports',
+      headers: { 'content-type': 'application/csp-report' },
+      payload: JSON.stringify(body),
+    });
+    assert.equal(res.statusCode, 204, res.body);
+  }
+  await call(app, 'GET', '/api/admin/security/csp-reports', undefined, { authorization: `Bearer ${ADMIN_TOKEN}` });
+}
+
+/** Payment-page integrity, with the incident the blocked skimmer opened on top. */
+async function integrity(browser: Browser, device: 'phone' | 'desktop', owner: string): Promise<void> {
+  const { context, page, problems } = await openPage(browser, DEVICES[device]);
+  try {
+    await context.addCookies([staffCookie(baseUrl, owner)]);
+    await page.goto(`${baseUrl}/console/integrity`);
+    await page.getByTestId('integrity-incident').waitFor();
+    await page.locator('[data-testid=csp-report]').first().waitFor();
+    await page.waitForSelector('#main .loading', { state: 'detached' });
+    await shoot(page, 'integrity', device);
+    assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
+  } finally {
+    await context.close();
+  }
 }
 
 /** The way in: the sign-in page, and a new colleague's enrolment with an authenticator app (its QR code). */
