@@ -11,6 +11,7 @@ import * as apiKeys from './009_api_keys.js';
 import * as customerAccounts from './010_customer_accounts.js';
 import * as customerPasskeys from './011_customer_passkeys.js';
 import * as pageIntegrity from './012_page_integrity.js';
+import * as incidentResponse from './013_incident_response.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '010_customer_accounts': customerAccounts,
   '011_customer_passkeys': customerPasskeys,
   '012_page_integrity': pageIntegrity,
+  '013_incident_response': incidentResponse,
 };

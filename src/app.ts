@@ -39,6 +39,7 @@ import { auditRoutes } from './security/audit.routes.js';
 import { integrityRoutes } from './security/integrity.routes.js';
 import { widgetsRoutes } from './widgets/widgets.routes.js';
 import { tamperCheckRoutes } from './security/tamper-check.routes.js';
+import { incidentRoutes } from './security/incidents.routes.js';
 import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
 import { registerLoadSignalHooks } from './waiting-room/load-signal.hooks.js';
 import { registerShieldHooks } from './shield/shield.hooks.js';
@@ -111,6 +112,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     auditRoutes,
     integrityRoutes,
     tamperCheckRoutes,
+    incidentRoutes,
     widgetsRoutes,
     staffAuthRoutes,
     staffRoutes,

@@ -21,7 +21,17 @@ export async function insertMessage(db: Q, message: NewOutboxMessage): Promise<s
 export async function claimQueued(tx: Q, limit: number): Promise<OutboxMessage[]> {
   // Outside a transaction the row locks would be released before the caller could use them.
   if (!tx.isTransaction) throw new Error('claimQueued must run inside a transaction');
-  return tx.selectFrom('outbox').selectAll().where('status', '=', 'queued').orderBy('created_at').limit(limit).forUpdate().skipLocked().execute();
+  // Higher priority first: a fan's order confirmation never waits behind 100,000 breach notices.
+  return tx
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .orderBy('priority', 'desc')
+    .orderBy('created_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
 }
 
 export async function markSent(db: Q, id: string): Promise<void> {

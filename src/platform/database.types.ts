@@ -171,6 +171,8 @@ export interface OutboxTable {
   attempts: Generated<number>;
   last_error: string | null;
   order_id: string | null;
+  /** Higher goes first: order confirmations (0) before breach notifications (-1). */
+  priority: Generated<number>;
   created_at: Created;
   sent_at: Timestamp | null;
 }
@@ -288,6 +290,8 @@ export interface CustomerTable {
   totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Created;
   last_used_at: Timestamp | null;
+  /** Flagged for monitoring by this incident (its orders show it to staff). */
+  monitored_by_incident: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type CustomerTokenPurpose = 'verify_email' | 'reset_password';
 export interface CustomerTokenTable {
@@ -399,13 +403,70 @@ export interface TamperCheckTable {
   incident_id: string | null;
 }
 
+export type IncidentCategory = 'ddos' | 'script_compromise' | 'credential_stuffing' | 'staff_access' | 'data_exposure' | 'other';
+export type IncidentStatus = 'open' | 'contained' | 'resolved';
+export type IncidentSeverity = 'low' | 'medium' | 'high' | 'critical';
 export interface IncidentTable {
   id: Generated<string>;
   kind: string;
-  status: ColumnType<'open' | 'resolved', 'open' | undefined, 'resolved'>;
+  status: ColumnType<IncidentStatus, IncidentStatus | undefined, IncidentStatus>;
   summary: string;
   opened_at: Created;
   resolved_at: Timestamp | null;
+  /** What the incident is, in the response's words; the detectors' kinds map onto it. */
+  category: ColumnType<IncidentCategory, IncidentCategory | undefined, IncidentCategory>;
+  title: string | null;
+  severity: ColumnType<IncidentSeverity, IncidentSeverity | undefined, IncidentSeverity>;
+  owner: string | null;
+  /** When Taquilla became aware: the start of GDPR Art. 33's 72 hours. */
+  aware_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  contained_at: Timestamp | null;
+  /** `system` for the detectors' incidents (one open per kind), else who opened it. */
+  opened_by: Generated<string>;
+}
+export interface IncidentScopeTable {
+  id: Generated<string>;
+  incident_id: string;
+  criteria: ColumnType<unknown, string, never>;
+  people: number;
+  checkout_attempts: number;
+  all_people: number;
+  query_ms: number;
+  created_by: string;
+  created_at: Created;
+}
+export interface IncidentScopePersonTable {
+  scope_id: string;
+  email: string;
+  name: string;
+  locale: string;
+  customer_id: string | null;
+  attempts: number;
+  paid_orders: number;
+  first_at: Date;
+  last_at: Date;
+}
+export type IncidentStep = 'notify' | 'reset' | 'flag' | 'revoke_staff';
+export interface IncidentStepRunTable {
+  id: Generated<string>;
+  incident_id: string;
+  scope_id: string | null;
+  step: IncidentStep;
+  status: ColumnType<'running' | 'done' | 'failed', 'running' | undefined, 'running' | 'done' | 'failed'>;
+  total: Generated<number>;
+  done: Generated<number>;
+  failed: Generated<number>;
+  started_by: string;
+  started_at: Created;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+  finished_at: Timestamp | null;
+}
+export interface IncidentStepPersonTable {
+  incident_id: string;
+  step: IncidentStep;
+  email: string;
+  outcome: string;
+  at: Created;
 }
 export interface IncidentEventTable {
   id: Generated<string>;
@@ -460,6 +521,10 @@ export interface Database {
   web_builds: WebBuildTable;
   widget_switches: WidgetSwitchTable;
   tamper_checks: TamperCheckTable;
+  incident_scopes: IncidentScopeTable;
+  incident_scope_people: IncidentScopePersonTable;
+  incident_step_runs: IncidentStepRunTable;
+  incident_step_people: IncidentStepPersonTable;
 }
 
 export type Order = Selectable<OrderTable>;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { listIncidents } from '../security/incidents.repository.js';
+import { Incident } from '../security/incidents.schemas.js';
 import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 
@@ -31,16 +32,6 @@ const ShieldView = Type.Object({
   difficulty: Type.Integer(),
   blockedAddresses: Type.Integer(),
   enabled: Type.Boolean({ description: 'false when SHIELD_ENABLED=false: no layer is active' }),
-});
-
-const Incident = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
-  summary: Type.String(),
-  openedAt: Type.String({ format: 'date-time' }),
-  resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  timeline: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), what: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) })),
 });
 
 export const shieldRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {

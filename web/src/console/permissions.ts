@@ -21,6 +21,7 @@ export type Permission =
   | 'shield.read'
   | 'shield.manage'
   | 'incidents.read'
+  | 'incidents.manage'
   | 'security.read'
   | 'audit.read'
   | 'staff.read'

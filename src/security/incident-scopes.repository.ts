@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { Db } from '../platform/transaction.js';
+import type { ScopeCriteria } from './incident-scopes.js';
+
+/**
+ * The scope query: every checkout attempt (checkout_records, one per order made) that matches all
+ * the criteria given, grouped into people by buyer email (case folded), written as the scope's
+ * list in the same statement. A build matches a record whose page named it (client_build_id) or
+ * whose server served it (build_id): either is evidence the person ran that code.
+ */
+export async function materialiseScope(db: Db, scopeId: string, c: ScopeCriteria & { buildIds?: string[] }): Promise<void> {
+  const where = [sql`true`];
+  if (c.from) where.push(sql`c.created_at >= ${new Date(c.from)}`);
+  if (c.to) where.push(sql`c.created_at < ${new Date(c.to)}`);
+  if (c.buildIds?.length) where.push(sql`(c.build_id = ANY(${c.buildIds}::text[]) OR c.client_build_id = ANY(${c.buildIds}::text[]))`);
+  if (c.storefronts?.length) where.push(sql`c.storefront = ANY(${c.storefronts}::text[])`);
+  if (c.pageClasses?.length) where.push(sql`c.page_class = ANY(${c.pageClasses}::text[])`);
+  if (c.performanceIds?.length) where.push(sql`o.performance_id = ANY(${c.performanceIds}::uuid[])`);
+  if (c.eventIds?.length) where.push(sql`o.performance_id IN (SELECT id FROM performances WHERE event_id = ANY(${c.eventIds}::uuid[]))`);
+  await sql`
+    INSERT INTO incident_scope_people (scope_id, email, name, locale, customer_id, attempts, paid_orders, first_at, last_at)
+    SELECT ${scopeId}::uuid, lower(c.buyer_email),
+           (array_agg(o.buyer_name ORDER BY c.created_at DESC))[1],
+           (array_agg(o.locale ORDER BY c.created_at DESC))[1],
+           (array_agg(o.customer_id) FILTER (WHERE o.customer_id IS NOT NULL))[1],
+           count(*), count(*) FILTER (WHERE o.paid_at IS NOT NULL),
+           min(c.created_at), max(c.created_at)
+      FROM checkout_records c
+      JOIN orders o ON o.id = c.order_id
+     WHERE ${sql.join(where, sql` AND `)}
+     GROUP BY lower(c.buyer_email)
+  `.execute(db);
+}
+
+/** Builds whose registered manifest has an asset with this sha384. */
+export async function buildsServingHash(db: Db, hashes: string[]): Promise<string[]> {
+  if (!hashes.length) return [];
+  const rows = await sql<{ build_id: string }>`
+    SELECT build_id FROM web_builds b
+     WHERE EXISTS (SELECT 1 FROM jsonb_each(b.manifest->'assets') a WHERE a.value->>'sha384' = ANY(${hashes}::text[]))
+  `.execute(db);
+  return rows.rows.map((r) => r.build_id);
+}
+
+export async function scopeTotals(db: Db, scopeId: string): Promise<{ people: number; attempts: number }> {
+  const row = await db
+    .selectFrom('incident_scope_people')
+    .select((eb) => [eb.fn.countAll<string>().as('people'), eb.fn.sum<string>('attempts').as('attempts')])
+    .where('scope_id', '=', scopeId)
+    .executeTakeFirstOrThrow();
+  return { people: Number(row.people), attempts: Number(row.attempts ?? 0) };
+}
+
+/** Everyone who ever bought or tried to: the denominator of a scope's share. */
+export async function allBuyers(db: Db): Promise<number> {
+  const row = await sql<{ n: string }>`SELECT count(DISTINCT lower(buyer_email)) AS n FROM orders`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}
+
+export function insertScope(
+  db: Db,
+  row: { incident_id: string; criteria: string; people: number; checkout_attempts: number; all_people: number; query_ms: number; created_by: string },
+) {
+  return db.insertInto('incident_scopes').values(row).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+}
+
+export function updateScopeCounts(db: Db, id: string, counts: { people: number; checkout_attempts: number; all_people: number; query_ms: number }) {
+  return db.updateTable('incident_scopes').set(counts).where('id', '=', id).execute();
+}
+
+export function getScope(db: Db, incidentId: string, scopeId: string) {
+  return db.selectFrom('incident_scopes').selectAll().where('id', '=', scopeId).where('incident_id', '=', incidentId).executeTakeFirst();
+}
+
+export function listScopes(db: Db, incidentId: string) {
+  return db.selectFrom('incident_scopes').selectAll().where('incident_id', '=', incidentId).orderBy('created_at', 'desc').execute();
+}
+
+/** The scope's people in pages, by email: what the CSV and the response steps walk. */
+export function scopePeople(db: Db, scopeId: string, after: string, limit: number) {
+  return db.selectFrom('incident_scope_people').selectAll().where('scope_id', '=', scopeId).where('email', '>', after).orderBy('email').limit(limit).execute();
+}
