@@ -12,6 +12,7 @@ import * as customerAccounts from './010_customer_accounts.js';
 import * as customerPasskeys from './011_customer_passkeys.js';
 import * as pageIntegrity from './012_page_integrity.js';
 import * as incidentResponse from './013_incident_response.js';
+import * as stakeholderContacts from './014_stakeholder_contacts.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '011_customer_passkeys': customerPasskeys,
   '012_page_integrity': pageIntegrity,
   '013_incident_response': incidentResponse,
+  '014_stakeholder_contacts': stakeholderContacts,
 };

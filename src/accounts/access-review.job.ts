@@ -4,6 +4,7 @@ import { audit } from '../platform/audit.js';
 import type { DormantDisabled } from '../platform/database.types.js';
 import { every } from '../platform/jobs.js';
 import type { Db } from '../platform/transaction.js';
+import { addEventToOpenIncidents } from '../security/incidents.repository.js';
 import { renderDormantNotice } from './access-review.email.js';
 import * as repo from './access-review.repository.js';
 import { revokeApiKey } from './api-keys.service.js';
@@ -73,6 +74,13 @@ export async function disableDormantAccess(db: Db, config: Pick<Config, 'staffDo
 
     await repo.recordRun(tx, day, disabled);
     if (disabled.length > 0) {
+      await addEventToOpenIncidents(tx, ['staff_access'], 'dormant_access_disabled', {
+        actor,
+        dormantDays: days,
+        staff: disabled.filter((d) => d.type === 'staff').map((d) => d.id),
+        apiKeys: disabled.filter((d) => d.type === 'api_key').map((d) => d.id),
+        ...(keptOwner ? { keptOwner } : {}),
+      });
       const email = renderDormantNotice({ disabled, dormantDays: days, reviewUrl: `${config.baseUrl}/console/access-review`, locale: 'en' });
       for (const recipient of await repo.reviewRecipients(tx)) {
         await enqueueEmail(tx, { kind: 'access_review_dormant', recipient, locale: 'en', ...email });

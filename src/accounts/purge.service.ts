@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { audit } from '../platform/audit.js';
 import { AppError } from '../platform/errors.js';
 import { type Db, withRetry } from '../platform/transaction.js';
+import { addEventToOpenIncidents } from '../security/incidents.repository.js';
 import { inviteOwnerIn } from './owner-invitation.service.js';
 import * as repo from './purge.repository.js';
 import * as staffRepo from './staff.repository.js';
@@ -72,6 +73,7 @@ export async function purgeAccess(db: Db, config: Pick<Config, 'baseUrl'>, optio
           subjectId: 'all',
           data: { ...counts, keptOwner: kept.id },
         });
+        await addEventToOpenIncidents(tx, ['staff_access'], 'purge_run', { actor: options.actor, ...counts, keptOwner: kept.id });
         const invitation = await inviteOwnerIn(tx, config, { email: kept.email, actor: options.actor });
         return { ...counts, keptOwner: { id: invitation.staffId, email: invitation.email, invitationUrl: invitation.url } };
       }),

@@ -25,7 +25,7 @@ describe('catalog admin list', { skip: !databaseAvailable && skipReason }, () =>
       'oldest first',
     );
     const [first, second] = events;
-    assert.deepEqual(Object.keys(first).sort(), ['id', 'maxTicketsPerOrder', 'performances', 'priceCategories', 'slug', 'title']);
+    assert.deepEqual(Object.keys(first).sort(), ['id', 'maxTicketsPerOrder', 'performances', 'priceCategories', 'producerEmails', 'slug', 'title']);
     assert.equal(first.id, onSale.eventId);
     assert.equal(first.maxTicketsPerOrder, 10);
     assert.deepEqual(first.priceCategories, [

@@ -12,6 +12,7 @@ export async function adminEventList(db: Db) {
         slug: e.slug,
         title: e.title,
         maxTicketsPerOrder: e.max_tickets_per_order,
+        producerEmails: e.producer_emails,
         priceCategories: [] as { id: string; name: string; price: number; currency: string }[],
         performances: [] as { id: string; startsAt: string; status: (typeof performances)[number]['status']; venueId: string; venueName: string }[],
       },

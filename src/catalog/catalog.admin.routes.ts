@@ -75,13 +75,16 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
           'Sales controls: open (scheduled to on_sale), pause, resume, close. Sales also open by themselves at the ' +
           "performance's onSaleAt and close at its offSaleAt, audited with the same action codes and actor `system`; " +
           'opening by hand before the on-sale time puts the performance on sale, and its waiting room still draws the ' +
-          'pre-queue at the on-sale time.',
+          'pre-queue at the on-sale time. A pause or resume while a ddos or script_compromise incident is open goes on its ' +
+          "timeline, and the event's producerEmails and its venue's contactEmails are emailed once per incident.",
         params: Type.Object({ id: Uuid, action: Type.Union([Type.Literal('open'), Type.Literal('pause'), Type.Literal('resume'), Type.Literal('close')]) }),
         response: { 200: Type.Object({ id: Uuid, status: PerformanceStatus }), ...errors },
       },
     },
     async (request) => {
-      const result = await changeSalesStatus(ctx.db, request.params.id, request.params.action, actorFor(request));
+      const result = await changeSalesStatus(ctx.db, request.params.id, request.params.action, actorFor(request), {
+        securityContact: ctx.config.alertEmails[0],
+      });
       ctx.availability.invalidate(request.params.id);
       return result;
     },

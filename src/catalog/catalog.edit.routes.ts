@@ -2,8 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
-import { EventEdited, EventPatch, IdParams, PerformanceEdited, PerformancePatch, PriceCategoryEdited, PriceCategoryPatch } from './catalog.schemas.js';
-import { updateEvent, updatePerformance, updatePriceCategory } from './catalog.edit.service.js';
+import {
+  EventEdited,
+  EventPatch,
+  IdParams,
+  PerformanceEdited,
+  PerformancePatch,
+  PriceCategoryEdited,
+  PriceCategoryPatch,
+  VenueEdited,
+  VenuePatch,
+} from './catalog.schemas.js';
+import { updateEvent, updatePerformance, updatePriceCategory, updateVenue } from './catalog.edit.service.js';
 
 export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const security = [{ admin: [] }];
@@ -21,11 +31,30 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
         response: { 200: EventEdited, ...errors },
         description:
           'Changes the title, description or maxTicketsPerOrder (checked on holds made afterwards), or maxTicketsPerCustomer ' +
-          '(checked on orders made afterwards; null removes the limit). ' +
+          '(checked on orders made afterwards; null removes the limit), or producerEmails (up to 10, replaced whole: told when ' +
+          'an incident pauses or resumes the sale, or their buyers are in its scope). ' +
           'At least one field; audited as `catalog.event.updated` with the changed fields.',
       },
     },
     async (request) => updateEvent(ctx.db, request.params.id, request.body, actorFor(request)),
+  );
+
+  app.patch(
+    '/api/admin/venues/:id',
+    {
+      config: { permission: 'venues.write' },
+      schema: {
+        tags: ['admin'],
+        security,
+        params: IdParams,
+        body: VenuePatch,
+        response: { 200: VenueEdited, ...errors },
+        description:
+          'Renames a venue or replaces its contactEmails (up to 10: told when an incident pauses or resumes the sale of an event ' +
+          'there, or its buyers are in its scope). The seat map does not change. Audited as `catalog.venue.updated`.',
+      },
+    },
+    async (request) => updateVenue(ctx.db, request.params.id, request.body, actorFor(request)),
   );
 
   app.patch(

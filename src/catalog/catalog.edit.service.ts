@@ -2,16 +2,19 @@ import { audit } from '../platform/audit.js';
 import { badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import type { Db, Tx } from '../platform/transaction.js';
 import * as repo from './catalog.repository.js';
-import type { EventPatch, PerformancePatch, PriceCategoryPatch } from './catalog.schemas.js';
+import type { EventPatch, PerformancePatch, PriceCategoryPatch, VenuePatch } from './catalog.schemas.js';
+import { contactList } from './catalog.service.js';
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
 /** The fields of `patch` whose value differs from `current`, as `{ field: { from, to } }`. */
 function diff(current: Record<string, unknown>, patch: Record<string, unknown>): Changes {
   const key = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+  // Lists (contact addresses) compare by content.
+  const same = (a: unknown, b: unknown) => JSON.stringify(key(a)) === JSON.stringify(key(b));
   const changes: Changes = {};
   for (const [field, to] of Object.entries(patch)) {
-    if (to !== undefined && key(current[field]) !== key(to)) changes[field] = { from: key(current[field]), to: key(to) };
+    if (to !== undefined && !same(current[field], to)) changes[field] = { from: key(current[field]), to: key(to) };
   }
   return changes;
 }
@@ -30,15 +33,18 @@ export async function updateEvent(db: Db, id: string, patch: EventPatch, actor: 
       description: event.description,
       maxTicketsPerOrder: event.max_tickets_per_order,
       maxTicketsPerCustomer: event.max_tickets_per_customer,
+      producerEmails: event.producer_emails,
     };
-    const changes = diff(current, patch);
-    const next = { ...current, ...patch };
+    const given = patch.producerEmails ? { ...patch, producerEmails: contactList(patch.producerEmails) } : patch;
+    const changes = diff(current, given);
+    const next = { ...current, ...given };
     if (Object.keys(changes).length) {
       await repo.updateEventRow(tx, id, {
         title: next.title,
         description: next.description,
         max_tickets_per_order: next.maxTicketsPerOrder,
         max_tickets_per_customer: next.maxTicketsPerCustomer,
+        producer_emails: next.producerEmails,
       });
     }
     await record(tx, actor, 'catalog.event.updated', 'event', id, changes);
@@ -127,4 +133,19 @@ export async function updatePriceCategory(db: Db, id: string, patch: PriceCatego
     }
     throw error;
   }
+}
+
+/** A venue's name or its contacts (told when an incident pauses or resumes a sale there); the seat map stays as it is. */
+export async function updateVenue(db: Db, id: string, patch: VenuePatch, actor: string) {
+  return db.transaction().execute(async (tx) => {
+    const venue = await repo.lockVenue(tx, id);
+    if (!venue) throw notFound('venue', id);
+    const current = { name: venue.name, contactEmails: venue.contact_emails };
+    const given = patch.contactEmails ? { ...patch, contactEmails: contactList(patch.contactEmails) } : patch;
+    const changes = diff(current, given);
+    const next = { ...current, ...given };
+    if (Object.keys(changes).length) await repo.updateVenueRow(tx, id, { name: next.name, contact_emails: next.contactEmails });
+    await record(tx, actor, 'catalog.venue.updated', 'venue', id, changes);
+    return { id, ...next };
+  });
 }

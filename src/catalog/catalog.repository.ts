@@ -6,9 +6,17 @@ import type { PerformanceStatus } from '../platform/database.types.js';
 
 const CHUNK = 5000; // keeps each INSERT under PostgreSQL's 65,535 bind parameters
 
-export async function insertVenue(tx: Tx, name: string): Promise<string> {
-  const row = await tx.insertInto('venues').values({ name }).returning('id').executeTakeFirstOrThrow();
+export async function insertVenue(tx: Tx, name: string, contactEmails: string[] = []): Promise<string> {
+  const row = await tx.insertInto('venues').values({ name, contact_emails: contactEmails }).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+export function lockVenue(tx: Tx, id: string) {
+  return tx.selectFrom('venues').select(['id', 'name', 'contact_emails']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateVenueRow(tx: Tx, id: string, set: { name?: string; contact_emails?: string[] }): Promise<void> {
+  await tx.updateTable('venues').set(set).where('id', '=', id).execute();
 }
 
 export async function insertSeats(
@@ -170,7 +178,7 @@ export function nextScheduledPerformance(db: Db, performanceId: string) {
 export function lockEvent(tx: Tx, id: string) {
   return tx
     .selectFrom('events')
-    .select(['id', 'slug', 'title', 'description', 'max_tickets_per_order', 'max_tickets_per_customer'])
+    .select(['id', 'slug', 'title', 'description', 'max_tickets_per_order', 'max_tickets_per_customer', 'producer_emails'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
@@ -192,7 +200,7 @@ export function lockPriceCategory(tx: Tx, id: string) {
 export async function updateEventRow(
   tx: Tx,
   id: string,
-  set: { title?: string; description?: string; max_tickets_per_order?: number; max_tickets_per_customer?: number | null },
+  set: { title?: string; description?: string; max_tickets_per_order?: number; max_tickets_per_customer?: number | null; producer_emails?: string[] },
 ): Promise<void> {
   await tx.updateTable('events').set(set).where('id', '=', id).execute();
 }
@@ -212,7 +220,7 @@ export async function updatePriceCategoryRow(tx: Tx, id: string, set: { name?: s
 /** Every event for the operator console, oldest first, with categories and performances. */
 export async function adminEventRows(db: Db) {
   const [events, categories, performances] = await Promise.all([
-    db.selectFrom('events').select(['id', 'slug', 'title', 'max_tickets_per_order']).orderBy('created_at').orderBy('id').execute(),
+    db.selectFrom('events').select(['id', 'slug', 'title', 'max_tickets_per_order', 'producer_emails']).orderBy('created_at').orderBy('id').execute(),
     db.selectFrom('price_categories').select(['id', 'event_id', 'name', 'price', 'currency']).orderBy('sort').orderBy('name').execute(),
     db
       .selectFrom('performances')

@@ -4,10 +4,13 @@ export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
 const DateTime = Type.String({ format: 'date-time' });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
+/** Producers of an event, or contacts of a venue: told when an incident pauses or resumes a sale (security/incident-stakeholders.ts). */
+const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 10 });
 
 export const VenueInput = Type.Object(
   {
     name: Name,
+    contactEmails: Type.Optional(Emails),
     seats: Type.Array(
       Type.Object(
         {
@@ -55,6 +58,7 @@ export const EventInput = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     maxTicketsPerCustomer: Type.Optional(MaxPerCustomer),
+    producerEmails: Type.Optional(Emails),
     priceCategories: Type.Array(
       Type.Object(
         {
@@ -120,6 +124,7 @@ export const EventListItem = Type.Object({
 export const VenueDetail = Type.Object({
   id: Uuid,
   name: Type.String(),
+  contactEmails: Type.Array(Type.String()),
   seats: Type.Array(
     Type.Object({
       id: Uuid,
@@ -163,6 +168,7 @@ export const EventPatch = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     maxTicketsPerCustomer: Type.Optional(MaxPerCustomer),
+    producerEmails: Type.Optional(Emails),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -190,6 +196,10 @@ export const PriceCategoryPatch = Type.Object(
 );
 export type PriceCategoryPatch = Static<typeof PriceCategoryPatch>;
 
+export const VenuePatch = Type.Object({ name: Type.Optional(Name), contactEmails: Type.Optional(Emails) }, { additionalProperties: false, minProperties: 1 });
+export type VenuePatch = Static<typeof VenuePatch>;
+export const VenueEdited = Type.Object({ id: Uuid, name: Type.String(), contactEmails: Type.Array(Type.String()) });
+
 export const EventEdited = Type.Object({
   id: Uuid,
   slug: Type.String(),
@@ -197,6 +207,7 @@ export const EventEdited = Type.Object({
   description: Type.String(),
   maxTicketsPerOrder: Type.Integer(),
   maxTicketsPerCustomer: Type.Union([Type.Integer(), Type.Null()]),
+  producerEmails: Type.Array(Type.String()),
 });
 export const PerformanceEdited = Type.Object({
   id: Uuid,
@@ -214,6 +225,7 @@ export const AdminEventListItem = Type.Object({
   slug: Type.String(),
   title: Type.String(),
   maxTicketsPerOrder: Type.Integer(),
+  producerEmails: Type.Array(Type.String()),
   priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
   performances: Type.Array(Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus, venueId: Uuid, venueName: Type.String() })),
 });

@@ -12,6 +12,11 @@ export function gaBuckets(capacity: number, maxBuckets = 8): number[] {
   return Array.from({ length: count }, (_, i) => base + (i < capacity % count ? 1 : 0));
 }
 
+/** Producers' or a venue's contact addresses as stored: trimmed, lower-cased, each once. */
+export function contactList(emails: readonly string[] | undefined): string[] {
+  return [...new Set((emails ?? []).map((e) => e.trim().toLowerCase()))];
+}
+
 export async function createVenue(db: Db, input: VenueInput, actor: string): Promise<{ id: string }> {
   const seen = new Set<string>();
   input.seats.forEach((s, i) => {
@@ -24,7 +29,8 @@ export async function createVenue(db: Db, input: VenueInput, actor: string): Pro
   if (input.seats.length === 0 && input.gaAreas.length === 0) throw badRequest('empty_venue', 'A venue needs seats or GA areas', { field: 'seats' });
 
   return db.transaction().execute(async (tx) => {
-    const id = await repo.insertVenue(tx, input.name);
+    const contactEmails = contactList(input.contactEmails);
+    const id = await repo.insertVenue(tx, input.name, contactEmails);
     await repo.insertSeats(
       tx,
       input.seats.map((s, i) => ({
@@ -47,9 +53,9 @@ export async function createVenue(db: Db, input: VenueInput, actor: string): Pro
       action: 'catalog.venue.created',
       subjectType: 'venue',
       subjectId: id,
-      data: { seats: input.seats.length, gaAreas: input.gaAreas.length },
+      data: { seats: input.seats.length, gaAreas: input.gaAreas.length, contactEmails },
     });
-    return { id };
+    return { id, contactEmails };
   });
 }
 
@@ -60,12 +66,14 @@ export async function venueDetail(db: Db, id: string) {
   return {
     id: venue.id,
     name: venue.name,
+    contactEmails: venue.contact_emails,
     seats: seats.map((s) => ({ id: s.id, section: s.section, row: s.row_label, number: s.number, label: s.label, x: s.x, y: s.y, rank: s.rank })),
     gaAreas,
   };
 }
 
 export async function createEvent(db: Db, input: EventInput, actor: string) {
+  const producerEmails = contactList(input.producerEmails);
   try {
     return await db.transaction().execute(async (tx) => {
       const event = await tx
@@ -76,6 +84,7 @@ export async function createEvent(db: Db, input: EventInput, actor: string) {
           description: input.description ?? '',
           max_tickets_per_order: input.maxTicketsPerOrder ?? 10,
           max_tickets_per_customer: input.maxTicketsPerCustomer ?? null,
+          producer_emails: producerEmails,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -84,8 +93,8 @@ export async function createEvent(db: Db, input: EventInput, actor: string) {
         .values(input.priceCategories.map((c, sort) => ({ event_id: event.id, name: c.name, price: c.price, currency: c.currency, sort })))
         .returning(['id', 'name', 'price', 'currency'])
         .execute();
-      await audit(tx, { actor, action: 'catalog.event.created', subjectType: 'event', subjectId: event.id, data: { slug: input.slug } });
-      return { id: event.id, slug: input.slug, priceCategories: categories };
+      await audit(tx, { actor, action: 'catalog.event.created', subjectType: 'event', subjectId: event.id, data: { slug: input.slug, producerEmails } });
+      return { id: event.id, slug: input.slug, producerEmails, priceCategories: categories };
     });
   } catch (error) {
     if (pgCode(error) === PG.uniqueViolation) {

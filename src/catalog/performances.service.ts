@@ -3,6 +3,7 @@ import { audit } from '../platform/audit.js';
 import type { PerformanceStatus } from '../platform/database.types.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
+import { recordSalesChange } from '../security/incident-timeline.js';
 import * as repo from './catalog.repository.js';
 import type { PerformanceInput } from './catalog.schemas.js';
 import { gaBuckets } from './catalog.service.js';
@@ -101,7 +102,17 @@ const transitions: Record<string, { from: PerformanceStatus[]; to: PerformanceSt
 export type SalesAction = keyof typeof transitions;
 export const salesActions = Object.keys(transitions) as SalesAction[];
 
-export async function changeSalesStatus(db: Db, performanceId: string, action: SalesAction, actor: string): Promise<{ id: string; status: PerformanceStatus }> {
+/**
+ * A pause or resume while a ddos or script_compromise incident is open goes on its timeline, and
+ * the event's producers and venue contacts are told to ask `securityContact` (security/incident-timeline.ts).
+ */
+export async function changeSalesStatus(
+  db: Db,
+  performanceId: string,
+  action: SalesAction,
+  actor: string,
+  options: { securityContact?: string } = {},
+): Promise<{ id: string; status: PerformanceStatus }> {
   const rule = transitions[action]!;
   return db.transaction().execute(async (tx) => {
     const performance = await repo.lockPerformance(tx, performanceId);
@@ -117,6 +128,7 @@ export async function changeSalesStatus(db: Db, performanceId: string, action: S
       subjectId: performanceId,
       data: { from: performance.status, to: rule.to },
     });
+    if (action === 'pause' || action === 'resume') await recordSalesChange(tx, { performanceId, action, actor, contact: options.securityContact });
     return { id: performanceId, status: rule.to };
   });
 }

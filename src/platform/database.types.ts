@@ -9,10 +9,14 @@ export type SeatStatus = 'available' | 'held' | 'sold';
 export type HoldStatus = 'active' | 'released' | 'expired' | 'converted';
 export type OrderStatus = 'pending_payment' | 'paid' | 'expired' | 'refunded' | 'cancelled';
 
+/** Email addresses as a text[] column: at most 10, stored lower-cased. */
+type Emails = ColumnType<string[], string[] | undefined, string[]>;
 export interface VenueTable {
   id: Generated<string>;
   name: string;
   created_at: Created;
+  /** Told when an incident pauses or resumes the sale of an event here, or touches its buyers. */
+  contact_emails: Emails;
 }
 export interface SeatTable {
   id: Generated<string>;
@@ -42,6 +46,8 @@ export interface EventTable {
   /** Paid or pending tickets per performance per account or buyer email, across orders; null: no limit. */
   max_tickets_per_customer: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Created;
+  /** Told when an incident pauses or resumes this event's sale, or touches its buyers. */
+  producer_emails: Emails;
 }
 export interface PriceCategoryTable {
   id: Generated<string>;
@@ -468,6 +474,16 @@ export interface IncidentStepPersonTable {
   outcome: string;
   at: Created;
 }
+export type StakeholderNoticeKind = 'sales_paused' | 'sales_resumed' | 'buyers_in_scope';
+/** One per incident, kind, event and address: a stakeholder is told each thing once. */
+export interface IncidentStakeholderNoticeTable {
+  incident_id: string;
+  kind: StakeholderNoticeKind;
+  event_id: string;
+  email: string;
+  outbox_id: string | null;
+  at: Created;
+}
 export interface IncidentEventTable {
   id: Generated<string>;
   incident_id: string;
@@ -525,6 +541,7 @@ export interface Database {
   incident_scope_people: IncidentScopePersonTable;
   incident_step_runs: IncidentStepRunTable;
   incident_step_people: IncidentStepPersonTable;
+  incident_stakeholder_notices: IncidentStakeholderNoticeTable;
 }
 
 export type Order = Selectable<OrderTable>;

@@ -9,14 +9,6 @@ import type { ScopeCriteria } from './incident-scopes.js';
  * whose server served it (build_id): either is evidence the person ran that code.
  */
 export async function materialiseScope(db: Db, scopeId: string, c: ScopeCriteria & { buildIds?: string[] }): Promise<void> {
-  const where = [sql`true`];
-  if (c.from) where.push(sql`c.created_at >= ${new Date(c.from)}`);
-  if (c.to) where.push(sql`c.created_at < ${new Date(c.to)}`);
-  if (c.buildIds?.length) where.push(sql`(c.build_id = ANY(${c.buildIds}::text[]) OR c.client_build_id = ANY(${c.buildIds}::text[]))`);
-  if (c.storefronts?.length) where.push(sql`c.storefront = ANY(${c.storefronts}::text[])`);
-  if (c.pageClasses?.length) where.push(sql`c.page_class = ANY(${c.pageClasses}::text[])`);
-  if (c.performanceIds?.length) where.push(sql`o.performance_id = ANY(${c.performanceIds}::uuid[])`);
-  if (c.eventIds?.length) where.push(sql`o.performance_id IN (SELECT id FROM performances WHERE event_id = ANY(${c.eventIds}::uuid[]))`);
   await sql`
     INSERT INTO incident_scope_people (scope_id, email, name, locale, customer_id, attempts, paid_orders, first_at, last_at)
     SELECT ${scopeId}::uuid, lower(c.buyer_email),
@@ -27,9 +19,25 @@ export async function materialiseScope(db: Db, scopeId: string, c: ScopeCriteria
            min(c.created_at), max(c.created_at)
       FROM checkout_records c
       JOIN orders o ON o.id = c.order_id
-     WHERE ${sql.join(where, sql` AND `)}
+     WHERE ${scopeFilter(c)}
      GROUP BY lower(c.buyer_email)
   `.execute(db);
+}
+
+/**
+ * The criteria as one SQL condition over `checkout_records c` joined to `orders o`: every query
+ * that asks who is in a scope (the scope itself, its buyers per event) matches the same rows.
+ */
+export function scopeFilter(c: ScopeCriteria & { buildIds?: string[] }) {
+  const where = [sql`true`];
+  if (c.from) where.push(sql`c.created_at >= ${new Date(c.from)}`);
+  if (c.to) where.push(sql`c.created_at < ${new Date(c.to)}`);
+  if (c.buildIds?.length) where.push(sql`(c.build_id = ANY(${c.buildIds}::text[]) OR c.client_build_id = ANY(${c.buildIds}::text[]))`);
+  if (c.storefronts?.length) where.push(sql`c.storefront = ANY(${c.storefronts}::text[])`);
+  if (c.pageClasses?.length) where.push(sql`c.page_class = ANY(${c.pageClasses}::text[])`);
+  if (c.performanceIds?.length) where.push(sql`o.performance_id = ANY(${c.performanceIds}::uuid[])`);
+  if (c.eventIds?.length) where.push(sql`o.performance_id IN (SELECT id FROM performances WHERE event_id = ANY(${c.eventIds}::uuid[]))`);
+  return sql.join(where, sql` AND `);
 }
 
 /** Builds whose registered manifest has an asset with this sha384. */

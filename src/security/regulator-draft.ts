@@ -13,7 +13,9 @@ interface ScopeSummary {
 const MEASURES: Record<string, string> = {
   shield_on: 'Shield mode turned on: abusive traffic refused before it reached sales.',
   widget_disabled: 'The third-party widget involved was switched off on every page.',
-  tamper_check_failed: 'The served pages were compared with the approved build and the differences recorded.',
+  tamper_check: 'The pages as served were compared with the approved build; the differences were recorded.',
+  tamper_check_failed: 'The pages as served were compared with the approved build; the differences were recorded.',
+  sales_paused: 'Ticket sales for the events concerned were paused.',
   purge_run: 'All staff access was revoked and re-issued with second factors.',
   notifications_sent: 'The people affected were notified by email in their language.',
   reset_forced: 'Affected customer accounts must set a new password; their sessions were ended.',

@@ -5,6 +5,7 @@ import type { ShieldSetting } from '../platform/database.types.js';
 import { every } from '../platform/jobs.js';
 import type { Db } from '../platform/transaction.js';
 import { createAlerts } from '../security/alerts.js';
+import { recordShieldSetting } from '../security/incident-timeline.js';
 import { openIncidentId, addIncidentEvent } from '../security/incidents.repository.js';
 import { createAttackIncidents } from './attack-incidents.js';
 import { createAuthFailureAudit } from './auth-failures.js';
@@ -240,6 +241,7 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
         await audit(tx, { actor, action: 'shield.mode.set', subjectType: 'shield', subjectId: 'shield', data: { from: before, to: next } });
         const open = await openIncidentId(tx, INCIDENT_KIND);
         if (open) await addIncidentEvent(tx, open, 'operator_set_mode', { actor, from: before, to: next });
+        await recordShieldSetting(tx, { actor, from: before, to: next, recordedOn: open });
       });
       setting = next;
       noteMode();

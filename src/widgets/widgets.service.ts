@@ -3,6 +3,7 @@ import { audit } from '../platform/audit.js';
 import { AppError } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { type PageClass, WIDGET_FREE_CLASSES } from '../security/page-classes.js';
+import { addEventToOpenIncidents } from '../security/incidents.repository.js';
 import { approvedWidget, type ScriptInventory } from '../security/script-inventory.js';
 import { listWidgetSwitches, lockWidgetSwitch, saveWidgetSwitch } from './widgets.repository.js';
 
@@ -103,6 +104,14 @@ export async function setWidgetDisabled(db: Db, config: Pick<Config, 'widgets'>,
       ip: change.ip,
       data: { reason, wasDisabled: before?.disabled ?? false },
     });
+    // A switch that changes nothing is no response to an incident.
+    if ((before?.disabled ?? false) !== change.disabled) {
+      await addEventToOpenIncidents(tx, ['script_compromise'], change.disabled ? 'widget_disabled' : 'widget_enabled', {
+        widget: change.name,
+        reason,
+        actor: change.actor,
+      });
+    }
     return { disabled: row.disabled, reason: row.reason, changedBy: row.changed_by, changedAt: row.changed_at };
   });
 }
