@@ -40,6 +40,7 @@ import { integrityRoutes } from './security/integrity.routes.js';
 import { widgetsRoutes } from './widgets/widgets.routes.js';
 import { tamperCheckRoutes } from './security/tamper-check.routes.js';
 import { incidentRoutes } from './security/incidents.routes.js';
+import { incidentResponseRoutes } from './security/incident-response.routes.js';
 import { createStatusFastLane } from './waiting-room/status.fast-lane.js';
 import { registerLoadSignalHooks } from './waiting-room/load-signal.hooks.js';
 import { registerShieldHooks } from './shield/shield.hooks.js';
@@ -113,6 +114,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     integrityRoutes,
     tamperCheckRoutes,
     incidentRoutes,
+    incidentResponseRoutes,
     widgetsRoutes,
     staffAuthRoutes,
     staffRoutes,

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { access } from './access-commands.js';
 import { audit } from './audit-commands.js';
 import { customers } from './customers-force-reset.js';
+import { incident } from './incident-commands.js';
 import { integrity } from './integrity-check.js';
 import { migrate } from './migrate.js';
 import { seed } from './seed.js';
@@ -25,6 +26,10 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
   customers: {
     run: customers,
     help: 'customers force-reset --emails FILE   make these accounts set a new password at next sign-in; end their sessions; email each (idempotent)',
+  },
+  incident: {
+    run: incident,
+    help: 'incident list | show ID   incidents, and one with its timeline, 72-hour clock, scopes and response steps\n  incident scope ID [--from ISO] [--to ISO] [--build ID]... [--performance ID]... [--storefront S]... [--page-class C]...   who was affected\n  incident notify|reset|flag ID --scope SCOPE [--dry-run]   a response step on a scope (idempotent, resumable; progress while it runs)\n  incident revoke-staff ID [--dry-run]   end every staff session and API key (staff_access incidents)\n  incident export ID --scope SCOPE [--out FILE]   the scope’s people as CSV (audited)',
   },
   access: {
     run: access,

@@ -6,6 +6,7 @@ import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
+import { monitoredOrders } from '../security/incident-response.repository.js';
 import { OrderResponse } from './orders.schemas.js';
 import { orderView } from './orders.service.js';
 import { findOrder, searchOrders } from './orders.repository.js';
@@ -25,6 +26,12 @@ const SalesReport = Type.Object({
   orders: Type.Object({ paid: Type.Integer(), pending: Type.Integer(), refunded: Type.Integer(), cancelled: Type.Integer(), expired: Type.Integer() }),
   ticketsValid: Type.Integer(),
   checkedIn: Type.Integer(),
+});
+
+/** What staff see of an order: the buyer's view, and whether an incident flagged the buyer for monitoring. */
+const AdminOrderResponse = Type.Object({
+  ...OrderResponse.properties,
+  monitoredByIncident: Type.Union([Uuid, Type.Null()], { description: 'the incident whose response flagged this buyer\u2019s account for monitoring' }),
 });
 
 const Paging = {
@@ -70,6 +77,10 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     },
     async (request) => {
       const rows = await searchOrders(ctx.db, request.query);
+      const monitored = await monitoredOrders(
+        ctx.db,
+        rows.map((o) => o.id),
+      );
       return {
         orders: rows.map((o) => ({
           id: o.id,
@@ -81,6 +92,7 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
           performanceId: o.performance_id,
           createdAt: o.created_at.toISOString(),
           paidAt: o.paid_at?.toISOString() ?? null,
+          monitoredByIncident: monitored.get(o.id) ?? null,
         })),
       };
     },
@@ -90,9 +102,12 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     '/api/admin/orders/:id',
     {
       config: { permission: 'orders.read', scope: { of: 'order' } },
-      schema: { tags: ['admin'], security, params: IdParams, response: { 200: OrderResponse, 404: ErrorResponse } },
+      schema: { tags: ['admin'], security, params: IdParams, response: { 200: AdminOrderResponse, 404: ErrorResponse } },
     },
-    async (request) => orderView(ctx, request.params.id),
+    async (request) => {
+      const [order, monitored] = await Promise.all([orderView(ctx, request.params.id), monitoredOrders(ctx.db, [request.params.id])]);
+      return { ...order, monitoredByIncident: monitored.get(request.params.id) ?? null };
+    },
   );
 
   const Changed = Type.Object({ id: Uuid, status: Type.String(), refundId: Type.Optional(Type.String()) });
