@@ -202,7 +202,7 @@ describe('browser staff console', { skip }, () => {
     const expected: Record<string, string[]> = {
       box_office: ['nav-events', 'nav-venues', 'nav-orders'],
       support: ['nav-orders', 'nav-outbox'],
-      security: ['nav-shield', 'nav-integrity', 'nav-audit', 'nav-staff', 'nav-review'],
+      security: ['nav-shield', 'nav-integrity', 'nav-incidents', 'nav-audit', 'nav-staff', 'nav-review'],
     };
     for (const [role, sections] of Object.entries(expected)) {
       await withPage(browser, async ({ page, problems }) => {

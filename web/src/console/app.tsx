@@ -32,6 +32,8 @@ const ApiKeysPage = lazy(() => import('./access/api-keys-page').then((m) => m.Ap
 const AccessReviewPage = lazy(() => import('./access/access-review-page').then((m) => m.AccessReviewPage));
 const AuditPage = lazy(() => import('./audit/audit-page').then((m) => m.AuditPage));
 const IntegrityPage = lazy(() => import('./integrity/integrity-page').then((m) => m.IntegrityPage));
+const IncidentsPage = lazy(() => import('./incidents/incidents-pages').then((m) => m.IncidentsPage));
+const IncidentPage = lazy(() => import('./incidents/incidents-pages').then((m) => m.IncidentPage));
 const AccountPage = lazy(() => import('./account/account-page').then((m) => m.AccountPage));
 
 type Route = [pattern: string, section: Section, render: (params: Record<string, string>) => ComponentChildren];
@@ -52,6 +54,8 @@ const routes: Route[] = [
   ['/console/outbox/:id', 'outbox', (p) => <OutboxMessagePage id={p.id!} />],
   ['/console/shield', 'shield', () => <ShieldPage />],
   ['/console/integrity', 'integrity', () => <IntegrityPage />],
+  ['/console/incidents', 'incidents', () => <IncidentsPage />],
+  ['/console/incidents/:id', 'incidents', (p) => <IncidentPage key={p.id} id={p.id!} />],
   ['/console/audit', 'audit', () => <AuditPage />],
   ['/console/staff', 'staff', () => <StaffPage />],
   ['/console/api-keys', 'keys', () => <ApiKeysPage />],

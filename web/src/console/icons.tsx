@@ -7,6 +7,7 @@ const paths = {
   outbox: 'M3 6h18v12H3zM3 7l9 6 9-6',
   shield: 'M12 3l7 3v6c0 4.5-3 7.5-7 9-4-1.5-7-4.5-7-9V6zM9 12l2 2 4-4',
   integrity: 'M8 6l-5 6 5 6M16 6l5 6-5 6M9.5 12.5l2 2 3.5-4.5',
+  incidents: 'M12 3l9.5 17h-19zM12 10v4.5M12 17.5h.01',
   signout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   camera: 'M4 8h3l2-3h6l2 3h3v11H4zM12 16a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
   plus: 'M12 5v14M5 12h14',

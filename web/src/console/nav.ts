@@ -7,7 +7,20 @@ import { can } from './session';
  * role's `events.read` feeds the scanner's list of performances, not an events page: the events
  * section is for roles that manage events or follow their sales.
  */
-export type Section = 'events' | 'venues' | 'orders' | 'scanner' | 'outbox' | 'shield' | 'integrity' | 'audit' | 'staff' | 'keys' | 'review' | 'account';
+export type Section =
+  | 'events'
+  | 'venues'
+  | 'orders'
+  | 'scanner'
+  | 'outbox'
+  | 'shield'
+  | 'integrity'
+  | 'incidents'
+  | 'audit'
+  | 'staff'
+  | 'keys'
+  | 'review'
+  | 'account';
 
 export interface NavItem {
   section: Exclude<Section, 'account'>;
@@ -31,6 +44,7 @@ export const NAV: NavItem[] = [
   { section: 'outbox', href: '/console/outbox', label: 'Outbox', icon: 'outbox', visible: () => can('outbox.read') },
   { section: 'shield', href: '/console/shield', label: 'Shield', icon: 'shield', visible: () => can('shield.read') },
   { section: 'integrity', href: '/console/integrity', label: 'Integrity', icon: 'integrity', visible: () => can('security.read') },
+  { section: 'incidents', href: '/console/incidents', label: 'Incidents', icon: 'incidents', visible: () => can('incidents.read') },
   { section: 'audit', href: '/console/audit', label: 'Audit log', icon: 'audit', visible: () => can('audit.read') },
   { section: 'staff', href: '/console/staff', label: 'Staff', icon: 'staff', visible: () => can('staff.read') },
   { section: 'keys', href: '/console/api-keys', label: 'API keys', icon: 'keys', visible: () => can('api_keys.manage') },

@@ -1,6 +1,5 @@
 import { formatAgo, formatShortDateTime, formatTime, plural } from '../format';
 import { useNow } from '../hooks';
-import { can } from '../session';
 import type { Incident, IncidentEvent } from '../shield/shield-api';
 import { ErrorNotice, Loading, Notice } from '../ui';
 
@@ -50,7 +49,7 @@ export function CompromiseIncidents(props: { incidents: Incident[] | null; error
   const { incidents, error } = props;
   if (error && !incidents) return <ErrorNotice error={error} title="Script-compromise incidents could not be loaded" testid="integrity-incidents-error" />;
   if (!incidents) return <Loading label="Loading incidents…" />;
-  const open = incidents.filter((i) => i.status === 'open');
+  const open = incidents.filter((i) => i.status !== 'resolved');
   const last = incidents.find((i) => i.status === 'resolved');
   return (
     <div class="stack" data-testid="integrity-incidents" data-open={open.length}>
@@ -69,13 +68,10 @@ export function CompromiseIncidents(props: { incidents: Incident[] | null; error
               ))}
           </ol>
           <p class="small">
-            Switch off any widget you do not trust below, and run a tamper check.
-            {can('shield.read') && (
-              <>
-                {' '}
-                The whole timeline is on the <a href="/console/shield">Shield</a> page.
-              </>
-            )}
+            <a href={`/console/incidents/${incident.id}`} data-testid="integrity-incident-link">
+              Open the incident
+            </a>{' '}
+            for its whole timeline, to scope who was affected and to tell them. Switch off any widget you do not trust below, and run a tamper check.
           </p>
         </Notice>
       ))}

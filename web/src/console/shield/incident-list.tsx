@@ -71,9 +71,13 @@ export function IncidentList(props: { incidents: Incident[] }) {
         return (
           <li key={incident.id} class="incident" data-testid="incident" data-status={incident.status}>
             <div class="incident-head">
-              <span class={`badge badge-${resolved ? 'good' : 'bad'}`}>{resolved ? 'Resolved' : 'Open'}</span>
+              <span class={`badge badge-${resolved ? 'good' : 'bad'}`}>{resolved ? 'Resolved' : incident.status === 'contained' ? 'Contained' : 'Open'}</span>
               <div class="incident-title">
-                <h3>{incident.summary}</h3>
+                <h3>
+                  <a href={`/console/incidents/${incident.id}`} class="strong-link" data-testid="incident-page-link">
+                    {incident.summary}
+                  </a>
+                </h3>
                 <p class="muted small">
                   {incident.kind.replace(/_/g, ' ')} · opened {formatShortDateTime(incident.openedAt)} ({formatAgo(incident.openedAt, now)})
                   {incident.resolvedAt

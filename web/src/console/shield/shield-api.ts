@@ -36,7 +36,7 @@ export interface IncidentEvent {
 export interface Incident {
   id: string;
   kind: string;
-  status: 'open' | 'resolved';
+  status: 'open' | 'contained' | 'resolved';
   summary: string;
   openedAt: string;
   resolvedAt: string | null;

@@ -1,0 +1,21 @@
+import { capitalise, SEVERITY_TONE, type Severity, STATUS_TONE, type Status } from './incidents-api';
+
+export function StatusBadge(props: { status: Status }) {
+  return (
+    <span class={`badge badge-${STATUS_TONE[props.status] ?? 'neutral'}`} data-testid="incident-status" data-status={props.status}>
+      {capitalise(props.status)}
+    </span>
+  );
+}
+
+export function SeverityBadge(props: { severity: Severity }) {
+  return (
+    <span
+      class={`badge badge-${SEVERITY_TONE[props.severity] ?? 'neutral'} incident-severity-${props.severity}`}
+      data-testid="incident-severity"
+      data-severity={props.severity}
+    >
+      {capitalise(props.severity)}
+    </span>
+  );
+}
