@@ -155,6 +155,26 @@ describe('incidents and scopes', { skip: !databaseAvailable && skipReason }, () 
     assert.ok(detail.incident.timeline.some((e: { what: string }) => e.what === 'scope_defined'));
   });
 
+  test("stakeholders: an event's producers are told how many of its buyers a scope holds, once", async () => {
+    const { id } = await incident();
+    const scoped = (await scope(id, { buildIds: ['build-skim-666'], performanceIds: [performanceId] })).json();
+    const event = await t.ctx.db.selectFrom('performances').select('event_id').where('id', '=', performanceId).executeTakeFirstOrThrow();
+    await t.ctx.db
+      .updateTable('events')
+      .set({ producer_emails: ['producer@label.example'] })
+      .where('id', '=', event.event_id)
+      .execute();
+    const tell = () => t.app.inject({ method: 'POST', url: `/api/admin/incidents/${id}/scopes/${scoped.id}/stakeholders`, headers: json, payload: {} });
+    const first = await tell();
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(first.json().queued, 1);
+    assert.equal((await tell()).json().queued, 0, 'told once');
+    const mail = await t.ctx.db.selectFrom('outbox').select(['recipient', 'body_text']).where('kind', '=', 'incident_stakeholder').executeTakeFirstOrThrow();
+    assert.equal(mail.recipient, 'producer@label.example');
+    assert.match(mail.body_text, new RegExp(`\\b${scoped.people}\\b`));
+    assert.doesNotMatch(mail.body_text, /@example\.com/, 'no buyer is named');
+  });
+
   test("regulator draft: Art. 33(3)'s fields, with the newest scope's numbers", async () => {
     const { id } = await incident();
     const scoped = (await scope(id, { buildIds: ['build-skim-666'] })).json();

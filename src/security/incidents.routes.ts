@@ -8,6 +8,7 @@ import { createScope, scopeCsv, type ScopeCriteria } from './incident-scopes.js'
 import { getScope, listScopes } from './incident-scopes.repository.js';
 import { addIncidentEvent, createIncident, getIncident, updateIncident } from './incidents.repository.js';
 import { Incident, IncidentCategory, IncidentSeverity, IncidentStatus } from './incidents.schemas.js';
+import { notifyStakeholders } from './incident-stakeholders.js';
 import { regulatorDraft } from './regulator-draft.js';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -259,6 +260,43 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="incident-${request.params.id.slice(0, 8)}-scope-${scope.id.slice(0, 8)}.csv"`)
         .send(csv);
+    },
+  );
+
+  app.post(
+    '/api/admin/incidents/:id/scopes/:scopeId/stakeholders',
+    {
+      config: { permission: 'incidents.manage' },
+      schema: {
+        tags,
+        security,
+        description:
+          'Tells the producers and venue contacts of each event with buyers in the scope how many of their buyers it holds (never who). Once per incident, event and address; audited.',
+        params: Type.Object({ id: Uuid, scopeId: Uuid }),
+        response: { 200: Type.Object({ events: Type.Integer(), queued: Type.Integer(), alreadyTold: Type.Integer() }), ...errors },
+      },
+    },
+    async (request) => {
+      const scope = await getScope(ctx.db, request.params.id, request.params.scopeId);
+      if (!scope) throw notFound('scope', request.params.scopeId);
+      const actor = actorFor(request);
+      return ctx.db.transaction().execute(async (tx) => {
+        const told = await notifyStakeholders(tx, {
+          incidentId: request.params.id,
+          kind: 'buyers_in_scope',
+          scopeId: scope.id,
+          contact: ctx.config.alertEmails[0],
+        });
+        await audit(tx, {
+          actor,
+          action: 'security.incident.stakeholders_told',
+          subjectType: 'incident',
+          subjectId: request.params.id,
+          ip: request.ip,
+          data: { scopeId: scope.id, ...told },
+        });
+        return { events: told.events, queued: told.queued, alreadyTold: told.alreadyTold };
+      });
     },
   );
 
