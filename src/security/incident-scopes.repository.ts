@@ -37,7 +37,59 @@ export function scopeFilter(c: ScopeCriteria & { buildIds?: string[] }) {
   if (c.pageClasses?.length) where.push(sql`c.page_class = ANY(${c.pageClasses}::text[])`);
   if (c.performanceIds?.length) where.push(sql`o.performance_id = ANY(${c.performanceIds}::uuid[])`);
   if (c.eventIds?.length) where.push(sql`o.performance_id IN (SELECT id FROM performances WHERE event_id = ANY(${c.eventIds}::uuid[]))`);
+  if (c.signedIn) where.push(sql`lower(c.buyer_email) IN (SELECT email FROM (${signedInPeople(c.signedIn)}) p)`);
+  if (c.staffActions) where.push(sql`lower(c.buyer_email) IN (SELECT email FROM (${staffActionPeople(c.staffActions)}) p)`);
   return sql.join(where, sql` AND `);
+}
+
+/** Emails (folded) of customer accounts with a session opened from these addresses and/or in this window. */
+function signedInPeople(s: NonNullable<ScopeCriteria['signedIn']>) {
+  const where = [sql`s.kind = 'customer'`];
+  // An address matches exactly, or falls in a CIDR range.
+  if (s.addresses?.length) where.push(sql`s.ip IS NOT NULL AND s.ip::inet <<= ANY(${s.addresses}::inet[])`);
+  if (s.from) where.push(sql`s.created_at >= ${new Date(s.from)}`);
+  if (s.to) where.push(sql`s.created_at < ${new Date(s.to)}`);
+  return sql`SELECT DISTINCT lower(cu.email) AS email FROM sessions s JOIN customers cu ON cu.id = s.subject_id WHERE ${sql.join(where, sql` AND `)}`;
+}
+
+/** Emails (folded) of the buyers of orders, and the customers, that these staff acted on (audit log). */
+function staffActionPeople(a: NonNullable<ScopeCriteria['staffActions']>) {
+  const where = [sql`true`];
+  if (a.actors?.length) where.push(sql`l.actor = ANY(${a.actors}::text[])`);
+  if (a.from) where.push(sql`l.at >= ${new Date(a.from)}`);
+  if (a.to) where.push(sql`l.at < ${new Date(a.to)}`);
+  const w = sql.join(where, sql` AND `);
+  return sql`
+    SELECT lower(o.buyer_email) AS email FROM audit_log l JOIN orders o ON l.subject_type = 'order' AND o.id::text = l.subject_id WHERE ${w}
+    UNION
+    SELECT lower(cu.email) FROM audit_log l JOIN customers cu ON l.subject_type = 'customer' AND cu.id::text = l.subject_id WHERE ${w}`;
+}
+
+/**
+ * A scope chosen by sign-ins or staff actions alone: the people are those accounts and buyers,
+ * whether or not they tried to buy since; their checkout attempts are counted beside them.
+ */
+export async function materialisePeopleScope(db: Db, scopeId: string, c: ScopeCriteria): Promise<void> {
+  const sources = [...(c.signedIn ? [signedInPeople(c.signedIn)] : []), ...(c.staffActions ? [staffActionPeople(c.staffActions)] : [])];
+  // Both given: the people in both (criteria combine with AND).
+  const chosen = sources.length === 2 ? sql`(${sources[0]}) INTERSECT (${sources[1]})` : sources[0]!;
+  await sql`
+    INSERT INTO incident_scope_people (scope_id, email, name, locale, customer_id, attempts, paid_orders, first_at, last_at)
+    SELECT ${scopeId}::uuid, p.email,
+           coalesce(cu.name, b.name, ''), coalesce(cu.locale, b.locale, 'en'), cu.id,
+           coalesce(b.attempts, 0), coalesce(b.paid, 0),
+           coalesce(b.first_at, cu.created_at, now()), coalesce(b.last_at, cu.created_at, now())
+      FROM (${chosen}) p
+      LEFT JOIN customers cu ON lower(cu.email) = p.email
+      LEFT JOIN LATERAL (
+        SELECT (array_agg(o.buyer_name ORDER BY c.created_at DESC))[1] AS name,
+               (array_agg(o.locale ORDER BY c.created_at DESC))[1] AS locale,
+               count(*) AS attempts, count(*) FILTER (WHERE o.paid_at IS NOT NULL) AS paid,
+               min(c.created_at) AS first_at, max(c.created_at) AS last_at
+          FROM checkout_records c JOIN orders o ON o.id = c.order_id
+         WHERE lower(c.buyer_email) = p.email
+      ) b ON true
+  `.execute(db);
 }
 
 /** Builds whose registered manifest has an asset with this sha384. */

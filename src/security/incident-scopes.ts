@@ -3,7 +3,16 @@ import { notFound } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { audit } from '../platform/audit.js';
 import { addIncidentEvent } from './incidents.repository.js';
-import { allBuyers, buildsServingHash, insertScope, materialiseScope, scopePeople, scopeTotals, updateScopeCounts } from './incident-scopes.repository.js';
+import {
+  allBuyers,
+  buildsServingHash,
+  insertScope,
+  materialisePeopleScope,
+  materialiseScope,
+  scopePeople,
+  scopeTotals,
+  updateScopeCounts,
+} from './incident-scopes.repository.js';
 
 /**
  * Who a breach touched, exactly: the criteria combine with AND. A build id or a script hash
@@ -19,7 +28,24 @@ export interface ScopeCriteria {
   eventIds?: string[];
   storefronts?: string[];
   pageClasses?: string[];
+  /** Customers whose accounts signed in from these addresses (exact, or CIDR) and/or in this window. */
+  signedIn?: { addresses?: string[]; from?: string; to?: string };
+  /** Buyers whose orders, and customers whose accounts, these staff (audit actors) acted on in this window. */
+  staffActions?: { actors?: string[]; from?: string; to?: string };
 }
+
+/** Whether any criterion about checkout attempts is given (the rest select people another way). */
+const hasCheckoutCriteria = (c: ScopeCriteria) =>
+  Boolean(
+    c.from ||
+      c.to ||
+      c.buildIds?.length ||
+      c.scriptHashes?.length ||
+      c.performanceIds?.length ||
+      c.eventIds?.length ||
+      c.storefronts?.length ||
+      c.pageClasses?.length,
+  );
 
 export interface ScopeResult {
   id: string;
@@ -59,7 +85,11 @@ export async function createScope(db: Db, input: { incidentId: string; criteria:
       query_ms: 0,
       created_by: input.actor,
     });
-    if (!noBuild) await materialiseScope(tx, scope.id, { ...input.criteria, buildIds: buildIds.length ? buildIds : undefined });
+    // Sign-ins and staff actions select people too: alone, they are the scope (with whatever
+    // checkout attempts those people made); with checkout criteria, they narrow its buyers.
+    const byPeople = input.criteria.signedIn || input.criteria.staffActions;
+    if (!noBuild && byPeople && !hasCheckoutCriteria(input.criteria)) await materialisePeopleScope(tx, scope.id, input.criteria);
+    else if (!noBuild) await materialiseScope(tx, scope.id, { ...input.criteria, buildIds: buildIds.length ? buildIds : undefined });
     const [totals, everyone] = await Promise.all([scopeTotals(tx, scope.id), allBuyers(tx)]);
     const queryMs = Math.round(performance.now() - started);
     await updateScopeCounts(tx, scope.id, { people: totals.people, checkout_attempts: totals.attempts, all_people: everyone, query_ms: queryMs });

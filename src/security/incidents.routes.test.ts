@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { admin, testApp, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
+import { signedInFan } from '../../tests/helpers/customers.js';
 import { createShow, hold, holdAuth } from '../../tests/helpers/fixtures.js';
 
 const json = { ...admin, 'content-type': 'application/json' };
@@ -153,6 +154,36 @@ describe('incidents and scopes', { skip: !databaseAvailable && skipReason }, () 
     const detail = (await t.app.inject({ url: `/api/admin/incidents/${id}`, headers: admin })).json();
     assert.equal(detail.scopes.length, 4);
     assert.ok(detail.incident.timeline.some((e: { what: string }) => e.what === 'scope_defined'));
+  });
+
+  test('scopes: customers who signed in from an address or range, and the buyers a staff member acted on', async () => {
+    const { id } = await incident({ kind: 'credential_stuffing', title: 'Logins from a botnet range' });
+    const fromBotnet = await signedInFan(t.app, t.ctx.db, { email: 'stuffed@example.com' });
+    await signedInFan(t.app, t.ctx.db, { email: 'safe@example.com' });
+    await t.ctx.db.updateTable('sessions').set({ ip: '203.0.113.77' }).where('subject_id', '=', fromBotnet.id).execute();
+    const byRange = await scope(id, { signedIn: { addresses: ['203.0.113.0/24'] } });
+    assert.equal(byRange.statusCode, 201, byRange.body);
+    const rows = (await t.app.inject({ url: `/api/admin/incidents/${id}/scopes/${byRange.json().id}/people.csv`, headers: admin })).body.trim().split('\n');
+    assert.deepEqual(
+      rows.slice(1).map((r) => r.split(',')[0]),
+      ['stuffed@example.com'],
+      'only the account signed in from the range, though it never bought',
+    );
+    assert.equal((await scope(id, { signedIn: { addresses: ['203.0.113.77'] } })).json().people, 1, 'an exact address');
+    assert.equal((await scope(id, { signedIn: { addresses: ['198.51.100.0/24'] } })).json().people, 0);
+    const bad = await scope(id, { signedIn: { addresses: ['999.1.1.1'] } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.field, 'signedIn.addresses');
+
+    // A staff member (here the break-glass actor) cancelled one order: its buyer is in the scope.
+    const target = await t.ctx.db.selectFrom('orders').select(['id']).where('buyer_email', '=', 'eve@example.com').executeTakeFirstOrThrow();
+    const cancelled = await t.app.inject({ method: 'POST', url: `/api/admin/orders/${target.id}/cancel`, headers: json, payload: {} });
+    assert.equal(cancelled.statusCode, 200, cancelled.body);
+    const acted = await scope(id, { staffActions: { actors: ['break_glass'], from: new Date(Date.now() - 60_000).toISOString() } });
+    assert.equal(acted.json().people, 1);
+    // With checkout criteria too, it narrows them (AND): eve never bought through the skimmed build.
+    assert.equal((await scope(id, { staffActions: { actors: ['break_glass'] }, buildIds: ['build-skim-666'] })).json().people, 0);
+    assert.equal((await scope(id, { staffActions: { actors: ['break_glass'] }, buildIds: ['build-clean-02'] })).json().people, 1);
   });
 
   test("stakeholders: an event's producers are told how many of its buyers a scope holds, once", async () => {

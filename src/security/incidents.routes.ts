@@ -1,4 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import ipaddr from 'ipaddr.js';
 import type { AppContext } from '../platform/context.js';
 import { audit } from '../platform/audit.js';
 import { badRequest, notFound } from '../platform/errors.js';
@@ -28,6 +29,28 @@ const ScopeBody = Type.Object(
       Type.Array(Type.Union([Type.Literal('payment'), Type.Literal('account'), Type.Literal('buyer'), Type.Literal('queue'), Type.Literal('operator')]), {
         maxItems: 5,
       }),
+    ),
+    signedIn: Type.Optional(
+      Type.Object(
+        {
+          addresses: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+(/[0-9]{1,3})?$', maxLength: 50 }), { maxItems: 200, description: 'IPs or CIDR ranges' }),
+          ),
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+        },
+        { additionalProperties: false, minProperties: 1, description: 'customers whose accounts signed in from these addresses and/or in this window' },
+      ),
+    ),
+    staffActions: Type.Optional(
+      Type.Object(
+        {
+          actors: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description: 'audit actors: staff ids, key ids' })),
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+        },
+        { additionalProperties: false, minProperties: 1, description: 'buyers and customers these staff acted on (audit log)' },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -213,6 +236,11 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
       const criteria = request.body as ScopeCriteria;
       if (criteria.from && criteria.to && new Date(criteria.from) >= new Date(criteria.to))
         throw badRequest('invalid_request', 'from must be before to', { field: 'from' });
+      for (const address of criteria.signedIn?.addresses ?? []) {
+        const [ip, bits] = address.split('/');
+        const valid = ipaddr.isValid(ip!) && (bits === undefined || Number(bits) <= (ipaddr.parse(ip!).kind() === 'ipv4' ? 32 : 128));
+        if (!valid) throw badRequest('invalid_request', `${address} is not an IP address or CIDR range`, { field: 'signedIn.addresses' });
+      }
       const scope = await createScope(ctx.db, { incidentId: request.params.id, criteria, actor: actorFor(request), ip: request.ip });
       return reply.status(201).send({ ...scope, criteria: { ...scope.criteria } });
     },
