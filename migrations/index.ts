@@ -13,6 +13,7 @@ import * as customerPasskeys from './011_customer_passkeys.js';
 import * as pageIntegrity from './012_page_integrity.js';
 import * as incidentResponse from './013_incident_response.js';
 import * as stakeholderContacts from './014_stakeholder_contacts.js';
+import * as scopeCountsFirst from './015_scope_counts_first.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '012_page_integrity': pageIntegrity,
   '013_incident_response': incidentResponse,
   '014_stakeholder_contacts': stakeholderContacts,
+  '015_scope_counts_first': scopeCountsFirst,
 };

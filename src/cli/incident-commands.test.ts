@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { databaseAvailable, skipReason, testDatabase, type TestDatabase } from '../../tests/helpers/database.js';
-import { insertScope } from '../security/incident-scopes.repository.js';
+import { scoped } from '../security/incidents.fixtures.js';
 import { createIncident } from '../security/incidents.repository.js';
 import { parseIncidentArgs } from './incident-commands.js';
 
@@ -100,28 +100,8 @@ describe('taquilla incident', () => {
     });
 
     test('taquilla incident notify: the dry run changes nothing; a run killed midway and run again emails everyone exactly once', async () => {
-      const incidentId = await createIncident(t.db, {
-        category: 'script_compromise',
-        title: 'Skimmer on checkout',
-        severity: 'critical',
-        awareAt: new Date(),
-        openedBy: 'test',
-        owner: null,
-      });
-      const scope = await insertScope(t.db, {
-        incident_id: incidentId,
-        criteria: '{}',
-        people: 0,
-        checkout_attempts: 0,
-        all_people: 0,
-        query_ms: 0,
-        created_by: 'test',
-      });
-      await sql`
-        INSERT INTO incident_scope_people (scope_id, email, name, locale, customer_id, attempts, paid_orders, first_at, last_at)
-        SELECT ${scope.id}::uuid, 'cli-' || lpad(i::text, 6, '0') || '@example.com', 'Person ' || i, (ARRAY['es', 'en', 'fr', 'nl', 'nb'])[1 + i % 5],
-               NULL, 1, 1, now(), now()
-          FROM generate_series(1, 20000) i`.execute(t.db);
+      const { incidentId, scopeId } = await scoped(t.db, 20000);
+      const scope = { id: scopeId };
       const notices = async () => {
         const { rows } = await sql<{ people: number; emails: number }>`
           SELECT count(DISTINCT recipient)::int AS people, count(*)::int AS emails FROM outbox WHERE kind = 'incident_notice'`.execute(t.db);
@@ -133,7 +113,7 @@ describe('taquilla incident', () => {
       assert.equal(
         dry.stdout,
         'notify --dry-run: 20000 people to handle (0 of 20000 done before); nothing was changed\n' +
-          '  c***@example.com  en\n  c***@example.com  fr\n  c***@example.com  nl\n  c***@example.com  nb\n  c***@example.com  es\n',
+          '  t***@example.com  en\n  t***@example.com  fr\n  t***@example.com  nl\n  t***@example.com  nb\n  t***@example.com  es\n',
       );
       assert.deepEqual(await notices(), { people: 0, emails: 0 });
 
@@ -153,7 +133,7 @@ describe('taquilla incident', () => {
 
       const shown = await taquilla(t.url, ['show', incidentId]);
       assert.equal(shown.code, 0, shown.stderr);
-      assert.match(shown.stdout, /^incident .*: Skimmer on checkout\n/);
+      assert.match(shown.stdout, /^incident .*: test t\d+x\d+\n/);
       assert.match(shown.stdout, /notifications_sent/);
       assert.match(
         shown.stdout,
@@ -161,14 +141,14 @@ describe('taquilla incident', () => {
       );
 
       const listed = await taquilla(t.url, ['list']);
-      assert.match(listed.stdout, new RegExp(`^${incidentId} +open +script_compromise +critical .* Skimmer on checkout$`, 'm'));
+      assert.match(listed.stdout, new RegExp(`^${incidentId} +open +script_compromise +high .* test t\\d+x\\d+$`, 'm'));
 
       const file = join(mkdtempSync(join(tmpdir(), 'taquilla-export-')), 'people.csv');
       const exported = await taquilla(t.url, ['export', incidentId, '--scope', scope.id, '--out', file]);
       assert.equal(exported.code, 0, exported.stderr);
       const csv = readFileSync(file, 'utf8').trimEnd().split('\n');
       assert.equal(csv.length, 20001);
-      assert.match(csv[1]!, /^cli-000001@example.com,Person 1,en,/);
+      assert.match(csv[1]!, /^t\d+x\d+-000001@example.com,Person 1,en,/);
       const audits = await t.db.selectFrom('audit_log').select(['action', 'actor']).where('subject_id', '=', incidentId).orderBy('id').execute();
       assert.ok(audits.every((a) => a.actor.startsWith('cli:')));
       assert.ok(audits.some((a) => a.action === 'security.incident.people_exported'));

@@ -6,7 +6,7 @@ import type { IncidentStep } from '../platform/database.types.js';
 import { notFound } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { dryRunStep, listStepRuns, runStep, type StepProgress } from '../security/incident-response.js';
-import { createScope, scopeCsv, type ScopeCriteria } from '../security/incident-scopes.js';
+import { completeScope, createScope, scopeCsv, type ScopeCriteria } from '../security/incident-scopes.js';
 import { getScope, listScopes } from '../security/incident-scopes.repository.js';
 import { getIncident, listIncidents } from '../security/incidents.repository.js';
 import { cliActor, refusalsAsExitCode } from './access-actor.js';
@@ -151,6 +151,8 @@ export async function runIncident(db: Db, config: Config, command: IncidentComma
   if (command.action === 'show') return show(db, command.id, print);
   if (command.action === 'scope') {
     const s = await createScope(db, { incidentId: command.id, criteria: command.criteria, actor });
+    // The count comes first; a command ends when the list of people is written too.
+    await completeScope(db, s.id);
     print(
       `scope ${s.id}: ${s.people} people (${(100 * s.shareOfCustomers).toFixed(1)}% of ${s.allPeople} customers), ${s.checkoutAttempts} checkout attempts, in ${s.queryMs} ms`,
     );
@@ -197,6 +199,7 @@ async function exportScope(db: Db, command: Extract<IncidentCommand, { action: '
     data: { scopeId: scope.id, people: scope.people, to: command.out ? 'file' : 'stdout' },
   });
   const out = command.out ? createWriteStream(command.out, { mode: 0o600 }) : process.stdout;
+  await completeScope(db, scope.id);
   for await (const chunk of scopeCsv(db, scope.id)) if (!out.write(chunk)) await once(out, 'drain');
   if (command.out) {
     out.end();

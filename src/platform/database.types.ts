@@ -440,6 +440,8 @@ export interface IncidentScopeTable {
   query_ms: number;
   created_by: string;
   created_at: Created;
+  /** When the scope's list of people was complete (the count comes first). */
+  ready_at: Timestamp | null;
 }
 export interface IncidentScopePersonTable {
   scope_id: string;

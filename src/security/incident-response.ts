@@ -6,6 +6,7 @@ import { type Db, type Tx, withRetry } from '../platform/transaction.js';
 import * as repo from './incident-response.repository.js';
 import { handlers, type Outcome, type Person, type RunState } from './incident-response.steps.js';
 import { getScope, scopePeople } from './incident-scopes.repository.js';
+import { completeScope } from './incident-scopes.js';
 import { addIncidentEvent, getIncident, type Incident } from './incidents.repository.js';
 
 /**
@@ -94,6 +95,8 @@ async function prepare(db: Db, input: StepInput): Promise<{ incident: Incident; 
   }
   if (!input.scopeId) throw badRequest('scope_required', `${input.step} works through a scope's people: name the scope`, { field: 'scopeId' });
   if (!(await getScope(db, input.incidentId, input.scopeId))) throw notFound('scope', input.scopeId);
+  // The scope's count came first; its list of people may still be being written.
+  await completeScope(db, input.scopeId);
   return { incident, walk: { scopeId: input.scopeId }, scopeId: input.scopeId };
 }
 

@@ -111,15 +111,49 @@ export async function scopeTotals(db: Db, scopeId: string): Promise<{ people: nu
   return { people: Number(row.people), attempts: Number(row.attempts ?? 0) };
 }
 
-/** Everyone who ever bought or tried to: the denominator of a scope's share. */
+/** Everyone who ever bought or tried to: the denominator of a scope's share (an index-only scan). */
 export async function allBuyers(db: Db): Promise<number> {
-  const row = await sql<{ n: string }>`SELECT count(DISTINCT lower(buyer_email)) AS n FROM orders`.execute(db);
+  const row = await sql<{ n: string }>`SELECT count(*) AS n FROM (SELECT 1 FROM orders GROUP BY lower(buyer_email)) e`.execute(db);
   return Number(row.rows[0]?.n ?? 0);
+}
+
+/** How many people (distinct folded emails) and checkout attempts match, without listing them. */
+export async function countScope(db: Db, c: ScopeCriteria & { buildIds?: string[] }): Promise<{ people: number; attempts: number }> {
+  const { rows } = await sql<{ people: string; attempts: string }>`
+    SELECT count(DISTINCT lower(c.buyer_email)) AS people, count(*) AS attempts
+      FROM checkout_records c
+      JOIN orders o ON o.id = c.order_id
+     WHERE ${scopeFilter(c)}
+  `.execute(db);
+  return { people: Number(rows[0]?.people ?? 0), attempts: Number(rows[0]?.attempts ?? 0) };
+}
+
+/**
+ * Runs `write` for a scope whose list is not complete yet, once: a transaction-scoped advisory
+ * lock per scope makes a second caller wait for the first and then find the list ready.
+ */
+export async function completeScopeOnce(db: Db, scopeId: string, write: (tx: Db) => Promise<void>): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`incident-scope:${scopeId}`}, 0))`.execute(tx);
+    const scope = await tx.selectFrom('incident_scopes').select('ready_at').where('id', '=', scopeId).executeTakeFirst();
+    if (!scope || scope.ready_at) return;
+    await write(tx);
+    await tx.updateTable('incident_scopes').set({ ready_at: new Date() }).where('id', '=', scopeId).execute();
+  });
 }
 
 export function insertScope(
   db: Db,
-  row: { incident_id: string; criteria: string; people: number; checkout_attempts: number; all_people: number; query_ms: number; created_by: string },
+  row: {
+    incident_id: string;
+    criteria: string;
+    people: number;
+    checkout_attempts: number;
+    all_people: number;
+    query_ms: number;
+    created_by: string;
+    ready_at?: Date | null;
+  },
 ) {
   return db.insertInto('incident_scopes').values(row).returning(['id', 'created_at']).executeTakeFirstOrThrow();
 }

@@ -6,6 +6,8 @@ import { addIncidentEvent } from './incidents.repository.js';
 import {
   allBuyers,
   buildsServingHash,
+  completeScopeOnce,
+  countScope,
   insertScope,
   materialisePeopleScope,
   materialiseScope,
@@ -67,15 +69,44 @@ export interface ScopeResult {
  */
 export const DATA_TYPED = ['name', 'email', 'card details, in the payment provider\u2019s form (not on Taquilla\u2019s pages)'] as const;
 
-export async function createScope(db: Db, input: { incidentId: string; criteria: ScopeCriteria; actor: string; ip?: string | null }): Promise<ScopeResult> {
+/** The share's denominator changes slowly: counted at most once a minute per database. */
+const everyoneCache = new WeakMap<Db, { count: number; at: number }>();
+async function everyone(db: Db, tx: Db): Promise<number> {
+  const cached = everyoneCache.get(db);
+  if (cached && Date.now() - cached.at < 60_000) return cached.count;
+  const count = await allBuyers(tx);
+  everyoneCache.set(db, { count, at: Date.now() });
+  return count;
+}
+
+/** Resolves the criteria to the builds they name (a script hash: every registered build that served it). */
+async function resolveBuilds(db: Db, criteria: ScopeCriteria): Promise<{ buildIds?: string[]; matchesNothing: boolean }> {
+  const hashBuilds = criteria.scriptHashes?.length ? await buildsServingHash(db, criteria.scriptHashes) : [];
+  const buildIds = [...(criteria.buildIds ?? []), ...hashBuilds];
+  // A hash that no registered build served matches nothing, rather than everything.
+  return { buildIds: buildIds.length ? buildIds : undefined, matchesNothing: (criteria.scriptHashes?.length ?? 0) > 0 && buildIds.length === 0 };
+}
+
+/** Sign-ins and staff actions alone choose the people; with checkout criteria they narrow its buyers. */
+const choosesPeople = (c: ScopeCriteria) => Boolean((c.signedIn || c.staffActions) && !hasCheckoutCriteria(c));
+
+/**
+ * Defines a scope and answers its count at once: the people (distinct buyer emails) and checkout
+ * attempts matching, and their share of everyone who ever bought. The list of people is written
+ * just after, in the background (`completeScope`); the CSV and the response steps wait for it.
+ * A scope chosen by sign-ins or staff actions is small and listed at once.
+ */
+export async function createScope(
+  db: Db,
+  input: { incidentId: string; criteria: ScopeCriteria; actor: string; ip?: string | null },
+  opts: { log?: (message: string, error?: unknown) => void } = {},
+): Promise<ScopeResult> {
   const started = performance.now();
-  return db.transaction().execute(async (tx) => {
+  const result = await db.transaction().execute(async (tx) => {
     const incident = await tx.selectFrom('incidents').select('id').where('id', '=', input.incidentId).executeTakeFirst();
     if (!incident) throw notFound('incident', input.incidentId);
-    const hashBuilds = input.criteria.scriptHashes?.length ? await buildsServingHash(tx, input.criteria.scriptHashes) : [];
-    const buildIds = [...(input.criteria.buildIds ?? []), ...hashBuilds];
-    // A hash that no registered build served matches nothing, rather than everything.
-    const noBuild = (input.criteria.scriptHashes?.length ?? 0) > 0 && buildIds.length === 0;
+    const builds = await resolveBuilds(tx, input.criteria);
+    const listNow = builds.matchesNothing || choosesPeople(input.criteria);
     const scope = await insertScope(tx, {
       incident_id: input.incidentId,
       criteria: JSON.stringify(input.criteria),
@@ -84,15 +115,19 @@ export async function createScope(db: Db, input: { incidentId: string; criteria:
       all_people: 0,
       query_ms: 0,
       created_by: input.actor,
+      ready_at: null,
     });
-    // Sign-ins and staff actions select people too: alone, they are the scope (with whatever
-    // checkout attempts those people made); with checkout criteria, they narrow its buyers.
-    const byPeople = input.criteria.signedIn || input.criteria.staffActions;
-    if (!noBuild && byPeople && !hasCheckoutCriteria(input.criteria)) await materialisePeopleScope(tx, scope.id, input.criteria);
-    else if (!noBuild) await materialiseScope(tx, scope.id, { ...input.criteria, buildIds: buildIds.length ? buildIds : undefined });
-    const [totals, everyone] = await Promise.all([scopeTotals(tx, scope.id), allBuyers(tx)]);
+    let totals = { people: 0, attempts: 0 };
+    if (choosesPeople(input.criteria) && !builds.matchesNothing) {
+      await materialisePeopleScope(tx, scope.id, input.criteria);
+      totals = await scopeTotals(tx, scope.id);
+    } else if (!builds.matchesNothing) {
+      totals = await countScope(tx, { ...input.criteria, buildIds: builds.buildIds });
+    }
+    const all = await everyone(db, tx);
     const queryMs = Math.round(performance.now() - started);
-    await updateScopeCounts(tx, scope.id, { people: totals.people, checkout_attempts: totals.attempts, all_people: everyone, query_ms: queryMs });
+    await updateScopeCounts(tx, scope.id, { people: totals.people, checkout_attempts: totals.attempts, all_people: all, query_ms: queryMs });
+    if (listNow) await tx.updateTable('incident_scopes').set({ ready_at: new Date() }).where('id', '=', scope.id).execute();
     await addIncidentEvent(tx, input.incidentId, 'scope_defined', {
       scopeId: scope.id,
       criteria: input.criteria,
@@ -113,12 +148,30 @@ export async function createScope(db: Db, input: { incidentId: string; criteria:
       criteria: input.criteria,
       people: totals.people,
       checkoutAttempts: totals.attempts,
-      shareOfCustomers: everyone ? totals.people / everyone : 0,
-      allPeople: everyone,
+      shareOfCustomers: all ? totals.people / all : 0,
+      allPeople: all,
       queryMs,
       createdAt: scope.created_at.toISOString(),
       createdBy: input.actor,
     };
+  });
+  // The list follows; a failure here is retried by whoever needs the list next.
+  completeScope(db, result.id).catch((error) => opts.log?.("the scope's list of people could not be written yet", error));
+  return result;
+}
+
+/**
+ * Writes a scope's list of people if it is not complete yet, exactly once however many callers
+ * ask (the background write after `createScope`, the CSV, a response step); answers when it is.
+ */
+export async function completeScope(db: Db, scopeId: string): Promise<void> {
+  await completeScopeOnce(db, scopeId, async (tx) => {
+    const row = await tx.selectFrom('incident_scopes').select('criteria').where('id', '=', scopeId).executeTakeFirstOrThrow();
+    const criteria = row.criteria as ScopeCriteria;
+    const builds = await resolveBuilds(tx, criteria);
+    if (builds.matchesNothing) return;
+    if (choosesPeople(criteria)) await materialisePeopleScope(tx, scopeId, criteria);
+    else await materialiseScope(tx, scopeId, { ...criteria, buildIds: builds.buildIds });
   });
 }
 

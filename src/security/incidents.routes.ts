@@ -5,7 +5,7 @@ import { audit } from '../platform/audit.js';
 import { badRequest, notFound } from '../platform/errors.js';
 import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
-import { createScope, scopeCsv, type ScopeCriteria } from './incident-scopes.js';
+import { completeScope, createScope, scopeCsv, type ScopeCriteria } from './incident-scopes.js';
 import { getScope, listScopes } from './incident-scopes.repository.js';
 import { addIncidentEvent, createIncident, getIncident, updateIncident } from './incidents.repository.js';
 import { Incident, IncidentCategory, IncidentSeverity, IncidentStatus } from './incidents.schemas.js';
@@ -64,7 +64,8 @@ const Scope = Type.Object({
   checkoutAttempts: Type.Integer(),
   shareOfCustomers: Type.Number({ description: 'people / everyone who ever bought or tried to' }),
   allPeople: Type.Integer(),
-  queryMs: Type.Integer(),
+  queryMs: Type.Integer({ description: 'time to the count; the list of people is written just after' }),
+  ready: Type.Optional(Type.Boolean({ description: 'whether the list of people is complete (the CSV and the steps wait for it)' })),
   createdAt: Type.String({ format: 'date-time' }),
   createdBy: Type.String(),
 });
@@ -79,6 +80,7 @@ const scopeView = (s: ScopeRow) => ({
   shareOfCustomers: s.all_people ? s.people / s.all_people : 0,
   allPeople: s.all_people,
   queryMs: s.query_ms,
+  ready: s.ready_at !== null,
   createdAt: s.created_at.toISOString(),
   createdBy: s.created_by,
 });
@@ -241,7 +243,11 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
         const valid = ipaddr.isValid(ip!) && (bits === undefined || Number(bits) <= (ipaddr.parse(ip!).kind() === 'ipv4' ? 32 : 128));
         if (!valid) throw badRequest('invalid_request', `${address} is not an IP address or CIDR range`, { field: 'signedIn.addresses' });
       }
-      const scope = await createScope(ctx.db, { incidentId: request.params.id, criteria, actor: actorFor(request), ip: request.ip });
+      const scope = await createScope(
+        ctx.db,
+        { incidentId: request.params.id, criteria, actor: actorFor(request), ip: request.ip },
+        { log: (message, error) => request.log.error({ err: error }, message) },
+      );
       return reply.status(201).send({ ...scope, criteria: { ...scope.criteria } });
     },
   );
@@ -282,6 +288,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
         ip: request.ip,
         data: { scopeId: scope.id, people: scope.people },
       });
+      await completeScope(ctx.db, scope.id);
       let csv = '';
       for await (const chunk of scopeCsv(ctx.db, scope.id)) csv += chunk;
       return reply
