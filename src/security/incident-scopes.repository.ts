@@ -117,15 +117,30 @@ export async function allBuyers(db: Db): Promise<number> {
   return Number(row.rows[0]?.n ?? 0);
 }
 
-/** How many people (distinct folded emails) and checkout attempts match, without listing them. */
+/**
+ * How many people (distinct folded emails) and checkout attempts match, without listing them.
+ * Grouped with a hash rather than counted DISTINCT (a sort), and joined to orders only when a
+ * criterion needs the order (its performance or event): the plan of a one-build scope over 3
+ * million attempts spent 0.5 s hashing all of orders for a join it did not need.
+ */
 export async function countScope(db: Db, c: ScopeCriteria & { buildIds?: string[] }): Promise<{ people: number; attempts: number }> {
+  const needsOrder = Boolean(c.performanceIds?.length || c.eventIds?.length);
   const { rows } = await sql<{ people: string; attempts: string }>`
-    SELECT count(DISTINCT lower(c.buyer_email)) AS people, count(*) AS attempts
-      FROM checkout_records c
-      JOIN orders o ON o.id = c.order_id
-     WHERE ${scopeFilter(c)}
+    SELECT count(*) AS people, coalesce(sum(n), 0) AS attempts FROM (
+      SELECT count(*) AS n
+        FROM checkout_records c
+        ${needsOrder ? sql`JOIN orders o ON o.id = c.order_id` : sql``}
+       WHERE ${scopeFilter(c)}
+       GROUP BY lower(c.buyer_email)
+    ) people
   `.execute(db);
   return { people: Number(rows[0]?.people ?? 0), attempts: Number(rows[0]?.attempts ?? 0) };
+}
+
+/** Every checkout attempt there is (a scope with no criteria). */
+export async function allAttempts(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM checkout_records`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**

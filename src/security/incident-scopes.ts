@@ -3,7 +3,9 @@ import { notFound } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import { audit } from '../platform/audit.js';
 import { addIncidentEvent } from './incidents.repository.js';
+import { sql } from 'kysely';
 import {
+  allAttempts,
   allBuyers,
   buildsServingHash,
   completeScopeOnce,
@@ -121,7 +123,12 @@ export async function createScope(
     if (choosesPeople(input.criteria) && !builds.matchesNothing) {
       await materialisePeopleScope(tx, scope.id, input.criteria);
       totals = await scopeTotals(tx, scope.id);
+    } else if (!builds.matchesNothing && !hasCheckoutCriteria(input.criteria)) {
+      // No criteria: everyone who ever bought or tried to (one order, one attempt record).
+      totals = { people: await everyone(db, tx), attempts: await allAttempts(tx) };
     } else if (!builds.matchesNothing) {
+      // Enough memory to group a month of attempts by hash rather than on disk.
+      await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
       totals = await countScope(tx, { ...input.criteria, buildIds: builds.buildIds });
     }
     const all = await everyone(db, tx);
