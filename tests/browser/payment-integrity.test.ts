@@ -452,7 +452,10 @@ describe('browser payment-page integrity: a first-party file changed on disk', {
     // One cycle of the job, as it runs after start.
     const job = startTamperCheckJob(server.t.ctx, { info: () => {}, warn: () => {}, error: () => {} }, { firstRunMs: 50 });
     try {
-      const run = await waitFor(() => server.t.ctx.db.selectFrom('tamper_checks').selectAll().orderBy('finished_at', 'desc').executeTakeFirst());
+      // The run is stored first and names its incident a moment later: wait for both.
+      const run = await waitFor(() =>
+        server.t.ctx.db.selectFrom('tamper_checks').selectAll().where('incident_id', 'is not', null).orderBy('finished_at', 'desc').executeTakeFirst(),
+      );
       assert.equal(run.ok, false);
       const findings = run.findings as { page: string; kind: string }[];
       assert.ok(
