@@ -134,13 +134,11 @@ export function staffPage(db: Db, after: string, limit: number) {
 /** Which of these emails the step has recorded already: skipped before any work is done for them. */
 export async function recordedAmong(db: Db, incidentId: string, step: IncidentStep, emails: string[]): Promise<Set<string>> {
   if (!emails.length) return new Set();
-  const rows = await db
-    .selectFrom('incident_step_people')
-    .select('email')
-    .where('incident_id', '=', incidentId)
-    .where('step', '=', step)
-    .where('email', 'in', emails)
-    .execute();
+  // One array parameter joined on the primary key: an `IN ($3..$1002)` list was planned generically
+  // after five pages and filtered every recorded row against the list (2.95 s a page at 116,000).
+  const { rows } = await sql<{ email: string }>`
+    SELECT s.email FROM unnest(${emails}::text[]) AS e(email)
+      JOIN incident_step_people s ON s.incident_id = ${incidentId}::uuid AND s.step = ${step} AND s.email = e.email`.execute(db);
   return new Set(rows.map((r) => r.email));
 }
 

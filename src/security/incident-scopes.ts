@@ -130,6 +130,8 @@ export async function createScope(
       // Enough memory to group a month of attempts by hash rather than on disk.
       await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
       totals = await countScope(tx, { ...input.criteria, buildIds: builds.buildIds });
+      // With 64 MB the planner hashes all of orders for the all-buyers count instead of reading its index.
+      await sql`SET LOCAL work_mem TO DEFAULT`.execute(tx);
     }
     const all = await everyone(db, tx);
     const queryMs = Math.round(performance.now() - started);
