@@ -7,7 +7,10 @@ import { claimQueued } from '../../src/notifications/outbox.repository.js';
 import { enqueueOrderConfirmation } from '../../src/notifications/outbox.service.js';
 import type { Db } from '../../src/platform/transaction.js';
 import { runStep, type StepProgress } from '../../src/security/incident-response.js';
-import { completeScope, createScope } from '../../src/security/incident-scopes.js';
+import { renderIncidentNotice } from '../../src/security/incident-notice.js';
+import { claimAndQueueNotices, withAccounts } from '../../src/security/incident-response.repository.js';
+import { completeScope, createScope, type ScopeCriteria } from '../../src/security/incident-scopes.js';
+import { scopePeople } from '../../src/security/incident-scopes.repository.js';
 import { createIncident } from '../../src/security/incidents.repository.js';
 import { preparedPlans } from './explain.js';
 import { StatementTimer } from './plugins.js';
@@ -22,9 +25,11 @@ export interface NotifyResult {
   progress: { done: number; seconds: number }[];
   /** Seconds in each kind of statement (plugins.ts labels), the biggest first. */
   statements: [string, number][];
-  /** Plans the pool's most used connection holds for the step's statement that reads incident_step_people. */
+  /** Plans the pool's connections hold for the step's statements that read incident_step_people. */
   prepared: { statement: string; generic: number; custom: number }[];
   outboxRows: number;
+  /** The reference: the step's own statements for each page without its pre-check, on a fresh incident. */
+  reference: { queued: number; seconds: number };
   claimMs: number;
   firstClaimed: string[];
   confirmationFirst: boolean;
@@ -32,24 +37,16 @@ export interface NotifyResult {
 
 /**
  * Runs the real notify step (runStep in src/security/incident-response.ts, pages of 1,000) on a
- * scope of at least 100,000 people, a fresh incident's, and checks that an order confirmation
- * queued after the notices is still the first message the sender claims. Bounded: the run is
- * stopped (AbortSignal, between two pages) after `capSeconds`.
+ * scope of at least 100,000 people, a fresh incident's, then the reference (below) on another
+ * fresh incident, and checks that an order confirmation queued after the notices is still the
+ * first message the sender claims. Bounded: each is stopped after `capSeconds` (the step by its
+ * AbortSignal, between two pages).
  */
 export async function measureNotify(db: Db, results: CaseResult[], capSeconds: number): Promise<NotifyResult | string> {
   const big = results.filter((r) => r.runs[0]!.people >= 100_000).sort((a, b) => a.runs[0]!.people - b.runs[0]!.people)[0];
   if (!big) return 'no scope of 100,000 people or more: notify not measured';
-  const incidentId = await createIncident(db, {
-    category: 'script_compromise',
-    title: 'Bench: notify',
-    severity: 'critical',
-    awareAt: new Date(),
-    openedBy: 'bench',
-    owner: null,
-  });
-  const scope = await createScope(db, { incidentId, criteria: big.criteria, actor: 'bench' });
-  // The step waits for the scope's list; it is written first so only the queueing is timed.
-  await completeScope(db, scope.id);
+  const scope = await freshScope(db, big.criteria);
+  const incidentId = scope.incidentId;
   const dataDir = mkdtempSync(join(tmpdir(), 'taquilla-incident-bench-'));
   try {
     const config = loadConfig({
@@ -82,10 +79,61 @@ export async function measureNotify(db: Db, results: CaseResult[], capSeconds: n
     const prepared = await preparedPlans(db, '%from "incident_step_people"%', (s) => s.slice(0, 160));
     const queued = (await count()) - before;
     const outboxRows = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox`.execute(db)).rows[0]!.n);
-    return { scopeLabel: big.label, people: scope.people, queued, seconds, progress, statements, prepared, outboxRows, ...(await priority(db)) };
+    const reference = await queueWithoutPrecheck(db, big.criteria, capSeconds);
+    return { scopeLabel: big.label, people: scope.people, queued, seconds, progress, statements, prepared, outboxRows, reference, ...(await priority(db)) };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A fresh incident with one scope of these criteria, its list written (the step would wait for it). */
+async function freshScope(db: Db, criteria: ScopeCriteria) {
+  const incidentId = await createIncident(db, {
+    category: 'script_compromise',
+    title: 'Bench: notify',
+    severity: 'critical',
+    awareAt: new Date(),
+    openedBy: 'bench',
+    owner: null,
+  });
+  const scope = await createScope(db, { incidentId, criteria, actor: 'bench' });
+  await completeScope(db, scope.id);
+  return { ...scope, incidentId };
+}
+
+/**
+ * The reference: what notify does per page (a page of people, which of them have accounts, each
+ * notice rendered, then claimAndQueueNotices in one transaction), without its pre-check of who is
+ * recorded already. The claim's ON CONFLICT DO NOTHING is the guard either way.
+ */
+async function queueWithoutPrecheck(db: Db, criteria: ScopeCriteria, capSeconds: number): Promise<{ queued: number; seconds: number }> {
+  const scope = await freshScope(db, criteria);
+  const started = performance.now();
+  let queued = 0;
+  for (let after = ''; (performance.now() - started) / 1000 < capSeconds; ) {
+    const page = await scopePeople(db, scope.id, after, 1000);
+    if (!page.length) break;
+    const accounts = await withAccounts(
+      db,
+      page.map((p) => p.email),
+    );
+    const notices = page.map((p) => {
+      const n = renderIncidentNotice({
+        name: p.name,
+        locale: p.locale,
+        category: 'script_compromise',
+        firstAt: p.first_at,
+        lastAt: p.last_at,
+        timeline: [],
+        hasAccount: accounts.has(p.email),
+        contact: 'privacy@taquilla.example',
+      });
+      return { email: p.email, locale: n.locale, subject: n.subject, text: n.text, html: n.html };
+    });
+    queued += await db.transaction().execute((tx) => claimAndQueueNotices(tx, scope.incidentId, notices));
+    after = page[page.length - 1]!.email;
+  }
+  return { queued, seconds: (performance.now() - started) / 1000 };
 }
 
 async function priority(db: Db): Promise<Pick<NotifyResult, 'claimMs' | 'firstClaimed' | 'confirmationFirst'>> {

@@ -11,7 +11,8 @@ export function labelOf(node: unknown): string {
   const raw = node as { kind?: string; sqlFragments?: readonly string[] };
   const head = raw.kind === 'RawNode' ? (raw.sqlFragments?.[0] ?? '').trim() : '';
   if (head.startsWith('INSERT INTO incident_scope_people')) return 'list';
-  if (/^SELECT count\(DISTINCT lower\(c\.buyer_email\)\)|^SELECT count\(\*\) AS people/.test(head)) return 'count';
+  if (/^SELECT count\(DISTINCT lower\(c\.buyer_email\)\)|^SELECT count\(\*\) AS people|^SELECT count\(\*\) AS n FROM checkout_records$/.test(head))
+    return 'count';
   if (/FROM orders GROUP BY lower\(buyer_email\)|^SELECT count\(DISTINCT lower\(buyer_email\)\)/.test(head)) return 'allBuyers';
   if (head.startsWith('SELECT build_id FROM web_builds')) return 'hashBuilds';
   if (raw.kind === 'RawNode') return `raw: ${head.replace(/\s+/g, ' ').slice(0, 48)}`;

@@ -33,7 +33,6 @@ export interface CaseResult extends ScopeCase {
   runs: ScopeRun[];
   cpu: CaseCpu;
   plans?: Record<string, string>;
-  proposed?: { runs: ScopeRun[]; cpu: CaseCpu; plans?: Record<string, string> };
 }
 
 export interface Report {
@@ -136,29 +135,10 @@ export function report(r: Report): string {
   out.push(
     '',
     'Prepared statements: the pool prepares every statement with parameters, so each criteria shape of the count is one statement',
-    'per connection; after five executions PostgreSQL may plan it once without the values (a generic plan). On the connection used most:',
+    'per connection; after five executions PostgreSQL may plan it once without the values (a generic plan). Over the pool\u2019s connections:',
     '',
     ...(r.prepared.length ? r.prepared.map((p) => `- \`${p.statement}\`: ${p.custom} custom plans, ${p.generic} generic`) : ['- none found']),
   );
-  const proposed = r.results.filter((c) => c.proposed);
-  if (proposed.length) {
-    out.push(
-      '',
-      `## The proposal (bench/incident/proposed.ts), ${proposed[0]!.proposed!.runs.length} runs each`,
-      '',
-      'createScope\u2019s steps and statements, on the same data, but the count: people counted as groups (`GROUP BY lower(buyer_email)`,',
-      'which may hash and run in parallel) instead of `count(DISTINCT ...)` (always a sort, never parallel); `orders` joined only for',
-      'criteria on orders (performances, events); and with no criteria, everyone: all buyers (already counted for the share) and all',
-      'checkout records. The list is written by the code\u2019s own `completeScope`, as before.',
-      '',
-      ...caseTable(
-        proposed,
-        (c) => c.proposed!.runs,
-        (c) => c.proposed!.cpu,
-        false,
-      ),
-    );
-  }
   const planned = (c: CaseResult, plans: Record<string, string> | undefined, what: string) => {
     if (!plans) return;
     out.push(
@@ -178,7 +158,6 @@ export function report(r: Report): string {
       );
   };
   for (const c of r.results) planned(c, c.plans, '');
-  for (const c of r.results) planned(c, c.proposed?.plans, ', the proposal');
   out.push('', '## Notify', '');
   if (typeof r.notify === 'string') out.push(r.notify);
   else {
@@ -195,7 +174,8 @@ export function report(r: Report): string {
         .slice(0, 5)
         .map(([k, v]) => `${k} ${v.toFixed(1)}`)
         .join('; ')} |`,
-      `| plans of the incident_step_people read on the connection used most | ${x.prepared.map((p) => `${p.custom} custom, ${p.generic} generic`).join('; ') || 'none found'} |`,
+      `| reference: the same pages without the step\u2019s pre-check (\`recordedAmong\`), a fresh incident | ${n(x.reference.queued)} in ${x.reference.seconds.toFixed(1)} s: ${n(Math.round(x.reference.queued / x.reference.seconds))} people/s; **ratio step / reference ${Math.round((rate / (x.reference.queued / x.reference.seconds)) * 100)}%** |`,
+      `| prepared plans of the step\u2019s reads of incident_step_people, over the pool\u2019s connections | ${x.prepared.map((p) => `\`${p.statement.slice(0, 90)}\u2026\`: ${p.custom} custom, ${p.generic} generic`).join('; ') || 'none found'} |`,
       `| outbox rows after | ${n(x.outboxRows)} |`,
       `| an order confirmation queued after the notices is claimed first | ${x.confirmationFirst ? 'yes' : '**no**'}; claimQueued(20) took ${ms(x.claimMs)} ms; first claimed: ${x.firstClaimed.join(', ')} |`,
     );

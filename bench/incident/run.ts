@@ -4,14 +4,17 @@
  * queues notices (100,000 in under a minute).
  *
  * `npx tsx bench/incident/run.ts [--runs 5] [--orders 1000000] [--reuse] [--keep] [--no-write]
- * [--cap 3000] [--notify-cap 300]`. Needs the machine's PostgreSQL on 127.0.0.1:5432 (user postgres, trust); says why
- * and exits 0 without it. Creates and fills `taquilla_bench_incident` (generate.ts), then runs
- * the real createScope for each case (scopes.ts) `--runs` times through a pool like the server's
- * (20 connections, the same prepared statements), with a reference per case: counting the
- * attempts it matches. Then EXPLAIN (ANALYZE, BUFFERS) of the code's own scope and all-buyers
- * statements for a few cases, and the notify step when it exists (notify.ts). Writes
- * `results/incident-<date>.md`; drops the database at the end unless `--keep`; `--reuse` measures
- * a database kept by an earlier run instead of generating it again. `--cap` bounds the whole run.
+ * [--quiet-wait 60] [--explain build,window30d,everyone] [--cap 3000] [--notify-cap 300]`.
+ * Needs the machine's PostgreSQL on 127.0.0.1:5432 (user postgres, trust); says why and exits 0
+ * without it. Creates and fills `taquilla_bench_incident` (generate.ts), then for each case
+ * (scopes.ts): a reference (counting the attempts it matches), and the real createScope `--runs`
+ * times through a pool like the server's (20 connections, the same prepared statements), timing
+ * the answer and, apart, the list of people it writes just after (the bench waits for the list
+ * before the next run). EXPLAIN (ANALYZE, BUFFERS) of the code's own count, all-buyers and list
+ * statements for the `--explain` cases; then the notify step and its reference (notify.ts).
+ * Writes `results/incident-<date>.md`; drops the database at the end unless `--keep`; `--reuse`
+ * measures a database kept by an earlier run instead of generating it again. `--cap` bounds the
+ * whole run, `--notify-cap` the notify step and its reference each.
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -31,7 +34,6 @@ import { createAndGenerate } from './generate.js';
 import { measureNotify } from './notify.js';
 import { explain, preparedPlans } from './explain.js';
 import { StatementTimer } from './plugins.js';
-import { proposedScope } from './proposed.js';
 import { report, type CaseResult, type ScopeRun } from './report.js';
 import { countMatching, scopeCases, type ScopeCase } from './scopes.js';
 
@@ -41,12 +43,10 @@ const flag = (name: string, fallback: number) => {
   return at >= 0 ? Number(args[at + 1]) : fallback;
 };
 const runs = flag('runs', 5);
-const proposedRuns = flag('proposed-runs', runs);
 const quietWait = flag('quiet-wait', 60);
 const cap = flag('cap', 3000);
 const explainKeys = (args[args.indexOf('--explain') + 1] ?? '').split(',').filter((k) => args.includes('--explain') && k);
 const EXPLAIN = explainKeys.length ? explainKeys : ['build', 'window30d', 'everyone'];
-const EXPLAIN_PROPOSED = ['window30d', 'everyone'];
 
 let client: pg.Client | undefined;
 let db: Db | undefined;
@@ -158,17 +158,12 @@ async function main(): Promise<void> {
     }
     const measured = await measure(c, runs, () => createScope(timed, { incidentId, criteria: c.criteria, actor: 'bench' }));
     const result: CaseResult = { ...c, hashBuilds, matching, referenceMs: median(reference), ...measured };
-    if (EXPLAIN.includes(c.key)) result.plans = await explain(pool, incidentId, c.criteria, 'code');
+    if (EXPLAIN.includes(c.key)) result.plans = await explain(pool, incidentId, c.criteria);
     results.push(result);
   }
-  const prepared = await preparedPlans(db, '%count(DISTINCT lower(c.buyer_email))%', (s) => s.match(/WHERE\s+([\s\S]*)$/)?.[1] ?? '?');
+  const prepared = await preparedPlans(db, '%count(*) AS n%GROUP BY lower(c.buyer_email)%', (s) => s.match(/WHERE\s+([\s\S]*?)\s+GROUP BY/)?.[1] ?? '?');
   const notify = await measureNotify(db, results, flag('notify-cap', 300));
 
-  // The proposal (proposed.ts), on the same data.
-  for (const result of proposedRuns > 0 ? results : []) {
-    const measured = await measure(result, proposedRuns, () => proposedScope(timed, { incidentId, criteria: result.criteria, actor: 'bench' }));
-    result.proposed = { ...measured, plans: EXPLAIN_PROPOSED.includes(result.key) ? await explain(pool, incidentId, result.criteria, 'proposed') : undefined };
-  }
   const date = new Date().toISOString().slice(0, 10);
   const markdown = report({
     date,
