@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { WidgetConfig } from '../../config.js';
 import { PAGE_FILES, pageClassOf, type PageClass } from '../../security/page-classes.js';
 import { ASSET_HEADERS, newNonce, pageCsp, pageHeaders } from '../../security/page-policy.js';
+import { widgetFrameSources, withWidgetFrames } from '../../widgets/widget-frames.js';
 import { routeNotFound } from './error-handler.js';
 
 /** Written by Vite into every script, style and preload tag (web/vite.config.ts); replaced per response. */
@@ -54,10 +55,10 @@ export async function registerWeb(
     const nonce = newNonce();
     let html = template(PAGE_FILES[pageClass]).join(nonce);
     html = html.replace('</head>', `<meta name="taquilla-page-class" content="${pageClass}"></head>`);
-    if (widgets.length) html = html.replace('</body>', `${opts.widgets!.frameHtml(widgets)}</body>`);
+    if (widgets.length) html = withWidgetFrames(html, opts.widgets!.frameHtml(widgets));
     reply.headers(pageHeaders(pageClass, { ...policy, widgetOrigins: [] }));
     return reply
-      .header('content-security-policy', pageCsp(pageClass, nonce, { ...policy, widgetOrigins: [...new Set(widgets.map((w) => w.origin))] }))
+      .header('content-security-policy', pageCsp(pageClass, nonce, { ...policy, widgetOrigins: widgetFrameSources(widgets) }))
       .type('text/html; charset=utf-8')
       .status(status)
       .send(html);
