@@ -17,6 +17,8 @@ export interface VenueTable {
   created_at: Created;
   /** Told when an incident pauses or resumes the sale of an event here, or touches its buyers. */
   contact_emails: Emails;
+  /** IANA time zone (America/Puerto_Rico): every date of a performance here is read in it. */
+  time_zone: Generated<string>;
 }
 export interface SeatTable {
   id: Generated<string>;
@@ -48,7 +50,15 @@ export interface EventTable {
   created_at: Created;
   /** Told when an incident pauses or resumes this event's sale, or touches its buyers. */
   producer_emails: Emails;
+  /** The language `title` and `description` are written in, and the fallback for any other. */
+  default_language: Generated<EventLanguage>;
+  /** Title and description in other languages: `{ es: { title, description } }`. */
+  translations: ColumnType<EventTranslations, string | undefined, string>;
 }
+export type EventLanguage = 'en' | 'es' | 'fr' | 'nl' | 'nb';
+export type EventTranslations = Partial<Record<EventLanguage, { title?: string; description?: string }>>;
+export type OrderChannel = 'online' | 'box_office' | 'comp';
+export type PaymentMethod = 'card' | 'cash' | 'card_present' | 'none';
 export interface PriceCategoryTable {
   id: Generated<string>;
   event_id: string;
@@ -131,6 +141,10 @@ export interface OrderTable {
   closed_at: Timestamp | null;
   /** The customer account it belongs to (made signed in, or claimed); null for a guest order. */
   customer_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Where it was made: online, at the box office, or complimentary (no payment). */
+  channel: ColumnType<OrderChannel, OrderChannel | undefined, OrderChannel>;
+  /** How it was paid: the online provider's card, cash or card-present at the counter, or none (comp). */
+  payment_method: ColumnType<PaymentMethod, PaymentMethod | undefined, PaymentMethod>;
 }
 export interface PaymentAttemptTable {
   id: Generated<string>;
