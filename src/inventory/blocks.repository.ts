@@ -117,12 +117,14 @@ export async function addGa(tx: Tx, holdId: string, performanceId: string, gaAre
     ON CONFLICT (hold_id, ga_area_id, bucket) DO UPDATE SET quantity = hold_ga_items.quantity + excluded.quantity`.execute(tx);
 }
 
-/** Takes places of a bucket out of a hold; the row goes when none are left. */
+/** Takes places of a bucket out of a hold; the row goes when none are left (a row never holds 0). */
 export async function removeGa(tx: Tx, holdId: string, gaAreaId: string, bucket: number, quantity: number): Promise<void> {
+  const deleted = await sql`
+    DELETE FROM hold_ga_items WHERE hold_id = ${holdId} AND ga_area_id = ${gaAreaId} AND bucket = ${bucket} AND quantity = ${quantity}`.execute(tx);
+  if (Number(deleted.numAffectedRows ?? 0n) > 0) return;
   await sql`
     UPDATE hold_ga_items SET quantity = quantity - ${quantity}
     WHERE hold_id = ${holdId} AND ga_area_id = ${gaAreaId} AND bucket = ${bucket}`.execute(tx);
-  await sql`DELETE FROM hold_ga_items WHERE hold_id = ${holdId} AND ga_area_id = ${gaAreaId} AND bucket = ${bucket} AND quantity = 0`.execute(tx);
 }
 
 /** Gives places back to their bucket's stock. */
