@@ -160,7 +160,8 @@ export async function releaseBlocks(
     const rows = await repo.lockSeatsWithOwner(tx, performanceId, seatIds);
     const found = new Set(rows.map((r) => r.seat_id));
     const missing = seatIds.filter((id) => !found.has(id));
-    if (missing.length) throw badRequest('seat_not_for_sale', `Seat ${missing.join(', ')} is not on sale for this performance`, { field: 'seatIds', seatIds: missing });
+    if (missing.length)
+      throw badRequest('seat_not_for_sale', `Seat ${missing.join(', ')} is not on sale for this performance`, { field: 'seatIds', seatIds: missing });
     const notBlocked = rows.filter((r) => r.purpose !== 'block' || r.status !== 'held' || (blockId !== undefined && r.hold_id !== blockId));
     if (notBlocked.length) {
       throw conflict('seat_not_blocked', `Not ${blockId ? 'in this block' : 'blocked'}: ${notBlocked.map((r) => r.label).join(', ')}`, {
@@ -184,7 +185,8 @@ async function wholeGa(tx: Tx, blockId: string) {
 async function releaseGa(tx: Tx, performanceId: string, blockId: string, gaAreaId: string, quantity: number): Promise<number> {
   const items = await repo.gaItems(tx, blockId, gaAreaId);
   const blocked = items.reduce((n, i) => n + i.quantity, 0);
-  if (blocked < quantity) throw conflict('not_enough_blocked', `This block keeps ${blocked} places of GA area ${gaAreaId}, not ${quantity}`, { gaAreaId, blocked });
+  if (blocked < quantity)
+    throw conflict('not_enough_blocked', `This block keeps ${blocked} places of GA area ${gaAreaId}, not ${quantity}`, { gaAreaId, blocked });
   let remaining = quantity;
   for (const item of items) {
     if (remaining === 0) break;

@@ -36,7 +36,13 @@ describe('seat blocks', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal(created.createdBy, 'break_glass');
 
     const avail = await availability(show);
-    assert.deepEqual(avail.seats.filter((s: { status: string }) => s.status !== 'available').map((s: { id: string }) => s.id).sort(), [...seatIds].sort());
+    assert.deepEqual(
+      avail.seats
+        .filter((s: { status: string }) => s.status !== 'available')
+        .map((s: { id: string }) => s.id)
+        .sort(),
+      [...seatIds].sort(),
+    );
     assert.equal(avail.gaAreas[0].available, 15);
     assert.equal(avail.categories.find((c: { id: string }) => c.id === show.categories.Front).available, 7);
     const status = (await t.app.inject(`/api/performances/${show.performanceId}/availability/status`)).json();
@@ -45,7 +51,11 @@ describe('seat blocks', { skip: !databaseAvailable && skipReason }, () => {
     // A fan cannot hold a blocked seat; the expiry job leaves blocks alone.
     const fan = await hold(t.app, show.performanceId, { seatIds: [seatIds[0]] });
     assert.equal(fan.statusCode, 409);
-    await t.ctx.db.updateTable('holds').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', created.id).execute();
+    await t.ctx.db
+      .updateTable('holds')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', created.id)
+      .execute();
     await expireHolds(t.ctx.db);
     const listed = (await t.app.inject({ url: `/api/admin/performances/${show.performanceId}/blocks`, headers: admin })).json();
     assert.equal(listed.blocks.length, 1);

@@ -25,7 +25,7 @@ export const deskSaleRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
         body: CompBody,
         description:
           'Issues complimentary tickets for available or blocked seats and GA places (free, or `blockId` for blocked ones): a paid ' +
-          "order with channel `comp`, payment method `none` and total 0, its tickets, and the confirmation to the recipient in their language. The reason is kept on the order and audited (`sales.order.comp_issued`). A seat held or sold is a 409 `seats_unavailable` naming it.",
+          'order with channel `comp`, payment method `none` and total 0, its tickets, and the confirmation to the recipient in their language. The reason is kept on the order and audited (`sales.order.comp_issued`). A seat held or sold is a 409 `seats_unavailable` naming it.',
         response: responses,
       },
     },

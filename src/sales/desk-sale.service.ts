@@ -176,7 +176,16 @@ async function replay(ctx: AppContext, key: string, hash: string): Promise<DeskS
 
 function view(
   ctx: AppContext,
-  order: { id: string; channel: OrderChannel; payment_method: PaymentMethod; total: number; currency: string; buyer_name: string; buyer_email: string; locale: string },
+  order: {
+    id: string;
+    channel: OrderChannel;
+    payment_method: PaymentMethod;
+    total: number;
+    currency: string;
+    buyer_name: string;
+    buyer_email: string;
+    locale: string;
+  },
   tickets: DeskSaleResult['tickets'],
   confirmationQueued: boolean,
 ): DeskSaleResult {
