@@ -7,6 +7,7 @@ import { catalogAdminRoutes } from './catalog/catalog.admin.routes.js';
 import { catalogEditRoutes } from './catalog/catalog.edit.routes.js';
 import { openNextRoutes } from './catalog/open-next.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { blocksRoutes } from './inventory/blocks.routes.js';
 import { holdsRoutes } from './inventory/holds.routes.js';
 import { outboxRoutes } from './notifications/outbox.routes.js';
 import { paymentWebhookRoutes } from './payments/webhooks.routes.js';
@@ -19,6 +20,7 @@ import { loggerOptions } from './platform/http/logger.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { registerWeb } from './platform/http/web.js';
 import { healthRoutes, registerDraining } from './platform/http/health.routes.js';
+import { deskSaleRoutes } from './sales/desk-sale.routes.js';
 import { ordersAdminRoutes } from './sales/orders.admin.routes.js';
 import { ordersRoutes } from './sales/orders.routes.js';
 import { salesTimelineRoutes } from './sales/sales-timeline.routes.js';
@@ -100,6 +102,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     holdsRoutes,
     ordersRoutes,
     ordersAdminRoutes,
+    blocksRoutes,
+    deskSaleRoutes,
     salesTimelineRoutes,
     ticketsPdfRoutes,
     paymentWebhookRoutes,

@@ -18,6 +18,9 @@ export const PERMISSIONS = [
   'orders.refund',
   'orders.cancel',
   'orders.resend',
+  'orders.comp',
+  'orders.box_office',
+  'inventory.block',
   'outbox.read',
   'checkin.scan',
   'shield.read',
@@ -42,13 +45,26 @@ const without = (...excluded: Permission[]) => new Set(PERMISSIONS.filter((p) =>
 /**
  * Least privilege, per role. An event manager's permissions hold only for their chosen events;
  * a box office account refunds up to its refund limit; a door account scans only at its
- * performances when it is bound to some.
+ * performances when it is bound to some. Blocking seats and issuing comps give stock away, so
+ * they belong to those who run an event (event manager, admin, owner); the box office sells at
+ * the counter, from free or blocked stock.
  */
 export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   owner: ALL,
   admin: without('access.purge'),
-  event_manager: new Set(['venues.read', 'events.read', 'events.write', 'sales.read', 'sales.control', 'queue.read', 'queue.manage', 'orders.read']),
-  box_office: new Set(['events.read', 'venues.read', 'sales.read', 'orders.read', 'orders.refund', 'orders.cancel', 'orders.resend']),
+  event_manager: new Set([
+    'venues.read',
+    'events.read',
+    'events.write',
+    'sales.read',
+    'sales.control',
+    'queue.read',
+    'queue.manage',
+    'orders.read',
+    'orders.comp',
+    'inventory.block',
+  ]),
+  box_office: new Set(['events.read', 'venues.read', 'sales.read', 'orders.read', 'orders.refund', 'orders.cancel', 'orders.resend', 'orders.box_office']),
   door: new Set(['events.read', 'checkin.scan']),
   support: new Set(['events.read', 'orders.read', 'orders.resend', 'outbox.read']),
   security: new Set([

@@ -223,10 +223,10 @@ export async function returnHoldStock(tx: Tx, holdId: string, from: 'held' | 'so
     WHERE h.hold_id = ${holdId} AND g.performance_id = h.performance_id AND g.ga_area_id = h.ga_area_id AND g.bucket = h.bucket`.execute(tx);
 }
 
-/** Expired holds no other process is handling right now, oldest first. */
+/** Expired fans' holds no other process is handling right now, oldest first (a staff block never expires). */
 export async function lockExpiredHolds(tx: Tx, limit: number): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
-    SELECT id FROM holds WHERE status = 'active' AND expires_at <= now()
+    SELECT id FROM holds WHERE status = 'active' AND expires_at <= now() AND purpose = 'sale'
     ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(tx);
   return rows.map((r) => r.id);
 }

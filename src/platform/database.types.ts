@@ -91,7 +91,16 @@ export interface HoldTable {
   admission_id: string | null;
   /** Tickets in the hold (seats plus GA places). */
   quantity: Generated<number>;
+  /** A fan's `sale` hold (expires), a staff `block` (never expires), or the hold a comp or counter sale is made from. */
+  purpose: ColumnType<HoldPurpose, HoldPurpose | undefined, HoldPurpose>;
+  /** Why a block keeps its stock from sale; null for every other purpose. */
+  block_kind: ColumnType<BlockKind | null, BlockKind | null | undefined, BlockKind | null>;
+  note: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The staff member or key that made a block, comp or counter sale (audit actor form). */
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
+export type HoldPurpose = 'sale' | 'block' | 'comp' | 'box_office';
+export type BlockKind = 'house' | 'production' | 'accessibility' | 'other';
 export interface PerformanceSeatTable {
   performance_id: string;
   seat_id: string;
@@ -145,6 +154,10 @@ export interface OrderTable {
   channel: ColumnType<OrderChannel, OrderChannel | undefined, OrderChannel>;
   /** How it was paid: the online provider's card, cash or card-present at the counter, or none (comp). */
   payment_method: ColumnType<PaymentMethod, PaymentMethod | undefined, PaymentMethod>;
+  /** Why a complimentary order was issued (required for channel `comp`). */
+  comp_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The staff member or key that issued a comp or made a counter sale (audit actor form); null online. */
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface PaymentAttemptTable {
   id: Generated<string>;

@@ -94,12 +94,15 @@ export async function recordCheckout(tx: Tx, row: Omit<Insertable<CheckoutRecord
   await tx.insertInto('checkout_records').values(row).execute();
 }
 
-/** True when the performance has nothing left to sell and nothing in anyone's hold. */
+/**
+ * True when the performance has nothing left to sell and nothing in a fan's hold; what staff
+ * block is not for sale, so it does not keep a performance on sale (see inventory/sold-out.ts).
+ */
 export async function isSoldOut(tx: Tx, performanceId: string): Promise<boolean> {
   const { rows } = await sql<{ left: boolean }>`
     SELECT EXISTS (SELECT 1 FROM performance_seats WHERE performance_id = ${performanceId} AND status = 'available')
         OR EXISTS (SELECT 1 FROM ga_stock WHERE performance_id = ${performanceId} AND taken < capacity)
-        OR EXISTS (SELECT 1 FROM holds WHERE performance_id = ${performanceId} AND status = 'active') AS left`.execute(tx);
+        OR EXISTS (SELECT 1 FROM holds WHERE performance_id = ${performanceId} AND status = 'active' AND purpose = 'sale') AS left`.execute(tx);
   return !rows[0]!.left;
 }
 

@@ -24,7 +24,11 @@ export async function refundOrder(ctx: AppContext, orderId: string, actor: strin
         const order = await repo.lockOrder(tx, orderId);
         if (!order) throw notFound('order', orderId);
         if (order.status !== 'paid') throw conflict('order_not_refundable', `Only paid orders can be refunded; this one is ${order.status}`);
-        const refund = await ctx.payments.refund({ paymentId: order.payment_id!, amount: order.total, currency: order.currency });
+        // Only the online provider's card payments go back through it; cash and card-present money is returned at the counter.
+        const refund =
+          order.payment_method === 'card'
+            ? await ctx.payments.refund({ paymentId: order.payment_id!, amount: order.total, currency: order.currency })
+            : { refundId: `${order.payment_method}:${order.id}` };
         await tx.updateTable('orders').set({ status: 'refunded', closed_at: new Date() }).where('id', '=', order.id).execute();
         await returnPaidStock(tx, order);
         await audit(tx, {

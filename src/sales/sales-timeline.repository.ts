@@ -16,7 +16,7 @@ export async function salesPerMinute(db: Db, performanceId: string, minutes: num
              sum((SELECT count(*) FROM tickets t WHERE t.order_id = o.id AND t.status = 'valid'))::int AS tickets,
              sum(o.total)::bigint AS revenue
       FROM orders o, span
-      WHERE o.performance_id = ${performanceId} AND o.status = 'paid' AND o.paid_at >= span.first
+      WHERE o.performance_id = ${performanceId} AND o.status = 'paid' AND o.channel <> 'comp' AND o.paid_at >= span.first
       GROUP BY 1
     )
     SELECT m.minute, coalesce(sold.tickets, 0) AS tickets, coalesce(sold.revenue, 0) AS revenue

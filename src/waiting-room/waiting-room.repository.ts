@@ -116,7 +116,7 @@ export async function checkoutFigures(db: Db, performanceIds: string[]): Promise
     SELECT p.id,
       (SELECT count(*) FROM performance_seats s WHERE s.performance_id = p.id AND s.status = 'available')
         + (SELECT coalesce(sum(g.capacity - g.taken), 0) FROM ga_stock g WHERE g.performance_id = p.id) AS tickets_left,
-      (SELECT count(*) FROM holds h WHERE h.performance_id = p.id AND h.status = 'active' AND h.expires_at > now()) AS active_holds
+      (SELECT count(*) FROM holds h WHERE h.performance_id = p.id AND h.status = 'active' AND h.purpose = 'sale' AND h.expires_at > now()) AS active_holds
     FROM unnest(${performanceIds}::uuid[]) AS p(id)`.execute(db);
   return new Map(rows.map((r) => [r.id, { ticketsLeft: Number(r.tickets_left), activeHolds: Number(r.active_holds) }]));
 }

@@ -35,6 +35,7 @@ const IntegrityPage = lazy(() => import('./integrity/integrity-page').then((m) =
 const IncidentsPage = lazy(() => import('./incidents/incidents-pages').then((m) => m.IncidentsPage));
 const IncidentPage = lazy(() => import('./incidents/incidents-pages').then((m) => m.IncidentPage));
 const AccountPage = lazy(() => import('./account/account-page').then((m) => m.AccountPage));
+const BoxOfficePage = lazy(() => import('./box-office/box-office-page').then((m) => m.BoxOfficePage));
 
 type Route = [pattern: string, section: Section, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -44,6 +45,7 @@ const routes: Route[] = [
   ['/console/events/:id', 'events', (p) => <EventPage id={p.id!} />],
   ['/console/events/:id/performances/new', 'events', (p) => <NewPerformancePage eventId={p.id!} />],
   ['/console/events/:eventId/performances/:id', 'events', (p) => <PerformancePage key={p.id} eventId={p.eventId!} id={p.id!} />],
+  ['/console/events/:eventId/performances/:id/box-office', 'events', (p) => <BoxOfficePage key={p.id} eventId={p.eventId!} id={p.id!} />],
   ['/console/venues', 'venues', () => <VenuesPage />],
   ['/console/venues/new', 'venues', () => <VenueImportPage />],
   ['/console/venues/:id', 'venues', (p) => <VenuePage id={p.id!} />],

@@ -16,6 +16,9 @@ export type Permission =
   | 'orders.refund'
   | 'orders.cancel'
   | 'orders.resend'
+  | 'orders.comp'
+  | 'orders.box_office'
+  | 'inventory.block'
   | 'outbox.read'
   | 'checkin.scan'
   | 'shield.read'
@@ -48,8 +51,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const ROLE_HINTS: Record<Role, string> = {
   owner: 'Everything, including the purge and granting the owner role.',
   admin: 'Everything but the purge; cannot grant the owner role.',
-  event_manager: 'Events, sales, the waiting room and orders of the events chosen below.',
-  box_office: 'Orders: search, refund up to the limit below, cancel.',
+  event_manager: 'Events, sales, the waiting room, orders, seat blocks and comps of the events chosen below.',
+  box_office: 'Sell at the counter; orders: search, refund up to the limit below, cancel.',
   door: 'Check-in only, at the performances chosen below (none: any).',
   support: 'Read orders and the outbox, to answer buyers.',
   security: 'Shield, incidents, the audit log, the staff list and the access review.',

@@ -31,10 +31,13 @@ export interface SalesReport {
   capacity: number;
   sold: number;
   held: number;
+  /** Kept from sale by staff blocks (absent from servers before issue 14). */
+  blocked?: number;
   available: number;
   revenue: number;
   currency: string | null;
-  orders: { paid: number; pending: number; refunded: number; cancelled: number; expired: number };
+  orders: { paid: number; pending: number; refunded: number; cancelled: number; expired: number; comp?: number };
+  compTickets?: number;
   ticketsValid: number;
   checkedIn: number;
 }

@@ -74,6 +74,15 @@ export function PerformancePage(props: { eventId: string; id: string }) {
         actions={
           <>
             <LiveIndicator updatedAt={updatedAt} failing={pollError !== null} />
+            {(can('orders.box_office') || can('orders.comp') || can('inventory.block')) && (
+              <a
+                class="btn btn-primary btn-sm"
+                href={`/console/events/${props.eventId}/performances/${props.id}/box-office`}
+                data-testid="performance-box-office"
+              >
+                Box office
+              </a>
+            )}
             {can('orders.read') && (
               <a class="btn btn-secondary btn-sm" href={`/console/orders?performanceId=${props.id}`} data-testid="performance-orders">
                 Orders

@@ -34,11 +34,12 @@ export function SalesNumbers(props: { report: SalesReport; currency: string | nu
       <div class="stats">
         <Stat label="Sold" value={formatCount(r.sold)} detail={`${pct(soldPct)} of ${formatCount(r.capacity)}`} testid="sold" tone="sold" />
         <Stat label="Held now" value={formatCount(r.held)} detail="in buyers’ baskets" testid="held" tone="held" />
+        {r.blocked !== undefined && r.blocked > 0 && <Stat label="Blocked" value={formatCount(r.blocked)} detail="kept from sale" testid="blocked" />}
         <Stat label="Available" value={formatCount(r.available)} detail={r.available === 0 ? 'nothing left' : 'can be sold'} testid="available" />
         <Stat
           label="Revenue"
           value={formatMoney(r.revenue, r.currency ?? props.currency)}
-          detail={`${formatCount(r.orders.paid)} paid orders`}
+          detail={`${formatCount(r.orders.paid)} paid orders${r.compTickets ? ` · ${formatCount(r.compTickets)} comps` : ''}`}
           testid="revenue"
         />
       </div>
@@ -103,6 +104,7 @@ export function OrdersAndDoors(props: { report: SalesReport }) {
     ['Refunded', r.orders.refunded, 'refunded'],
     ['Cancelled', r.orders.cancelled, 'cancelled'],
     ['Expired', r.orders.expired, 'expired'],
+    ...(r.orders.comp !== undefined ? ([['Complimentary', r.orders.comp, 'comp']] as [string, number, string][]) : []),
   ];
   const inPct = percent(r.checkedIn, r.ticketsValid);
   return (
