@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { zonedTime } from '../../src/catalog/time-zones.js';
 import { admin } from '../helpers/app.js';
-import { buyThroughApi } from './flows.js';
+import { buyThroughApi, signIn } from './flows.js';
 import { browserSkipReason, launchBrowser, startServer, withPage, type LiveServer } from './harness.js';
 
 const skip = browserSkipReason();
@@ -17,6 +17,8 @@ describe('browser venue time', { skip }, () => {
   let server: LiveServer;
   let browser: Browser;
   let performanceId: string;
+  let eventId: string;
+  let venueId: string;
   let eventSlug: string;
   let startsAt: Date;
   let order: { orderId: string; accessToken: string };
@@ -47,6 +49,8 @@ describe('browser venue time', { skip }, () => {
       pricing: [{ categoryId: event.priceCategories[0].id, sections: ['Platea'] }],
     });
     performanceId = perf.id;
+    eventId = event.id;
+    venueId = venue.id;
     await post(`/api/admin/performances/${performanceId}/open`, {});
     // The page itself is what is read here, not the line in front of it.
     await server.t.app.inject({ method: 'PUT', url: `/api/admin/performances/${performanceId}/queue`, headers: admin, payload: { enabled: false } });
@@ -59,7 +63,8 @@ describe('browser venue time', { skip }, () => {
     await server?.close();
   });
 
-  const inZone = (zone: string, locale: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { ...options, timeZone: zone }).format(startsAt);
+  const inZone = (zone: string, locale: string, options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat(locale, { ...options, timeZone: zone }).format(startsAt);
   /** What a page must never show: the start read in Tokyo's or UTC's time. */
   function assertNoForeignTime(text: string, where: string) {
     assert.doesNotMatch(text, /\b9:00\s?AM\b|\b09:00\b/, `${where}: the Tokyo time`);
@@ -106,6 +111,52 @@ describe('browser venue time', { skip }, () => {
         assert.deepEqual(problems, []);
       },
       { timezoneId: 'Asia/Tokyo', locale: 'en-US' },
+    );
+  });
+
+  test('browser: an operator in Tokyo reads and moves the performance in San Juan time', { timeout: 40_000 }, async () => {
+    const other = await server.t.app.inject({
+      method: 'POST',
+      url: '/api/admin/venues',
+      headers: admin,
+      payload: { name: 'Sala Tokio', timeZone: 'Asia/Tokyo', seats: [{ section: 'A', row: '1', number: 1, x: 0, y: 0 }], gaAreas: [] },
+    });
+    assert.equal(other.statusCode, 201, other.body);
+    await withPage(
+      browser,
+      async ({ page, problems }) => {
+        await signIn(page, server);
+        await page.goto(`${server.baseUrl}/console/events/${eventId}/performances/${performanceId}`);
+        await page.getByTestId('dates-form').waitFor();
+        const wall = (hour: string) => `${inZone(ZONE, 'en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' })}T${hour}`;
+        assert.equal(await page.getByTestId('starts-at').inputValue(), wall('20:00'), 'the input holds San Juan wall time');
+        assert.equal(await page.getByTestId('doors-at').inputValue(), wall('18:30'));
+        assert.match((await page.getByTestId('dates-zone').textContent()) ?? '', /Puerto Rico time \(America\/Puerto_Rico\)/);
+        assert.match((await page.locator('h1').first().textContent()) ?? '', /20:00 \(Puerto Rico time\)/);
+
+        await page.getByTestId('starts-at').fill(wall('21:30'));
+        await page.getByTestId('dates-save').click();
+        await page.getByText('Dates saved.').waitFor();
+        const detail = (await server.t.app.inject(`/api/performances/${performanceId}`)).json();
+        assert.equal(detail.startsAt, new Date(startsAt.getTime() + 90 * 60_000).toISOString(), '21:30 in San Juan, not in Tokyo');
+        // Put back for the other tests.
+        const back = await server.t.app.inject({
+          method: 'PATCH',
+          url: `/api/admin/performances/${performanceId}`,
+          headers: admin,
+          payload: { startsAt: startsAt.toISOString() },
+        });
+        assert.equal(back.statusCode, 200, back.body);
+
+        // A new performance: the inputs are in the chosen venue's zone, and say so.
+        await page.goto(`${server.baseUrl}/console/events/${eventId}/performances/new`);
+        await page.getByTestId('venue-select').selectOption(other.json().id);
+        await page.locator('[data-testid=dates-zone]', { hasText: 'Asia/Tokyo' }).waitFor();
+        await page.getByTestId('venue-select').selectOption(venueId);
+        await page.locator('[data-testid=dates-zone]', { hasText: 'America/Puerto_Rico' }).waitFor();
+        assert.deepEqual(problems, []);
+      },
+      { timezoneId: 'Asia/Tokyo', locale: 'en-GB' },
     );
   });
 
