@@ -8,6 +8,8 @@ import { clientOf, Code, customerOf, errors, Password } from './customer-auth.ro
 import { recoveryCodesLeft, updateCustomer } from './customer-accounts.repository.js';
 import { hasPasskeys } from './customer-passkeys.repository.js';
 import { claimOrders, customerOrders } from './customer-orders.service.js';
+import { LangQuery } from '../catalog/catalog.schemas.js';
+import { toLanguage } from '../catalog/event-texts.js';
 import { changeCustomerPassword } from './customer-password.service.js';
 import { customerTotpConfirm, customerTotpDisable, customerTotpSetup } from './customer-totp.service.js';
 import { attemptOf } from './login-throttle.js';
@@ -185,12 +187,14 @@ export const customerAccountRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
       schema: {
         tags,
         description:
-          "The account's orders, newest first, each with its access token (for GET /api/orders/:id and its tickets); `claimable` counts the guest orders made with the confirmed email.",
+          "The account's orders, newest first, each with its access token (for GET /api/orders/:id and its tickets); `claimable` counts the guest orders made with the confirmed email. " +
+          "Event titles in the language asked for (?lang=), else the event's default; each performance names its venue's timeZone.",
+        querystring: LangQuery,
       },
     },
     async (request) => {
       const { customer } = await customerOf(ctx, request);
-      return customerOrders(ctx, customer);
+      return customerOrders(ctx, customer, toLanguage(request.query.lang));
     },
   );
 

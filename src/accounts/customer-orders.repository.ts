@@ -21,9 +21,13 @@ export function ordersOfCustomer(db: Db, customerId: string, limit = 200) {
       'h.quantity',
       'p.id as performanceId',
       'p.starts_at',
-      'e.title as eventTitle',
+      'e.title',
+      'e.description',
+      'e.default_language',
+      'e.translations',
       'e.slug as eventSlug',
       'v.name as venueName',
+      'v.time_zone as timeZone',
     ])
     .where('o.customer_id', '=', customerId)
     .orderBy('o.created_at', 'desc')

@@ -1,4 +1,6 @@
+import { textsIn } from '../catalog/event-texts.js';
 import { audit } from '../platform/audit.js';
+import type { EventLanguage } from '../platform/database.types.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import type { CustomerRow } from './customer-accounts.repository.js';
@@ -12,7 +14,7 @@ import type { Client } from './staff-sign-in.service.js';
  * list carries its access token, so the order page (tickets, QR codes) opens from here as it does
  * from the confirmation email.
  */
-export async function customerOrders(ctx: AppContext, customer: CustomerRow) {
+export async function customerOrders(ctx: AppContext, customer: CustomerRow, language: EventLanguage | null = null) {
   const [rows, claimable] = await Promise.all([
     repo.ordersOfCustomer(ctx.db, customer.id),
     customer.email_verified_at ? repo.claimableCount(ctx.db, customer.email) : Promise.resolve(0),
@@ -26,7 +28,14 @@ export async function customerOrders(ctx: AppContext, customer: CustomerRow) {
       currency: o.currency,
       createdAt: o.created_at.toISOString(),
       paidAt: o.paid_at?.toISOString() ?? null,
-      performance: { id: o.performanceId, startsAt: o.starts_at.toISOString(), eventTitle: o.eventTitle, eventSlug: o.eventSlug, venueName: o.venueName },
+      performance: {
+        id: o.performanceId,
+        startsAt: o.starts_at.toISOString(),
+        eventTitle: textsIn(o, language).title,
+        eventSlug: o.eventSlug,
+        venueName: o.venueName,
+        timeZone: o.timeZone,
+      },
       accessToken: ctx.orderAccess.tokenFor(o.id),
     })),
     claimable,

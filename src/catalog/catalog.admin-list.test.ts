@@ -32,7 +32,7 @@ describe('catalog admin list', { skip: !databaseAvailable && skipReason }, () =>
       { id: onSale.categories.Front, name: 'Front', price: 5000, currency: 'EUR' },
       { id: onSale.categories.Floor, name: 'Floor', price: 3000, currency: 'EUR' },
     ]);
-    assert.deepEqual(Object.keys(first.performances[0]).sort(), ['id', 'startsAt', 'status', 'venueId', 'venueName']);
+    assert.deepEqual(Object.keys(first.performances[0]).sort(), ['id', 'startsAt', 'status', 'timeZone', 'venueId', 'venueName']);
     assert.equal(first.performances[0].status, 'on_sale');
     assert.equal(first.performances[0].venueName, 'Test Hall');
     assert.equal(second.performances[0].id, scheduled.performanceId);

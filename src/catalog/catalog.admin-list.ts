@@ -14,13 +14,27 @@ export async function adminEventList(db: Db) {
         maxTicketsPerOrder: e.max_tickets_per_order,
         producerEmails: e.producer_emails,
         priceCategories: [] as { id: string; name: string; price: number; currency: string }[],
-        performances: [] as { id: string; startsAt: string; status: (typeof performances)[number]['status']; venueId: string; venueName: string }[],
+        performances: [] as {
+          id: string;
+          startsAt: string;
+          status: (typeof performances)[number]['status'];
+          venueId: string;
+          venueName: string;
+          timeZone: string;
+        }[],
       },
     ]),
   );
   for (const c of categories) byEvent.get(c.event_id)?.priceCategories.push({ id: c.id, name: c.name, price: c.price, currency: c.currency });
   for (const p of performances) {
-    byEvent.get(p.event_id)?.performances.push({ id: p.id, startsAt: p.starts_at.toISOString(), status: p.status, venueId: p.venueId, venueName: p.venueName });
+    byEvent.get(p.event_id)?.performances.push({
+      id: p.id,
+      startsAt: p.starts_at.toISOString(),
+      status: p.status,
+      venueId: p.venueId,
+      venueName: p.venueName,
+      timeZone: p.timeZone,
+    });
   }
   return [...byEvent.values()];
 }

@@ -4,8 +4,8 @@ import type { AppContext } from '../platform/context.js';
 import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { listVenues } from './catalog.repository.js';
-import { EventInput, IdParams, PerformanceInput, PerformanceStatus, Uuid, VenueDetail, VenueInput } from './catalog.schemas.js';
-import { createEvent, createVenue, venueDetail } from './catalog.service.js';
+import { EventEdited, EventInput, IdParams, PerformanceInput, PerformanceStatus, Uuid, VenueDetail, VenueInput } from './catalog.schemas.js';
+import { adminEventDetail, createEvent, createVenue, venueDetail } from './catalog.service.js';
 import { changeSalesStatus, createPerformance } from './performances.service.js';
 
 const Created = Type.Object({ id: Uuid }, { additionalProperties: true });
@@ -19,7 +19,15 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     {
       bodyLimit: 16 * 1024 * 1024,
       config: { permission: 'venues.write' },
-      schema: { tags: ['admin'], security, body: VenueInput, response: { 201: Created, ...errors } },
+      schema: {
+        tags: ['admin'],
+        security,
+        body: VenueInput,
+        response: { 201: Created, ...errors },
+        description:
+          'A venue with its seat map. timeZone is an IANA zone (default UTC): the dates of its performances are shown in it ' +
+          'everywhere; 400 `invalid_time_zone` names the field otherwise.',
+      },
     },
     async (request, reply) => reply.status(201).send(await createVenue(ctx.db, request.body, actorFor(request))),
   );
@@ -39,9 +47,32 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     '/api/admin/events',
     {
       config: { permission: 'events.write', scope: { of: 'unscoped' } },
-      schema: { tags: ['admin'], security, body: EventInput, response: { 201: Created, ...errors } },
+      schema: {
+        tags: ['admin'],
+        security,
+        body: EventInput,
+        response: { 201: Created, ...errors },
+        description:
+          'title and description are in defaultLanguage (en, es, fr, nl or nb; default en); translations gives them in other ' +
+          'languages (`{"es": {"title": "...", "description": "..."}}`): fans read their language where given, else the default.',
+      },
     },
     async (request, reply) => reply.status(201).send(await createEvent(ctx.db, request.body, actorFor(request))),
+  );
+
+  app.get(
+    '/api/admin/events/:id',
+    {
+      config: { permission: 'events.read', scope: { of: 'event' } },
+      schema: {
+        tags: ['admin'],
+        security,
+        params: IdParams,
+        response: { 200: EventEdited, 401: ErrorResponse, 404: ErrorResponse },
+        description: 'An event as the operator edits it: texts in the default language, every translation, limits and producers.',
+      },
+    },
+    async (request) => adminEventDetail(ctx.db, request.params.id),
   );
 
   app.post(

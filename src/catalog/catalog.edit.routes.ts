@@ -30,7 +30,9 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
         body: EventPatch,
         response: { 200: EventEdited, ...errors },
         description:
-          'Changes the title, description or maxTicketsPerOrder (checked on holds made afterwards), or maxTicketsPerCustomer ' +
+          "Changes the title, description (in the defaultLanguage), defaultLanguage, translations (other languages' " +
+          'title and description, replaced whole; one for the default language is a 400 `translation_is_default`), ' +
+          'maxTicketsPerOrder (checked on holds made afterwards), or maxTicketsPerCustomer ' +
           '(checked on orders made afterwards; null removes the limit), or producerEmails (up to 10, replaced whole: told when ' +
           'an incident pauses or resumes the sale, or their buyers are in its scope). ' +
           'At least one field; audited as `catalog.event.updated` with the changed fields.',
@@ -50,7 +52,8 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
         body: VenuePatch,
         response: { 200: VenueEdited, ...errors },
         description:
-          'Renames a venue or replaces its contactEmails (up to 10: told when an incident pauses or resumes the sale of an event ' +
+          'Renames a venue, sets its timeZone (IANA, e.g. America/Puerto_Rico; 400 `invalid_time_zone` otherwise; ' +
+          'performances keep their instant and are shown in the new zone), or replaces its contactEmails (up to 10: told when an incident pauses or resumes the sale of an event ' +
           'there, or its buyers are in its scope). The seat map does not change. Audited as `catalog.venue.updated`.',
       },
     },

@@ -4,6 +4,8 @@ import type { Db, Tx } from '../platform/transaction.js';
 import * as repo from './catalog.repository.js';
 import type { EventPatch, PerformancePatch, PriceCategoryPatch, VenuePatch } from './catalog.schemas.js';
 import { contactList } from './catalog.service.js';
+import { normaliseTranslations } from './event-texts.js';
+import { checkTimeZone } from './time-zones.js';
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -31,17 +33,25 @@ export async function updateEvent(db: Db, id: string, patch: EventPatch, actor: 
     const current = {
       title: event.title,
       description: event.description,
+      defaultLanguage: event.default_language,
+      translations: event.translations,
       maxTicketsPerOrder: event.max_tickets_per_order,
       maxTicketsPerCustomer: event.max_tickets_per_customer,
       producerEmails: event.producer_emails,
     };
-    const given = patch.producerEmails ? { ...patch, producerEmails: contactList(patch.producerEmails) } : patch;
+    const given = { ...patch, ...(patch.producerEmails ? { producerEmails: contactList(patch.producerEmails) } : {}) };
+    // A new default language or new translations are checked together: none may repeat the default.
+    if (patch.translations || patch.defaultLanguage) {
+      given.translations = normaliseTranslations(patch.translations ?? current.translations, patch.defaultLanguage ?? current.defaultLanguage);
+    }
     const changes = diff(current, given);
     const next = { ...current, ...given };
     if (Object.keys(changes).length) {
       await repo.updateEventRow(tx, id, {
         title: next.title,
         description: next.description,
+        default_language: next.defaultLanguage,
+        translations: next.translations,
         max_tickets_per_order: next.maxTicketsPerOrder,
         max_tickets_per_customer: next.maxTicketsPerCustomer,
         producer_emails: next.producerEmails,
@@ -135,16 +145,21 @@ export async function updatePriceCategory(db: Db, id: string, patch: PriceCatego
   }
 }
 
-/** A venue's name or its contacts (told when an incident pauses or resumes a sale there); the seat map stays as it is. */
+/**
+ * A venue's name, time zone or contacts (told when an incident pauses or resumes a sale there); the
+ * seat map stays as it is. A new time zone moves no performance: each keeps its instant, and is
+ * shown from then on in the new zone's wall time.
+ */
 export async function updateVenue(db: Db, id: string, patch: VenuePatch, actor: string) {
   return db.transaction().execute(async (tx) => {
     const venue = await repo.lockVenue(tx, id);
     if (!venue) throw notFound('venue', id);
-    const current = { name: venue.name, contactEmails: venue.contact_emails };
+    const current = { name: venue.name, timeZone: venue.time_zone, contactEmails: venue.contact_emails };
+    if (patch.timeZone !== undefined) checkTimeZone(patch.timeZone);
     const given = patch.contactEmails ? { ...patch, contactEmails: contactList(patch.contactEmails) } : patch;
     const changes = diff(current, given);
     const next = { ...current, ...given };
-    if (Object.keys(changes).length) await repo.updateVenueRow(tx, id, { name: next.name, contact_emails: next.contactEmails });
+    if (Object.keys(changes).length) await repo.updateVenueRow(tx, id, { name: next.name, contact_emails: next.contactEmails, time_zone: next.timeZone });
     await record(tx, actor, 'catalog.venue.updated', 'venue', id, changes);
     return { id, ...next };
   });

@@ -26,7 +26,16 @@ describe('catalog edits', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal(res.statusCode, 200, res.body);
     const { slug, ...edited } = res.json();
     assert.match(slug, /^show-/);
-    assert.deepEqual(edited, { id: show.eventId, title: 'Renamed', description: '', maxTicketsPerOrder: 4, maxTicketsPerCustomer: null, producerEmails: [] });
+    assert.deepEqual(edited, {
+      id: show.eventId,
+      title: 'Renamed',
+      description: '',
+      defaultLanguage: 'en',
+      translations: {},
+      maxTicketsPerOrder: 4,
+      maxTicketsPerCustomer: null,
+      producerEmails: [],
+    });
     const detail = (await t.app.inject(`/api/events/${show.eventId}`)).json();
     assert.equal(detail.title, 'Renamed');
     assert.equal(detail.maxTicketsPerOrder, 4);

@@ -1,21 +1,21 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/transaction.js';
-import type { PerformanceStatus } from '../platform/database.types.js';
+import type { EventLanguage, EventTranslations, PerformanceStatus } from '../platform/database.types.js';
 
 /** SQL for venues, events and performances. */
 
 const CHUNK = 5000; // keeps each INSERT under PostgreSQL's 65,535 bind parameters
 
-export async function insertVenue(tx: Tx, name: string, contactEmails: string[] = []): Promise<string> {
-  const row = await tx.insertInto('venues').values({ name, contact_emails: contactEmails }).returning('id').executeTakeFirstOrThrow();
+export async function insertVenue(tx: Tx, name: string, contactEmails: string[] = [], timeZone = 'UTC'): Promise<string> {
+  const row = await tx.insertInto('venues').values({ name, contact_emails: contactEmails, time_zone: timeZone }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
 export function lockVenue(tx: Tx, id: string) {
-  return tx.selectFrom('venues').select(['id', 'name', 'contact_emails']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return tx.selectFrom('venues').select(['id', 'name', 'contact_emails', 'time_zone']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function updateVenueRow(tx: Tx, id: string, set: { name?: string; contact_emails?: string[] }): Promise<void> {
+export async function updateVenueRow(tx: Tx, id: string, set: { name?: string; contact_emails?: string[]; time_zone?: string }): Promise<void> {
   await tx.updateTable('venues').set(set).where('id', '=', id).execute();
 }
 
@@ -45,6 +45,7 @@ export function listVenues(db: Db) {
     .select((eb) => [
       'venues.id',
       'venues.name',
+      'venues.time_zone as timeZone',
       eb
         .selectFrom('seats')
         .whereRef('seats.venue_id', '=', 'venues.id')
@@ -91,7 +92,19 @@ export function listEventsWithPerformances(db: Db) {
   return db
     .selectFrom('events')
     .leftJoin('performances', 'performances.event_id', 'events.id')
-    .select(['events.id', 'events.slug', 'events.title', 'performances.id as performanceId', 'performances.starts_at', 'performances.status'])
+    .leftJoin('venues', 'venues.id', 'performances.venue_id')
+    .select([
+      'events.id',
+      'events.slug',
+      'events.title',
+      'events.description',
+      'events.default_language',
+      'events.translations',
+      'performances.id as performanceId',
+      'performances.starts_at',
+      'performances.status',
+      'venues.time_zone as timeZone',
+    ])
     .orderBy('events.created_at')
     .orderBy('performances.starts_at')
     .execute();
@@ -110,6 +123,7 @@ export function eventPerformances(db: Db, eventId: string) {
       'performances.status',
       'venues.id as venueId',
       'venues.name as venueName',
+      'venues.time_zone as timeZone',
     ])
     .where('performances.event_id', '=', eventId)
     .orderBy('performances.starts_at')
@@ -178,7 +192,7 @@ export function nextScheduledPerformance(db: Db, performanceId: string) {
 export function lockEvent(tx: Tx, id: string) {
   return tx
     .selectFrom('events')
-    .select(['id', 'slug', 'title', 'description', 'max_tickets_per_order', 'max_tickets_per_customer', 'producer_emails'])
+    .select(['id', 'slug', 'title', 'description', 'default_language', 'translations', 'max_tickets_per_order', 'max_tickets_per_customer', 'producer_emails'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
@@ -200,9 +214,22 @@ export function lockPriceCategory(tx: Tx, id: string) {
 export async function updateEventRow(
   tx: Tx,
   id: string,
-  set: { title?: string; description?: string; max_tickets_per_order?: number; max_tickets_per_customer?: number | null; producer_emails?: string[] },
+  set: {
+    title?: string;
+    description?: string;
+    default_language?: EventLanguage;
+    translations?: EventTranslations;
+    max_tickets_per_order?: number;
+    max_tickets_per_customer?: number | null;
+    producer_emails?: string[];
+  },
 ): Promise<void> {
-  await tx.updateTable('events').set(set).where('id', '=', id).execute();
+  const { translations, ...rest } = set;
+  await tx
+    .updateTable('events')
+    .set({ ...rest, ...(translations ? { translations: JSON.stringify(translations) } : {}) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function updatePerformanceRow(
@@ -225,7 +252,15 @@ export async function adminEventRows(db: Db) {
     db
       .selectFrom('performances')
       .innerJoin('venues', 'venues.id', 'performances.venue_id')
-      .select(['performances.id', 'performances.event_id', 'performances.starts_at', 'performances.status', 'venues.id as venueId', 'venues.name as venueName'])
+      .select([
+        'performances.id',
+        'performances.event_id',
+        'performances.starts_at',
+        'performances.status',
+        'venues.id as venueId',
+        'venues.name as venueName',
+        'venues.time_zone as timeZone',
+      ])
       .orderBy('performances.starts_at')
       .orderBy('performances.id')
       .execute(),

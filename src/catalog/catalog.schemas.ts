@@ -6,10 +6,33 @@ const DateTime = Type.String({ format: 'date-time' });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 /** Producers of an event, or contacts of a venue: told when an incident pauses or resumes a sale (security/incident-stakeholders.ts). */
 const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 10 });
+/** An IANA time zone (America/Puerto_Rico): every date of a performance at the venue is shown in it. Checked by the service. */
+const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/Puerto_Rico; default UTC' });
+/** The languages an event's texts can be written in; the buyer pages speak the same five. */
+export const EventLanguage = Type.Union([Type.Literal('en'), Type.Literal('es'), Type.Literal('fr'), Type.Literal('nl'), Type.Literal('nb')]);
+const EventTextsInput = Type.Object(
+  { title: Type.Optional(Type.String({ maxLength: 200 })), description: Type.Optional(Type.String({ maxLength: 5000 })) },
+  { additionalProperties: false },
+);
+/** Title and description in languages other than the default; a missing one falls back to the default's. */
+const Translations = Type.Object(
+  {
+    en: Type.Optional(EventTextsInput),
+    es: Type.Optional(EventTextsInput),
+    fr: Type.Optional(EventTextsInput),
+    nl: Type.Optional(EventTextsInput),
+    nb: Type.Optional(EventTextsInput),
+  },
+  { additionalProperties: false },
+);
+const TranslationsOut = Type.Record(Type.String(), Type.Object({ title: Type.Optional(Type.String()), description: Type.Optional(Type.String()) }));
+/** `?lang=es`: the language to give event texts in (else Accept-Language, else the event's default). */
+export const LangQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 35 })) });
 
 export const VenueInput = Type.Object(
   {
     name: Name,
+    timeZone: Type.Optional(TimeZone),
     contactEmails: Type.Optional(Emails),
     seats: Type.Array(
       Type.Object(
@@ -56,6 +79,9 @@ export const EventInput = Type.Object(
     slug: Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 80 }),
     title: Name,
     description: Type.Optional(Type.String({ maxLength: 5000 })),
+    /** The language of title and description (default en). */
+    defaultLanguage: Type.Optional(EventLanguage),
+    translations: Type.Optional(Translations),
     maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     maxTicketsPerCustomer: Type.Optional(MaxPerCustomer),
     producerEmails: Type.Optional(Emails),
@@ -112,18 +138,23 @@ export const PerformanceStatus = Type.Union([
   Type.Literal('cancelled'),
 ]);
 
-export const PerformanceSummary = Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus });
+export const PerformanceSummary = Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus, timeZone: Type.String() });
+/** A venue as the catalog names it: dates of its performances are read in its time zone. */
+const VenueRef = Type.Object({ id: Uuid, name: Type.String(), timeZone: Type.String() });
 
 export const EventListItem = Type.Object({
   id: Uuid,
   slug: Type.String(),
   title: Type.String(),
+  /** The language the title is in (the one asked for, or the event's default). */
+  language: EventLanguage,
   performances: Type.Array(PerformanceSummary),
 });
 
 export const VenueDetail = Type.Object({
   id: Uuid,
   name: Type.String(),
+  timeZone: Type.String(),
   contactEmails: Type.Array(Type.String()),
   seats: Type.Array(
     Type.Object({
@@ -145,6 +176,7 @@ export const EventDetail = Type.Object({
   slug: Type.String(),
   title: Type.String(),
   description: Type.String(),
+  language: EventLanguage,
   maxTicketsPerOrder: Type.Integer(),
   maxTicketsPerCustomer: Type.Union([Type.Integer(), Type.Null()]),
   priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
@@ -156,7 +188,7 @@ export const EventDetail = Type.Object({
       onSaleAt: Type.Union([DateTime, Type.Null()]),
       offSaleAt: Type.Union([DateTime, Type.Null()]),
       status: PerformanceStatus,
-      venue: Type.Object({ id: Uuid, name: Type.String() }),
+      venue: VenueRef,
     }),
   ),
 });
@@ -166,6 +198,9 @@ export const EventPatch = Type.Object(
   {
     title: Type.Optional(Name),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
+    defaultLanguage: Type.Optional(EventLanguage),
+    /** Replaced whole; `{}` removes every translation. */
+    translations: Type.Optional(Translations),
     maxTicketsPerOrder: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     maxTicketsPerCustomer: Type.Optional(MaxPerCustomer),
     producerEmails: Type.Optional(Emails),
@@ -196,15 +231,20 @@ export const PriceCategoryPatch = Type.Object(
 );
 export type PriceCategoryPatch = Static<typeof PriceCategoryPatch>;
 
-export const VenuePatch = Type.Object({ name: Type.Optional(Name), contactEmails: Type.Optional(Emails) }, { additionalProperties: false, minProperties: 1 });
+export const VenuePatch = Type.Object(
+  { name: Type.Optional(Name), timeZone: Type.Optional(TimeZone), contactEmails: Type.Optional(Emails) },
+  { additionalProperties: false, minProperties: 1 },
+);
 export type VenuePatch = Static<typeof VenuePatch>;
-export const VenueEdited = Type.Object({ id: Uuid, name: Type.String(), contactEmails: Type.Array(Type.String()) });
+export const VenueEdited = Type.Object({ id: Uuid, name: Type.String(), timeZone: Type.String(), contactEmails: Type.Array(Type.String()) });
 
 export const EventEdited = Type.Object({
   id: Uuid,
   slug: Type.String(),
   title: Type.String(),
   description: Type.String(),
+  defaultLanguage: EventLanguage,
+  translations: TranslationsOut,
   maxTicketsPerOrder: Type.Integer(),
   maxTicketsPerCustomer: Type.Union([Type.Integer(), Type.Null()]),
   producerEmails: Type.Array(Type.String()),
@@ -227,7 +267,9 @@ export const AdminEventListItem = Type.Object({
   maxTicketsPerOrder: Type.Integer(),
   producerEmails: Type.Array(Type.String()),
   priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
-  performances: Type.Array(Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus, venueId: Uuid, venueName: Type.String() })),
+  performances: Type.Array(
+    Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus, venueId: Uuid, venueName: Type.String(), timeZone: Type.String() }),
+  ),
 });
 
 export const PerformanceDetail = Type.Object({
@@ -237,6 +279,6 @@ export const PerformanceDetail = Type.Object({
   onSaleAt: Type.Union([DateTime, Type.Null()]),
   offSaleAt: Type.Union([DateTime, Type.Null()]),
   status: PerformanceStatus,
-  event: Type.Object({ id: Uuid, slug: Type.String(), title: Type.String(), maxTicketsPerOrder: Type.Integer() }),
-  venue: Type.Object({ id: Uuid, name: Type.String() }),
+  event: Type.Object({ id: Uuid, slug: Type.String(), title: Type.String(), language: EventLanguage, maxTicketsPerOrder: Type.Integer() }),
+  venue: VenueRef,
 });

@@ -1,9 +1,11 @@
 import { audit } from '../platform/audit.js';
-import type { PerformanceStatus } from '../platform/database.types.js';
+import type { EventLanguage, PerformanceStatus } from '../platform/database.types.js';
 import { badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
 import * as repo from './catalog.repository.js';
 import type { EventInput, VenueInput } from './catalog.schemas.js';
+import { normaliseTranslations, textsIn } from './event-texts.js';
+import { checkTimeZone } from './time-zones.js';
 
 /** A GA area's capacity is split into a few buckets so concurrent holds lock different rows. */
 export function gaBuckets(capacity: number, maxBuckets = 8): number[] {
@@ -27,10 +29,11 @@ export async function createVenue(db: Db, input: VenueInput, actor: string): Pro
   const gaNames = new Set(input.gaAreas.map((a) => a.name));
   if (gaNames.size !== input.gaAreas.length) throw badRequest('duplicate_ga_area', 'gaAreas has two areas with the same name', { field: 'gaAreas' });
   if (input.seats.length === 0 && input.gaAreas.length === 0) throw badRequest('empty_venue', 'A venue needs seats or GA areas', { field: 'seats' });
+  const timeZone = checkTimeZone(input.timeZone ?? 'UTC');
 
   return db.transaction().execute(async (tx) => {
     const contactEmails = contactList(input.contactEmails);
-    const id = await repo.insertVenue(tx, input.name, contactEmails);
+    const id = await repo.insertVenue(tx, input.name, contactEmails, timeZone);
     await repo.insertSeats(
       tx,
       input.seats.map((s, i) => ({
@@ -53,9 +56,9 @@ export async function createVenue(db: Db, input: VenueInput, actor: string): Pro
       action: 'catalog.venue.created',
       subjectType: 'venue',
       subjectId: id,
-      data: { seats: input.seats.length, gaAreas: input.gaAreas.length, contactEmails },
+      data: { seats: input.seats.length, gaAreas: input.gaAreas.length, contactEmails, timeZone },
     });
-    return { id, contactEmails };
+    return { id, timeZone, contactEmails };
   });
 }
 
@@ -66,6 +69,7 @@ export async function venueDetail(db: Db, id: string) {
   return {
     id: venue.id,
     name: venue.name,
+    timeZone: venue.time_zone,
     contactEmails: venue.contact_emails,
     seats: seats.map((s) => ({ id: s.id, section: s.section, row: s.row_label, number: s.number, label: s.label, x: s.x, y: s.y, rank: s.rank })),
     gaAreas,
@@ -74,6 +78,8 @@ export async function venueDetail(db: Db, id: string) {
 
 export async function createEvent(db: Db, input: EventInput, actor: string) {
   const producerEmails = contactList(input.producerEmails);
+  const defaultLanguage = input.defaultLanguage ?? 'en';
+  const translations = normaliseTranslations(input.translations ?? {}, defaultLanguage);
   try {
     return await db.transaction().execute(async (tx) => {
       const event = await tx
@@ -82,6 +88,8 @@ export async function createEvent(db: Db, input: EventInput, actor: string) {
           slug: input.slug,
           title: input.title,
           description: input.description ?? '',
+          default_language: defaultLanguage,
+          translations: JSON.stringify(translations),
           max_tickets_per_order: input.maxTicketsPerOrder ?? 10,
           max_tickets_per_customer: input.maxTicketsPerCustomer ?? null,
           producer_emails: producerEmails,
@@ -93,8 +101,14 @@ export async function createEvent(db: Db, input: EventInput, actor: string) {
         .values(input.priceCategories.map((c, sort) => ({ event_id: event.id, name: c.name, price: c.price, currency: c.currency, sort })))
         .returning(['id', 'name', 'price', 'currency'])
         .execute();
-      await audit(tx, { actor, action: 'catalog.event.created', subjectType: 'event', subjectId: event.id, data: { slug: input.slug, producerEmails } });
-      return { id: event.id, slug: input.slug, producerEmails, priceCategories: categories };
+      await audit(tx, {
+        actor,
+        action: 'catalog.event.created',
+        subjectType: 'event',
+        subjectId: event.id,
+        data: { slug: input.slug, producerEmails, defaultLanguage, languages: Object.keys(translations) },
+      });
+      return { id: event.id, slug: input.slug, defaultLanguage, translations, producerEmails, priceCategories: categories };
     });
   } catch (error) {
     if (pgCode(error) === PG.uniqueViolation) {
@@ -104,29 +118,42 @@ export async function createEvent(db: Db, input: EventInput, actor: string) {
   }
 }
 
-export async function listEvents(db: Db) {
+/** The public list; titles in `language` where the operator wrote one. */
+export async function listEvents(db: Db, language: EventLanguage | null = null) {
   const rows = await repo.listEventsWithPerformances(db);
-  const events = new Map<string, { id: string; slug: string; title: string; performances: { id: string; startsAt: string; status: PerformanceStatus }[] }>();
+  type Item = {
+    id: string;
+    slug: string;
+    title: string;
+    language: EventLanguage;
+    performances: { id: string; startsAt: string; status: PerformanceStatus; timeZone: string }[];
+  };
+  const events = new Map<string, Item>();
   for (const row of rows) {
     let event = events.get(row.id);
-    if (!event) events.set(row.id, (event = { id: row.id, slug: row.slug, title: row.title, performances: [] }));
+    if (!event) {
+      const texts = textsIn(row, language);
+      events.set(row.id, (event = { id: row.id, slug: row.slug, title: texts.title, language: texts.language, performances: [] }));
+    }
     if (row.performanceId && row.starts_at && row.status) {
-      event.performances.push({ id: row.performanceId, startsAt: row.starts_at.toISOString(), status: row.status });
+      event.performances.push({ id: row.performanceId, startsAt: row.starts_at.toISOString(), status: row.status, timeZone: row.timeZone ?? 'UTC' });
     }
   }
   return [...events.values()];
 }
 
-export async function eventDetail(db: Db, idOrSlug: string) {
+export async function eventDetail(db: Db, idOrSlug: string, language: EventLanguage | null = null) {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
   const event = isUuid ? await repo.findEvent(db, idOrSlug) : await repo.findEventBySlug(db, idOrSlug);
   if (!event) throw notFound('event', idOrSlug);
   const [categories, performances] = await Promise.all([repo.eventCategories(db, event.id), repo.eventPerformances(db, event.id)]);
+  const texts = textsIn(event, language);
   return {
     id: event.id,
     slug: event.slug,
-    title: event.title,
-    description: event.description,
+    title: texts.title,
+    description: texts.description,
+    language: texts.language,
     maxTicketsPerOrder: event.max_tickets_per_order,
     maxTicketsPerCustomer: event.max_tickets_per_customer,
     priceCategories: categories,
@@ -137,13 +164,30 @@ export async function eventDetail(db: Db, idOrSlug: string) {
       onSaleAt: p.on_sale_at?.toISOString() ?? null,
       offSaleAt: p.off_sale_at?.toISOString() ?? null,
       status: p.status,
-      venue: { id: p.venueId, name: p.venueName },
+      venue: { id: p.venueId, name: p.venueName, timeZone: p.timeZone },
     })),
   };
 }
 
+/** An event as the operator edits it: the default language's texts and every translation. */
+export async function adminEventDetail(db: Db, id: string) {
+  const event = await repo.findEvent(db, id);
+  if (!event) throw notFound('event', id);
+  return {
+    id: event.id,
+    slug: event.slug,
+    title: event.title,
+    description: event.description,
+    defaultLanguage: event.default_language,
+    translations: event.translations,
+    maxTicketsPerOrder: event.max_tickets_per_order,
+    maxTicketsPerCustomer: event.max_tickets_per_customer,
+    producerEmails: event.producer_emails,
+  };
+}
+
 /** One performance with its event and venue, for the performance page. */
-export async function performanceDetail(db: Db, id: string) {
+export async function performanceDetail(db: Db, id: string, language: EventLanguage | null = null) {
   const row = await db
     .selectFrom('performances as p')
     .innerJoin('events as e', 'e.id', 'p.event_id')
@@ -158,13 +202,18 @@ export async function performanceDetail(db: Db, id: string) {
       'e.id as eventId',
       'e.slug',
       'e.title',
+      'e.description',
+      'e.default_language',
+      'e.translations',
       'e.max_tickets_per_order',
       'v.id as venueId',
       'v.name as venueName',
+      'v.time_zone as timeZone',
     ])
     .where('p.id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('performance', id);
+  const texts = textsIn(row, language);
   return {
     id: row.id,
     startsAt: row.starts_at.toISOString(),
@@ -172,7 +221,7 @@ export async function performanceDetail(db: Db, id: string) {
     onSaleAt: row.on_sale_at?.toISOString() ?? null,
     offSaleAt: row.off_sale_at?.toISOString() ?? null,
     status: row.status,
-    event: { id: row.eventId, slug: row.slug, title: row.title, maxTicketsPerOrder: row.max_tickets_per_order },
-    venue: { id: row.venueId, name: row.venueName },
+    event: { id: row.eventId, slug: row.slug, title: texts.title, language: texts.language, maxTicketsPerOrder: row.max_tickets_per_order },
+    venue: { id: row.venueId, name: row.venueName, timeZone: row.timeZone },
   };
 }

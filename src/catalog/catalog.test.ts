@@ -29,9 +29,9 @@ describe('catalog', { skip: !databaseAvailable && skipReason }, () => {
     const show = await createShow(t.app, { slug: 'contract-show' });
     const events = (await t.app.inject('/api/events')).json();
     const event = events.find((e: { slug: string }) => e.slug === 'contract-show');
-    assert.deepEqual(Object.keys(event).sort(), ['id', 'performances', 'slug', 'title']);
+    assert.deepEqual(Object.keys(event).sort(), ['id', 'language', 'performances', 'slug', 'title']);
     assert.equal(event.id, show.eventId);
-    assert.deepEqual(Object.keys(event.performances[0]).sort(), ['id', 'startsAt', 'status']);
+    assert.deepEqual(Object.keys(event.performances[0]).sort(), ['id', 'startsAt', 'status', 'timeZone']);
     assert.equal(event.performances[0].status, 'on_sale');
     const detail = await t.app.inject('/api/events/contract-show');
     assert.equal(detail.statusCode, 200);

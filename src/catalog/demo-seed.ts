@@ -2,6 +2,7 @@ import type { Db } from '../platform/transaction.js';
 import type { VenueInput } from './catalog.schemas.js';
 import { createEvent, createVenue, venueDetail } from './catalog.service.js';
 import { changeSalesStatus, createPerformance } from './performances.service.js';
+import { zonedTime } from './time-zones.js';
 
 /**
  * A music hall of 5,000 places (a 2,000-place GA floor and 3,000 seats in three tiers) and a
@@ -9,6 +10,9 @@ import { changeSalesStatus, createPerformance } from './performances.service.js'
  * open when the first sells out. Only the first has an on-sale time (now): a later one with an
  * on-sale time in the past would open by itself (sales-schedule.ts).
  */
+/** The demo hall is in San Juan: its shows start at 20:00 there, whatever the reader's clock says. */
+export const DEMO_TIME_ZONE = 'America/Puerto_Rico';
+
 export function demoVenue(): VenueInput {
   const seats: VenueInput['seats'] = [];
   const tiers = [
@@ -37,7 +41,7 @@ export function demoVenue(): VenueInput {
   seats.forEach((s, i) => {
     s.rank = i;
   });
-  return { name: 'Sala Mar Adentro', seats, gaAreas: [{ name: 'Pista', capacity: 2000, x: 500, y: 130 }] };
+  return { name: 'Sala Mar Adentro', timeZone: DEMO_TIME_ZONE, seats, gaAreas: [{ name: 'Pista', capacity: 2000, x: 500, y: 130 }] };
 }
 
 export async function seedDemo(db: Db, now = new Date()): Promise<{ eventId: string; performanceIds: string[] } | undefined> {
@@ -50,7 +54,26 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ eventId: str
     {
       slug: 'luna-brava-mar-adentro',
       title: 'Luna Brava — Gira Mar Adentro',
-      description: 'Luna Brava brings the Mar Adentro tour home: two hours of salsa, bomba and reggaetón with a twelve-piece band.',
+      description: 'Luna Brava trae a casa la gira Mar Adentro: dos horas de salsa, bomba y reguetón con una banda de doce músicos.',
+      defaultLanguage: 'es',
+      translations: {
+        en: {
+          title: 'Luna Brava — Mar Adentro Tour',
+          description: 'Luna Brava brings the Mar Adentro tour home: two hours of salsa, bomba and reggaetón with a twelve-piece band.',
+        },
+        fr: {
+          title: 'Luna Brava — Tournée Mar Adentro',
+          description: 'Luna Brava ramène la tournée Mar Adentro à la maison : deux heures de salsa, de bomba et de reggaetón avec douze musiciens.',
+        },
+        nl: {
+          title: 'Luna Brava — Mar Adentro-tour',
+          description: 'Luna Brava brengt de Mar Adentro-tour naar huis: twee uur salsa, bomba en reggaeton met een twaalfkoppige band.',
+        },
+        nb: {
+          title: 'Luna Brava — Mar Adentro-turneen',
+          description: 'Luna Brava tar Mar Adentro-turneen hjem: to timer salsa, bomba og reggaeton med et tolvmannsband.',
+        },
+      },
       maxTicketsPerOrder: 8,
       priceCategories: [
         { name: 'Platea Preferente', price: 9500, currency: 'USD' },
@@ -75,7 +98,8 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ eventId: str
   const day = 24 * 3600 * 1000;
   const performanceIds: string[] = [];
   for (const [i, offset] of [30, 31, 32].entries()) {
-    const startsAt = new Date(Math.ceil((now.getTime() + offset * day) / day) * day + 20 * 3600 * 1000);
+    const date = new Date(now.getTime() + offset * day);
+    const startsAt = zonedTime(DEMO_TIME_ZONE, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), 20, 0);
     const { id } = await createPerformance(
       db,
       event.id,

@@ -81,13 +81,31 @@ test('templates: locale tags fall back sensibly', () => {
   assert.match(renderOrderConfirmation(order({ locale: 'xx' })).subject, /^Order confirmed/);
 });
 
-test('templates: times show in the venue time zone, or say UTC without one', () => {
+test('templates: times show in the venue time zone with the zone named, or say UTC without one', () => {
   const madrid = renderOrderConfirmation(order({ locale: 'en', timeZone: 'Europe/Madrid' }));
-  assert.match(madrid.text, /When: Saturday, March 14, 2026 at 9:00\sPM\n/);
+  assert.match(madrid.text, /When: Saturday, March 14, 2026 at 9:00\sPM \(Madrid time\)\n/);
   const utc = renderOrderConfirmation(order({ locale: 'en' }));
-  assert.match(utc.text, /When: Saturday, March 14, 2026 at 8:00\sPM UTC\n/);
+  assert.match(utc.text, /When: Saturday, March 14, 2026 at 8:00\sPM \(UTC\)\n/);
   const mistyped = renderOrderConfirmation(order({ locale: 'en', timeZone: 'Europe/Madird' }));
-  assert.match(mistyped.text, /8:00\sPM UTC/);
+  assert.match(mistyped.text, /8:00\sPM \(UTC\)/);
+});
+
+test('templates: a show at 20:00 in Puerto Rico reads 20:00 Puerto Rico time in every language, never the UTC hour', () => {
+  // 20:00 in San Juan (UTC-4, no summer time) is midnight UTC.
+  const startsAt = new Date('2026-12-13T00:00:00Z');
+  const expected: Record<string, RegExp> = {
+    es: /sábado, 12 de diciembre de 2026, 20:00 \(hora de Puerto Rico\)/,
+    en: /Saturday, December 12, 2026 at 8:00\sPM \(Puerto Rico time\)/,
+    fr: /samedi 12 décembre 2026 à 20:00 \(heure de Puerto Rico\)/,
+    nl: /zaterdag 12 december 2026 om 20:00 \(lokale tijd in Puerto Rico\)/,
+    nb: /lørdag 12\. desember 2026( kl\.)? 20:00 \(lokal tid i Puerto Rico\)/,
+  };
+  for (const locale of supportedLocales) {
+    const email = renderOrderConfirmation(order({ locale, startsAt, timeZone: 'America/Puerto_Rico' }));
+    assert.match(email.text, expected[locale]!, locale);
+    assert.match(email.html, expected[locale]!, locale);
+    assert.ok(!/\b(00:00|12:00\sAM|13 de diciembre|December 13)\b/.test(email.text), `${locale}: no UTC date or hour`);
+  }
 });
 
 test('templates: a line break in an event title cannot reach the subject header', () => {

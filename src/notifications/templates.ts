@@ -1,4 +1,5 @@
 import { strings, supportedLocales, type SupportedLocale } from './templates.strings.js';
+import { formatZoned } from './zoned-dates.js';
 
 export { supportedLocales, type SupportedLocale };
 
@@ -11,7 +12,7 @@ export interface OrderConfirmation {
   eventTitle: string;
   venueName: string;
   startsAt: Date;
-  /** The venue's IANA time zone; without one the time is shown in UTC and says so. */
+  /** The venue's IANA time zone: the time is shown in it, the zone named; without one, in UTC, saying so. */
   timeZone?: string;
   /** Prices in minor units (cents). */
   tickets: { id: string; label: string; categoryName: string; price: number; currency: string }[];
@@ -60,6 +61,8 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return format;
 }
 
+export { formatZoned };
+
 export function formatMoney(minor: number, currency: string, locale: string): string {
   const format = cached(`n\0${locale}\0${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
   // Intl knows each currency's minor unit: 2 digits for EUR, 0 for JPY, 3 for KWD.
@@ -67,24 +70,11 @@ export function formatMoney(minor: number, currency: string, locale: string): st
   return format.format(minor / 10 ** digits);
 }
 
-function formatStart(startsAt: Date, locale: string, timeZone: string | undefined): string {
-  const format = (zone: string) =>
-    cached(`d\0${locale}\0${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: zone })).format(startsAt);
-  if (timeZone) {
-    try {
-      return format(timeZone);
-    } catch {
-      // A mistyped venue zone must not fail the order whose transaction writes this email.
-    }
-  }
-  return `${format('UTC')} UTC`;
-}
-
 export function renderOrderConfirmation(input: OrderConfirmation): RenderedEmail {
   const locale = resolveLocale(input.locale);
   const t = strings[locale];
   const intl = formattingLocale(input.locale, locale);
-  const when = formatStart(input.startsAt, intl, input.timeZone);
+  const when = formatZoned(input.startsAt, input.timeZone ?? 'UTC', locale, intl);
   const lines = input.tickets.map((ticket) => ({
     text: `${ticket.label} (${ticket.categoryName})`,
     price: formatMoney(ticket.price, ticket.currency, intl),

@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import type { CheckoutRecordTable } from '../platform/database.types.js';
+import type { EventTexts } from '../catalog/event-texts.js';
 import type { Db, Tx } from '../platform/transaction.js';
 
 /** SQL for orders, their payment attempts and checkout records. */
@@ -62,7 +63,17 @@ export function orderTickets(db: Db | Tx, orderId: string) {
     .execute();
 }
 
-type PerformanceDescription = { id: string; starts_at: Date; eventTitle: string; eventSlug: string; venueName: string };
+type PerformanceDescription = {
+  id: string;
+  starts_at: Date;
+  eventTitle: string;
+  eventSlug: string;
+  venueName: string;
+  /** The venue's IANA time zone: every date of the performance is shown in it. */
+  timeZone: string;
+  /** The event's texts per language (see catalog/event-texts.ts): `eventTitle` is the default language's. */
+  texts: EventTexts;
+};
 const described = new Map<string, { at: number; value: PerformanceDescription }>();
 const DESCRIPTION_TTL_MS = 10_000;
 
@@ -80,14 +91,26 @@ export async function orderPerformance(db: Db | Tx, performanceId: string): Prom
   return value;
 }
 
-function readPerformance(db: Db | Tx, performanceId: string) {
-  return db
+async function readPerformance(db: Db | Tx, performanceId: string): Promise<PerformanceDescription> {
+  const row = await db
     .selectFrom('performances as p')
     .innerJoin('events as e', 'e.id', 'p.event_id')
     .innerJoin('venues as v', 'v.id', 'p.venue_id')
-    .select(['p.id', 'p.starts_at', 'e.title as eventTitle', 'e.slug as eventSlug', 'v.name as venueName'])
+    .select([
+      'p.id',
+      'p.starts_at',
+      'e.title as eventTitle',
+      'e.slug as eventSlug',
+      'e.description',
+      'e.default_language',
+      'e.translations',
+      'v.name as venueName',
+      'v.time_zone as timeZone',
+    ])
     .where('p.id', '=', performanceId)
     .executeTakeFirstOrThrow();
+  const { description, default_language, translations, ...rest } = row;
+  return { ...rest, texts: { title: row.eventTitle, description, default_language, translations } };
 }
 
 export async function recordCheckout(tx: Tx, row: Omit<Insertable<CheckoutRecordTable>, 'id' | 'created_at'>): Promise<void> {

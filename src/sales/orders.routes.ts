@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams } from '../catalog/catalog.schemas.js';
+import { IdParams, LangQuery } from '../catalog/catalog.schemas.js';
+import { toLanguage } from '../catalog/event-texts.js';
 import { CUSTOMER_COOKIE, signedInCustomer } from '../accounts/customer-sessions.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
@@ -85,13 +86,14 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
       schema: {
         tags: ['sales'],
         params: IdParams,
+        querystring: LangQuery,
         security: [{ orderAccess: [] }],
         response: { 200: OrderResponse, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (request) => {
       requireAccess(ctx.orderAccess, 'order', request.params.id, request);
-      return orderView(ctx, request.params.id);
+      return orderView(ctx, request.params.id, toLanguage(request.query.lang));
     },
   );
 };

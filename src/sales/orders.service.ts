@@ -1,8 +1,9 @@
+import { textsIn, toLanguage } from '../catalog/event-texts.js';
 import * as holds from '../inventory/holds.repository.js';
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError, badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
-import type { Order } from '../platform/database.types.js';
+import type { EventLanguage, Order } from '../platform/database.types.js';
 import { stockTransaction } from '../platform/transaction.js';
 import { enforceCustomerLimit } from './customer-limits.js';
 import * as repo from './orders.repository.js';
@@ -154,8 +155,11 @@ async function withPaymentSession(ctx: AppContext, order: Order): Promise<Create
   return { orderId: order.id, accessToken: ctx.orderAccess.tokenFor(order.id), payment: { provider: order.payment_provider, sessionId, url } };
 }
 
-/** The order as its buyer (or an operator) sees it. */
-export async function orderView(ctx: AppContext, orderId: string) {
+/**
+ * The order as its buyer (or an operator) sees it; the event's title in `language` (the page's),
+ * else in the order's language, else the event's default.
+ */
+export async function orderView(ctx: AppContext, orderId: string, language: EventLanguage | null = null) {
   const order = await repo.findOrder(ctx.db, orderId);
   if (!order) throw notFound('order', orderId);
   const [tickets, performance] = await Promise.all([repo.orderTickets(ctx.db, orderId), repo.orderPerformance(ctx.db, order.performance_id)]);
@@ -166,9 +170,10 @@ export async function orderView(ctx: AppContext, orderId: string) {
     performance: {
       id: performance.id,
       startsAt: performance.starts_at.toISOString(),
-      eventTitle: performance.eventTitle,
+      eventTitle: textsIn(performance.texts, language ?? toLanguage(order.locale)).title,
       eventSlug: performance.eventSlug,
       venueName: performance.venueName,
+      timeZone: performance.timeZone,
     },
     holdId: order.hold_id,
     total: order.total,

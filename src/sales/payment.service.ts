@@ -1,3 +1,4 @@
+import { textsIn, toLanguage } from '../catalog/event-texts.js';
 import * as holds from '../inventory/holds.repository.js';
 import { enqueueOrderConfirmation } from '../notifications/outbox.service.js';
 import { audit } from '../platform/audit.js';
@@ -125,9 +126,10 @@ async function queueConfirmation(
     buyerName: order.buyer_name,
     buyerEmail: order.buyer_email,
     locale: order.locale,
-    eventTitle: perf.eventTitle,
+    eventTitle: textsIn(perf.texts, toLanguage(order.locale)).title,
     venueName: perf.venueName,
     startsAt: perf.starts_at,
+    timeZone: perf.timeZone,
     tickets: tickets.map((t) => ({ id: t.id, label: t.label, categoryName: t.categoryName, price: t.price, currency: t.currency })),
     total: order.total,
     currency: order.currency,

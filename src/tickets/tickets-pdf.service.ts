@@ -15,6 +15,7 @@ export async function orderTicketsPdf(ctx: AppContext, orderId: string): Promise
     eventTitle: order.performance.eventTitle,
     venueName: order.performance.venueName,
     startsAt: new Date(order.performance.startsAt),
+    timeZone: order.performance.timeZone,
     tickets: tickets.map((t) => ({
       code: t.code,
       label: t.label,

@@ -5,7 +5,10 @@ import { admin, testApp, testPayments, type TestApp } from '../../tests/helpers/
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
 import { cardToken, createShow, hold, order } from '../../tests/helpers/fixtures.js';
 import type { App } from '../app.js';
+import { inflateSync } from 'node:zlib';
+import { formatZoned, supportedLocales, type SupportedLocale } from '../notifications/templates.js';
 import { qrSquares, renderTicketsPdf, type TicketsPdfInput } from './tickets-pdf.js';
+import { pdfStrings } from './tickets-pdf.strings.js';
 
 const pageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
 const code = 'T1.k1.AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbg';
@@ -34,6 +37,7 @@ describe('tickets pdf: rendering', () => {
       eventTitle: long,
       venueName: long,
       startsAt: new Date(),
+      timeZone: 'America/Argentina/Buenos_Aires',
       tickets: Array.from({ length: 5 }, (_, i) => ({
         code,
         label: long.slice(0, 60),
@@ -47,6 +51,77 @@ describe('tickets pdf: rendering', () => {
     assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
     assert.equal(pageCount(pdf), 5);
   });
+});
+
+/** WinAnsi bytes 0x80-0x9f that PDFKit's standard fonts use for these texts; the rest is Latin-1. */
+const WIN_ANSI: Record<number, string> = { 128: '€', 133: '…', 145: '‘', 146: '’', 147: '“', 148: '”', 149: '•', 150: '–', 151: '—' };
+
+/** The text a PDFKit document shows: each content stream inflated, each Tj/TJ string decoded, runs joined by spaces. */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const runs: string[] = [];
+  for (const stream of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(stream[1]!, 'latin1')).toString('latin1');
+    } catch {
+      continue; // not a content stream (or not compressed): no text in it
+    }
+    for (const op of content.matchAll(/\[([^\]]*)\]\s*TJ|<([0-9a-f]*)>\s*Tj/gi)) {
+      const hexes = op[1] !== undefined ? [...op[1].matchAll(/<([0-9a-f]*)>/gi)].map((h) => h[1]!) : [op[2]!];
+      runs.push(hexes.map((hex) => [...Buffer.from(hex, 'hex')].map((b) => WIN_ANSI[b] ?? String.fromCharCode(b)).join('')).join(''));
+    }
+  }
+  return runs.join(' ').replace(/[\s\u00a0]+/g, ' ');
+}
+
+describe('tickets pdf: in the buyer language and the venue time', () => {
+  const input = (locale: string): TicketsPdfInput => ({
+    orderId: '0b0e6c2e-1111-4222-8333-444455556666',
+    buyerName: 'Ana Rivera',
+    locale,
+    eventTitle: 'Luna Brava',
+    venueName: 'Sala Mar Adentro',
+    // 20:00 in San Juan is midnight UTC, already the next day.
+    startsAt: new Date('2026-12-13T00:00:00Z'),
+    timeZone: 'America/Puerto_Rico',
+    tickets: [
+      { code, label: 'Platea 3-14', ga: false, categoryName: 'Platea', price: 7500, currency: 'USD' },
+      { code, label: 'Pista', ga: true, categoryName: 'Pista', price: 4500, currency: 'USD' },
+    ],
+  });
+  /** What the English ticket prints from its templates, with this order's values. */
+  const printed = (locale: SupportedLocale) => {
+    const t = pdfStrings[locale];
+    const i = input(locale);
+    return [t.seat('Platea 3-14'), t.generalAdmission('Pista'), t.order(i.orderId), t.ticketOf('Ana Rivera', 1, 2), t.ticketOf('Ana Rivera', 2, 2), t.oneEntry];
+  };
+  const norm = (s: string) => s.replace(/[\s\u00a0]+/g, ' ');
+
+  test('tickets pdf: the English ticket prints its template strings (the extraction the other languages are checked with works)', async () => {
+    const text = pdfText(await renderTicketsPdf(input('en')));
+    for (const s of printed('en')) assert.ok(text.includes(norm(s)), `"${s}" in: ${text}`);
+    assert.match(text, /Saturday, December 12, 2026 at 8:00 PM \(Puerto Rico time\)/);
+  });
+
+  for (const locale of supportedLocales.filter((l) => l !== 'en')) {
+    test(`tickets pdf: a ${locale} ticket has no English template string left, and shows 20:00 Puerto Rico time`, async () => {
+      const text = pdfText(await renderTicketsPdf(input(locale)));
+      const english = printed('en');
+      const own = printed(locale);
+      own.forEach((s) => assert.ok(text.includes(norm(s)), `${locale}: "${s}" printed, in: ${text}`));
+      english.forEach((s, i) => {
+        if (s === own[i]) return; // the same in both languages
+        assert.ok(!text.includes(norm(s)), `${locale}: English "${s}" left in: ${text}`);
+      });
+      for (const word of ['Seat', 'Order', 'ticket 1 of', 'General admission', 'One entry', 'Saturday', 'December', ' PM', 'UTC']) {
+        assert.ok(!text.includes(word), `${locale}: "${word}" in: ${text}`);
+      }
+      assert.ok(text.includes(norm(formatZoned(new Date('2026-12-13T00:00:00Z'), 'America/Puerto_Rico', locale))), `${locale}: venue time in: ${text}`);
+      assert.match(text, /\b20[:.]00\b/);
+      assert.ok(!/\b(00[:.]00|13)\b/.test(text.replace(/0b0e6c2e[-0-9a-f]+/, '')), `${locale}: the UTC hour or day in: ${text}`);
+    });
+  }
 });
 
 describe('tickets pdf: route', { skip: !databaseAvailable && skipReason }, () => {

@@ -1,16 +1,20 @@
 import PDFDocument from 'pdfkit';
 import { encode } from 'uqr';
-import { formatMoney, resolveLocale } from '../notifications/templates.js';
+import { formatMoney, formatZoned, resolveLocale } from '../notifications/templates.js';
+import { pdfStrings } from './tickets-pdf.strings.js';
 
 /** What the tickets PDF shows; prices in minor units. Pure data, so the PDF can be built anywhere. */
 export interface TicketsPdfInput {
   orderId: string;
   buyerName: string;
-  /** The buyer's language tag: dates and prices are formatted in it. */
+  /** The buyer's language tag: every word is in it, and dates and prices are formatted in it. */
   locale: string;
+  /** In the buyer's language where the operator gave one. */
   eventTitle: string;
   venueName: string;
   startsAt: Date;
+  /** The venue's IANA time zone: the time is printed in it, the zone named. */
+  timeZone: string;
   tickets: { code: string; label: string; ga: boolean; categoryName: string; price: number; currency: string }[];
 }
 
@@ -42,11 +46,6 @@ const PAGE = { width: 297.64, height: 419.53, margin: 20 };
 const WIDTH = PAGE.width - 2 * PAGE.margin;
 const QR_WIDTH = 170;
 
-function formatStart(startsAt: Date, locale: string): string {
-  // Venues have no time zone yet, so the time is shown in UTC and says so (as the email does).
-  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(startsAt)} UTC`;
-}
-
 /**
  * One page per ticket: event, venue, time, place, category and price, QR code and its text, order
  * and buyer. Every text has a fixed box and is cut with an ellipsis, so a long title can never
@@ -54,11 +53,12 @@ function formatStart(startsAt: Date, locale: string): string {
  */
 export function renderTicketsPdf(input: TicketsPdfInput): Promise<Buffer> {
   const locale = resolveLocale(input.locale);
+  const t = pdfStrings[locale];
   const doc = new PDFDocument({
     size: [PAGE.width, PAGE.height],
     margin: PAGE.margin,
     autoFirstPage: false,
-    info: { Title: `Tickets: ${input.eventTitle}`, Author: 'Taquilla' },
+    info: { Title: t.documentTitle(input.eventTitle), Author: 'Taquilla' },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -71,14 +71,14 @@ export function renderTicketsPdf(input: TicketsPdfInput): Promise<Buffer> {
       .font(font)
       .fontSize(size)
       .text(text, PAGE.margin, y, { width: WIDTH, height: lines * size * 1.25, ellipsis: true, align });
-  const when = formatStart(input.startsAt, locale);
+  const when = formatZoned(input.startsAt, input.timeZone, locale);
 
   input.tickets.forEach((ticket, i) => {
     doc.addPage();
     box(input.eventTitle, 20, 'Helvetica-Bold', 14, 2);
     box(input.venueName, 58, 'Helvetica', 9);
     box(when, 70, 'Helvetica', 9, 2);
-    box(ticket.ga ? `General admission: ${ticket.label}` : `Seat ${ticket.label}`, 98, 'Helvetica-Bold', 12);
+    box(ticket.ga ? t.generalAdmission(ticket.label) : t.seat(ticket.label), 98, 'Helvetica-Bold', 12);
     box(formatMoney(ticket.price, ticket.currency, locale), 114, 'Helvetica', 9, 1, 'right');
     doc.text(ticket.categoryName, PAGE.margin, 114, { width: WIDTH - 80, height: 11, ellipsis: true });
 
@@ -87,10 +87,10 @@ export function renderTicketsPdf(input: TicketsPdfInput): Promise<Buffer> {
     doc.fill('#000000');
 
     box(ticket.code, qrTop + QR_WIDTH + 8, 'Courier', 5.5, 3, 'center');
-    box(`Order ${input.orderId}`, 335, 'Helvetica', 8);
-    box(`${input.buyerName} · ticket ${i + 1} of ${input.tickets.length}`, 346, 'Helvetica', 8);
+    box(t.order(input.orderId), 335, 'Helvetica', 8);
+    box(t.ticketOf(input.buyerName, i + 1, input.tickets.length), 346, 'Helvetica', 8);
     doc.fillColor('#555555');
-    box('One entry per ticket: the first scan admits, copies are refused.', 362, 'Helvetica', 7, 2);
+    box(t.oneEntry, 362, 'Helvetica', 7, 2);
     doc.fillColor('#000000');
   });
   doc.end();

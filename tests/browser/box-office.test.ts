@@ -28,7 +28,7 @@ describe('browser box office', { skip }, () => {
       await page.getByTestId('performance-box-office').click();
       await page.getByTestId('bo-seats').waitFor();
       const seat = (label: string) => page.getByTestId(`bo-seat-${label}`);
-      const seatLabels = await page.locator('.bo-seat').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.testid!.replace('bo-seat-', '')));
+      const seatLabels = await page.locator('.bo-seat').evaluateAll((els) => els.map((e) => (e.getAttribute('data-testid') ?? '').replace('bo-seat-', '')));
       assert.equal(seatLabels.length, 12);
       const [a, b, c] = seatLabels as [string, string, string];
 

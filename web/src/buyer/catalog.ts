@@ -1,4 +1,5 @@
 import { api } from '../shared/api.js';
+import { getLocale } from '../shared/i18n.js';
 import type { EventDetail, EventListItem, Hold, PerformanceDetail } from './types.js';
 
 /**
@@ -17,9 +18,13 @@ function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
   return value;
 }
 
-export const listEvents = () => cached('events', () => api<EventListItem[]>('/api/events'));
+// Event titles and descriptions come in the page's language (the server falls back to the event's own).
+const lang = () => `lang=${getLocale()}`;
 
-export const getEvent = (idOrSlug: string) => cached(`event:${idOrSlug}`, () => api<EventDetail>(`/api/events/${encodeURIComponent(idOrSlug)}`));
+export const listEvents = () => cached(`events:${getLocale()}`, () => api<EventListItem[]>(`/api/events?${lang()}`));
+
+export const getEvent = (idOrSlug: string) =>
+  cached(`event:${getLocale()}:${idOrSlug}`, () => api<EventDetail>(`/api/events/${encodeURIComponent(idOrSlug)}?${lang()}`));
 
 /**
  * A performance with its event and venue. Coming from the event page, the event already loaded
@@ -27,15 +32,17 @@ export const getEvent = (idOrSlug: string) => cached(`event:${idOrSlug}`, () => 
  */
 export async function getPerformance(performanceId: string): Promise<PerformanceDetail> {
   for (const [key, entry] of cache) {
-    if (!key.startsWith('event:')) continue;
+    if (!key.startsWith(`event:${getLocale()}:`)) continue;
     const event = await (entry.value as Promise<EventDetail>).catch(() => null);
     const performance = event?.performances.find((p) => p.id === performanceId);
     if (event && performance) {
-      const { id, slug, title, maxTicketsPerOrder } = event;
-      return { ...performance, event: { id, slug, title, maxTicketsPerOrder } };
+      const { id, slug, title, language, maxTicketsPerOrder } = event;
+      return { ...performance, event: { id, slug, title, language, maxTicketsPerOrder } };
     }
   }
-  return cached(`performance:${performanceId}`, () => api<PerformanceDetail>(`/api/performances/${encodeURIComponent(performanceId)}`));
+  return cached(`performance:${getLocale()}:${performanceId}`, () =>
+    api<PerformanceDetail>(`/api/performances/${encodeURIComponent(performanceId)}?${lang()}`),
+  );
 }
 
 /** A hold just created, so checkout can draw at once while it asks the server again. */

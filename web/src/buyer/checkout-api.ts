@@ -1,4 +1,5 @@
 import { api, ApiError, buildId, retrying } from '../shared/api.js';
+import { getLocale } from '../shared/i18n.js';
 import { documentPageClass } from '../shared/router.js';
 import { noteServerDate } from './clock.js';
 import { accessToken, forgetAccess, goToQueue } from './queue-access.js';
@@ -87,4 +88,5 @@ export const payOrder = (orderId: string, token: string, accessToken: string) =>
   });
 
 export const getOrder = (orderId: string, accessToken: string, signal?: AbortSignal) =>
-  api<Order>(`/api/orders/${orderId}`, { headers: { authorization: `Bearer ${accessToken}` }, signal });
+  // The event's title in the page's language.
+  api<Order>(`/api/orders/${orderId}?lang=${getLocale()}`, { headers: { authorization: `Bearer ${accessToken}` }, signal });

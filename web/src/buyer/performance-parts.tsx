@@ -14,12 +14,12 @@ const BANNERS: Record<PerformanceStatus, Parameters<typeof t>[0]> = {
 };
 
 /** What the buyer can do now: on sale, not yet, paused, sold out, closed or cancelled. */
-export function SaleStatus({ status, onSaleAt }: { status: PerformanceStatus; onSaleAt?: string | null }) {
+export function SaleStatus({ status, onSaleAt, timeZone }: { status: PerformanceStatus; onSaleAt?: string | null; timeZone?: string }) {
   const later = status === 'scheduled' && onSaleAt && Date.parse(onSaleAt) > Date.now();
   return (
     <p class={`sale-status sale-${status}`} data-testid="sale-status" data-status={status} role="status">
       {t(BANNERS[status] ?? 'sale.closed')}
-      {later && <> {t('event.onSaleFrom', { date: formatDate(onSaleAt!, 'short') })}</>}
+      {later && <> {t('event.onSaleFrom', { date: formatDate(onSaleAt!, 'short', timeZone) })}</>}
     </p>
   );
 }

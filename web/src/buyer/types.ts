@@ -1,5 +1,5 @@
 /** The buyer-facing API's response shapes (see /api/openapi.json). Prices are in minor units. */
-import type { PerformanceStatus, PriceCategory } from '../shared/catalog-types.js';
+import type { EventLanguage, PerformanceStatus, PriceCategory } from '../shared/catalog-types.js';
 
 export type { EventDetail, EventPerformance, PerformanceStatus, PriceCategory } from '../shared/catalog-types.js';
 
@@ -7,7 +7,8 @@ export interface EventListItem {
   id: string;
   slug: string;
   title: string;
-  performances: { id: string; startsAt: string; status: PerformanceStatus }[];
+  language: EventLanguage;
+  performances: { id: string; startsAt: string; status: PerformanceStatus; timeZone: string }[];
 }
 
 /** `GET /api/performances/:id`: one performance with its event and venue. */
@@ -18,8 +19,8 @@ export interface PerformanceDetail {
   onSaleAt: string | null;
   offSaleAt: string | null;
   status: PerformanceStatus;
-  event: { id: string; slug: string; title: string; maxTicketsPerOrder: number };
-  venue: { id: string; name: string };
+  event: { id: string; slug: string; title: string; language: EventLanguage; maxTicketsPerOrder: number };
+  venue: { id: string; name: string; timeZone: string };
 }
 
 export type SeatStatus = 'available' | 'held' | 'sold';
@@ -106,7 +107,7 @@ export interface Order {
   id: string;
   status: 'pending_payment' | 'paid' | 'expired' | 'refunded' | 'cancelled';
   buyer: { name: string; email: string; locale: string };
-  performance: { id: string; startsAt: string; eventTitle: string; eventSlug: string; venueName: string };
+  performance: { id: string; startsAt: string; eventTitle: string; eventSlug: string; venueName: string; timeZone: string };
   holdId: string;
   total: number;
   currency: string;

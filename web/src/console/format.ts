@@ -1,22 +1,50 @@
-/** Formatting for the console: English, the browser's time zone, money in each currency's own minor unit. */
+import { fromWallTime, wallTime, zonePlaceTime } from '../shared/time-zone';
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-const dateOnly = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+/**
+ * Formatting for the console: English, money in each currency's own minor unit. Dates of a
+ * performance (its start, doors, sales times, and what happens to its orders and tickets) take the
+ * venue's `zone` and are read in the venue's time with the zone named; other dates (sign-ins,
+ * audit, incidents) are in the browser's time zone.
+ */
+
+const DATE_TIME: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
+const DATE_ONLY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
+const SHORT_THIS_YEAR: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+const SHORT_OTHER_YEAR: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
 const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const hourMinute = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 const integer = new Intl.NumberFormat('en-GB');
-const shortThisYear = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-const shortOtherYear = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-export const formatDateTime = (iso: string | null | undefined): string => (iso ? dateTime.format(new Date(iso)) : '—');
-/** "21 Nov, 22:14" for tables; the year only when it is not this one. */
-export function formatShortDateTime(iso: string): string {
-  const d = new Date(iso);
-  return (d.getFullYear() === new Date().getFullYear() ? shortThisYear : shortOtherYear).format(d);
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** A formatter for `options` in `zone` (the browser's without one, or for a zone this browser does not know). */
+function inZone(options: Intl.DateTimeFormatOptions, zone: string | undefined): Intl.DateTimeFormat {
+  const key = `${JSON.stringify(options)}|${zone ?? ''}`;
+  let format = formats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: zone });
+    } catch {
+      return inZone(options, undefined);
+    }
+    formats.set(key, format);
+  }
+  return format;
 }
-export const formatDate = (iso: string): string => dateOnly.format(new Date(iso));
+const named = (text: string, zone: string | undefined, name: boolean) => (zone && name ? `${text} (${zonePlaceTime(zone)})` : text);
+
+/** With the venue's `zone`: in its time, the zone named unless `name` is false. */
+export const formatDateTime = (iso: string | null | undefined, zone?: string, name = true): string =>
+  iso ? named(inZone(DATE_TIME, zone).format(new Date(iso)), zone, name) : '—';
+/** "21 Nov, 22:14" for tables; the year only when it is not this one. With a `zone`, in its time (not named: tables say it once). */
+export function formatShortDateTime(iso: string, zone?: string): string {
+  const d = new Date(iso);
+  return inZone(d.getFullYear() === new Date().getFullYear() ? SHORT_THIS_YEAR : SHORT_OTHER_YEAR, zone).format(d);
+}
+export const formatDate = (iso: string, zone?: string): string => inZone(DATE_ONLY, zone).format(new Date(iso));
+/** "Puerto Rico time" for a venue in America/Puerto_Rico. */
+export const zoneName = zonePlaceTime;
 export const formatTime = (value: string | number | Date): string => timeOnly.format(new Date(value));
 export const formatHourMinute = (value: string | number | Date): string => hourMinute.format(new Date(value));
 export const formatCount = (n: number): string => integer.format(n);
@@ -65,16 +93,19 @@ export function toMajor(minor: number, currency: string): string {
   return (minor / 10 ** digits).toFixed(digits);
 }
 
-/** ISO instant → value for `<input type="datetime-local">` in the browser's zone. */
-export function toLocalInput(iso: string | null | undefined): string {
+/** ISO instant → value for `<input type="datetime-local">`: the venue's wall time with its `zone`, else the browser's. */
+export function toLocalInput(iso: string | null | undefined, zone?: string): string {
   if (!iso) return '';
+  if (zone) return wallTime(iso, zone);
   const d = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function fromLocalInput(value: string): string | undefined {
+/** A `datetime-local` value → ISO instant, read as the venue's wall time with its `zone`, else the browser's. */
+export function fromLocalInput(value: string, zone?: string): string | undefined {
   if (!value) return undefined;
+  if (zone) return fromWallTime(value, zone);
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }

@@ -8,6 +8,7 @@ export type PerformanceDetail = EventPerformance;
 export interface VenueSummary {
   id: string;
   name: string;
+  timeZone?: string;
   seatCount: number | string;
   gaCapacity: number | string;
 }
@@ -15,15 +16,32 @@ export interface VenueSummary {
 export interface VenueDetail {
   id: string;
   name: string;
+  /** IANA: the dates of its performances are read and entered in it. */
+  timeZone: string;
+  contactEmails?: string[];
   seats: { id: string; section: string; row: string; number: number; label: string; x: number; y: number; rank: number }[];
   gaAreas: { id: string; name: string; capacity: number; x: number; y: number }[];
+}
+
+/** `GET /api/admin/events/:id`. */
+export interface AdminEventDetail {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  defaultLanguage: 'en' | 'es' | 'fr' | 'nl' | 'nb';
+  translations: Partial<Record<'en' | 'es' | 'fr' | 'nl' | 'nb', { title?: string; description?: string }>>;
+  maxTicketsPerOrder: number;
+  maxTicketsPerCustomer: number | null;
+  producerEmails: string[];
 }
 
 export interface EventListItem {
   id: string;
   slug: string;
   title: string;
-  performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string }[];
+  /** timeZone: the venue's, for its dates. */
+  performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string; timeZone: string }[];
 }
 
 export interface SalesReport {
@@ -77,7 +95,7 @@ export interface OrderDetail {
   id: string;
   status: string;
   buyer: { name: string; email: string; locale: string };
-  performance: { id: string; startsAt: string; eventTitle: string; eventSlug: string; venueName: string };
+  performance: { id: string; startsAt: string; eventTitle: string; eventSlug: string; venueName: string; timeZone: string };
   holdId: string;
   total: number;
   currency: string;

@@ -1,4 +1,5 @@
 /** Catalog answers both the buyer pages and the console read (see /api/openapi.json). Prices are in minor units. */
+export type EventLanguage = 'en' | 'es' | 'fr' | 'nl' | 'nb';
 export type PerformanceStatus = 'scheduled' | 'on_sale' | 'paused' | 'sold_out' | 'closed' | 'cancelled';
 
 export interface PriceCategory {
@@ -17,7 +18,8 @@ export interface EventPerformance {
   /** Sales close by themselves at this time. */
   offSaleAt: string | null;
   status: PerformanceStatus;
-  venue: { id: string; name: string };
+  /** Its dates are shown in the venue's IANA time zone. */
+  venue: { id: string; name: string; timeZone: string };
 }
 
 export interface EventDetail {
@@ -25,6 +27,8 @@ export interface EventDetail {
   slug: string;
   title: string;
   description: string;
+  /** The language title and description are in: the one asked for, or the event's default. */
+  language: EventLanguage;
   maxTicketsPerOrder: number;
   priceCategories: PriceCategory[];
   performances: EventPerformance[];

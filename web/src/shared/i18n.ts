@@ -180,10 +180,39 @@ const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
   time: { hour: 'numeric', minute: '2-digit' },
 };
 
-/** A date in the current language (in the browser's time zone; see the report on venue time zones). */
-export function formatDate(iso: string | Date, style: DateStyle = 'long'): string {
-  const key = `${current}|${style}`;
+/**
+ * A venue's time zone as fans call it: after its place (America/Puerto_Rico: "Puerto Rico time",
+ * "hora de Puerto Rico"); UTC and offset zones by their short name.
+ */
+export function zoneName(timeZone: string): string {
+  if (timeZone.includes('/') && !timeZone.startsWith('Etc/')) return t('date.zone', { place: timeZone.split('/').pop()!.replace(/_/g, ' ') });
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 'UTC';
+  try {
+    const parts = new Intl.DateTimeFormat(current, { timeZone, timeZoneName: 'short' }).formatToParts(new Date());
+    return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
+/**
+ * A date in the current language. With the venue's `timeZone` (every date of a performance) it is
+ * read in the venue's wall time, whatever the device's zone, and a time says which zone it is in
+ * ("20:00 (Puerto Rico time)") unless `named` is false (a second time beside a named one).
+ * Without one, in the device's zone (the fan's own sign-ins and passkeys).
+ */
+export function formatDate(iso: string | Date, style: DateStyle = 'long', timeZone?: string, named = true): string {
+  const key = `${current}|${style}|${timeZone ?? ''}`;
   let format = dateFormats.get(key);
-  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(current, DATE_OPTIONS[style])));
-  return format.format(typeof iso === 'string' ? new Date(iso) : iso);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat(current, { ...DATE_OPTIONS[style], timeZone });
+    } catch {
+      // A zone this browser does not know: the device's time, still named as the venue's would be misleading.
+      return formatDate(iso, style);
+    }
+    dateFormats.set(key, format);
+  }
+  const text = format.format(typeof iso === 'string' ? new Date(iso) : iso);
+  return timeZone && named && style !== 'day' ? `${text} (${zoneName(timeZone)})` : text;
 }

@@ -1,4 +1,5 @@
 import { api } from '../../shared/api.js';
+import { getLocale } from '../../shared/i18n.js';
 import { signedInHint } from './signed-in-hint.js';
 
 /**
@@ -28,7 +29,7 @@ export interface AccountOrder {
   currency: string;
   createdAt: string;
   paidAt: string | null;
-  performance: { id: string; startsAt: string; eventTitle: string; eventSlug: string; venueName: string };
+  performance: { id: string; startsAt: string; eventTitle: string; eventSlug: string; venueName: string; timeZone: string };
   accessToken: string;
 }
 
@@ -81,7 +82,7 @@ export async function signOut(): Promise<void> {
 }
 
 export const me = (signal?: AbortSignal) => api<Me>('/api/account/me', { signal });
-export const orders = (signal?: AbortSignal) => api<{ orders: AccountOrder[]; claimable: number }>('/api/account/orders', { signal });
+export const orders = (signal?: AbortSignal) => api<{ orders: AccountOrder[]; claimable: number }>(`/api/account/orders?lang=${getLocale()}`, { signal });
 export const claimOrders = () => post<{ claimed: number }>('/api/account/orders/claim');
 export const sessions = (signal?: AbortSignal) => api<{ sessions: AccountSession[] }>('/api/account/sessions', { signal });
 export const revokeSession = (id: string) => api<void>(`/api/account/sessions/${id}`, { method: 'DELETE' });

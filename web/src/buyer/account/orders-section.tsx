@@ -63,7 +63,7 @@ function OrderRow({ order }: { order: AccountOrder }) {
     <li class="card account-order" data-testid="account-order" data-order-id={order.id} data-status={order.status}>
       <h3 class="card-title account-order-title">{p.eventTitle}</h3>
       <p class="muted small">
-        <time dateTime={p.startsAt}>{formatDate(p.startsAt, 'short')}</time> · {p.venueName}
+        <time dateTime={p.startsAt}>{formatDate(p.startsAt, 'short', p.timeZone)}</time> · {p.venueName}
       </p>
       <p class="account-order-meta">
         <span class={`badge badge-order-${order.status}`}>{t(STATUS[order.status] ?? 'account.orders.expired')}</span>

@@ -16,7 +16,7 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
   const locale = useLocale();
   const [loaded, retry] = useAsync((signal) => fetchHold(holdId, signal), [holdId]);
   const hold: Hold | undefined = loaded.state === 'ok' ? loaded.value : recentHold(holdId);
-  const [context] = useAsync(async () => (hold ? getPerformance(hold.performanceId) : null), [hold?.performanceId]);
+  const [context] = useAsync(async () => (hold ? getPerformance(hold.performanceId) : null), [hold?.performanceId, locale]);
   const [state, setState] = useState<CheckoutState>(() => checkoutState(holdId));
   const [ended, setEnded] = useState<Ended>(null);
   const [releasing, setReleasing] = useState(false);
@@ -72,7 +72,7 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
             <p class="summary-event">
               <strong>{ctx.event.title}</strong>
               <br />
-              <time dateTime={ctx.startsAt}>{formatDate(ctx.startsAt)}</time>
+              <time dateTime={ctx.startsAt}>{formatDate(ctx.startsAt, 'long', ctx.venue.timeZone)}</time>
               <br />
               {ctx.venue.name}
             </p>

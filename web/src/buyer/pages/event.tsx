@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import { formatDate, formatMoney, t, tp } from '../../shared/i18n.js';
+import { formatDate, formatMoney, t, tp, useLocale } from '../../shared/i18n.js';
 import { PerformancePage } from '../lazy-pages.js';
 import { getEvent } from '../catalog.js';
 import { isNotFound, LoadError, Loading, PageTitle, StatusBadge, useAsync } from '../ui.js';
@@ -8,25 +8,26 @@ import { NotFound } from './not-found.js';
 
 function PerformanceItem({ event, performance: p }: { event: EventDetail; performance: EventPerformance }) {
   const opensLater = p.status === 'scheduled' && p.onSaleAt && Date.parse(p.onSaleAt) > Date.now();
+  const zone = p.venue.timeZone;
   return (
     <li class="card performance-card" data-testid="performance" data-performance-id={p.id} data-status={p.status}>
       <div class="performance-when">
         <time dateTime={p.startsAt} class="performance-date">
-          {formatDate(p.startsAt, 'day')}
+          {formatDate(p.startsAt, 'day', zone)}
         </time>
-        <span class="performance-time">
-          {formatDate(p.startsAt, 'time')}
-          {p.doorsAt && <> · {t('event.doors', { time: formatDate(p.doorsAt, 'time') })}</>}
+        <span class="performance-time" data-testid="performance-time">
+          {formatDate(p.startsAt, 'time', zone)}
+          {p.doorsAt && <> · {t('event.doors', { time: formatDate(p.doorsAt, 'time', zone, false) })}</>}
         </span>
         <span class="muted">{p.venue.name}</span>
       </div>
       <div class="performance-action">
         <StatusBadge status={p.status} />
-        {opensLater && <span class="muted small">{t('event.onSaleFrom', { date: formatDate(p.onSaleAt!, 'short') })}</span>}
+        {opensLater && <span class="muted small">{t('event.onSaleFrom', { date: formatDate(p.onSaleAt!, 'short', zone) })}</span>}
         {p.status === 'on_sale' && (
           <a class="button button-primary" href={`/performances/${p.id}`} data-testid="buy-link">
             {t('event.buy')}
-            <span class="visually-hidden">{`: ${event.title}, ${formatDate(p.startsAt, 'short')}`}</span>
+            <span class="visually-hidden">{`: ${event.title}, ${formatDate(p.startsAt, 'short', zone)}`}</span>
           </a>
         )}
       </div>
@@ -36,7 +37,8 @@ function PerformanceItem({ event, performance: p }: { event: EventDetail; perfor
 
 /** `/events/:slug`: the event, its venues and performances, and a way into each one on sale. */
 export function EventPage({ slug }: { slug: string }) {
-  const [event, retry] = useAsync(() => getEvent(slug), [slug]);
+  const locale = useLocale();
+  const [event, retry] = useAsync(() => getEvent(slug), [slug, locale]);
   const onSale = event.state === 'ok' && event.value.performances.some((p) => p.status === 'on_sale');
   useEffect(() => {
     // The fan will most likely tap "buy" next: fetch the seat map's code meanwhile.
@@ -54,12 +56,18 @@ export function EventPage({ slug }: { slug: string }) {
       <nav class="breadcrumb" aria-label={t('nav.breadcrumb')}>
         <a href="/">{t('events.title')}</a>
       </nav>
-      <PageTitle title={e.title}>{e.title}</PageTitle>
+      <PageTitle title={e.title}>
+        <span lang={e.language}>{e.title}</span>
+      </PageTitle>
       <p class="lead">
         {venues.join(' · ')}
         {from && <> · {t('event.priceFrom', { price: formatMoney(from.price, from.currency) })}</>}
       </p>
-      {e.description && <p class="description">{e.description}</p>}
+      {e.description && (
+        <p class="description" lang={e.language}>
+          {e.description}
+        </p>
+      )}
       <h2>{t('event.performances')}</h2>
       {e.performances.length === 0 && <p class="empty">{t('event.noPerformances')}</p>}
       <ul class="cards" role="list">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api.js';
-import { formatDate, formatMoney, t, tp } from '../../shared/i18n.js';
+import { formatDate, formatMoney, t, tp, useLocale } from '../../shared/i18n.js';
 import { QrCode } from '../../shared/qr.js';
 import { getOrder } from '../checkout-api.js';
 import { orderToken, saveOrderToken } from '../storage.js';
@@ -26,7 +26,8 @@ function takeAccessToken(orderId: string): string | null {
 export function OrderPage({ id }: { id: string }) {
   const [token] = useState(() => takeAccessToken(id));
   const [paid] = useState(() => new URLSearchParams(location.search).get('paid') === '1');
-  const [order, retry] = useAsync(async (signal) => (token ? getOrder(id, token, signal) : null), [id, token]);
+  const locale = useLocale();
+  const [order, retry] = useAsync(async (signal) => (token ? getOrder(id, token, signal) : null), [id, token, locale]);
 
   if (!token) return <NoAccess />;
   if (order.state === 'loading') return <Loading />;
@@ -65,7 +66,10 @@ function OrderView({ order, token, paid }: { order: Order; token: string; paid: 
       <p class="lead">
         <a href={`/events/${p.eventSlug}`}>{p.eventTitle}</a>
         <br />
-        <time dateTime={p.startsAt}>{formatDate(p.startsAt)}</time> · {p.venueName}
+        <time dateTime={p.startsAt} data-testid="order-when">
+          {formatDate(p.startsAt, 'long', p.timeZone)}
+        </time>{' '}
+        · {p.venueName}
       </p>
       <StatusNotice order={order} />
       <dl class="facts card">
@@ -90,7 +94,7 @@ function OrderView({ order, token, paid }: { order: Order; token: string; paid: 
         {order.paidAt && (
           <div>
             <dt>{t('order.paidAt')}</dt>
-            <dd>{formatDate(order.paidAt, 'short')}</dd>
+            <dd>{formatDate(order.paidAt, 'short', p.timeZone)}</dd>
           </div>
         )}
       </dl>
@@ -137,7 +141,11 @@ function StatusNotice({ order }: { order: Order }) {
 function TicketCard({ ticket, order }: { ticket: Ticket; order: Order }) {
   const state = ticket.status === 'void' ? 'void' : ticket.checkedInAt ? 'used' : 'valid';
   const stateText =
-    state === 'void' ? t('ticket.void') : state === 'used' ? t('ticket.used', { time: formatDate(ticket.checkedInAt!, 'short') }) : t('ticket.valid');
+    state === 'void'
+      ? t('ticket.void')
+      : state === 'used'
+        ? t('ticket.used', { time: formatDate(ticket.checkedInAt!, 'short', order.performance.timeZone) })
+        : t('ticket.valid');
   return (
     <li class={`card ticket ticket-${state}`} data-testid="ticket" data-code={ticket.code} data-state={state}>
       <div class="ticket-qr">
@@ -149,7 +157,7 @@ function TicketCard({ ticket, order }: { ticket: Ticket; order: Order }) {
           {ticket.categoryName} · {formatMoney(ticket.price, ticket.currency)}
         </p>
         <p class="muted small">
-          {order.performance.eventTitle} · {formatDate(order.performance.startsAt, 'short')}
+          {order.performance.eventTitle} · {formatDate(order.performance.startsAt, 'short', order.performance.timeZone)}
         </p>
         <p>
           <span class={`badge badge-ticket-${state}`} data-testid="ticket-state">

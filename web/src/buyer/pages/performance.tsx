@@ -27,7 +27,7 @@ type Busy = 'seats' | 'best' | `ga:${string}` | null;
  */
 export function PerformancePage({ id }: { id: string }) {
   const locale = useLocale();
-  const [context] = useAsync(() => getPerformance(id), [id]);
+  const [context] = useAsync(() => getPerformance(id), [id, locale]);
   const [busy, setBusy] = useState<Busy>(null);
   const gated = useQueueGate(id);
   const { data, error, refresh } = useAvailability(id, busy !== null);
@@ -206,10 +206,13 @@ export function PerformancePage({ id }: { id: string }) {
       <PageTitle title={title}>{title}</PageTitle>
       {ctx && (
         <p class="lead">
-          <time dateTime={ctx.startsAt}>{formatDate(ctx.startsAt)}</time> · {ctx.venue.name}
+          <time dateTime={ctx.startsAt} data-testid="performance-when">
+            {formatDate(ctx.startsAt, 'long', ctx.venue.timeZone)}
+          </time>{' '}
+          · {ctx.venue.name}
         </p>
       )}
-      <SaleStatus status={data.status} onSaleAt={ctx?.onSaleAt} />
+      <SaleStatus status={data.status} onSaleAt={ctx?.onSaleAt} timeZone={ctx?.venue.timeZone} />
       {gated && (
         <div class="notice notice-info" data-testid="queue-notice">
           <p>{t('queue.notice')}</p>

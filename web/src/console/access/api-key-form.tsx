@@ -93,7 +93,7 @@ export function ApiKeyForm(props: { onCreated: (name: string, token: string) => 
                     checked={performanceIds.includes(p.id)}
                     onChange={(ev) => setPerformanceIds(toggle(performanceIds, p.id, ev.currentTarget.checked))}
                   />{' '}
-                  {e.title} · {formatShortDateTime(p.startsAt)}
+                  {e.title} · {formatShortDateTime(p.startsAt, p.timeZone)}
                 </label>
               )),
             )}

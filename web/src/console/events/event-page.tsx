@@ -4,26 +4,38 @@ import { formatDateTime, formatMoney } from '../format';
 import { useResource, useSave } from '../hooks';
 import { Icon } from '../icons';
 import { adminApi, can } from '../session';
-import type { EventDetail } from '../types';
+import type { AdminEventDetail } from '../types';
 import { Badge, ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui';
 import { CategoryEditor } from './category-editor';
-import { loadEvent } from './events-api';
+import { cleanTranslations, DefaultLanguageField, type EventTexts, TranslationsFields, withDefault } from './event-texts-fields';
+import { loadAdminEvent, loadEvent } from './events-api';
 
-function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
-  const [title, setTitle] = useState(props.event.title);
-  const [description, setDescription] = useState(props.event.description);
+const textsOf = (event: AdminEventDetail): EventTexts => ({
+  title: event.title,
+  description: event.description,
+  defaultLanguage: event.defaultLanguage,
+  translations: event.translations,
+});
+
+function DetailsForm(props: { event: AdminEventDetail; onSaved: () => void }) {
+  const [texts, setTexts] = useState(() => textsOf(props.event));
+  const { title, description } = texts;
+  const setTitle = (value: string) => setTexts((t) => ({ ...t, title: value }));
+  const setDescription = (value: string) => setTexts((t) => ({ ...t, description: value }));
   const [maxTickets, setMaxTickets] = useState(String(props.event.maxTicketsPerOrder));
   const { busy, error, saved, setSaved, run } = useSave();
   useEffect(() => {
-    setTitle(props.event.title);
-    setDescription(props.event.description);
+    setTexts(textsOf(props.event));
     setMaxTickets(String(props.event.maxTicketsPerOrder));
   }, [props.event]);
+  const translations = cleanTranslations(texts);
+  const translationsChanged =
+    JSON.stringify(translations) !== JSON.stringify(cleanTranslations(textsOf(props.event))) || texts.defaultLanguage !== props.event.defaultLanguage;
 
   const max = Number(maxTickets);
   const maxProblem = !/^\d+$/.test(maxTickets.trim()) || max < 1 || max > 100 ? 'A whole number from 1 to 100.' : null;
   const titleProblem = title.trim() ? null : 'The title can’t be empty.';
-  const changed = title !== props.event.title || description !== props.event.description || max !== props.event.maxTicketsPerOrder;
+  const changed = title !== props.event.title || description !== props.event.description || max !== props.event.maxTicketsPerOrder || translationsChanged;
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -33,6 +45,11 @@ function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
       if (title !== props.event.title) body.title = title.trim();
       if (description !== props.event.description) body.description = description;
       if (max !== props.event.maxTicketsPerOrder) body.maxTicketsPerOrder = max;
+      if (translationsChanged) {
+        // Sent together: the server checks that no translation repeats the default language.
+        body.defaultLanguage = texts.defaultLanguage;
+        body.translations = translations;
+      }
       await adminApi(`/api/admin/events/${props.event.id}`, { method: 'PATCH', body });
       props.onSaved();
     });
@@ -40,6 +57,13 @@ function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
 
   return (
     <form onSubmit={submit} noValidate data-testid="event-details-form">
+      <DefaultLanguageField
+        value={texts.defaultLanguage}
+        onChange={(l) => {
+          setTexts((t) => withDefault(t, l));
+          setSaved(false);
+        }}
+      />
       <Field label="Title" error={titleProblem}>
         {(id, d) => (
           <input
@@ -71,6 +95,13 @@ function DetailsForm(props: { event: EventDetail; onSaved: () => void }) {
           />
         )}
       </Field>
+      <TranslationsFields
+        texts={texts}
+        onChange={(next) => {
+          setTexts((t) => ({ ...t, translations: next }));
+          setSaved(false);
+        }}
+      />
       <Field label="Most tickets in one order" error={maxProblem} class="field-short">
         {(id, d) => (
           <input
@@ -105,6 +136,8 @@ export function EventPage(props: { id: string }) {
   const event = useResource((signal) => loadEvent(props.id, signal), [props.id]);
   const e = event.data;
   const write = can('events.write');
+  // The texts in every language, for the form; the public detail gives one language.
+  const admin = useResource((signal) => (write && e ? loadAdminEvent(e.id, signal) : Promise.resolve(null)), [e?.id, write]);
   return (
     <>
       <PageHeader
@@ -159,7 +192,7 @@ export function EventPage(props: { id: string }) {
                       <tr key={p.id} data-testid="performance-row">
                         <td>
                           <a href={`/console/events/${e.id}/performances/${p.id}`} class="strong-link">
-                            {formatDateTime(p.startsAt)}
+                            {formatDateTime(p.startsAt, p.venue.timeZone)}
                           </a>
                         </td>
                         <td>{p.venue.name}</td>
@@ -181,8 +214,19 @@ export function EventPage(props: { id: string }) {
             </Section>
           </div>
           <Section title="Details">
-            {write ? (
-              <DetailsForm event={e} onSaved={event.reload} />
+            {write && admin.data ? (
+              <DetailsForm
+                event={admin.data}
+                onSaved={() => {
+                  event.reload();
+                  admin.reload();
+                }}
+              />
+            ) : write ? (
+              <>
+                <ErrorNotice error={admin.error} />
+                {admin.loading && <Loading />}
+              </>
             ) : (
               <dl class="facts" data-testid="event-details">
                 <dt>Title</dt>

@@ -1,6 +1,6 @@
 import { api } from '../../shared/api';
 import { adminApi, isMissingRoute } from '../session';
-import type { EventDetail, EventListItem } from '../types';
+import type { AdminEventDetail, EventDetail, EventListItem } from '../types';
 
 /** Every event with its performances; the public list stands in until the admin list exists. */
 export async function loadEvents(signal?: AbortSignal): Promise<EventListItem[]> {
@@ -15,6 +15,11 @@ export async function loadEvents(signal?: AbortSignal): Promise<EventListItem[]>
 /** By id or slug: details, price categories and performances with their venue. */
 export function loadEvent(idOrSlug: string, signal?: AbortSignal): Promise<EventDetail> {
   return api<EventDetail>(`/api/events/${encodeURIComponent(idOrSlug)}`, { signal });
+}
+
+/** The event as the operator edits it: texts in the default language and every translation. */
+export function loadAdminEvent(id: string, signal?: AbortSignal): Promise<AdminEventDetail> {
+  return adminApi<AdminEventDetail>(`/api/admin/events/${encodeURIComponent(id)}`, { signal });
 }
 
 export function slugify(title: string): string {

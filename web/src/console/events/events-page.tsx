@@ -75,7 +75,7 @@ export function EventsPage() {
                   {event.performances.map((p) => (
                     <tr key={p.id} data-testid="performance-row">
                       <td>
-                        <a href={`/console/events/${event.id}/performances/${p.id}`}>{formatDateTime(p.startsAt)}</a>
+                        <a href={`/console/events/${event.id}/performances/${p.id}`}>{formatDateTime(p.startsAt, p.timeZone)}</a>
                       </td>
                       {event.performances.some((q) => q.venueName) && <td>{p.venueName ?? ''}</td>}
                       <td>

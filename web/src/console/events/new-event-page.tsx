@@ -5,13 +5,16 @@ import { parseMajor } from '../format';
 import { adminApi } from '../session';
 import { ErrorNotice, Field, PageHeader, Section } from '../ui';
 import { CategoryRows, categoryProblem, type CategoryRow } from './category-rows';
+import { cleanTranslations, DefaultLanguageField, type EventTexts, TranslationsFields, withDefault } from './event-texts-fields';
 import { SLUG_PATTERN, slugify } from './events-api';
 
 export function NewEventPage() {
-  const [title, setTitle] = useState('');
+  const [texts, setTexts] = useState<EventTexts>({ title: '', description: '', defaultLanguage: 'en', translations: {} });
+  const { title, description } = texts;
+  const setTitle = (value: string) => setTexts((t) => ({ ...t, title: value }));
+  const setDescription = (value: string) => setTexts((t) => ({ ...t, description: value }));
   const [slug, setSlug] = useState('');
   const [slugTouched, setSlugTouched] = useState(false);
-  const [description, setDescription] = useState('');
   const [maxTickets, setMaxTickets] = useState('10');
   const [rows, setRows] = useState<CategoryRow[]>([{ name: '', price: '', currency: 'EUR' }]);
   const [tried, setTried] = useState(false);
@@ -35,6 +38,8 @@ export function NewEventPage() {
         slug,
         title: title.trim(),
         description: description.trim(),
+        defaultLanguage: texts.defaultLanguage,
+        translations: cleanTranslations(texts),
         maxTicketsPerOrder: max,
         priceCategories: rows.map((r) => {
           const currency = r.currency.trim().toUpperCase();
@@ -60,6 +65,7 @@ export function NewEventPage() {
       />
       <div class="form-narrow stack">
         <Section title="Event">
+          <DefaultLanguageField value={texts.defaultLanguage} onChange={(l) => setTexts((t) => withDefault(t, l))} />
           <Field label="Title" error={tried ? titleProblem : null}>
             {(id, d) => (
               <input
@@ -112,6 +118,7 @@ export function NewEventPage() {
               />
             )}
           </Field>
+          <TranslationsFields texts={texts} onChange={(translations) => setTexts((t) => ({ ...t, translations }))} />
           <Field label="Most tickets in one order" error={tried ? maxProblem : null} class="field-short">
             {(id, d) => (
               <input

@@ -30,7 +30,7 @@ function Performances(props: { selected: Set<string>; onToggle: (id: string) => 
           {e.performances.map((p) => (
             <label key={p.id} class="toggle">
               <input type="checkbox" checked={props.selected.has(p.id)} data-testid="scope-performance" value={p.id} onChange={() => props.onToggle(p.id)} />
-              {formatShortDateTime(p.startsAt)}
+              {formatShortDateTime(p.startsAt, p.timeZone)}
               {p.venueName && <span class="muted small">{p.venueName}</span>}
             </label>
           ))}

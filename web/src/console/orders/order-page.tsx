@@ -133,7 +133,7 @@ export function OrderPage(props: { id: string }) {
                 <dt>Event</dt>
                 <dd>{o.performance.eventTitle}</dd>
                 <dt>Starts</dt>
-                <dd>{formatDateTime(o.performance.startsAt)}</dd>
+                <dd>{formatDateTime(o.performance.startsAt, o.performance.timeZone)}</dd>
                 <dt>Venue</dt>
                 <dd>{o.performance.venueName}</dd>
               </dl>
@@ -148,9 +148,9 @@ export function OrderPage(props: { id: string }) {
                   <strong>{formatMoney(o.total, o.currency)}</strong>
                 </dd>
                 <dt>Created</dt>
-                <dd>{formatDateTime(o.createdAt)}</dd>
+                <dd>{formatDateTime(o.createdAt, o.performance.timeZone)}</dd>
                 <dt>Paid</dt>
-                <dd>{o.paidAt ? formatDateTime(o.paidAt) : '—'}</dd>
+                <dd>{o.paidAt ? formatDateTime(o.paidAt, o.performance.timeZone) : '—'}</dd>
                 {o.payment && (
                   <>
                     <dt>Provider</dt>
@@ -186,7 +186,7 @@ export function OrderPage(props: { id: string }) {
                       <td>
                         <Badge status={t.status} />
                       </td>
-                      <td>{t.checkedInAt ? formatDateTime(t.checkedInAt) : <span class="muted">Not yet</span>}</td>
+                      <td>{t.checkedInAt ? formatDateTime(t.checkedInAt, o.performance.timeZone) : <span class="muted">Not yet</span>}</td>
                       <td class="num">{formatMoney(t.price, t.currency)}</td>
                     </tr>
                   ))}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useSave } from '../hooks';
-import { fromLocalInput, timeZone, toLocalInput } from '../format';
+import { fromLocalInput, toLocalInput, zoneName } from '../format';
 import { adminApi } from '../session';
 import type { PerformanceDetail } from '../types';
 import { ErrorNotice, Field, Notice } from '../ui';
@@ -48,15 +48,17 @@ export function DateInputs(props: Dates & { onChange: (patch: Partial<Dates>) =>
 /** Moves a performance's dates (PATCH); a cleared optional date is sent as null. */
 export function DatesForm(props: { performance: PerformanceDetail; onSaved: () => void }) {
   const p = props.performance;
+  // Read and written in the venue's wall time, whatever this browser's zone.
+  const zone = p.venue.timeZone;
   const initial: Dates = {
-    startsAt: toLocalInput(p.startsAt),
-    doorsAt: toLocalInput(p.doorsAt),
-    onSaleAt: toLocalInput(p.onSaleAt),
-    offSaleAt: toLocalInput(p.offSaleAt),
+    startsAt: toLocalInput(p.startsAt, zone),
+    doorsAt: toLocalInput(p.doorsAt, zone),
+    onSaleAt: toLocalInput(p.onSaleAt, zone),
+    offSaleAt: toLocalInput(p.offSaleAt, zone),
   };
   const [values, setValues] = useState(initial);
   const { busy, error, saved, setSaved, run } = useSave();
-  useEffect(() => setValues(initial), [p.startsAt, p.doorsAt, p.onSaleAt, p.offSaleAt]);
+  useEffect(() => setValues(initial), [p.startsAt, p.doorsAt, p.onSaleAt, p.offSaleAt, zone]);
 
   const changed = (Object.keys(initial) as DateField[]).filter((k) => values[k] !== initial[k]);
   const problem = datesProblem(values);
@@ -65,15 +67,15 @@ export function DatesForm(props: { performance: PerformanceDetail; onSaved: () =
     if (problem || changed.length === 0) return;
     await run(async () => {
       const body: Record<string, string | null> = {};
-      for (const k of changed) body[k] = fromLocalInput(values[k]) ?? null;
+      for (const k of changed) body[k] = fromLocalInput(values[k], zone) ?? null;
       await adminApi(`/api/admin/performances/${p.id}`, { method: 'PATCH', body });
       props.onSaved();
     });
   };
   return (
     <form onSubmit={submit} noValidate data-testid="dates-form">
-      <p class="muted small section-intro">
-        Times in your time zone ({timeZone}). Buyers are not notified of a change. Moving a sales time into the past opens or closes sales now.
+      <p class="muted small section-intro" data-testid="dates-zone">
+        Times are the venue’s: {zoneName(zone)} ({zone}). Buyers are not notified of a change. Moving a sales time into the past opens or closes sales now.
       </p>
       <DateInputs
         {...values}

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { navigate } from '../../shared/router';
 import { loadEvent } from '../events/events-api';
 import { flash } from '../flash';
-import { formatCount, formatMoney, fromLocalInput, plural, timeZone } from '../format';
+import { formatCount, formatMoney, fromLocalInput, plural, zoneName } from '../format';
 import { useResource } from '../hooks';
 import { adminApi } from '../session';
 import type { PriceCategory, VenueDetail, VenueSummary } from '../types';
@@ -79,13 +79,15 @@ export function NewPerformancePage(props: { eventId: string }) {
         ...(entry.sections.length ? { sections: entry.sections } : {}),
         ...(entry.gaAreaIds.length ? { gaAreaIds: entry.gaAreaIds } : {}),
       }));
+      // The inputs are the venue's wall time.
+      const zone = v?.timeZone ?? 'UTC';
       const body = {
         venueId,
-        startsAt: fromLocalInput(dates.startsAt)!,
+        startsAt: fromLocalInput(dates.startsAt, zone)!,
         pricing,
-        ...(dates.doorsAt ? { doorsAt: fromLocalInput(dates.doorsAt) } : {}),
-        ...(dates.onSaleAt ? { onSaleAt: fromLocalInput(dates.onSaleAt) } : {}),
-        ...(dates.offSaleAt ? { offSaleAt: fromLocalInput(dates.offSaleAt) } : {}),
+        ...(dates.doorsAt ? { doorsAt: fromLocalInput(dates.doorsAt, zone) } : {}),
+        ...(dates.onSaleAt ? { onSaleAt: fromLocalInput(dates.onSaleAt, zone) } : {}),
+        ...(dates.offSaleAt ? { offSaleAt: fromLocalInput(dates.offSaleAt, zone) } : {}),
       };
       const created = await adminApi<{ id: string }>(`/api/admin/events/${props.eventId}/performances`, { method: 'POST', body });
       flash(
@@ -141,7 +143,15 @@ export function NewPerformancePage(props: { eventId: string }) {
                 There are no venues yet. <a href="/console/venues/new">Import one first</a>.
               </Notice>
             )}
-            <p class="muted small section-intro">Times in your time zone ({timeZone}).</p>
+            <p class="muted small section-intro" data-testid="dates-zone">
+              {v ? (
+                <>
+                  Times are the venue’s: {zoneName(v.timeZone)} ({v.timeZone}).
+                </>
+              ) : (
+                'Times are the venue’s: choose the venue first.'
+              )}
+            </p>
             <DateInputs {...dates} showProblems={tried} onChange={(patch) => setDates({ ...dates, ...patch })} />
           </Section>
           <Section title="Pricing" testid="pricing" class="card-flush-body">

@@ -61,7 +61,7 @@ export function PerformancePage(props: { eventId: string; id: string }) {
     <>
       <PageHeader
         back={{ href: `/console/events/${props.eventId}`, label: e?.title ?? 'Event' }}
-        title={performance ? formatDateTime(performance.startsAt) : 'Performance'}
+        title={performance ? formatDateTime(performance.startsAt, performance.venue.timeZone) : 'Performance'}
         badge={status && <Badge status={status} />}
         subtitle={
           e &&
@@ -103,6 +103,7 @@ export function PerformancePage(props: { eventId: string; id: string }) {
             status={status}
             onSaleAt={performance?.onSaleAt ?? null}
             offSaleAt={performance?.offSaleAt ?? null}
+            timeZone={performance?.venue.timeZone}
             next={next}
             onChanged={() => {
               refresh();

@@ -25,6 +25,8 @@ const explain: Record<PerformanceStatus, string> = {
 };
 
 export function SalesControls(props: {
+  /** The venue's: the sales times are shown in it. */
+  timeZone?: string;
   performanceId: string;
   status: PerformanceStatus;
   /** The schedule's times, for the countdown (null when the performance has none). */
@@ -67,7 +69,10 @@ export function SalesControls(props: {
       opened = await adminApi<{ id: string }>(`/api/admin/performances/${props.next.id}/open`, { method: 'POST' });
     }
     setError(null);
-    setDone({ message: `The next performance${props.next ? ` (${formatDateTime(props.next.startsAt)})` : ''} is now on sale.`, href: opened.id });
+    setDone({
+      message: `The next performance${props.next ? ` (${formatDateTime(props.next.startsAt, props.next.venue.timeZone)})` : ''} is now on sale.`,
+      href: opened.id,
+    });
     props.onChanged('Next performance opened.');
   };
 
@@ -112,7 +117,7 @@ export function SalesControls(props: {
           <ConfirmButton
             label={
               <>
-                Open the next performance <span class="btn-note">{formatDate(props.next.startsAt)}</span>
+                Open the next performance <span class="btn-note">{formatDate(props.next.startsAt, props.next.venue.timeZone)}</span>
               </>
             }
             title="Open the next performance?"
@@ -123,13 +128,13 @@ export function SalesControls(props: {
             onConfirm={openNext}
           >
             <p>
-              The performance of <strong>{formatDateTime(props.next.startsAt)}</strong> at {props.next.venue.name} goes on sale now. This performance keeps its
-              current status.
+              The performance of <strong>{formatDateTime(props.next.startsAt, props.next.venue.timeZone)}</strong> at {props.next.venue.name} goes on sale now.
+              This performance keeps its current status.
             </p>
           </ConfirmButton>
         )}
       </div>
-      <SalesCountdown status={props.status} onSaleAt={props.onSaleAt} offSaleAt={props.offSaleAt} onDue={props.onDue} />
+      <SalesCountdown status={props.status} onSaleAt={props.onSaleAt} offSaleAt={props.offSaleAt} timeZone={props.timeZone} onDue={props.onDue} />
       {error !== null && <ErrorNotice error={error} title="The change was refused" testid="sales-error" onClose={() => setError(null)} />}
       {done && (
         <Notice tone="success" testid="sales-done" onClose={() => setDone(null)}>

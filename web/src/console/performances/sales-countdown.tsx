@@ -33,7 +33,14 @@ const LATE_MS = 5000;
  * The countdown to the schedule's next step, ticking each second. Just after the time it calls
  * `onDue` so the dashboard shows the new status at once rather than at its next poll.
  */
-export function SalesCountdown(props: { status: PerformanceStatus; onSaleAt: string | null; offSaleAt: string | null; onDue: () => void }) {
+export function SalesCountdown(props: {
+  status: PerformanceStatus;
+  onSaleAt: string | null;
+  offSaleAt: string | null;
+  /** The venue's: the time is shown in it, named. */
+  timeZone?: string;
+  onDue: () => void;
+}) {
   const next = nextScheduled(props.status, props.onSaleAt, props.offSaleAt);
   const at = next ? Date.parse(next.at) : null;
   const [now, setNow] = useState(Date.now());
@@ -51,7 +58,7 @@ export function SalesCountdown(props: { status: PerformanceStatus; onSaleAt: str
   if (!next || at === null) return null;
 
   const left = at - now;
-  const when = formatDateTime(next.at);
+  const when = formatDateTime(next.at, props.timeZone);
   const verb = next.kind === 'opens' ? 'open' : 'close';
   let text: ComponentChildren;
   if (left > 0) {

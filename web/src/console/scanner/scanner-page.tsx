@@ -108,7 +108,7 @@ export function ScannerPage() {
                 .filter((p) => !bound || bound.has(p.id))
                 .map((p) => (
                   <option key={p.id} value={p.id}>
-                    {ev.title} · {formatShortDateTime(p.startsAt)}
+                    {ev.title} · {formatShortDateTime(p.startsAt, p.timeZone)}
                   </option>
                 )),
             )}

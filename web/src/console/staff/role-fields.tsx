@@ -77,7 +77,7 @@ function EventChoices(props: { value: RoleChoice; onChange: (next: RoleChoice) =
                   checked={value.performanceIds.includes(p.id)}
                   onChange={(e) => onChange({ ...value, performanceIds: toggle(value.performanceIds, p.id, e.currentTarget.checked) })}
                 />{' '}
-                {formatShortDateTime(p.startsAt)}
+                {formatShortDateTime(p.startsAt, p.timeZone)}
                 {p.venueName ? ` · ${p.venueName}` : ''}
               </label>
             ))}

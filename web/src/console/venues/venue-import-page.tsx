@@ -8,6 +8,7 @@ import { ErrorNotice, Field, Notice, PageHeader, Section, Stat } from '../ui';
 import { GaAreasEditor, type GaRow } from './ga-areas-editor';
 import { checkGaAreas, MAX_GA_AREAS, parseSeatMap, type Issue, type SeatMapFile } from './seat-map-parse';
 import { SeatMapSvg } from './seat-map-svg';
+import { defaultTimeZone, TimeZoneInput, timeZoneProblem } from './time-zone-field';
 
 const CSV_EXAMPLE = `section,row,number,x,y,label,rank
 Stalls,A,1,100,200,,0
@@ -43,6 +44,7 @@ function locateServerField(error: unknown, file: SeatMapFile | null): string | n
 
 export function VenueImportPage() {
   const [name, setName] = useState('');
+  const [timeZone, setTimeZone] = useState(defaultTimeZone);
   const [fileName, setFileName] = useState<string | null>(null);
   const [file, setFile] = useState<SeatMapFile | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
@@ -79,6 +81,8 @@ export function VenueImportPage() {
 
   const problems: string[] = [];
   if (!name.trim()) problems.push('Give the venue a name.');
+  const zoneProblem = timeZoneProblem(timeZone);
+  if (zoneProblem) problems.push(zoneProblem);
   if (file?.errors.length) problems.push('Fix the problems in the file, then choose it again.');
   if (areaProblems.size) problems.push('Fix the GA areas.');
   if (seats.length === 0 && areas.length === 0) problems.push('Choose a seat map file or add a GA area.');
@@ -93,6 +97,7 @@ export function VenueImportPage() {
     try {
       const body = {
         name: name.trim(),
+        timeZone,
         seats,
         gaAreas: areas.map((a) => ({
           name: a.name.trim(),
@@ -134,6 +139,7 @@ export function VenueImportPage() {
                 />
               )}
             </Field>
+            <TimeZoneInput value={timeZone} onInput={setTimeZone} error={tried ? zoneProblem : null} />
           </Section>
           <Section title="2 · Seat map file">
             <label

@@ -1,11 +1,12 @@
 import { Flash } from '../flash';
-import { formatCount, plural } from '../format';
+import { formatCount, plural, zoneName } from '../format';
 import { useResource } from '../hooks';
-import { adminApi } from '../session';
+import { adminApi, can } from '../session';
 import type { VenueDetail } from '../types';
 import { ErrorNotice, Loading, PageHeader, Section } from '../ui';
 import { SeatMapSvg } from './seat-map-svg';
 import { sectionsOf } from './sections';
+import { TimeZoneForm } from './time-zone-field';
 
 export function VenuePage(props: { id: string }) {
   const venue = useResource((signal) => adminApi<VenueDetail>(`/api/admin/venues/${props.id}`, { signal }), [props.id]);
@@ -27,6 +28,15 @@ export function VenuePage(props: { id: string }) {
             <SeatMapSvg seats={v.seats} gaAreas={v.gaAreas} label={`Seat map of ${v.name}`} testid="venue-map" />
           </Section>
           <div class="stack">
+            <Section title="Time zone" testid="venue-time-zone-section">
+              {can('venues.write') ? (
+                <TimeZoneForm venueId={v.id} timeZone={v.timeZone} onSaved={venue.reload} />
+              ) : (
+                <p data-testid="venue-time-zone-value">
+                  {zoneName(v.timeZone)} ({v.timeZone})
+                </p>
+              )}
+            </Section>
             <Section title="Sections" class="card-flush-body">
               <table class="table">
                 <thead>

@@ -31,6 +31,8 @@ export const en = {
   'events.none': 'There are no events on sale right now. Check back soon.',
 
   'event.buy': 'Buy tickets',
+  /** A time zone named after its place (America/Puerto_Rico: Puerto Rico), after a time in it. */
+  'date.zone': '{place} time',
   'event.doors': 'doors {time}',
   'event.onSaleFrom': 'On sale from {date}.',
   'event.performances': 'Dates',

@@ -28,6 +28,7 @@ export const es: Messages = {
   'events.none': 'Ahora mismo no hay eventos a la venta. Vuelve pronto.',
 
   'event.buy': 'Comprar entradas',
+  'date.zone': 'hora de {place}',
   'event.doors': 'apertura de puertas {time}',
   'event.onSaleFrom': 'A la venta desde el {date}.',
   'event.performances': 'Fechas',

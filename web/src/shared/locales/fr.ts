@@ -28,6 +28,7 @@ export const fr: Messages = {
   'events.none': 'Aucun événement n’est en vente pour le moment. Revenez bientôt.',
 
   'event.buy': 'Acheter des billets',
+  'date.zone': 'heure de {place}',
   'event.doors': 'ouverture des portes {time}',
   'event.onSaleFrom': 'En vente à partir du {date}.',
   'event.performances': 'Dates',

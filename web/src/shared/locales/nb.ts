@@ -28,6 +28,7 @@ export const nb: Messages = {
   'events.none': 'Ingen arrangementer er i salg akkurat nå. Kom tilbake snart.',
 
   'event.buy': 'Kjøp billetter',
+  'date.zone': 'lokal tid i {place}',
   'event.doors': 'dørene åpner {time}',
   'event.onSaleFrom': 'I salg fra {date}.',
   'event.performances': 'Datoer',

@@ -28,6 +28,7 @@ export const nl: Messages = {
   'events.none': 'Er zijn nu geen evenementen in de verkoop. Kom snel terug.',
 
   'event.buy': 'Tickets kopen',
+  'date.zone': 'lokale tijd in {place}',
   'event.doors': 'deuren open {time}',
   'event.onSaleFrom': 'In de verkoop vanaf {date}.',
   'event.performances': 'Data',

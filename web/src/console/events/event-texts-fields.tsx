@@ -1,0 +1,108 @@
+import { Field } from '../ui';
+
+/**
+ * An event's title and description per language (the buyer pages' five). The default language's
+ * texts are the event's own title and description; the others are `translations`, each falling
+ * back field by field to the default's where left empty.
+ */
+export const EVENT_LANGUAGES = ['en', 'es', 'fr', 'nl', 'nb'] as const;
+export type EventLanguage = (typeof EVENT_LANGUAGES)[number];
+export type Translations = Partial<Record<EventLanguage, { title?: string; description?: string }>>;
+export const LANGUAGE_NAMES: Record<EventLanguage, string> = { en: 'English', es: 'Spanish', fr: 'French', nl: 'Dutch', nb: 'Norwegian (Bokmål)' };
+
+export interface EventTexts {
+  title: string;
+  description: string;
+  defaultLanguage: EventLanguage;
+  translations: Translations;
+}
+
+/** Translations as the API takes them: trimmed titles, empty languages and the default left out. */
+export function cleanTranslations(texts: EventTexts): Translations {
+  const out: Translations = {};
+  for (const language of EVENT_LANGUAGES) {
+    const entry = texts.translations[language];
+    if (language === texts.defaultLanguage || !entry) continue;
+    const title = entry.title?.trim() ?? '';
+    const description = entry.description?.trim() ?? '';
+    if (title || description) out[language] = { ...(title ? { title } : {}), ...(description ? { description: entry.description } : {}) };
+  }
+  return out;
+}
+
+/** A new default language: its translation becomes the title and description, and the old default's texts a translation. */
+export function withDefault(texts: EventTexts, next: EventLanguage): EventTexts {
+  if (next === texts.defaultLanguage) return texts;
+  const incoming = texts.translations[next] ?? {};
+  const translations: Translations = { ...texts.translations, [texts.defaultLanguage]: { title: texts.title, description: texts.description } };
+  delete translations[next];
+  return { defaultLanguage: next, title: incoming.title ?? '', description: incoming.description ?? '', translations };
+}
+
+export function DefaultLanguageField(props: { value: EventLanguage; onChange: (language: EventLanguage) => void }) {
+  return (
+    <Field label="Language of the title and description" hint="Fans whose language has no text of its own read these." class="field-medium">
+      {(id, d) => (
+        <select
+          id={id}
+          aria-describedby={d}
+          value={props.value}
+          data-testid="event-default-language"
+          onChange={(e) => props.onChange(e.currentTarget.value as EventLanguage)}
+        >
+          {EVENT_LANGUAGES.map((l) => (
+            <option key={l} value={l}>
+              {LANGUAGE_NAMES[l]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** Title and description in each language other than the default. */
+export function TranslationsFields(props: { texts: EventTexts; onChange: (translations: Translations) => void }) {
+  const others = EVENT_LANGUAGES.filter((l) => l !== props.texts.defaultLanguage);
+  const filled = others.filter((l) => props.texts.translations[l]?.title?.trim() || props.texts.translations[l]?.description?.trim());
+  const set = (language: EventLanguage, field: 'title' | 'description', value: string) =>
+    props.onChange({ ...props.texts.translations, [language]: { ...props.texts.translations[language], [field]: value } });
+  return (
+    <details class="translations" data-testid="event-translations" open={filled.length > 0}>
+      <summary>
+        Other languages{' '}
+        <span class="muted small">({filled.length ? filled.map((l) => LANGUAGE_NAMES[l]).join(', ') : 'none yet: fans read the default language'})</span>
+      </summary>
+      {others.map((language) => (
+        <fieldset key={language} class="translation" lang={language}>
+          <legend>{LANGUAGE_NAMES[language]}</legend>
+          <Field label={`Title in ${LANGUAGE_NAMES[language]}`} hint="Empty: the default language's title.">
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                maxLength={200}
+                value={props.texts.translations[language]?.title ?? ''}
+                data-testid={`event-title-${language}`}
+                onInput={(e) => set(language, 'title', e.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <Field label={`Description in ${LANGUAGE_NAMES[language]}`}>
+            {(id, d) => (
+              <textarea
+                id={id}
+                aria-describedby={d}
+                rows={3}
+                maxLength={5000}
+                value={props.texts.translations[language]?.description ?? ''}
+                data-testid={`event-description-${language}`}
+                onInput={(e) => set(language, 'description', e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        </fieldset>
+      ))}
+    </details>
+  );
+}
