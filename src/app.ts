@@ -22,6 +22,7 @@ import { healthRoutes, registerDraining } from './platform/http/health.routes.js
 import { ordersAdminRoutes } from './sales/orders.admin.routes.js';
 import { ordersRoutes } from './sales/orders.routes.js';
 import { salesTimelineRoutes } from './sales/sales-timeline.routes.js';
+import { reportsRoutes } from './sales/reports.routes.js';
 import { checkinRoutes } from './tickets/checkin.routes.js';
 import { ticketsPdfRoutes } from './tickets/tickets-pdf.routes.js';
 import { queueAdminRoutes } from './waiting-room/queue.admin.routes.js';
@@ -101,6 +102,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     ordersRoutes,
     ordersAdminRoutes,
     salesTimelineRoutes,
+    reportsRoutes,
     ticketsPdfRoutes,
     paymentWebhookRoutes,
     checkinRoutes,
