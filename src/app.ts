@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { catalogAdminListRoutes } from './catalog/catalog.admin-list.routes.js';
 import { catalogAdminRoutes } from './catalog/catalog.admin.routes.js';
 import { catalogEditRoutes } from './catalog/catalog.edit.routes.js';
+import { catalogRemoveRoutes } from './catalog/catalog.remove.routes.js';
 import { openNextRoutes } from './catalog/open-next.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { holdsRoutes } from './inventory/holds.routes.js';
@@ -97,6 +98,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     catalogAdminRoutes,
     catalogAdminListRoutes,
     catalogEditRoutes,
+    catalogRemoveRoutes,
     openNextRoutes,
     holdsRoutes,
     ordersRoutes,

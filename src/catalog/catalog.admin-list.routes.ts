@@ -3,7 +3,8 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { adminEventList } from './catalog.admin-list.js';
-import { AdminEventListItem } from './catalog.schemas.js';
+import { AdminEventDetail, AdminEventListItem, IdParams } from './catalog.schemas.js';
+import { eventDetail } from './catalog.service.js';
 
 export const catalogAdminListRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   app.get(
@@ -13,15 +14,33 @@ export const catalogAdminListRoutes: FastifyPluginAsyncTypebox<AppContext> = asy
       schema: {
         tags: ['admin'],
         security: [{ admin: [] }],
-        description: 'Every event, oldest first, with its price categories and all its performances whatever their status.',
+        description:
+          'Every event, oldest first, with its price categories and all its performances whatever their status; archived events and ' +
+          'performances only with `includeArchived=true`.',
+        querystring: Type.Object({ includeArchived: Type.Optional(Type.Boolean({ default: false })) }),
         response: { 200: Type.Array(AdminEventListItem), 401: ErrorResponse },
       },
     },
     // An event manager sees only their own events.
     async (request) => {
-      const events = await adminEventList(ctx.db);
+      const events = await adminEventList(ctx.db, { includeArchived: request.query.includeArchived === true });
       const mine = request.principal?.eventIds;
       return mine ? events.filter((e) => mine.includes(e.id)) : events;
     },
+  );
+
+  app.get(
+    '/api/admin/events/:id',
+    {
+      config: { permission: 'events.read', scope: { of: 'event' } },
+      schema: {
+        tags: ['admin'],
+        security: [{ admin: [] }],
+        params: IdParams,
+        description: 'One event as the public page shows it, with its archived performances too and when each was archived.',
+        response: { 200: AdminEventDetail, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => eventDetail(ctx.db, request.params.id, { includeArchived: true }),
   );
 };

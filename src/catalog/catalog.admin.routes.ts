@@ -24,9 +24,21 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     async (request, reply) => reply.status(201).send(await createVenue(ctx.db, request.body, actorFor(request))),
   );
 
-  app.get('/api/admin/venues', { config: { permission: 'venues.read' }, schema: { tags: ['admin'], security } }, async () => ({
-    venues: await listVenues(ctx.db),
-  }));
+  app.get(
+    '/api/admin/venues',
+    {
+      config: { permission: 'venues.read' },
+      schema: {
+        tags: ['admin'],
+        security,
+        description: 'Every venue, oldest first; archived ones (with their archivedAt) only with `includeArchived=true`.',
+        querystring: Type.Object({ includeArchived: Type.Optional(Type.Boolean({ default: false })) }),
+      },
+    },
+    async (request) => ({
+      venues: (await listVenues(ctx.db)).filter((v) => request.query.includeArchived === true || v.archivedAt === null),
+    }),
+  );
 
   app.get(
     '/api/admin/venues/:id',

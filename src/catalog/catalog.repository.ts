@@ -45,6 +45,7 @@ export function listVenues(db: Db) {
     .select((eb) => [
       'venues.id',
       'venues.name',
+      'venues.archived_at as archivedAt',
       eb
         .selectFrom('seats')
         .whereRef('seats.venue_id', '=', 'venues.id')
@@ -87,17 +88,20 @@ export function eventCategories(db: Db, eventId: string) {
     .execute();
 }
 
+/** The public list: archived events and performances are left out. */
 export function listEventsWithPerformances(db: Db) {
   return db
     .selectFrom('events')
-    .leftJoin('performances', 'performances.event_id', 'events.id')
+    .leftJoin('performances', (j) => j.onRef('performances.event_id', '=', 'events.id').on('performances.archived_at', 'is', null))
     .select(['events.id', 'events.slug', 'events.title', 'performances.id as performanceId', 'performances.starts_at', 'performances.status'])
+    .where('events.archived_at', 'is', null)
     .orderBy('events.created_at')
     .orderBy('performances.starts_at')
     .execute();
 }
 
-export function eventPerformances(db: Db, eventId: string) {
+/** An event's performances; archived ones only when asked (the console's view). */
+export function eventPerformances(db: Db, eventId: string, includeArchived = false) {
   return db
     .selectFrom('performances')
     .innerJoin('venues', 'venues.id', 'performances.venue_id')
@@ -110,8 +114,10 @@ export function eventPerformances(db: Db, eventId: string) {
       'performances.status',
       'venues.id as venueId',
       'venues.name as venueName',
+      'performances.archived_at',
     ])
     .where('performances.event_id', '=', eventId)
+    .$if(!includeArchived, (q) => q.where('performances.archived_at', 'is', null))
     .orderBy('performances.starts_at')
     .execute();
 }
@@ -220,12 +226,25 @@ export async function updatePriceCategoryRow(tx: Tx, id: string, set: { name?: s
 /** Every event for the operator console, oldest first, with categories and performances. */
 export async function adminEventRows(db: Db) {
   const [events, categories, performances] = await Promise.all([
-    db.selectFrom('events').select(['id', 'slug', 'title', 'max_tickets_per_order', 'producer_emails']).orderBy('created_at').orderBy('id').execute(),
+    db
+      .selectFrom('events')
+      .select(['id', 'slug', 'title', 'max_tickets_per_order', 'producer_emails', 'archived_at'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
     db.selectFrom('price_categories').select(['id', 'event_id', 'name', 'price', 'currency']).orderBy('sort').orderBy('name').execute(),
     db
       .selectFrom('performances')
       .innerJoin('venues', 'venues.id', 'performances.venue_id')
-      .select(['performances.id', 'performances.event_id', 'performances.starts_at', 'performances.status', 'venues.id as venueId', 'venues.name as venueName'])
+      .select([
+        'performances.id',
+        'performances.event_id',
+        'performances.starts_at',
+        'performances.status',
+        'performances.archived_at',
+        'venues.id as venueId',
+        'venues.name as venueName',
+      ])
       .orderBy('performances.starts_at')
       .orderBy('performances.id')
       .execute(),

@@ -227,7 +227,25 @@ export const AdminEventListItem = Type.Object({
   maxTicketsPerOrder: Type.Integer(),
   producerEmails: Type.Array(Type.String()),
   priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
-  performances: Type.Array(Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus, venueId: Uuid, venueName: Type.String() })),
+  performances: Type.Array(
+    Type.Object({
+      id: Uuid,
+      startsAt: DateTime,
+      status: PerformanceStatus,
+      venueId: Uuid,
+      venueName: Type.String(),
+      archivedAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+    }),
+  ),
+  /** Set when archived (listed only with includeArchived). */
+  archivedAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+});
+
+/** The console's view of one event: the public detail, with archived performances and when each was archived. */
+export const AdminEventDetail = Type.Object({
+  ...EventDetail.properties,
+  archivedAt: Type.Union([DateTime, Type.Null()]),
+  performances: Type.Array(Type.Object({ ...EventDetail.properties.performances.items.properties, archivedAt: Type.Union([DateTime, Type.Null()]) })),
 });
 
 export const PerformanceDetail = Type.Object({

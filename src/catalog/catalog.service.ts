@@ -117,11 +117,12 @@ export async function listEvents(db: Db) {
   return [...events.values()];
 }
 
-export async function eventDetail(db: Db, idOrSlug: string) {
+/** The public page's event (archived ones are not found, archived performances left out), or with `includeArchived` the console's. */
+export async function eventDetail(db: Db, idOrSlug: string, { includeArchived = false } = {}) {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
   const event = isUuid ? await repo.findEvent(db, idOrSlug) : await repo.findEventBySlug(db, idOrSlug);
-  if (!event) throw notFound('event', idOrSlug);
-  const [categories, performances] = await Promise.all([repo.eventCategories(db, event.id), repo.eventPerformances(db, event.id)]);
+  if (!event || (event.archived_at && !includeArchived)) throw notFound('event', idOrSlug);
+  const [categories, performances] = await Promise.all([repo.eventCategories(db, event.id), repo.eventPerformances(db, event.id, includeArchived)]);
   return {
     id: event.id,
     slug: event.slug,
@@ -138,7 +139,9 @@ export async function eventDetail(db: Db, idOrSlug: string) {
       offSaleAt: p.off_sale_at?.toISOString() ?? null,
       status: p.status,
       venue: { id: p.venueId, name: p.venueName },
+      archivedAt: p.archived_at?.toISOString() ?? null,
     })),
+    archivedAt: event.archived_at?.toISOString() ?? null,
   };
 }
 
@@ -163,6 +166,8 @@ export async function performanceDetail(db: Db, id: string) {
       'v.name as venueName',
     ])
     .where('p.id', '=', id)
+    .where('p.archived_at', 'is', null)
+    .where('e.archived_at', 'is', null)
     .executeTakeFirst();
   if (!row) throw notFound('performance', id);
   return {
