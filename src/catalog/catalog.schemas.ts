@@ -125,6 +125,8 @@ export const VenueDetail = Type.Object({
   id: Uuid,
   name: Type.String(),
   contactEmails: Type.Array(Type.String()),
+  /** When it was archived (hidden from the console's default list); null while listed. */
+  archivedAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
   seats: Type.Array(
     Type.Object({
       id: Uuid,

@@ -67,6 +67,7 @@ export async function venueDetail(db: Db, id: string) {
     id: venue.id,
     name: venue.name,
     contactEmails: venue.contact_emails,
+    archivedAt: venue.archived_at?.toISOString() ?? null,
     seats: seats.map((s) => ({ id: s.id, section: s.section, row: s.row_label, number: s.number, label: s.label, x: s.x, y: s.y, rank: s.rank })),
     gaAreas,
   };

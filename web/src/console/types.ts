@@ -10,11 +10,13 @@ export interface VenueSummary {
   name: string;
   seatCount: number | string;
   gaCapacity: number | string;
+  archivedAt?: string | null;
 }
 
 export interface VenueDetail {
   id: string;
   name: string;
+  archivedAt?: string | null;
   seats: { id: string; section: string; row: string; number: number; label: string; x: number; y: number; rank: number }[];
   gaAreas: { id: string; name: string; capacity: number; x: number; y: number }[];
 }
@@ -23,7 +25,8 @@ export interface EventListItem {
   id: string;
   slug: string;
   title: string;
-  performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string }[];
+  performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string; archivedAt?: string | null }[];
+  archivedAt?: string | null;
 }
 
 export interface SalesReport {
@@ -53,6 +56,9 @@ export interface OrderSummary {
   total: number;
   currency: string;
   performanceId: string;
+  /** online, box_office or comp; how it was paid (card, cash, card_present, none). */
+  channel?: string;
+  paymentMethod?: string;
   createdAt: string;
   paidAt: string | null;
 }

@@ -18,6 +18,8 @@ export interface EventPerformance {
   offSaleAt: string | null;
   status: PerformanceStatus;
   venue: { id: string; name: string };
+  /** The console's view only: when it was archived (hidden from the public). */
+  archivedAt?: string | null;
 }
 
 export interface EventDetail {
@@ -28,4 +30,6 @@ export interface EventDetail {
   maxTicketsPerOrder: number;
   priceCategories: PriceCategory[];
   performances: EventPerformance[];
+  /** The console's view only: when it was archived. */
+  archivedAt?: string | null;
 }

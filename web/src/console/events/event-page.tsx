@@ -6,6 +6,7 @@ import { Icon } from '../icons';
 import { adminApi, can } from '../session';
 import type { EventDetail } from '../types';
 import { Badge, ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui';
+import { RemoveActions } from '../catalog/remove-actions';
 import { CategoryEditor } from './category-editor';
 import { loadEvent } from './events-api';
 
@@ -105,6 +106,7 @@ export function EventPage(props: { id: string }) {
   const event = useResource((signal) => loadEvent(props.id, signal), [props.id]);
   const e = event.data;
   const write = can('events.write');
+  const [note, setNote] = useState<string | null>(null);
   return (
     <>
       <PageHeader
@@ -123,13 +125,31 @@ export function EventPage(props: { id: string }) {
         actions={
           e &&
           write && (
-            <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new">
-              <Icon name="plus" /> Add performance
-            </a>
+            <>
+              <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new">
+                <Icon name="plus" /> Add performance
+              </a>
+              <RemoveActions
+                kind="event"
+                id={e.id}
+                archived={Boolean(e.archivedAt)}
+                afterDelete="/console/events"
+                onChanged={(message) => {
+                  setNote(message);
+                  event.reload();
+                }}
+              />
+            </>
           )
         }
       />
       <Flash />
+      {note && (
+        <Notice tone="success" testid="event-note" onClose={() => setNote(null)}>
+          {note}
+        </Notice>
+      )}
+      {e?.archivedAt && <Notice tone="info">This event is archived: the public does not see it, and the events list hides it.</Notice>}
       <ErrorNotice error={event.error} />
       {event.loading && !e && <Loading />}
       {e && (
@@ -165,6 +185,7 @@ export function EventPage(props: { id: string }) {
                         <td>{p.venue.name}</td>
                         <td>
                           <Badge status={p.status} />
+                          {p.archivedAt && <Badge status="archived" label="Archived" />}
                         </td>
                       </tr>
                     ))}
