@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { catalogAdminListRoutes } from './catalog/catalog.admin-list.routes.js';
 import { catalogAdminRoutes } from './catalog/catalog.admin.routes.js';
 import { catalogEditRoutes } from './catalog/catalog.edit.routes.js';
+import { catalogRemoveRoutes } from './catalog/catalog.remove.routes.js';
 import { openNextRoutes } from './catalog/open-next.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { blocksRoutes } from './inventory/blocks.routes.js';
@@ -24,6 +25,7 @@ import { deskSaleRoutes } from './sales/desk-sale.routes.js';
 import { ordersAdminRoutes } from './sales/orders.admin.routes.js';
 import { ordersRoutes } from './sales/orders.routes.js';
 import { salesTimelineRoutes } from './sales/sales-timeline.routes.js';
+import { reportsRoutes } from './sales/reports.routes.js';
 import { checkinRoutes } from './tickets/checkin.routes.js';
 import { ticketsPdfRoutes } from './tickets/tickets-pdf.routes.js';
 import { queueAdminRoutes } from './waiting-room/queue.admin.routes.js';
@@ -98,6 +100,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     catalogAdminRoutes,
     catalogAdminListRoutes,
     catalogEditRoutes,
+    catalogRemoveRoutes,
     openNextRoutes,
     holdsRoutes,
     ordersRoutes,
@@ -105,6 +108,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     blocksRoutes,
     deskSaleRoutes,
     salesTimelineRoutes,
+    reportsRoutes,
     ticketsPdfRoutes,
     paymentWebhookRoutes,
     checkinRoutes,

@@ -47,7 +47,9 @@ describe('permissions, route by route', { skip: !databaseAvailable && skipReason
           ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }),
         });
         checked++;
-        const body = res.json() as { error?: { code?: string; permission?: string; scope?: boolean } };
+        // A CSV export answers its file, not JSON.
+        const json = String(res.headers['content-type']).startsWith('application/json');
+        const body = (json ? res.json() : {}) as { error?: { code?: string; permission?: string; scope?: boolean } };
         const refusedForRole = res.statusCode === 403 && body.error?.code === 'forbidden' && !body.error.scope;
         const allowed = ROLE_PERMISSIONS[role].has(permission);
         if (allowed && refusedForRole) wrong.push(`${role} refused ${route} (${permission})`);

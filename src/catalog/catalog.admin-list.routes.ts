@@ -13,13 +13,16 @@ export const catalogAdminListRoutes: FastifyPluginAsyncTypebox<AppContext> = asy
       schema: {
         tags: ['admin'],
         security: [{ admin: [] }],
-        description: 'Every event, oldest first, with its price categories and all its performances whatever their status.',
+        description:
+          'Every event, oldest first, with its price categories and all its performances whatever their status; archived events and ' +
+          'performances only with `includeArchived=true`.',
+        querystring: Type.Object({ includeArchived: Type.Optional(Type.Boolean({ default: false })) }),
         response: { 200: Type.Array(AdminEventListItem), 401: ErrorResponse },
       },
     },
     // An event manager sees only their own events.
     async (request) => {
-      const events = await adminEventList(ctx.db);
+      const events = await adminEventList(ctx.db, { includeArchived: request.query.includeArchived === true });
       const mine = request.principal?.eventIds;
       return mine ? events.filter((e) => mine.includes(e.id)) : events;
     },

@@ -25,14 +25,23 @@ describe('catalog admin list', { skip: !databaseAvailable && skipReason }, () =>
       'oldest first',
     );
     const [first, second] = events;
-    assert.deepEqual(Object.keys(first).sort(), ['id', 'maxTicketsPerOrder', 'performances', 'priceCategories', 'producerEmails', 'slug', 'title']);
+    assert.deepEqual(Object.keys(first).sort(), [
+      'archivedAt',
+      'id',
+      'maxTicketsPerOrder',
+      'performances',
+      'priceCategories',
+      'producerEmails',
+      'slug',
+      'title',
+    ]);
     assert.equal(first.id, onSale.eventId);
     assert.equal(first.maxTicketsPerOrder, 10);
     assert.deepEqual(first.priceCategories, [
       { id: onSale.categories.Front, name: 'Front', price: 5000, currency: 'EUR' },
       { id: onSale.categories.Floor, name: 'Floor', price: 3000, currency: 'EUR' },
     ]);
-    assert.deepEqual(Object.keys(first.performances[0]).sort(), ['id', 'startsAt', 'status', 'timeZone', 'venueId', 'venueName']);
+    assert.deepEqual(Object.keys(first.performances[0]).sort(), ['archivedAt', 'id', 'startsAt', 'status', 'timeZone', 'venueId', 'venueName']);
     assert.equal(first.performances[0].status, 'on_sale');
     assert.equal(first.performances[0].venueName, 'Test Hall');
     assert.equal(second.performances[0].id, scheduled.performanceId);

@@ -4,8 +4,8 @@ import type { AppContext } from '../platform/context.js';
 import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { listVenues } from './catalog.repository.js';
-import { EventEdited, EventInput, IdParams, PerformanceInput, PerformanceStatus, Uuid, VenueDetail, VenueInput } from './catalog.schemas.js';
-import { adminEventDetail, createEvent, createVenue, venueDetail } from './catalog.service.js';
+import { AdminEventDetail, EventInput, IdParams, PerformanceInput, PerformanceStatus, Uuid, VenueDetail, VenueInput } from './catalog.schemas.js';
+import { adminEventDetail, createEvent, createVenue, eventDetail, venueDetail } from './catalog.service.js';
 import { changeSalesStatus, createPerformance } from './performances.service.js';
 
 const Created = Type.Object({ id: Uuid }, { additionalProperties: true });
@@ -32,9 +32,21 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     async (request, reply) => reply.status(201).send(await createVenue(ctx.db, request.body, actorFor(request))),
   );
 
-  app.get('/api/admin/venues', { config: { permission: 'venues.read' }, schema: { tags: ['admin'], security } }, async () => ({
-    venues: await listVenues(ctx.db),
-  }));
+  app.get(
+    '/api/admin/venues',
+    {
+      config: { permission: 'venues.read' },
+      schema: {
+        tags: ['admin'],
+        security,
+        description: 'Every venue, oldest first; archived ones (with their archivedAt) only with `includeArchived=true`.',
+        querystring: Type.Object({ includeArchived: Type.Optional(Type.Boolean({ default: false })) }),
+      },
+    },
+    async (request) => ({
+      venues: (await listVenues(ctx.db)).filter((v) => request.query.includeArchived === true || v.archivedAt === null),
+    }),
+  );
 
   app.get(
     '/api/admin/venues/:id',
@@ -68,11 +80,18 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
         tags: ['admin'],
         security,
         params: IdParams,
-        response: { 200: EventEdited, 401: ErrorResponse, 404: ErrorResponse },
-        description: 'An event as the operator edits it: texts in the default language, every translation, limits and producers.',
+        response: { 200: AdminEventDetail, 401: ErrorResponse, 404: ErrorResponse },
+        description:
+          'An event as the operator sees and edits it: texts in the default language and every translation, limits and producers, and its performances, archived ones too, with when each was archived.',
       },
     },
-    async (request) => adminEventDetail(ctx.db, request.params.id),
+    async (request) => {
+      const [detail, edited] = await Promise.all([
+        eventDetail(ctx.db, request.params.id, null, { includeArchived: true }),
+        adminEventDetail(ctx.db, request.params.id),
+      ]);
+      return { ...detail, ...edited };
+    },
   );
 
   app.post(

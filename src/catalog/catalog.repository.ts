@@ -46,6 +46,7 @@ export function listVenues(db: Db) {
       'venues.id',
       'venues.name',
       'venues.time_zone as timeZone',
+      'venues.archived_at as archivedAt',
       eb
         .selectFrom('seats')
         .whereRef('seats.venue_id', '=', 'venues.id')
@@ -88,10 +89,11 @@ export function eventCategories(db: Db, eventId: string) {
     .execute();
 }
 
+/** The public list: archived events and performances are left out. */
 export function listEventsWithPerformances(db: Db) {
   return db
     .selectFrom('events')
-    .leftJoin('performances', 'performances.event_id', 'events.id')
+    .leftJoin('performances', (j) => j.onRef('performances.event_id', '=', 'events.id').on('performances.archived_at', 'is', null))
     .leftJoin('venues', 'venues.id', 'performances.venue_id')
     .select([
       'events.id',
@@ -105,12 +107,14 @@ export function listEventsWithPerformances(db: Db) {
       'performances.status',
       'venues.time_zone as timeZone',
     ])
+    .where('events.archived_at', 'is', null)
     .orderBy('events.created_at')
     .orderBy('performances.starts_at')
     .execute();
 }
 
-export function eventPerformances(db: Db, eventId: string) {
+/** An event's performances; archived ones only when asked (the console's view). */
+export function eventPerformances(db: Db, eventId: string, includeArchived = false) {
   return db
     .selectFrom('performances')
     .innerJoin('venues', 'venues.id', 'performances.venue_id')
@@ -124,8 +128,10 @@ export function eventPerformances(db: Db, eventId: string) {
       'venues.id as venueId',
       'venues.name as venueName',
       'venues.time_zone as timeZone',
+      'performances.archived_at',
     ])
     .where('performances.event_id', '=', eventId)
+    .$if(!includeArchived, (q) => q.where('performances.archived_at', 'is', null))
     .orderBy('performances.starts_at')
     .execute();
 }
@@ -247,7 +253,12 @@ export async function updatePriceCategoryRow(tx: Tx, id: string, set: { name?: s
 /** Every event for the operator console, oldest first, with categories and performances. */
 export async function adminEventRows(db: Db) {
   const [events, categories, performances] = await Promise.all([
-    db.selectFrom('events').select(['id', 'slug', 'title', 'max_tickets_per_order', 'producer_emails']).orderBy('created_at').orderBy('id').execute(),
+    db
+      .selectFrom('events')
+      .select(['id', 'slug', 'title', 'max_tickets_per_order', 'producer_emails', 'archived_at'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
     db.selectFrom('price_categories').select(['id', 'event_id', 'name', 'price', 'currency']).orderBy('sort').orderBy('name').execute(),
     db
       .selectFrom('performances')
@@ -257,6 +268,7 @@ export async function adminEventRows(db: Db) {
         'performances.event_id',
         'performances.starts_at',
         'performances.status',
+        'performances.archived_at',
         'venues.id as venueId',
         'venues.name as venueName',
         'venues.time_zone as timeZone',

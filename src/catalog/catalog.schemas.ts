@@ -156,6 +156,8 @@ export const VenueDetail = Type.Object({
   name: Type.String(),
   timeZone: Type.String(),
   contactEmails: Type.Array(Type.String()),
+  /** When it was archived (hidden from the console's default list); null while listed. */
+  archivedAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
   seats: Type.Array(
     Type.Object({
       id: Uuid,
@@ -268,8 +270,29 @@ export const AdminEventListItem = Type.Object({
   producerEmails: Type.Array(Type.String()),
   priceCategories: Type.Array(Type.Object({ id: Uuid, name: Type.String(), price: Type.Integer(), currency: Type.String() })),
   performances: Type.Array(
-    Type.Object({ id: Uuid, startsAt: DateTime, status: PerformanceStatus, venueId: Uuid, venueName: Type.String(), timeZone: Type.String() }),
+    Type.Object({
+      id: Uuid,
+      startsAt: DateTime,
+      status: PerformanceStatus,
+      venueId: Uuid,
+      venueName: Type.String(),
+      timeZone: Type.String(),
+      archivedAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+    }),
   ),
+  /** Set when archived (listed only with includeArchived). */
+  archivedAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+});
+
+/**
+ * The console's view of one event: the public detail (texts in the default language) with archived
+ * performances and when each was archived, and what the operator edits (every translation, limits, producers).
+ */
+export const AdminEventDetail = Type.Object({
+  ...EventDetail.properties,
+  ...EventEdited.properties,
+  archivedAt: Type.Union([DateTime, Type.Null()]),
+  performances: Type.Array(Type.Object({ ...EventDetail.properties.performances.items.properties, archivedAt: Type.Union([DateTime, Type.Null()]) })),
 });
 
 export const PerformanceDetail = Type.Object({

@@ -71,6 +71,7 @@ export async function venueDetail(db: Db, id: string) {
     name: venue.name,
     timeZone: venue.time_zone,
     contactEmails: venue.contact_emails,
+    archivedAt: venue.archived_at?.toISOString() ?? null,
     seats: seats.map((s) => ({ id: s.id, section: s.section, row: s.row_label, number: s.number, label: s.label, x: s.x, y: s.y, rank: s.rank })),
     gaAreas,
   };
@@ -142,11 +143,12 @@ export async function listEvents(db: Db, language: EventLanguage | null = null) 
   return [...events.values()];
 }
 
-export async function eventDetail(db: Db, idOrSlug: string, language: EventLanguage | null = null) {
+/** The public page's event (archived ones are not found, archived performances left out), or with `includeArchived` the console's; texts in `language` where the operator wrote one. */
+export async function eventDetail(db: Db, idOrSlug: string, language: EventLanguage | null = null, { includeArchived = false } = {}) {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
   const event = isUuid ? await repo.findEvent(db, idOrSlug) : await repo.findEventBySlug(db, idOrSlug);
-  if (!event) throw notFound('event', idOrSlug);
-  const [categories, performances] = await Promise.all([repo.eventCategories(db, event.id), repo.eventPerformances(db, event.id)]);
+  if (!event || (event.archived_at && !includeArchived)) throw notFound('event', idOrSlug);
+  const [categories, performances] = await Promise.all([repo.eventCategories(db, event.id), repo.eventPerformances(db, event.id, includeArchived)]);
   const texts = textsIn(event, language);
   return {
     id: event.id,
@@ -165,7 +167,9 @@ export async function eventDetail(db: Db, idOrSlug: string, language: EventLangu
       offSaleAt: p.off_sale_at?.toISOString() ?? null,
       status: p.status,
       venue: { id: p.venueId, name: p.venueName, timeZone: p.timeZone },
+      archivedAt: p.archived_at?.toISOString() ?? null,
     })),
+    archivedAt: event.archived_at?.toISOString() ?? null,
   };
 }
 
@@ -211,6 +215,8 @@ export async function performanceDetail(db: Db, id: string, language: EventLangu
       'v.time_zone as timeZone',
     ])
     .where('p.id', '=', id)
+    .where('p.archived_at', 'is', null)
+    .where('e.archived_at', 'is', null)
     .executeTakeFirst();
   if (!row) throw notFound('performance', id);
   const texts = textsIn(row, language);

@@ -19,6 +19,8 @@ export interface VenueTable {
   contact_emails: Emails;
   /** IANA time zone (America/Puerto_Rico): every date of a performance here is read in it. */
   time_zone: Generated<string>;
+  /** Hidden from the console's default lists (migration 019); kept for its history. */
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export interface SeatTable {
   id: Generated<string>;
@@ -54,6 +56,8 @@ export interface EventTable {
   default_language: Generated<EventLanguage>;
   /** Title and description in other languages: `{ es: { title, description } }`. */
   translations: ColumnType<EventTranslations, string | undefined, string>;
+  /** Hidden from the public and the console's default lists (migration 019); kept for its history. */
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export type EventLanguage = 'en' | 'es' | 'fr' | 'nl' | 'nb';
 export type EventTranslations = Partial<Record<EventLanguage, { title?: string; description?: string }>>;
@@ -77,6 +81,8 @@ export interface PerformanceTable {
   off_sale_at: Timestamp | null;
   status: ColumnType<PerformanceStatus, PerformanceStatus | undefined, PerformanceStatus>;
   created_at: Created;
+  /** Hidden from the public and the console's default lists (migration 019); kept for its history. */
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export interface HoldTable {
   id: Generated<string>;

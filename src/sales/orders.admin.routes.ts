@@ -3,13 +3,15 @@ import { Type } from '@fastify/type-provider-typebox';
 import { IdParams, Uuid } from '../catalog/catalog.schemas.js';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../platform/context.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, badRequest } from '../platform/errors.js';
 import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { monitoredOrders } from '../security/incident-response.repository.js';
 import { OrderResponse } from './orders.schemas.js';
 import { orderView } from './orders.service.js';
-import { findOrder, searchOrders } from './orders.repository.js';
+import { findOrder } from './orders.repository.js';
+import { countOrders, decodeCursor, encodeCursor, listOrdersPage } from './orders-export.repository.js';
+import { OrderFilterQuery } from './reports.schemas.js';
 import { resendConfirmation } from './payment.service.js';
 import { cancelOrder, refundOrder } from './refunds.service.js';
 import { salesReport } from './sales-report.js';
@@ -41,6 +43,27 @@ const SalesReport = Type.Object({
 const AdminOrderResponse = Type.Object({
   ...OrderResponse.properties,
   monitoredByIncident: Type.Union([Uuid, Type.Null()], { description: 'the incident whose response flagged this buyer\u2019s account for monitoring' }),
+});
+
+const OrderList = Type.Object({
+  orders: Type.Array(
+    Type.Object({
+      id: Uuid,
+      status: Type.String(),
+      buyerName: Type.String(),
+      buyerEmail: Type.String(),
+      total: Type.Integer(),
+      currency: Type.String(),
+      performanceId: Uuid,
+      channel: Type.String(),
+      paymentMethod: Type.String(),
+      createdAt: Type.String(),
+      paidAt: Type.Union([Type.String(), Type.Null()]),
+      monitoredByIncident: Type.Union([Uuid, Type.Null()]),
+    }),
+  ),
+  total: Type.Integer({ description: 'every order the filters match' }),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `before` for the next page; null on the last' }),
 });
 
 const Paging = {
@@ -76,20 +99,28 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
       schema: {
         tags: ['admin'],
         security,
+        description:
+          'Orders newest first, filtered by buyer email, performance, status, channel and a date range (of creation, or with ' +
+          '`dateField=paid` of payment). Pages: pass the answer\u2019s `nextCursor` as `before` for the next one (keyset, as ' +
+          'fast on the last page as on the first); `offset` still works for short lists. `total` counts every match.',
         querystring: Type.Object({
-          email: Type.Optional(Type.String({ maxLength: 254 })),
-          performanceId: Type.Optional(Uuid),
-          status: Type.Optional(Type.String({ maxLength: 20 })),
+          ...OrderFilterQuery,
+          before: Type.Optional(Type.String({ maxLength: 60, description: 'the `nextCursor` of the previous page' })),
           ...Paging,
         }),
+        response: { 200: OrderList, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
       },
     },
     async (request) => {
-      const rows = await searchOrders(ctx.db, request.query);
+      const { before, limit, offset, ...filter } = request.query;
+      const cursor = before === undefined ? undefined : decodeCursor(before);
+      if (cursor === null) throw badRequest('invalid_cursor', 'before must be the nextCursor of a previous page', { field: 'before' });
+      const [rows, total] = await Promise.all([listOrdersPage(ctx.db, filter, { limit, offset, before: cursor }), countOrders(ctx.db, filter)]);
       const monitored = await monitoredOrders(
         ctx.db,
         rows.map((o) => o.id),
       );
+      const last = rows[rows.length - 1];
       return {
         orders: rows.map((o) => ({
           id: o.id,
@@ -99,10 +130,14 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
           total: o.total,
           currency: o.currency,
           performanceId: o.performance_id,
+          channel: o.channel,
+          paymentMethod: o.payment_method,
           createdAt: o.created_at.toISOString(),
           paidAt: o.paid_at?.toISOString() ?? null,
           monitoredByIncident: monitored.get(o.id) ?? null,
         })),
+        total,
+        nextCursor: last && rows.length === limit ? encodeCursor({ micros: last.micros, id: last.id }) : null,
       };
     },
   );

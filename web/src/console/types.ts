@@ -11,6 +11,7 @@ export interface VenueSummary {
   timeZone?: string;
   seatCount: number | string;
   gaCapacity: number | string;
+  archivedAt?: string | null;
 }
 
 export interface VenueDetail {
@@ -19,6 +20,7 @@ export interface VenueDetail {
   /** IANA: the dates of its performances are read and entered in it. */
   timeZone: string;
   contactEmails?: string[];
+  archivedAt?: string | null;
   seats: { id: string; section: string; row: string; number: number; label: string; x: number; y: number; rank: number }[];
   gaAreas: { id: string; name: string; capacity: number; x: number; y: number }[];
 }
@@ -41,7 +43,8 @@ export interface EventListItem {
   slug: string;
   title: string;
   /** timeZone: the venue's, for its dates. */
-  performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string; timeZone: string }[];
+  performances: { id: string; startsAt: string; status: PerformanceStatus; venueName?: string; timeZone: string; archivedAt?: string | null }[];
+  archivedAt?: string | null;
 }
 
 export interface SalesReport {
@@ -74,6 +77,9 @@ export interface OrderSummary {
   total: number;
   currency: string;
   performanceId: string;
+  /** online, box_office or comp; how it was paid (card, cash, card_present, none). */
+  channel?: string;
+  paymentMethod?: string;
   createdAt: string;
   paidAt: string | null;
 }

@@ -20,6 +20,8 @@ export interface EventPerformance {
   status: PerformanceStatus;
   /** Its dates are shown in the venue's IANA time zone. */
   venue: { id: string; name: string; timeZone: string };
+  /** The console's view only: when it was archived (hidden from the public). */
+  archivedAt?: string | null;
 }
 
 export interface EventDetail {
@@ -32,4 +34,6 @@ export interface EventDetail {
   maxTicketsPerOrder: number;
   priceCategories: PriceCategory[];
   performances: EventPerformance[];
+  /** The console's view only: when it was archived. */
+  archivedAt?: string | null;
 }

@@ -6,6 +6,7 @@ import { Icon } from '../icons';
 import { adminApi, can } from '../session';
 import type { AdminEventDetail } from '../types';
 import { Badge, ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui';
+import { RemoveActions } from '../catalog/remove-actions';
 import { CategoryEditor } from './category-editor';
 import { cleanTranslations, DefaultLanguageField, type EventTexts, TranslationsFields, withDefault } from './event-texts-fields';
 import { loadAdminEvent, loadEvent } from './events-api';
@@ -138,6 +139,7 @@ export function EventPage(props: { id: string }) {
   const write = can('events.write');
   // The texts in every language, for the form; the public detail gives one language.
   const admin = useResource((signal) => (write && e ? loadAdminEvent(e.id, signal) : Promise.resolve(null)), [e?.id, write]);
+  const [note, setNote] = useState<string | null>(null);
   return (
     <>
       <PageHeader
@@ -156,13 +158,31 @@ export function EventPage(props: { id: string }) {
         actions={
           e &&
           write && (
-            <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new">
-              <Icon name="plus" /> Add performance
-            </a>
+            <>
+              <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new">
+                <Icon name="plus" /> Add performance
+              </a>
+              <RemoveActions
+                kind="event"
+                id={e.id}
+                archived={Boolean(e.archivedAt)}
+                afterDelete="/console/events"
+                onChanged={(message) => {
+                  setNote(message);
+                  event.reload();
+                }}
+              />
+            </>
           )
         }
       />
       <Flash />
+      {note && (
+        <Notice tone="success" testid="event-note" onClose={() => setNote(null)}>
+          {note}
+        </Notice>
+      )}
+      {e?.archivedAt && <Notice tone="info">This event is archived: the public does not see it, and the events list hides it.</Notice>}
       <ErrorNotice error={event.error} />
       {event.loading && !e && <Loading />}
       {e && (
@@ -198,6 +218,7 @@ export function EventPage(props: { id: string }) {
                         <td>{p.venue.name}</td>
                         <td>
                           <Badge status={p.status} />
+                          {p.archivedAt && <Badge status="archived" label="Archived" />}
                         </td>
                       </tr>
                     ))}

@@ -1,19 +1,29 @@
 import { api } from '../../shared/api';
-import { adminApi, isMissingRoute } from '../session';
+import { adminApi, can, isMissingRoute } from '../session';
 import type { AdminEventDetail, EventDetail, EventListItem } from '../types';
 
-/** Every event with its performances; the public list stands in until the admin list exists. */
-export async function loadEvents(signal?: AbortSignal): Promise<EventListItem[]> {
+/** Every event with its performances (archived ones when asked); the public list stands in until the admin list exists. */
+export async function loadEvents(signal?: AbortSignal, includeArchived = false): Promise<EventListItem[]> {
   try {
-    return await adminApi<EventListItem[]>('/api/admin/events', { signal });
+    return await adminApi<EventListItem[]>(`/api/admin/events${includeArchived ? '?includeArchived=true' : ''}`, { signal });
   } catch (error) {
     if (isMissingRoute(error)) return api<EventListItem[]>('/api/events', { signal });
     throw error;
   }
 }
 
-/** By id or slug: details, price categories and performances with their venue. */
-export function loadEvent(idOrSlug: string, signal?: AbortSignal): Promise<EventDetail> {
+/**
+ * By id: details, price categories and performances with their venue, archived ones too (the
+ * console's view); by slug, or for a role without events.read, the public page's.
+ */
+export async function loadEvent(idOrSlug: string, signal?: AbortSignal): Promise<EventDetail> {
+  if (can('events.read') && /^[0-9a-f-]{36}$/i.test(idOrSlug)) {
+    try {
+      return await adminApi<EventDetail>(`/api/admin/events/${idOrSlug}`, { signal });
+    } catch (error) {
+      if (!isMissingRoute(error)) throw error;
+    }
+  }
   return api<EventDetail>(`/api/events/${encodeURIComponent(idOrSlug)}`, { signal });
 }
 

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { Flash } from '../flash';
 import { formatDateTime, plural } from '../format';
 import { useResource } from '../hooks';
@@ -7,18 +8,25 @@ import { Badge, Empty, ErrorNotice, Loading, PageHeader } from '../ui';
 import { loadEvents } from './events-api';
 
 export function EventsPage() {
-  const events = useResource((signal) => loadEvents(signal), []);
+  const [archived, setArchived] = useState(false);
+  const events = useResource((signal) => loadEvents(signal, archived), [archived]);
   return (
     <>
       <PageHeader
         title="Events"
         subtitle="What is sold, with its performances. Open a performance for its sales controls and live dashboard."
         actions={
-          can('events.write') && (
-            <a class="btn btn-primary" href="/console/events/new" data-testid="event-new">
-              <Icon name="plus" /> New event
-            </a>
-          )
+          <>
+            <label class="checkbox small">
+              <input type="checkbox" checked={archived} data-testid="events-show-archived" onChange={(e) => setArchived(e.currentTarget.checked)} /> Show
+              archived
+            </label>
+            {can('events.write') && (
+              <a class="btn btn-primary" href="/console/events/new" data-testid="event-new">
+                <Icon name="plus" /> New event
+              </a>
+            )}
+          </>
         }
       />
       <Flash />
@@ -46,6 +54,7 @@ export function EventsPage() {
                 </h2>
                 <p class="muted small">
                   /{event.slug} · {plural(event.performances.length, 'performance')}
+                  {event.archivedAt && ' · archived'}
                 </p>
               </div>
               <div class="card-actions">
@@ -80,6 +89,7 @@ export function EventsPage() {
                       {event.performances.some((q) => q.venueName) && <td>{p.venueName ?? ''}</td>}
                       <td>
                         <Badge status={p.status} />
+                        {p.archivedAt && <Badge status="archived" label="Archived" />}
                       </td>
                       <td class="actions-col">
                         <a class="btn btn-ghost btn-sm" href={`/console/events/${event.id}/performances/${p.id}`} data-testid="performance-open-dashboard">

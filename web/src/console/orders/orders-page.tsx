@@ -6,6 +6,8 @@ import { useResource } from '../hooks';
 import { adminApi } from '../session';
 import type { OrderSummary } from '../types';
 import { Badge, Empty, ErrorNotice, Loading, Notice, PageHeader } from '../ui';
+import { CsvExportButton } from './csv-export';
+import { CHANNELS, emptyFilters, filterParams, OrderFilters, type Filters } from './order-filters';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 50;
@@ -18,7 +20,10 @@ function readQuery(): { q: string; performanceId: string } {
 export function OrdersPage() {
   const [query, setQuery] = useState(readQuery);
   const [input, setInput] = useState(query.q);
-  const [offset, setOffset] = useState(0);
+  const [filters, setFilters] = useState<Filters>(emptyFilters);
+  // Keyset pages: the cursors that led to each page shown so far (the first page has none).
+  const [cursors, setCursors] = useState<string[]>([]);
+  const offset = cursors.length * PAGE;
   const [lookupError, setLookupError] = useState<unknown>(null);
   const [looking, setLooking] = useState(false);
   const field = useRef<HTMLInputElement>(null);
@@ -30,19 +35,27 @@ export function OrdersPage() {
   const orders = useResource(
     async (signal) => {
       if (unclear || UUID.test(q)) return null;
-      const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
-      if (byEmail) params.set('email', q);
-      if (query.performanceId) params.set('performanceId', query.performanceId);
-      return (await adminApi<{ orders: OrderSummary[] }>(`/api/admin/orders?${params}`, { signal })).orders;
+      const params = listParams();
+      params.set('limit', String(PAGE));
+      const before = cursors[cursors.length - 1];
+      if (before) params.set('before', before);
+      return adminApi<{ orders: OrderSummary[]; total?: number; nextCursor?: string | null }>(`/api/admin/orders?${params}`, { signal });
     },
-    [q, query.performanceId, offset],
+    [q, query.performanceId, filters, cursors],
   );
+  function listParams(): URLSearchParams {
+    const params = filterParams(filters);
+    if (byEmail) params.set('email', q);
+    if (query.performanceId) params.set('performanceId', query.performanceId);
+    return params;
+  }
+  const rows = orders.data?.orders;
 
   const search = async (event: Event) => {
     event.preventDefault();
     const next = { ...query, q: input.trim() };
     setLookupError(null);
-    setOffset(0);
+    setCursors([]);
     const params = new URLSearchParams();
     if (next.q) params.set('q', next.q);
     if (next.performanceId) params.set('performanceId', next.performanceId);
@@ -63,6 +76,7 @@ export function OrdersPage() {
   };
 
   const clearPerformance = () => {
+    setCursors([]);
     setQuery({ ...query, performanceId: '' });
     history.replaceState(null, '', `/console/orders${query.q ? `?q=${encodeURIComponent(query.q)}` : ''}`);
   };
@@ -97,18 +111,30 @@ export function OrdersPage() {
           </button>
         </p>
       )}
+      <OrderFilters
+        value={filters}
+        onChange={(next) => {
+          setCursors([]);
+          setFilters(next);
+        }}
+      />
       <ErrorNotice error={lookupError} />
       {unclear && <Notice tone="info">Type a buyer’s full email address, or a whole order id (as in the confirmation email).</Notice>}
       <ErrorNotice error={orders.error} />
       {orders.loading && !orders.data && <Loading />}
-      {orders.data && orders.data.length === 0 && (
+      {rows && rows.length === 0 && (
         <Empty title={byEmail ? `No orders for ${q}` : 'No orders yet'}>
           {byEmail && <p>The email search matches the whole address (any capitalisation).</p>}
         </Empty>
       )}
-      {orders.data && orders.data.length > 0 && (
+      {rows && rows.length > 0 && (
         <div class="card card-flush">
-          <p class="card-note muted small">{byEmail ? `Orders of ${q}` : 'Latest orders'}, newest first</p>
+          <div class="card-header card-header-padded">
+            <p class="muted small" data-testid="orders-count">
+              {byEmail ? `Orders of ${q}` : 'Orders'}, newest first{orders.data?.total !== undefined && ` · ${orders.data.total} in all`}
+            </p>
+            <CsvExportButton url={`/api/admin/orders.csv?${listParams()}`} label="Export CSV" testid="orders-export" fallbackName="orders.csv" />
+          </div>
           <table class="table table-hover" data-testid="orders-table">
             <thead>
               <tr>
@@ -120,7 +146,7 @@ export function OrdersPage() {
               </tr>
             </thead>
             <tbody>
-              {orders.data.map((o) => (
+              {rows.map((o) => (
                 <tr key={o.id} data-testid="order-row">
                   <td>
                     <a href={`/console/orders/${o.id}`} class="mono strong-link">
@@ -134,6 +160,7 @@ export function OrdersPage() {
                   <td>{formatShortDateTime(o.createdAt)}</td>
                   <td>
                     <Badge status={o.status} />
+                    {o.channel && o.channel !== 'online' && <div class="muted small">{CHANNELS[o.channel] ?? o.channel}</div>}
                   </td>
                   <td class="num">{formatMoney(o.total, o.currency)}</td>
                 </tr>
@@ -141,13 +168,18 @@ export function OrdersPage() {
             </tbody>
           </table>
           <div class="pager">
-            <button type="button" class="btn btn-secondary btn-sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            <button type="button" class="btn btn-secondary btn-sm" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
               ← Newer
             </button>
             <span class="muted small">
-              {offset + 1}–{offset + orders.data.length}
+              {offset + 1}–{offset + rows.length}
             </span>
-            <button type="button" class="btn btn-secondary btn-sm" disabled={orders.data.length < PAGE} onClick={() => setOffset(offset + PAGE)}>
+            <button
+              type="button"
+              class="btn btn-secondary btn-sm"
+              disabled={!orders.data?.nextCursor}
+              onClick={() => orders.data?.nextCursor && setCursors([...cursors, orders.data.nextCursor])}
+            >
               Older →
             </button>
           </div>

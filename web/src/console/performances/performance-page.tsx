@@ -6,9 +6,11 @@ import { formatDateTime } from '../format';
 import { usePolling, useResource } from '../hooks';
 import { adminApi, can, isMissingRoute } from '../session';
 import type { SalesReport, TimelinePoint } from '../types';
-import { Badge, ErrorNotice, Loading, PageHeader, Section } from '../ui';
+import { RemoveActions } from '../catalog/remove-actions';
+import { Badge, ErrorNotice, Loading, Notice, PageHeader, Section } from '../ui';
 import { DatesForm } from './dates-form';
 import { QueuePanel } from './queue-panel';
+import { SalesBreakdown } from './sales-breakdown';
 import { SalesControls } from './sales-controls';
 import { LiveIndicator, OrdersAndDoors, SalesNumbers, TimelineCard } from './sales-dashboard';
 
@@ -21,6 +23,7 @@ export function PerformancePage(props: { eventId: string; id: string }) {
   const [timelineMissing, setTimelineMissing] = useState(false);
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const [pollError, setPollError] = useState<unknown>(null);
+  const [note, setNote] = useState<string | null>(null);
 
   const refresh = usePolling(
     async (signal) => {
@@ -88,10 +91,30 @@ export function PerformancePage(props: { eventId: string; id: string }) {
                 Orders
               </a>
             )}
+            {performance && (
+              <RemoveActions
+                kind="performance"
+                id={props.id}
+                archived={Boolean(performance.archivedAt)}
+                status={status}
+                afterDelete={`/console/events/${props.eventId}`}
+                onChanged={(message) => {
+                  setNote(message);
+                  refresh();
+                  event.reload();
+                }}
+              />
+            )}
           </>
         }
       />
       <Flash />
+      {note && (
+        <Notice tone="success" testid="performance-note" onClose={() => setNote(null)}>
+          {note}
+        </Notice>
+      )}
+      {performance?.archivedAt && <Notice tone="info">This performance is archived: the public does not see it, and the lists hide it.</Notice>}
       <ErrorNotice error={event.error} />
       {notFound && <ErrorNotice error={new Error('There is no such performance of this event.')} />}
       {pollError !== null && report && <ErrorNotice error={pollError} title="The dashboard could not refresh; retrying every 3 s" />}
@@ -112,6 +135,7 @@ export function PerformancePage(props: { eventId: string; id: string }) {
             onDue={refresh}
           />
           <SalesNumbers report={report} currency={currency} />
+          {can('sales.read') && <SalesBreakdown performanceId={props.id} refreshKey={report.sold} />}
           {can('queue.read') && (
             <QueuePanel
               performanceId={props.id}

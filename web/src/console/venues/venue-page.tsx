@@ -1,15 +1,18 @@
+import { useState } from 'preact/hooks';
 import { Flash } from '../flash';
 import { formatCount, plural, zoneName } from '../format';
 import { useResource } from '../hooks';
 import { adminApi, can } from '../session';
 import type { VenueDetail } from '../types';
-import { ErrorNotice, Loading, PageHeader, Section } from '../ui';
+import { RemoveActions } from '../catalog/remove-actions';
+import { ErrorNotice, Loading, Notice, PageHeader, Section } from '../ui';
 import { SeatMapSvg } from './seat-map-svg';
 import { sectionsOf } from './sections';
 import { TimeZoneForm } from './time-zone-field';
 
 export function VenuePage(props: { id: string }) {
   const venue = useResource((signal) => adminApi<VenueDetail>(`/api/admin/venues/${props.id}`, { signal }), [props.id]);
+  const [note, setNote] = useState<string | null>(null);
   const v = venue.data;
   const gaCapacity = v ? v.gaAreas.reduce((n, a) => n + a.capacity, 0) : 0;
   return (
@@ -18,8 +21,28 @@ export function VenuePage(props: { id: string }) {
         back={{ href: '/console/venues', label: 'Venues' }}
         title={v?.name ?? 'Venue'}
         subtitle={v && `${plural(v.seats.length, 'seat')} · ${plural(gaCapacity, 'GA place')} · capacity ${formatCount(v.seats.length + gaCapacity)}`}
+        actions={
+          v && (
+            <RemoveActions
+              kind="venue"
+              id={v.id}
+              archived={Boolean(v.archivedAt)}
+              afterDelete="/console/venues"
+              onChanged={(message) => {
+                setNote(message);
+                venue.reload();
+              }}
+            />
+          )
+        }
       />
       <Flash />
+      {note && (
+        <Notice tone="success" testid="venue-note" onClose={() => setNote(null)}>
+          {note}
+        </Notice>
+      )}
+      {v?.archivedAt && <Notice tone="info">This venue is archived: the venues list hides it.</Notice>}
       <ErrorNotice error={venue.error} />
       {venue.loading && !v && <Loading />}
       {v && (

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { Flash } from '../flash';
 import { formatCount } from '../format';
 import { useResource } from '../hooks';
@@ -7,18 +8,28 @@ import type { VenueSummary } from '../types';
 import { Empty, ErrorNotice, Loading, PageHeader } from '../ui';
 
 export function VenuesPage() {
-  const venues = useResource((signal) => adminApi<{ venues: VenueSummary[] }>('/api/admin/venues', { signal }), []);
+  const [archived, setArchived] = useState(false);
+  const venues = useResource(
+    (signal) => adminApi<{ venues: VenueSummary[] }>(`/api/admin/venues${archived ? '?includeArchived=true' : ''}`, { signal }),
+    [archived],
+  );
   return (
     <>
       <PageHeader
         title="Venues"
         subtitle="Places with a seat map: sections, rows and seats, and GA areas."
         actions={
-          can('venues.write') && (
-            <a class="btn btn-primary" href="/console/venues/new" data-testid="venue-new">
-              <Icon name="plus" /> Import a venue
-            </a>
-          )
+          <>
+            <label class="checkbox small">
+              <input type="checkbox" checked={archived} data-testid="venues-show-archived" onChange={(e) => setArchived(e.currentTarget.checked)} /> Show
+              archived
+            </label>
+            {can('venues.write') && (
+              <a class="btn btn-primary" href="/console/venues/new" data-testid="venue-new">
+                <Icon name="plus" /> Import a venue
+              </a>
+            )}
+          </>
         }
       />
       <Flash />
@@ -52,6 +63,7 @@ export function VenuesPage() {
                     <a href={`/console/venues/${v.id}`} class="strong-link">
                       {v.name}
                     </a>
+                    {v.archivedAt && <span class="muted small"> · archived</span>}
                   </td>
                   <td class="num">{formatCount(Number(v.seatCount))}</td>
                   <td class="num">{formatCount(Number(v.gaCapacity))}</td>
