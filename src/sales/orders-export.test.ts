@@ -87,7 +87,7 @@ describe('orders list, reports and exports', { skip: !databaseAvailable && skipR
     const comp = await buy(show, { categoryId: show.categories.Front, quantity: 1 });
     // Box-office and comp orders are made by their own routes; here their channel is set directly.
     await t.ctx.db.updateTable('orders').set({ channel: 'box_office', payment_method: 'cash' }).where('id', '=', box).execute();
-    await t.ctx.db.updateTable('orders').set({ channel: 'comp', payment_method: 'none', total: 0 }).where('id', '=', comp).execute();
+    await t.ctx.db.updateTable('orders').set({ channel: 'comp', payment_method: 'none', total: 0, comp_reason: 'press' }).where('id', '=', comp).execute();
     // An unpaid order counts nowhere.
     await order(t.app, (await hold(t.app, show.performanceId, { categoryId: show.categories.Front, quantity: 4 })).json().holdId);
 
