@@ -15,6 +15,7 @@ import * as incidentResponse from './013_incident_response.js';
 import * as stakeholderContacts from './014_stakeholder_contacts.js';
 import * as scopeCountsFirst from './015_scope_counts_first.js';
 import * as venueTimeAndChannels from './016_venue_time_and_channels.js';
+import * as refunds from './018_refunds.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '014_stakeholder_contacts': stakeholderContacts,
   '015_scope_counts_first': scopeCountsFirst,
   '016_venue_time_and_channels': venueTimeAndChannels,
+  '018_refunds': refunds,
 };

@@ -35,7 +35,7 @@ export function resolveLocale(tag: string): SupportedLocale {
 }
 
 /** Keeps the buyer's region for formats ('en-GB' dates, 'fr-CH' money) when the tag is valid and in the same language. */
-function formattingLocale(tag: string, locale: SupportedLocale): string {
+export function formattingLocale(tag: string, locale: SupportedLocale): string {
   try {
     const [canonical] = Intl.getCanonicalLocales(tag.trim());
     if (canonical && canonical.split('-')[0]!.toLowerCase() === locale) return canonical;
@@ -67,7 +67,7 @@ export function formatMoney(minor: number, currency: string, locale: string): st
   return format.format(minor / 10 ** digits);
 }
 
-function formatStart(startsAt: Date, locale: string, timeZone: string | undefined): string {
+export function formatStart(startsAt: Date, locale: string, timeZone: string | undefined): string {
   const format = (zone: string) =>
     cached(`d\0${locale}\0${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: zone })).format(startsAt);
   if (timeZone) {

@@ -160,6 +160,36 @@ test('test provider: a refund needs a genuine payment id', async () => {
   }
 });
 
+test('test provider: a partial refund returns part of the payment, never more than it, in its currency', async () => {
+  const result = await charge('4242424242424242');
+  if (result.status !== 'succeeded') return assert.fail('the charge should succeed');
+  assert.match(result.paymentId, /4500EUR/, 'the payment id carries what it charged');
+  const refused = (input: { amount: number; currency: string }, field: string) =>
+    assert.rejects(
+      provider.refund({ paymentId: result.paymentId, ...input }),
+      (e: unknown) => e instanceof AppError && e.code === 'invalid_refund' && e.details.field === field,
+    );
+  assert.match((await provider.refund({ paymentId: result.paymentId, amount: 1500, currency: 'EUR' })).refundId, /^re_/);
+  assert.match((await provider.refund({ paymentId: result.paymentId, amount: 4500, currency: 'EUR' })).refundId, /^re_/);
+  await refused({ amount: 4501, currency: 'EUR' }, 'amount');
+  await refused({ amount: 1500, currency: 'USD' }, 'currency');
+  // Rewriting the charged amount in the id breaks its MAC.
+  await assert.rejects(
+    provider.refund({ paymentId: result.paymentId.replace('4500EUR', '9500EUR'), amount: 9000, currency: 'EUR' }),
+    (e: unknown) => e instanceof AppError && e.code === 'invalid_payment',
+  );
+});
+
+test('test provider: the same idempotency key answers the same refund; another key makes another', async () => {
+  const result = await charge('4242424242424242');
+  if (result.status !== 'succeeded') return assert.fail('the charge should succeed');
+  const refund = (idempotencyKey?: string) => provider.refund({ paymentId: result.paymentId, amount: 1500, currency: 'EUR', idempotencyKey });
+  const first = await refund('refund-1');
+  assert.deepEqual(await refund('refund-1'), first);
+  assert.notDeepEqual(await refund('refund-2'), first);
+  assert.notDeepEqual(await refund(), await refund(), 'without a key every call is a new refund');
+});
+
 test('test provider: a webhook with a good, fresh signature becomes an event', () => {
   const body = JSON.stringify({ type: 'payment.succeeded', sessionId: 'ps_x', token: 'tok_y' });
   const event = provider.verifyWebhook({ 'taquilla-test-signature': provider.signWebhook(body) }, body);
