@@ -171,6 +171,9 @@ describe('refunds', { skip: !databaseAvailable && skipReason }, () => {
     assert.equal(await seatStatus(show, seats[0]!), 'sold');
     assert.equal(await gaTaken(show), 1, 'two GA places back in their bucket');
 
+    const report = (await t.app.inject({ url: `/api/admin/performances/${show.performanceId}/sales`, headers: admin })).json();
+    assert.deepEqual([report.revenue, report.sold, report.available], [3 * 5000 + 3 * 3000 - 11000, 3, 3], 'revenue is what was kept');
+
     const [mail] = await emails(o.orderId, 'order_refund');
     assert.equal(mail!.subject, 'Gedeeltelijke terugbetaling van je bestelling: Test Show');
     assert.match(mail!.body_text, /Terugbetaald bedrag: €\s110,00/);
@@ -224,6 +227,22 @@ describe('refunds', { skip: !databaseAvailable && skipReason }, () => {
     const last = await refund(o.orderId, { ticketIds: [o.tickets[1]!.id] });
     assert.deepEqual([last.statusCode, last.json().status], [200, 'refunded']);
     assert.equal(await gaTaken(show), 0);
+  });
+
+  test('refunds: an order paid at the counter is refunded without the online provider, and the buyer is told where the money comes back', async () => {
+    const show = await createShow(t.app, { gaCapacity: 10 });
+    const o = await buy(show, { gaAreaId: show.gaAreaId, quantity: 2 }, 'en');
+    // As a box-office sale records it: cash, no online payment.
+    await t.ctx.db.updateTable('orders').set({ channel: 'box_office', payment_method: 'cash', payment_id: null }).where('id', '=', o.orderId).execute();
+    providerCalls.length = 0;
+    const res = await refund(o.orderId, { ticketIds: [o.tickets[0]!.id] });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().refundId, undefined);
+    assert.deepEqual([res.json().amount, res.json().refund.providerRefundId], [3000, null]);
+    assert.equal(providerCalls.length, 0);
+    const [mail] = await emails(o.orderId, 'order_refund');
+    assert.ok(mail!.body_text.includes(orderChangeStrings.en.payoutCounter));
+    assert.match(mail!.body_text, /Amount refunded: €30\.00/);
   });
 
   test('refunds: a double submit refunds once, with or without an Idempotency-Key', async () => {

@@ -17,7 +17,9 @@ export async function salesReport(db: Db, performanceId: string) {
           WHERE h.performance_id = ${performanceId} AND holds.status = 'active') AS held
       FROM ga_stock WHERE performance_id = ${performanceId}`.execute(db),
     sql<{ status: string; n: number; revenue: number; currency: string }>`
-      SELECT status, count(*)::int AS n, coalesce(sum(total), 0)::int AS revenue, max(currency) AS currency
+      SELECT status, count(*)::int AS n, max(currency) AS currency,
+        -- A paid order may have had some tickets refunded: revenue is what was kept.
+        (coalesce(sum(total), 0) - coalesce(sum((SELECT sum(r.amount) FROM refunds r WHERE r.order_id = orders.id)), 0))::int AS revenue
       FROM orders WHERE performance_id = ${performanceId} GROUP BY status`.execute(db),
     sql<{ valid: number; checked_in: number }>`
       SELECT count(*) FILTER (WHERE status = 'valid')::int AS valid,

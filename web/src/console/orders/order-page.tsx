@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { formatDateTime, formatMoney, plural } from '../format';
 import { useResource } from '../hooks';
 import { adminApi, can, session } from '../session';
@@ -20,8 +20,13 @@ export function OrderPage(props: { id: string }) {
     setResult(`The confirmation is on its way to ${o?.buyer.email ?? 'the buyer'} again.`);
   };
 
+  // One key per refund of what is left, so a retried request refunds once.
+  const refundKey = useMemo(() => crypto.randomUUID(), [o?.refunds?.length]);
   const act = async (action: 'refund' | 'cancel') => {
-    const changed = await adminApi<{ id: string; status: string; refundId?: string }>(`/api/admin/orders/${props.id}/${action}`, { method: 'POST' });
+    const changed = await adminApi<{ id: string; status: string; refundId?: string }>(`/api/admin/orders/${props.id}/${action}`, {
+      method: 'POST',
+      ...(action === 'refund' ? { headers: { 'idempotency-key': refundKey } } : {}),
+    });
     setResult(
       action === 'refund'
         ? `Order refunded${changed.refundId ? ` (refund ${changed.refundId})` : ''}. Its tickets are void, the places are back on sale and ${o?.buyer.email ?? 'the buyer'} is emailed.`
