@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../platform/errors.js';
 import { luhnValid } from './cards.js';
+import { createSealer } from './signing.js';
 import { createTestPaymentProvider, TOKEN_TTL_MS } from './test-provider.js';
 
 const secret = 'test-secret-that-is-long-enough-for-config-0123';
@@ -176,6 +177,16 @@ test('test provider: a partial refund returns part of the payment, never more th
   // Rewriting the charged amount in the id breaks its MAC.
   await assert.rejects(
     provider.refund({ paymentId: result.paymentId.replace('4500EUR', '9500EUR'), amount: 9000, currency: 'EUR' }),
+    (e: unknown) => e instanceof AppError && e.code === 'invalid_payment',
+  );
+});
+
+test('test provider: a payment id from before ids carried the amount still refunds, without the amount check', async () => {
+  const body = 'A'.repeat(22);
+  const old = `pay_${body}${createSealer(secret).mac(`pay_${body}`).subarray(0, 16).toString('base64url')}`;
+  assert.match((await provider.refund({ paymentId: old, amount: 999_999, currency: 'EUR' })).refundId, /^re_/);
+  await assert.rejects(
+    provider.refund({ paymentId: `${old.slice(0, -1)}B`, amount: 1, currency: 'EUR' }),
     (e: unknown) => e instanceof AppError && e.code === 'invalid_payment',
   );
 });
