@@ -16,6 +16,7 @@ import * as stakeholderContacts from './014_stakeholder_contacts.js';
 import * as scopeCountsFirst from './015_scope_counts_first.js';
 import * as venueTimeAndChannels from './016_venue_time_and_channels.js';
 import * as staffHolds from './017_staff_holds.js';
+import * as refunds from './018_refunds.js';
 import * as archiveAndExport from './019_archive_and_export.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   '015_scope_counts_first': scopeCountsFirst,
   '016_venue_time_and_channels': venueTimeAndChannels,
   '017_staff_holds': staffHolds,
+  '018_refunds': refunds,
   '019_archive_and_export': archiveAndExport,
 };

@@ -12,6 +12,7 @@ import {
   type MessageFilter,
   type OutboxMessage,
 } from './outbox.repository.js';
+import { renderOrderChange, type OrderChange } from './order-change-templates.js';
 import { renderOrderConfirmation, resolveLocale, type OrderConfirmation } from './templates.js';
 
 /**
@@ -22,6 +23,24 @@ export async function enqueueOrderConfirmation(db: Db | Tx, input: OrderConfirma
   const email = renderOrderConfirmation(input);
   return insertMessage(db, {
     kind: 'order_confirmation',
+    recipient: input.buyerEmail,
+    locale: resolveLocale(input.locale),
+    subject: email.subject,
+    body_text: email.text,
+    body_html: email.html,
+    status: 'queued',
+    order_id: input.orderId,
+  });
+}
+
+/**
+ * Writes the email telling the buyer their order was refunded or cancelled, in the transaction
+ * that changes the order: the buyer hears of exactly the changes that happened, once each.
+ */
+export async function enqueueOrderChange(db: Db | Tx, input: OrderChange): Promise<string> {
+  const email = renderOrderChange(input);
+  return insertMessage(db, {
+    kind: input.kind === 'refund' ? 'order_refund' : 'order_cancellation',
     recipient: input.buyerEmail,
     locale: resolveLocale(input.locale),
     subject: email.subject,

@@ -36,7 +36,7 @@ export function resolveLocale(tag: string): SupportedLocale {
 }
 
 /** Keeps the buyer's region for formats ('en-GB' dates, 'fr-CH' money) when the tag is valid and in the same language. */
-function formattingLocale(tag: string, locale: SupportedLocale): string {
+export function formattingLocale(tag: string, locale: SupportedLocale): string {
   try {
     const [canonical] = Intl.getCanonicalLocales(tag.trim());
     if (canonical && canonical.split('-')[0]!.toLowerCase() === locale) return canonical;

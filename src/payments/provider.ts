@@ -27,7 +27,13 @@ export interface PaymentProvider {
   tokenId(token: string): string | undefined;
   /** Charges the session with a one-time token. A token whose id was already used must be refused by the caller. */
   confirm(input: { sessionId: string; token: string; amount: number; currency: string }): Promise<ChargeResult>;
-  refund(input: { paymentId: string; amount: number; currency: string }): Promise<{ refundId: string }>;
+  /**
+   * Returns `amount` (minor units, at most what the payment charged) of a payment: the whole of it
+   * or part (some tickets of an order). The caller keeps the running total of an order's refunds.
+   * The same `idempotencyKey` must answer the same refund instead of paying out again, so a
+   * retried transaction or request never refunds twice (omitted: every call is a new refund).
+   */
+  refund(input: { paymentId: string; amount: number; currency: string; idempotencyKey?: string }): Promise<{ refundId: string }>;
   /** Checks the provider's signature on a webhook call; throws AppError('invalid_webhook', 400) if it fails. */
   verifyWebhook(headers: Record<string, string | string[] | undefined>, rawBody: string): WebhookEvent;
 }

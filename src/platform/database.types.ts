@@ -215,6 +215,21 @@ export interface OutboxTable {
   created_at: Created;
   sent_at: Timestamp | null;
 }
+/** One refund of an order: the whole of what was left, or chosen tickets. */
+export interface RefundTable {
+  id: Generated<string>;
+  order_id: string;
+  /** Minor units returned to the buyer. */
+  amount: number;
+  currency: string;
+  ticket_ids: string[];
+  /** The provider's refund id; null when no online payment was refunded (cash, comp). */
+  provider_refund_id: string | null;
+  actor: string;
+  reason: string | null;
+  idempotency_key: string | null;
+  created_at: Created;
+}
 export interface AuditLogTable {
   id: Generated<string>;
   at: Created;
@@ -551,6 +566,7 @@ export interface Database {
   tickets: TicketTable;
   checkout_records: CheckoutRecordTable;
   outbox: OutboxTable;
+  refunds: RefundTable;
   audit_log: AuditLogTable;
   waiting_rooms: WaitingRoomTable;
   incidents: IncidentTable;

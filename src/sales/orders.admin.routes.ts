@@ -3,17 +3,17 @@ import { Type } from '@fastify/type-provider-typebox';
 import { IdParams, Uuid } from '../catalog/catalog.schemas.js';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../platform/context.js';
-import { AppError, badRequest } from '../platform/errors.js';
+import { badRequest } from '../platform/errors.js';
 import { actorFor } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { monitoredOrders } from '../security/incident-response.repository.js';
 import { OrderResponse } from './orders.schemas.js';
 import { orderView } from './orders.service.js';
-import { findOrder } from './orders.repository.js';
 import { countOrders, decodeCursor, encodeCursor, listOrdersPage } from './orders-export.repository.js';
 import { OrderFilterQuery } from './reports.schemas.js';
 import { resendConfirmation } from './payment.service.js';
-import { cancelOrder, refundOrder } from './refunds.service.js';
+import { listRefunds } from './refunds.repository.js';
+import { cancelOrder, refundOrder, refundView, type RefundAuthority } from './refunds.service.js';
 import { salesReport } from './sales-report.js';
 
 const SalesReport = Type.Object({
@@ -39,10 +39,23 @@ const SalesReport = Type.Object({
   checkedIn: Type.Integer(),
 });
 
+const RefundRecord = Type.Object({
+  id: Uuid,
+  amount: Type.Integer({ description: 'minor units returned to the buyer' }),
+  currency: Type.String(),
+  ticketIds: Type.Array(Uuid),
+  providerRefundId: Type.Union([Type.String(), Type.Null()], { description: 'null when no online payment was refunded (paid at the counter, or free)' }),
+  actor: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+});
+
 /** What staff see of an order: the buyer's view, and whether an incident flagged the buyer for monitoring. */
 const AdminOrderResponse = Type.Object({
   ...OrderResponse.properties,
   monitoredByIncident: Type.Union([Uuid, Type.Null()], { description: 'the incident whose response flagged this buyer\u2019s account for monitoring' }),
+  refunds: Type.Array(RefundRecord, { description: 'the refunds made, oldest first; a refunded ticket is void and listed in one of them' }),
+  refunded: Type.Integer({ description: 'minor units refunded so far' }),
 });
 
 const OrderList = Type.Object({
@@ -74,18 +87,13 @@ const Paging = {
 /**
  * What a refund needs beyond `orders.refund`: a box office account refunds up to its refund limit,
  * and a refund above REFUND_SUDO_ABOVE needs the person's second factor in the last five minutes.
+ * The service checks both against the amount it actually refunds (a few tickets, or what is left).
  */
-async function checkRefundAllowed(ctx: AppContext, request: FastifyRequest, orderId: string): Promise<void> {
+function refundAuthority(request: FastifyRequest): RefundAuthority | undefined {
   const principal = request.principal;
-  const order = await findOrder(ctx.db, orderId);
-  if (!order || !principal) return; // the service answers 404 itself
-  if (principal.refundLimit !== null && order.total > principal.refundLimit) {
-    throw new AppError('forbidden', 403, `This refund is above your limit of ${principal.refundLimit} (minor units)`, { permission: 'orders.refund' });
-  }
+  if (!principal) return undefined;
   const fresh = principal.kind !== 'staff' || Date.now() - (principal.secondFactorAt?.getTime() ?? 0) <= 5 * 60_000;
-  if (order.total > ctx.config.refundSudoAbove && !fresh) {
-    throw new AppError('sudo_required', 403, 'A refund this large needs your second factor again (POST /api/auth/staff/sudo)', { permission: 'orders.refund' });
-  }
+  return { limit: principal.refundLimit, secondFactorFresh: fresh };
 }
 
 export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
@@ -149,12 +157,30 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
       schema: { tags: ['admin'], security, params: IdParams, response: { 200: AdminOrderResponse, 404: ErrorResponse } },
     },
     async (request) => {
-      const [order, monitored] = await Promise.all([orderView(ctx, request.params.id), monitoredOrders(ctx.db, [request.params.id])]);
-      return { ...order, monitoredByIncident: monitored.get(request.params.id) ?? null };
+      const [order, monitored, made] = await Promise.all([
+        orderView(ctx, request.params.id),
+        monitoredOrders(ctx.db, [request.params.id]),
+        listRefunds(ctx.db, request.params.id),
+      ]);
+      return {
+        ...order,
+        monitoredByIncident: monitored.get(request.params.id) ?? null,
+        refunds: made.map(refundView),
+        refunded: made.reduce((sum, r) => sum + r.amount, 0),
+      };
     },
   );
 
   const Changed = Type.Object({ id: Uuid, status: Type.String(), refundId: Type.Optional(Type.String()) });
+  const Refunded = Type.Object({
+    ...Changed.properties,
+    status: Type.String({ description: '`refunded` once no valid ticket is left; `paid` after a partial refund' }),
+    amount: Type.Integer({ description: 'minor units refunded by this request' }),
+    currency: Type.String(),
+    ticketIds: Type.Array(Uuid, { description: 'the tickets this refund voided' }),
+    refund: RefundRecord,
+    replayed: Type.Optional(Type.Literal(true, { description: 'this answers an earlier request with the same Idempotency-Key' })),
+  });
   app.post(
     '/api/admin/orders/:id/refund',
     {
@@ -163,15 +189,39 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
         tags: ['admin'],
         security,
         params: IdParams,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({ minLength: 1, maxLength: 200, description: 'Any unique string per refund; a retry with the same key answers the first refund' }),
+          ),
+        }),
+        body: Type.Union([
+          Type.Object(
+            {
+              ticketIds: Type.Optional(
+                Type.Array(Uuid, { minItems: 1, maxItems: 500, description: 'refund only these tickets of the order; absent: every valid ticket' }),
+              ),
+              reason: Type.Optional(Type.String({ maxLength: 500, description: 'kept in the refund record and the audit log; not sent to the buyer' })),
+            },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ]),
         description:
-          'Refunds the whole order. A box office account refunds up to its refund limit (403 `forbidden` above it); a refund above REFUND_SUDO_ABOVE needs a second factor shown in the last five minutes (403 `sudo_required`).',
-        response: { 200: Changed, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          'Refunds the whole order (no body), or only the tickets named in `ticketIds`: they turn void, their seats and GA places go back on sale, ' +
+          'the provider returns exactly their price, and the buyer is emailed in their language. The order becomes `refunded` when no valid ticket is left. ' +
+          'A box office account refunds up to its refund limit (403 `forbidden` above it); a refund above REFUND_SUDO_ABOVE needs a second factor shown in ' +
+          'the last five minutes (403 `sudo_required`); both apply to the amount refunded. Tickets not of this order: 400 `unknown_tickets`; ' +
+          'tickets already refunded: 409 `tickets_already_refunded`; both name them in `ticketIds`.',
+        response: { 200: Refunded, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
-    async (request) => {
-      await checkRefundAllowed(ctx, request, request.params.id);
-      return refundOrder(ctx, request.params.id, actorFor(request));
-    },
+    async (request) =>
+      refundOrder(ctx, request.params.id, actorFor(request), {
+        ticketIds: request.body?.ticketIds,
+        reason: request.body?.reason,
+        idempotencyKey: request.headers['idempotency-key'],
+        authority: refundAuthority(request),
+      }),
   );
 
   app.post(

@@ -147,10 +147,12 @@ export async function resendConfirmation(ctx: AppContext, orderId: string, actor
     if (!order) throw notFound('order', orderId);
     if (order.status !== 'paid') throw conflict('order_not_paid', `Only a paid order has a confirmation to send again (this one is ${order.status})`);
     const tickets = (await repo.orderTickets(tx, orderId)).filter((t) => t.status === 'valid');
+    // After a partial refund the email's total is what the valid tickets cost, not the first charge.
+    const total = tickets.reduce((sum, t) => sum + t.price, 0);
     const messageId = await queueConfirmation(
       ctx,
       tx,
-      order,
+      { ...order, total },
       tickets.map((t) => ({ id: t.id, code: t.code, label: t.label, categoryName: t.categoryName, price: t.price, currency: t.currency })),
     );
     await audit(tx, {

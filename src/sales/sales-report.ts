@@ -28,7 +28,10 @@ export async function salesReport(db: Db, performanceId: string) {
     // Complimentary orders are paid orders without money: counted apart, never in revenue.
     sql<{ status: string; n: number; revenue: number; currency: string }>`
       SELECT CASE WHEN channel = 'comp' AND status = 'paid' THEN 'comp' ELSE status END AS status, count(*)::int AS n,
-        coalesce(sum(total) FILTER (WHERE channel <> 'comp'), 0)::int AS revenue, max(currency) AS currency
+        -- A paid order may have had some tickets refunded: revenue is what was kept. Comps bring none.
+        (coalesce(sum(total) FILTER (WHERE channel <> 'comp'), 0)
+          - coalesce(sum((SELECT sum(r.amount) FROM refunds r WHERE r.order_id = orders.id)) FILTER (WHERE channel <> 'comp'), 0))::int AS revenue,
+        max(currency) AS currency
       FROM orders WHERE performance_id = ${performanceId} GROUP BY 1`.execute(db),
     sql<{ valid: number; checked_in: number; comps: number }>`
       SELECT count(*) FILTER (WHERE t.status = 'valid')::int AS valid,

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../platform/errors.js';
 import { luhnValid } from './cards.js';
+import { createSealer } from './signing.js';
 import { createTestPaymentProvider, TOKEN_TTL_MS } from './test-provider.js';
 
 const secret = 'test-secret-that-is-long-enough-for-config-0123';
@@ -158,6 +159,46 @@ test('test provider: a refund needs a genuine payment id', async () => {
   for (const paymentId of [flip(result.paymentId, 30), flip(result.paymentId, result.paymentId.length - 1), 'pay_123', 'nope']) {
     await assert.rejects(provider.refund({ paymentId, amount: 4500, currency: 'EUR' }), (e: unknown) => e instanceof AppError && e.status === 400);
   }
+});
+
+test('test provider: a partial refund returns part of the payment, never more than it, in its currency', async () => {
+  const result = await charge('4242424242424242');
+  if (result.status !== 'succeeded') return assert.fail('the charge should succeed');
+  assert.match(result.paymentId, /4500EUR/, 'the payment id carries what it charged');
+  const refused = (input: { amount: number; currency: string }, field: string) =>
+    assert.rejects(
+      provider.refund({ paymentId: result.paymentId, ...input }),
+      (e: unknown) => e instanceof AppError && e.code === 'invalid_refund' && e.details.field === field,
+    );
+  assert.match((await provider.refund({ paymentId: result.paymentId, amount: 1500, currency: 'EUR' })).refundId, /^re_/);
+  assert.match((await provider.refund({ paymentId: result.paymentId, amount: 4500, currency: 'EUR' })).refundId, /^re_/);
+  await refused({ amount: 4501, currency: 'EUR' }, 'amount');
+  await refused({ amount: 1500, currency: 'USD' }, 'currency');
+  // Rewriting the charged amount in the id breaks its MAC.
+  await assert.rejects(
+    provider.refund({ paymentId: result.paymentId.replace('4500EUR', '9500EUR'), amount: 9000, currency: 'EUR' }),
+    (e: unknown) => e instanceof AppError && e.code === 'invalid_payment',
+  );
+});
+
+test('test provider: a payment id from before ids carried the amount still refunds, without the amount check', async () => {
+  const body = 'A'.repeat(22);
+  const old = `pay_${body}${createSealer(secret).mac(`pay_${body}`).subarray(0, 16).toString('base64url')}`;
+  assert.match((await provider.refund({ paymentId: old, amount: 999_999, currency: 'EUR' })).refundId, /^re_/);
+  await assert.rejects(
+    provider.refund({ paymentId: `${old.slice(0, -1)}B`, amount: 1, currency: 'EUR' }),
+    (e: unknown) => e instanceof AppError && e.code === 'invalid_payment',
+  );
+});
+
+test('test provider: the same idempotency key answers the same refund; another key makes another', async () => {
+  const result = await charge('4242424242424242');
+  if (result.status !== 'succeeded') return assert.fail('the charge should succeed');
+  const refund = (idempotencyKey?: string) => provider.refund({ paymentId: result.paymentId, amount: 1500, currency: 'EUR', idempotencyKey });
+  const first = await refund('refund-1');
+  assert.deepEqual(await refund('refund-1'), first);
+  assert.notDeepEqual(await refund('refund-2'), first);
+  assert.notDeepEqual(await refund(), await refund(), 'without a key every call is a new refund');
 });
 
 test('test provider: a webhook with a good, fresh signature becomes an event', () => {

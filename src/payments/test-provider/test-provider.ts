@@ -36,7 +36,8 @@ export const TOKEN_TTL_MS = 15 * 60 * 1000;
 export const WEBHOOK_TOLERANCE_S = 300;
 export const WEBHOOK_SIGNATURE_HEADER = 'taquilla-test-signature';
 const OUTCOMES: readonly CardOutcome[] = ['succeeded', 'card_declined', 'insufficient_funds', 'expired_card'];
-const PAYMENT_ID = /^pay_([A-Za-z0-9_-]{22})([A-Za-z0-9_-]{22})$/;
+/** `pay_<token id body><amount><currency><MAC>`; ids made before amounts were carried lack the middle part. */
+const PAYMENT_ID = /^pay_([A-Za-z0-9_-]{22})(?:([1-9][0-9]{0,14})([A-Z]{3}))?([A-Za-z0-9_-]{22})$/;
 
 const str = (value: unknown): value is string => typeof value === 'string';
 const random = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -58,11 +59,22 @@ export function createTestPaymentProvider(opts: { secret: string; paymentOrigin:
     return { sessionDigest: c.s, tokenId: c.i, outcome: c.o as CardOutcome, expiresAt: c.e };
   }
 
-  // The payment id is the token id plus a MAC, so `refund` can tell a genuine id without storage.
-  const paymentMac = (tokenBody: string) => sealer.mac(`pay_${tokenBody}`).subarray(0, 16);
-  const paymentIdOf = (tokenId: string) => {
-    const body = tokenId.slice('tid_'.length);
-    return `pay_${body}${paymentMac(body).toString('base64url')}`;
+  // The payment id is the token id and what was charged, plus a MAC, so `refund` can tell a
+  // genuine id, and how much it may return, without storage.
+  const paymentMac = (claims: string) => sealer.mac(`pay_${claims}`).subarray(0, 16);
+  const paymentIdOf = (tokenId: string, amount: number, currency: string) => {
+    const claims = `${tokenId.slice('tid_'.length)}${amount}${currency}`;
+    return `pay_${claims}${paymentMac(claims).toString('base64url')}`;
+  };
+  /** What a genuine payment id charged (null amount for an id from before amounts were carried); null if not genuine. */
+  const openPayment = (paymentId: unknown): { amount: number | null; currency: string | null } | null => {
+    const match = str(paymentId) ? PAYMENT_ID.exec(paymentId) : null;
+    if (!match) return null;
+    const [, body, amount, currency, mac] = match;
+    // Compared as text: base64url decoding ignores stray low bits, so bytes alone would admit variants.
+    const expected = Buffer.from(paymentMac(`${body}${amount ?? ''}${currency ?? ''}`).toString('base64url'));
+    if (!sealer.macEquals(expected, Buffer.from(mac!))) return null;
+    return { amount: amount ? Number(amount) : null, currency: currency ?? null };
   };
 
   return {
@@ -107,18 +119,25 @@ export function createTestPaymentProvider(opts: { secret: string; paymentOrigin:
         return { status: 'declined', reason: 'token_mismatch', tokenId };
       }
       if (outcome !== 'succeeded') return { status: 'declined', reason: outcome, tokenId };
-      return { status: 'succeeded', paymentId: paymentIdOf(tokenId), tokenId };
+      return { status: 'succeeded', paymentId: paymentIdOf(tokenId, amount, currency), tokenId };
     },
 
-    async refund({ paymentId, amount, currency }) {
-      const match = str(paymentId) ? PAYMENT_ID.exec(paymentId) : null;
-      // Compared as text: base64url decoding ignores stray low bits, so bytes alone would admit variants.
-      const genuine = match && sealer.macEquals(Buffer.from(paymentMac(match[1]!).toString('base64url')), Buffer.from(match[2]!));
-      if (!genuine) throw badRequest('invalid_payment', 'Not a payment id of the test provider', { field: 'paymentId' });
+    async refund({ paymentId, amount, currency, idempotencyKey }) {
+      const payment = openPayment(paymentId);
+      if (!payment) throw badRequest('invalid_payment', 'Not a payment id of the test provider', { field: 'paymentId' });
       if (!Number.isSafeInteger(amount) || amount <= 0)
         throw badRequest('invalid_refund', 'amount must be a positive whole number of minor units', { field: 'amount' });
       if (!/^[A-Z]{3}$/.test(currency)) throw badRequest('invalid_refund', 'currency must be an ISO 4217 code', { field: 'currency' });
-      return { refundId: `re_${random(16)}` };
+      if (payment.currency !== null && currency !== payment.currency)
+        throw badRequest('invalid_refund', `The payment was made in ${payment.currency}`, { field: 'currency' });
+      if (payment.amount !== null && amount > payment.amount)
+        throw badRequest('invalid_refund', `A refund cannot exceed the payment (${payment.amount})`, { field: 'amount' });
+      if (idempotencyKey !== undefined && (!str(idempotencyKey) || idempotencyKey === '' || idempotencyKey.length > 255))
+        throw badRequest('invalid_refund', 'idempotencyKey must be 1 to 255 characters', { field: 'idempotencyKey' });
+      // Like a real provider's idempotency: the same key for the same payment answers the same
+      // refund. Without state, the refund id is derived from them.
+      if (idempotencyKey === undefined) return { refundId: `re_${random(16)}` };
+      return { refundId: `re_${sealer.mac(`re_${paymentId}\0${amount}\0${idempotencyKey}`).subarray(0, 16).toString('base64url')}` };
     },
 
     signWebhook(rawBody, nowMs = now()) {

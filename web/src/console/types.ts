@@ -109,6 +109,32 @@ export interface OrderDetail {
   paidAt: string | null;
   payment: { provider: string; sessionId: string; url: string } | null;
   tickets: OrderTicket[];
+  /** Staff view: the refunds made, oldest first, and their sum in minor units (absent from older servers). */
+  refunds?: OrderRefund[];
+  refunded?: number;
+}
+
+export interface OrderRefund {
+  id: string;
+  amount: number;
+  currency: string;
+  ticketIds: string[];
+  /** null when no online payment was refunded (paid at the counter, or free). */
+  providerRefundId: string | null;
+  actor: string;
+  reason: string | null;
+  createdAt: string;
+}
+
+export interface RefundAnswer {
+  id: string;
+  status: string;
+  refundId?: string;
+  amount: number;
+  currency: string;
+  ticketIds: string[];
+  refund: OrderRefund;
+  replayed?: true;
 }
 
 export type OutboxStatus = 'queued' | 'sent' | 'kept' | 'failed';

@@ -1,9 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { formatDateTime, formatMoney, plural } from '../format';
 import { useResource } from '../hooks';
 import { adminApi, can, session } from '../session';
-import type { OrderDetail } from '../types';
+import type { OrderDetail, RefundAnswer } from '../types';
 import { Badge, ConfirmButton, ErrorNotice, Loading, Notice, PageHeader, Section } from '../ui';
+import { OrderRefunds } from './order-refunds';
+import { OrderTickets } from './order-tickets';
 
 export function OrderPage(props: { id: string }) {
   const order = useResource((signal) => adminApi<OrderDetail>(`/api/admin/orders/${props.id}`, { signal }), [props.id]);
@@ -18,17 +20,32 @@ export function OrderPage(props: { id: string }) {
     setResult(`The confirmation is on its way to ${o?.buyer.email ?? 'the buyer'} again.`);
   };
 
+  // One key per refund of what is left, so a retried request refunds once.
+  const refundKey = useMemo(() => crypto.randomUUID(), [o?.refunds?.length]);
   const act = async (action: 'refund' | 'cancel') => {
-    const changed = await adminApi<{ id: string; status: string; refundId?: string }>(`/api/admin/orders/${props.id}/${action}`, { method: 'POST' });
+    const changed = await adminApi<{ id: string; status: string; refundId?: string }>(`/api/admin/orders/${props.id}/${action}`, {
+      method: 'POST',
+      ...(action === 'refund' ? { headers: { 'idempotency-key': refundKey } } : {}),
+    });
     setResult(
       action === 'refund'
-        ? `Order refunded${changed.refundId ? ` (refund ${changed.refundId})` : ''}. Its tickets are void and the places are back on sale.`
-        : 'Order cancelled. Its tickets are void and the places are back on sale.',
+        ? `Order refunded${changed.refundId ? ` (refund ${changed.refundId})` : ''}. Its tickets are void, the places are back on sale and ${o?.buyer.email ?? 'the buyer'} is emailed.`
+        : `Order cancelled. Its tickets are void, the places are back on sale and ${o?.buyer.email ?? 'the buyer'} is emailed.`,
+    );
+    order.reload();
+  };
+
+  const refunded = (answer: RefundAnswer) => {
+    setResult(
+      `${formatMoney(answer.amount, answer.currency)} refunded for ${plural(answer.ticketIds.length, 'ticket')}${answer.refundId ? ` (refund ${answer.refundId})` : ''}. ` +
+        `Their places are back on sale and ${o?.buyer.email ?? 'the buyer'} is emailed.${answer.status === 'refunded' ? ' No valid ticket is left: the order is refunded.' : ''}`,
     );
     order.reload();
   };
 
   const valid = o?.tickets.filter((t) => t.status === 'valid').length ?? 0;
+  // What is left of the charge after earlier partial refunds.
+  const remaining = o ? o.total - (o.refunded ?? 0) : 0;
   return (
     <>
       <PageHeader
@@ -62,23 +79,27 @@ export function OrderPage(props: { id: string }) {
                   </p>
                 </ConfirmButton>
               )}
-              {o.status === 'paid' && can('orders.refund') && refundLimit !== null && o.total > refundLimit && (
+              {o.status === 'paid' && can('orders.refund') && refundLimit !== null && remaining > refundLimit && (
                 <span class="muted small" data-testid="order-refund-over-limit">
                   Above your refund limit ({formatMoney(refundLimit, o.currency)})
                 </span>
               )}
-              {o.status === 'paid' && can('orders.refund') && (refundLimit === null || o.total <= refundLimit) && (
+              {o.status === 'paid' && can('orders.refund') && (refundLimit === null || remaining <= refundLimit) && (
                 <ConfirmButton
-                  label="Refund"
-                  title="Refund this order?"
-                  confirmLabel={`Refund ${formatMoney(o.total, o.currency)}`}
+                  label={remaining < o.total ? 'Refund the rest' : 'Refund'}
+                  title={remaining < o.total ? 'Refund the rest of this order?' : 'Refund this order?'}
+                  confirmLabel={`Refund ${formatMoney(remaining, o.currency)}`}
                   testid="order-refund"
                   onConfirm={() => act('refund')}
                 >
                   <p>
-                    {formatMoney(o.total, o.currency)} goes back to {o.buyer.name} through the payment provider.
+                    {formatMoney(remaining, o.currency)} goes back to {o.buyer.name}
+                    {remaining < o.total ? ` (${formatMoney(o.total - remaining, o.currency)} was refunded before)` : ''}.
                   </p>
-                  <p>The {plural(valid, 'valid ticket')} will stop working at the door and the places go back on sale. This can’t be undone.</p>
+                  <p>
+                    The {plural(valid, 'valid ticket')} will stop working at the door, the places go back on sale and {o.buyer.email} is emailed. This can’t be
+                    undone.
+                  </p>
                 </ConfirmButton>
               )}
               {(o.status === 'paid' || o.status === 'pending_payment') && can('orders.cancel') && (
@@ -164,42 +185,8 @@ export function OrderPage(props: { id: string }) {
               </dl>
             </Section>
           </div>
-          <Section title={`Tickets (${o.tickets.length})`} class="card-flush-body" testid="order-tickets">
-            {o.tickets.length === 0 ? (
-              <p class="card-note muted">No tickets: they are issued when the order is paid.</p>
-            ) : (
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>Seat or area</th>
-                    <th>Category</th>
-                    <th>Status</th>
-                    <th>Checked in</th>
-                    <th class="num">Price</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {o.tickets.map((t) => (
-                    <tr key={t.id} data-testid="ticket-row">
-                      <td>{t.label}</td>
-                      <td>{t.categoryName}</td>
-                      <td>
-                        <Badge status={t.status} />
-                      </td>
-                      <td>{t.checkedInAt ? formatDateTime(t.checkedInAt, o.performance.timeZone) : <span class="muted">Not yet</span>}</td>
-                      <td class="num">{formatMoney(t.price, t.currency)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <td colSpan={4}>Total</td>
-                    <td class="num">{formatMoney(o.total, o.currency)}</td>
-                  </tr>
-                </tfoot>
-              </table>
-            )}
-          </Section>
+          <OrderTickets order={o} refundable={o.status === 'paid' && can('orders.refund')} refundLimit={refundLimit} onRefunded={refunded} />
+          <OrderRefunds order={o} />
         </div>
       )}
     </>
