@@ -65,7 +65,7 @@ test('refund email: lists the refunded tickets with prices and shows the start i
   const email = renderOrderChange(refund({ locale: 'en' }));
   assert.match(email.text, /Refunded tickets:\n- Sección 101, fila C, asiento 12 \(Platea\): €85\.00\n- Pista \(General\): €40\.00\n/);
   // 00:00 UTC on the 15th is 8 PM on the 14th in Puerto Rico.
-  assert.match(email.text, /When: Saturday, March 14, 2026 at 8:00\sPM\n/);
+  assert.match(email.text, /When: Saturday, March 14, 2026 at 8:00\sPM \(Puerto Rico time\)\n/);
   assert.match(email.text, /View your order: https:\/\/tickets\.example\.com\/orders\/6f1c2a4e#access=secret/);
   assert.ok(!email.text.includes('remaining'), 'a whole refund leaves nothing to view');
 });
