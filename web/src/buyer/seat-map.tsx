@@ -23,6 +23,8 @@ export interface SeatMapProps {
   /** The seat's accessible name; must be stable between renders unless the language changes. */
   labelOf: (seat: Seat) => string;
   selected: ReadonlySet<string>;
+  /** Seats in the fan's own live hold: drawn as theirs rather than as taken. */
+  mine?: ReadonlySet<string>;
   interactive: boolean;
   onToggle: (seat: Seat) => void;
   zoom: number;
@@ -33,6 +35,7 @@ export interface SeatMapProps {
 
 interface RowProps {
   row: Row;
+  mine: ReadonlySet<string>;
   selectedSig: string;
   tabStop: string | null;
   interactive: boolean;
@@ -47,6 +50,7 @@ class SeatRow extends Component<RowProps> {
     const p = this.props;
     return (
       next.row !== p.row ||
+      next.mine !== p.mine ||
       next.selectedSig !== p.selectedSig ||
       next.tabStop !== p.tabStop ||
       next.interactive !== p.interactive ||
@@ -56,7 +60,7 @@ class SeatRow extends Component<RowProps> {
     );
   }
 
-  override render({ row, selectedSig, tabStop, interactive, radius, colorOf, labelOf, pitch }: RowProps) {
+  override render({ row, mine, selectedSig, tabStop, interactive, radius, colorOf, labelOf, pitch }: RowProps) {
     const picked = selectedSig ? new Set(selectedSig.split(',')) : null;
     const first = row.seats[0]!;
     return (
@@ -65,6 +69,22 @@ class SeatRow extends Component<RowProps> {
           {row.label}
         </text>
         {row.seats.map((seat) => {
+          if (!isFree(seat) && mine.has(seat.id)) {
+            return (
+              <circle
+                key={seat.id}
+                class="seat mine"
+                cx={seat.x}
+                cy={seat.y}
+                r={radius}
+                data-testid="seat"
+                data-seat-id={seat.id}
+                data-status={seat.status}
+                data-mine="true"
+                aria-hidden="true"
+              />
+            );
+          }
           if (!isFree(seat)) {
             return (
               <circle
@@ -120,7 +140,9 @@ const KEYS: Record<string, Move> = {
   PageDown: 'pageDown',
 };
 
-export function SeatMap({ model, colorOf, labelOf, selected, interactive, onToggle, zoom, describedBy, onTapZoom }: SeatMapProps) {
+const NOBODY: ReadonlySet<string> = new Set();
+
+export function SeatMap({ model, colorOf, labelOf, selected, mine = NOBODY, interactive, onToggle, zoom, describedBy, onTapZoom }: SeatMapProps) {
   const svg = useRef<SVGSVGElement>(null);
   const [tabStopWanted, setTabStop] = useState<string | null>(null);
   const [ring, setRing] = useState<string | null>(null);
@@ -247,6 +269,7 @@ export function SeatMap({ model, colorOf, labelOf, selected, interactive, onTogg
         <SeatRow
           key={row.key}
           row={row}
+          mine={mine}
           selectedSig={selectedByRow.get(i)?.join(',') ?? ''}
           tabStop={tabStop && model.where.get(tabStop)?.row === i ? tabStop : null}
           interactive={interactive}
