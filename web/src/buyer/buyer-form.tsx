@@ -181,20 +181,15 @@ export function BuyerForm({
   );
 }
 
-/** An email address that wraps after its "@" or before a dot, never in the middle of a word. */
+/** An email address that may wrap after its "@" or before a dot, never in the middle of a word. */
 export function EmailText({ email }: { email: string }) {
-  const at = email.lastIndexOf('@');
-  if (at < 0) return <span class="email">{email}</span>;
-  const domain = email.slice(at + 1).split('.');
+  const pieces = email.split(/(?=\.)|(?<=@)/);
   return (
     <span class="email">
-      {email.slice(0, at + 1)}
-      <wbr />
-      {domain.map((part, i) => (
+      {pieces.map((piece, i) => (
         <Fragment key={i}>
           {i > 0 && <wbr />}
-          {i > 0 && '.'}
-          {part}
+          {piece}
         </Fragment>
       ))}
     </span>

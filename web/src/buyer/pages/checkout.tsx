@@ -101,7 +101,12 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
           ) : (
             <>
               <BuyerStep holdId={holdId} state={state} update={update} onEnded={setEnded} locale={locale} editing={editing} setEditing={setEditing} />
-              {state.order && !editing && <PaymentStep order={state.order} locale={locale} onEnded={setEnded} />}
+              {/* Hidden, not removed, while the details are edited: the card form keeps its place and focus stays with the details. */}
+              {state.order && (
+                <div hidden={editing}>
+                  <PaymentStep order={state.order} locale={locale} onEnded={setEnded} />
+                </div>
+              )}
             </>
           )}
         </div>
