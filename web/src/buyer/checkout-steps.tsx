@@ -126,7 +126,8 @@ export function BuyerStep({
         return null;
       }
       if (e.code === 'order_not_editable') {
-        onEnded('converted');
+        // Paid meanwhile (another tab): the order is there to see; otherwise it ended some other way.
+        onEnded((e.body.error as { status?: string } | undefined)?.status === 'paid' ? 'converted' : 'expired');
         return null;
       }
       return fieldProblem(e);
