@@ -29,8 +29,6 @@ export interface SeatMapProps {
   onToggle: (seat: Seat) => void;
   zoom: number;
   describedBy?: string;
-  /** Seats too small to hit: a tap zooms in around the point instead (returns whether it did). */
-  onTapZoom?: (clientX: number, clientY: number, factor: number) => boolean;
 }
 
 interface RowProps {
@@ -125,10 +123,6 @@ class SeatRow extends Component<RowProps> {
   }
 }
 
-/** Below this drawn seat size a tap zooms in first; the zoom aims for the second size. */
-const MIN_TAP_PX = 7;
-const GOOD_TAP_PX = 12;
-
 const KEYS: Record<string, Move> = {
   ArrowLeft: 'left',
   ArrowRight: 'right',
@@ -142,13 +136,12 @@ const KEYS: Record<string, Move> = {
 
 const NOBODY: ReadonlySet<string> = new Set();
 
-export function SeatMap({ model, colorOf, labelOf, selected, mine = NOBODY, interactive, onToggle, zoom, describedBy, onTapZoom }: SeatMapProps) {
+export function SeatMap({ model, colorOf, labelOf, selected, mine = NOBODY, interactive, onToggle, zoom, describedBy }: SeatMapProps) {
   const svg = useRef<SVGSVGElement>(null);
   const [tabStopWanted, setTabStop] = useState<string | null>(null);
   const [ring, setRing] = useState<string | null>(null);
   const focusNext = useRef(false);
   const focusedId = useRef<string | null>(null);
-  const pointerType = useRef('');
 
   // The tab stop stays on a free seat: a taken one hands it to the nearest free seat.
   let tabStopSeat = seatOf(model, tabStopWanted);
@@ -190,11 +183,7 @@ export function SeatMap({ model, colorOf, labelOf, selected, mine = NOBODY, inte
 
   const onClick = (event: MouseEvent) => {
     if (!interactive) return;
-    const width = svg.current?.getBoundingClientRect().width ?? 0;
-    const seatPixels = (2 * model.radius * width) / model.bounds.width;
-    // Only a finger zooms first: a mouse can hit small seats, and a keyboard click always toggles.
-    const touch = pointerType.current === 'touch' || pointerType.current === 'pen';
-    if (touch && onTapZoom && seatPixels < MIN_TAP_PX && onTapZoom(event.clientX, event.clientY, GOOD_TAP_PX / seatPixels)) return;
+    // Seats are drawn big enough to hit (use-map-zoom.ts); a tap between them still finds the nearest.
     let seat = seatFromEvent(event);
     if (!seat) {
       // A tap between seats picks the nearest free one, so small seats are easy to hit.
@@ -253,9 +242,6 @@ export function SeatMap({ model, colorOf, labelOf, selected, mine = NOBODY, inte
       aria-label={t('map.label')}
       aria-describedby={describedBy}
       onClick={onClick}
-      onPointerDown={(event: PointerEvent) => {
-        pointerType.current = event.pointerType;
-      }}
       onKeyDown={onKeyDown}
       onFocusCapture={onFocus}
       onBlurCapture={onBlur}

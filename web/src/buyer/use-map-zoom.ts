@@ -58,6 +58,15 @@ export function useMapZoom(model: SeatModel | null) {
     return true;
   };
 
+  // A hall wider than the box opens at its middle, where the stage usually faces.
+  const centred = useRef(false);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || centred.current || !seatAtOne) return;
+    centred.current = true;
+    el.scrollLeft = (el.scrollWidth - el.clientWidth) / 2;
+  }, [seatAtOne]);
+
   useLayoutEffect(() => {
     const el = scroller.current;
     const at = anchor.current;

@@ -48,7 +48,6 @@ export function PerformancePage({ id }: { id: string }) {
     return (previousModel.current = buildModel(data.seats, previousModel.current));
   }, [data]);
   const { scroller, zoom, min: minZoom, max: maxZoom, zoomTo, onKeyDown: zoomKeys } = useMapZoom(model);
-  const tapZoom = (clientX: number, clientY: number, factor: number) => zoomTo(zoom * factor, clientX, clientY);
 
   // Stable across refreshes unless the categories themselves change, so rows need not redraw.
   const categoriesKey = data?.categories.map((c) => `${c.id}:${c.name}:${c.price}:${c.currency}`).join('|') ?? '';
@@ -253,7 +252,6 @@ export function PerformancePage({ id }: { id: string }) {
                 onToggle={toggle}
                 zoom={zoom}
                 describedBy="map-help"
-                onTapZoom={tapZoom}
               />
             </div>
             <p id="map-help" class="small muted">

@@ -58,7 +58,7 @@ export const en = {
   'map.heading': 'Choose your seats',
   'map.label': 'Seat map',
   'map.help':
-    'Tap or click a seat to pick it; on a small screen the first tap zooms in. With a keyboard: Tab to the map, arrow keys to move between seats and rows, Enter or Space to pick or drop a seat.',
+    'Tap or click a seat to pick it. Zoom with + and −, Ctrl and the mouse wheel, or two fingers. With a keyboard: Tab to the map, arrow keys to move between seats and rows, Enter or Space to pick or drop a seat, + and − to zoom.',
   'map.notInteractive': 'Seats can be picked when tickets are on sale.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom in',

@@ -55,7 +55,7 @@ export const fr: Messages = {
   'map.heading': 'Choisissez vos places',
   'map.label': 'Plan de salle',
   'map.help':
-    'Touchez ou cliquez sur une place pour la choisir ; sur un petit écran, le premier toucher agrandit le plan. Au clavier : Tab jusqu’au plan, flèches pour passer d’une place ou d’un rang à l’autre, Entrée ou Espace pour prendre ou retirer une place.',
+    'Touchez ou cliquez sur une place pour la choisir. Zoomez avec + et −, avec Ctrl et la molette de la souris ou avec deux doigts. Au clavier : Tab jusqu’au plan, flèches pour passer d’une place ou d’un rang à l’autre, Entrée ou Espace pour prendre ou retirer une place, + et − pour zoomer.',
   'map.notInteractive': 'Vous pourrez choisir vos places dès l’ouverture de la vente.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom avant',

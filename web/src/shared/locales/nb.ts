@@ -55,7 +55,7 @@ export const nb: Messages = {
   'map.heading': 'Velg seter',
   'map.label': 'Salkart',
   'map.help':
-    'Trykk eller klikk på et sete for å velge det; på en liten skjerm zoomer første trykk inn. Med tastatur: Tab til kartet, piltastene for å flytte mellom seter og rader, Enter eller mellomrom for å velge eller fjerne et sete.',
+    'Trykk eller klikk på et sete for å velge det. Zoom med + og −, med Ctrl og musehjulet eller med to fingre. Med tastatur: Tab til kartet, piltastene for å flytte mellom seter og rader, Enter eller mellomrom for å velge eller fjerne et sete, + og − for å zoome.',
   'map.notInteractive': 'Du kan velge seter når billettene er i salg.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom inn',

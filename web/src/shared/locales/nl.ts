@@ -55,7 +55,7 @@ export const nl: Messages = {
   'map.heading': 'Kies je stoelen',
   'map.label': 'Zaalplattegrond',
   'map.help':
-    'Tik of klik op een stoel om hem te kiezen; op een klein scherm zoomt de eerste tik in. Met het toetsenbord: Tab naar de plattegrond, pijltjestoetsen om tussen stoelen en rijen te bewegen, Enter of spatie om een stoel te kiezen of terug te geven.',
+    'Tik of klik op een stoel om hem te kiezen. Zoom met + en −, met Ctrl en het muiswiel of met twee vingers. Met het toetsenbord: Tab naar de plattegrond, pijltjestoetsen om tussen stoelen en rijen te bewegen, Enter of spatie om een stoel te kiezen of terug te geven, + en − om te zoomen.',
   'map.notInteractive': 'Je kunt stoelen kiezen zodra de tickets in de verkoop zijn.',
   'map.zoom': 'Zoomen',
   'map.zoomIn': 'Inzoomen',
