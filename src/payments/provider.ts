@@ -22,7 +22,8 @@ export interface WebhookEvent {
 
 export interface PaymentProvider {
   readonly name: string;
-  createSession(input: { orderId: string; amount: number; currency: string; description: string }): Promise<PaymentSession>;
+  /** `locale`: the buyer's language (a BCP 47 tag), for a provider whose card form can speak it. */
+  createSession(input: { orderId: string; amount: number; currency: string; description: string; locale?: string }): Promise<PaymentSession>;
   /** The id a genuine token of this provider carries, without charging anything; undefined for anything else. */
   tokenId(token: string): string | undefined;
   /** Charges the session with a one-time token. A token whose id was already used must be refused by the caller. */

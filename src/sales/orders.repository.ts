@@ -29,6 +29,21 @@ export function lockOrderAndHold(tx: Tx, id: string) {
     .executeTakeFirst();
 }
 
+/** The buyer's details on an order, and the checkout record that names the same buyer. */
+export async function updateBuyer(tx: Tx, id: string, buyer: { name: string; email: string; locale: string }): Promise<void> {
+  await tx.updateTable('orders').set({ buyer_name: buyer.name, buyer_email: buyer.email, locale: buyer.locale }).where('id', '=', id).execute();
+  await tx.updateTable('checkout_records').set({ buyer_email: buyer.email }).where('order_id', '=', id).execute();
+}
+
+export function customerOfOrder(tx: Tx, customerId: string) {
+  return tx
+    .selectFrom('customers')
+    .select(['id', 'email'])
+    .where('id', '=', customerId)
+    .executeTakeFirst()
+    .then((c) => c ?? null);
+}
+
 /** The payment attempt that paid the order: which token, and when. */
 export function succeededAttempt(db: Db | Tx, orderId: string) {
   return db

@@ -8,6 +8,7 @@ import { hasAccess, requireAccess } from '../platform/http/credentials.js';
 import { sameOrigin } from '../platform/http/permission-guard.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
 import { BuyerBody, CreatedOrderResponse, IdempotencyHeaders, OrderResponse, PaidResponse, PaymentBody } from './orders.schemas.js';
+import { changeBuyer } from './buyer-details.service.js';
 import { createOrder, orderView } from './orders.service.js';
 import { confirmPayment } from './payment.service.js';
 
@@ -94,6 +95,26 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     async (request) => {
       requireAccess(ctx.orderAccess, 'order', request.params.id, request);
       return orderView(ctx, request.params.id, toLanguage(request.query.lang));
+    },
+  );
+
+  app.patch(
+    '/api/orders/:id/buyer',
+    {
+      schema: {
+        tags: ['sales'],
+        params: IdParams,
+        body: BuyerBody,
+        description:
+          "Corrects the buyer's name, email or email language before paying: only while the order is pending_payment and its hold is live " +
+          '(409 `order_not_editable` or `hold_expired` otherwise). A new email counts against the per-customer limit like a new order. Audited.',
+        security: [{ orderAccess: [] }],
+        response: { 200: OrderResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireAccess(ctx.orderAccess, 'order', request.params.id, request);
+      return changeBuyer(ctx, request.params.id, request.body.buyer);
     },
   );
 };

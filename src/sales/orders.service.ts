@@ -138,6 +138,7 @@ async function withPaymentSession(ctx: AppContext, order: Order): Promise<Create
       amount: order.total,
       currency: order.currency,
       description: `${perf.eventTitle} ${perf.starts_at.toISOString().slice(0, 10)}`,
+      locale: order.locale,
     });
     // Only the first session sticks, so concurrent retries agree on one.
     const stored =

@@ -35,6 +35,7 @@ const BY_ROUTE: Record<string, RouteClass> = {
   'POST /api/holds/:id/order': 'checkout',
   'POST /api/orders/:id/payment': 'checkout',
   'GET /api/orders/:id': 'checkout',
+  'PATCH /api/orders/:id/buyer': 'checkout',
   'GET /api/orders/:id/tickets.pdf': 'checkout',
   'POST /api/checkin': 'checkin',
   // Customer accounts: every route that checks a password, a code or an emailed token.

@@ -1,3 +1,5 @@
+import type { CardOutcome } from './cards.js';
+
 /** The hosted form's few strings, in every language the box office supports. English is the default. */
 export const LANGUAGES = ['en', 'es', 'fr', 'nl', 'nb'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -15,6 +17,10 @@ export interface FormStrings {
   failed: string;
   done: string;
   invalidSession: string;
+  /** The expiry field's placeholder, in the letters the language abbreviates month and year with. */
+  expiryPlaceholder: string;
+  /** What each test card does, for the help list. */
+  outcomes: Record<CardOutcome, string>;
 }
 
 export const STRINGS: Record<Language, FormStrings> = {
@@ -31,6 +37,13 @@ export const STRINGS: Record<Language, FormStrings> = {
     failed: 'The card could not be sent. Please try again.',
     done: 'Card accepted.',
     invalidSession: 'This payment link is not valid.',
+    expiryPlaceholder: 'MM/YY',
+    outcomes: {
+      succeeded: 'succeeds',
+      card_declined: 'is declined',
+      insufficient_funds: 'is declined: insufficient funds',
+      expired_card: 'is declined: expired card',
+    },
   },
   es: {
     title: 'Pago con tarjeta',
@@ -45,6 +58,13 @@ export const STRINGS: Record<Language, FormStrings> = {
     failed: 'No se pudo enviar la tarjeta. Inténtalo de nuevo.',
     done: 'Tarjeta aceptada.',
     invalidSession: 'Este enlace de pago no es válido.',
+    expiryPlaceholder: 'MM/AA',
+    outcomes: {
+      succeeded: 'se acepta',
+      card_declined: 'se rechaza',
+      insufficient_funds: 'se rechaza: fondos insuficientes',
+      expired_card: 'se rechaza: tarjeta caducada',
+    },
   },
   fr: {
     title: 'Paiement par carte',
@@ -59,6 +79,13 @@ export const STRINGS: Record<Language, FormStrings> = {
     failed: 'La carte n’a pas pu être envoyée. Veuillez réessayer.',
     done: 'Carte acceptée.',
     invalidSession: 'Ce lien de paiement n’est pas valide.',
+    expiryPlaceholder: 'MM/AA',
+    outcomes: {
+      succeeded: 'est acceptée',
+      card_declined: 'est refusée',
+      insufficient_funds: 'est refusée : provision insuffisante',
+      expired_card: 'est refusée : carte expirée',
+    },
   },
   nl: {
     title: 'Betalen met kaart',
@@ -73,6 +100,13 @@ export const STRINGS: Record<Language, FormStrings> = {
     failed: 'De kaart kon niet worden verstuurd. Probeer het opnieuw.',
     done: 'Kaart geaccepteerd.',
     invalidSession: 'Deze betaallink is niet geldig.',
+    expiryPlaceholder: 'MM/JJ',
+    outcomes: {
+      succeeded: 'wordt geaccepteerd',
+      card_declined: 'wordt geweigerd',
+      insufficient_funds: 'wordt geweigerd: onvoldoende saldo',
+      expired_card: 'wordt geweigerd: verlopen kaart',
+    },
   },
   nb: {
     title: 'Kortbetaling',
@@ -87,9 +121,23 @@ export const STRINGS: Record<Language, FormStrings> = {
     failed: 'Kortet kunne ikke sendes. Prøv igjen.',
     done: 'Kortet er godtatt.',
     invalidSession: 'Denne betalingslenken er ikke gyldig.',
+    expiryPlaceholder: 'MM/ÅÅ',
+    outcomes: {
+      succeeded: 'godtas',
+      card_declined: 'avvises',
+      insufficient_funds: 'avvises: ikke dekning',
+      expired_card: 'avvises: utløpt kort',
+    },
   },
 };
 
-export function pickLanguage(lang: unknown): Language {
-  return LANGUAGES.find((candidate) => candidate === lang) ?? 'en';
+/** The first supported language among those given (a tag such as `es-PR` counts as `es`), else English. */
+export function pickLanguage(...wanted: unknown[]): Language {
+  for (const lang of wanted) {
+    if (typeof lang !== 'string') continue;
+    const base = lang.toLowerCase().split('-')[0];
+    const found = LANGUAGES.find((candidate) => candidate === base);
+    if (found) return found;
+  }
+  return 'en';
 }

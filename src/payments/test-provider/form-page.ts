@@ -50,7 +50,7 @@ export function renderPaymentPage(input: { sessionId: string; session: SessionCl
   const { sessionId, session, appOrigin, lang, nonce } = input;
   const t = STRINGS[lang];
   const amount = formatAmount(session.amount, session.currency, lang);
-  const cards = TEST_CARD_HELP.map((card) => `<li><code>${card.number}</code> ${card.outcome}</li>`).join('\n');
+  const cards = TEST_CARD_HELP.map((card) => `<li><code>${card.number}</code> ${escapeHtml(t.outcomes[card.outcome])}</li>`).join('\n');
   const attributes =
     ` data-app-origin="${escapeHtml(appOrigin)}" data-session-id="${escapeHtml(sessionId)}"` +
     ` data-failed="${escapeHtml(t.failed)}" data-done="${escapeHtml(t.done)}"`;
@@ -64,7 +64,7 @@ export function renderPaymentPage(input: { sessionId: string; session: SessionCl
 <form id="pay-form" novalidate>
 ${field('cardNumber', t.cardNumber, t.invalidCardNumber, 'inputmode="numeric" autocomplete="cc-number" maxlength="23" placeholder="4242 4242 4242 4242"')}
 <div class="row">
-${field('expiry', t.expiry, t.invalidExpiry, 'inputmode="numeric" autocomplete="cc-exp" maxlength="7" placeholder="MM/YY"')}
+${field('expiry', t.expiry, t.invalidExpiry, `inputmode="numeric" autocomplete="cc-exp" maxlength="7" placeholder="${escapeHtml(t.expiryPlaceholder)}"`)}
 ${field('cvc', t.cvc, t.invalidCvc, 'inputmode="numeric" autocomplete="cc-csc" maxlength="4" placeholder="123"')}
 </div>
 <button type="submit">${escapeHtml(`${t.pay} ${amount}`)}</button>

@@ -93,6 +93,25 @@ test('test payment server: the card form speaks each supported language and fall
   }
 });
 
+test('test payment server: in Spanish the placeholders and the test cards’ help are Spanish too, none of the English left', async () => {
+  const html = (await app.inject({ url: `/pay/${sessionId}?lang=es` })).body;
+  assert.match(html, /<html lang="es">/);
+  assert.match(html, /placeholder="MM\/AA"/);
+  for (const spanish of ['Número de tarjeta', 'Caducidad (MM/AA)', 'Pagar', 'se acepta', 'se rechaza: fondos insuficientes'])
+    assert.ok(html.includes(spanish), spanish);
+  for (const english of ['MM/YY', 'Card number', 'succeeds', 'declined', 'insufficient', 'Test cards', '>Pay '])
+    assert.ok(!html.includes(english), `no "${english}"`);
+});
+
+test('test payment server: the session carries the buyer’s language, used when the page names none', async () => {
+  const session = await provider.createSession({ orderId: 'o-2', amount: 100, currency: 'EUR', description: 'x', locale: 'nb' });
+  assert.match((await app.inject({ url: `/pay/${session.sessionId}` })).body, /<html lang="nb">[\s\S]*Kortnummer[\s\S]*MM\/ÅÅ/);
+  assert.match((await app.inject({ url: `/pay/${session.sessionId}?lang=nl` })).body, /<html lang="nl">[\s\S]*MM\/JJ/, 'the framing page wins');
+  assert.match((await app.inject({ url: `/pay/${session.sessionId}?lang=es-PR` })).body, /<html lang="es">/, 'a regional tag counts as its language');
+  const plain = await provider.createSession({ orderId: 'o-3', amount: 100, currency: 'EUR', description: 'x', locale: '<script>' });
+  assert.match((await app.inject({ url: `/pay/${plain.sessionId}` })).body, /<html lang="en">/, 'a malformed locale is not kept');
+});
+
 test('test payment server: a bad session gets a 400 page', async () => {
   const response = await app.inject({ url: `/pay/${sessionId.slice(0, -2)}xx` });
   assert.equal(response.statusCode, 400);

@@ -132,9 +132,10 @@ export async function buildTestPaymentServer(opts: { secret: string; paymentOrig
   });
 
   app.get<{ Params: { sessionId: string }; Querystring: { lang?: string } }>('/pay/:sessionId', async (request, reply) => {
-    const lang = pickLanguage(request.query.lang);
     const { sessionId } = request.params;
     const session = provider.openSession(sessionId);
+    // The page that frames the form names the fan's language; opened on its own, the session's is used.
+    const lang = pickLanguage(request.query.lang, session?.locale);
     const nonce = newNonce();
     (reply as unknown as { cspNonce: string }).cspNonce = nonce;
     reply.type('text/html; charset=utf-8');

@@ -15,6 +15,8 @@ export interface SessionClaims {
   amount: number;
   currency: string;
   description: string;
+  /** The buyer's language when the session was made; the form uses it unless the page asks for another. */
+  locale?: string;
 }
 
 export interface IssuedToken {
@@ -50,7 +52,7 @@ export function createTestPaymentProvider(opts: { secret: string; paymentOrigin:
   function openSession(sessionId: string): SessionClaims | null {
     const c = sealer.open('ps_', sessionId);
     if (!c || !str(c.o) || !Number.isSafeInteger(c.a) || !str(c.c) || !str(c.d)) return null;
-    return { orderId: c.o, amount: c.a as number, currency: c.c, description: c.d };
+    return { orderId: c.o, amount: c.a as number, currency: c.c, description: c.d, ...(str(c.l) ? { locale: c.l } : {}) };
   }
 
   function openToken(token: string) {
@@ -81,7 +83,7 @@ export function createTestPaymentProvider(opts: { secret: string; paymentOrigin:
     name: 'test',
     openSession,
 
-    async createSession({ orderId, amount, currency, description }) {
+    async createSession({ orderId, amount, currency, description, locale }) {
       if (!str(orderId) || orderId === '') throw badRequest('invalid_payment_request', 'orderId is required');
       if (!Number.isSafeInteger(amount) || amount <= 0) throw badRequest('invalid_payment_request', 'amount must be a positive whole number of minor units');
       if (!/^[A-Z]{3}$/.test(currency)) throw badRequest('invalid_payment_request', 'currency must be an ISO 4217 code such as EUR');
@@ -89,7 +91,8 @@ export function createTestPaymentProvider(opts: { secret: string; paymentOrigin:
       const d = Array.from(String(description ?? ''))
         .slice(0, 100)
         .join('');
-      const sessionId = sealer.seal('ps_', { o: orderId, a: amount, c: currency, d, n: random(12) });
+      const l = str(locale) && /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(locale) ? locale : undefined;
+      const sessionId = sealer.seal('ps_', { o: orderId, a: amount, c: currency, d, n: random(12), ...(l ? { l } : {}) });
       return { sessionId, url: `${origin}/pay/${sessionId}` };
     },
 

@@ -3,7 +3,7 @@ import { getLocale } from '../shared/i18n.js';
 import { documentPageClass } from '../shared/router.js';
 import { noteServerDate } from './clock.js';
 import { accessToken, forgetAccess, goToQueue } from './queue-access.js';
-import { type BuyerDetails, holdToken, saveHoldToken } from './storage.js';
+import { type BuyerDetails, forgetOwnHold, holdToken, saveHoldToken, saveOwnHold } from './storage.js';
 import type { CreatedOrder, Hold, Order, Ticket } from './types.js';
 
 /** Seats, the best N of a category, GA places, or seats and GA places together (`quantity` counts the places). */
@@ -26,6 +26,7 @@ export async function createHold(performanceId: string, request: HoldRequest): P
   try {
     const hold = await api<Hold & { holdToken: string }>(`/api/performances/${performanceId}/holds`, { method: 'POST', body: request, headers });
     saveHoldToken(hold.holdId, hold.holdToken);
+    saveOwnHold(performanceId, hold.holdId);
     return hold;
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 403 && error.code === 'not_admitted')) throw error;
@@ -62,7 +63,10 @@ function holdAuth(holdId: string): Record<string, string> {
 }
 
 // Releasing twice releases once, and a payment is confirmed once per order: both safe to retry.
-export const releaseHold = (holdId: string) => api<void>(`/api/holds/${holdId}`, { method: 'DELETE', headers: holdAuth(holdId), retry: true });
+export async function releaseHold(hold: Pick<Hold, 'holdId' | 'performanceId'>): Promise<void> {
+  await api<void>(`/api/holds/${hold.holdId}`, { method: 'DELETE', headers: holdAuth(hold.holdId), retry: true });
+  forgetOwnHold(hold.performanceId, hold.holdId);
+}
 
 export const createOrder = (holdId: string, idempotencyKey: string, buyer: BuyerDetails) =>
   api<CreatedOrder>(`/api/holds/${holdId}/order`, {
@@ -90,3 +94,7 @@ export const payOrder = (orderId: string, token: string, accessToken: string) =>
 export const getOrder = (orderId: string, accessToken: string, signal?: AbortSignal) =>
   // The event's title in the page's language.
   api<Order>(`/api/orders/${orderId}?lang=${getLocale()}`, { headers: { authorization: `Bearer ${accessToken}` }, signal });
+
+/** Corrects the buyer's details of an order still waiting for payment; sending the same details twice is harmless. */
+export const updateBuyer = (orderId: string, accessToken: string, buyer: BuyerDetails) =>
+  api<Order>(`/api/orders/${orderId}/buyer`, { method: 'PATCH', body: { buyer }, headers: { authorization: `Bearer ${accessToken}` }, retry: true });

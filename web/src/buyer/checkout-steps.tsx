@@ -1,20 +1,21 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api.js';
-import { getLocale, LOCALE_NAMES, LOCALES, t, type Locale } from '../shared/i18n.js';
+import { LOCALE_NAMES, t, type Locale } from '../shared/i18n.js';
 import { navigate } from '../shared/router.js';
-import { createOrder, payOrder } from './checkout-api.js';
+import { BuyerForm, EmailText, type SubmitProblem } from './buyer-form.js';
+import { createOrder, payOrder, updateBuyer } from './checkout-api.js';
 import { PaymentFrame, type PaymentToken } from './payment-frame.js';
 import { saveOrderToken, type BuyerDetails, type CheckoutState } from './storage.js';
-import { describeError, ErrorMessage } from './ui.js';
+import { describeError } from './ui.js';
 
 /** How a checkout can end early: the hold ran out, was released, or was already paid. */
 export type Ended = 'expired' | 'released' | 'converted' | null;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * Step 1: the buyer's details, sent under the hold's idempotency key. A retry after a lost answer
- * sends the same key and details, so it gets the same order back.
+ * sends the same key and details, so it gets the same order back. Once the order exists the
+ * details are shown back with an Edit button: a correction goes to the order itself
+ * (`PATCH /api/orders/:id/buyer`) while it waits for payment, and the card form waits meanwhile.
  */
 export function BuyerStep({
   holdId,
@@ -22,168 +23,144 @@ export function BuyerStep({
   update,
   onEnded,
   locale,
+  editing,
+  setEditing,
 }: {
   holdId: string;
   state: CheckoutState;
   update: (next: CheckoutState) => void;
   onEnded: (ended: Ended) => void;
   locale: Locale;
+  editing: boolean;
+  setEditing: (editing: boolean) => void;
 }) {
-  const [name, setName] = useState(state.buyer?.name ?? '');
-  const [email, setEmail] = useState(state.buyer?.email ?? '');
-  const [language, setLanguage] = useState<string>(state.buyer?.locale ?? getLocale());
-  const [touchedLanguage, setTouchedLanguage] = useState(Boolean(state.buyer));
-  const [errors, setErrors] = useState<{ name?: string; email?: string }>({});
-  const [sending, setSending] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const nameRef = useRef<HTMLInputElement>(null);
-  const emailRef = useRef<HTMLInputElement>(null);
-
-  // Until the buyer picks an email language, it follows the page's.
+  const [saved, setSaved] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const refocusEdit = useRef(false);
   useEffect(() => {
-    if (!touchedLanguage) setLanguage(locale);
-  }, [locale]);
+    if (!editing && refocusEdit.current) {
+      refocusEdit.current = false;
+      editButton.current?.focus();
+    }
+  }, [editing]);
 
-  if (state.order) {
+  const heading = (
+    <h2 id="details-heading">
+      <span class="step-number" aria-hidden="true">
+        1
+      </span>
+      {t('checkout.details')}
+    </h2>
+  );
+  const order = state.order;
+
+  if (order && !editing) {
     return (
       <section class="card step step-done" aria-labelledby="details-heading" data-testid="buyer-summary">
-        <h2 id="details-heading">
-          <span class="step-number" aria-hidden="true">
-            1
+        <div class="step-head">
+          {heading}
+          <button
+            type="button"
+            class="button button-secondary button-small"
+            data-testid="buyer-edit"
+            ref={editButton}
+            aria-label={t('checkout.editDetails')}
+            onClick={() => {
+              setSaved(false);
+              setEditing(true);
+            }}
+          >
+            {t('checkout.edit')}
+          </button>
+        </div>
+        <p class="buyer-facts">
+          <span data-testid="summary-name">{state.buyer?.name}</span>
+          <br />
+          <span data-testid="summary-email">
+            <EmailText email={state.buyer?.email ?? ''} />
           </span>
-          {t('checkout.details')}
-        </h2>
-        <p>
-          {state.buyer?.name} · {state.buyer?.email}
         </p>
         <p class="muted small">{t('checkout.emailIn', { language: LOCALE_NAMES[state.buyer?.locale as Locale] ?? state.buyer?.locale ?? '' })}</p>
+        <p class="visually-hidden" role="status">
+          {saved ? t('checkout.detailsSaved') : ''}
+        </p>
       </section>
     );
   }
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setFailure(null);
-    const buyer: BuyerDetails = { name: name.trim(), email: email.trim(), locale: language };
-    const found: typeof errors = {};
-    if (!buyer.name) found.name = t('form.nameRequired');
-    if (!EMAIL.test(buyer.email)) found.email = t('form.emailInvalid');
-    setErrors(found);
-    if (found.name) return nameRef.current?.focus();
-    if (found.email) return emailRef.current?.focus();
-
-    setSending(true);
+  const create = async (buyer: BuyerDetails): Promise<SubmitProblem> => {
     try {
-      const order = await createOrder(holdId, state.idempotencyKey, buyer);
-      saveOrderToken(order.orderId, order.accessToken);
-      update({ ...state, buyer, order: { orderId: order.orderId, accessToken: order.accessToken, paymentUrl: order.payment.url } });
+      const created = await createOrder(holdId, state.idempotencyKey, buyer);
+      saveOrderToken(created.orderId, created.accessToken);
+      update({ ...state, buyer, order: { orderId: created.orderId, accessToken: created.accessToken, paymentUrl: created.payment.url } });
+      return null;
     } catch (e) {
-      setSending(false);
-      if (!(e instanceof ApiError)) return setFailure(describeError(e));
-      if (e.code === 'hold_expired') return onEnded('expired');
+      if (!(e instanceof ApiError)) return { message: describeError(e) };
+      if (e.code === 'hold_expired') {
+        onEnded('expired');
+        return null;
+      }
       if (e.code === 'idempotency_key_reused' && state.buyer) {
         // The first attempt reached the server with other details; that order is the one to pay.
-        setName(state.buyer.name);
-        setEmail(state.buyer.email);
-        setLanguage(state.buyer.locale);
-        return setFailure(t('error.detailsChanged'));
+        return { message: t('error.detailsChanged'), reset: state.buyer };
       }
       if (e.status === 0 || e.status >= 500) update({ ...state, buyer }); // it may have arrived: retry the same
-      const field = String((e.body.error as { field?: string } | undefined)?.field ?? '');
-      if (field.endsWith('email')) {
-        setErrors({ email: t('form.emailInvalid') });
-        return emailRef.current?.focus();
+      return fieldProblem(e);
+    }
+  };
+
+  const change = async (buyer: BuyerDetails): Promise<SubmitProblem> => {
+    if (!order) return null;
+    try {
+      await updateBuyer(order.orderId, order.accessToken, buyer);
+      // The same key with these details now finds the same order again.
+      update({ ...state, buyer });
+      setSaved(true);
+      refocusEdit.current = true;
+      setEditing(false);
+      return null;
+    } catch (e) {
+      if (!(e instanceof ApiError)) return { message: describeError(e) };
+      if (e.code === 'hold_expired') {
+        onEnded('expired');
+        return null;
       }
-      if (field.endsWith('name')) {
-        setErrors({ name: t('form.nameRequired') });
-        return nameRef.current?.focus();
+      if (e.code === 'order_not_editable') {
+        // Paid meanwhile (another tab): the order is there to see; otherwise it ended some other way.
+        onEnded((e.body.error as { status?: string } | undefined)?.status === 'paid' ? 'converted' : 'expired');
+        return null;
       }
-      setFailure(describeError(e));
+      return fieldProblem(e);
     }
   };
 
   return (
     <section class="card step" aria-labelledby="details-heading">
-      <h2 id="details-heading">
-        <span class="step-number" aria-hidden="true">
-          1
-        </span>
-        {t('checkout.details')}
-      </h2>
-      <form onSubmit={submit} noValidate data-testid="buyer-form">
-        <div class="field">
-          <label for="buyer-name">{t('form.name')}</label>
-          <input
-            id="buyer-name"
-            name="name"
-            autocomplete="name"
-            required
-            maxLength={200}
-            ref={nameRef}
-            data-testid="buyer-name"
-            value={name}
-            onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
-            aria-invalid={errors.name ? 'true' : undefined}
-            aria-describedby={errors.name ? 'buyer-name-error' : undefined}
-          />
-          {errors.name && (
-            <p class="field-error" id="buyer-name-error">
-              {errors.name}
-            </p>
-          )}
-        </div>
-        <div class="field">
-          <label for="buyer-email">{t('form.email')}</label>
-          <input
-            id="buyer-email"
-            name="email"
-            type="email"
-            autocomplete="email"
-            inputMode="email"
-            required
-            maxLength={254}
-            ref={emailRef}
-            data-testid="buyer-email"
-            value={email}
-            onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)}
-            aria-invalid={errors.email ? 'true' : undefined}
-            aria-describedby={errors.email ? 'buyer-email-error email-help' : 'email-help'}
-          />
-          <p class="field-help" id="email-help">
-            {t('form.emailHelp')}
-          </p>
-          {errors.email && (
-            <p class="field-error" id="buyer-email-error">
-              {errors.email}
-            </p>
-          )}
-        </div>
-        <div class="field">
-          <label for="buyer-locale">{t('form.language')}</label>
-          <select
-            id="buyer-locale"
-            name="locale"
-            data-testid="buyer-locale"
-            value={language}
-            onChange={(e) => {
-              setTouchedLanguage(true);
-              setLanguage((e.currentTarget as HTMLSelectElement).value);
-            }}
-          >
-            {LOCALES.map((code) => (
-              <option key={code} value={code} lang={code}>
-                {LOCALE_NAMES[code]}
-              </option>
-            ))}
-          </select>
-        </div>
-        {failure && <ErrorMessage>{failure}</ErrorMessage>}
-        <button type="submit" class="button button-primary button-block" data-testid="buyer-submit" disabled={sending} aria-busy={sending ? 'true' : undefined}>
-          {sending ? t('hold.working') : t('checkout.continueToPayment')}
-        </button>
-      </form>
+      {heading}
+      <BuyerForm
+        initial={state.buyer}
+        locale={locale}
+        submitLabel={order ? t('checkout.saveDetails') : t('checkout.continueToPayment')}
+        onSubmit={order ? change : create}
+        onCancel={
+          order
+            ? () => {
+                refocusEdit.current = true;
+                setEditing(false);
+              }
+            : undefined
+        }
+      />
     </section>
   );
+}
+
+/** A 400 naming a field points at that field; anything else is said as it is. */
+function fieldProblem(e: ApiError): SubmitProblem {
+  const field = String((e.body.error as { field?: string } | undefined)?.field ?? '');
+  if (field.endsWith('email')) return { field: 'email' };
+  if (field.endsWith('name')) return { field: 'name' };
+  return { message: describeError(e) };
 }
 
 /** Step 2: the provider's card form; its one-time token confirms the payment. */

@@ -24,7 +24,7 @@ export function SaleStatus({ status, onSaleAt, timeZone }: { status: Performance
   );
 }
 
-export function Legend({ availability, colorOf }: { availability: Availability; colorOf: Map<string, number> }) {
+export function Legend({ availability, colorOf, mine }: { availability: Availability; colorOf: Map<string, number>; mine?: boolean }) {
   return (
     <ul class="legend" role="list" data-testid="legend">
       {availability.categories.map((c) => (
@@ -39,6 +39,12 @@ export function Legend({ availability, colorOf }: { availability: Availability; 
         <span class="swatch swatch-selected" aria-hidden="true" />
         {t('map.selected')}
       </li>
+      {mine && (
+        <li class="legend-state" data-testid="legend-mine">
+          <span class="swatch swatch-mine" aria-hidden="true" />
+          {t('map.mine')}
+        </li>
+      )}
       <li class="legend-state">
         <span class="swatch swatch-taken" aria-hidden="true" />
         {t('map.taken')}

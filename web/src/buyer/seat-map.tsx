@@ -23,16 +23,17 @@ export interface SeatMapProps {
   /** The seat's accessible name; must be stable between renders unless the language changes. */
   labelOf: (seat: Seat) => string;
   selected: ReadonlySet<string>;
+  /** Seats in the fan's own live hold: drawn as theirs rather than as taken. */
+  mine?: ReadonlySet<string>;
   interactive: boolean;
   onToggle: (seat: Seat) => void;
   zoom: number;
   describedBy?: string;
-  /** Seats too small to hit: a tap zooms in around the point instead (returns whether it did). */
-  onTapZoom?: (clientX: number, clientY: number, factor: number) => boolean;
 }
 
 interface RowProps {
   row: Row;
+  mine: ReadonlySet<string>;
   selectedSig: string;
   tabStop: string | null;
   interactive: boolean;
@@ -47,6 +48,7 @@ class SeatRow extends Component<RowProps> {
     const p = this.props;
     return (
       next.row !== p.row ||
+      next.mine !== p.mine ||
       next.selectedSig !== p.selectedSig ||
       next.tabStop !== p.tabStop ||
       next.interactive !== p.interactive ||
@@ -56,7 +58,7 @@ class SeatRow extends Component<RowProps> {
     );
   }
 
-  override render({ row, selectedSig, tabStop, interactive, radius, colorOf, labelOf, pitch }: RowProps) {
+  override render({ row, mine, selectedSig, tabStop, interactive, radius, colorOf, labelOf, pitch }: RowProps) {
     const picked = selectedSig ? new Set(selectedSig.split(',')) : null;
     const first = row.seats[0]!;
     return (
@@ -65,6 +67,22 @@ class SeatRow extends Component<RowProps> {
           {row.label}
         </text>
         {row.seats.map((seat) => {
+          if (!isFree(seat) && mine.has(seat.id)) {
+            return (
+              <circle
+                key={seat.id}
+                class="seat mine"
+                cx={seat.x}
+                cy={seat.y}
+                r={radius}
+                data-testid="seat"
+                data-seat-id={seat.id}
+                data-status={seat.status}
+                data-mine="true"
+                aria-hidden="true"
+              />
+            );
+          }
           if (!isFree(seat)) {
             return (
               <circle
@@ -105,10 +123,6 @@ class SeatRow extends Component<RowProps> {
   }
 }
 
-/** Below this drawn seat size a tap zooms in first; the zoom aims for the second size. */
-const MIN_TAP_PX = 7;
-const GOOD_TAP_PX = 12;
-
 const KEYS: Record<string, Move> = {
   ArrowLeft: 'left',
   ArrowRight: 'right',
@@ -120,13 +134,14 @@ const KEYS: Record<string, Move> = {
   PageDown: 'pageDown',
 };
 
-export function SeatMap({ model, colorOf, labelOf, selected, interactive, onToggle, zoom, describedBy, onTapZoom }: SeatMapProps) {
+const NOBODY: ReadonlySet<string> = new Set();
+
+export function SeatMap({ model, colorOf, labelOf, selected, mine = NOBODY, interactive, onToggle, zoom, describedBy }: SeatMapProps) {
   const svg = useRef<SVGSVGElement>(null);
   const [tabStopWanted, setTabStop] = useState<string | null>(null);
   const [ring, setRing] = useState<string | null>(null);
   const focusNext = useRef(false);
   const focusedId = useRef<string | null>(null);
-  const pointerType = useRef('');
 
   // The tab stop stays on a free seat: a taken one hands it to the nearest free seat.
   let tabStopSeat = seatOf(model, tabStopWanted);
@@ -168,11 +183,7 @@ export function SeatMap({ model, colorOf, labelOf, selected, interactive, onTogg
 
   const onClick = (event: MouseEvent) => {
     if (!interactive) return;
-    const width = svg.current?.getBoundingClientRect().width ?? 0;
-    const seatPixels = (2 * model.radius * width) / model.bounds.width;
-    // Only a finger zooms first: a mouse can hit small seats, and a keyboard click always toggles.
-    const touch = pointerType.current === 'touch' || pointerType.current === 'pen';
-    if (touch && onTapZoom && seatPixels < MIN_TAP_PX && onTapZoom(event.clientX, event.clientY, GOOD_TAP_PX / seatPixels)) return;
+    // Seats are drawn big enough to hit (use-map-zoom.ts); a tap between them still finds the nearest.
     let seat = seatFromEvent(event);
     if (!seat) {
       // A tap between seats picks the nearest free one, so small seats are easy to hit.
@@ -231,9 +242,6 @@ export function SeatMap({ model, colorOf, labelOf, selected, interactive, onTogg
       aria-label={t('map.label')}
       aria-describedby={describedBy}
       onClick={onClick}
-      onPointerDown={(event: PointerEvent) => {
-        pointerType.current = event.pointerType;
-      }}
       onKeyDown={onKeyDown}
       onFocusCapture={onFocus}
       onBlurCapture={onBlur}
@@ -247,6 +255,7 @@ export function SeatMap({ model, colorOf, labelOf, selected, interactive, onTogg
         <SeatRow
           key={row.key}
           row={row}
+          mine={mine}
           selectedSig={selectedByRow.get(i)?.join(',') ?? ''}
           tabStop={tabStop && model.where.get(tabStop)?.row === i ? tabStop : null}
           interactive={interactive}

@@ -1,7 +1,8 @@
 /**
  * What checkout keeps in sessionStorage (this tab only, gone when it closes): the idempotency key
  * and the buyer details sent with it, per hold, so a reload or retry repeats the same request; and
- * each order's access token, so the order page works after the token leaves the address bar.
+ * each order's access token, so the order page works after the token leaves the address bar; and
+ * each performance's latest hold made in this tab.
  * Storage may be unavailable (private modes, disabled); then it is simply not remembered.
  */
 function read<T>(key: string): T | null {
@@ -57,6 +58,28 @@ export function holdToken(holdId: string): string | null {
 
 export function saveHoldToken(holdId: string, token: string): void {
   write(holdKey(holdId), token);
+}
+
+/**
+ * The hold this tab last made for a performance, so going back from checkout shows it as the
+ * fan's own ("held for 6:12, continue") instead of as seats someone else has taken.
+ */
+const ownHoldKey = (performanceId: string) => `taquilla.ownHold.${performanceId}`;
+
+export function ownHoldOf(performanceId: string): string | null {
+  return read<string>(ownHoldKey(performanceId));
+}
+
+export function saveOwnHold(performanceId: string, holdId: string): void {
+  write(ownHoldKey(performanceId), holdId);
+}
+
+export function forgetOwnHold(performanceId: string, holdId: string): void {
+  try {
+    if (ownHoldOf(performanceId) === holdId) sessionStorage.removeItem(ownHoldKey(performanceId));
+  } catch {
+    /* nothing remembered */
+  }
 }
 
 const orderKey = (orderId: string) => `taquilla.order.${orderId}`;

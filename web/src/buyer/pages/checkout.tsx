@@ -6,6 +6,7 @@ import { getPerformance, recentHold } from '../catalog.js';
 import { fetchHold, releaseHold } from '../checkout-api.js';
 import { BuyerStep, PaymentStep, type Ended } from '../checkout-steps.js';
 import { Countdown } from '../countdown.js';
+import { ReleaseButton } from '../release-confirm.js';
 import { checkoutState, saveCheckoutState, type CheckoutState } from '../storage.js';
 import type { Hold } from '../types.js';
 import { ErrorMessage, isNotFound, LoadError, Loading, PageTitle, useAsync } from '../ui.js';
@@ -21,6 +22,7 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
   const [ended, setEnded] = useState<Ended>(null);
   const [releasing, setReleasing] = useState(false);
   const [releaseError, setReleaseError] = useState<unknown>(null);
+  const [editing, setEditing] = useState(false);
 
   useEffect(() => {
     if (hold && hold.status !== 'active') setEnded(hold.status);
@@ -50,7 +52,7 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
     setReleasing(true);
     setReleaseError(null);
     try {
-      await releaseHold(holdId);
+      await releaseHold(hold);
       navigate(backToPerformance);
     } catch (e) {
       setReleasing(false);
@@ -89,11 +91,7 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
             <span>{t('checkout.total')}</span> <strong data-testid="total">{formatMoney(total, currency)}</strong>
           </p>
           {!ended && <Countdown expiresAt={hold.expiresAt} onExpire={() => setEnded('expired')} />}
-          {!ended && (
-            <button type="button" class="button button-secondary" data-testid="release" onClick={release} disabled={releasing}>
-              {releasing ? t('hold.working') : t('checkout.release')}
-            </button>
-          )}
+          {!ended && <ReleaseButton working={releasing} onRelease={release} />}
           {releaseError !== null && <ErrorMessage error={releaseError} />}
         </aside>
 
@@ -102,8 +100,13 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
             <EndedNotice ended={ended} performanceUrl={backToPerformance} state={state} />
           ) : (
             <>
-              <BuyerStep holdId={holdId} state={state} update={update} onEnded={setEnded} locale={locale} />
-              {state.order && <PaymentStep order={state.order} locale={locale} onEnded={setEnded} />}
+              <BuyerStep holdId={holdId} state={state} update={update} onEnded={setEnded} locale={locale} editing={editing} setEditing={setEditing} />
+              {/* Hidden, not removed, while the details are edited: the card form keeps its place and focus stays with the details. */}
+              {state.order && (
+                <div hidden={editing}>
+                  <PaymentStep order={state.order} locale={locale} onEnded={setEnded} />
+                </div>
+              )}
             </>
           )}
         </div>

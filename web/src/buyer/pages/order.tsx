@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api.js';
 import { formatDate, formatMoney, t, tp, useLocale } from '../../shared/i18n.js';
 import { QrCode } from '../../shared/qr.js';
+import { EmailText } from '../buyer-form.js';
 import { getOrder } from '../checkout-api.js';
 import { orderToken, saveOrderToken } from '../storage.js';
 import type { Order, Ticket } from '../types.js';
@@ -84,7 +85,9 @@ function OrderView({ order, token, paid }: { order: Order; token: string; paid: 
           <dd>
             {order.buyer.name}
             <br />
-            {order.buyer.email}
+            <span data-testid="order-email">
+              <EmailText email={order.buyer.email} />
+            </span>
           </dd>
         </div>
         <div>

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api.js';
 import { formatDate, formatMoney, t, tp, useLocale } from '../../shared/i18n.js';
 import { navigate } from '../../shared/router.js';
 import { getPerformance, rememberHold } from '../catalog.js';
 import { createHold, type HoldRequest } from '../checkout-api.js';
 import { BestAvailable, GaCard } from '../hold-forms.js';
+import { OwnHoldNotice, useOwnHold } from '../own-hold.js';
 import { queuePath, useQueueGate } from '../queue-access.js';
 import { Legend, SaleStatus, SectionTable, seatName } from '../performance-parts.js';
 import { SeatMap } from '../seat-map.js';
@@ -13,9 +14,9 @@ import { selectionCount, selectionTotal, SelectionPanel, type GaPick } from '../
 import type { Seat } from '../types.js';
 import { describeError, ErrorMessage, isNotFound, LoadError, Loading, PageTitle, useAsync } from '../ui.js';
 import { useAvailability, useScheduleRefresh } from '../use-availability.js';
+import { useMapZoom, ZOOM_STEP } from '../use-map-zoom.js';
 import { NotFound } from './not-found.js';
 
-const ZOOMS = [1, 1.6, 2.5, 4, 5.5];
 /** Used only when the event could not be read; the server enforces the real limit. */
 const DEFAULT_MAX = 10;
 
@@ -30,43 +31,13 @@ export function PerformancePage({ id }: { id: string }) {
   const [context] = useAsync(() => getPerformance(id), [id, locale]);
   const [busy, setBusy] = useState<Busy>(null);
   const gated = useQueueGate(id);
+  const [ownHold, clearOwnHold] = useOwnHold(id);
   const { data, error, refresh } = useAvailability(id, busy !== null);
   const [selected, setSelected] = useState<string[]>([]);
   const [gaWanted, setGaWanted] = useState<{ areaId: string | null; quantity: number }>({ areaId: null, quantity: 0 });
   const [notice, setNotice] = useState('');
   const [announcement, setAnnouncement] = useState('');
   const [holdError, setHoldError] = useState<{ kind: Busy; error: unknown } | null>(null);
-  const [zoom, setZoom] = useState(0);
-  const scroller = useRef<HTMLDivElement>(null);
-  const zoomCentre = useRef<[number, number] | null>(null);
-
-  /** Zooms to `level`, keeping the given point (or the middle) of the map where it is. */
-  const zoomTo = (level: number, clientX?: number, clientY?: number) => {
-    const next = Math.max(0, Math.min(ZOOMS.length - 1, level));
-    const el = scroller.current;
-    if (el && next !== zoom) {
-      const rect = el.getBoundingClientRect();
-      const x = clientX === undefined ? el.clientWidth / 2 : clientX - rect.left;
-      const y = clientY === undefined ? el.clientHeight / 2 : clientY - rect.top;
-      zoomCentre.current = [(el.scrollLeft + x) / el.scrollWidth, (el.scrollTop + y) / el.scrollHeight];
-    }
-    setZoom(next);
-    return next !== zoom;
-  };
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    const centre = zoomCentre.current;
-    if (!el || !centre) return;
-    el.scrollLeft = centre[0] * el.scrollWidth - el.clientWidth / 2;
-    el.scrollTop = centre[1] * el.scrollHeight - el.clientHeight / 2;
-    zoomCentre.current = null;
-  }, [zoom]);
-  const tapZoom = (clientX: number, clientY: number, factor: number) => {
-    const wanted = ZOOMS[zoom]! * factor;
-    const level = ZOOMS.findIndex((z) => z >= wanted);
-    return zoomTo(level < 0 ? ZOOMS.length - 1 : level, clientX, clientY);
-  };
-
   const ctx = context.state === 'ok' ? context.value : null;
   const max = ctx?.event.maxTicketsPerOrder ?? DEFAULT_MAX;
   useScheduleRefresh(data?.status, ctx?.onSaleAt, ctx?.offSaleAt, refresh);
@@ -76,6 +47,7 @@ export function PerformancePage({ id }: { id: string }) {
     if (!data) return null;
     return (previousModel.current = buildModel(data.seats, previousModel.current));
   }, [data]);
+  const { scroller, zoom, min: minZoom, max: maxZoom, zoomTo, onKeyDown: zoomKeys } = useMapZoom(model);
 
   // Stable across refreshes unless the categories themselves change, so rows need not redraw.
   const categoriesKey = data?.categories.map((c) => `${c.id}:${c.name}:${c.price}:${c.currency}`).join('|') ?? '';
@@ -94,6 +66,8 @@ export function PerformancePage({ id }: { id: string }) {
   );
 
   const selectedSet = useMemo(() => new Set(selected), [selected]);
+  // The seats of this tab's own live hold: drawn as the fan's, not as taken by someone else.
+  const mine = useMemo(() => new Set(ownHold?.items.flatMap((item) => (item.seatId ? [item.seatId] : [])) ?? []), [ownHold]);
   const selectedSeats = model ? selected.map((sid) => seatOf(model, sid)).filter((s): s is Seat => s !== undefined) : [];
   const currency = data?.categories[0]?.currency ?? 'USD';
   // Behind an active waiting room, seats are picked only after admission.
@@ -180,7 +154,7 @@ export function PerformancePage({ id }: { id: string }) {
   };
 
   // Parts that do not depend on the selection are kept as vnodes, so a click redraws only the map row.
-  const legend = useMemo(() => data && <Legend availability={data} colorOf={colorOf} />, [data, colorOf, locale]);
+  const legend = useMemo(() => data && <Legend availability={data} colorOf={colorOf} mine={mine.size > 0} />, [data, colorOf, locale, mine]);
   const sectionTable = useMemo(() => data && model && <SectionTable model={model} availability={data} />, [model, data, locale]);
   const seatedCategories = useMemo(() => {
     const used = new Set(data?.seats.map((seat) => seat.categoryId));
@@ -222,6 +196,15 @@ export function PerformancePage({ id }: { id: string }) {
           </a>
         </div>
       )}
+      {ownHold && (
+        <OwnHoldNotice
+          hold={ownHold}
+          onEnded={() => {
+            clearOwnHold();
+            refresh();
+          }}
+        />
+      )}
       {error !== null && (
         <p class="notice notice-warn" role="status">
           {t('performance.refreshFailed')}
@@ -237,18 +220,21 @@ export function PerformancePage({ id }: { id: string }) {
                 <button
                   type="button"
                   class="button button-icon"
-                  onClick={() => zoomTo(zoom - 1)}
-                  disabled={zoom === 0}
+                  onClick={() => zoomTo(zoom / ZOOM_STEP)}
+                  disabled={zoom <= minZoom + 0.001}
                   aria-label={t('map.zoomOut')}
                   data-testid="zoom-out"
                 >
                   −
                 </button>
+                <span class="zoom-level" aria-live="polite" data-testid="zoom-level">
+                  {t('map.zoomLevel', { percent: Math.round((zoom / minZoom) * 100) })}
+                </span>
                 <button
                   type="button"
                   class="button button-icon"
-                  onClick={() => zoomTo(zoom + 1)}
-                  disabled={zoom === ZOOMS.length - 1}
+                  onClick={() => zoomTo(zoom * ZOOM_STEP)}
+                  disabled={zoom >= maxZoom - 0.001}
                   aria-label={t('map.zoomIn')}
                   data-testid="zoom-in"
                 >
@@ -257,17 +243,18 @@ export function PerformancePage({ id }: { id: string }) {
               </div>
             </div>
             {legend}
-            <div class={`map-scroll${zoom > 0 ? ' zoomed' : ''}`} ref={scroller}>
+            {/* biome-ignore lint/a11y/noStaticElementInteractions: + and − zoom from anywhere in the map; the buttons above do the same */}
+            <div class="map-scroll" ref={scroller} onKeyDown={zoomKeys} data-testid="map-scroll">
               <SeatMap
                 model={model}
                 colorOf={colorOf}
                 labelOf={labelOf}
                 selected={selectedSet}
+                mine={mine}
                 interactive={onSale}
                 onToggle={toggle}
-                zoom={ZOOMS[zoom]!}
+                zoom={zoom}
                 describedBy="map-help"
-                onTapZoom={tapZoom}
               />
             </div>
             <p id="map-help" class="small muted">
