@@ -74,7 +74,7 @@ export function createRooms({ db, store, secret, clock, log }: RoomsDeps) {
    */
   async function prime(performanceId: string): Promise<void> {
     const line = await store.line(performanceId);
-    if (!line || line.figures.updatedAt !== 0) return;
+    if (line?.figures.updatedAt !== 0) return;
     const measured = (await repo.checkoutFigures(db, [performanceId])).get(performanceId);
     if (!measured) return;
     await store.publish(performanceId, { ...line.figures, ticketsLeft: measured.ticketsLeft, activeInCheckout: measured.activeHolds, updatedAt: clock.now() });

@@ -6,7 +6,7 @@ import { getPerformance, rememberHold } from '../catalog.js';
 import { createHold, type HoldRequest } from '../checkout-api.js';
 import { BestAvailable, GaCard } from '../hold-forms.js';
 import { queuePath, useQueueGate } from '../queue-access.js';
-import { Legend, SaleStatus, SectionTable, seatName } from '../performance-parts.js';
+import { Legend, mapHintKey, SaleStatus, SectionTable, seatName } from '../performance-parts.js';
 import { SeatMap } from '../seat-map.js';
 import { buildModel, isFree, seatOf, type SeatModel } from '../seat-model.js';
 import { selectionCount, selectionTotal, SelectionPanel, type GaPick } from '../selection-panel.js';
@@ -268,7 +268,7 @@ export function PerformancePage({ id }: { id: string }) {
               />
             </div>
             <p id="map-help" class="small muted">
-              {onSale ? t('map.help') : t('map.notInteractive')}
+              {t(mapHintKey(data.status, gated))}
             </p>
             {sectionTable}
           </section>
