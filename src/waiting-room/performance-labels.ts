@@ -57,31 +57,52 @@ const MAX_CACHED = 5_000;
  * traffic; the language is picked from the cached row without another query.
  */
 export function createPerformanceLabels(db: Db, now: () => number = Date.now) {
-  const cache = new Map<string, { until: number; row: Promise<repo.PerformanceLabelRow | undefined> }>();
+  interface Entry {
+    until: number;
+    row: Promise<repo.PerformanceLabelRow | undefined>;
+    /** Once loaded: the label per language asked for ('' for none), built once each. */
+    labels?: Map<string, PerformanceLabel | undefined>;
+  }
+  const cache = new Map<string, Entry>();
 
-  function row(performanceId: string): Promise<repo.PerformanceLabelRow | undefined> {
+  function entry(performanceId: string): Entry {
     const at = now();
     const hit = cache.get(performanceId);
-    if (hit && hit.until > at) return hit.row;
-    const entry = { until: at + LABEL_TTL_MS, row: repo.findPerformanceLabel(db, performanceId) };
-    // A failed lookup is not remembered: the next poll asks again.
-    entry.row.catch(() => {
-      if (cache.get(performanceId) === entry) cache.delete(performanceId);
-    });
+    if (hit && hit.until > at) return hit;
+    const fresh: Entry = { until: at + LABEL_TTL_MS, row: repo.findPerformanceLabel(db, performanceId) };
+    fresh.row.then(
+      () => {
+        fresh.labels = new Map();
+      },
+      // A failed lookup is not remembered: the next poll asks again.
+      () => {
+        if (cache.get(performanceId) === fresh) cache.delete(performanceId);
+      },
+    );
     cache.delete(performanceId);
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-    cache.set(performanceId, entry);
-    return entry.row;
+    cache.set(performanceId, fresh);
+    return fresh;
+  }
+
+  function pick(e: Entry, row: repo.PerformanceLabelRow | undefined, language: EventLanguage | undefined): PerformanceLabel | undefined {
+    const key = language ?? '';
+    if (e.labels?.has(key)) return e.labels.get(key);
+    const label = row && labelIn(row, language);
+    e.labels?.set(key, label);
+    return label;
   }
 
   return {
+    /** Without waiting when the names are loaded (every poll but the first few of a line). */
     async get(performanceId: string, language: EventLanguage | undefined): Promise<PerformanceLabel | undefined> {
-      const found = await row(performanceId);
-      return found && labelIn(found, language);
+      const e = entry(performanceId);
+      if (e.labels?.has(language ?? '')) return e.labels.get(language ?? '');
+      return pick(e, await e.row, language);
     },
-    /** Loads the names ahead of the first poll (when a room is loaded), so the rush never waits for them. */
+    /** Loads the names ahead of the first poll (when a line is joined), so the rush never waits for them. */
     warm(performanceId: string): void {
-      row(performanceId).catch(() => undefined);
+      entry(performanceId);
     },
   };
 }

@@ -88,6 +88,33 @@ describe('browser queue page: what the line is for', { skip }, () => {
     );
   });
 
+  test('browser: before the sale the queue page says when it opens, in the venue’s time, in the fan’s language', { timeout: 30_000 }, async () => {
+    const show = await createShow(server.t.app, { rows: 1, perRow: 10, open: false });
+    const { db } = server.t.ctx;
+    const perf = await db
+      .updateTable('performances')
+      .set({ starts_at: new Date('2027-03-20T00:00:00Z'), on_sale_at: new Date('2027-03-01T14:00:00Z') })
+      .where('id', '=', show.performanceId)
+      .returning('venue_id')
+      .executeTakeFirstOrThrow();
+    await db.updateTable('venues').set({ time_zone: 'America/Puerto_Rico' }).where('id', '=', perf.venue_id).execute();
+    await withPage(
+      browser,
+      async ({ page, problems }) => {
+        await page.goto(`${server.baseUrl}/queue/${show.performanceId}`);
+        await page.locator('[data-testid=queue-state][data-state=pre_queue]').waitFor();
+        await page.getByTestId('queue-opens').waitFor();
+        const opens = await page.getByTestId('queue-opens').innerText();
+        assert.match(opens, /lundi 1 mars 2027/);
+        assert.match(opens, /10:00/);
+        assert.match(opens, /heure normale de l’Atlantique/);
+        assert.doesNotMatch(await page.locator('main').innerText(), /par minute/i);
+        assert.deepEqual(problems, []);
+      },
+      { timezoneId: 'Europe/Oslo', locale: 'fr-FR' },
+    );
+  });
+
   test('browser: a performance sold through the waiting room never says “on sale now” and “when tickets are on sale” together', {
     timeout: 30_000,
   }, async () => {

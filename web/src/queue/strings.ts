@@ -9,6 +9,7 @@ const KEYS = [
   'startsAt',
   'venue',
   'paceNone',
+  'opensAt',
   'joining',
   'keepOpen',
   'position',
@@ -48,6 +49,7 @@ export type Locale = 'es' | 'en' | 'fr' | 'nl' | 'nb';
 const en: Record<Key, string> = {
   title: 'Waiting room',
   language: 'Language',
+  opensAt: 'Sale opens',
   forShow: 'You are queuing for',
   startsAt: 'Date and time',
   venue: 'Venue',
@@ -93,6 +95,7 @@ const DICTS: Record<Locale, Record<Key, string>> = {
   es: {
     title: 'Sala de espera',
     language: 'Idioma',
+    opensAt: 'La venta abre',
     forShow: 'Estás en la fila para',
     startsAt: 'Fecha y hora',
     venue: 'Lugar',
@@ -134,6 +137,7 @@ const DICTS: Record<Locale, Record<Key, string>> = {
   fr: {
     title: 'Salle d’attente',
     language: 'Langue',
+    opensAt: 'Ouverture de la vente',
     forShow: 'Vous faites la queue pour',
     startsAt: 'Date et heure',
     venue: 'Lieu',
@@ -176,6 +180,7 @@ const DICTS: Record<Locale, Record<Key, string>> = {
   nl: {
     title: 'Wachtruimte',
     language: 'Taal',
+    opensAt: 'De verkoop opent',
     forShow: 'Je staat in de rij voor',
     startsAt: 'Datum en tijd',
     venue: 'Locatie',
@@ -217,6 +222,7 @@ const DICTS: Record<Locale, Record<Key, string>> = {
   nb: {
     title: 'Venterom',
     language: 'Språk',
+    opensAt: 'Salget åpner',
     forShow: 'Du står i kø for',
     startsAt: 'Dato og tid',
     venue: 'Sted',

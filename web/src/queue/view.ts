@@ -22,6 +22,8 @@ export interface Show {
   startsAt: string;
   venueName: string;
   timeZone: string;
+  /** When the sale opens (and the pre-queue is drawn), if it has an on-sale time. */
+  opensAt: string | null;
 }
 
 const byId = (id: string) => document.getElementById(id) as HTMLElement;
@@ -66,8 +68,8 @@ export function createView(initial: Locale) {
     live.textContent = message;
   };
 
-  /** The start in the venue's own time, with its zone named, whatever the phone's zone is. */
-  const when = (s: Show) => {
+  /** A time in the venue's own zone, named, whatever the phone's zone is. */
+  const when = (iso: string, timeZone: string) => {
     try {
       return new Intl.DateTimeFormat(locale, {
         weekday: 'long',
@@ -76,12 +78,12 @@ export function createView(initial: Locale) {
         year: 'numeric',
         hour: 'numeric',
         minute: '2-digit',
-        timeZone: s.timeZone,
+        timeZone,
         timeZoneName: 'long',
-      }).format(new Date(s.startsAt));
+      }).format(new Date(iso));
     } catch {
       // A zone this browser does not know: UTC, said so, rather than the phone's own time.
-      return `${new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(s.startsAt))} UTC`;
+      return `${new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC`;
     }
   };
 
@@ -112,10 +114,11 @@ export function createView(initial: Locale) {
       // The title may be in the event's own language, not the page's.
       title.lang = s.eventLanguage;
       const time = byId('q-when');
-      time.textContent = when(s);
+      time.textContent = when(s.startsAt, s.timeZone);
       time.setAttribute('datetime', s.startsAt);
       byId('q-venue').textContent = s.venueName;
       byId('q-show').hidden = false;
+      if (shown && 'status' in shown) self.status(shown.status);
     },
 
     /** Before any answer: joining, or an error with no figures to show. */
@@ -124,7 +127,7 @@ export function createView(initial: Locale) {
       state.dataset.state = 'joining';
       state.textContent = text.title;
       byId('q-why').textContent = text[key];
-      for (const id of ['q-position', 'q-ahead', 'q-rate', 'q-eta', 'q-left', 'q-message', 'q-pace']) row(id, null);
+      for (const id of ['q-position', 'q-ahead', 'q-rate', 'q-eta', 'q-opens', 'q-left', 'q-message', 'q-pace']) row(id, null);
       byId('q-rejoin').hidden = true;
       speak(text[key], true);
     },
@@ -179,6 +182,8 @@ export function createView(initial: Locale) {
       row('q-rate', moving ? number.format(s.admissionsPerMinute) : null);
       byId('q-pace').hidden = s.state !== 'waiting' || moving;
       row('q-eta', inLine || s.state === 'pre_queue' ? eta(s.eta) : null);
+      // Before the sale: when it opens, in the venue's time (the draw and the first admissions come then).
+      row('q-opens', s.state === 'pre_queue' && show?.opensAt ? when(show.opensAt, show.timeZone) : null);
       row('q-left', s.state === 'expired' ? null : number.format(s.ticketsLeft));
       row('q-message', s.message ?? null);
       byId('q-rejoin').hidden = s.state !== 'expired';
