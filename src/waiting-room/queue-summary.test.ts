@@ -48,6 +48,7 @@ describe('waiting room: the public summary names what the line is for', { skip: 
       const own = (await summary(show.performanceId, query)).json();
       assert.deepEqual([own.eventTitle, own.eventLanguage], ['Test Show', 'en'], query);
     }
+    assert.equal((await summary(show.performanceId, '?lang=es&t=123')).json().eventTitle, 'Función de prueba', 'other parameters are ignored');
     const bad = await summary(show.performanceId, '?lang=de');
     assert.equal(bad.statusCode, 400);
     assert.match(bad.json().error.message, /lang/);

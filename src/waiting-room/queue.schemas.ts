@@ -65,7 +65,8 @@ export const Summary = Type.Object({
   timeZone: Type.String({ description: "The venue's IANA time zone (America/Puerto_Rico): show `startsAt` and `opensAt` in it" }),
 });
 
-export const SummaryQuery = Type.Object({ lang: Type.Optional(Language) }, { additionalProperties: false });
+// Other parameters are ignored, as before `lang` existed (a client's cache-buster keeps working).
+export const SummaryQuery = Type.Object({ lang: Type.Optional(Language) });
 
 export const Fairness = Type.Object({
   state: RoomState,

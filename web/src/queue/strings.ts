@@ -287,9 +287,6 @@ export function detectLocale(): Locale {
 
 export const dictionary = (locale: Locale): Record<Key, string> => DICTS[locale];
 
-/** The languages of the switch, each named in itself. */
-export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', es: 'Español', fr: 'Français', nl: 'Nederlands', nb: 'Norsk' };
-
 /** Remembers the fan's choice for this page and the buyer pages, which read the same key. */
 export function saveLocale(locale: Locale): void {
   try {
