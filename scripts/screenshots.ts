@@ -115,6 +115,10 @@ try {
   const incidentId = await incidentWithScope(app);
   for (const device of ['phone', 'desktop'] as const) await incidentPage(browser, device, owner, incidentId);
   for (const device of ['phone', 'desktop'] as const) await signInPages(browser, device, app);
+  // Last, as it puts the second date on sale: its waiting room, as the first fan in line sees it.
+  await call(app, 'POST', `/api/admin/performances/${seeded.performanceIds[1]!}/open`, {}, { authorization: `Bearer ${ADMIN_TOKEN}` });
+  await call(app, 'PUT', `/api/admin/performances/${seeded.performanceIds[1]!}/queue`, { enabled: true }, { authorization: `Bearer ${ADMIN_TOKEN}` });
+  for (const device of ['phone', 'desktop'] as const) await queuePage(browser, device, seeded.performanceIds[1]!);
   for (const name of [
     'event',
     'seatmap',
@@ -130,6 +134,7 @@ try {
     'enrol',
     'fan-sign-in',
     'fan-account',
+    'queue',
   ]) {
     for (const device of ['phone', 'desktop']) {
       const file = join(OUT, `${name}-${device}.png`);
@@ -150,7 +155,14 @@ try {
 
 // --- sales for the dashboard --------------------------------------------------------------------
 /** `from` is the buyer's address: each sale comes from its own, as real buyers do (the shield limits per address). */
-async function call(target: App, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = {}, from = '127.0.0.1') {
+async function call(
+  target: App,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  url: string,
+  payload?: object,
+  headers: Record<string, string> = {},
+  from = '127.0.0.1',
+) {
   const res = await target.inject({ method, url, payload, headers, remoteAddress: from });
   assert.ok(res.statusCode < 300, `${method} ${url} answered ${res.statusCode}: ${res.body}`);
   return res.json();
@@ -474,6 +486,22 @@ async function signInPages(browser: Browser, device: 'phone' | 'desktop', app: A
     await page.getByTestId('enrol-totp').click();
     await page.locator('[data-testid=totp-enrol] svg.qr').waitFor();
     await shoot(page, 'enrol', device);
+    assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The waiting room in Spanish: what the line is for, the place, and no pace before anyone is let in. */
+async function queuePage(browser: Browser, device: 'phone' | 'desktop', performanceId: string): Promise<void> {
+  const { context, page, problems } = await openPage(browser, DEVICES[device]);
+  try {
+    await page.goto(`${baseUrl}/queue/${performanceId}`);
+    await page.locator('[data-testid=queue-state][data-state=waiting]').waitFor();
+    await page.locator('[data-testid=queue-language] button[data-locale=es]').click();
+    await page.locator('[data-testid=queue-show]:not([hidden])').waitFor();
+    await page.getByTestId('queue-pace').waitFor();
+    await shoot(page, 'queue', device);
     assert.deepEqual(problems, [], `${device}: ${problems.join('\n')}`);
   } finally {
     await context.close();

@@ -4,7 +4,7 @@ import { audit } from '../platform/audit.js';
 import type { WaitingRoomState } from '../platform/database.types.js';
 import { AppError, conflict } from '../platform/errors.js';
 import type { Db, Tx } from '../platform/transaction.js';
-import type { QueueStore } from './queue-store.js';
+import type { QueueStore, RoomFigures } from './queue-store.js';
 import type { Clock, Rooms } from './rooms.js';
 import { roomState } from './status.js';
 import * as repo from './waiting-room.repository.js';
@@ -18,6 +18,8 @@ export interface RoomPatch {
 }
 export type RoomAction = 'pause' | 'resume' | 'close';
 
+/** Figures the tick published this recently are used as they are. */
+const FRESH_FIGURES_MS = 5_000;
 const DEFAULT_BOUNDS = { maxInCheckout: 200, maxAdmissionsPerMinute: 600, graceSeconds: 60, startLimitSeconds: 120 };
 const actions: Record<RoomAction, { from: WaitingRoomState[]; to: WaitingRoomState; done: string }> = {
   pause: { from: ['open'], to: 'paused', done: 'paused' },
@@ -28,6 +30,15 @@ const noRoom = (id: string) => new AppError('waiting_room_not_found', 404, `Perf
 
 /** The operator's view and controls. Every change is audited as `waiting_room.<what>`. */
 export function createOperator({ db, store, rooms, clock, moving }: { db: Db; store: QueueStore; rooms: Rooms; clock: Clock; moving: Set<string> }) {
+  /**
+   * The tick refreshes tickets left only for rooms it admits from: a room switched off, closed or
+   * moved keeps its last figure. The console asks every few seconds, so a stale one is measured.
+   */
+  async function ticketsLeft(performanceId: string, figures: RoomFigures, now: number): Promise<number> {
+    if (now - figures.updatedAt <= FRESH_FIGURES_MS) return figures.ticketsLeft;
+    return (await repo.checkoutFigures(db, [performanceId])).get(performanceId)?.ticketsLeft ?? figures.ticketsLeft;
+  }
+
   async function view(performanceId: string) {
     const config = await rooms.ensure(performanceId);
     const now = clock.now();
@@ -72,7 +83,7 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
       abandoned: counters.skipped,
       admitted: counters.admitted,
       lapsed: counters.lapsed,
-      ticketsLeft: line.figures.ticketsLeft,
+      ticketsLeft: await ticketsLeft(performanceId, line.figures, now),
       movedTo: config.movedTo,
     };
   }

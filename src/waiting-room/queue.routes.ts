@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../catalog/catalog.schemas.js';
 import type { AppContext } from '../platform/context.js';
 import { ErrorResponse } from '../platform/http/schemas.js';
-import { Fairness, Joined, QueueKeyHeaders, Status, Summary } from './queue.schemas.js';
+import { preferredLanguage } from './performance-labels.js';
+import { Fairness, Joined, QueueKeyHeaders, Status, Summary, SummaryQuery } from './queue.schemas.js';
 
 export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['waiting-room'];
@@ -50,13 +51,18 @@ export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
       schema: {
         tags,
         params: IdParams,
-        description: 'What every fan in the line shares; cacheable for 2 seconds.',
-        response: { 200: Summary, 404: ErrorResponse },
+        querystring: SummaryQuery,
+        description:
+          'What every fan in the line shares, and what the line is for (event, start, venue and its time zone); cacheable for 2 ' +
+          'seconds. The title is in `lang` when given, else in the best language of Accept-Language, when the event has it.',
+        response: { 200: Summary, 400: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (request, reply) => {
-      const summary = await ctx.waitingRoom.summary(request.params.id);
+      const { lang } = request.query;
+      const summary = await ctx.waitingRoom.summary(request.params.id, lang ?? preferredLanguage(request.headers['accept-language']));
       reply.header('cache-control', 'public, max-age=2');
+      if (!lang) reply.header('vary', 'accept-language');
       return summary;
     },
   );

@@ -2,6 +2,9 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import { Uuid } from '../catalog/catalog.schemas.js';
 
 const Int = Type.Integer({ minimum: 0 });
+const Language = Type.Union([Type.Literal('en'), Type.Literal('es'), Type.Literal('fr'), Type.Literal('nl'), Type.Literal('nb')], {
+  description: 'A fan-facing language',
+});
 const RoomState = Type.Union([Type.Literal('pre_queue'), Type.Literal('open'), Type.Literal('paused'), Type.Literal('closed'), Type.Literal('sold_out')]);
 
 export const QueueKeyHeaders = Type.Object({
@@ -55,7 +58,15 @@ export const Summary = Type.Object({
   ticketsLeft: Int,
   opensAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   updatedAt: Type.String({ format: 'date-time' }),
+  eventTitle: Type.String({ description: "The event's title in the language asked for (`lang`, else Accept-Language) when it has one, else in its own" }),
+  eventLanguage: Language,
+  startsAt: Type.String({ format: 'date-time', description: 'When the performance starts' }),
+  venueName: Type.String(),
+  timeZone: Type.String({ description: "The venue's IANA time zone (America/Puerto_Rico): show `startsAt` and `opensAt` in it" }),
 });
+
+// Other parameters are ignored, as before `lang` existed (a client's cache-buster keeps working).
+export const SummaryQuery = Type.Object({ lang: Type.Optional(Language) });
 
 export const Fairness = Type.Object({
   state: RoomState,

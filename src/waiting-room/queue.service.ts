@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, conflict } from '../platform/errors.js';
 import type { Db } from '../platform/transaction.js';
+import type { EventLanguage } from '../platform/database.types.js';
 import { ALGORITHM } from './fairness.js';
+import { createPerformanceLabels } from './performance-labels.js';
 import { isQueueUnavailable, queueUnavailable, type Poll, type QueueStore, type RoomConfig } from './queue-store.js';
 import type { AccessClaims, QueueSigner } from './queue-tokens.js';
 import type { Clock, Rooms } from './rooms.js';
@@ -26,6 +28,8 @@ export interface Joined {
 
 /** What fans do: join, poll, read the shared figures and the draw's proof, and start a hold. */
 export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store: QueueStore; rooms: Rooms; signer: QueueSigner; clock: Clock }) {
+  const labels = createPerformanceLabels(db);
+
   /** The room a fan joins: the performance's, or the one its line was moved to. */
   async function roomFor(performanceId: string): Promise<RoomConfig> {
     let config = await rooms.ensure(performanceId);
@@ -56,6 +60,8 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
       const ticketId = randomBytes(16).toString('hex');
       // Only a digest of the device key is kept; later an account id joins the same map as `a:<id>`.
       const buyerKey = queueKey === undefined ? `t:${ticketId}` : `d:${createHash('sha256').update(queueKey).digest('base64url')}`;
+      // The first join of a line loads what its summary names, before the line polls for it.
+      labels.warm(config.performanceId);
       const joined = await store.join(config.performanceId, buyerKey, { ticketId, joinedAt: now }, now);
       if (!joined) throw unavailable();
       const { entry } = joined;
@@ -83,11 +89,15 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
       return polled instanceof Promise ? polled.then((poll) => statusOf(poll, claims.ticketId, now)) : statusOf(polled, claims.ticketId, now);
     },
 
-    /** The part every fan of a performance shares, from the store; cacheable for a couple of seconds. */
-    async summary(performanceId: string) {
+    /**
+     * The part every fan of a performance shares, from the store, and what the line is for (names
+     * cached per performance, see performance-labels.ts); cacheable for a couple of seconds.
+     */
+    async summary(performanceId: string, language?: EventLanguage) {
       await rooms.find(performanceId);
       const line = await store.line(performanceId);
-      if (!line) throw new AppError('waiting_room_not_found', 404, `No waiting room is running for performance ${performanceId}`);
+      const label = line && (await labels.get(performanceId, language));
+      if (!line || !label) throw new AppError('waiting_room_not_found', 404, `No waiting room is running for performance ${performanceId}`);
       const { config, figures } = line;
       return {
         performanceId,
@@ -101,6 +111,7 @@ export function createQueue({ db, store, rooms, signer, clock }: { db: Db; store
         ticketsLeft: figures.ticketsLeft,
         opensAt: config.onSaleAt === null ? null : new Date(config.onSaleAt).toISOString(),
         updatedAt: new Date(figures.updatedAt).toISOString(),
+        ...label,
       };
     },
 

@@ -63,7 +63,21 @@ export function createRooms({ db, store, secret, clock, log }: RoomsDeps) {
     if (!row) return undefined;
     await store.configure(toConfig(row));
     if (openable(row, clock.now())) await open(row);
+    await prime(performanceId);
     return (await store.line(performanceId))?.config;
+  }
+
+  /**
+   * A line new to the store has no figures until the tick's next pass (and a room switched off
+   * never gets any): measure tickets left now, so neither the fans nor the console read
+   * "0 tickets left" for a performance with every seat still to sell.
+   */
+  async function prime(performanceId: string): Promise<void> {
+    const line = await store.line(performanceId);
+    if (line?.figures.updatedAt !== 0) return;
+    const measured = (await repo.checkoutFigures(db, [performanceId])).get(performanceId);
+    if (!measured) return;
+    await store.publish(performanceId, { ...line.figures, ticketsLeft: measured.ticketsLeft, activeInCheckout: measured.activeHolds, updatedAt: clock.now() });
   }
 
   /** Opens a room in the pre-queue: reveals the seed and draws the pre-queue, once. `before` runs first, inside. */

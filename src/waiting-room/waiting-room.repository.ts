@@ -120,3 +120,15 @@ export async function checkoutFigures(db: Db, performanceIds: string[]): Promise
     FROM unnest(${performanceIds}::uuid[]) AS p(id)`.execute(db);
   return new Map(rows.map((r) => [r.id, { ticketsLeft: Number(r.tickets_left), activeHolds: Number(r.active_holds) }]));
 }
+
+/** What the queue page names: the event (with its texts per language), when, and where. */
+export function findPerformanceLabel(db: Db, performanceId: string) {
+  return db
+    .selectFrom('performances as p')
+    .innerJoin('events as e', 'e.id', 'p.event_id')
+    .innerJoin('venues as v', 'v.id', 'p.venue_id')
+    .select(['e.title', 'e.default_language', 'e.translations', 'p.starts_at', 'v.name as venue_name', 'v.time_zone'])
+    .where('p.id', '=', performanceId)
+    .executeTakeFirst();
+}
+export type PerformanceLabelRow = NonNullable<Awaited<ReturnType<typeof findPerformanceLabel>>>;

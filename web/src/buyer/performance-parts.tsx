@@ -13,6 +13,17 @@ const BANNERS: Record<PerformanceStatus, Parameters<typeof t>[0]> = {
   cancelled: 'sale.cancelled',
 };
 
+/**
+ * The line under the seat map, which must agree with the banner above it: on sale and open to
+ * this buyer, seats can be picked now; on sale through a waiting room the buyer has not come
+ * through yet, after their turn (never "when tickets are on sale" under "On sale now"); otherwise
+ * once the sale opens.
+ */
+export function mapHintKey(status: PerformanceStatus | undefined, gated: boolean): 'map.help' | 'map.afterQueue' | 'map.notInteractive' {
+  if (status !== 'on_sale') return 'map.notInteractive';
+  return gated ? 'map.afterQueue' : 'map.help';
+}
+
 /** What the buyer can do now: on sale, not yet, paused, sold out, closed or cancelled. */
 export function SaleStatus({ status, onSaleAt, timeZone }: { status: PerformanceStatus; onSaleAt?: string | null; timeZone?: string }) {
   const later = status === 'scheduled' && onSaleAt && Date.parse(onSaleAt) > Date.now();

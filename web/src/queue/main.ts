@@ -3,8 +3,8 @@ import '../shared/widget-host.js';
 import { startVerifiedWorker } from '../shared/trusted-types.js';
 import powWorkerUrl from './pow.worker.ts?worker&url';
 import type { Challenge, WorkerReply } from './pow.js';
-import { detectLocale } from './strings.js';
-import { createView, type FanState, type Status } from './view.js';
+import { detectLocale, isLocale, type Locale, saveLocale } from './strings.js';
+import { createView, type FanState, type Show, type Status } from './view.js';
 
 /**
  * `/queue/:performanceId`: joins the line once per device, then polls the status answer until
@@ -15,7 +15,8 @@ import { createView, type FanState, type Status } from './view.js';
  */
 const performanceId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const TICKET = `taquilla.queue.${performanceId}`;
-const view = createView(detectLocale());
+let locale: Locale = detectLocale();
+const view = createView(locale);
 
 const store = {
   get: (key: string) => {
@@ -119,6 +120,28 @@ async function prove(): Promise<string | null> {
     return null;
   } finally {
     view.checking(null);
+  }
+}
+
+/** `performanceId:locale` of the names on screen, or being fetched. */
+let showKey = '';
+
+/**
+ * What the line is for, in the fan's language: fetched once per performance and language (again
+ * after the line moved to another date, or the fan switched language). A failure is not shown:
+ * the next status answer asks again.
+ */
+async function loadShow(id: string) {
+  const key = `${id}:${locale}`;
+  if (showKey === key) return;
+  showKey = key;
+  try {
+    const response = await fetch(`/api/performances/${encodeURIComponent(id)}/queue/summary?lang=${locale}`, { headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(String(response.status));
+    const show = (await response.json()) as Show;
+    if (showKey === key) view.show(show);
+  } catch {
+    if (showKey === key) showKey = '';
   }
 }
 
@@ -241,6 +264,7 @@ async function tick() {
     last = answer.state;
     opensIn = answer.eta?.low ?? 0;
     view.status(answer);
+    void loadShow(answer.performanceId);
     if (answer.state === 'admitted') return admitted(answer);
     if (answer.state === 'expired') {
       stopped = true;
@@ -265,5 +289,17 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden && !stopped && failures === 0) schedule(0);
 });
 
+for (const button of document.querySelectorAll<HTMLElement>('[data-locale]')) {
+  button.addEventListener('click', () => {
+    const next = button.dataset.locale;
+    if (!isLocale(next) || next === locale) return;
+    locale = next;
+    saveLocale(next);
+    view.language(next);
+    void loadShow(showKey.split(':')[0] || performanceId);
+  });
+}
+
 view.phase('joining');
+void loadShow(performanceId);
 void tick();

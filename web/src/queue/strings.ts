@@ -4,6 +4,12 @@
  */
 const KEYS = [
   'title',
+  'language',
+  'forShow',
+  'startsAt',
+  'venue',
+  'paceNone',
+  'opensAt',
   'joining',
   'keepOpen',
   'position',
@@ -42,6 +48,12 @@ export type Locale = 'es' | 'en' | 'fr' | 'nl' | 'nb';
 
 const en: Record<Key, string> = {
   title: 'Waiting room',
+  language: 'Language',
+  opensAt: 'Sale opens',
+  forShow: 'You are queuing for',
+  startsAt: 'Date and time',
+  venue: 'Venue',
+  paceNone: 'Fans are let in as soon as there is room in checkout. The pace shows here once the first ones are in; you keep your place.',
   joining: 'Joining the line…',
   keepOpen: 'Keep this page open; it updates by itself. Reloading does not lose your place.',
   position: 'Your place in line',
@@ -82,6 +94,12 @@ const DICTS: Record<Locale, Record<Key, string>> = {
   en,
   es: {
     title: 'Sala de espera',
+    language: 'Idioma',
+    opensAt: 'La venta abre',
+    forShow: 'Estás en la fila para',
+    startsAt: 'Fecha y hora',
+    venue: 'Lugar',
+    paceNone: 'Se deja pasar a la gente en cuanto hay sitio para comprar. El ritmo aparecerá aquí cuando pasen los primeros; conservas tu lugar.',
     joining: 'Entrando en la fila…',
     keepOpen: 'Deja esta página abierta; se actualiza sola. Recargarla no te hace perder el sitio.',
     position: 'Tu lugar en la fila',
@@ -118,6 +136,12 @@ const DICTS: Record<Locale, Record<Key, string>> = {
   },
   fr: {
     title: 'Salle d’attente',
+    language: 'Langue',
+    opensAt: 'Ouverture de la vente',
+    forShow: 'Vous faites la queue pour',
+    startsAt: 'Date et heure',
+    venue: 'Lieu',
+    paceNone: 'Les personnes entrent dès qu’il y a de la place pour acheter. Le rythme s’affichera ici dès les premières entrées ; vous gardez votre place.',
     joining: 'Entrée dans la file…',
     keepOpen: 'Gardez cette page ouverte ; elle se met à jour toute seule. La recharger ne vous fait pas perdre votre place.',
     position: 'Votre place dans la file',
@@ -155,6 +179,12 @@ const DICTS: Record<Locale, Record<Key, string>> = {
   },
   nl: {
     title: 'Wachtruimte',
+    language: 'Taal',
+    opensAt: 'De verkoop opent',
+    forShow: 'Je staat in de rij voor',
+    startsAt: 'Datum en tijd',
+    venue: 'Locatie',
+    paceNone: 'Mensen worden toegelaten zodra er plek is om te kopen. Het tempo verschijnt hier zodra de eersten binnen zijn; je houdt je plek.',
     joining: 'Je sluit aan in de rij…',
     keepOpen: 'Houd deze pagina open; hij werkt zichzelf bij. Herladen kost je je plek niet.',
     position: 'Je plek in de rij',
@@ -191,6 +221,12 @@ const DICTS: Record<Locale, Record<Key, string>> = {
   },
   nb: {
     title: 'Venterom',
+    language: 'Språk',
+    opensAt: 'Salget åpner',
+    forShow: 'Du står i kø for',
+    startsAt: 'Dato og tid',
+    venue: 'Sted',
+    paceNone: 'Folk slippes inn så snart det er plass til å kjøpe. Tempoet vises her når de første er sluppet inn; du beholder plassen.',
     joining: 'Stiller deg i køen…',
     keepOpen: 'Hold denne siden åpen; den oppdateres av seg selv. Du mister ikke plassen om du laster den på nytt.',
     position: 'Din plass i køen',
@@ -250,3 +286,14 @@ export function detectLocale(): Locale {
 }
 
 export const dictionary = (locale: Locale): Record<Key, string> => DICTS[locale];
+
+/** Remembers the fan's choice for this page and the buyer pages, which read the same key. */
+export function saveLocale(locale: Locale): void {
+  try {
+    localStorage.setItem('taquilla.locale', locale);
+  } catch {
+    /* storage disabled: the choice lasts for this page */
+  }
+}
+
+export const isLocale = (value: string | undefined): value is Locale => value !== undefined && value in DICTS;

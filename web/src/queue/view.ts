@@ -15,29 +15,40 @@ export interface Status {
   accessToken?: string;
 }
 
+/** The part of `GET /api/performances/:id/queue/summary` that says what the line is for. */
+export interface Show {
+  eventTitle: string;
+  eventLanguage: string;
+  startsAt: string;
+  venueName: string;
+  timeZone: string;
+  /** When the sale opens (and the pre-queue is drawn), if it has an on-sale time. */
+  opensAt: string | null;
+}
+
 const byId = (id: string) => document.getElementById(id) as HTMLElement;
 
 /** Draws the page from the last answer; plain DOM, so it costs nothing on a slow phone. */
-export function createView(locale: Locale) {
-  const text = dictionary(locale);
-  const number = new Intl.NumberFormat(locale);
-  const minutes = new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
-  const seconds = new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'long' });
-  const percent = new Intl.NumberFormat(locale, { style: 'percent' });
+export function createView(initial: Locale) {
+  let locale = initial;
+  let text = dictionary(locale);
+  let number: Intl.NumberFormat;
+  let minutes: Intl.NumberFormat;
+  let seconds: Intl.NumberFormat;
+  let percent: Intl.NumberFormat;
   const fill = (key: Key, n: string) => text[key].replace('{n}', n);
   const state = byId('q-state');
   const live = byId('q-live');
   let spoken = '';
   let spokenAt = 0;
+  /** What is on screen, to draw again in another language. */
+  let shown: { phase: Key; retry: boolean } | { status: Status } | null = null;
+  let show: Show | null = null;
 
-  document.documentElement.lang = locale;
-  document.title = `${text.title} · Taquilla`;
-  for (const el of document.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = text[el.dataset.t as Key];
-
-  const show = (id: string, value: string | null) => {
-    const row = byId(id);
-    row.hidden = value === null;
-    if (value !== null) (row.querySelector('dd') ?? row).textContent = value;
+  const row = (id: string, value: string | null) => {
+    const el = byId(id);
+    el.hidden = value === null;
+    if (value !== null) (el.querySelector('dd') ?? el).textContent = value;
   };
 
   /** A range of seconds as minutes: "3–5 minutes", or "under a minute". */
@@ -57,20 +68,74 @@ export function createView(locale: Locale) {
     live.textContent = message;
   };
 
-  return {
+  /** A time in the venue's own zone, named, whatever the phone's zone is. */
+  const when = (iso: string, timeZone: string) => {
+    try {
+      return new Intl.DateTimeFormat(locale, {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZone,
+        timeZoneName: 'long',
+      }).format(new Date(iso));
+    } catch {
+      // A zone this browser does not know: UTC, said so, rather than the phone's own time.
+      return `${new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC`;
+    }
+  };
+
+  const self = {
+    /** Switches every word and number on the page to `next`, at once, and draws what is shown again. */
+    language(next: Locale) {
+      locale = next;
+      text = dictionary(locale);
+      number = new Intl.NumberFormat(locale);
+      minutes = new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
+      seconds = new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'long' });
+      percent = new Intl.NumberFormat(locale, { style: 'percent' });
+      document.documentElement.lang = locale;
+      document.title = `${text.title} · Taquilla`;
+      for (const el of document.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = text[el.dataset.t as Key];
+      for (const b of document.querySelectorAll<HTMLElement>('[data-locale]')) b.setAttribute('aria-pressed', String(b.dataset.locale === locale));
+      if (show) self.show(show);
+      if (shown && 'status' in shown) self.status(shown.status);
+      else if (shown?.retry) self.retryable(shown.phase);
+      else if (shown) self.phase(shown.phase);
+    },
+
+    /** What the line is for: event, date and time in the venue's zone, venue. */
+    show(s: Show) {
+      show = s;
+      const title = byId('q-event');
+      title.textContent = s.eventTitle;
+      // The title may be in the event's own language, not the page's.
+      title.lang = s.eventLanguage;
+      const time = byId('q-when');
+      time.textContent = when(s.startsAt, s.timeZone);
+      time.setAttribute('datetime', s.startsAt);
+      byId('q-venue').textContent = s.venueName;
+      byId('q-show').hidden = false;
+      if (shown && 'status' in shown) self.status(shown.status);
+    },
+
     /** Before any answer: joining, or an error with no figures to show. */
     phase(key: Key) {
+      shown = { phase: key, retry: false };
       state.dataset.state = 'joining';
       state.textContent = text.title;
       byId('q-why').textContent = text[key];
-      for (const id of ['q-position', 'q-ahead', 'q-rate', 'q-eta', 'q-left', 'q-message']) show(id, null);
+      for (const id of ['q-position', 'q-ahead', 'q-rate', 'q-eta', 'q-opens', 'q-left', 'q-message', 'q-pace']) row(id, null);
       byId('q-rejoin').hidden = true;
       speak(text[key], true);
     },
 
     /** A stop the fan can only get past by asking again (the shield's check failed three times). */
     retryable(key: Key) {
-      this.phase(key);
+      self.phase(key);
+      shown = { phase: key, retry: true };
       byId('q-rejoin').hidden = false;
     },
 
@@ -88,9 +153,9 @@ export function createView(locale: Locale) {
         speak(fill('checking', ''), true);
       }
       // Never 100% before the answer is in: the fan would wonder why nothing happens.
-      const shown = Math.min(0.99, share);
-      byId('q-check-label').textContent = fill('checking', percent.format(Math.floor(shown * 100) / 100));
-      (byId('q-check-bar') as HTMLProgressElement).value = shown;
+      const part = Math.min(0.99, share);
+      byId('q-check-label').textContent = fill('checking', percent.format(Math.floor(part * 100) / 100));
+      (byId('q-check-bar') as HTMLProgressElement).value = part;
     },
 
     /** The server asked everyone to wait (429 or 503 with Retry-After): a calm countdown, or null when it is over. */
@@ -103,17 +168,24 @@ export function createView(locale: Locale) {
     },
 
     status(s: Status) {
+      shown = { status: s };
       const changed = state.dataset.state !== s.state;
       state.dataset.state = s.state;
       state.textContent = text[s.state];
       byId('q-why').textContent = text[`${s.state}.why`];
       const inLine = s.state === 'waiting' || s.state === 'paused';
-      show('q-position', inLine && s.position > 0 ? number.format(s.position) : null);
-      show('q-ahead', inLine && s.position > 0 ? number.format(s.ahead) : null);
-      show('q-rate', inLine ? number.format(s.admissionsPerMinute) : null);
-      show('q-eta', inLine || s.state === 'pre_queue' ? eta(s.eta) : null);
-      show('q-left', s.state === 'expired' ? null : number.format(s.ticketsLeft));
-      show('q-message', s.message ?? null);
+      // Nobody let in over the last minute (the line just opened, or checkout is full): a pace of
+      // 0 would read as "the line is stuck", so the page says how fans are let in instead.
+      const moving = s.state === 'waiting' && s.admissionsPerMinute > 0;
+      row('q-position', inLine && s.position > 0 ? number.format(s.position) : null);
+      row('q-ahead', inLine && s.position > 0 ? number.format(s.ahead) : null);
+      row('q-rate', moving ? number.format(s.admissionsPerMinute) : null);
+      byId('q-pace').hidden = s.state !== 'waiting' || moving;
+      row('q-eta', inLine || s.state === 'pre_queue' ? eta(s.eta) : null);
+      // Before the sale: when it opens, in the venue's time (the draw and the first admissions come then).
+      row('q-opens', s.state === 'pre_queue' && show?.opensAt ? when(show.opensAt, show.timeZone) : null);
+      row('q-left', s.state === 'expired' ? null : number.format(s.ticketsLeft));
+      row('q-message', s.message ?? null);
       byId('q-rejoin').hidden = s.state !== 'expired';
       byId('q-home').hidden = s.state !== 'sold_out' && s.state !== 'closed' && s.state !== 'expired';
       const where = s.position > 0 && inLine ? ` ${text.position}: ${number.format(s.position)}.` : '';
@@ -132,4 +204,6 @@ export function createView(locale: Locale) {
       link.hidden = false;
     },
   };
+  self.language(initial);
+  return self;
 }

@@ -7,7 +7,7 @@ import { createHold, type HoldRequest } from '../checkout-api.js';
 import { BestAvailable, GaCard } from '../hold-forms.js';
 import { OwnHoldNotice, useOwnHold } from '../own-hold.js';
 import { queuePath, useQueueGate } from '../queue-access.js';
-import { Legend, SaleStatus, SectionTable, seatName } from '../performance-parts.js';
+import { Legend, mapHintKey, SaleStatus, SectionTable, seatName } from '../performance-parts.js';
 import { SeatMap } from '../seat-map.js';
 import { buildModel, isFree, seatOf, type SeatModel } from '../seat-model.js';
 import { selectionCount, selectionTotal, SelectionPanel, type GaPick } from '../selection-panel.js';
@@ -258,7 +258,7 @@ export function PerformancePage({ id }: { id: string }) {
               />
             </div>
             <p id="map-help" class="small muted">
-              {onSale ? t('map.help') : t('map.notInteractive')}
+              {t(mapHintKey(data.status, gated))}
             </p>
             {sectionTable}
           </section>

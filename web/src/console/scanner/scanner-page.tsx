@@ -150,7 +150,7 @@ export function ScannerPage() {
           <CameraScanner onCode={(value) => submit(value, 'camera')} />
         ) : (
           <p class="hint" data-testid="camera-unsupported">
-            This browser can’t read QR codes from the camera (it lacks BarcodeDetector; Chrome on Android has it). Use the code field.
+            This browser gives this page no camera (it needs HTTPS and a camera). Use the code field or a handheld scanner.
           </p>
         )}
       </div>

@@ -62,6 +62,7 @@ export const en = {
   'map.help':
     'Tap or click a seat to pick it. Zoom with + and −, Ctrl and the mouse wheel, or two fingers. With a keyboard: Tab to the map, arrow keys to move between seats and rows, Enter or Space to pick or drop a seat, + and − to zoom.',
   'map.notInteractive': 'Seats can be picked when tickets are on sale.',
+  'map.afterQueue': 'Seats can be picked when your turn in the waiting room comes.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom in',
   'map.zoomOut': 'Zoom out',

@@ -58,6 +58,7 @@ export const es: Messages = {
   'map.help':
     'Toca o haz clic en un asiento para elegirlo. Acerca o aleja el mapa con + y −, con Ctrl y la rueda del ratón o con dos dedos. Con teclado: tabulador hasta el mapa, flechas para moverte entre asientos y filas, Intro o Espacio para elegir o quitar un asiento, + y − para acercar o alejar.',
   'map.notInteractive': 'Podrás elegir asientos cuando las entradas estén a la venta.',
+  'map.afterQueue': 'Podrás elegir asientos cuando te llegue el turno en la sala de espera.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Acercar',
   'map.zoomOut': 'Alejar',

@@ -58,6 +58,7 @@ export const fr: Messages = {
   'map.help':
     'Touchez ou cliquez sur une place pour la choisir. Zoomez avec + et −, avec Ctrl et la molette de la souris ou avec deux doigts. Au clavier : Tab jusqu’au plan, flèches pour passer d’une place ou d’un rang à l’autre, Entrée ou Espace pour prendre ou retirer une place, + et − pour zoomer.',
   'map.notInteractive': 'Vous pourrez choisir vos places dès l’ouverture de la vente.',
+  'map.afterQueue': 'Vous pourrez choisir vos places quand votre tour viendra dans la salle d’attente.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom avant',
   'map.zoomOut': 'Zoom arrière',

@@ -58,6 +58,7 @@ export const nb: Messages = {
   'map.help':
     'Trykk eller klikk på et sete for å velge det. Zoom med + og −, med Ctrl og musehjulet eller med to fingre. Med tastatur: Tab til kartet, piltastene for å flytte mellom seter og rader, Enter eller mellomrom for å velge eller fjerne et sete, + og − for å zoome.',
   'map.notInteractive': 'Du kan velge seter når billettene er i salg.',
+  'map.afterQueue': 'Du kan velge seter når det blir din tur i venterommet.',
   'map.zoom': 'Zoom',
   'map.zoomIn': 'Zoom inn',
   'map.zoomOut': 'Zoom ut',

@@ -58,6 +58,7 @@ export const nl: Messages = {
   'map.help':
     'Tik of klik op een stoel om hem te kiezen. Zoom met + en −, met Ctrl en het muiswiel of met twee vingers. Met het toetsenbord: Tab naar de plattegrond, pijltjestoetsen om tussen stoelen en rijen te bewegen, Enter of spatie om een stoel te kiezen of terug te geven, + en − om te zoomen.',
   'map.notInteractive': 'Je kunt stoelen kiezen zodra de tickets in de verkoop zijn.',
+  'map.afterQueue': 'Je kunt stoelen kiezen zodra je in de wachtruimte aan de beurt bent.',
   'map.zoom': 'Zoomen',
   'map.zoomIn': 'Inzoomen',
   'map.zoomOut': 'Uitzoomen',
