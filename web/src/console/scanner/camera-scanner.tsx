@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Icon } from '../icons';
 
@@ -70,10 +71,10 @@ export function CameraScanner(props: { onCode: (code: string) => void }) {
         const name = (e as Error).name;
         setError(
           name === 'NotAllowedError'
-            ? 'The camera was not allowed. Allow it in the browser’s site settings, or type the code.'
+            ? t('scanner.cameraNotAllowed')
             : name === 'NotFoundError'
-              ? 'No camera was found on this device.'
-              : `The camera could not start: ${(e as Error).message}`,
+              ? t('scanner.cameraNotFound')
+              : t('scanner.cameraFailed', { message: (e as Error).message }),
         );
         setActive(false);
       }
@@ -89,11 +90,11 @@ export function CameraScanner(props: { onCode: (code: string) => void }) {
   return (
     <div class="camera" data-testid="camera">
       <div class={`camera-view ${active ? '' : 'camera-off'} ${cooling ? 'camera-cooling' : ''}`}>
-        <video ref={video} muted playsInline aria-label="Camera view" data-testid="camera-video" />
+        <video ref={video} muted playsInline aria-label={t('scanner.cameraView')} data-testid="camera-video" />
         {active && <span class="camera-frame" aria-hidden="true" />}
         {!active && (
           <span class="camera-placeholder">
-            <Icon name="camera" size={32} /> Camera off
+            <Icon name="camera" size={32} /> {t('scanner.cameraOff')}
           </span>
         )}
       </div>
@@ -111,7 +112,7 @@ export function CameraScanner(props: { onCode: (code: string) => void }) {
           setActive(!active);
         }}
       >
-        <Icon name="camera" /> {active ? 'Stop camera' : 'Scan with camera'}
+        <Icon name="camera" /> {active ? t('scanner.stopCamera') : t('scanner.startCamera')}
       </button>
     </div>
   );
