@@ -16,19 +16,25 @@ import { buyThroughApi, signIn } from './flows.js';
 import { browserSkipReason, launchBrowser, startServer, withPage, type LiveServer } from './harness.js';
 
 const skip = browserSkipReason();
+/** The page's globals used inside page.evaluate (the tests are type-checked without the DOM library). */
+declare const document: {
+  body: { innerText: string };
+  documentElement: { lang: string };
+  querySelector(selector: string): { textContent: string | null } | null;
+};
 
 /** English messages that must not be seen on a Spanish page: longer than 3 characters, different in Spanish, no placeholders. */
 const english = Object.entries(en)
   .filter(([key, text]) => text.length > 3 && text !== es[key as keyof typeof es] && !/\{\w+\}/.test(text))
   .map(([key, text]) => ({ key, text }));
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function englishLeft(page: Page): Promise<string[]> {
   // The signed-in person's name is data ("Test owner"), not a message.
   const text = await page.evaluate(() => document.body.innerText.replace(document.querySelector('[data-testid=who-name]')?.textContent ?? '\u0000', ''));
   // Whole words only ("Admin" is not in "Administrador"), in any case: CSS upper-cases the table headings.
   return english
-    .filter(({ text: message }) => new RegExp(`(^|[^\\p{L}])${escape(message)}($|[^\\p{L}])`, 'iu').test(text))
+    .filter(({ text: message }) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(message)}($|[^\\p{L}])`, 'iu').test(text))
     .map(({ key, text }) => `${key}: ${text}`);
 }
 

@@ -1,4 +1,4 @@
-import type { Messages } from './en';
+import type { Messages } from './en.js';
 
 /**
  * The console's texts in Spanish (Puerto Rico and Latin American usage: "boletos", "función",
