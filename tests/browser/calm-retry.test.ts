@@ -33,7 +33,10 @@ describe('browser calm retries', { skip }, () => {
       browser,
       async ({ page, problems }) => {
         let refused = 0;
-        await page.route((url) => url.pathname === '/api/events', (route) => (refused++ < 2 ? route.fulfill(unavailable) : route.continue()));
+        await page.route(
+          (url) => url.pathname === '/api/events',
+          (route) => (refused++ < 2 ? route.fulfill(unavailable) : route.continue()),
+        );
         await page.goto(`${server.baseUrl}/`);
         const calm = page.getByTestId('calm-notice');
         await calm.waitFor();

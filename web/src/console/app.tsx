@@ -22,6 +22,8 @@ import { type Me, refreshSession, signOut, useSession } from './session';
 import { ShieldPage } from './shield/shield-page';
 import { SudoDialog } from './sudo';
 import { describeError, Empty, Loading, PageHeader } from './ui';
+import { t, useLocale } from './i18n';
+import { LanguageSwitch } from './language-switch';
 import { VenueImportPage } from './venues/venue-import-page';
 import { VenuePage } from './venues/venue-page';
 import { VenuesPage } from './venues/venues-page';
@@ -75,10 +77,10 @@ function resolve(path: string): { section: Section | null; page: ComponentChildr
         section: null,
         page: (
           <>
-            <PageHeader title="Not available to your role" />
-            <Empty title="Your role does not include this page. Ask an owner or an admin if you need it.">
+            <PageHeader title={t('shell.notAllowedTitle')} />
+            <Empty title={t('shell.notAllowedText')}>
               <a class="btn btn-secondary" href={homeHref()} data-testid="go-home">
-                Go to your console
+                {t('shell.goHome')}
               </a>
             </Empty>
           </>
@@ -91,10 +93,10 @@ function resolve(path: string): { section: Section | null; page: ComponentChildr
     section: null,
     page: (
       <>
-        <PageHeader title="Page not found" />
-        <Empty title="There is no console page at this address.">
+        <PageHeader title={t('shell.notFoundTitle')} />
+        <Empty title={t('shell.notFoundText')}>
           <a class="btn btn-secondary" href={homeHref()}>
-            Go to your console
+            {t('shell.goHome')}
           </a>
         </Empty>
       </>
@@ -114,6 +116,8 @@ function onClick(event: MouseEvent): void {
  * a signed-in person (the console, with the sections their role may use).
  */
 export function App() {
+  // The whole console redraws in the new language when the switch is used.
+  useLocale();
   const session = useSession();
   const path = usePath();
   const invite = path.replace(/\/+$/, '') === '/console/invite';
@@ -129,10 +133,10 @@ export function App() {
     return (
       <main class="sign-in" id="main">
         <div class="sign-in-card">
-          <h1>The console cannot reach the server</h1>
+          <h1>{t('shell.unreachable')}</h1>
           <p class="muted">{describeError(session.error).title}</p>
           <button type="button" class="btn btn-primary" onClick={() => refreshSession()}>
-            Try again
+            {t('shell.tryAgain')}
           </button>
         </div>
       </main>
@@ -181,27 +185,28 @@ function Shell(props: { me: Me; path: string }) {
           main.current?.focus();
         }}
       >
-        Skip to content
+        {t('shell.skip')}
       </a>
       <aside class="sidebar">
         <a class="brand" href={homeHref()}>
           <span class="brand-mark" aria-hidden="true">
             T
           </span>{' '}
-          Taquilla <span class="brand-sub">Console</span>
+          Taquilla <span class="brand-sub">{t('shell.console')}</span>
         </a>
-        <nav aria-label="Console">
+        <nav aria-label={t('shell.console')}>
           <ul data-testid="nav">
             {nav.map((item) => (
               <li key={item.href}>
                 <a href={item.href} class="nav-link" aria-current={section === item.section ? 'page' : undefined} data-testid={`nav-${item.section}`}>
-                  <Icon name={item.icon} /> <span>{item.label}</span>
+                  <Icon name={item.icon} /> <span>{t(item.label)}</span>
                 </a>
               </li>
             ))}
           </ul>
         </nav>
         <div class="sidebar-foot">
+          <LanguageSwitch class="sidebar-language" />
           <a
             href="/console/account"
             class="nav-link who"
@@ -219,8 +224,8 @@ function Shell(props: { me: Me; path: string }) {
               </span>
             </span>
           </a>
-          <button type="button" class="sign-out" data-testid="sign-out" onClick={() => signOut('You signed out.')}>
-            <Icon name="signout" /> <span>Sign out</span>
+          <button type="button" class="sign-out" data-testid="sign-out" onClick={() => signOut(t('shell.signedOut'))}>
+            <Icon name="signout" /> <span>{t('shell.signOut')}</span>
           </button>
         </div>
       </aside>

@@ -1,7 +1,8 @@
-import { fromWallTime, wallTime, zonePlaceTime } from '../shared/time-zone';
+import { fromWallTime, wallTime } from '../shared/time-zone';
+import { formatInteger, intlLocale, type MessageKey, t } from './i18n';
 
 /**
- * Formatting for the console: English, money in each currency's own minor unit. Dates of a
+ * Formatting for the console, in its language (i18n.ts: en-GB style in English, es-PR in Spanish), money in each currency's own minor unit. Dates of a
  * performance (its start, doors, sales times, and what happens to its orders and tickets) take the
  * venue's `zone` and are read in the venue's time with the zone named; other dates (sign-ins,
  * audit, incidents) are in the browser's time zone.
@@ -11,20 +12,20 @@ const DATE_TIME: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric'
 const DATE_ONLY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
 const SHORT_THIS_YEAR: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
 const SHORT_OTHER_YEAR: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
-const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-const hourMinute = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-const integer = new Intl.NumberFormat('en-GB');
+const TIME_ONLY: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+const HOUR_MINUTE: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 
 export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 /** A formatter for `options` in `zone` (the browser's without one, or for a zone this browser does not know). */
 function inZone(options: Intl.DateTimeFormatOptions, zone: string | undefined): Intl.DateTimeFormat {
-  const key = `${JSON.stringify(options)}|${zone ?? ''}`;
+  const locale = intlLocale();
+  const key = `${locale}|${JSON.stringify(options)}|${zone ?? ''}`;
   let format = formats.get(key);
   if (!format) {
     try {
-      format = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: zone });
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
     } catch {
       return inZone(options, undefined);
     }
@@ -32,7 +33,7 @@ function inZone(options: Intl.DateTimeFormatOptions, zone: string | undefined): 
   }
   return format;
 }
-const named = (text: string, zone: string | undefined, name: boolean) => (zone && name ? `${text} (${zonePlaceTime(zone)})` : text);
+const named = (text: string, zone: string | undefined, name: boolean) => (zone && name ? `${text} (${zoneName(zone)})` : text);
 
 /** With the venue's `zone`: in its time, the zone named unless `name` is false. */
 export const formatDateTime = (iso: string | null | undefined, zone?: string, name = true): string =>
@@ -43,19 +44,22 @@ export function formatShortDateTime(iso: string, zone?: string): string {
   return inZone(d.getFullYear() === new Date().getFullYear() ? SHORT_THIS_YEAR : SHORT_OTHER_YEAR, zone).format(d);
 }
 export const formatDate = (iso: string, zone?: string): string => inZone(DATE_ONLY, zone).format(new Date(iso));
-/** "Puerto Rico time" for a venue in America/Puerto_Rico. */
-export const zoneName = zonePlaceTime;
-export const formatTime = (value: string | number | Date): string => timeOnly.format(new Date(value));
-export const formatHourMinute = (value: string | number | Date): string => hourMinute.format(new Date(value));
-export const formatCount = (n: number): string => integer.format(n);
+/** "Puerto Rico time" ("hora de Puerto Rico") for a venue in America/Puerto_Rico; "UTC"; an offset zone by its own name. */
+export function zoneName(zone: string): string {
+  if (zone.includes('/') && !zone.startsWith('Etc/')) return t('format.zone', { place: zone.split('/').pop()!.replace(/_/g, ' ') });
+  return zone === 'Etc/UTC' ? 'UTC' : zone;
+}
+export const formatTime = (value: string | number | Date): string => inZone(TIME_ONLY, undefined).format(new Date(value));
+export const formatHourMinute = (value: string | number | Date): string => inZone(HOUR_MINUTE, undefined).format(new Date(value));
+export const formatCount = (n: number): string => formatInteger(n);
 
 export function formatAgo(iso: string | number, now = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 60) return t('format.secondsAgo', { n: seconds });
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 60) return t('format.minutesAgo', { n: minutes });
   const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+  return hours < 48 ? t('format.hoursAgo', { n: hours }) : t('format.daysAgo', { n: Math.round(hours / 24) });
 }
 
 /** Digits after the decimal point for a currency: 2 for EUR and USD, 0 for JPY, 3 for KWD. */
@@ -71,8 +75,8 @@ export function formatMoney(minor: number, currency: string | null | undefined):
   if (!currency) return formatCount(minor / 100);
   const digits = fractionDigits(currency);
   try {
-    // en-US writes "$3,465.00" (en-GB would write "US$"), and every other currency the same way.
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(minor / 10 ** digits);
+    // en-US writes "$3,465.00" (en-GB would write "US$"), and every other currency the same way; es-PR writes "$3,465.00" too.
+    return new Intl.NumberFormat(intlLocale() === 'en-GB' ? 'en-US' : intlLocale(), { style: 'currency', currency }).format(minor / 10 ** digits);
   } catch {
     return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
   }
@@ -110,36 +114,32 @@ export function fromLocalInput(value: string, zone?: string): string | undefined
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-const performanceStatuses: Record<string, string> = {
-  scheduled: 'Scheduled',
-  on_sale: 'On sale',
-  paused: 'Paused',
-  sold_out: 'Sold out',
-  closed: 'Closed',
-  cancelled: 'Cancelled',
-};
-const orderStatuses: Record<string, string> = {
-  pending_payment: 'Awaiting payment',
-  paid: 'Paid',
-  expired: 'Expired',
-  refunded: 'Refunded',
-  cancelled: 'Cancelled',
-};
-const otherStatuses: Record<string, string> = {
-  valid: 'Valid',
-  void: 'Void',
-  queued: 'Queued',
-  sent: 'Sent',
-  kept: 'Kept (no SMTP)',
-  failed: 'Failed',
-  active: 'Active',
-  invited: 'Invited',
-  disabled: 'Disabled',
-  revoked: 'Revoked',
-};
+const STATUSES = new Set([
+  'scheduled',
+  'on_sale',
+  'paused',
+  'sold_out',
+  'closed',
+  'cancelled',
+  'pending_payment',
+  'paid',
+  'expired',
+  'refunded',
+  'valid',
+  'void',
+  'queued',
+  'sent',
+  'kept',
+  'failed',
+  'active',
+  'invited',
+  'disabled',
+  'revoked',
+]);
 
+/** A status in words ("On sale", "A la venta"); one the console does not know, as the server names it. */
 export function statusLabel(status: string): string {
-  return performanceStatuses[status] ?? orderStatuses[status] ?? otherStatuses[status] ?? status.replace(/_/g, ' ');
+  return STATUSES.has(status) ? t(`status.${status}` as MessageKey) : status.replace(/_/g, ' ');
 }
 
 /** Tone of a status badge. */

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { t } from './i18n';
 import { Loading } from './ui';
 
 /**
@@ -34,7 +35,7 @@ export function lazy<P extends object>(load: () => Promise<ComponentType<P>>, la
       // Usually a new deployment replaced the files this page was built with.
       return (
         <div class="notice notice-error" role="alert" data-testid="error">
-          This part of the console could not be loaded. <a href={location.href}>Reload the page</a>
+          {t('shell.chunkFailed')} <a href={location.href}>{t('shell.reload')}</a>
         </div>
       );
     }

@@ -1,3 +1,4 @@
+import type { MessageKey } from './i18n';
 import type { IconName } from './icons';
 import { can } from './session';
 
@@ -25,7 +26,8 @@ export type Section =
 export interface NavItem {
   section: Exclude<Section, 'account'>;
   href: string;
-  label: string;
+  /** Its name in the catalogue (nav.*). */
+  label: MessageKey;
   icon: IconName;
   visible: () => boolean;
 }
@@ -34,21 +36,21 @@ export const NAV: NavItem[] = [
   {
     section: 'events',
     href: '/console/events',
-    label: 'Events',
+    label: 'nav.events',
     icon: 'events',
     visible: () => can('events.read') && (can('events.write') || can('sales.read')),
   },
-  { section: 'venues', href: '/console/venues', label: 'Venues', icon: 'venues', visible: () => can('venues.read') },
-  { section: 'orders', href: '/console/orders', label: 'Orders', icon: 'orders', visible: () => can('orders.read') },
-  { section: 'scanner', href: '/console/scanner', label: 'Door scanner', icon: 'scanner', visible: () => can('checkin.scan') },
-  { section: 'outbox', href: '/console/outbox', label: 'Outbox', icon: 'outbox', visible: () => can('outbox.read') },
-  { section: 'shield', href: '/console/shield', label: 'Shield', icon: 'shield', visible: () => can('shield.read') },
-  { section: 'integrity', href: '/console/integrity', label: 'Integrity', icon: 'integrity', visible: () => can('security.read') },
-  { section: 'incidents', href: '/console/incidents', label: 'Incidents', icon: 'incidents', visible: () => can('incidents.read') },
-  { section: 'audit', href: '/console/audit', label: 'Audit log', icon: 'audit', visible: () => can('audit.read') },
-  { section: 'staff', href: '/console/staff', label: 'Staff', icon: 'staff', visible: () => can('staff.read') },
-  { section: 'keys', href: '/console/api-keys', label: 'API keys', icon: 'keys', visible: () => can('api_keys.manage') },
-  { section: 'review', href: '/console/access-review', label: 'Access review', icon: 'review', visible: () => can('access.review') },
+  { section: 'venues', href: '/console/venues', label: 'nav.venues', icon: 'venues', visible: () => can('venues.read') },
+  { section: 'orders', href: '/console/orders', label: 'nav.orders', icon: 'orders', visible: () => can('orders.read') },
+  { section: 'scanner', href: '/console/scanner', label: 'nav.scanner', icon: 'scanner', visible: () => can('checkin.scan') },
+  { section: 'outbox', href: '/console/outbox', label: 'nav.outbox', icon: 'outbox', visible: () => can('outbox.read') },
+  { section: 'shield', href: '/console/shield', label: 'nav.shield', icon: 'shield', visible: () => can('shield.read') },
+  { section: 'integrity', href: '/console/integrity', label: 'nav.integrity', icon: 'integrity', visible: () => can('security.read') },
+  { section: 'incidents', href: '/console/incidents', label: 'nav.incidents', icon: 'incidents', visible: () => can('incidents.read') },
+  { section: 'audit', href: '/console/audit', label: 'nav.audit', icon: 'audit', visible: () => can('audit.read') },
+  { section: 'staff', href: '/console/staff', label: 'nav.staff', icon: 'staff', visible: () => can('staff.read') },
+  { section: 'keys', href: '/console/api-keys', label: 'nav.keys', icon: 'keys', visible: () => can('api_keys.manage') },
+  { section: 'review', href: '/console/access-review', label: 'nav.review', icon: 'review', visible: () => can('access.review') },
 ];
 
 export const visibleNav = (): NavItem[] => NAV.filter((item) => item.visible());

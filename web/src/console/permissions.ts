@@ -1,3 +1,5 @@
+import { t } from './i18n';
+
 /**
  * The permissions the server names (src/accounts/permissions.ts; GET /api/auth/staff/me answers the
  * signed-in role's), written out here so a typo in the console fails the typecheck. The console
@@ -38,24 +40,8 @@ export type Permission =
 export const ROLES = ['owner', 'admin', 'event_manager', 'box_office', 'door', 'support', 'security'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ROLE_LABELS: Record<Role, string> = {
-  owner: 'Owner',
-  admin: 'Admin',
-  event_manager: 'Event manager',
-  box_office: 'Box office',
-  door: 'Door',
-  support: 'Support',
-  security: 'Security',
-};
+/** A role's name in the console's language. */
+export const roleLabel = (role: string): string => ((ROLES as readonly string[]).includes(role) ? t(`role.${role as Role}`) : role);
 
-export const ROLE_HINTS: Record<Role, string> = {
-  owner: 'Everything, including the purge and granting the owner role.',
-  admin: 'Everything but the purge; cannot grant the owner role.',
-  event_manager: 'Events, sales, the waiting room, orders, seat blocks and comps of the events chosen below.',
-  box_office: 'Sell at the counter; orders: search, refund up to the limit below, cancel.',
-  door: 'Check-in only, at the performances chosen below (none: any).',
-  support: 'Read orders and the outbox, to answer buyers.',
-  security: 'Shield, incidents, the audit log, the staff list and the access review.',
-};
-
-export const roleLabel = (role: string): string => ROLE_LABELS[role as Role] ?? role;
+/** What a role may do, in the console's language. */
+export const roleHint = (role: Role): string => t(`roleHint.${role}`);

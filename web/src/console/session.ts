@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { t } from './i18n';
 import { api, ApiError, type RequestOptions } from '../shared/api';
 import type { Permission } from './permissions';
 import { confirmSudo } from './sudo-state';
@@ -105,7 +106,7 @@ export async function adminApi<T>(path: string, options: AdminOptions = {}): Pro
     return await api<T>(path, options);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401 && error.code === 'unauthorized') {
-      sessionEnded('Your session ended (signed out elsewhere, idle for 30 minutes, or 12 hours old). Sign in again.');
+      sessionEnded(t('shell.sessionEnded'));
     }
     if (error instanceof ApiError && error.status === 403 && error.code === 'sudo_required' && !options.sudoRetried) {
       if (await confirmSudo()) return adminApi<T>(path, { ...options, sudoRetried: true });

@@ -3,6 +3,7 @@ import { api, ApiError } from '../shared/api';
 import { passkeyAssertion, passkeyCancelled, passkeysSupported } from './passkeys';
 import { sessionEnded, useSession } from './session';
 import { endSudo, onSudoRequest } from './sudo-state';
+import { t } from './i18n';
 import { describeError } from './ui';
 
 /**
@@ -47,8 +48,8 @@ export function SudoDialog() {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'unauthorized') {
         endSudo(false);
-        sessionEnded('Your session ended. Sign in again.');
-      } else setError(passkeyCancelled(e) ? 'The passkey prompt was closed before it finished.' : describeError(e).title);
+        sessionEnded(t('sudo.sessionEnded'));
+      } else setError(passkeyCancelled(e) ? t('sudo.passkeyClosed') : describeError(e).title);
     } finally {
       setBusy(false);
     }
@@ -63,9 +64,9 @@ export function SudoDialog() {
     <dialog ref={dialog} class="dialog" aria-labelledby={titleId} data-testid="sudo-dialog" onCancel={() => endSudo(false)}>
       {open && (
         <>
-          <h2 id={titleId}>Confirm with your second factor</h2>
+          <h2 id={titleId}>{t('sudo.title')}</h2>
           <div class="dialog-body">
-            <p>This action needs your second factor again. It stays confirmed for five minutes.</p>
+            <p>{t('sudo.intro')}</p>
           </div>
           {error && (
             <div class="notice notice-error" role="alert" data-testid="sudo-error">
@@ -75,13 +76,13 @@ export function SudoDialog() {
           {passkey && (
             <p>
               <button type="button" class="btn btn-primary btn-block" disabled={busy} data-testid="sudo-passkey" onClick={withPasskey}>
-                Use my passkey
+                {t('sudo.usePasskey')}
               </button>
             </p>
           )}
           <form onSubmit={withCode} class="sudo-code">
             <div class="field">
-              <label for="sudo-code">{kind === 'totp' ? 'Code from your authenticator app' : 'A recovery code'}</label>
+              <label for="sudo-code">{kind === 'totp' ? t('sudo.totpLabel') : t('sudo.recoveryLabel')}</label>
               <input
                 id="sudo-code"
                 key={kind}
@@ -97,16 +98,16 @@ export function SudoDialog() {
               />
               {totp && (
                 <button type="button" class="link-button small" onClick={() => setKind(kind === 'totp' ? 'recovery' : 'totp')}>
-                  {kind === 'totp' ? 'Use a recovery code instead' : 'Use the authenticator app instead'}
+                  {kind === 'totp' ? t('sudo.useRecovery') : t('sudo.useTotp')}
                 </button>
               )}
             </div>
             <div class="dialog-actions">
               <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => endSudo(false)}>
-                Cancel
+                {t('ui.cancel')}
               </button>
               <button type="submit" class={`btn ${passkey ? 'btn-secondary' : 'btn-primary'}`} disabled={busy || !code.trim()} data-testid="sudo-submit">
-                {busy ? 'Checking…' : 'Confirm'}
+                {busy ? t('sudo.checking') : t('sudo.confirm')}
               </button>
             </div>
           </form>

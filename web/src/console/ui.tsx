@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { statusLabel, statusTone } from './format';
+import { t } from './i18n';
 
 export function PageHeader(props: {
   title: ComponentChildren;
@@ -52,7 +53,7 @@ export function Notice(props: { tone: Tone; title?: ComponentChildren; children?
         {props.children && <div>{props.children}</div>}
       </div>
       {props.onClose && (
-        <button type="button" class="notice-close" aria-label="Dismiss" onClick={props.onClose}>
+        <button type="button" class="notice-close" aria-label={t('ui.dismiss')} onClick={props.onClose}>
           ×
         </button>
       )}
@@ -68,10 +69,10 @@ export function describeError(error: unknown): { title: string; detail?: string;
         ? String((error.body.error as { field: unknown }).field)
         : undefined;
     if (error.code === 'route_not_found') {
-      return { title: 'This server does not support this yet', detail: `${error.message}. It needs a newer Taquilla server.` };
+      return { title: t('ui.unsupported'), detail: t('ui.unsupportedDetail', { message: error.message }) };
     }
-    if (error.code === 'network') return { title: 'No connection to the server', detail: 'Check the network and try again.' };
-    return { title: error.message || `Request failed (${error.status})`, detail: `${error.code} · HTTP ${error.status}`, field };
+    if (error.code === 'network') return { title: t('ui.offline'), detail: t('ui.offlineDetail') };
+    return { title: error.message || t('ui.requestFailed', { status: error.status }), detail: `${error.code} · HTTP ${error.status}`, field };
   }
   return { title: error instanceof Error ? error.message : String(error) };
 }
@@ -84,7 +85,7 @@ export function ErrorNotice(props: { error: unknown; title?: string; testid?: st
       {props.title && <p>{title}</p>}
       {field && (
         <p>
-          Field: <code>{field}</code>
+          {t('ui.field')} <code>{field}</code>
         </p>
       )}
       {detail && <p class="muted small">{detail}</p>}
@@ -104,7 +105,7 @@ export function Loading(props: { label?: string }) {
   return (
     <p class="loading" role="status">
       <span class="spinner" aria-hidden="true" />
-      {props.label ?? 'Loading…'}
+      {props.label ?? t('ui.loading')}
     </p>
   );
 }
@@ -211,10 +212,10 @@ export function ConfirmButton(props: {
         <ErrorNotice error={error} />
         <div class="dialog-actions">
           <button type="button" class="btn btn-secondary" autofocus onClick={() => dialog.current?.close()} disabled={busy}>
-            Cancel
+            {t('ui.cancel')}
           </button>
           <button type="button" class={`btn btn-${tone}`} data-testid={`${props.testid}-confirm`} onClick={confirm} disabled={busy}>
-            {busy ? 'Working…' : props.confirmLabel}
+            {busy ? t('ui.working') : props.confirmLabel}
           </button>
         </div>
       </dialog>

@@ -1,11 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { type AuthLocale, setAuthLocale, useAuthText } from './text';
-
-const NAMES: Record<AuthLocale, string> = { en: 'English', es: 'Español' };
+import { t } from '../i18n';
+import { LanguageSwitch } from '../language-switch';
 
 /** The frame of every page before the console itself: brand, language switch, one card. */
 export function AuthCard(props: { title: string; children: ComponentChildren; testid: string; wide?: boolean }) {
-  const { t, locale } = useAuthText();
   return (
     <main class="sign-in" id="main">
       <div class={`sign-in-card ${props.wide ? 'sign-in-card-wide' : ''}`} data-testid={props.testid}>
@@ -14,24 +12,9 @@ export function AuthCard(props: { title: string; children: ComponentChildren; te
             <span class="brand-mark" aria-hidden="true">
               T
             </span>{' '}
-            Taquilla <span class="brand-sub">{t.console}</span>
+            Taquilla <span class="brand-sub">{t('auth.console')}</span>
           </div>
-          <fieldset class="segmented auth-language">
-            <legend class="visually-hidden">{t.language}</legend>
-            {(['en', 'es'] as const).map((l) => (
-              <button
-                key={l}
-                type="button"
-                lang={l}
-                class={l === locale ? 'active' : ''}
-                aria-pressed={l === locale}
-                data-testid={`locale-${l}`}
-                onClick={() => setAuthLocale(l)}
-              >
-                {NAMES[l]}
-              </button>
-            ))}
-          </fieldset>
+          <LanguageSwitch class="auth-language" />
         </div>
         <h1>{props.title}</h1>
         {props.children}

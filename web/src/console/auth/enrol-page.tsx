@@ -4,7 +4,7 @@ import { passkeysSupported } from '../passkeys';
 import { refreshSession, signOut } from '../session';
 import { AuthCard } from './auth-card';
 import { PasskeyEnrol, RecoveryCodes, TotpEnrol } from './enrol';
-import { useAuthText } from './text';
+import { t } from '../i18n';
 
 /**
  * A session in the `enrol` state: the password is set (an invitation just accepted, or access reset
@@ -12,7 +12,6 @@ import { useAuthText } from './text';
  * then the console.
  */
 export function EnrolPage() {
-  const { t } = useAuthText();
   const [method, setMethod] = useState<'passkey' | 'totp' | null>(passkeysSupported() ? null : 'totp');
   const [codes, setCodes] = useState<string[] | null>(null);
 
@@ -27,23 +26,23 @@ export function EnrolPage() {
 
   if (codes) {
     return (
-      <AuthCard title={t.recoveryTitle} testid="enrol-recovery" wide>
+      <AuthCard title={t('auth.recoveryTitle')} testid="enrol-recovery" wide>
         <RecoveryCodes codes={codes} onSaved={enter} />
       </AuthCard>
     );
   }
   return (
-    <AuthCard title={t.enrolTitle} testid="enrol" wide>
-      <p class="muted">{t.enrolIntro}</p>
+    <AuthCard title={t('auth.enrolTitle')} testid="enrol" wide>
+      <p class="muted">{t('auth.enrolIntro')}</p>
       {method === null && (
         <div class="enrol-choices">
           <button type="button" class="enrol-choice" data-testid="enrol-passkey" onClick={() => setMethod('passkey')}>
-            <strong>{t.passkeyOption}</strong>
-            <span class="small muted">{t.passkeyOptionHint}</span>
+            <strong>{t('auth.passkeyOption')}</strong>
+            <span class="small muted">{t('auth.passkeyOptionHint')}</span>
           </button>
           <button type="button" class="enrol-choice" data-testid="enrol-totp" onClick={() => setMethod('totp')}>
-            <strong>{t.totpOption}</strong>
-            <span class="small muted">{t.totpOptionHint}</span>
+            <strong>{t('auth.totpOption')}</strong>
+            <span class="small muted">{t('auth.totpOptionHint')}</span>
           </button>
         </div>
       )}
@@ -52,11 +51,11 @@ export function EnrolPage() {
       <div class="auth-links">
         {method !== null && passkeysSupported() && (
           <button type="button" class="link-button" onClick={() => setMethod(null)}>
-            {t.back}
+            {t('auth.back')}
           </button>
         )}
         <button type="button" class="link-button" onClick={() => signOut(null)}>
-          {t.startOver}
+          {t('auth.startOver')}
         </button>
       </div>
     </AuthCard>

@@ -3,7 +3,8 @@ import { api } from '../../shared/api';
 import { lazy } from '../lazy';
 import { passkeyCancelled, passkeyRegistration, passkeysSupported } from '../passkeys';
 import { AuthError } from './auth-card';
-import { explain, useAuthText } from './text';
+import { t } from '../i18n';
+import { explain } from './text';
 
 /**
  * Enrolling a second factor: a passkey, or an authenticator app (TOTP). Used right after an
@@ -15,11 +16,10 @@ const QrCode = lazy(() => import('../../shared/qr').then((m) => m.QrCode));
 type Enrolled = { state: 'signed_in'; recoveryCodes?: string[] };
 
 export function PasskeyEnrol(props: { onDone: (codes: string[] | undefined) => void }) {
-  const { t } = useAuthText();
-  const [name, setName] = useState(t.passkeyNameDefault);
+  const [name, setName] = useState(t('auth.passkeyNameDefault'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (!passkeysSupported()) return <p class="muted">{t.noPasskeys}</p>;
+  if (!passkeysSupported()) return <p class="muted">{t('auth.noPasskeys')}</p>;
   const create = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -29,7 +29,7 @@ export function PasskeyEnrol(props: { onDone: (codes: string[] | undefined) => v
       const done = await api<Enrolled>('/api/auth/staff/passkeys', { method: 'POST', body: { response, name: name.trim().slice(0, 60) } });
       props.onDone(done.recoveryCodes);
     } catch (e) {
-      setError(passkeyCancelled(e) ? t.passkeyCancelled : explain(t, e));
+      setError(passkeyCancelled(e) ? t('auth.passkeyCancelled') : explain(e));
     } finally {
       setBusy(false);
     }
@@ -38,25 +38,24 @@ export function PasskeyEnrol(props: { onDone: (codes: string[] | undefined) => v
     <form onSubmit={create} data-testid="passkey-enrol">
       <AuthError message={error} />
       <div class="field">
-        <label for="passkey-name">{t.passkeyName}</label>
+        <label for="passkey-name">{t('auth.passkeyName')}</label>
         <input id="passkey-name" maxLength={60} data-testid="passkey-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </div>
       <button type="submit" class="btn btn-primary" disabled={busy} data-testid="passkey-create">
-        {busy ? t.passkeyWorking : t.createPasskey}
+        {busy ? t('auth.passkeyWorking') : t('auth.createPasskey')}
       </button>
     </form>
   );
 }
 
 export function TotpEnrol(props: { onDone: (codes: string[] | undefined) => void }) {
-  const { t } = useAuthText();
   const [setup, setSetup] = useState<{ secret: string; uri: string } | null>(null);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     // A fresh secret each time; nothing is stored on the server until a code from it is confirmed.
-    api<{ secret: string; uri: string }>('/api/auth/staff/totp/setup', { method: 'POST' }).then(setSetup, (e) => setError(explain(t, e)));
+    api<{ secret: string; uri: string }>('/api/auth/staff/totp/setup', { method: 'POST' }).then(setSetup, (e) => setError(explain(e)));
   }, []);
   const confirm = async (event: Event) => {
     event.preventDefault();
@@ -67,7 +66,7 @@ export function TotpEnrol(props: { onDone: (codes: string[] | undefined) => void
       const done = await api<Enrolled>('/api/auth/staff/totp', { method: 'POST', body: { secret: setup.secret, code: code.replace(/\s/g, '') } });
       props.onDone(done.recoveryCodes);
     } catch (e) {
-      setError(explain(t, e));
+      setError(explain(e));
       setCode('');
     } finally {
       setBusy(false);
@@ -80,18 +79,18 @@ export function TotpEnrol(props: { onDone: (codes: string[] | undefined) => void
         <>
           <div class="totp-setup">
             <figure class="totp-qr">
-              <QrCode value={setup.uri} label={t.qrLabel} size={184} />
-              <figcaption class="small muted">{t.scanQr}</figcaption>
+              <QrCode value={setup.uri} label={t('auth.qrLabel')} size={184} />
+              <figcaption class="small muted">{t('auth.scanQr')}</figcaption>
             </figure>
             <div class="field">
-              <span class="label">{t.secretLabel}</span>
+              <span class="label">{t('auth.secretLabel')}</span>
               <code class="totp-secret" data-testid="totp-secret" data-secret={setup.secret}>
                 {setup.secret.match(/.{1,4}/g)?.join(' ')}
               </code>
             </div>
           </div>
           <div class="field">
-            <label for="totp-confirm">{t.totpConfirmLabel}</label>
+            <label for="totp-confirm">{t('auth.totpConfirmLabel')}</label>
             <input
               id="totp-confirm"
               class="mono field-short"
@@ -105,7 +104,7 @@ export function TotpEnrol(props: { onDone: (codes: string[] | undefined) => void
             />
           </div>
           <button type="submit" class="btn btn-primary" disabled={busy} data-testid="totp-confirm">
-            {busy ? t.checking : t.confirm}
+            {busy ? t('auth.checking') : t('auth.confirm')}
           </button>
         </>
       )}
@@ -115,7 +114,6 @@ export function TotpEnrol(props: { onDone: (codes: string[] | undefined) => void
 
 /** The recovery codes, shown this once; nothing moves on until the person says they saved them. */
 export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; continueLabel?: string }) {
-  const { t } = useAuthText();
   const [saved, setSaved] = useState(false);
   const [copied, setCopied] = useState(false);
   const copy = async () => {
@@ -128,7 +126,7 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; con
   };
   return (
     <div data-testid="recovery-codes">
-      <p>{t.recoveryIntro}</p>
+      <p>{t('auth.recoveryIntro')}</p>
       <ol class="recovery-codes mono">
         {props.codes.map((code) => (
           <li key={code} data-testid="recovery-code">
@@ -138,15 +136,15 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; con
       </ol>
       <p>
         <button type="button" class="btn btn-secondary btn-sm" onClick={copy}>
-          {copied ? t.copied : t.copy}
+          {copied ? t('auth.copied') : t('auth.copy')}
         </button>
       </p>
       <label class="toggle">
-        <input type="checkbox" checked={saved} data-testid="recovery-saved" onChange={(e) => setSaved(e.currentTarget.checked)} /> {t.recoverySaved}
+        <input type="checkbox" checked={saved} data-testid="recovery-saved" onChange={(e) => setSaved(e.currentTarget.checked)} /> {t('auth.recoverySaved')}
       </label>
       <div class="form-actions">
         <button type="button" class="btn btn-primary" disabled={!saved} data-testid="recovery-continue" onClick={props.onSaved}>
-          {props.continueLabel ?? t.recoveryContinue}
+          {props.continueLabel ?? t('auth.recoveryContinue')}
         </button>
       </div>
     </div>

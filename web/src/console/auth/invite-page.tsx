@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { refreshSession } from '../session';
 import { authPost } from './auth-api';
 import { AuthCard, AuthError } from './auth-card';
-import { explain, useAuthText } from './text';
+import { t } from '../i18n';
+import { explain } from './text';
 
 /**
  * The token rides in the URL's fragment (never sent to a server, never in a Referer); it is read
@@ -23,7 +24,6 @@ export const holdsInvitation = (): boolean => token !== null || new URLSearchPar
 
 /** /console/invite#token=…: set a password; the enrolment page follows (the session is then in `enrol`). */
 export function InvitePage() {
-  const { t } = useAuthText();
   const [invitation] = useState(takeToken);
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -43,7 +43,7 @@ export function InvitePage() {
       token = null;
       await refreshSession();
     } catch (e) {
-      setError(explain(t, e));
+      setError(explain(e));
     } finally {
       setBusy(false);
     }
@@ -51,18 +51,18 @@ export function InvitePage() {
 
   if (!invitation) {
     return (
-      <AuthCard title={t.inviteTitle} testid="invite">
-        <AuthError message={t.noToken} testid="invite-no-token" />
+      <AuthCard title={t('auth.inviteTitle')} testid="invite">
+        <AuthError message={t('auth.noToken')} testid="invite-no-token" />
       </AuthCard>
     );
   }
   return (
-    <AuthCard title={t.inviteTitle} testid="invite">
-      <p class="muted">{t.inviteIntro}</p>
+    <AuthCard title={t('auth.inviteTitle')} testid="invite">
+      <p class="muted">{t('auth.inviteIntro')}</p>
       <AuthError message={error} testid="invite-error" />
       <form onSubmit={submit} noValidate>
         <div class={`field ${error ? 'field-invalid' : ''}`}>
-          <label for="invite-password">{t.newPassword}</label>
+          <label for="invite-password">{t('auth.newPassword')}</label>
           <input
             id="invite-password"
             type="password"
@@ -76,11 +76,11 @@ export function InvitePage() {
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
           <p class="hint" id="invite-password-hint">
-            {t.passwordHint}
+            {t('auth.passwordHint')}
           </p>
         </div>
         <div class={`field ${mismatch ? 'field-invalid' : ''}`}>
-          <label for="invite-repeat">{t.repeatPassword}</label>
+          <label for="invite-repeat">{t('auth.repeatPassword')}</label>
           <input
             id="invite-repeat"
             type="password"
@@ -93,12 +93,12 @@ export function InvitePage() {
           />
           {mismatch && (
             <p class="field-error" id="invite-repeat-error">
-              {t.mismatch}
+              {t('auth.mismatch')}
             </p>
           )}
         </div>
         <button type="submit" class="btn btn-primary btn-block" disabled={busy || !password} data-testid="invite-submit">
-          {busy ? t.checking : t.setPassword}
+          {busy ? t('auth.checking') : t('auth.setPassword')}
         </button>
       </form>
     </AuthCard>

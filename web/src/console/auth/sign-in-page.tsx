@@ -3,7 +3,8 @@ import { passkeyAssertion, passkeyCancelled, passkeysSupported } from '../passke
 import { refreshSession, signOut } from '../session';
 import { authPost } from './auth-api';
 import { AuthCard, AuthError } from './auth-card';
-import { explain, useAuthText } from './text';
+import { t } from '../i18n';
+import { explain } from './text';
 
 type Method = 'totp' | 'recovery_code' | 'passkey';
 type Step = { state: 'second_factor'; methods: Method[] } | { state: 'enrol' } | { state: 'signed_in' };
@@ -14,7 +15,6 @@ type Step = { state: 'second_factor'; methods: Method[] } | { state: 'enrol' } |
  * whose password was accepted before a reload: it goes straight to the second step.
  */
 export function SignInPage(props: { reason: string | null; partial: boolean }) {
-  const { t } = useAuthText();
   const [methods, setMethods] = useState<Method[] | null>(props.partial ? ['totp', 'recovery_code'] : null);
   const [busy, setBusy] = useState<'passkey' | 'password' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -27,7 +27,7 @@ export function SignInPage(props: { reason: string | null; partial: boolean }) {
       await authPost('/api/auth/staff/passkey', { response });
       await refreshSession();
     } catch (e) {
-      setError(passkeyCancelled(e) ? t.passkeyCancelled : explain(t, e));
+      setError(passkeyCancelled(e) ? t('auth.passkeyCancelled') : explain(e));
     } finally {
       setBusy(null);
     }
@@ -41,7 +41,7 @@ export function SignInPage(props: { reason: string | null; partial: boolean }) {
   if (methods) return <SecondFactor methods={methods} onPasskey={withPasskey} passkeyBusy={busy === 'passkey'} passkeyError={error} onStartOver={startOver} />;
 
   return (
-    <AuthCard title={t.signInTitle} testid="sign-in">
+    <AuthCard title={t('auth.signInTitle')} testid="sign-in">
       {props.reason && (
         <div class="notice notice-warning" role="status" data-testid="sign-in-reason">
           <div class="notice-body">{props.reason}</div>
@@ -51,10 +51,10 @@ export function SignInPage(props: { reason: string | null; partial: boolean }) {
       {passkeysSupported() && (
         <>
           <button type="button" class="btn btn-primary btn-block" data-testid="passkey-sign-in" disabled={busy !== null} onClick={withPasskey}>
-            {busy === 'passkey' ? t.passkeyWorking : t.passkeyButton}
+            {busy === 'passkey' ? t('auth.passkeyWorking') : t('auth.passkeyButton')}
           </button>
           <p class="auth-or">
-            <span>{t.or}</span>
+            <span>{t('auth.or')}</span>
           </p>
         </>
       )}
@@ -77,7 +77,6 @@ export function SignInPage(props: { reason: string | null; partial: boolean }) {
 }
 
 function PasswordForm(props: { busy: boolean; disabled: boolean; onStart: () => void; onDone: (step: Step | null, failure: string | null) => void }) {
-  const { t } = useAuthText();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const submit = async (event: Event) => {
@@ -86,13 +85,13 @@ function PasswordForm(props: { busy: boolean; disabled: boolean; onStart: () => 
     try {
       props.onDone(await authPost<Step>('/api/auth/staff/password', { email: email.trim(), password }), null);
     } catch (e) {
-      props.onDone(null, explain(t, e));
+      props.onDone(null, explain(e));
     }
   };
   return (
     <form onSubmit={submit} data-testid="password-form">
       <div class="field">
-        <label for="sign-in-email">{t.email}</label>
+        <label for="sign-in-email">{t('auth.email')}</label>
         <input
           id="sign-in-email"
           type="email"
@@ -104,7 +103,7 @@ function PasswordForm(props: { busy: boolean; disabled: boolean; onStart: () => 
         />
       </div>
       <div class="field">
-        <label for="sign-in-password">{t.password}</label>
+        <label for="sign-in-password">{t('auth.password')}</label>
         <input
           id="sign-in-password"
           type="password"
@@ -116,14 +115,13 @@ function PasswordForm(props: { busy: boolean; disabled: boolean; onStart: () => 
         />
       </div>
       <button class="btn btn-secondary btn-block" type="submit" disabled={props.disabled} data-testid="sign-in-submit">
-        {props.busy ? t.checking : t.continue}
+        {props.busy ? t('auth.checking') : t('auth.continue')}
       </button>
     </form>
   );
 }
 
 function SecondFactor(props: { methods: Method[]; onPasskey: () => void; passkeyBusy: boolean; passkeyError: string | null; onStartOver: () => void }) {
-  const { t } = useAuthText();
   const [kind, setKind] = useState<'totp' | 'recovery_code'>(props.methods.includes('totp') ? 'totp' : 'recovery_code');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -137,7 +135,7 @@ function SecondFactor(props: { methods: Method[]; onPasskey: () => void; passkey
       await authPost('/api/auth/staff/second-factor', kind === 'totp' ? { totp: value.replace(/\s/g, '') } : { recoveryCode: value });
       await refreshSession();
     } catch (e) {
-      setError(explain(t, e));
+      setError(explain(e));
       setCode('');
     } finally {
       setBusy(false);
@@ -145,12 +143,12 @@ function SecondFactor(props: { methods: Method[]; onPasskey: () => void; passkey
   };
   const totp = kind === 'totp';
   return (
-    <AuthCard title={t.secondFactorTitle} testid="second-factor">
-      <p class="muted">{t.secondFactorIntro}</p>
+    <AuthCard title={t('auth.secondFactorTitle')} testid="second-factor">
+      <p class="muted">{t('auth.secondFactorIntro')}</p>
       <AuthError message={error ?? props.passkeyError} />
       <form onSubmit={submit}>
         <div class="field">
-          <label for="second-factor-code">{totp ? t.totpLabel : t.recoveryLabel}</label>
+          <label for="second-factor-code">{totp ? t('auth.totpLabel') : t('auth.recoveryLabel')}</label>
           <input
             id="second-factor-code"
             key={kind}
@@ -168,11 +166,11 @@ function SecondFactor(props: { methods: Method[]; onPasskey: () => void; passkey
             onInput={(e) => setCode(e.currentTarget.value)}
           />
           <p class="hint" id="second-factor-hint">
-            {totp ? t.totpHint : t.recoveryHint}
+            {totp ? t('auth.totpHint') : t('auth.recoveryHint')}
           </p>
         </div>
         <button class="btn btn-primary btn-block" type="submit" disabled={busy} data-testid="second-factor-submit">
-          {busy ? t.checking : t.verify}
+          {busy ? t('auth.checking') : t('auth.verify')}
         </button>
       </form>
       <div class="auth-links">
@@ -187,16 +185,16 @@ function SecondFactor(props: { methods: Method[]; onPasskey: () => void; passkey
               setError(null);
             }}
           >
-            {totp ? t.useRecovery : t.useTotp}
+            {totp ? t('auth.useRecovery') : t('auth.useTotp')}
           </button>
         )}
         {props.methods.includes('passkey') && passkeysSupported() && (
           <button type="button" class="link-button" disabled={props.passkeyBusy} onClick={props.onPasskey}>
-            {props.passkeyBusy ? t.passkeyWorking : t.usePasskey}
+            {props.passkeyBusy ? t('auth.passkeyWorking') : t('auth.usePasskey')}
           </button>
         )}
         <button type="button" class="link-button" data-testid="sign-in-start-over" onClick={props.onStartOver}>
-          {t.startOver}
+          {t('auth.startOver')}
         </button>
       </div>
     </AuthCard>

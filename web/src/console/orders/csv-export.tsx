@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
 import { formatCount } from '../format';
@@ -25,7 +26,7 @@ export function CsvExportButton(props: { url: string; label: string; testid: str
       const response = await fetch(props.url, { headers: { accept: 'text/csv' }, signal: abort.signal });
       if (!response.ok) {
         const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-        if (response.status === 401) sessionEnded('Your session ended. Sign in again.');
+        if (response.status === 401) sessionEnded(t('sudo.sessionEnded'));
         throw new ApiError(response.status, body.error?.code ?? `http_${response.status}`, body.error?.message ?? response.statusText, body);
       }
       const total = Number(response.headers.get('x-total-rows') ?? 0);
@@ -71,10 +72,10 @@ export function CsvExportButton(props: { url: string; label: string; testid: str
         <>
           <progress max={100} value={percent} aria-label={`${props.label}: ${percent}%`} data-testid={`${props.testid}-progress`} />
           <span class="muted small" aria-live="polite">
-            {formatCount(progress.rows)} of {formatCount(progress.total)} rows
+            {t('csv.rows', { rows: formatCount(progress.rows), total: formatCount(progress.total) })}
           </span>
           <button type="button" class="btn btn-ghost btn-sm" onClick={() => controller.current?.abort()}>
-            Stop
+            {t('csv.stop')}
           </button>
         </>
       ) : (
@@ -84,7 +85,7 @@ export function CsvExportButton(props: { url: string; label: string; testid: str
       )}
       {done !== null && (
         <span class="muted small" role="status" data-testid={`${props.testid}-done`}>
-          Saved {formatCount(done)} rows.
+          {t('csv.saved', { rows: formatCount(done) })}
         </span>
       )}
       <ErrorNotice error={error} />

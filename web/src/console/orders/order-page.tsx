@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
-import { formatDateTime, formatMoney, plural } from '../format';
+import { formatDateTime, formatMoney } from '../format';
+import { t, tp } from '../i18n';
 import { useResource } from '../hooks';
 import { adminApi, can, session } from '../session';
 import type { OrderDetail, RefundAnswer } from '../types';
@@ -17,7 +18,7 @@ export function OrderPage(props: { id: string }) {
 
   const resend = async () => {
     await adminApi(`/api/admin/orders/${props.id}/resend-confirmation`, { method: 'POST' });
-    setResult(`The confirmation is on its way to ${o?.buyer.email ?? 'the buyer'} again.`);
+    setResult(t('order.resent', { email: o?.buyer.email ?? t('order.theBuyer') }));
   };
 
   // One key per refund of what is left, so a retried request refunds once.
@@ -27,39 +28,48 @@ export function OrderPage(props: { id: string }) {
       method: 'POST',
       ...(action === 'refund' ? { headers: { 'idempotency-key': refundKey } } : {}),
     });
+    const email = o?.buyer.email ?? t('order.theBuyer');
     setResult(
-      action === 'refund'
-        ? `Order refunded${changed.refundId ? ` (refund ${changed.refundId})` : ''}. Its tickets are void, the places are back on sale and ${o?.buyer.email ?? 'the buyer'} is emailed.`
-        : `Order cancelled. Its tickets are void, the places are back on sale and ${o?.buyer.email ?? 'the buyer'} is emailed.`,
+      action === 'cancel'
+        ? t('order.cancelled', { email })
+        : changed.refundId
+          ? t('order.refundedWithId', { refundId: changed.refundId, email })
+          : t('order.refunded', { email }),
     );
     order.reload();
   };
 
   const refunded = (answer: RefundAnswer) => {
+    const what = { amount: formatMoney(answer.amount, answer.currency), tickets: tp('count.tickets', answer.ticketIds.length) };
     setResult(
-      `${formatMoney(answer.amount, answer.currency)} refunded for ${plural(answer.ticketIds.length, 'ticket')}${answer.refundId ? ` (refund ${answer.refundId})` : ''}. ` +
-        `Their places are back on sale and ${o?.buyer.email ?? 'the buyer'} is emailed.${answer.status === 'refunded' ? ' No valid ticket is left: the order is refunded.' : ''}`,
+      [
+        answer.refundId ? t('order.partlyRefundedWithId', { ...what, refundId: answer.refundId }) : t('order.partlyRefunded', what),
+        t('order.partlyRefundedRest', { email: o?.buyer.email ?? t('order.theBuyer') }),
+        answer.status === 'refunded' ? t('order.noneLeft') : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     );
     order.reload();
   };
 
-  const valid = o?.tickets.filter((t) => t.status === 'valid').length ?? 0;
+  const valid = o?.tickets.filter((ticket) => ticket.status === 'valid').length ?? 0;
   // What is left of the charge after earlier partial refunds.
   const remaining = o ? o.total - (o.refunded ?? 0) : 0;
   return (
     <>
       <PageHeader
-        back={{ href: '/console/orders', label: 'Orders' }}
+        back={{ href: '/console/orders', label: t('orders.title') }}
         title={
           <>
-            Order <span class="mono">{props.id.slice(0, 8)}</span>
+            {t('order.title')} <span class="mono">{props.id.slice(0, 8)}</span>
           </>
         }
         badge={o && <Badge status={o.status} testid="order-status" />}
         subtitle={
           o && (
             <>
-              {o.buyer.name} · {plural(o.tickets.length, 'ticket')} · {formatMoney(o.total, o.currency)}
+              {o.buyer.name} · {tp('count.tickets', o.tickets.length)} · {formatMoney(o.total, o.currency)}
             </>
           )
         }
@@ -68,56 +78,50 @@ export function OrderPage(props: { id: string }) {
             <>
               {o.status === 'paid' && can('orders.resend') && (
                 <ConfirmButton
-                  label="Resend confirmation"
-                  title="Send the confirmation again?"
-                  confirmLabel="Send it again"
+                  label={t('order.resend')}
+                  title={t('order.resendTitle')}
+                  confirmLabel={t('order.resendConfirm')}
                   testid="order-resend"
                   onConfirm={resend}
                 >
-                  <p>
-                    The confirmation email with the {plural(valid, 'valid ticket')} goes again to {o.buyer.email}, the address on the order.
-                  </p>
+                  <p>{t('order.resendText', { tickets: tp('count.validTickets', valid), email: o.buyer.email })}</p>
                 </ConfirmButton>
               )}
               {o.status === 'paid' && can('orders.refund') && refundLimit !== null && remaining > refundLimit && (
                 <span class="muted small" data-testid="order-refund-over-limit">
-                  Above your refund limit ({formatMoney(refundLimit, o.currency)})
+                  {t('order.overLimit', { limit: formatMoney(refundLimit, o.currency) })}
                 </span>
               )}
               {o.status === 'paid' && can('orders.refund') && (refundLimit === null || remaining <= refundLimit) && (
                 <ConfirmButton
-                  label={remaining < o.total ? 'Refund the rest' : 'Refund'}
-                  title={remaining < o.total ? 'Refund the rest of this order?' : 'Refund this order?'}
-                  confirmLabel={`Refund ${formatMoney(remaining, o.currency)}`}
+                  label={remaining < o.total ? t('order.refundRest') : t('order.refund')}
+                  title={remaining < o.total ? t('order.refundRestTitle') : t('order.refundTitle')}
+                  confirmLabel={t('order.refundAmount', { amount: formatMoney(remaining, o.currency) })}
                   testid="order-refund"
                   onConfirm={() => act('refund')}
                 >
                   <p>
-                    {formatMoney(remaining, o.currency)} goes back to {o.buyer.name}
-                    {remaining < o.total ? ` (${formatMoney(o.total - remaining, o.currency)} was refunded before)` : ''}.
+                    {remaining < o.total
+                      ? t('order.refundGoesBackBefore', {
+                          amount: formatMoney(remaining, o.currency),
+                          name: o.buyer.name,
+                          before: formatMoney(o.total - remaining, o.currency),
+                        })
+                      : t('order.refundGoesBack', { amount: formatMoney(remaining, o.currency), name: o.buyer.name })}
                   </p>
-                  <p>
-                    The {plural(valid, 'valid ticket')} will stop working at the door, the places go back on sale and {o.buyer.email} is emailed. This can’t be
-                    undone.
-                  </p>
+                  <p>{t('order.refundEffect', { tickets: tp('count.validTickets', valid), email: o.buyer.email })}</p>
                 </ConfirmButton>
               )}
               {(o.status === 'paid' || o.status === 'pending_payment') && can('orders.cancel') && (
                 <ConfirmButton
-                  label="Cancel order"
-                  title="Cancel this order?"
-                  confirmLabel="Cancel the order"
+                  label={t('order.cancel')}
+                  title={t('order.cancelTitle')}
+                  confirmLabel={t('order.cancelConfirm')}
                   testid="order-cancel"
                   onConfirm={() => act('cancel')}
                 >
-                  {o.status === 'paid' ? (
-                    <p>
-                      The tickets stop working and the places go back on sale, but <strong>no money is returned</strong>. To return the money, refund instead.
-                    </p>
-                  ) : (
-                    <p>The buyer has not paid. Their hold is released and the places go back on sale.</p>
-                  )}
-                  <p>This can’t be undone.</p>
+                  {o.status === 'paid' ? <p>{t('order.cancelPaid')}</p> : <p>{t('order.cancelUnpaid')}</p>}
+                  <p>{t('order.cannotUndo')}</p>
                 </ConfirmButton>
               )}
             </>
@@ -134,53 +138,53 @@ export function OrderPage(props: { id: string }) {
       {o && (
         <div class="stack">
           <div class="grid-3 cards-row">
-            <Section title="Buyer">
+            <Section title={t('order.buyer')}>
               <dl class="facts">
-                <dt>Name</dt>
+                <dt>{t('order.name')}</dt>
                 <dd data-testid="order-buyer">{o.buyer.name}</dd>
-                <dt>Email</dt>
+                <dt>{t('order.email')}</dt>
                 <dd>
                   <a href={`mailto:${o.buyer.email}`}>{o.buyer.email}</a>
                 </dd>
-                <dt>Language</dt>
+                <dt>{t('order.language')}</dt>
                 <dd>{o.buyer.locale}</dd>
               </dl>
               <a class="small" href={`/console/outbox?recipient=${encodeURIComponent(o.buyer.email)}`}>
-                Emails sent to this buyer →
+                {t('order.emailsSent')}
               </a>
             </Section>
-            <Section title="Performance">
+            <Section title={t('order.performance')}>
               <dl class="facts">
-                <dt>Event</dt>
+                <dt>{t('order.event')}</dt>
                 <dd>{o.performance.eventTitle}</dd>
-                <dt>Starts</dt>
+                <dt>{t('order.starts')}</dt>
                 <dd>{formatDateTime(o.performance.startsAt, o.performance.timeZone)}</dd>
-                <dt>Venue</dt>
+                <dt>{t('order.venue')}</dt>
                 <dd>{o.performance.venueName}</dd>
               </dl>
               <a class="small" href={`/console/events/${o.performance.eventSlug}/performances/${o.performance.id}`}>
-                Sales dashboard →
+                {t('order.dashboard')}
               </a>
             </Section>
-            <Section title="Payment">
+            <Section title={t('order.payment')}>
               <dl class="facts">
-                <dt>Total</dt>
+                <dt>{t('order.total')}</dt>
                 <dd data-testid="order-total">
                   <strong>{formatMoney(o.total, o.currency)}</strong>
                 </dd>
-                <dt>Created</dt>
+                <dt>{t('order.created')}</dt>
                 <dd>{formatDateTime(o.createdAt, o.performance.timeZone)}</dd>
-                <dt>Paid</dt>
+                <dt>{t('order.paid')}</dt>
                 <dd>{o.paidAt ? formatDateTime(o.paidAt, o.performance.timeZone) : '—'}</dd>
                 {o.payment && (
                   <>
-                    <dt>Provider</dt>
+                    <dt>{t('order.provider')}</dt>
                     <dd>
                       {o.payment.provider} <span class="muted mono small">{o.payment.sessionId.slice(0, 12)}…</span>
                     </dd>
                   </>
                 )}
-                <dt>Order id</dt>
+                <dt>{t('order.id')}</dt>
                 <dd class="mono small">{o.id}</dd>
               </dl>
             </Section>

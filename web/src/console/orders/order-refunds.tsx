@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { formatDateTime, formatMoney } from '../format';
 import type { OrderDetail } from '../types';
 import { Section } from '../ui';
@@ -7,18 +8,18 @@ export function OrderRefunds(props: { order: OrderDetail }) {
   const o = props.order;
   const refunds = o.refunds ?? [];
   if (refunds.length === 0) return null;
-  const labels = new Map(o.tickets.map((t) => [t.id, t.label]));
+  const labels = new Map(o.tickets.map((ticket) => [ticket.id, ticket.label]));
   return (
-    <Section title={`Refunds (${refunds.length})`} class="card-flush-body" testid="order-refunds">
+    <Section title={t('refunds.title', { count: refunds.length })} class="card-flush-body" testid="order-refunds">
       <table class="table">
         <thead>
           <tr>
-            <th>When</th>
-            <th>Tickets</th>
-            <th>By</th>
-            <th>Reason</th>
-            <th>Provider refund</th>
-            <th class="num">Amount</th>
+            <th>{t('refunds.when')}</th>
+            <th>{t('refunds.tickets')}</th>
+            <th>{t('refunds.by')}</th>
+            <th>{t('refunds.reason')}</th>
+            <th>{t('refunds.provider')}</th>
+            <th class="num">{t('refunds.amount')}</th>
           </tr>
         </thead>
         <tbody>
@@ -28,7 +29,7 @@ export function OrderRefunds(props: { order: OrderDetail }) {
               <td>{r.ticketIds.map((id) => labels.get(id) ?? id.slice(0, 8)).join(', ')}</td>
               <td class="mono small">{r.actor}</td>
               <td>{r.reason ?? <span class="muted">—</span>}</td>
-              <td class="mono small">{r.providerRefundId ?? <span class="muted">none (not paid online)</span>}</td>
+              <td class="mono small">{r.providerRefundId ?? <span class="muted">{t('refunds.notOnline')}</span>}</td>
               <td class="num" data-testid="refund-amount">
                 {formatMoney(r.amount, r.currency)}
               </td>

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
-import { formatDateTime, formatMoney, plural } from '../format';
+import { formatDateTime, formatMoney } from '../format';
+import { t, tp } from '../i18n';
 import { adminApi } from '../session';
 import type { OrderDetail, OrderTicket, RefundAnswer } from '../types';
 import { Badge, ConfirmButton, Field, Section } from '../ui';
@@ -19,10 +20,10 @@ export function OrderTickets(props: { order: OrderDetail; refundable: boolean; r
   const o = props.order;
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [reason, setReason] = useState('');
-  const valid = o.tickets.filter((t) => t.status === 'valid');
-  const picked = props.refundable ? valid.filter((t) => selected.has(t.id)) : [];
-  const amount = picked.reduce((sum, t) => sum + t.price, 0);
-  const choice = picked.map((t) => t.id).join(',');
+  const valid = o.tickets.filter((ticket) => ticket.status === 'valid');
+  const picked = props.refundable ? valid.filter((ticket) => selected.has(ticket.id)) : [];
+  const amount = picked.reduce((sum, ticket) => sum + ticket.price, 0);
+  const choice = picked.map((ticket) => ticket.id).join(',');
   // A new key for each new choice of tickets; the same one for a retry of a choice.
   const idempotencyKey = useMemo(() => crypto.randomUUID(), [choice]);
   const overLimit = props.refundLimit !== null && amount > props.refundLimit;
@@ -38,7 +39,7 @@ export function OrderTickets(props: { order: OrderDetail; refundable: boolean; r
     const answer = await adminApi<RefundAnswer>(`/api/admin/orders/${o.id}/refund`, {
       method: 'POST',
       headers: { 'idempotency-key': idempotencyKey },
-      body: { ticketIds: picked.map((t) => t.id), ...(reason.trim() ? { reason: reason.trim() } : {}) },
+      body: { ticketIds: picked.map((ticket) => ticket.id), ...(reason.trim() ? { reason: reason.trim() } : {}) },
     });
     setSelected(new Set());
     setReason('');
@@ -47,7 +48,7 @@ export function OrderTickets(props: { order: OrderDetail; refundable: boolean; r
 
   return (
     <Section
-      title={`Tickets (${o.tickets.length})`}
+      title={t('tickets.title', { count: o.tickets.length })}
       class="card-flush-body"
       testid="order-tickets"
       actions={
@@ -55,37 +56,36 @@ export function OrderTickets(props: { order: OrderDetail; refundable: boolean; r
         valid.length > 0 && (
           <>
             <span class="muted small" data-testid="refund-selection" aria-live="polite">
-              {picked.length === 0 ? 'Tick tickets to refund some of them' : `${plural(picked.length, 'ticket')} selected · ${formatMoney(amount, o.currency)}`}
+              {picked.length === 0
+                ? t('tickets.tickToRefund')
+                : t('tickets.selected', { tickets: tp('count.tickets', picked.length), amount: formatMoney(amount, o.currency) })}
             </span>
             {overLimit && (
               <span class="muted small" data-testid="refund-selection-over-limit">
-                Above your refund limit ({formatMoney(props.refundLimit!, o.currency)})
+                {t('order.overLimit', { limit: formatMoney(props.refundLimit!, o.currency) })}
               </span>
             )}
             <ConfirmButton
-              label="Refund selected"
-              title={`Refund ${plural(picked.length, 'ticket')}?`}
-              confirmLabel={`Refund ${formatMoney(amount, o.currency)}`}
+              label={t('tickets.refundSelected')}
+              title={t('tickets.refundTitle', { tickets: tp('count.tickets', picked.length) })}
+              confirmLabel={t('order.refundAmount', { amount: formatMoney(amount, o.currency) })}
               testid="refund-tickets"
               disabled={picked.length === 0 || overLimit}
               onConfirm={refund}
             >
               <ul class="plain-list" data-testid="refund-tickets-list">
-                {picked.map((t) => (
-                  <li key={t.id}>
-                    {t.label} ({t.categoryName}) · {formatMoney(t.price, t.currency)}
+                {picked.map((ticket) => (
+                  <li key={ticket.id}>
+                    {ticket.label} ({ticket.categoryName}) · {formatMoney(ticket.price, ticket.currency)}
                   </li>
                 ))}
               </ul>
               <p>
-                <strong>{formatMoney(amount, o.currency)}</strong> goes back to {o.buyer.name}. These tickets stop working at the door and their places go back
-                on sale at once.{' '}
-                {allPicked ? 'No valid ticket is left: the order becomes refunded.' : `The other ${plural(valid.length - picked.length, 'ticket')} stay valid.`}
+                {t('tickets.goesBack', { amount: formatMoney(amount, o.currency), name: o.buyer.name })}{' '}
+                {allPicked ? t('tickets.allPicked') : tp('tickets.othersStay', valid.length - picked.length)}
               </p>
-              <p>
-                {o.buyer.email} is emailed in the order’s language ({o.buyer.locale}). This can’t be undone.
-              </p>
-              <Field label="Reason (optional, kept in the audit log, not sent to the buyer)">
+              <p>{t('tickets.emailed', { email: o.buyer.email, locale: o.buyer.locale })}</p>
+              <Field label={t('tickets.reason')}>
                 {(id) => <input id={id} maxLength={500} value={reason} data-testid="refund-reason" onInput={(e) => setReason(e.currentTarget.value)} />}
               </Field>
             </ConfirmButton>
@@ -94,7 +94,7 @@ export function OrderTickets(props: { order: OrderDetail; refundable: boolean; r
       }
     >
       {o.tickets.length === 0 ? (
-        <p class="card-note muted">No tickets: they are issued when the order is paid.</p>
+        <p class="card-note muted">{t('tickets.none')}</p>
       ) : (
         <table class="table">
           <thead>
@@ -103,58 +103,58 @@ export function OrderTickets(props: { order: OrderDetail; refundable: boolean; r
                 <th class="check">
                   <input
                     type="checkbox"
-                    aria-label="Select every valid ticket"
+                    aria-label={t('tickets.selectAll')}
                     data-testid="ticket-select-all"
                     checked={allPicked}
                     disabled={valid.length === 0}
-                    onChange={() => setSelected(allPicked ? new Set() : new Set(valid.map((t) => t.id)))}
+                    onChange={() => setSelected(allPicked ? new Set() : new Set(valid.map((ticket) => ticket.id)))}
                   />
                 </th>
               )}
-              <th>Seat or area</th>
-              <th>Category</th>
-              <th>Status</th>
-              <th>Checked in</th>
-              <th class="num">Price</th>
+              <th>{t('tickets.seat')}</th>
+              <th>{t('tickets.category')}</th>
+              <th>{t('tickets.status')}</th>
+              <th>{t('tickets.checkedIn')}</th>
+              <th class="num">{t('tickets.price')}</th>
             </tr>
           </thead>
           <tbody>
-            {o.tickets.map((t) => {
-              const status = ticketStatus(o, t);
+            {o.tickets.map((ticket) => {
+              const status = ticketStatus(o, ticket);
               return (
-                <tr key={t.id} data-testid="ticket-row" data-ticket-id={t.id}>
+                <tr key={ticket.id} data-testid="ticket-row" data-ticket-id={ticket.id}>
                   {props.refundable && (
                     <td class="check">
-                      {t.status === 'valid' && (
+                      {ticket.status === 'valid' && (
                         <input
                           type="checkbox"
-                          aria-label={`Refund ${t.label}`}
+                          aria-label={t('tickets.refundOne', { label: ticket.label })}
                           data-testid="ticket-select"
-                          checked={selected.has(t.id)}
-                          onChange={() => toggle(t.id)}
+                          checked={selected.has(ticket.id)}
+                          onChange={() => toggle(ticket.id)}
                         />
                       )}
                     </td>
                   )}
-                  <td>{t.label}</td>
-                  <td>{t.categoryName}</td>
+                  <td>{ticket.label}</td>
+                  <td>{ticket.categoryName}</td>
                   <td>
                     <Badge status={status} testid="ticket-status" />
                   </td>
-                  <td>{t.checkedInAt ? formatDateTime(t.checkedInAt, o.performance.timeZone) : <span class="muted">Not yet</span>}</td>
-                  <td class="num">{formatMoney(t.price, t.currency)}</td>
+                  <td>{ticket.checkedInAt ? formatDateTime(ticket.checkedInAt, o.performance.timeZone) : <span class="muted">{t('tickets.notYet')}</span>}</td>
+                  <td class="num">{formatMoney(ticket.price, ticket.currency)}</td>
                 </tr>
               );
             })}
           </tbody>
           <tfoot>
             <tr>
-              <td colSpan={props.refundable ? 5 : 4}>Total</td>
+              <td colSpan={props.refundable ? 5 : 4}>{t('tickets.total')}</td>
               <td class="num">{formatMoney(o.total, o.currency)}</td>
             </tr>
             {(o.refunded ?? 0) > 0 && (
               <tr>
-                <td colSpan={props.refundable ? 5 : 4}>Refunded</td>
+                <td colSpan={props.refundable ? 5 : 4}>{t('tickets.refunded')}</td>
                 <td class="num" data-testid="order-refunded">
                   −{formatMoney(o.refunded!, o.currency)}
                 </td>

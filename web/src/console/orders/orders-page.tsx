@@ -1,7 +1,8 @@
+import { t } from '../i18n';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
 import { navigate } from '../../shared/router';
-import { formatMoney, formatShortDateTime } from '../format';
+import { formatCount, formatMoney, formatShortDateTime } from '../format';
 import { useResource } from '../hooks';
 import { adminApi } from '../session';
 import type { OrderSummary } from '../types';
@@ -67,7 +68,7 @@ export function OrdersPage() {
         navigate(`/console/orders/${next.q.toLowerCase()}`);
         return;
       } catch (e) {
-        setLookupError(e instanceof ApiError && e.status === 404 ? new Error(`There is no order with id ${next.q}.`) : e);
+        setLookupError(e instanceof ApiError && e.status === 404 ? new Error(t('orders.noSuchId', { id: next.q })) : e);
       } finally {
         setLooking(false);
       }
@@ -83,31 +84,31 @@ export function OrdersPage() {
 
   return (
     <>
-      <PageHeader title="Orders" subtitle="Find an order by the buyer’s email address or by its id, then refund or cancel it." />
+      <PageHeader title={t('orders.title')} subtitle={t('orders.subtitle')} />
       <form class="search-bar card" role="search" onSubmit={search}>
         <label for="order-search" class="visually-hidden">
-          Email address or order id
+          {t('orders.searchLabel')}
         </label>
         <input
           id="order-search"
           ref={field}
           type="search"
           value={input}
-          placeholder="ana@example.com or an order id"
+          placeholder={t('orders.searchPlaceholder')}
           autocomplete="off"
           spellcheck={false}
           data-testid="order-search"
           onInput={(e) => setInput(e.currentTarget.value)}
         />
         <button type="submit" class="btn btn-primary" disabled={looking} data-testid="order-search-submit">
-          {looking ? 'Looking…' : 'Search'}
+          {looking ? t('orders.looking') : t('orders.search')}
         </button>
       </form>
       {query.performanceId && (
         <p class="filter-chip">
-          Only orders for one performance{' '}
+          {t('orders.onePerformance')}{' '}
           <button type="button" class="btn btn-ghost btn-sm" onClick={clearPerformance}>
-            Show all
+            {t('orders.showAll')}
           </button>
         </p>
       )}
@@ -119,30 +120,29 @@ export function OrdersPage() {
         }}
       />
       <ErrorNotice error={lookupError} />
-      {unclear && <Notice tone="info">Type a buyer’s full email address, or a whole order id (as in the confirmation email).</Notice>}
+      {unclear && <Notice tone="info">{t('orders.unclear')}</Notice>}
       <ErrorNotice error={orders.error} />
       {orders.loading && !orders.data && <Loading />}
       {rows && rows.length === 0 && (
-        <Empty title={byEmail ? `No orders for ${q}` : 'No orders yet'}>
-          {byEmail && <p>The email search matches the whole address (any capitalisation).</p>}
-        </Empty>
+        <Empty title={byEmail ? t('orders.noneFor', { email: q }) : t('orders.none')}>{byEmail && <p>{t('orders.emailHint')}</p>}</Empty>
       )}
       {rows && rows.length > 0 && (
         <div class="card card-flush">
           <div class="card-header card-header-padded">
             <p class="muted small" data-testid="orders-count">
-              {byEmail ? `Orders of ${q}` : 'Orders'}, newest first{orders.data?.total !== undefined && ` · ${orders.data.total} in all`}
+              {byEmail ? t('orders.listOf', { email: q }) : t('orders.list')}
+              {orders.data?.total !== undefined && t('orders.inAll', { total: formatCount(orders.data.total) })}
             </p>
-            <CsvExportButton url={`/api/admin/orders.csv?${listParams()}`} label="Export CSV" testid="orders-export" fallbackName="orders.csv" />
+            <CsvExportButton url={`/api/admin/orders.csv?${listParams()}`} label={t('orders.export')} testid="orders-export" fallbackName="orders.csv" />
           </div>
           <table class="table table-hover" data-testid="orders-table">
             <thead>
               <tr>
-                <th>Order</th>
-                <th>Buyer</th>
-                <th>Created</th>
-                <th>Status</th>
-                <th class="num">Total</th>
+                <th>{t('orders.colOrder')}</th>
+                <th>{t('orders.colBuyer')}</th>
+                <th>{t('orders.colCreated')}</th>
+                <th>{t('orders.colStatus')}</th>
+                <th class="num">{t('orders.colTotal')}</th>
               </tr>
             </thead>
             <tbody>
@@ -169,7 +169,7 @@ export function OrdersPage() {
           </table>
           <div class="pager">
             <button type="button" class="btn btn-secondary btn-sm" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-              ← Newer
+              {t('orders.newer')}
             </button>
             <span class="muted small">
               {offset + 1}–{offset + rows.length}
@@ -180,7 +180,7 @@ export function OrdersPage() {
               disabled={!orders.data?.nextCursor}
               onClick={() => orders.data?.nextCursor && setCursors([...cursors, orders.data.nextCursor])}
             >
-              Older →
+              {t('orders.older')}
             </button>
           </div>
         </div>

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { startVerifiedWorker } from '../../shared/trusted-types';
 import { Icon } from '../icons';
@@ -149,10 +150,10 @@ export function CameraScanner(props: { onCode: (code: string) => void }) {
         const name = (e as Error).name;
         setError(
           name === 'NotAllowedError'
-            ? 'The camera was not allowed. Allow it in the browser’s site settings, or type the code.'
+            ? t('scanner.cameraNotAllowed')
             : name === 'NotFoundError'
-              ? 'No camera was found on this device.'
-              : `The camera could not start: ${(e as Error).message}`,
+              ? t('scanner.cameraNotFound')
+              : t('scanner.cameraFailed', { message: (e as Error).message }),
         );
         setActive(false);
       }
@@ -169,11 +170,11 @@ export function CameraScanner(props: { onCode: (code: string) => void }) {
   return (
     <div class="camera" data-testid="camera" data-decoder={decoder ?? undefined}>
       <div class={`camera-view ${active ? '' : 'camera-off'} ${cooling ? 'camera-cooling' : ''}`}>
-        <video ref={video} muted playsInline aria-label="Camera view" data-testid="camera-video" />
+        <video ref={video} muted playsInline aria-label={t('scanner.cameraView')} data-testid="camera-video" />
         {active && <span class="camera-frame" aria-hidden="true" />}
         {!active && (
           <span class="camera-placeholder">
-            <Icon name="camera" size={32} /> Camera off
+            <Icon name="camera" size={32} /> {t('scanner.cameraOff')}
           </span>
         )}
       </div>
@@ -191,7 +192,7 @@ export function CameraScanner(props: { onCode: (code: string) => void }) {
           setActive(!active);
         }}
       >
-        <Icon name="camera" /> {active ? 'Stop camera' : 'Scan with camera'}
+        <Icon name="camera" /> {active ? t('scanner.stopCamera') : t('scanner.startCamera')}
       </button>
     </div>
   );

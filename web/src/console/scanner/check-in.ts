@@ -1,3 +1,4 @@
+import { type MessageKey, t } from '../i18n';
 import { ApiError } from '../../shared/api';
 import { formatAgo, formatTime } from '../format';
 import { adminApi } from '../session';
@@ -19,11 +20,11 @@ type CheckInResponse =
   | { result: 'already_used'; firstScanAt: string }
   | { result: 'invalid'; reason: string };
 
-const reasons: Record<string, string> = {
-  bad_signature: 'Not a genuine Taquilla ticket: the code is altered or made up.',
-  unknown_ticket: 'The code is genuine but there is no such ticket.',
-  void: 'This ticket was voided: its order was refunded or cancelled.',
-  wrong_performance: 'This ticket is for another performance, not the one this door admits.',
+const reasons: Record<string, MessageKey> = {
+  bad_signature: 'scanner.bad_signature',
+  unknown_ticket: 'scanner.unknown_ticket',
+  void: 'scanner.void',
+  wrong_performance: 'scanner.wrong_performance',
 };
 
 /**
@@ -34,17 +35,24 @@ const reasons: Record<string, string> = {
 export async function checkIn(code: string, performanceId?: string): Promise<Pick<Scan, 'outcome' | 'title' | 'detail'>> {
   try {
     const r = await adminApi<CheckInResponse>('/api/checkin', { method: 'POST', body: performanceId ? { code, performanceId } : { code } });
-    if (r.result === 'admitted') return { outcome: 'admitted', title: 'Admitted', detail: `${r.ticket.label} · ${r.ticket.categoryName}` };
+    if (r.result === 'admitted') return { outcome: 'admitted', title: t('scanner.admitted'), detail: `${r.ticket.label} · ${r.ticket.categoryName}` };
     if (r.result === 'already_used') {
-      return { outcome: 'already_used', title: 'Already used', detail: `First scanned at ${formatTime(r.firstScanAt)} (${formatAgo(r.firstScanAt)}).` };
+      return {
+        outcome: 'already_used',
+        title: t('scanner.alreadyUsed'),
+        detail: t('scanner.firstScanned', { time: formatTime(r.firstScanAt), ago: formatAgo(r.firstScanAt) }),
+      };
     }
-    return { outcome: 'invalid', title: 'Invalid ticket', detail: reasons[r.reason] ?? `Refused: ${r.reason}.` };
+    return {
+      outcome: 'invalid',
+      title: t('scanner.invalidTicket'),
+      detail: r.reason in reasons ? t(reasons[r.reason]!) : t('scanner.refused', { reason: r.reason }),
+    };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 400) return { outcome: 'invalid', title: 'Invalid ticket', detail: 'This is not a ticket code.' };
-    if (error instanceof ApiError && error.status === 403)
-      return { outcome: 'error', title: 'Not allowed', detail: 'This account may not check tickets in: sign in with a door account.' };
-    const why = error instanceof ApiError && error.code === 'network' ? 'No connection to the server.' : error instanceof Error ? error.message : String(error);
-    return { outcome: 'error', title: 'Not checked', detail: `${why} Scan again; do not let the person in yet.` };
+    if (error instanceof ApiError && error.status === 400) return { outcome: 'invalid', title: t('scanner.invalidTicket'), detail: t('scanner.notACode') };
+    if (error instanceof ApiError && error.status === 403) return { outcome: 'error', title: t('scanner.notAllowed'), detail: t('scanner.notDoor') };
+    const why = error instanceof ApiError && error.code === 'network' ? t('scanner.offline') : error instanceof Error ? error.message : String(error);
+    return { outcome: 'error', title: t('scanner.notChecked'), detail: t('scanner.scanAgain', { why }) };
   }
 }
 

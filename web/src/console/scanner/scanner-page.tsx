@@ -1,3 +1,4 @@
+import { type MessageKey, t } from '../i18n';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { loadEvents } from '../events/events-api';
 import { formatShortDateTime, formatTime } from '../format';
@@ -10,7 +11,15 @@ const HISTORY = 12;
 const SOUND_KEY = 'taquilla.console.scanner-sound';
 const DOOR_KEY = 'taquilla.console.scanner-performance';
 
-const idle = { outcome: 'idle' as const, title: 'Ready to scan', detail: 'Scan a ticket’s QR code or type its code.' };
+const idle = {
+  outcome: 'idle' as const,
+  get title() {
+    return t('scanner.ready');
+  },
+  get detail() {
+    return t('scanner.readyDetail');
+  },
+};
 
 function ResultPanel(props: { scan: Scan | null; busy: boolean }) {
   const s = props.scan ?? idle;
@@ -30,13 +39,14 @@ function ResultPanel(props: { scan: Scan | null; busy: boolean }) {
         </span>
       )}
       <div>
-        <p class="scan-title">{props.busy ? 'Checking…' : s.title}</p>
+        <p class="scan-title">{props.busy ? t('scanner.checking') : s.title}</p>
         <p class="scan-detail" data-testid="scan-detail">
           {s.detail}
         </p>
         {props.scan && (
           <p class="scan-meta">
-            {formatTime(props.scan.at)} · {props.scan.source === 'camera' ? 'camera' : 'typed'} · <span class="mono">{props.scan.code.slice(0, 14)}…</span>
+            {formatTime(props.scan.at)} · {props.scan.source === 'camera' ? t('scanner.camera') : t('scanner.typed')} ·{' '}
+            <span class="mono">{props.scan.code.slice(0, 14)}…</span>
           </p>
         )}
       </div>
@@ -44,7 +54,12 @@ function ResultPanel(props: { scan: Scan | null; busy: boolean }) {
   );
 }
 
-const short: Record<Outcome, string> = { admitted: 'Admitted', already_used: 'Already used', invalid: 'Invalid', error: 'Not checked' };
+const short: Record<Outcome, MessageKey> = {
+  admitted: 'scanner.admitted',
+  already_used: 'scanner.alreadyUsed',
+  invalid: 'scanner.invalid',
+  error: 'scanner.notChecked',
+};
 
 export function ScannerPage() {
   const [code, setCode] = useState('');
@@ -90,9 +105,9 @@ export function ScannerPage() {
   return (
     <div class="scanner">
       <div class="scanner-main">
-        <h1 class="visually-hidden">Door scanner</h1>
+        <h1 class="visually-hidden">{t('scanner.title')}</h1>
         <label class="scan-door">
-          This door admits{' '}
+          {t('scanner.doorAdmits')}{' '}
           <select
             data-testid="scan-performance"
             value={door}
@@ -102,7 +117,7 @@ export function ScannerPage() {
               input.current?.focus();
             }}
           >
-            <option value="">{bound ? 'any of your performances' : 'any performance'}</option>
+            <option value="">{bound ? t('scanner.anyOfYours') : t('scanner.any')}</option>
             {events.flatMap((ev) =>
               ev.performances
                 .filter((p) => !bound || bound.has(p.id))
@@ -125,7 +140,7 @@ export function ScannerPage() {
           }}
         >
           <label for="scan-input" class="scan-label">
-            Ticket code
+            {t('scanner.codeLabel')}
           </label>
           <div class="scan-input-row">
             <input
@@ -137,26 +152,26 @@ export function ScannerPage() {
               autocapitalize="off"
               spellcheck={false}
               enterkeyhint="go"
-              placeholder="Scan or type a code"
+              placeholder={t('scanner.placeholder')}
               onInput={(e) => setCode(e.currentTarget.value)}
             />
             <button type="submit" class="btn btn-primary btn-lg" data-testid="scan-submit">
-              Check
+              {t('scanner.check')}
             </button>
           </div>
-          <p class="hint">A USB or Bluetooth handheld scanner works here: it types the code and presses Enter.</p>
+          <p class="hint">{t('scanner.handheldHint')}</p>
         </form>
         {cameraSupported() ? (
           <CameraScanner onCode={(value) => submit(value, 'camera')} />
         ) : (
           <p class="hint" data-testid="camera-unsupported">
-            This browser gives this page no camera (it needs HTTPS and a camera). Use the code field or a handheld scanner.
+            {t('scanner.noCamera')}
           </p>
         )}
       </div>
       <aside class="scanner-side card" aria-labelledby="history-title">
         <div class="card-header">
-          <h2 id="history-title">Recent scans</h2>
+          <h2 id="history-title">{t('scanner.recent')}</h2>
           <label class="toggle">
             <input
               type="checkbox"
@@ -167,22 +182,22 @@ export function ScannerPage() {
                 localStorage.setItem(SOUND_KEY, e.currentTarget.checked ? 'on' : 'off');
               }}
             />{' '}
-            Sound
+            {t('scanner.sound')}
           </label>
         </div>
         <p class="muted small">
-          {counts.admitted ?? 0} admitted · {(counts.already_used ?? 0) + (counts.invalid ?? 0)} refused{counts.error ? ` · ${counts.error} not checked` : ''}{' '}
-          (this page)
+          {t('scanner.tally', { admitted: counts.admitted ?? 0, refused: (counts.already_used ?? 0) + (counts.invalid ?? 0) })}
+          {counts.error ? t('scanner.tallyErrors', { errors: counts.error }) : ''} {t('scanner.thisPage')}
         </p>
         {history.length === 0 ? (
-          <p class="muted">No scans yet.</p>
+          <p class="muted">{t('scanner.noScans')}</p>
         ) : (
           <ol class="scan-history" data-testid="scan-history">
             {history.map((s) => (
               <li key={s.id} class={`history-${s.outcome}`} data-result={s.outcome}>
                 <span class="history-dot" aria-hidden="true" />
                 <div>
-                  <strong>{short[s.outcome]}</strong> <span class="muted small">{formatTime(s.at)}</span>
+                  <strong>{t(short[s.outcome])}</strong> <span class="muted small">{formatTime(s.at)}</span>
                   <div class="small">{s.detail}</div>
                 </div>
               </li>

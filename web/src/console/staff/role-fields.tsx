@@ -1,7 +1,7 @@
 import { loadEvents } from '../events/events-api';
 import { formatShortDateTime } from '../format';
 import { useResource } from '../hooks';
-import { ROLE_HINTS, ROLE_LABELS, ROLES, type Role } from '../permissions';
+import { ROLES, type Role, roleHint, roleLabel } from '../permissions';
 import { can } from '../session';
 import { ErrorNotice, Field, Loading } from '../ui';
 import type { RoleChoice } from './staff-api';
@@ -15,7 +15,7 @@ export function RoleFields(props: { value: RoleChoice; onChange: (next: RoleChoi
   const needsEvents = value.role === 'event_manager' || value.role === 'door';
   return (
     <>
-      <Field label="Role" hint={ROLE_HINTS[value.role]}>
+      <Field label="Role" hint={roleHint(value.role)}>
         {(id, describedBy) => (
           <select
             id={id}
@@ -26,7 +26,7 @@ export function RoleFields(props: { value: RoleChoice; onChange: (next: RoleChoi
           >
             {ROLES.filter((r) => r !== 'owner' || props.mayGrantOwner || value.role === 'owner').map((r) => (
               <option key={r} value={r}>
-                {ROLE_LABELS[r]}
+                {roleLabel(r)}
               </option>
             ))}
           </select>
