@@ -141,7 +141,9 @@ describe('api keys', { skip: !databaseAvailable && skipReason }, () => {
         headers: key.headers,
         ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }),
       });
-      const body = res.json() as { error?: { code?: string; permission?: string } };
+      // A CSV export answers CSV when allowed; refusals are always JSON.
+      const json = String(res.headers['content-type']).startsWith('application/json');
+      const body = (json ? res.json() : {}) as { error?: { code?: string; permission?: string } };
       const refused = res.statusCode === 403 && body.error?.code === 'forbidden';
       if (held.includes(permission) === refused) wrong.push(`${route} (${permission}): ${res.statusCode} ${res.body.slice(0, 80)}`);
       if (refused && body.error?.permission !== permission) wrong.push(`${route} refused naming ${body.error?.permission}, not ${permission}`);

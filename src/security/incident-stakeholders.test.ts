@@ -101,7 +101,7 @@ describe('incident stakeholders', { skip: !databaseAvailable && skipReason }, ()
     assert.deepEqual(listed.producerEmails, ['ana@producer.example', 'bo@producer.example']);
 
     const renamed = await call('PATCH', `/api/admin/venues/${venue.json().id}`, { name: 'Big Hall' });
-    assert.deepEqual(renamed.json(), { id: venue.json().id, name: 'Big Hall', contactEmails: ['box@hall.example', 'ops@hall.example'] });
+    assert.deepEqual(renamed.json(), { id: venue.json().id, name: 'Big Hall', timeZone: 'UTC', contactEmails: ['box@hall.example', 'ops@hall.example'] });
     assert.equal((await call('PATCH', '/api/admin/venues/00000000-0000-4000-8000-000000000000', { name: 'X' })).statusCode, 404);
 
     // Buyers never see them.
