@@ -95,43 +95,53 @@ async function audited(result: CsvExport, db: Db, entry: Parameters<typeof audit
   }
 }
 
+/** The header, then each keyset batch as one chunk of lines, until a batch comes back short. */
+async function* keysetCsv<R extends { micros: string; id: string }>(
+  columns: string[],
+  batch: (after: repo.OrderCursor | null) => Promise<R[]>,
+  cells: (row: R) => unknown[],
+): AsyncGenerator<string> {
+  yield BOM + csvLine(columns);
+  let after: repo.OrderCursor | null = null;
+  for (;;) {
+    const rows = await batch(after);
+    if (!rows.length) return;
+    let text = '';
+    for (const row of rows) text += csvLine(cells(row));
+    yield text;
+    const last = rows[rows.length - 1]!;
+    after = { micros: last.micros, id: last.id };
+    if (rows.length < BATCH) return;
+  }
+}
+
 export async function exportOrders(db: Db, filter: repo.OrderFilter, who: { actor: string; ip?: string }): Promise<CsvExport> {
   const result = await exportInSnapshot(
     db,
     (tx) => repo.countOrders(tx, filter),
-    async function* (tx) {
-      yield BOM + csvLine(ORDER_COLUMNS);
-      let after: repo.OrderCursor | null = null;
-      for (;;) {
-        const rows = await repo.exportOrdersBatch(tx, filter, after, BATCH);
-        if (!rows.length) return;
-        let text = '';
-        for (const o of rows) {
-          text += csvLine([
-            o.id,
-            o.status,
-            o.channel,
-            o.payment_method,
-            o.buyer_name,
-            o.buyer_email,
-            o.locale,
-            o.total,
-            o.currency,
-            o.valid_tickets,
-            o.event_title,
-            o.performance_id,
-            o.starts_at,
-            o.created_at,
-            o.paid_at,
-            o.closed_at,
-          ]);
-        }
-        yield text;
-        const last = rows[rows.length - 1]!;
-        after = { micros: last.micros, id: last.id };
-        if (rows.length < BATCH) return;
-      }
-    },
+    (tx) =>
+      keysetCsv(
+        ORDER_COLUMNS,
+        (after) => repo.exportOrdersBatch(tx, filter, after, BATCH),
+        (o) => [
+          o.id,
+          o.status,
+          o.channel,
+          o.payment_method,
+          o.buyer_name,
+          o.buyer_email,
+          o.locale,
+          o.total,
+          o.currency,
+          o.valid_tickets,
+          o.event_title,
+          o.performance_id,
+          o.starts_at,
+          o.created_at,
+          o.paid_at,
+          o.closed_at,
+        ],
+      ),
   );
   await audited(result, db, {
     actor: who.actor,
@@ -150,35 +160,12 @@ export async function exportAttendees(db: Db, performanceId: string, who: { acto
   const result = await exportInSnapshot(
     db,
     (tx) => repo.countAttendees(tx, performanceId),
-    async function* (tx) {
-      yield BOM + csvLine(ATTENDEE_COLUMNS);
-      let after: repo.OrderCursor | null = null;
-      for (;;) {
-        const rows = await repo.attendeesBatch(tx, performanceId, after, BATCH);
-        if (!rows.length) return;
-        let text = '';
-        for (const t of rows) {
-          text += csvLine([
-            t.id,
-            t.order_id,
-            t.buyer_name,
-            t.buyer_email,
-            t.section,
-            t.row_label,
-            t.number,
-            t.area,
-            t.category,
-            t.channel,
-            t.status,
-            t.checked_in_at,
-          ]);
-        }
-        yield text;
-        const last = rows[rows.length - 1]!;
-        after = { micros: last.micros, id: last.id };
-        if (rows.length < BATCH) return;
-      }
-    },
+    (tx) =>
+      keysetCsv(
+        ATTENDEE_COLUMNS,
+        (after) => repo.attendeesBatch(tx, performanceId, after, BATCH),
+        (t) => [t.id, t.order_id, t.buyer_name, t.buyer_email, t.section, t.row_label, t.number, t.area, t.category, t.channel, t.status, t.checked_in_at],
+      ),
   );
   await audited(result, db, {
     actor: who.actor,
