@@ -108,11 +108,13 @@ describe('browser: a checkout that forgives', { skip }, () => {
 
       await page.keyboard.press('Escape');
       await page.getByTestId('release').waitFor();
+      // Focus returns in an effect after the redraw: wait for it rather than read it once.
+      await page.waitForFunction(() => (globalThis as unknown as InPage).document.activeElement?.getAttribute('data-testid') === 'release');
       assert.equal(await focused(page), 'release', 'focus back on the button');
 
       await page.getByTestId('release').click();
       await page.getByTestId('release-no').click();
-      assert.equal(await page.getByTestId('release-confirm').count(), 0);
+      await page.getByTestId('release-confirm').waitFor({ state: 'detached' });
       await page.getByTestId('release').click();
       await page.getByTestId('release-yes').click();
       await page.waitForURL(new RegExp(`/performances/${show.performanceId}$`));
