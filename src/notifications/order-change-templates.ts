@@ -1,22 +1,14 @@
 import { orderChangeStrings } from './order-change.strings.js';
-import { escapeHtml, formatMoney, formattingLocale, resolveLocale, type RenderedEmail } from './templates.js';
+import { escapeHtml, formatMoney, formattingLocale, headerLine, type OrderConfirmation, resolveLocale, type RenderedEmail } from './templates.js';
 import { formatZoned } from './zoned-dates.js';
 import { strings } from './templates.strings.js';
 
 /** How the money of a refund goes back: through the online provider to the card, at the box office counter, or none was paid. */
 export type Payout = 'card' | 'counter' | 'none';
 
-interface OrderChangeBase {
-  orderId: string;
-  buyerName: string;
-  buyerEmail: string;
-  /** The buyer's language tag, as on the order. */
-  locale: string;
-  eventTitle: string;
-  venueName: string;
-  startsAt: Date;
-  /** The venue's IANA time zone; without one the time is shown in UTC and says so. */
-  timeZone?: string;
+/** Who and what the email is about: as in the confirmation. */
+interface OrderChangeBase
+  extends Pick<OrderConfirmation, 'orderId' | 'buyerName' | 'buyerEmail' | 'locale' | 'eventTitle' | 'venueName' | 'startsAt' | 'timeZone'> {
   /** The tickets this change voided (none for an unpaid order). Prices in minor units. */
   tickets: { label: string; categoryName: string; price: number; currency: string }[];
   /** Tickets of the order still valid after the change. */
@@ -28,9 +20,6 @@ interface OrderChangeBase {
 export type OrderChange =
   | (OrderChangeBase & { kind: 'refund'; amount: number; currency: string; payout: Payout })
   | (OrderChangeBase & { kind: 'cancellation'; wasPaid: boolean });
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes from the header
-const oneLine = (value: string) => value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 
 /**
  * The email that tells a buyer, in their language, that their order was refunded (whole or some
@@ -61,7 +50,7 @@ export function renderOrderChange(input: OrderChange): RenderedEmail {
     intro = input.wasPaid ? w.cancelIntroPaid : w.cancelIntroUnpaid;
     if (input.wasPaid) money = [w.cancelNoMoney];
   }
-  subject = oneLine(subject);
+  subject = headerLine(subject);
   const heading = input.kind === 'refund' ? w.refundedTickets : w.cancelledTickets;
   const lines = input.tickets.map((ticket) => ({
     text: `${ticket.label} (${ticket.categoryName})`,

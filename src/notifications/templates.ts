@@ -70,6 +70,10 @@ export function formatMoney(minor: number, currency: string, locale: string): st
   return format.format(minor / 10 ** digits);
 }
 
+/** A mail header's value on one line, whatever an event's title or a buyer's name holds. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes from the header
+export const headerLine = (value: string) => value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+
 export function renderOrderConfirmation(input: OrderConfirmation): RenderedEmail {
   const locale = resolveLocale(input.locale);
   const t = strings[locale];
@@ -80,12 +84,7 @@ export function renderOrderConfirmation(input: OrderConfirmation): RenderedEmail
     price: formatMoney(ticket.price, ticket.currency, intl),
   }));
   const total = formatMoney(input.total, input.currency, intl);
-  // Mail headers must stay on one line, whatever an event's title holds.
-  const subject = t
-    .subject(input.eventTitle)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes from the header
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim();
+  const subject = headerLine(t.subject(input.eventTitle));
 
   const text = [
     t.greeting(input.buyerName),

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { EventTranslations } from '../platform/database.types.js';
+import { type Insertable, sql } from 'kysely';
+import type { EventTranslations, RefundTable } from '../platform/database.types.js';
 import { resolveLocale } from '../notifications/templates.js';
 import type { Db, Tx } from '../platform/transaction.js';
 
@@ -19,19 +19,7 @@ export interface RefundRow {
 
 const columns = ['id', 'order_id', 'amount', 'currency', 'ticket_ids', 'provider_refund_id', 'actor', 'reason', 'created_at'] as const;
 
-export function insertRefund(
-  tx: Tx,
-  row: {
-    order_id: string;
-    amount: number;
-    currency: string;
-    ticket_ids: string[];
-    provider_refund_id: string | null;
-    actor: string;
-    reason: string | null;
-    idempotency_key: string | null;
-  },
-): Promise<RefundRow> {
+export function insertRefund(tx: Tx, row: Omit<Insertable<RefundTable>, 'id' | 'created_at'>): Promise<RefundRow> {
   return tx.insertInto('refunds').values(row).returning(columns).executeTakeFirstOrThrow();
 }
 
