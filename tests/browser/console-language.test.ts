@@ -7,51 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { en } from '../../web/src/console/i18n/en.js';
-import { es } from '../../web/src/console/i18n/es.js';
+import type { Browser } from 'playwright-core';
 import { createShow } from '../helpers/fixtures.js';
-import { expectAccessible } from './axe.js';
+import { expectSpanish } from './console-spanish.js';
 import { buyThroughApi, signIn } from './flows.js';
 import { browserSkipReason, launchBrowser, startServer, withPage, type LiveServer } from './harness.js';
 
 const skip = browserSkipReason();
 /** The page's globals used inside page.evaluate (the tests are type-checked without the DOM library). */
-declare const document: {
-  body: { innerText: string };
-  documentElement: { lang: string };
-  querySelector(selector: string): { textContent: string | null } | null;
-};
-
-/** English messages that must not be seen on a Spanish page: longer than 3 characters, different in Spanish, no placeholders. */
-const english = Object.entries(en)
-  .filter(([key, text]) => text.length > 3 && text !== es[key as keyof typeof es] && !/\{\w+\}/.test(text))
-  .map(([key, text]) => ({ key, text }));
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-async function englishLeft(page: Page): Promise<string[]> {
-  // The signed-in person's name is data ("Test owner"), not a message.
-  const text = await page.evaluate(() => document.body.innerText.replace(document.querySelector('[data-testid=who-name]')?.textContent ?? '\u0000', ''));
-  // Whole words only ("Admin" is not in "Administrador"), in any case: CSS upper-cases the table headings.
-  return english
-    .filter(({ text: message }) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(message)}($|[^\\p{L}])`, 'iu').test(text))
-    .map(({ key, text }) => `${key}: ${text}`);
-}
-
-async function expectSpanish(page: Page, state: string, words: string[]): Promise<void> {
-  for (const word of words) {
-    const seen = await page
-      .waitForFunction((w) => document.body.innerText.toLowerCase().includes(w.toLowerCase()), word, { timeout: 10_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-    assert.ok(seen, `${state}: "${word}" not in ${await page.evaluate(() => document.body.innerText)}`);
-  }
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'es', `${state}: <html lang>`);
-  assert.deepEqual(await englishLeft(page), [], `${state}: English left in the page`);
-  await expectAccessible(page, `${state} (Spanish)`);
-}
+declare const document: { documentElement: { lang: string } };
 
 describe('browser console language', { skip }, () => {
   let server: LiveServer;

@@ -1,3 +1,8 @@
+import { salesEn } from './sales.en.js';
+import { catalogEn } from './catalog.en.js';
+import { peopleEn } from './people.en.js';
+import { securityEn } from './security.en.js';
+
 /**
  * The console's texts in English: the source catalogue. Keys are `area.name`; `{name}` is filled
  * in by `t`; counted texts come in `.one` / `.other` pairs for `tp`. Every key must also be in
@@ -329,6 +334,10 @@ export const en = {
   'refunds.provider': 'Provider refund',
   'refunds.amount': 'Amount',
   'refunds.notOnline': 'none (not paid online)',
+  ...salesEn,
+  ...catalogEn,
+  ...peopleEn,
+  ...securityEn,
 };
 
 export type Messages = Record<keyof typeof en, string>;

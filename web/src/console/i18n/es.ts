@@ -1,4 +1,8 @@
 import type { Messages } from './en.js';
+import { salesEs } from './sales.es.js';
+import { catalogEs } from './catalog.es.js';
+import { peopleEs } from './people.es.js';
+import { securityEs } from './security.es.js';
 
 /**
  * The console's texts in Spanish (Puerto Rico and Latin American usage: "boletos", "función",
@@ -325,4 +329,8 @@ export const es: Messages = {
   'refunds.provider': 'Reembolso del proveedor',
   'refunds.amount': 'Importe',
   'refunds.notOnline': 'ninguno (no se pagó en línea)',
+  ...salesEs,
+  ...catalogEs,
+  ...peopleEs,
+  ...securityEs,
 };
