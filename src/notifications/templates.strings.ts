@@ -11,6 +11,10 @@ export interface ConfirmationStrings {
   /** Between a label and its value: French spaces its colons. */
   colon: string;
   intro: string;
+  /** Instead of `intro` when the tickets were given, not bought (a comp from the box office). */
+  introComplimentary: string;
+  /** Instead of a price of 0 on each line and on the total of a complimentary order. */
+  complimentary: string;
   ticketsFor(eventTitle: string): string;
   when: string;
   where: string;
@@ -30,6 +34,8 @@ export const strings: Record<SupportedLocale, ConfirmationStrings> = {
     greeting: (name) => `Hola, ${name}:`,
     colon: ': ',
     intro: 'Gracias por tu compra. Tu pedido está confirmado.',
+    introComplimentary: 'La taquilla te invita: tus boletos de cortesía están listos.',
+    complimentary: 'Cortesía',
     ticketsFor: (title) => `Tus entradas para ${title}`,
     when: 'Fecha',
     where: 'Lugar',
@@ -45,6 +51,8 @@ export const strings: Record<SupportedLocale, ConfirmationStrings> = {
     greeting: (name) => `Hi ${name},`,
     colon: ': ',
     intro: 'Thank you for your purchase. Your order is confirmed.',
+    introComplimentary: 'The box office has sent you complimentary tickets. They are ready.',
+    complimentary: 'Complimentary',
     ticketsFor: (title) => `Your tickets for ${title}`,
     when: 'When',
     where: 'Where',
@@ -60,6 +68,8 @@ export const strings: Record<SupportedLocale, ConfirmationStrings> = {
     greeting: (name) => `Bonjour ${name},`,
     colon: `${nbsp}: `,
     intro: 'Merci pour votre achat. Votre commande est confirmée.',
+    introComplimentary: 'La billetterie vous offre ces billets. Ils sont prêts.',
+    complimentary: 'Offert',
     ticketsFor: (title) => `Vos billets pour ${title}`,
     when: 'Date',
     where: 'Lieu',
@@ -75,6 +85,8 @@ export const strings: Record<SupportedLocale, ConfirmationStrings> = {
     greeting: (name) => `Hallo ${name},`,
     colon: ': ',
     intro: 'Bedankt voor je aankoop. Je bestelling is bevestigd.',
+    introComplimentary: 'De kassa heeft je vrijkaarten gestuurd. Ze staan klaar.',
+    complimentary: 'Vrijkaart',
     ticketsFor: (title) => `Je tickets voor ${title}`,
     when: 'Wanneer',
     where: 'Waar',
@@ -90,6 +102,8 @@ export const strings: Record<SupportedLocale, ConfirmationStrings> = {
     greeting: (name) => `Hei ${name},`,
     colon: ': ',
     intro: 'Takk for kjøpet. Bestillingen din er bekreftet.',
+    introComplimentary: 'Billettkontoret har sendt deg fribilletter. De er klare.',
+    complimentary: 'Fribillett',
     ticketsFor: (title) => `Billettene dine til ${title}`,
     when: 'Når',
     where: 'Hvor',

@@ -112,3 +112,15 @@ test('templates: a line break in an event title cannot reach the subject header'
   const { subject } = renderOrderConfirmation(order({ locale: 'en', eventTitle: 'Show\r\nBcc: victim@example.com' }));
   assert.ok(!/[\r\n]/.test(subject));
 });
+
+test('templates: a complimentary order says it was given, in every language, with no price of 0 and no thanks for a purchase', () => {
+  const zero = order().tickets.map((x) => ({ ...x, price: 0 }));
+  for (const locale of supportedLocales) {
+    const thanks = renderOrderConfirmation(order({ locale })).text.split('\n')[2]!;
+    const gift = renderOrderConfirmation(order({ locale, tickets: zero, total: 0, complimentary: true }));
+    assert.ok(!gift.text.includes(thanks), `${locale}: the purchase's thanks (${thanks}) is not in a comp`);
+    assert.doesNotMatch(gift.text, /\b0[.,]00\b/, `${locale}: no price of 0`);
+  }
+  assert.match(renderOrderConfirmation(order({ locale: 'en', complimentary: true })).text, /complimentary tickets[\s\S]*Total: Complimentary/);
+  assert.match(renderOrderConfirmation(order({ locale: 'es', complimentary: true })).html, /boletos de cortesía[\s\S]*Cortesía/);
+});

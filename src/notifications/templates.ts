@@ -20,6 +20,8 @@ export interface OrderConfirmation {
   currency: string;
   /** The order page, with its access token; the tickets and their QR codes are shown there. */
   orderUrl: string;
+  /** Given by the box office, not bought: says so, and shows "Complimentary" where prices would be 0. */
+  complimentary?: boolean;
 }
 
 export interface RenderedEmail {
@@ -81,15 +83,16 @@ export function renderOrderConfirmation(input: OrderConfirmation): RenderedEmail
   const when = formatZoned(input.startsAt, input.timeZone ?? 'UTC', locale, intl);
   const lines = input.tickets.map((ticket) => ({
     text: `${ticket.label} (${ticket.categoryName})`,
-    price: formatMoney(ticket.price, ticket.currency, intl),
+    price: input.complimentary ? t.complimentary : formatMoney(ticket.price, ticket.currency, intl),
   }));
-  const total = formatMoney(input.total, input.currency, intl);
+  const total = input.complimentary ? t.complimentary : formatMoney(input.total, input.currency, intl);
+  const intro = input.complimentary ? t.introComplimentary : t.intro;
   const subject = headerLine(t.subject(input.eventTitle));
 
   const text = [
     t.greeting(input.buyerName),
     '',
-    t.intro,
+    intro,
     '',
     t.ticketsFor(input.eventTitle),
     `${t.when}${t.colon}${when}`,
@@ -114,7 +117,7 @@ export function renderOrderConfirmation(input: OrderConfirmation): RenderedEmail
 <html lang="${e(locale)}"><head><meta charset="utf-8"><title>${e(subject)}</title></head>
 <body style="font-family:system-ui,sans-serif;color:#1a1a1a;max-width:560px;margin:0 auto;padding:16px">
 <p>${e(t.greeting(input.buyerName))}</p>
-<p>${e(t.intro)}</p>
+<p>${e(intro)}</p>
 <h1 style="font-size:20px">${e(t.ticketsFor(input.eventTitle))}</h1>
 <p><strong>${label(t.when)}</strong> ${e(when)}<br><strong>${label(t.where)}</strong> ${e(input.venueName)}<br><strong>${label(t.order)}</strong> ${e(input.orderId)}</p>
 <table style="width:100%;border-collapse:collapse">

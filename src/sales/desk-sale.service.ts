@@ -4,7 +4,6 @@ import * as blocks from '../inventory/blocks.repository.js';
 import * as holds from '../inventory/holds.repository.js';
 import { settleSoldOut } from '../inventory/sold-out.js';
 import { pickQuantity, takeStock, type StockPick } from '../inventory/staff-stock.js';
-import { enqueueOrderConfirmation } from '../notifications/outbox.service.js';
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import type { OrderChannel, PaymentMethod } from '../platform/database.types.js';
@@ -12,6 +11,7 @@ import { AppError, badRequest, conflict, notFound, PG, pgCode } from '../platfor
 import { ContendedError, stockTransaction, withRetry } from '../platform/transaction.js';
 import { issueTickets } from '../tickets/tickets.service.js';
 import * as repo from './orders.repository.js';
+import { queueConfirmation } from './payment.service.js';
 
 /**
  * An order staff make at the desk, paid at once: a complimentary one (no payment, total 0) or a
@@ -109,23 +109,7 @@ export async function sellAtDesk(ctx: AppContext, performanceId: string, pick: S
           await tx.updateTable('performance_seats').set({ status: 'sold' }).where('hold_id', '=', hold.id).where('status', '=', 'held').execute();
           await tx.updateTable('holds').set({ status: 'converted' }).where('id', '=', hold.id).execute();
           const tickets = await issueTickets(tx, ctx.tickets, order, items);
-          const orderUrl = `${ctx.config.baseUrl}/orders/${order.id}#access=${ctx.orderAccess.tokenFor(order.id)}`;
-          if (sale.buyer.email) {
-            const perf = await repo.orderPerformance(tx, performanceId);
-            await enqueueOrderConfirmation(tx, {
-              orderId: order.id,
-              buyerName: sale.buyer.name,
-              buyerEmail: sale.buyer.email,
-              locale: sale.buyer.locale,
-              eventTitle: perf.eventTitle,
-              venueName: perf.venueName,
-              startsAt: perf.starts_at,
-              tickets: tickets.map((t) => ({ id: t.id, label: t.label, categoryName: t.categoryName, price: t.price, currency: t.currency })),
-              total,
-              currency,
-              orderUrl,
-            });
-          }
+          if (sale.buyer.email) await queueConfirmation(ctx, tx, order, tickets);
           await audit(tx, {
             actor: sale.actor,
             action: sale.channel === 'comp' ? 'sales.order.comp_issued' : 'sales.order.box_office_sold',

@@ -30,6 +30,8 @@ describe('comps and counter sales', { skip: !databaseAvailable && skipReason }, 
 
   test('comps: house seats and GA places become a free paid order with tickets, an email in the recipient’s language, an audit entry, and no revenue', async () => {
     const show = await createShow(t.app, { rows: 1, perRow: 6, gaCapacity: 10 });
+    const { venue_id } = await t.ctx.db.selectFrom('performances').select('venue_id').where('id', '=', show.performanceId).executeTakeFirstOrThrow();
+    await t.ctx.db.updateTable('venues').set({ time_zone: 'America/Puerto_Rico' }).where('id', '=', venue_id).execute();
     const house = await block(show, { kind: 'house', seatIds: show.seats.slice(0, 3).map((s) => s.id), ga: [{ gaAreaId: show.gaAreaId, quantity: 4 }] });
     assert.equal(house.statusCode, 201, house.body);
     const res = await comp(show, {
@@ -56,6 +58,11 @@ describe('comps and counter sales', { skip: !databaseAvailable && skipReason }, 
     const mail = await t.ctx.db.selectFrom('outbox').selectAll().where('order_id', '=', body.orderId).executeTakeFirstOrThrow();
     assert.equal(mail.recipient, 'marta@example.com');
     assert.equal(mail.locale, 'es');
+    // A gift, not a purchase: no "thank you for your purchase", no 0,00 € price; the venue's time named.
+    assert.match(mail.body_text, /boletos de cortesía/);
+    assert.match(mail.body_text, /Total: Cortesía/);
+    assert.doesNotMatch(mail.body_text, /Gracias por tu compra|0,00/);
+    assert.match(mail.body_text, /\(hora de Puerto Rico\)/, 'the date is in the venue’s time, the zone named');
     const entry = await t.ctx.db
       .selectFrom('audit_log')
       .selectAll()
@@ -143,6 +150,9 @@ describe('comps and counter sales', { skip: !databaseAvailable && skipReason }, 
     );
     assert.equal(withEmail.statusCode, 201, withEmail.body);
     assert.equal(withEmail.json().confirmationQueued, true);
+    const sold = await t.ctx.db.selectFrom('outbox').select('body_text').where('order_id', '=', withEmail.json().orderId).executeTakeFirstOrThrow();
+    assert.match(sold.body_text, /Merci pour votre achat/, 'a counter sale is a purchase, in the buyer’s language');
+    assert.doesNotMatch(sold.body_text, /Offert/);
     const twice = await counter(show, { seatIds: [show.seats[1]!.id], paymentMethod: 'cash' }, 'till-1-sale-3');
     assert.equal(twice.statusCode, 409);
     assert.match(twice.json().error.message, /\(sold\)/);

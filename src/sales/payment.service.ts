@@ -114,10 +114,23 @@ async function recordAttempt(tx: Tx, orderId: string, tokenId: string, outcome: 
   }
 }
 
-async function queueConfirmation(
+/**
+ * The confirmation email of a paid order, through the outbox in the same transaction: the event's
+ * title in the buyer's language, the date in the venue's time; a comp says it was given, not bought.
+ */
+export async function queueConfirmation(
   ctx: AppContext,
   tx: Tx,
-  order: { id: string; buyer_name: string; buyer_email: string; locale: string; performance_id: string; total: number; currency: string },
+  order: {
+    id: string;
+    buyer_name: string;
+    buyer_email: string;
+    locale: string;
+    performance_id: string;
+    total: number;
+    currency: string;
+    channel?: string;
+  },
   tickets: IssuedTicket[],
 ) {
   const perf = await repo.orderPerformance(tx, order.performance_id);
@@ -134,6 +147,7 @@ async function queueConfirmation(
     total: order.total,
     currency: order.currency,
     orderUrl: `${ctx.config.baseUrl}/orders/${order.id}#access=${ctx.orderAccess.tokenFor(order.id)}`,
+    complimentary: order.channel === 'comp',
   });
 }
 
