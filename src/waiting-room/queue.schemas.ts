@@ -42,7 +42,10 @@ export const Status = Type.Object({
   admissionsPerMinute: Int,
   eta: Type.Object({ low: Int, high: Int }, { description: 'Seconds until admission: best and worst case' }),
   ticketsLeft: Int,
-  message: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String({ description: 'In English, when more people are ahead (or in the draw) than tickets are left' })),
+  demand: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'With message: the people ahead (in the draw before the sale), for a page to say it in its own language' }),
+  ),
   accessToken: Type.Optional(Type.String({ description: 'Send as X-Access-Token when creating a hold' })),
 });
 

@@ -26,7 +26,9 @@ describe('waiting room: sell-out and the next performance', { skip: !databaseAva
     await t.ctx.waitingRoom.tick();
     const first = await status(t.app, fans[0]!.queueTicket);
     assert.equal(first.state, 'admitted');
-    assert.equal((await status(t.app, fans[29]!.queueTicket)).message, 'There are 28 people ahead of you and 3 tickets left.');
+    const long = await status(t.app, fans[29]!.queueTicket);
+    assert.equal(long.message, 'There are 28 people ahead of you and 3 tickets left.');
+    assert.equal(long.demand, 28, 'the number, for pages in other languages');
 
     // The first fan buys everything: both seats and the GA place.
     const held = await holdWith(t.app, show.performanceId, { seatIds: show.seats.map((s) => s.id), gaAreaId: show.gaAreaId, quantity: 1 }, first.accessToken);

@@ -86,7 +86,7 @@ describe('statusJson', () => {
     };
     const answers = [
       base,
-      { ...base, message: 'There are 40,000 people ahead of you and 3,000 tickets left.' },
+      { ...base, message: 'There are 40,000 people ahead of you and 3,000 tickets left.', demand: 40_000 },
       { ...base, message: 'quotes " and \\ and \u2028 and ñ' },
       { ...base, state: 'admitted' as const, position: 0, ahead: 0, accessToken: 'A1.q1.abc_DEF-123' },
       { ...base, position: -0.5, ahead: 1e21 },

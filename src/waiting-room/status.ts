@@ -12,7 +12,13 @@ export interface StatusAnswer {
   admissionsPerMinute: number;
   eta: { low: number; high: number };
   ticketsLeft: number;
+  /** English, for API clients: said when the line is longer than what is left to sell. */
   message?: string;
+  /**
+   * With `message`: how many people are ahead (or in the draw, before the sale), so a page can say
+   * it in the fan's own language with `ticketsLeft`.
+   */
+  demand?: number;
   accessToken?: string;
 }
 
@@ -40,9 +46,16 @@ function grouped(n: number): string {
 const plural = (n: number, one: string, many: string) => `${grouped(n)} ${n === 1 ? one : many}`;
 
 /** Said plainly when the line is longer than what is left to sell. */
-export function demandMessage(people: number, ticketsLeft: number, where: 'ahead of you' | 'in the draw'): string | undefined {
+export function demandMessage(people: number, ticketsLeft: number, where: 'ahead of you' | 'in the draw'): Demand | undefined {
   if (people <= ticketsLeft) return undefined;
-  return `There ${people === 1 ? 'is' : 'are'} ${plural(people, 'person', 'people')} ${where} and ${plural(ticketsLeft, 'ticket', 'tickets')} left.`;
+  return {
+    people,
+    message: `There ${people === 1 ? 'is' : 'are'} ${plural(people, 'person', 'people')} ${where} and ${plural(ticketsLeft, 'ticket', 'tickets')} left.`,
+  };
+}
+interface Demand {
+  people: number;
+  message: string;
 }
 
 /**
@@ -106,7 +119,7 @@ export function answer(poll: Poll, now: number): { answer: StatusAnswer; admissi
 const NOW = Object.freeze({ low: 0, high: 0 });
 
 /** One object per answer, built whole: this runs on every poll. */
-function fanAnswer(line: RoomLine, fan: FanState, position = 0, ahead = 0, due: { low: number; high: number } = NOW, message?: string): StatusAnswer {
+function fanAnswer(line: RoomLine, fan: FanState, position = 0, ahead = 0, due: { low: number; high: number } = NOW, demand?: Demand): StatusAnswer {
   const a: StatusAnswer = {
     state: fan,
     performanceId: line.config.performanceId,
@@ -116,7 +129,10 @@ function fanAnswer(line: RoomLine, fan: FanState, position = 0, ahead = 0, due: 
     eta: due,
     ticketsLeft: line.figures.ticketsLeft,
   };
-  if (message !== undefined) a.message = message;
+  if (demand !== undefined) {
+    a.message = demand.message;
+    a.demand = demand.people;
+  }
   return a;
 }
 
@@ -133,6 +149,7 @@ export function statusJson(a: StatusAnswer): string {
     `{"state":"${a.state}","performanceId":"${a.performanceId}","position":${int(a.position)},"ahead":${int(a.ahead)},` +
     `"admissionsPerMinute":${int(a.admissionsPerMinute)},"eta":{"low":${int(a.eta.low)},"high":${int(a.eta.high)}},"ticketsLeft":${int(a.ticketsLeft)}`;
   if (a.message !== undefined) json += `,"message":${JSON.stringify(a.message)}`;
+  if (a.demand !== undefined) json += `,"demand":${int(a.demand)}`;
   if (a.accessToken !== undefined) json += `,"accessToken":${JSON.stringify(a.accessToken)}`;
   return `${json}}`;
 }

@@ -54,7 +54,7 @@ describe('browser queue page: what the line is for', { skip }, () => {
         const when = await page.getByTestId('queue-when').innerText();
         assert.match(when, /Friday, March 19, 2027/);
         assert.match(when, /8:00\s?PM/);
-        assert.match(when, /Atlantic Standard Time/);
+        assert.match(when, /\(Puerto Rico time\)$/, 'named as the other fan pages name it');
         assert.equal(await page.getByTestId('queue-venue').innerText(), 'Coliseo de Puerto Rico');
 
         // The first fan in line, nobody let in yet: no "Fans let in per minute: 0", a calm word instead.
@@ -75,7 +75,7 @@ describe('browser queue page: what the line is for', { skip }, () => {
         const cuando = await page.getByTestId('queue-when').innerText();
         assert.match(cuando, /viernes, 19 de marzo de 2027/);
         assert.match(cuando, /20:00/);
-        assert.match(cuando, /hora estándar del Atlántico/);
+        assert.match(cuando, /\(hora de Puerto Rico\)$/);
 
         // Remembered: a reload (or the buyer pages) keep Spanish.
         await page.reload();
@@ -107,8 +107,20 @@ describe('browser queue page: what the line is for', { skip }, () => {
         const opens = await page.getByTestId('queue-opens').innerText();
         assert.match(opens, /lundi 1 mars 2027/);
         assert.match(opens, /10:00/);
-        assert.match(opens, /heure normale de l’Atlantique/);
+        assert.match(opens, /\(heure de Puerto Rico\)$/);
         assert.doesNotMatch(await page.locator('main').innerText(), /par minute/i);
+        assert.equal(await page.getByTestId('queue-message').isVisible(), false, 'no crowd warning while the draw is smaller than the stock');
+
+        // A bigger draw than the stock (the server's answer, enlarged here): the warning is in French, not the API's English.
+        await page.route('**/api/queue/status', async (route) => {
+          const real = await route.fetch();
+          const body = { ...(await real.json()), ticketsLeft: 3000, demand: 40_000, message: 'There are 40,000 people in the draw and 3,000 tickets left.' };
+          await route.fulfill({ response: real, json: body });
+        });
+        const warning = page.getByTestId('queue-message');
+        await warning.waitFor({ timeout: 15_000 });
+        assert.match(await warning.innerText(), /^Il y a plus de personnes dans le tirage au sort \(40\s000\) que de billets \(3\s000\)/);
+        assert.doesNotMatch(await page.locator('main').innerText(), /people|tickets left/);
         assert.deepEqual(problems, []);
       },
       { timezoneId: 'Europe/Oslo', locale: 'fr-FR' },

@@ -12,6 +12,8 @@ export interface Status {
   eta: { low: number; high: number };
   ticketsLeft: number;
   message?: string;
+  /** People ahead (in the draw before the sale) when there are more than tickets left. */
+  demand?: number;
   accessToken?: string;
 }
 
@@ -68,10 +70,13 @@ export function createView(initial: Locale) {
     live.textContent = message;
   };
 
-  /** A time in the venue's own zone, named, whatever the phone's zone is. */
+  /**
+   * A time in the venue's own zone, whatever the phone's zone is, named as the other fan pages name
+   * it: after its place ("8:00 PM (Puerto Rico time)", "20:00 (hora de Puerto Rico)").
+   */
   const when = (iso: string, timeZone: string) => {
     try {
-      return new Intl.DateTimeFormat(locale, {
+      const date = new Intl.DateTimeFormat(locale, {
         weekday: 'long',
         day: 'numeric',
         month: 'long',
@@ -79,8 +84,9 @@ export function createView(initial: Locale) {
         hour: 'numeric',
         minute: '2-digit',
         timeZone,
-        timeZoneName: 'long',
       }).format(new Date(iso));
+      const place = timeZone.includes('/') && !timeZone.startsWith('Etc/') ? timeZone.split('/').pop()!.replace(/_/g, ' ') : null;
+      return `${date} (${place ? text.zone.replace('{place}', place) : timeZone === 'Etc/UTC' ? 'UTC' : timeZone})`;
     } catch {
       // A zone this browser does not know: UTC, said so, rather than the phone's own time.
       return `${new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC`;
@@ -185,7 +191,14 @@ export function createView(initial: Locale) {
       // Before the sale: when it opens, in the venue's time (the draw and the first admissions come then).
       row('q-opens', s.state === 'pre_queue' && show?.opensAt ? when(show.opensAt, show.timeZone) : null);
       row('q-left', s.state === 'expired' ? null : number.format(s.ticketsLeft));
-      row('q-message', s.message ?? null);
+      row(
+        'q-message',
+        s.demand === undefined
+          ? null
+          : text[s.state === 'pre_queue' ? 'demandDraw' : 'demandAhead']
+              .replace('{people}', number.format(s.demand))
+              .replace('{left}', number.format(s.ticketsLeft)),
+      );
       byId('q-rejoin').hidden = s.state !== 'expired';
       byId('q-home').hidden = s.state !== 'sold_out' && s.state !== 'closed' && s.state !== 'expired';
       const where = s.position > 0 && inLine ? ` ${text.position}: ${number.format(s.position)}.` : '';
