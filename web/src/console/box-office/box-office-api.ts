@@ -1,13 +1,12 @@
+import { t } from '../i18n';
 import { adminApi } from '../session';
 
 /** The shapes of the box office routes (src/inventory/blocks.schemas.ts, src/sales/desk-sale.schemas.ts). */
 export type BlockKind = 'house' | 'production' | 'accessibility' | 'other';
-export const BLOCK_KINDS: [BlockKind, string][] = [
-  ['house', 'House seats'],
-  ['production', 'Production kill'],
-  ['accessibility', 'Accessibility'],
-  ['other', 'Other'],
-];
+export const BLOCK_KINDS: BlockKind[] = ['house', 'production', 'accessibility', 'other'];
+/** A kind of block in words ("House seats"). */
+export const blockKindLabel = (kind: BlockKind): string => t(`boxOffice.kind_${kind}`);
+/** The languages of the email and tickets, each named in itself. */
 export const LANGUAGES: [string, string][] = [
   ['en', 'English'],
   ['es', 'Español'],
@@ -74,7 +73,7 @@ export const sellAtCounter = (
 /** The tickets' PDF, fetched with the order's access token and opened from memory (the token never goes in a URL). */
 export async function openTicketsPdf(sale: DeskSale): Promise<void> {
   const res = await fetch(sale.ticketsPdfUrl, { headers: { authorization: `Bearer ${sale.accessToken}` } });
-  if (!res.ok) throw new Error(`The PDF could not be made (${res.status})`);
+  if (!res.ok) throw new Error(t('boxOffice.pdfFailed', { status: res.status }));
   const url = URL.createObjectURL(await res.blob());
   window.open(url, '_blank', 'noopener');
   setTimeout(() => URL.revokeObjectURL(url), 60_000);

@@ -1,12 +1,16 @@
 import { useState } from 'preact/hooks';
 import { loadEvent } from '../events/events-api';
-import { formatDateTime, formatMoney } from '../format';
+import { formatCount, formatDateTime, formatMoney } from '../format';
 import { useResource } from '../hooks';
+import { getLocale, t, tp } from '../i18n';
 import { can } from '../session';
+import { explained, inWords } from '../performances/refusals';
+import { tn, UserText } from '../performances/rich-text';
 import { ConfirmButton, ErrorNotice, Loading, PageHeader, Section } from '../ui';
 import {
   BLOCK_KINDS,
   type BlockKind,
+  blockKindLabel,
   createBlock,
   type DeskSale,
   issueComps,
@@ -43,9 +47,10 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
   const [kind, setKind] = useState<BlockKind>('house');
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
-  const [recipient, setRecipient] = useState({ name: '', email: '', locale: 'en' });
+  // The tickets' language starts as the console's: a desk working in Spanish mostly sells to Spanish speakers.
+  const [recipient, setRecipient] = useState({ name: '', email: '', locale: getLocale() as string });
   const [method, setMethod] = useState<'cash' | 'card_present'>('cash');
-  const [buyer, setBuyer] = useState({ name: '', email: '', locale: 'en' });
+  const [buyer, setBuyer] = useState({ name: '', email: '', locale: getLocale() as string });
   // One key per attempt: a retry after a lost answer gets the same order, never a second sale.
   const [key, setKey] = useState(newKey);
 
@@ -81,7 +86,7 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
       }
       clear();
     } catch (e) {
-      setError(e);
+      setError(inWords(e));
     } finally {
       setBusy(false);
       stock.reload();
@@ -99,16 +104,23 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
   return (
     <>
       <PageHeader
-        back={{ href: `/console/events/${props.eventId}/performances/${props.id}`, label: 'Performance' }}
-        title="Box office"
-        subtitle={event.data && performance && `${event.data.title} · ${formatDateTime(performance.startsAt)} · ${performance.venue.name}`}
+        back={{ href: `/console/events/${props.eventId}/performances/${props.id}`, label: t('boxOffice.back') }}
+        title={t('boxOffice.title')}
+        subtitle={
+          event.data &&
+          performance && (
+            <>
+              <UserText>{event.data.title}</UserText> · {formatDateTime(performance.startsAt)} · <UserText>{performance.venue.name}</UserText>
+            </>
+          )
+        }
       />
       <ErrorNotice error={event.error ?? stock.error} />
-      {!data && !stock.error && <Loading label="Loading seats…" />}
+      {!data && !stock.error && <Loading label={t('boxOffice.loading')} />}
       {sale && <SaleResult sale={sale} onDone={() => setSale(null)} />}
       {data && (
         <div class="bo-layout bo-no-print">
-          <Section title="Seats" testid="bo-map">
+          <Section title={t('boxOffice.seats')} testid="bo-map">
             <SeatPicker availability={data.availability} blocks={data.blocks} selected={selected} onToggle={toggle} />
             {data.availability.gaAreas.map((area) => {
               const line = ga[area.id] ?? { quantity: 0, blockId: '' };
@@ -116,7 +128,7 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
               return (
                 <div class="bo-ga" key={area.id}>
                   <label>
-                    {area.name} (standing, {area.available} free)
+                    {tn('boxOffice.standing', { area: <UserText>{area.name}</UserText>, free: formatCount(area.available) })}
                     <input
                       type="number"
                       min={0}
@@ -129,12 +141,16 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                   </label>
                   {fromBlocks.length > 0 && (
                     <label>
-                      from{' '}
+                      {t('boxOffice.from')}{' '}
                       <select value={line.blockId} onChange={(e) => setGa({ ...ga, [area.id]: { ...line, blockId: (e.target as HTMLSelectElement).value } })}>
-                        <option value="">free places</option>
+                        <option value="">{t('boxOffice.freePlaces')}</option>
                         {fromBlocks.map((b) => (
                           <option key={b.id} value={b.id}>
-                            block: {b.kind} ({b.ga.find((g) => g.gaAreaId === area.id)?.quantity} places){b.note ? ` ${b.note}` : ''}
+                            {t('boxOffice.fromBlock', {
+                              kind: blockKindLabel(b.kind),
+                              places: tp('perf.places', b.ga.find((g) => g.gaAreaId === area.id)?.quantity ?? 0),
+                            })}
+                            {b.note ? ` ${b.note}` : ''}
                           </option>
                         ))}
                       </select>
@@ -145,21 +161,19 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
             })}
           </Section>
           <div class="stack">
-            <Section title="Selection" testid="bo-selection">
+            <Section title={t('boxOffice.selection')} testid="bo-selection">
               <p data-testid="bo-selection-summary">
-                {count === 0
-                  ? 'Pick seats on the left, or a number of standing places.'
-                  : `${count} ${count === 1 ? 'place' : 'places'} · ${formatMoney(total, currency)} at current prices`}
+                {count === 0 ? t('boxOffice.pickHint') : t('boxOffice.selected', { places: tp('perf.places', count), amount: formatMoney(total, currency) })}
               </p>
               {count > 0 && (
                 <button type="button" class="btn btn-secondary btn-sm" onClick={clear}>
-                  Clear selection
+                  {t('boxOffice.clear')}
                 </button>
               )}
               <ErrorNotice error={error} testid="bo-error" />
             </Section>
             {can('orders.box_office') && (
-              <Section title="Sell at the counter" testid="bo-sell">
+              <Section title={t('boxOffice.sellTitle')} testid="bo-sell">
                 <form
                   class="stack"
                   onSubmit={(e) => {
@@ -172,9 +186,10 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                   }}
                 >
                   <fieldset class="bo-radios">
-                    <legend>Payment</legend>
+                    <legend>{t('boxOffice.payment')}</legend>
                     <label>
-                      <input type="radio" name="bo-method" checked={method === 'cash'} onChange={() => setMethod('cash')} data-testid="bo-cash" /> Cash
+                      <input type="radio" name="bo-method" checked={method === 'cash'} onChange={() => setMethod('cash')} data-testid="bo-cash" />{' '}
+                      {t('boxOffice.cash')}
                     </label>
                     <label>
                       <input
@@ -184,15 +199,15 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                         onChange={() => setMethod('card_present')}
                         data-testid="bo-card"
                       />{' '}
-                      Card (terminal)
+                      {t('boxOffice.card')}
                     </label>
                   </fieldset>
                   <label>
-                    Buyer name (optional)
+                    {t('boxOffice.buyerName')}
                     <input value={buyer.name} maxLength={200} onInput={(e) => setBuyer({ ...buyer, name: (e.target as HTMLInputElement).value })} />
                   </label>
                   <label>
-                    Email for the tickets (optional)
+                    {t('boxOffice.buyerEmail')}
                     <input
                       type="email"
                       value={buyer.email}
@@ -202,13 +217,13 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                   </label>
                   <LanguageSelect value={buyer.locale} onChange={(locale) => setBuyer({ ...buyer, locale })} />
                   <button type="submit" class="btn btn-primary" disabled={busy || count === 0} data-testid="bo-sell-submit">
-                    {busy ? 'Working…' : `Sell ${count || ''} · ${formatMoney(total, currency)}`}
+                    {busy ? t('ui.working') : t('boxOffice.sell', { count: count ? formatCount(count) : '', amount: formatMoney(total, currency) })}
                   </button>
                 </form>
               </Section>
             )}
             {can('orders.comp') && (
-              <Section title="Complimentary tickets" testid="bo-comp">
+              <Section title={t('boxOffice.compTitle')} testid="bo-comp">
                 <form
                   class="stack"
                   onSubmit={(e) => {
@@ -217,7 +232,7 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                   }}
                 >
                   <label>
-                    Reason
+                    {t('boxOffice.reason')}
                     <input
                       required
                       maxLength={500}
@@ -227,7 +242,7 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                     />
                   </label>
                   <label>
-                    Recipient’s name
+                    {t('boxOffice.recipientName')}
                     <input
                       required
                       maxLength={200}
@@ -237,7 +252,7 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                     />
                   </label>
                   <label>
-                    Recipient’s email
+                    {t('boxOffice.recipientEmail')}
                     <input
                       required
                       type="email"
@@ -249,13 +264,13 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                   </label>
                   <LanguageSelect value={recipient.locale} onChange={(locale) => setRecipient({ ...recipient, locale })} />
                   <button type="submit" class="btn btn-primary" disabled={busy || count === 0} data-testid="bo-comp-submit">
-                    Issue {count || ''} complimentary
+                    {t('boxOffice.issueComps', { count: count ? formatCount(count) : '' })}
                   </button>
                 </form>
               </Section>
             )}
             {can('inventory.block') && (
-              <Section title="Block from sale" testid="bo-block">
+              <Section title={t('boxOffice.blockTitle')} testid="bo-block">
                 <form
                   class="stack"
                   onSubmit={(e) => {
@@ -267,22 +282,22 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                   }}
                 >
                   <label>
-                    Kind
+                    {t('boxOffice.kind')}
                     <select value={kind} data-testid="bo-block-kind" onChange={(e) => setKind((e.target as HTMLSelectElement).value as BlockKind)}>
-                      {BLOCK_KINDS.map(([value, label]) => (
+                      {BLOCK_KINDS.map((value) => (
                         <option key={value} value={value}>
-                          {label}
+                          {blockKindLabel(value)}
                         </option>
                       ))}
                     </select>
                   </label>
                   <label>
-                    Note
+                    {t('boxOffice.note')}
                     <input maxLength={500} value={note} data-testid="bo-block-note" onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
                   </label>
                   <div class="page-actions">
                     <button type="submit" class="btn btn-primary" disabled={busy || count === 0 || !onlyFree} data-testid="bo-block-submit">
-                      Block selected
+                      {t('boxOffice.blockSelected')}
                     </button>
                     <button
                       type="button"
@@ -296,36 +311,41 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
                         })
                       }
                     >
-                      Release selected
+                      {t('boxOffice.releaseSelected')}
                     </button>
                   </div>
-                  {!onlyFree && count > 0 && <p class="hint">Only free seats and places can be blocked; blocked seats can be released.</p>}
+                  {!onlyFree && count > 0 && <p class="hint">{t('boxOffice.onlyFree')}</p>}
                 </form>
               </Section>
             )}
-            <Section title={`Blocks (${data.blocks.length})`} testid="bo-blocks">
-              {data.blocks.length === 0 && <p class="muted">Nothing is blocked.</p>}
+            <Section title={t('boxOffice.blocks', { count: formatCount(data.blocks.length) })} testid="bo-blocks">
+              {data.blocks.length === 0 && <p class="muted">{t('boxOffice.nothingBlocked')}</p>}
               <ul class="bo-block-list">
                 {data.blocks.map((b) => (
                   <li key={b.id} data-testid="bo-block-item">
-                    <strong>{BLOCK_KINDS.find(([k]) => k === b.kind)?.[1]}</strong> · {b.quantity} {b.quantity === 1 ? 'place' : 'places'}
-                    {b.note && <> · {b.note}</>}
-                    <div class="muted small">{[...b.seats.map((s) => s.label), ...b.ga.map((g) => `${g.quantity} × ${g.name}`)].join(', ')}</div>
+                    <strong>{blockKindLabel(b.kind)}</strong> · {tp('perf.places', b.quantity)}
+                    {b.note && (
+                      <>
+                        {' '}
+                        · <UserText>{b.note}</UserText>
+                      </>
+                    )}
+                    <div class="muted small" data-user-content="">
+                      {[...b.seats.map((s) => s.label), ...b.ga.map((g) => `${g.quantity} × ${g.name}`)].join(', ')}
+                    </div>
                     {can('inventory.block') && (
                       <ConfirmButton
-                        label="Release"
-                        title="Release this block?"
-                        confirmLabel="Release to sale"
+                        label={t('boxOffice.release')}
+                        title={t('boxOffice.releaseTitle')}
+                        confirmLabel={t('boxOffice.releaseConfirm')}
                         testid={`bo-release-${b.id}`}
                         class="btn btn-secondary btn-sm"
-                        onConfirm={async () => {
+                        onConfirm={explained(async () => {
                           await releaseBlocks(props.id, { blockId: b.id });
                           stock.reload();
-                        }}
+                        })}
                       >
-                        <p>
-                          Its {b.quantity} {b.quantity === 1 ? 'place goes' : 'places go'} back on sale at once.
-                        </p>
+                        <p>{tp('boxOffice.releaseText', b.quantity)}</p>
                       </ConfirmButton>
                     )}
                   </li>
@@ -342,10 +362,10 @@ export function BoxOfficePage(props: { eventId: string; id: string }) {
 function LanguageSelect(props: { value: string; onChange: (locale: string) => void }) {
   return (
     <label>
-      Language of the email and tickets
+      {t('boxOffice.language')}
       <select value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
         {LANGUAGES.map(([code, name]) => (
-          <option key={code} value={code}>
+          <option key={code} value={code} lang={code}>
             {name}
           </option>
         ))}

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { QrCode } from '../../shared/qr';
 import { formatMoney } from '../format';
+import { t, tp } from '../i18n';
+import { tn, UserText } from '../performances/rich-text';
 import { ErrorNotice, Section } from '../ui';
 import { type DeskSale, openTicketsPdf } from './box-office-api';
 
@@ -10,8 +12,12 @@ export function SaleResult(props: { sale: DeskSale; onDone: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const what =
     sale.channel === 'comp'
-      ? 'Complimentary tickets issued'
-      : `Sold · ${sale.paymentMethod === 'cash' ? 'cash' : 'card'} · ${formatMoney(sale.total, sale.currency)}`;
+      ? t('boxOffice.compsIssued')
+      : t('boxOffice.sold', {
+          method: t(sale.paymentMethod === 'cash' ? 'boxOffice.soldCash' : 'boxOffice.soldCard'),
+          amount: formatMoney(sale.total, sale.currency),
+        });
+  const tickets = tp('count.tickets', sale.tickets.length);
   return (
     <Section
       title={what}
@@ -20,34 +26,33 @@ export function SaleResult(props: { sale: DeskSale; onDone: () => void }) {
       actions={
         <div class="page-actions bo-no-print">
           <button type="button" class="btn btn-primary btn-sm" data-testid="bo-print" onClick={() => window.print()}>
-            Print tickets
+            {t('boxOffice.print')}
           </button>
           <button type="button" class="btn btn-secondary btn-sm" data-testid="bo-pdf" onClick={() => openTicketsPdf(sale).catch(setError)}>
-            Open PDF
+            {t('boxOffice.pdf')}
           </button>
           <a class="btn btn-secondary btn-sm" href={`/console/orders/${sale.orderId}`}>
-            Order
+            {t('boxOffice.order')}
           </a>
           <button type="button" class="btn btn-secondary btn-sm" data-testid="bo-done" onClick={props.onDone}>
-            Done
+            {t('boxOffice.done')}
           </button>
         </div>
       }
     >
       <ErrorNotice error={error} />
       <p class="muted small bo-no-print" data-testid="bo-result-note">
-        {sale.tickets.length} {sale.tickets.length === 1 ? 'ticket' : 'tickets'}
-        {sale.buyer.name ? ` for ${sale.buyer.name}` : ''}
-        {sale.confirmationQueued ? ` · confirmation emailed to ${sale.buyer.email}` : ' · no email sent'}
+        {sale.buyer.name ? tn('boxOffice.for', { tickets, name: <UserText>{sale.buyer.name}</UserText> }) : tickets}
+        {sale.confirmationQueued ? tn('boxOffice.emailed', { email: <UserText>{sale.buyer.email}</UserText> }) : t('boxOffice.noEmail')}
       </p>
       <ul class="bo-tickets" data-testid="bo-tickets">
         {sale.tickets.map((ticket) => (
           <li key={ticket.id} class="bo-ticket" data-testid="bo-ticket">
-            <QrCode value={ticket.code} label={`QR code of ticket ${ticket.label}`} size={160} />
+            <QrCode value={ticket.code} label={t('boxOffice.qr', { label: ticket.label })} size={160} />
             <div>
-              <strong>{ticket.label}</strong>
+              <strong data-user-content="">{ticket.label}</strong>
               <div class="muted small">
-                {ticket.categoryName} · {formatMoney(ticket.price, ticket.currency)}
+                <UserText>{ticket.categoryName}</UserText> · {formatMoney(ticket.price, ticket.currency)}
               </div>
             </div>
           </li>

@@ -1,6 +1,15 @@
-import type { Availability, Block } from './box-office-api';
+import { type MessageKey, t } from '../i18n';
+import { type Availability, type Block, blockKindLabel } from './box-office-api';
 
 export type SeatState = 'available' | 'blocked' | 'taken';
+
+/** A seat's state in words for its label ("A-1-3, sold"). */
+const STATE_WORD: Record<'available' | 'blocked' | 'held' | 'sold', MessageKey> = {
+  available: 'boxOffice.seat.isAvailable',
+  blocked: 'boxOffice.seat.isBlocked',
+  held: 'boxOffice.seat.held',
+  sold: 'boxOffice.seat.sold',
+};
 
 /**
  * The performance's seats by section and row, each a toggle button (its number; its label and
@@ -20,30 +29,33 @@ export function SeatPicker(props: { availability: Availability; blocks: Block[];
     <div class="bo-seats" data-testid="bo-seats">
       <p class="map-legend">
         <span class="legend-item">
-          <i class="bo-key bo-seat-available" aria-hidden="true" /> Available
+          <i class="bo-key bo-seat-available" aria-hidden="true" /> {t('boxOffice.seat.available')}
         </span>
         <span class="legend-item">
-          <i class="bo-key bo-seat-blocked" aria-hidden="true" /> Blocked
+          <i class="bo-key bo-seat-blocked" aria-hidden="true" /> {t('boxOffice.seat.blocked')}
         </span>
         <span class="legend-item">
-          <i class="bo-key bo-seat-taken" aria-hidden="true" /> Held or sold
+          <i class="bo-key bo-seat-taken" aria-hidden="true" /> {t('boxOffice.seat.taken')}
         </span>
         <span class="legend-item">
-          <i class="bo-key bo-seat-selected" aria-hidden="true" /> Selected
+          <i class="bo-key bo-seat-selected" aria-hidden="true" /> {t('boxOffice.seat.selected')}
         </span>
       </p>
       {[...sections].map(([section, rows]) => (
         <fieldset key={section} class="bo-section">
-          <legend>Section {section}</legend>
+          <legend>{t('boxOffice.section', { name: section })}</legend>
           {[...rows].map(([row, seats]) => (
             <div key={row} class="bo-row">
-              <span class="bo-row-label">Row {row}</span>
+              <span class="bo-row-label">{t('boxOffice.row', { name: row })}</span>
               <div class="bo-row-seats">
                 {seats.map((seat) => {
                   const state = stateOf(seat);
                   const block = blocked.get(seat.id);
                   const on = props.selected.has(seat.id);
-                  const label = `${seat.label}, ${state === 'taken' ? (seat.status === 'sold' ? 'sold' : 'held') : state}${block ? ` (${block.kind})` : ''}`;
+                  const word = t(STATE_WORD[state === 'taken' ? (seat.status === 'sold' ? 'sold' : 'held') : state]);
+                  const label = block
+                    ? t('boxOffice.seat.labelBlock', { seat: seat.label, state: word, kind: blockKindLabel(block.kind).toLowerCase() })
+                    : t('boxOffice.seat.label', { seat: seat.label, state: word });
                   return (
                     <button
                       type="button"

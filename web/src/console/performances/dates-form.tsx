@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useSave } from '../hooks';
 import { fromLocalInput, toLocalInput, zoneName } from '../format';
+import { useSave } from '../hooks';
+import { t } from '../i18n';
 import { adminApi } from '../session';
 import type { PerformanceDetail } from '../types';
 import { ErrorNotice, Field, Notice } from '../ui';
+import { inWords } from './refusals';
 
 export type DateField = 'startsAt' | 'doorsAt' | 'onSaleAt' | 'offSaleAt';
 export type Dates = Record<DateField, string>;
@@ -11,10 +13,10 @@ export type Dates = Record<DateField, string>;
 /** The server's rules (400 `invalid_dates`), checked before sending; the first broken one, with its field. */
 export function datesProblem(d: Dates): { field: DateField; message: string } | null {
   const at = (v: string) => fromLocalInput(v)!;
-  if (!fromLocalInput(d.startsAt)) return { field: 'startsAt', message: 'Choose when the performance starts.' };
-  if (d.doorsAt && at(d.doorsAt) > at(d.startsAt)) return { field: 'doorsAt', message: 'Doors must open before the start.' };
-  if (d.onSaleAt && at(d.onSaleAt) > at(d.startsAt)) return { field: 'onSaleAt', message: 'Sales must start before the performance.' };
-  if (d.onSaleAt && d.offSaleAt && at(d.offSaleAt) <= at(d.onSaleAt)) return { field: 'offSaleAt', message: 'Sales must end after they start.' };
+  if (!fromLocalInput(d.startsAt)) return { field: 'startsAt', message: t('perf.dates.startsMissing') };
+  if (d.doorsAt && at(d.doorsAt) > at(d.startsAt)) return { field: 'doorsAt', message: t('perf.dates.doorsLate') };
+  if (d.onSaleAt && at(d.onSaleAt) > at(d.startsAt)) return { field: 'onSaleAt', message: t('perf.dates.onSaleLate') };
+  if (d.onSaleAt && d.offSaleAt && at(d.offSaleAt) <= at(d.onSaleAt)) return { field: 'offSaleAt', message: t('perf.dates.offSaleEarly') };
   return null;
 }
 
@@ -37,10 +39,10 @@ export function DateInputs(props: Dates & { onChange: (patch: Partial<Dates>) =>
   );
   return (
     <div class="grid-dates">
-      {input('startsAt', 'Starts', undefined, 'starts-at')}
-      {input('doorsAt', 'Doors open', 'Optional', 'doors-at')}
-      {input('onSaleAt', 'On sale from', 'Optional; sales open by themselves at this time', 'on-sale-at')}
-      {input('offSaleAt', 'Sales end', 'Optional; sales close by themselves at this time', 'off-sale-at')}
+      {input('startsAt', t('perf.dates.starts'), undefined, 'starts-at')}
+      {input('doorsAt', t('perf.dates.doors'), t('perf.dates.optional'), 'doors-at')}
+      {input('onSaleAt', t('perf.dates.onSale'), t('perf.dates.onSaleHint'), 'on-sale-at')}
+      {input('offSaleAt', t('perf.dates.offSale'), t('perf.dates.offSaleHint'), 'off-sale-at')}
     </div>
   );
 }
@@ -75,7 +77,7 @@ export function DatesForm(props: { performance: PerformanceDetail; onSaved: () =
   return (
     <form onSubmit={submit} noValidate data-testid="dates-form">
       <p class="muted small section-intro" data-testid="dates-zone">
-        Times are the venue’s: {zoneName(zone)} ({zone}). Buyers are not notified of a change. Moving a sales time into the past opens or closes sales now.
+        {t('perf.dates.zone', { zone: zoneName(zone), id: zone })}
       </p>
       <DateInputs
         {...values}
@@ -85,11 +87,11 @@ export function DatesForm(props: { performance: PerformanceDetail; onSaved: () =
           setSaved(false);
         }}
       />
-      <ErrorNotice error={error} title="Not saved" />
-      {saved && changed.length === 0 && <Notice tone="success">Dates saved.</Notice>}
+      <ErrorNotice error={inWords(error)} title={t('perf.dates.notSaved')} />
+      {saved && changed.length === 0 && <Notice tone="success">{t('perf.dates.saved')}</Notice>}
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled={busy || changed.length === 0 || !!problem} data-testid="dates-save">
-          {busy ? 'Saving…' : 'Save dates'}
+          {busy ? t('perf.dates.saving') : t('perf.dates.save')}
         </button>
       </div>
     </form>

@@ -2,13 +2,16 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { navigate } from '../../shared/router';
 import { loadEvent } from '../events/events-api';
 import { flash } from '../flash';
-import { formatCount, formatMoney, fromLocalInput, plural, zoneName } from '../format';
+import { formatCount, formatMoney, fromLocalInput, zoneName } from '../format';
 import { useResource } from '../hooks';
+import { t, tp } from '../i18n';
 import { adminApi } from '../session';
 import type { PriceCategory, VenueDetail, VenueSummary } from '../types';
 import { ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui';
 import { sectionsOf } from '../venues/sections';
 import { DateInputs, type Dates, datesProblem } from './dates-form';
+import { inWords } from './refusals';
+import { tn, UserText } from './rich-text';
 
 /** A category whose name matches the section's or area's, as a starting point for the operator. */
 function guess(name: string, categories: PriceCategory[]): string {
@@ -62,10 +65,16 @@ export function NewPerformancePage(props: { eventId: string }) {
     perCategory.set(c, entry);
   }
   const onSale = [...perCategory.values()].reduce((n, e) => n + e.seats + e.ga, 0);
+  // Category names are data: "Front: 120 · Floor: 400".
+  const pricedSummary = categories
+    .map((c) => {
+      const x = perCategory.get(c.id);
+      return x ? `${c.name}: ${formatCount(x.seats + x.ga)}` : null;
+    })
+    .filter(Boolean)
+    .join(' · ');
   const dateProblem = datesProblem(dates);
-  const problems = [!venueId && 'Choose a venue.', dateProblem?.message, v && onSale === 0 && 'Put at least one section or GA area on sale.'].filter(
-    Boolean,
-  ) as string[];
+  const problems = [!venueId && t('perf.new.chooseVenue'), dateProblem?.message, v && onSale === 0 && t('perf.new.nothingOnSale')].filter(Boolean) as string[];
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -91,13 +100,11 @@ export function NewPerformancePage(props: { eventId: string }) {
       };
       const created = await adminApi<{ id: string }>(`/api/admin/events/${props.eventId}/performances`, { method: 'POST', body });
       flash(
-        `Performance created with ${plural(onSale, 'place')} for sale. It is scheduled: ${
-          dates.onSaleAt ? 'sales open by themselves at the on-sale time, or open them sooner.' : 'open sales when you are ready.'
-        }`,
+        `${t('perf.new.created', { places: tp('perf.places', onSale) })} ${t(dates.onSaleAt ? 'perf.new.createdOpensItself' : 'perf.new.createdOpenWhenReady')}`,
       );
       navigate(`/console/events/${props.eventId}/performances/${created.id}`);
     } catch (err) {
-      setError(err);
+      setError(inWords(err));
     } finally {
       setBusy(false);
     }
@@ -105,7 +112,7 @@ export function NewPerformancePage(props: { eventId: string }) {
 
   const categorySelect = (label: string, value: string, onChange: (v: string) => void) => (
     <select aria-label={label} value={value} data-testid="pricing-select" onChange={(e) => onChange(e.currentTarget.value)}>
-      <option value="">Not for sale</option>
+      <option value="">{t('perf.new.notForSale')}</option>
       {categories.map((c) => (
         <option key={c.id} value={c.id}>
           {c.name} · {formatMoney(c.price, c.currency)}
@@ -117,65 +124,57 @@ export function NewPerformancePage(props: { eventId: string }) {
   return (
     <form onSubmit={submit} noValidate>
       <PageHeader
-        back={{ href: `/console/events/${props.eventId}`, label: event.data?.title ?? 'Event' }}
-        title="New performance"
-        subtitle={event.data && `A show of ${event.data.title} at a venue, with a price category for each section and GA area.`}
+        back={{ href: `/console/events/${props.eventId}`, label: event.data?.title ?? t('perf.event') }}
+        title={t('perf.new.title')}
+        subtitle={event.data && tn('perf.new.subtitle', { title: <UserText>{event.data.title}</UserText> })}
       />
       <ErrorNotice error={event.error ?? venues.error} />
       {(event.loading || venues.loading) && !event.data && <Loading />}
       {event.data && venues.data && (
         <div class="form-wide stack">
-          <Section title="When and where">
-            <Field label="Venue" class="field-medium" error={tried && !venueId ? 'Choose a venue.' : null}>
+          <Section title={t('perf.new.whenWhere')}>
+            <Field label={t('perf.new.venue')} class="field-medium" error={tried && !venueId ? t('perf.new.chooseVenue') : null}>
               {(id, d) => (
                 <select id={id} aria-describedby={d} value={venueId} data-testid="venue-select" onChange={(e) => setVenueId(e.currentTarget.value)}>
-                  <option value="">Choose a venue…</option>
+                  <option value="">{t('perf.new.venuePlaceholder')}</option>
                   {venues.data!.venues.map((x) => (
                     <option key={x.id} value={x.id}>
-                      {x.name} ({formatCount(Number(x.seatCount) + Number(x.gaCapacity))} places)
+                      {t('perf.new.venueOption', { name: x.name, places: tp('perf.places', Number(x.seatCount) + Number(x.gaCapacity)) })}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
             {venues.data.venues.length === 0 && (
-              <Notice tone="info">
-                There are no venues yet. <a href="/console/venues/new">Import one first</a>.
-              </Notice>
+              <Notice tone="info">{tn('perf.new.noVenues', { link: <a href="/console/venues/new">{t('perf.new.importFirst')}</a> })}</Notice>
             )}
             <p class="muted small section-intro" data-testid="dates-zone">
-              {v ? (
-                <>
-                  Times are the venue’s: {zoneName(v.timeZone)} ({v.timeZone}).
-                </>
-              ) : (
-                'Times are the venue’s: choose the venue first.'
-              )}
+              {v ? t('perf.new.zone', { zone: zoneName(v.timeZone), id: v.timeZone }) : t('perf.new.zoneFirst')}
             </p>
             <DateInputs {...dates} showProblems={tried} onChange={(patch) => setDates({ ...dates, ...patch })} />
           </Section>
-          <Section title="Pricing" testid="pricing" class="card-flush-body">
-            {!venueId && <p class="card-note muted">Choose a venue to price its sections and GA areas.</p>}
-            {venueId && venue.loading && <Loading label="Loading the venue…" />}
+          <Section title={t('perf.new.pricing')} testid="pricing" class="card-flush-body">
+            {!venueId && <p class="card-note muted">{t('perf.new.pricingFirst')}</p>}
+            {venueId && venue.loading && <Loading label={t('perf.new.loadingVenue')} />}
             <ErrorNotice error={venue.error} />
             {v && (
               <table class="table">
                 <thead>
                   <tr>
-                    <th>Section or area</th>
-                    <th class="num">Places</th>
-                    <th>Price category</th>
+                    <th>{t('perf.new.colPlace')}</th>
+                    <th class="num">{t('perf.new.colPlaces')}</th>
+                    <th>{t('perf.new.colCategory')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {sections.map((s) => (
                     <tr key={`s-${s.name}`} data-testid="pricing-row">
                       <td>
-                        <strong>{s.name}</strong> <span class="muted small">· {plural(s.rows, 'row')}</span>
+                        <strong data-user-content="">{s.name}</strong> <span class="muted small">· {tp('perf.rows', s.rows)}</span>
                       </td>
-                      <td class="num">{formatCount(s.seats)} seats</td>
+                      <td class="num">{tp('perf.seats', s.seats)}</td>
                       <td>
-                        {categorySelect(`Price category of section ${s.name}`, sectionPrices[s.name] ?? '', (c) =>
+                        {categorySelect(t('perf.new.sectionCategory', { name: s.name }), sectionPrices[s.name] ?? '', (c) =>
                           setSectionPrices({ ...sectionPrices, [s.name]: c }),
                         )}
                       </td>
@@ -184,30 +183,24 @@ export function NewPerformancePage(props: { eventId: string }) {
                   {v.gaAreas.map((a) => (
                     <tr key={`a-${a.id}`} data-testid="pricing-row">
                       <td>
-                        <strong>{a.name}</strong> <span class="muted small">· GA, standing</span>
+                        <strong data-user-content="">{a.name}</strong> <span class="muted small">· {t('perf.new.standing')}</span>
                       </td>
-                      <td class="num">{formatCount(a.capacity)} places</td>
+                      <td class="num">{tp('perf.places', a.capacity)}</td>
                       <td>
-                        {categorySelect(`Price category of GA area ${a.name}`, areaPrices[a.id] ?? '', (c) => setAreaPrices({ ...areaPrices, [a.id]: c }))}
+                        {categorySelect(t('perf.new.areaCategory', { name: a.name }), areaPrices[a.id] ?? '', (c) =>
+                          setAreaPrices({ ...areaPrices, [a.id]: c }),
+                        )}
                       </td>
                     </tr>
                   ))}
                 </tbody>
                 <tfoot>
                   <tr>
-                    <td>For sale</td>
+                    <td>{t('perf.new.forSale')}</td>
                     <td class="num" data-testid="pricing-total">
                       {formatCount(onSale)}
                     </td>
-                    <td class="muted small">
-                      {categories
-                        .map((c) => {
-                          const x = perCategory.get(c.id);
-                          return x ? `${c.name}: ${formatCount(x.seats + x.ga)}` : null;
-                        })
-                        .filter(Boolean)
-                        .join(' · ') || 'Nothing priced yet'}
-                    </td>
+                    <td class="muted small">{pricedSummary ? <UserText>{pricedSummary}</UserText> : t('perf.new.nothingPriced')}</td>
                   </tr>
                 </tfoot>
               </table>
@@ -222,13 +215,13 @@ export function NewPerformancePage(props: { eventId: string }) {
               </ul>
             </Notice>
           )}
-          <ErrorNotice error={error} title="The server refused the performance" testid="performance-create-error" />
+          <ErrorNotice error={error} title={t('perf.new.refused')} testid="performance-create-error" />
           <div class="form-actions">
             <a class="btn btn-secondary" href={`/console/events/${props.eventId}`}>
-              Cancel
+              {t('ui.cancel')}
             </a>
             <button type="submit" class="btn btn-primary" disabled={busy} data-testid="performance-create">
-              {busy ? 'Creating…' : 'Create performance'}
+              {busy ? t('perf.new.creating') : t('perf.new.create')}
             </button>
           </div>
         </div>

@@ -4,12 +4,14 @@ import { loadEvent } from '../events/events-api';
 import { Flash } from '../flash';
 import { formatDateTime } from '../format';
 import { usePolling, useResource } from '../hooks';
+import { t } from '../i18n';
 import { adminApi, can, isMissingRoute } from '../session';
 import type { SalesReport, TimelinePoint } from '../types';
 import { RemoveActions } from '../catalog/remove-actions';
 import { Badge, ErrorNotice, Loading, Notice, PageHeader, Section } from '../ui';
 import { DatesForm } from './dates-form';
 import { QueuePanel } from './queue-panel';
+import { UserText } from './rich-text';
 import { SalesBreakdown } from './sales-breakdown';
 import { SalesControls } from './sales-controls';
 import { LiveIndicator, OrdersAndDoors, SalesNumbers, TimelineCard } from './sales-dashboard';
@@ -38,10 +40,10 @@ export function PerformancePage(props: { eventId: string; id: string }) {
             throw e;
           });
       try {
-        const [s, t] = await Promise.all([sales, timeline]);
+        const [s, timelineAnswer] = await Promise.all([sales, timeline]);
         if (signal.aborted) return;
         setReport(s);
-        if (t) setPoints(t.points);
+        if (timelineAnswer) setPoints(timelineAnswer.points);
         setUpdatedAt(Date.now());
         setPollError(null);
       } catch (e) {
@@ -63,14 +65,14 @@ export function PerformancePage(props: { eventId: string; id: string }) {
   return (
     <>
       <PageHeader
-        back={{ href: `/console/events/${props.eventId}`, label: e?.title ?? 'Event' }}
-        title={performance ? formatDateTime(performance.startsAt, performance.venue.timeZone) : 'Performance'}
+        back={{ href: `/console/events/${props.eventId}`, label: e?.title ?? t('perf.event') }}
+        title={performance ? formatDateTime(performance.startsAt, performance.venue.timeZone) : t('perf.title')}
         badge={status && <Badge status={status} />}
         subtitle={
           e &&
           performance && (
             <>
-              {e.title} · {performance.venue.name}
+              <UserText>{e.title}</UserText> · <UserText>{performance.venue.name}</UserText>
             </>
           )
         }
@@ -83,12 +85,12 @@ export function PerformancePage(props: { eventId: string; id: string }) {
                 href={`/console/events/${props.eventId}/performances/${props.id}/box-office`}
                 data-testid="performance-box-office"
               >
-                Box office
+                {t('perf.boxOffice')}
               </a>
             )}
             {can('orders.read') && (
               <a class="btn btn-secondary btn-sm" href={`/console/orders?performanceId=${props.id}`} data-testid="performance-orders">
-                Orders
+                {t('perf.orders')}
               </a>
             )}
             {performance && (
@@ -114,11 +116,11 @@ export function PerformancePage(props: { eventId: string; id: string }) {
           {note}
         </Notice>
       )}
-      {performance?.archivedAt && <Notice tone="info">This performance is archived: the public does not see it, and the lists hide it.</Notice>}
+      {performance?.archivedAt && <Notice tone="info">{t('perf.archived')}</Notice>}
       <ErrorNotice error={event.error} />
-      {notFound && <ErrorNotice error={new Error('There is no such performance of this event.')} />}
-      {pollError !== null && report && <ErrorNotice error={pollError} title="The dashboard could not refresh; retrying every 3 s" />}
-      {!report && !pollError && <Loading label="Loading sales…" />}
+      {notFound && <ErrorNotice error={new Error(t('perf.notFound'))} />}
+      {pollError !== null && report && <ErrorNotice error={pollError} title={t('perf.refreshFailed')} />}
+      {!report && !pollError && <Loading label={t('perf.loading')} />}
       {report && status && (
         <div class="stack">
           <SalesControls
@@ -152,7 +154,7 @@ export function PerformancePage(props: { eventId: string; id: string }) {
             <OrdersAndDoors report={report} />
           </div>
           {performance && can('events.write') && (
-            <Section title="Dates" testid="performance-dates">
+            <Section title={t('perf.dates')} testid="performance-dates">
               <DatesForm performance={performance} onSaved={event.reload} />
             </Section>
           )}

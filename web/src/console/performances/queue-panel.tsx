@@ -2,10 +2,13 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
 import { formatCount, formatDateTime } from '../format';
 import { usePolling } from '../hooks';
+import { t, tp } from '../i18n';
 import { adminApi, can as permitted } from '../session';
 import type { PerformanceDetail } from '../types';
 import { ConfirmButton, ErrorNotice, Loading, Notice, Section } from '../ui';
 import { QueueSettings } from './queue-settings';
+import { explained, inWords } from './refusals';
+import { tn, tnp, UserText } from './rich-text';
 
 /** `GET /api/admin/performances/:id/queue` (src/waiting-room/queue.schemas.ts, RoomView). */
 export type QueueState = 'pre_queue' | 'open' | 'paused' | 'closed' | 'sold_out';
@@ -50,13 +53,8 @@ const allowed: Record<Action, QueueState[]> = {
   resume: ['paused'],
   close: ['pre_queue', 'open', 'paused', 'sold_out'],
 };
-const stateInfo: Record<QueueState, { label: string; tone: string; explain: string }> = {
-  pre_queue: { label: 'Pre-queue', tone: 'info', explain: 'Fans who arrive before the on-sale time join the draw; the line opens at the on-sale time.' },
-  open: { label: 'Admitting', tone: 'good', explain: 'Fans are let into checkout within the bounds below.' },
-  paused: { label: 'Paused', tone: 'warn', explain: 'Nobody is admitted; fans keep their places until you resume.' },
-  sold_out: { label: 'Sold out', tone: 'info', explain: 'Nothing is left to sell; fans in line are told so.' },
-  closed: { label: 'Closed', tone: 'neutral', explain: 'The line has ended.' },
-};
+/** Each state's badge tone; its name is `queue.state.<state>` and what it means `queue.explain.<state>`. */
+const stateTone: Record<QueueState, string> = { pre_queue: 'info', open: 'good', paused: 'warn', sold_out: 'info', closed: 'neutral' };
 
 const percent = (share: number) => {
   const n = share * 100;
@@ -65,10 +63,14 @@ const percent = (share: number) => {
 const load = (used: number, bound: number) => (bound > 0 ? Math.min(100, (used / bound) * 100) : 0);
 
 export function QueueStateBadge(props: { state: QueueState | null; enabled: boolean }) {
-  const info = props.state ? stateInfo[props.state] : null;
-  const label = !info ? 'No room' : props.enabled ? info.label : `${info.label} · switched off`;
+  const name = props.state ? t(`queue.state.${props.state}`) : null;
+  const label = !name ? t('queue.noRoomBadge') : props.enabled ? name : t('queue.switchedOffBadge', { state: name });
   return (
-    <span class={`badge badge-${info && props.enabled ? info.tone : 'neutral'}`} data-testid="queue-state" data-state={props.state ?? 'none'}>
+    <span
+      class={`badge badge-${props.state && props.enabled ? stateTone[props.state] : 'neutral'}`}
+      data-testid="queue-state"
+      data-state={props.state ?? 'none'}
+    >
       {label}
     </span>
   );
@@ -90,7 +92,11 @@ function Meter(props: { label: string; value: number; bound: number; unit?: stri
           </span>
         </span>
       </div>
-      <div class="capacity-bar capacity-bar-thin" role="img" aria-label={`${formatCount(props.value)} of ${formatCount(props.bound)}${props.unit ?? ''}`}>
+      <div
+        class="capacity-bar capacity-bar-thin"
+        role="img"
+        aria-label={t('queue.meter', { value: formatCount(props.value), bound: formatCount(props.bound), unit: props.unit ?? '' })}
+      >
         <span class={full ? 'queue-bar-full' : 'queue-bar'} style={{ width: `${pct}%` }} />
       </div>
       {props.detail && <span class="stat-detail">{props.detail}</span>}
@@ -132,7 +138,7 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
     try {
       setView(await adminApi<QueueView>(`/api/admin/performances/${props.performanceId}/queue/${action}`, { method: 'POST' }));
     } catch (e) {
-      setActionError(e);
+      setActionError(inWords(e));
       refresh();
     } finally {
       setBusy(null);
@@ -146,7 +152,7 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
       setView(await adminApi<QueueView>(`/api/admin/performances/${props.performanceId}/queue`, { method: 'PUT', body: { enabled: true } }));
       setMissing(false);
     } catch (e) {
-      setActionError(e);
+      setActionError(inWords(e));
     } finally {
       setBusy(null);
     }
@@ -163,7 +169,7 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
 
   const performanceLabel = (id: string) => {
     const p = props.performances.find((x) => x.id === id);
-    return p ? `${formatDateTime(p.startsAt)} at ${p.venue.name}` : 'the next performance';
+    return p ? tn('queue.thePerformance', { date: formatDateTime(p.startsAt), venue: <UserText>{p.venue.name}</UserText> }) : t('queue.theNext');
   };
 
   const noRoom = missing || (view !== null && view.state === null);
@@ -174,145 +180,137 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
   const quick = (action: Action, label: string, tone: string) =>
     can(action) && (
       <button type="button" class={`btn btn-sm ${tone}`} disabled={busy !== null} data-testid={`queue-${action}`} onClick={() => act(action)}>
-        {busy === action ? 'Working…' : label}
+        {busy === action ? t('ui.working') : label}
       </button>
     );
 
   return (
-    <Section title="Waiting room" class="queue-panel" testid="queue-panel" actions={v && !noRoom && <QueueStateBadge state={state} enabled={v.enabled} />}>
-      {pollError !== null && (
-        <ErrorNotice
-          error={pollError}
-          title={view ? 'The waiting room could not refresh; retrying every 3 s' : 'The waiting room could not be loaded; retrying every 3 s'}
-          testid="queue-poll-error"
-        />
-      )}
-      {!view && !missing && pollError === null && <Loading label="Loading the waiting room…" />}
+    <Section title={t('queue.title')} class="queue-panel" testid="queue-panel" actions={v && !noRoom && <QueueStateBadge state={state} enabled={v.enabled} />}>
+      {pollError !== null && <ErrorNotice error={pollError} title={view ? t('queue.refreshFailed') : t('queue.loadFailed')} testid="queue-poll-error" />}
+      {!view && !missing && pollError === null && <Loading label={t('queue.loading')} />}
       {noRoom && (
         <div class="queue-none" data-testid="queue-none">
-          <p class="muted">No waiting room for this performance (it has no on-sale time).</p>
+          <p class="muted">{t('queue.none')}</p>
           {manage && (
             <button type="button" class="btn btn-secondary btn-sm" disabled={busy !== null} data-testid="queue-enable" onClick={enable}>
-              {busy === 'enable' ? 'Working…' : 'Enable waiting room'}
+              {busy === 'enable' ? t('ui.working') : t('queue.enable')}
             </button>
           )}
         </div>
       )}
       {v && !noRoom && state && (
         <div class="queue-body">
-          <p class="muted small queue-explain">{v.enabled ? stateInfo[state].explain : 'Switched off: buyers go straight to checkout without queueing.'}</p>
+          <p class="muted small queue-explain">{v.enabled ? t(`queue.explain.${state}`) : t('queue.switchedOff')}</p>
           <div class="stats queue-stats">
             <div class="stat stat-held">
-              <span class="stat-label">In line</span>
+              <span class="stat-label">{t('queue.inLine')}</span>
               <span class="stat-value" data-testid="queue-waiting">
                 {formatCount(v.waiting)}
               </span>
-              <span class="stat-detail">waiting now</span>
+              <span class="stat-detail">{t('queue.waitingNow')}</span>
             </div>
             <div class="stat">
-              <span class="stat-label">Joined</span>
+              <span class="stat-label">{t('queue.joined')}</span>
               <span class="stat-value" data-testid="queue-joined">
                 {formatCount(v.joined)}
               </span>
-              <span class="stat-detail">in total</span>
+              <span class="stat-detail">{t('queue.inTotal')}</span>
             </div>
             <div class="stat stat-sold">
-              <span class="stat-label">Admitted</span>
+              <span class="stat-label">{t('queue.admitted')}</span>
               <span class="stat-value" data-testid="queue-served">
                 {formatCount(v.served)}
               </span>
-              <span class="stat-detail">served so far</span>
+              <span class="stat-detail">{t('queue.servedSoFar')}</span>
             </div>
             <div class="stat">
-              <span class="stat-label">Conversion</span>
+              <span class="stat-label">{t('queue.conversion')}</span>
               <span class="stat-value" data-testid="queue-conversion">
                 {percent(v.conversion)}
               </span>
-              <span class="stat-detail">of admitted made a hold</span>
+              <span class="stat-detail">{t('queue.conversionDetail')}</span>
             </div>
           </div>
           <div class="queue-meters">
             <Meter
-              label="Active in checkout"
+              label={t('queue.active')}
               value={v.activeInCheckout}
               bound={v.bounds.maxInCheckout}
               testid="queue-active"
-              detail={v.ticketsLeft === null ? undefined : `${formatCount(v.ticketsLeft)} tickets left`}
+              detail={v.ticketsLeft === null ? undefined : tp('queue.ticketsLeft', v.ticketsLeft)}
             />
             <Meter
-              label="Admissions per minute"
+              label={t('queue.rate')}
               value={v.admissionsPerMinute}
               bound={v.bounds.maxAdmissionsPerMinute}
               unit="/min"
               testid="queue-rate"
-              detail="admitted in the last minute"
+              detail={t('queue.rateDetail')}
             />
           </div>
           <p class="queue-losses small muted">
             <span>
-              Abandoned (stopped polling): <strong data-testid="queue-abandoned">{formatCount(v.abandoned)}</strong>
+              {t('queue.abandoned')} <strong data-testid="queue-abandoned">{formatCount(v.abandoned)}</strong>
             </span>
             <span>
-              Admitted without a hold in time: <strong data-testid="queue-lapsed">{formatCount(v.lapsed)}</strong>
+              {t('queue.lapsed')} <strong data-testid="queue-lapsed">{formatCount(v.lapsed)}</strong>
             </span>
           </p>
 
           {v.movedTo && (
             <Notice tone="info" testid="queue-moved-to">
-              This line was moved to the performance of {performanceLabel(v.movedTo)}. <a href={`./${v.movedTo}`}>Go to its dashboard →</a>
+              {tn('queue.movedTo', { performance: performanceLabel(v.movedTo) })} <a href={`./${v.movedTo}`}>{t('sales.toDashboard')}</a>
             </Notice>
           )}
 
           <div class="queue-actions">
-            {quick('resume', 'Resume admissions', 'btn-success')}
-            {quick('pause', 'Pause admissions', 'btn-warning')}
+            {quick('resume', t('queue.resume'), 'btn-success')}
+            {quick('pause', t('queue.pause'), 'btn-warning')}
             {can('close') && (
               <ConfirmButton
-                label="Close the line"
-                title="Close the line for good?"
-                confirmLabel="Close the line"
+                label={t('queue.close')}
+                title={t('queue.closeTitle')}
+                confirmLabel={t('queue.close')}
                 testid="queue-close"
                 class="btn btn-sm btn-danger-outline"
                 disabled={busy !== null}
-                onConfirm={async () => {
+                onConfirm={explained(async () => {
                   const closed = await adminApi<QueueView>(`/api/admin/performances/${props.performanceId}/queue/close`, { method: 'POST' });
                   setView(closed);
                   setActionError(null);
-                }}
+                })}
               >
-                <p>Nobody else will be admitted from this line and fans still waiting are told it has ended. This can’t be undone from the console.</p>
-                <p>{plural(v.waiting, 'fan is', 'fans are')} waiting now.</p>
+                <p>{t('queue.closeText')}</p>
+                <p>{tp('queue.waitingNowCount', v.waiting)}</p>
               </ConfirmButton>
             )}
             {manage && !v.movedTo && state !== 'closed' && (
               <ConfirmButton
-                label="Move the line to the next performance"
-                title="Move the line to the next performance?"
-                confirmLabel="Move the line"
+                label={t('queue.move')}
+                title={t('queue.moveTitle')}
+                confirmLabel={t('queue.moveConfirm')}
                 tone="primary"
                 class="btn btn-sm btn-secondary btn-wrap"
                 testid="queue-move"
                 disabled={busy !== null}
-                onConfirm={moveToNext}
+                onConfirm={explained(moveToNext)}
               >
                 <p>
-                  {props.next ? (
-                    <>
-                      The performance of <strong>{formatDateTime(props.next.startsAt)}</strong> at {props.next.venue.name} goes on sale now,{' '}
-                    </>
-                  ) : (
-                    <>The next scheduled performance of this event goes on sale now, </>
-                  )}
-                  and the {plural(v.waiting, 'fan', 'fans')} waiting here move into its line in the same order. Their queue tickets keep working.
+                  {props.next
+                    ? tnp('queue.moveText', v.waiting, {
+                        date: <strong>{formatDateTime(props.next.startsAt)}</strong>,
+                        venue: <UserText>{props.next.venue.name}</UserText>,
+                      })
+                    : tp('queue.moveTextNext', v.waiting)}
                 </p>
-                <p>This line is closed afterwards.</p>
+                <p>{t('queue.moveAfter')}</p>
               </ConfirmButton>
             )}
           </div>
-          {actionError !== null && <ErrorNotice error={actionError} title="The change was refused" testid="queue-error" onClose={() => setActionError(null)} />}
+          {actionError !== null && <ErrorNotice error={actionError} title={t('queue.refused')} testid="queue-error" onClose={() => setActionError(null)} />}
           {moved && (
             <Notice tone="success" testid="queue-move-result" onClose={() => setMoved(null)}>
-              Moved {plural(moved.moved, 'fan', 'fans')} to the performance of {performanceLabel(moved.to)}. <a href={`./${moved.to}`}>Go to its dashboard →</a>
+              {tnp('queue.moved', moved.moved, { performance: performanceLabel(moved.to) })} <a href={`./${moved.to}`}>{t('sales.toDashboard')}</a>
             </Notice>
           )}
 
@@ -329,12 +327,8 @@ export function QueuePanel(props: { performanceId: string; performances: Perform
         </div>
       )}
       {noRoom && actionError !== null && (
-        <ErrorNotice error={actionError} title="The waiting room could not be switched on" testid="queue-error" onClose={() => setActionError(null)} />
+        <ErrorNotice error={actionError} title={t('queue.enableFailed')} testid="queue-error" onClose={() => setActionError(null)} />
       )}
     </Section>
   );
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

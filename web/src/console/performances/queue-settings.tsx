@@ -1,17 +1,21 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
+import { formatInteger, t } from '../i18n';
 import { adminApi } from '../session';
 import { ErrorNotice, Field, Notice } from '../ui';
 import type { QueueBounds, QueueView } from './queue-panel';
+import { inWords } from './refusals';
 
 type BoundKey = keyof QueueBounds;
 
-const fields: { key: BoundKey; label: string; hint: string; unit?: string }[] = [
-  { key: 'maxInCheckout', label: 'Max in checkout', hint: 'Fans shopping at the same time' },
-  { key: 'maxAdmissionsPerMinute', label: 'Max admissions per minute', hint: 'How fast the line moves', unit: '/min' },
-  { key: 'graceSeconds', label: 'Grace seconds', hint: 'How long a fan may stop polling before losing the place', unit: 's' },
-  { key: 'startLimitSeconds', label: 'Start limit seconds', hint: 'Time an admitted fan has to make a hold', unit: 's' },
+/** Each bound's label is `queue.settings.<key>` and its hint `queue.settings.<key>Hint`. */
+const fields: { key: BoundKey; unit?: string }[] = [
+  { key: 'maxInCheckout' },
+  { key: 'maxAdmissionsPerMinute', unit: '/min' },
+  { key: 'graceSeconds', unit: 's' },
+  { key: 'startLimitSeconds', unit: 's' },
 ];
+const label = (key: BoundKey) => t(`queue.settings.${key}`);
 
 /** A whole number of 1 or more, or null. */
 function wholeNumber(text: string): number | null {
@@ -55,7 +59,7 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
     const patch: Record<string, number | boolean> = {};
     for (const key of changedKeys) {
       const n = wholeNumber(draft[key]!);
-      if (n === null) problems[key] = 'Enter a whole number of 1 or more.';
+      if (n === null) problems[key] = t('queue.settings.wholeNumber');
       else patch[key] = n;
     }
     setInvalid(problems);
@@ -67,14 +71,13 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
       const view = await adminApi<QueueView>(`/api/admin/performances/${props.performanceId}/queue`, { method: 'PUT', body: patch });
       setDraft({});
       setEnabled(null);
-      setSaved(
-        `Saved: ${Object.keys(patch)
-          .map((k) => (k === 'enabled' ? (patch.enabled ? 'room switched on' : 'room switched off') : fields.find((f) => f.key === k)!.label.toLowerCase()))
-          .join(', ')}.`,
+      const what = Object.keys(patch).map((k) =>
+        k === 'enabled' ? t(patch.enabled ? 'queue.settings.roomOn' : 'queue.settings.roomOff') : label(k as BoundKey).toLowerCase(),
       );
+      setSaved(t('queue.settings.saved', { what: what.join(', ') }));
       props.onSaved(view);
     } catch (e) {
-      setError(e);
+      setError(inWords(e));
     } finally {
       setBusy(false);
     }
@@ -82,7 +85,7 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
 
   return (
     <form class="queue-settings" onSubmit={save} noValidate data-testid="queue-settings">
-      <h3 class="queue-subtitle">Settings</h3>
+      <h3 class="queue-subtitle">{t('queue.settings')}</h3>
       <label class="toggle queue-toggle">
         <input
           type="checkbox"
@@ -93,15 +96,15 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
             setSaved(null);
           }}
         />
-        Waiting room switched on
+        {t('queue.settings.switch')}
       </label>
       <div class="queue-fields">
         {fields.map((f) => (
           <Field
             key={f.key}
-            label={f.label}
-            hint={f.hint}
-            error={invalid[f.key] ?? (serverField === f.key ? describe(error).replace(`body.${f.key}`, f.label) : null)}
+            label={label(f.key)}
+            hint={t(`queue.settings.${f.key}Hint`)}
+            error={invalid[f.key] ?? (serverField === f.key ? boundRefusal(error, f.key) : null)}
           >
             {(id, describedBy) => (
               <div class={f.unit ? 'input-affix' : undefined}>
@@ -126,7 +129,7 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
           </Field>
         ))}
       </div>
-      {error !== null && <ErrorNotice error={error} title="The settings were refused" testid="queue-settings-error" onClose={() => setError(null)} />}
+      {error !== null && <ErrorNotice error={error} title={t('queue.settings.refused')} testid="queue-settings-error" onClose={() => setError(null)} />}
       {saved && (
         <Notice tone="success" testid="queue-settings-saved" onClose={() => setSaved(null)}>
           {saved}
@@ -145,17 +148,21 @@ export function QueueSettings(props: { performanceId: string; view: QueueView; o
               setError(null);
             }}
           >
-            Undo changes
+            {t('queue.settings.undo')}
           </button>
         )}
         <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="queue-settings-save">
-          {busy ? 'Saving…' : 'Save settings'}
+          {busy ? t('queue.settings.saving') : t('queue.settings.save')}
         </button>
       </div>
     </form>
   );
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The server's 400 on a bound ("body.graceSeconds must be >= 5") in words; one it words otherwise, as it came, the field named. */
+function boundRefusal(error: unknown, key: BoundKey): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const limit = /must be ([<>])=? ?(\d+)/.exec(message);
+  if (limit) return t(limit[1] === '>' ? 'queue.settings.atLeast' : 'queue.settings.atMost', { n: formatInteger(Number(limit[2])) });
+  return message.replace(`body.${key}`, label(key));
 }

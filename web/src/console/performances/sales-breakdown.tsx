@@ -1,9 +1,11 @@
 import { formatCount, formatMoney } from '../format';
 import { useResource } from '../hooks';
+import { hasMessage, t } from '../i18n';
 import { CsvExportButton } from '../orders/csv-export';
 import { CHANNELS } from '../orders/order-filters';
 import { adminApi, can } from '../session';
 import { ErrorNotice, Loading, Section } from '../ui';
+import { UserText } from './rich-text';
 
 interface Breakdown {
   currency: string | null;
@@ -12,7 +14,11 @@ interface Breakdown {
   byChannel: { channel: string; paymentMethod: string; orders: number; tickets: number; revenue: number; currency: string | null }[];
 }
 
-const METHODS: Record<string, string> = { card: 'card online', cash: 'cash', card_present: 'card at the counter', none: 'no payment' };
+/** A payment method in words (`sales.method.<method>`); one the console does not know, as the server names it. */
+const method = (name: string): string => {
+  const key = `sales.method.${name}`;
+  return hasMessage(key) ? t(key) : name;
+};
 
 /** Sales of one performance per price category and per channel (comps apart, at no revenue), with its CSV exports. */
 export function SalesBreakdown(props: { performanceId: string; refreshKey: unknown }) {
@@ -23,7 +29,7 @@ export function SalesBreakdown(props: { performanceId: string; refreshKey: unkno
   const r = report.data;
   return (
     <Section
-      title="Sales by price category and channel"
+      title={t('sales.breakdown')}
       testid="sales-breakdown"
       actions={
         can('orders.read') && (
@@ -38,20 +44,20 @@ export function SalesBreakdown(props: { performanceId: string; refreshKey: unkno
       {r && (
         <div class="grid-2">
           <table class="table breakdown-table" data-testid="breakdown-categories">
-            <caption class="visually-hidden">By price category</caption>
+            <caption class="visually-hidden">{t('sales.byCategory')}</caption>
             <thead>
               <tr>
-                <th>Price category</th>
-                <th class="num">Tickets</th>
-                <th class="num">Revenue</th>
-                <th class="num">Comps</th>
+                <th>{t('sales.colCategory')}</th>
+                <th class="num">{t('sales.colTickets')}</th>
+                <th class="num">{t('sales.colRevenue')}</th>
+                <th class="num">{t('sales.colComps')}</th>
               </tr>
             </thead>
             <tbody>
               {r.byCategory.map((c) => (
                 <tr key={c.categoryId}>
                   <td>
-                    {c.name} <span class="muted small">{formatMoney(c.price, c.currency)}</span>
+                    <UserText>{c.name}</UserText> <span class="muted small">{formatMoney(c.price, c.currency)}</span>
                   </td>
                   <td class="num">{formatCount(c.tickets)}</td>
                   <td class="num">{formatMoney(c.revenue, c.currency)}</td>
@@ -61,7 +67,7 @@ export function SalesBreakdown(props: { performanceId: string; refreshKey: unkno
             </tbody>
             <tfoot>
               <tr>
-                <th>Total</th>
+                <th>{t('sales.colTotal')}</th>
                 <th class="num">{formatCount(r.totals.tickets)}</th>
                 <th class="num">{formatMoney(r.totals.revenue, r.currency)}</th>
                 <th class="num">{formatCount(r.totals.comps)}</th>
@@ -69,27 +75,27 @@ export function SalesBreakdown(props: { performanceId: string; refreshKey: unkno
             </tfoot>
           </table>
           <table class="table breakdown-table" data-testid="breakdown-channels">
-            <caption class="visually-hidden">By channel</caption>
+            <caption class="visually-hidden">{t('sales.byChannel')}</caption>
             <thead>
               <tr>
-                <th>Channel</th>
-                <th class="num">Orders</th>
-                <th class="num">Tickets</th>
-                <th class="num">Revenue</th>
+                <th>{t('sales.colChannel')}</th>
+                <th class="num">{t('sales.colOrders')}</th>
+                <th class="num">{t('sales.colTickets')}</th>
+                <th class="num">{t('sales.colRevenue')}</th>
               </tr>
             </thead>
             <tbody>
               {r.byChannel.length === 0 && (
                 <tr>
                   <td colSpan={4} class="muted">
-                    Nothing sold yet
+                    {t('sales.nothingSold')}
                   </td>
                 </tr>
               )}
               {r.byChannel.map((c) => (
                 <tr key={`${c.channel}-${c.paymentMethod}`}>
                   <td>
-                    {CHANNELS[c.channel] ?? c.channel} <span class="muted small">{METHODS[c.paymentMethod] ?? c.paymentMethod}</span>
+                    {CHANNELS[c.channel] ?? c.channel} <span class="muted small">{method(c.paymentMethod)}</span>
                   </td>
                   <td class="num">{formatCount(c.orders)}</td>
                   <td class="num">{formatCount(c.tickets)}</td>
@@ -109,13 +115,13 @@ function CsvExportLinks(props: { performanceId: string }) {
     <>
       <CsvExportButton
         url={`/api/admin/orders.csv?performanceId=${props.performanceId}`}
-        label="Export orders"
+        label={t('sales.exportOrders')}
         testid="export-orders"
         fallbackName="orders.csv"
       />
       <CsvExportButton
         url={`/api/admin/performances/${props.performanceId}/attendees.csv`}
-        label="Export attendees"
+        label={t('sales.exportAttendees')}
         testid="export-attendees"
         fallbackName="attendees.csv"
       />

@@ -1,4 +1,5 @@
 import { formatCount, formatHourMinute, formatMoney } from '../format';
+import { t, tp } from '../i18n';
 import type { TimelinePoint } from '../types';
 
 const W = 720;
@@ -36,9 +37,10 @@ export function SalesChart(props: { points: TimelinePoint[]; currency: string | 
   const barW = Math.max(1, slot * 0.72);
   const y = (v: number) => M.top + plotH - (v / top) * plotH;
   const summary = timelineSummary(points);
-  const label =
-    `Tickets sold per minute over the last ${points.length} minutes: ${summary.tickets} in total` +
-    (summary.peak ? `, at most ${summary.peak.tickets} in the minute of ${formatHourMinute(summary.peak.minute)}.` : '.');
+  const counts = { minutes: formatCount(points.length), total: formatCount(summary.tickets) };
+  const label = summary.peak
+    ? t('sales.chartPeak', { ...counts, peak: formatCount(summary.peak.tickets), time: formatHourMinute(summary.peak.minute) })
+    : t('sales.chart', counts);
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-testid="sales-chart">
       {[0, 0.5, 1].map((f) => (
@@ -67,7 +69,7 @@ export function SalesChart(props: { points: TimelinePoint[]; currency: string | 
             )}
             {/* A full-height hit area so every minute, even an empty one, has a tooltip. */}
             <rect x={M.left + i * slot} y={M.top} width={slot} height={plotH} class="chart-hit">
-              <title>{`${formatHourMinute(minute)} · ${formatCount(p.tickets)} tickets · ${formatMoney(p.revenue, props.currency)}`}</title>
+              <title>{`${formatHourMinute(minute)} · ${tp('count.tickets', p.tickets)} · ${formatMoney(p.revenue, props.currency)}`}</title>
             </rect>
             {minute.getMinutes() % 10 === 0 && (
               <text x={M.left + i * slot + slot / 2} y={H - 10} text-anchor="middle" class="chart-label">

@@ -1,8 +1,11 @@
 import { useState } from 'preact/hooks';
-import { formatDate, formatDateTime } from '../format';
+import { formatDate, formatDateTime, statusLabel } from '../format';
+import { t } from '../i18n';
 import { adminApi, can as permitted, isMissingRoute } from '../session';
 import type { PerformanceDetail, PerformanceStatus } from '../types';
 import { Badge, ConfirmButton, ErrorNotice, Notice } from '../ui';
+import { explained, inWords } from './refusals';
+import { tn, UserText } from './rich-text';
 import { SalesCountdown } from './sales-countdown';
 
 type Action = 'open' | 'pause' | 'resume' | 'close';
@@ -13,15 +16,6 @@ const allowed: Record<Action, PerformanceStatus[]> = {
   pause: ['on_sale', 'sold_out'],
   resume: ['paused'],
   close: ['scheduled', 'on_sale', 'paused', 'sold_out'],
-};
-
-const explain: Record<PerformanceStatus, string> = {
-  scheduled: 'Not on sale yet: buyers see the date but can’t buy.',
-  on_sale: 'On sale: buyers can hold seats and pay.',
-  paused: 'Paused: buyers can’t start new purchases until you resume.',
-  sold_out: 'Sold out: nothing is left to sell; refunds and expired holds return places.',
-  closed: 'Closed: sales have ended for good.',
-  cancelled: 'Cancelled.',
 };
 
 export function SalesControls(props: {
@@ -49,10 +43,10 @@ export function SalesControls(props: {
     setDone(null);
     try {
       const result = await adminApi<{ status: PerformanceStatus }>(`/api/admin/performances/${props.performanceId}/${action}`, { method: 'POST' });
-      props.onChanged(`Sales ${action === 'open' ? 'opened' : action === 'close' ? 'closed' : `${action}d`}.`);
-      setDone({ message: `Done: the performance is now ${result.status.replace('_', ' ')}.` });
+      props.onChanged(t(`sales.changed.${action}`));
+      setDone({ message: t('sales.done', { status: statusLabel(result.status).toLowerCase() }) });
     } catch (e) {
-      setError(e);
+      setError(inWords(e));
     } finally {
       setBusy(null);
     }
@@ -70,16 +64,16 @@ export function SalesControls(props: {
     }
     setError(null);
     setDone({
-      message: `The next performance${props.next ? ` (${formatDateTime(props.next.startsAt, props.next.venue.timeZone)})` : ''} is now on sale.`,
+      message: props.next ? t('sales.nextOnSaleAt', { date: formatDateTime(props.next.startsAt, props.next.venue.timeZone) }) : t('sales.nextOnSale'),
       href: opened.id,
     });
-    props.onChanged('Next performance opened.');
+    props.onChanged(t('sales.nextOpened'));
   };
 
   const quick = (action: Action, label: string, tone: string) =>
     can(action) && (
       <button type="button" class={`btn ${tone}`} disabled={busy !== null} data-testid={`sales-${action}`} onClick={() => run(action)}>
-        {busy === action ? 'Working…' : label}
+        {busy === action ? t('ui.working') : label}
       </button>
     );
 
@@ -87,58 +81,57 @@ export function SalesControls(props: {
     <section class="card controls" aria-labelledby="controls-title" data-testid="sales-controls">
       <div class="controls-status">
         <h2 id="controls-title" class="visually-hidden">
-          Sales controls
+          {t('sales.controls')}
         </h2>
         <Badge status={props.status} testid="sales-status" />
-        <p class="muted">{explain[props.status]}</p>
+        <p class="muted">{t(`sales.explain.${props.status}`)}</p>
       </div>
       <div class="controls-actions">
-        {quick('open', 'Open sales', 'btn-success')}
-        {quick('resume', 'Resume sales', 'btn-success')}
-        {quick('pause', 'Pause sales', 'btn-warning')}
+        {quick('open', t('sales.open'), 'btn-success')}
+        {quick('resume', t('sales.resume'), 'btn-success')}
+        {quick('pause', t('sales.pause'), 'btn-warning')}
         {can('close') && (
           <ConfirmButton
-            label="Close sales"
-            title="Close sales for good?"
-            confirmLabel="Close sales"
+            label={t('sales.close')}
+            title={t('sales.closeTitle')}
+            confirmLabel={t('sales.close')}
             testid="sales-close"
             disabled={busy !== null}
             onConfirm={async () => {
               await run('close');
             }}
           >
-            <p>
-              Buyers will no longer be able to buy tickets for this performance, and it can’t be reopened from the console. Paid orders and issued tickets stay
-              valid.
-            </p>
+            <p>{t('sales.closeText')}</p>
           </ConfirmButton>
         )}
         {props.next && permitted('sales.control') && (
           <ConfirmButton
             label={
               <>
-                Open the next performance <span class="btn-note">{formatDate(props.next.startsAt, props.next.venue.timeZone)}</span>
+                {t('sales.openNext')} <span class="btn-note">{formatDate(props.next.startsAt, props.next.venue.timeZone)}</span>
               </>
             }
-            title="Open the next performance?"
-            confirmLabel="Open it now"
+            title={t('sales.openNextTitle')}
+            confirmLabel={t('sales.openNextConfirm')}
             tone="primary"
             class="btn btn-secondary btn-wrap"
             testid="open-next"
-            onConfirm={openNext}
+            onConfirm={explained(openNext)}
           >
             <p>
-              The performance of <strong>{formatDateTime(props.next.startsAt, props.next.venue.timeZone)}</strong> at {props.next.venue.name} goes on sale now.
-              This performance keeps its current status.
+              {tn('sales.openNextText', {
+                date: <strong>{formatDateTime(props.next.startsAt, props.next.venue.timeZone)}</strong>,
+                venue: <UserText>{props.next.venue.name}</UserText>,
+              })}
             </p>
           </ConfirmButton>
         )}
       </div>
       <SalesCountdown status={props.status} onSaleAt={props.onSaleAt} offSaleAt={props.offSaleAt} timeZone={props.timeZone} onDue={props.onDue} />
-      {error !== null && <ErrorNotice error={error} title="The change was refused" testid="sales-error" onClose={() => setError(null)} />}
+      {error !== null && <ErrorNotice error={error} title={t('sales.refused')} testid="sales-error" onClose={() => setError(null)} />}
       {done && (
         <Notice tone="success" testid="sales-done" onClose={() => setDone(null)}>
-          {done.message} {done.href && <a href={`./${done.href}`}>Go to its dashboard →</a>}
+          {done.message} {done.href && <a href={`./${done.href}`}>{t('sales.toDashboard')}</a>}
         </Notice>
       )}
     </section>

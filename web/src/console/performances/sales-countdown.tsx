@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime } from '../format';
+import { t } from '../i18n';
 import type { PerformanceStatus } from '../types';
+import { tn } from './rich-text';
 
 /**
  * What the server's sales schedule does next for this performance: a `scheduled` one opens at its
@@ -59,27 +61,18 @@ export function SalesCountdown(props: {
 
   const left = at - now;
   const when = formatDateTime(next.at, props.timeZone);
-  const verb = next.kind === 'opens' ? 'open' : 'close';
   let text: ComponentChildren;
   if (left > 0) {
-    text = (
-      <>
-        Sales {verb} by themselves in{' '}
+    text = tn(next.kind === 'opens' ? 'sales.countdown.opens' : 'sales.countdown.closes', {
+      countdown: (
         <span class="countdown-time" role="timer" data-testid="countdown-time">
           {formatCountdown(left)}
-        </span>{' '}
-        ({when}).
-      </>
-    );
-  } else if (left > -LATE_MS) text = <>Sales {next.kind === 'opens' ? 'are opening' : 'are closing'} now…</>;
-  else if (next.kind === 'opens') {
-    text = (
-      <>
-        The on-sale time ({when}) has passed and sales are not open: the schedule does not open a performance that has started or whose sales end has passed.
-        Open sales by hand to sell.
-      </>
-    );
-  } else text = <>The sales end ({when}) has passed; sales close as soon as the server’s schedule runs.</>;
+        </span>
+      ),
+      when,
+    });
+  } else if (left > -LATE_MS) text = t(next.kind === 'opens' ? 'sales.countdown.opening' : 'sales.countdown.closing');
+  else text = t(next.kind === 'opens' ? 'sales.countdown.notOpened' : 'sales.countdown.notClosed', { when });
   return (
     <p class="countdown muted" data-testid="sales-countdown" data-kind={next.kind}>
       {text}
