@@ -19,15 +19,18 @@ test('shed page: the visitor’s language from Accept-Language, English otherwis
   assert.equal(pageLocale('fr;q=0, es;q=0.1'), 'es', 'q=0 means "not this one"');
 });
 
-test('shed page: retries by itself after Retry-After, without script; its CSP allows its own style and nothing else', () => {
+test('shed page: retries by itself after Retry-After unless stopped, without a meta refresh; its CSP allows its own style and script and nothing else', () => {
   const html = shedPage('fr', 7);
   assert.match(html, /^<!doctype html><html lang="fr">/);
-  assert.match(html, /<meta http-equiv="refresh" content="7">/);
+  assert.doesNotMatch(html, /http-equiv="refresh"/i, 'a timed reload the reader cannot stop fails WCAG 2.2.1');
+  assert.match(html, /<button type="button" id="stop" data-seconds="7">Ne plus réessayer d’elle-même<\/button>/);
   assert.match(html, /réessaiera d’elle-même dans 7 secondes/);
-  assert.doesNotMatch(html, /<script/i);
-  const style = /<style>([^<]*)<\/style>/.exec(html)![1]!;
-  const hash = createHash('sha256').update(style).digest('base64');
-  assert.ok(SHED_PAGE_CSP.includes(`style-src 'sha256-${hash}'`), SHED_PAGE_CSP);
+  for (const tag of ['style', 'script']) {
+    const body = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(html)![1]!;
+    const hash = createHash('sha256').update(body).digest('base64');
+    assert.ok(SHED_PAGE_CSP.includes(`${tag}-src 'sha256-${hash}'`), SHED_PAGE_CSP);
+  }
+  assert.equal(shedPage('en', 3).match(/<script>[^<]*<\/script>/)?.[0], html.match(/<script>[^<]*<\/script>/)?.[0], 'one script for every page');
   assert.ok(SHED_PAGE_CSP.startsWith("default-src 'none'"));
   assert.ok(Buffer.byteLength(html) < 2048, `small: ${Buffer.byteLength(html)} bytes`);
 });
@@ -78,7 +81,7 @@ describe('shed page over HTTP', () => {
       assert.equal(res.headers['cache-control'], 'no-store');
       const retryAfter = Number(res.headers['retry-after']);
       assert.ok(retryAfter >= 1, url);
-      assert.match(res.body, new RegExp(`<meta http-equiv="refresh" content="${retryAfter}">`), url);
+      assert.match(res.body, new RegExp(`data-seconds="${retryAfter}"`), url);
       assert.equal(says.exec(res.body)?.[1], String(retryAfter), `${url} says when`);
     }
     const api = await t.app.inject({ url: '/api/events', headers: { accept: 'text/html', 'accept-language': 'es' } });

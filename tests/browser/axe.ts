@@ -19,8 +19,28 @@ interface AxeViolation {
   nodes: { target: unknown[]; failureSummary?: string }[];
 }
 
+/**
+ * Waits (up to two seconds) for the page's finite animations and transitions to end: a button
+ * fading from its busy look back to its own colours is checked in those colours, not halfway.
+ */
+async function settled(target: Page | Frame): Promise<void> {
+  type Doc = { getAnimations?(): { playState: string; effect: { getComputedTiming(): { endTime?: number | string } } | null }[] };
+  await target
+    .waitForFunction(
+      () =>
+        ((globalThis as unknown as { document: Doc }).document.getAnimations?.() ?? []).every(
+          (a) => a.playState !== 'running' || !Number.isFinite(Number(a.effect?.getComputedTiming().endTime ?? Number.POSITIVE_INFINITY)),
+        ),
+      undefined,
+      { timeout: 2000, polling: 50 },
+    )
+    // Still moving after that: check the page as it is.
+    .catch(() => undefined);
+}
+
 /** The page's (or frame's) violations, one line each: rule, impact, help, and up to three elements. */
 export async function axeViolations(target: Page | Frame): Promise<string[]> {
+  await settled(target);
   const loaded = await target.evaluate(() => typeof (globalThis as { axe?: unknown }).axe === 'object');
   if (!loaded) await target.evaluate(source);
   const violations = await target.evaluate(async () => {

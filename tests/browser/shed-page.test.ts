@@ -43,7 +43,7 @@ describe('browser shed page', { skip }, () => {
         const retryAfter = Number(response?.headers()['retry-after']);
         pressure = 0;
         const shedAt = Date.now();
-        // No script and no click: the page asks again by itself after Retry-After.
+        // No click: the page asks again by itself after Retry-After.
         await heading.waitFor({ state: 'detached', timeout: (retryAfter + 5) * 1000 });
         assert.ok(Date.now() - shedAt >= (retryAfter - 1) * 1000, `asked again after ${Date.now() - shedAt} ms (Retry-After: ${retryAfter})`);
         await page.locator('meta[name="taquilla-build"]').waitFor({ state: 'attached' });
@@ -51,5 +51,25 @@ describe('browser shed page', { skip }, () => {
       },
       { locale: 'es-ES' },
     );
+  });
+
+  test('browser: a fan can stop the shed page trying again by itself, and try again when ready', { timeout: 30_000 }, async () => {
+    const show = await createShow(t.app);
+    await withPage(browser, async ({ page, problems }) => {
+      pressure = 1.5;
+      const response = await page.goto(`${baseUrl}/performances/${show.performanceId}`);
+      assert.equal(response?.status(), 503);
+      const retryAfter = Number(response?.headers()['retry-after']);
+      await page.getByRole('button', { name: 'Stop trying by itself' }).click();
+      await page.getByText('It will not try again by itself.').waitFor();
+      assert.equal(await page.evaluate('document.activeElement.id'), 'now', 'focus on "Try again now"');
+      pressure = 0;
+      // Past its Retry-After, still the shed page: nothing reloaded it.
+      await new Promise((resolve) => setTimeout(resolve, (retryAfter + 1) * 1000));
+      assert.equal(await page.locator('h1').innerText(), 'The box office is very busy right now');
+      await page.getByRole('link', { name: 'Try again now' }).click();
+      await page.locator('meta[name="taquilla-build"]').waitFor({ state: 'attached' });
+      assert.deepEqual(problems, []);
+    });
   });
 });
