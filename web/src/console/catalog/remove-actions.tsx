@@ -1,17 +1,17 @@
 import { useState } from 'preact/hooks';
 import { navigate } from '../../shared/router';
 import { flash } from '../flash';
+import { t, tp } from '../i18n';
 import { adminApi, can } from '../session';
 import { ConfirmButton } from '../ui';
+import { translated } from './server-error';
 
 type Kind = 'venue' | 'event' | 'performance';
-
-const WHAT: Record<Kind, string> = { venue: 'venue', event: 'event', performance: 'performance' };
 
 /**
  * Delete, archive (or show again) and, for a performance, cancel: each behind a confirm step. The
  * server decides what is allowed; its refusal (409, naming why: orders made, holds running,
- * performances still selling) shows in the dialog.
+ * performances still selling) shows in the dialog, in the console's language.
  */
 export function RemoveActions(props: {
   kind: Kind;
@@ -26,65 +26,66 @@ export function RemoveActions(props: {
 }) {
   const permission = props.kind === 'venue' ? 'venues.write' : 'events.write';
   const base = `/api/admin/${props.kind}s/${props.id}`;
-  const what = WHAT[props.kind];
-  if (!can(permission) && !(props.kind === 'performance' && can('sales.control'))) return null;
+  const kind = props.kind;
+  if (!can(permission) && !(kind === 'performance' && can('sales.control'))) return null;
+  const send = async (path: string, options: { method: string; body?: unknown }) => {
+    try {
+      await adminApi(path, options);
+    } catch (error) {
+      throw translated(error);
+    }
+  };
   return (
     <>
-      {props.kind === 'performance' && props.status !== 'cancelled' && can('sales.control') && <CancelPerformance id={props.id} onDone={props.onChanged} />}
+      {kind === 'performance' && props.status !== 'cancelled' && can('sales.control') && <CancelPerformance id={props.id} onDone={props.onChanged} />}
       {can(permission) &&
         (props.archived ? (
           <ConfirmButton
-            label="Show again"
-            title={`Show this ${what} again?`}
-            confirmLabel="Show again"
+            label={t('catalog.showAgain')}
+            title={t(`catalog.showAgainTitle.${kind}`)}
+            confirmLabel={t('catalog.showAgain')}
             tone="primary"
             class="btn btn-secondary btn-sm"
-            testid={`${props.kind}-unarchive`}
+            testid={`${kind}-unarchive`}
             onConfirm={async () => {
-              await adminApi(`${base}/unarchive`, { method: 'POST', body: {} });
-              props.onChanged(`The ${what} is listed again.`);
+              await send(`${base}/unarchive`, { method: 'POST', body: {} });
+              props.onChanged(t(`catalog.listedAgain.${kind}`));
             }}
           >
-            <p>
-              It is listed again{props.kind === 'venue' ? '' : ' and shown to the public'}; a performance archived while selling stays closed until you open its
-              sales.
-            </p>
+            <p>{kind === 'venue' ? t('catalog.showAgainTextVenue') : t('catalog.showAgainText')}</p>
           </ConfirmButton>
         ) : (
           <ConfirmButton
-            label="Archive"
-            title={`Archive this ${what}?`}
-            confirmLabel="Archive"
+            label={t('catalog.archive')}
+            title={t(`catalog.archiveTitle.${kind}`)}
+            confirmLabel={t('catalog.archive')}
             class="btn btn-secondary btn-sm"
-            testid={`${props.kind}-archive`}
+            testid={`${kind}-archive`}
             onConfirm={async () => {
-              await adminApi(`${base}/archive`, { method: 'POST', body: {} });
-              props.onChanged(`The ${what} is archived: hidden from the public and from the lists (“Show archived” lists it).`);
+              await send(`${base}/archive`, { method: 'POST', body: {} });
+              props.onChanged(t(`catalog.archivedNote.${kind}`));
             }}
           >
             <p>
-              It disappears from the public pages and from the console’s lists, and keeps its orders and history.
-              {props.kind !== 'venue' && ' A performance still selling with nothing sold is closed; one with sales must be cancelled or closed first.'}
+              {t('catalog.archiveText')}
+              {kind !== 'venue' && ` ${t('catalog.archiveTextSelling')}`}
             </p>
           </ConfirmButton>
         ))}
       {can(permission) && (
         <ConfirmButton
-          label="Delete"
-          title={`Delete this ${what}?`}
-          confirmLabel="Delete for good"
+          label={t('catalog.delete')}
+          title={t(`catalog.deleteTitle.${kind}`)}
+          confirmLabel={t('catalog.deleteConfirm')}
           class="btn btn-danger-outline btn-sm"
-          testid={`${props.kind}-delete`}
+          testid={`${kind}-delete`}
           onConfirm={async () => {
-            await adminApi(base, { method: 'DELETE' });
-            flash(`The ${what} was deleted.`);
+            await send(base, { method: 'DELETE' });
+            flash(t(`catalog.deleted.${kind}`));
             navigate(props.afterDelete);
           }}
         >
-          <p>
-            Only possible while no order was ever made {props.kind === 'venue' ? 'and no performance is at it' : 'and nobody holds tickets'}. It cannot be
-            undone.
-          </p>
+          <p>{kind === 'venue' ? t('catalog.deleteTextVenue') : t('catalog.deleteText')}</p>
         </ConfirmButton>
       )}
     </>
@@ -95,28 +96,30 @@ function CancelPerformance(props: { id: string; onDone: (message: string) => voi
   const [refund, setRefund] = useState(false);
   return (
     <ConfirmButton
-      label="Cancel performance"
-      title="Cancel this performance?"
-      confirmLabel={refund ? 'Cancel and refund everyone' : 'Cancel performance'}
+      label={t('catalog.cancelPerformance')}
+      title={t('catalog.cancelTitle')}
+      confirmLabel={refund ? t('catalog.cancelAndRefund') : t('catalog.cancelPerformance')}
       class="btn btn-danger-outline btn-sm"
       testid="performance-cancel"
       onConfirm={async () => {
-        const result = await adminApi<{ releasedHolds: number; paidOrders: number; refunded: number; refundFailures: unknown[] }>(
-          `/api/admin/performances/${props.id}/cancel`,
-          { method: 'POST', body: { refund } },
-        );
-        props.onDone(
-          `Performance cancelled. ${result.releasedHolds} hold(s) released; ${result.refunded} order(s) refunded` +
-            (result.paidOrders ? `; ${result.paidOrders} paid order(s) left to refund (Orders, status Paid).` : '.') +
-            (result.refundFailures.length ? ` ${result.refundFailures.length} refund(s) failed: try again.` : ''),
-        );
+        let result: { releasedHolds: number; paidOrders: number; refunded: number; refundFailures: unknown[] };
+        try {
+          result = await adminApi(`/api/admin/performances/${props.id}/cancel`, { method: 'POST', body: { refund } });
+        } catch (error) {
+          throw translated(error);
+        }
+        const parts = [t('catalog.cancelled'), `${tp('catalog.holdsReleased', result.releasedHolds)};`, tp('catalog.ordersRefunded', result.refunded)];
+        let message = parts.join(' ');
+        message += result.paidOrders ? `; ${tp('catalog.paidLeft', result.paidOrders)}.` : '.';
+        if (result.refundFailures.length) message += ` ${tp('catalog.refundsFailed', result.refundFailures.length)}`;
+        props.onDone(message);
       }}
     >
-      <p>Sales stop for good and tickets being held are released. This cannot be undone.</p>
+      <p>{t('catalog.cancelText')}</p>
       {can('orders.refund') && (
         <label class="checkbox">
-          <input type="checkbox" checked={refund} data-testid="performance-cancel-refund" onChange={(e) => setRefund(e.currentTarget.checked)} /> Refund every
-          paid order now (asks for your second factor)
+          <input type="checkbox" checked={refund} data-testid="performance-cancel-refund" onChange={(e) => setRefund(e.currentTarget.checked)} />{' '}
+          {t('catalog.cancelRefund')}
         </label>
       )}
     </ConfirmButton>

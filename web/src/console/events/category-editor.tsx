@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useSave } from '../hooks';
 import { parseMajor, toMajor } from '../format';
+import { t } from '../i18n';
 import { adminApi } from '../session';
 import type { PriceCategory } from '../types';
-import { ErrorNotice } from '../ui';
+import { ServerError } from '../catalog/server-error';
 import { categoryProblem } from './category-rows';
 
 function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
@@ -36,7 +37,7 @@ function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
     <form class="category-edit" onSubmit={save} noValidate data-testid="category-edit">
       <div class="row-list-fields">
         <input
-          aria-label={`Name of ${c.name}`}
+          aria-label={t('events.categoryNameOf', { name: c.name })}
           value={name}
           maxLength={60}
           data-testid="category-name"
@@ -47,7 +48,7 @@ function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
         />
         <div class="input-affix">
           <input
-            aria-label={`Price of ${c.name} in ${c.currency}`}
+            aria-label={t('events.categoryPriceOf', { name: c.name, currency: c.currency })}
             value={price}
             inputMode="decimal"
             data-testid="category-price"
@@ -59,11 +60,11 @@ function CategoryRow(props: { category: PriceCategory; onSaved: () => void }) {
           <span class="affix">{c.currency}</span>
         </div>
         <button type="submit" class="btn btn-secondary btn-sm" disabled={busy || !changed || !!problem} data-testid="category-save">
-          {busy ? 'Saving…' : saved && !changed ? 'Saved' : 'Save'}
+          {busy ? t('catalog.saving') : saved && !changed ? t('catalog.savedShort') : t('catalog.save')}
         </button>
       </div>
       {changed && problem && <p class="field-error">{problem}</p>}
-      <ErrorNotice error={error} title="Not saved" />
+      <ServerError error={error} title={t('catalog.notSaved')} />
     </form>
   );
 }
@@ -73,8 +74,8 @@ export function CategoryEditor(props: { categories: PriceCategory[]; onSaved: ()
   return (
     <div class="category-editor">
       <div class="row-list-head" aria-hidden="true">
-        <span>Name</span>
-        <span>Price</span>
+        <span>{t('catalog.colName')}</span>
+        <span>{t('events.colPrice')}</span>
         <span />
       </div>
       {props.categories.map((c) => (

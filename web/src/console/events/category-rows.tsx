@@ -1,4 +1,5 @@
 import { fractionDigits, parseMajor } from '../format';
+import { t } from '../i18n';
 import { Icon } from '../icons';
 
 export interface CategoryRow {
@@ -8,15 +9,15 @@ export interface CategoryRow {
 }
 
 export function categoryProblem(row: CategoryRow): string | null {
-  if (!row.name.trim()) return 'Give the category a name.';
-  if (row.name.trim().length > 60) return 'The name is longer than 60 characters.';
-  if (!/^[A-Z]{3}$/.test(row.currency.trim().toUpperCase())) return 'The currency is a three-letter code such as EUR or USD.';
+  if (!row.name.trim()) return t('events.category.noName');
+  if (row.name.trim().length > 60) return t('catalog.nameTooLong', { max: 60 });
+  if (!/^[A-Z]{3}$/.test(row.currency.trim().toUpperCase())) return t('events.category.currency');
   const minor = parseMajor(row.price, row.currency.trim().toUpperCase());
   if (minor === null) {
     const digits = fractionDigits(row.currency.trim().toUpperCase());
-    return digits === 0 ? 'The price is a whole amount, such as 4500.' : `The price is an amount such as 45 or 45.${'5'.padEnd(digits, '0')}.`;
+    return digits === 0 ? t('events.category.wholePrice', { example: '4500' }) : t('events.category.price', { example: `45.${'5'.padEnd(digits, '0')}` });
   }
-  if (minor > 100_000_000) return 'The price is too high.';
+  if (minor > 100_000_000) return t('events.category.tooHigh');
   return null;
 }
 
@@ -26,9 +27,9 @@ export function CategoryRows(props: { rows: CategoryRow[]; onChange: (rows: Cate
   return (
     <div class="row-list row-list-categories" data-testid="category-rows">
       <div class="row-list-head" aria-hidden="true">
-        <span>Name</span>
-        <span>Price</span>
-        <span>Currency</span>
+        <span>{t('catalog.colName')}</span>
+        <span>{t('events.colPrice')}</span>
+        <span>{t('events.colCurrency')}</span>
         <span />
       </div>
       {props.rows.map((row, i) => {
@@ -37,16 +38,16 @@ export function CategoryRows(props: { rows: CategoryRow[]; onChange: (rows: Cate
           <div class="row-list-item" key={i}>
             <div class="row-list-fields">
               <input
-                aria-label={`Category ${i + 1} name`}
+                aria-label={t('events.category.nameLabel', { n: i + 1 })}
                 value={row.name}
                 maxLength={60}
-                placeholder="e.g. Stalls"
+                placeholder={t('events.category.namePlaceholder')}
                 data-testid="category-name"
                 aria-invalid={problem ? true : undefined}
                 onInput={(e) => update(i, { name: e.currentTarget.value })}
               />
               <input
-                aria-label={`Category ${i + 1} price`}
+                aria-label={t('events.category.priceLabel', { n: i + 1 })}
                 value={row.price}
                 inputMode="decimal"
                 placeholder="45.00"
@@ -55,7 +56,7 @@ export function CategoryRows(props: { rows: CategoryRow[]; onChange: (rows: Cate
                 onInput={(e) => update(i, { price: e.currentTarget.value })}
               />
               <input
-                aria-label={`Category ${i + 1} currency`}
+                aria-label={t('events.category.currencyLabel', { n: i + 1 })}
                 value={row.currency}
                 maxLength={3}
                 class="input-currency"
@@ -66,7 +67,7 @@ export function CategoryRows(props: { rows: CategoryRow[]; onChange: (rows: Cate
               <button
                 type="button"
                 class="btn btn-ghost btn-icon"
-                aria-label={`Remove category ${i + 1}`}
+                aria-label={t('events.category.remove', { n: i + 1 })}
                 disabled={props.rows.length === 1}
                 onClick={() => props.onChange(props.rows.filter((_, j) => j !== i))}
               >
@@ -84,7 +85,7 @@ export function CategoryRows(props: { rows: CategoryRow[]; onChange: (rows: Cate
         disabled={props.rows.length >= 50}
         onClick={() => props.onChange([...props.rows, { name: '', price: '', currency: props.rows[props.rows.length - 1]?.currency ?? 'EUR' }])}
       >
-        <Icon name="plus" size={16} /> Add price category
+        <Icon name="plus" size={16} /> {t('events.category.add')}
       </button>
     </div>
   );

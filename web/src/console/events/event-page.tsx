@@ -2,11 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { Flash } from '../flash';
 import { formatDateTime, formatMoney } from '../format';
 import { useResource, useSave } from '../hooks';
+import { t } from '../i18n';
 import { Icon } from '../icons';
 import { adminApi, can } from '../session';
 import type { AdminEventDetail } from '../types';
 import { Badge, ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui';
 import { RemoveActions } from '../catalog/remove-actions';
+import { ServerError } from '../catalog/server-error';
 import { CategoryEditor } from './category-editor';
 import { cleanTranslations, DefaultLanguageField, type EventTexts, TranslationsFields, withDefault } from './event-texts-fields';
 import { loadAdminEvent, loadEvent } from './events-api';
@@ -21,8 +23,8 @@ const textsOf = (event: AdminEventDetail): EventTexts => ({
 function DetailsForm(props: { event: AdminEventDetail; onSaved: () => void }) {
   const [texts, setTexts] = useState(() => textsOf(props.event));
   const { title, description } = texts;
-  const setTitle = (value: string) => setTexts((t) => ({ ...t, title: value }));
-  const setDescription = (value: string) => setTexts((t) => ({ ...t, description: value }));
+  const setTitle = (value: string) => setTexts((current) => ({ ...current, title: value }));
+  const setDescription = (value: string) => setTexts((current) => ({ ...current, description: value }));
   const [maxTickets, setMaxTickets] = useState(String(props.event.maxTicketsPerOrder));
   const { busy, error, saved, setSaved, run } = useSave();
   useEffect(() => {
@@ -34,8 +36,8 @@ function DetailsForm(props: { event: AdminEventDetail; onSaved: () => void }) {
     JSON.stringify(translations) !== JSON.stringify(cleanTranslations(textsOf(props.event))) || texts.defaultLanguage !== props.event.defaultLanguage;
 
   const max = Number(maxTickets);
-  const maxProblem = !/^\d+$/.test(maxTickets.trim()) || max < 1 || max > 100 ? 'A whole number from 1 to 100.' : null;
-  const titleProblem = title.trim() ? null : 'The title can’t be empty.';
+  const maxProblem = !/^\d+$/.test(maxTickets.trim()) || max < 1 || max > 100 ? t('events.maxProblem') : null;
+  const titleProblem = title.trim() ? null : t('events.titleEmpty');
   const changed = title !== props.event.title || description !== props.event.description || max !== props.event.maxTicketsPerOrder || translationsChanged;
 
   const submit = async (e: Event) => {
@@ -61,15 +63,16 @@ function DetailsForm(props: { event: AdminEventDetail; onSaved: () => void }) {
       <DefaultLanguageField
         value={texts.defaultLanguage}
         onChange={(l) => {
-          setTexts((t) => withDefault(t, l));
+          setTexts((current) => withDefault(current, l));
           setSaved(false);
         }}
       />
-      <Field label="Title" error={titleProblem}>
+      <Field label={t('events.fieldTitle')} error={titleProblem}>
         {(id, d) => (
           <input
             id={id}
             aria-describedby={d}
+            lang={texts.defaultLanguage}
             value={title}
             maxLength={200}
             data-testid="event-title"
@@ -80,11 +83,12 @@ function DetailsForm(props: { event: AdminEventDetail; onSaved: () => void }) {
           />
         )}
       </Field>
-      <Field label="Description">
+      <Field label={t('events.fieldDescription')}>
         {(id, d) => (
           <textarea
             id={id}
             aria-describedby={d}
+            lang={texts.defaultLanguage}
             rows={4}
             maxLength={5000}
             value={description}
@@ -99,11 +103,11 @@ function DetailsForm(props: { event: AdminEventDetail; onSaved: () => void }) {
       <TranslationsFields
         texts={texts}
         onChange={(next) => {
-          setTexts((t) => ({ ...t, translations: next }));
+          setTexts((current) => ({ ...current, translations: next }));
           setSaved(false);
         }}
       />
-      <Field label="Most tickets in one order" error={maxProblem} class="field-short">
+      <Field label={t('events.maxTickets')} error={maxProblem} class="field-short">
         {(id, d) => (
           <input
             id={id}
@@ -118,15 +122,15 @@ function DetailsForm(props: { event: AdminEventDetail; onSaved: () => void }) {
           />
         )}
       </Field>
-      <ErrorNotice error={error} title="Not saved" testid="event-save-error" />
+      <ServerError error={error} title={t('catalog.notSaved')} testid="event-save-error" />
       {saved && (
         <Notice tone="success" testid="event-saved">
-          Saved.
+          {t('catalog.saved')}
         </Notice>
       )}
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled={busy || !changed || !!maxProblem || !!titleProblem} data-testid="event-save">
-          {busy ? 'Saving…' : 'Save changes'}
+          {busy ? t('catalog.saving') : t('events.saveChanges')}
         </button>
       </div>
     </form>
@@ -143,14 +147,14 @@ export function EventPage(props: { id: string }) {
   return (
     <>
       <PageHeader
-        back={{ href: '/console/events', label: 'Events' }}
-        title={e?.title ?? 'Event'}
+        back={{ href: '/console/events', label: t('events.title') }}
+        title={e ? <span data-user-content>{e.title}</span> : t('events.eventFallback')}
         subtitle={
           e && (
             <>
               /{e.slug} ·{' '}
               <a href={`/events/${e.slug}`} target="_blank" rel="noopener">
-                View the buyer page ↗
+                {t('events.viewBuyerPage')}
               </a>
             </>
           )
@@ -160,7 +164,7 @@ export function EventPage(props: { id: string }) {
           write && (
             <>
               <a class="btn btn-primary" href={`/console/events/${e.id}/performances/new`} data-testid="performance-new">
-                <Icon name="plus" /> Add performance
+                <Icon name="plus" /> {t('events.addPerformance')}
               </a>
               <RemoveActions
                 kind="event"
@@ -182,19 +186,23 @@ export function EventPage(props: { id: string }) {
           {note}
         </Notice>
       )}
-      {e?.archivedAt && <Notice tone="info">This event is archived: the public does not see it, and the events list hides it.</Notice>}
+      {e?.archivedAt && <Notice tone="info">{t('events.archivedNotice')}</Notice>}
       <ErrorNotice error={event.error} />
       {event.loading && !e && <Loading />}
       {e && (
         <div class="grid-2">
           <div class="stack">
-            <Section title="Performances" class="card-flush-body" testid="event-performances">
+            <Section title={t('events.performancesTitle')} class="card-flush-body" testid="event-performances">
               {e.performances.length === 0 ? (
                 <p class="card-note muted">
-                  No performances yet.{' '}
+                  {t('events.noPerformances')}{' '}
                   {write && (
                     <>
-                      <a href={`/console/events/${e.id}/performances/new`}>Add the first one</a>.
+                      {/* Underlined: a link inside a sentence must not be told apart by its colour alone. */}
+                      <a class="link-button" href={`/console/events/${e.id}/performances/new`}>
+                        {t('events.addFirst')}
+                      </a>
+                      .
                     </>
                   )}
                 </p>
@@ -202,9 +210,9 @@ export function EventPage(props: { id: string }) {
                 <table class="table">
                   <thead>
                     <tr>
-                      <th>Starts</th>
-                      <th>Venue</th>
-                      <th>Status</th>
+                      <th>{t('events.colStarts')}</th>
+                      <th>{t('events.colVenue')}</th>
+                      <th>{t('events.colStatus')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -215,10 +223,10 @@ export function EventPage(props: { id: string }) {
                             {formatDateTime(p.startsAt, p.venue.timeZone)}
                           </a>
                         </td>
-                        <td>{p.venue.name}</td>
+                        <td data-user-content>{p.venue.name}</td>
                         <td>
                           <Badge status={p.status} />
-                          {p.archivedAt && <Badge status="archived" label="Archived" />}
+                          {p.archivedAt && <Badge status="archived" label={t('catalog.archived')} />}
                         </td>
                       </tr>
                     ))}
@@ -226,15 +234,21 @@ export function EventPage(props: { id: string }) {
                 </table>
               )}
             </Section>
-            <Section title="Price categories" class="card-flush-body" testid="event-categories">
+            <Section title={t('events.priceCategories')} class="card-flush-body" testid="event-categories">
               {write && <CategoryEditor categories={e.priceCategories} onSaved={event.reload} />}
               <p class="card-note muted small">
-                Prices: {e.priceCategories.map((c) => `${c.name} ${formatMoney(c.price, c.currency)}`).join(' · ')}. A new price applies to holds made after the
-                change.
+                {t('events.prices')}{' '}
+                {e.priceCategories.map((c, i) => (
+                  <span key={c.id}>
+                    {i > 0 && ' · '}
+                    <span data-user-content>{c.name}</span> {formatMoney(c.price, c.currency)}
+                  </span>
+                ))}
+                . {t('events.newPriceApplies')}
               </p>
             </Section>
           </div>
-          <Section title="Details">
+          <Section title={t('events.details')}>
             {write && admin.data ? (
               <DetailsForm
                 event={admin.data}
@@ -250,11 +264,11 @@ export function EventPage(props: { id: string }) {
               </>
             ) : (
               <dl class="facts" data-testid="event-details">
-                <dt>Title</dt>
-                <dd>{e.title}</dd>
-                <dt>Description</dt>
-                <dd>{e.description || '—'}</dd>
-                <dt>Tickets per order</dt>
+                <dt>{t('events.fieldTitle')}</dt>
+                <dd data-user-content>{e.title}</dd>
+                <dt>{t('events.fieldDescription')}</dt>
+                <dd data-user-content>{e.description || '—'}</dd>
+                <dt>{t('events.ticketsPerOrder')}</dt>
                 <dd>{e.maxTicketsPerOrder}</dd>
               </dl>
             )}

@@ -1,3 +1,4 @@
+import { intlLocale, t } from '../i18n';
 import { Field } from '../ui';
 
 /**
@@ -8,7 +9,27 @@ import { Field } from '../ui';
 export const EVENT_LANGUAGES = ['en', 'es', 'fr', 'nl', 'nb'] as const;
 export type EventLanguage = (typeof EVENT_LANGUAGES)[number];
 export type Translations = Partial<Record<EventLanguage, { title?: string; description?: string }>>;
-export const LANGUAGE_NAMES: Record<EventLanguage, string> = { en: 'English', es: 'Spanish', fr: 'French', nl: 'Dutch', nb: 'Norwegian (Bokmål)' };
+
+const languageNames = new Map<string, Intl.DisplayNames>();
+/** A language's name in the console's language, as it reads inside a sentence ("French", "francés"). */
+export function languageName(language: EventLanguage): string {
+  const tag = intlLocale();
+  let names = languageNames.get(tag);
+  if (!names) {
+    try {
+      names = new Intl.DisplayNames([tag], { type: 'language' });
+    } catch {
+      return language;
+    }
+    languageNames.set(tag, names);
+  }
+  return names.of(language) ?? language;
+}
+/** The name on its own (an option, a legend): with a capital, as Spanish writes it at the start. */
+const languageLabel = (language: EventLanguage): string => {
+  const name = languageName(language);
+  return name.charAt(0).toLocaleUpperCase(intlLocale()) + name.slice(1);
+};
 
 export interface EventTexts {
   title: string;
@@ -41,7 +62,7 @@ export function withDefault(texts: EventTexts, next: EventLanguage): EventTexts 
 
 export function DefaultLanguageField(props: { value: EventLanguage; onChange: (language: EventLanguage) => void }) {
   return (
-    <Field label="Language of the title and description" hint="Fans whose language has no text of its own read these." class="field-medium">
+    <Field label={t('events.defaultLanguage')} hint={t('events.defaultLanguageHint')} class="field-medium">
       {(id, d) => (
         <select
           id={id}
@@ -52,7 +73,7 @@ export function DefaultLanguageField(props: { value: EventLanguage; onChange: (l
         >
           {EVENT_LANGUAGES.map((l) => (
             <option key={l} value={l}>
-              {LANGUAGE_NAMES[l]}
+              {languageLabel(l)}
             </option>
           ))}
         </select>
@@ -70,17 +91,17 @@ export function TranslationsFields(props: { texts: EventTexts; onChange: (transl
   return (
     <details class="translations" data-testid="event-translations" open={filled.length > 0}>
       <summary>
-        Other languages{' '}
-        <span class="muted small">({filled.length ? filled.map((l) => LANGUAGE_NAMES[l]).join(', ') : 'none yet: fans read the default language'})</span>
+        {t('events.otherLanguages')} <span class="muted small">({filled.length ? filled.map(languageName).join(', ') : t('events.noTranslations')})</span>
       </summary>
       {others.map((language) => (
-        <fieldset key={language} class="translation" lang={language}>
-          <legend>{LANGUAGE_NAMES[language]}</legend>
-          <Field label={`Title in ${LANGUAGE_NAMES[language]}`} hint="Empty: the default language's title.">
+        <fieldset key={language} class="translation">
+          <legend>{languageLabel(language)}</legend>
+          <Field label={t('events.titleIn', { language: languageName(language) })} hint={t('events.titleInHint')}>
             {(id, d) => (
               <input
                 id={id}
                 aria-describedby={d}
+                lang={language}
                 maxLength={200}
                 value={props.texts.translations[language]?.title ?? ''}
                 data-testid={`event-title-${language}`}
@@ -88,11 +109,12 @@ export function TranslationsFields(props: { texts: EventTexts; onChange: (transl
               />
             )}
           </Field>
-          <Field label={`Description in ${LANGUAGE_NAMES[language]}`}>
+          <Field label={t('events.descriptionIn', { language: languageName(language) })}>
             {(id, d) => (
               <textarea
                 id={id}
                 aria-describedby={d}
+                lang={language}
                 rows={3}
                 maxLength={5000}
                 value={props.texts.translations[language]?.description ?? ''}

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { Flash } from '../flash';
-import { formatDateTime, plural } from '../format';
+import { formatDateTime } from '../format';
 import { useResource } from '../hooks';
+import { t, tp } from '../i18n';
 import { Icon } from '../icons';
 import { can } from '../session';
 import { Badge, Empty, ErrorNotice, Loading, PageHeader } from '../ui';
@@ -13,17 +14,17 @@ export function EventsPage() {
   return (
     <>
       <PageHeader
-        title="Events"
-        subtitle="What is sold, with its performances. Open a performance for its sales controls and live dashboard."
+        title={t('events.title')}
+        subtitle={t('events.subtitle')}
         actions={
           <>
             <label class="checkbox small">
-              <input type="checkbox" checked={archived} data-testid="events-show-archived" onChange={(e) => setArchived(e.currentTarget.checked)} /> Show
-              archived
+              <input type="checkbox" checked={archived} data-testid="events-show-archived" onChange={(e) => setArchived(e.currentTarget.checked)} />{' '}
+              {t('catalog.showArchived')}
             </label>
             {can('events.write') && (
               <a class="btn btn-primary" href="/console/events/new" data-testid="event-new">
-                <Icon name="plus" /> New event
+                <Icon name="plus" /> {t('events.new')}
               </a>
             )}
           </>
@@ -33,11 +34,11 @@ export function EventsPage() {
       <ErrorNotice error={events.error} />
       {events.loading && !events.data && <Loading />}
       {events.data?.length === 0 && (
-        <Empty title="No events yet">
-          <p>Create an event with its price categories, then add performances at a venue.</p>
+        <Empty title={t('events.emptyTitle')}>
+          <p>{t('events.emptyText')}</p>
           {can('events.write') && (
             <a class="btn btn-primary" href="/console/events/new">
-              New event
+              {t('events.new')}
             </a>
           )}
         </Empty>
@@ -48,22 +49,22 @@ export function EventsPage() {
             <div class="card-header card-header-padded">
               <div>
                 <h2>
-                  <a href={`/console/events/${event.id}`} class="strong-link">
+                  <a href={`/console/events/${event.id}`} class="strong-link" data-user-content>
                     {event.title}
                   </a>
                 </h2>
                 <p class="muted small">
-                  /{event.slug} · {plural(event.performances.length, 'performance')}
-                  {event.archivedAt && ' · archived'}
+                  /{event.slug} · {tp('events.performances', event.performances.length)}
+                  {event.archivedAt && ` · ${t('catalog.archivedTag')}`}
                 </p>
               </div>
               <div class="card-actions">
                 <a class="btn btn-secondary btn-sm" href={`/console/events/${event.id}`}>
-                  {can('events.write') ? 'Edit event' : 'Open event'}
+                  {can('events.write') ? t('events.edit') : t('events.open')}
                 </a>
                 {can('events.write') && (
                   <a class="btn btn-secondary btn-sm" href={`/console/events/${event.id}/performances/new`}>
-                    <Icon name="plus" size={16} /> Performance
+                    <Icon name="plus" size={16} /> {t('events.performance')}
                   </a>
                 )}
               </div>
@@ -72,11 +73,11 @@ export function EventsPage() {
               <table class="table table-fixed">
                 <thead>
                   <tr>
-                    <th class="col-when">Performance</th>
-                    {event.performances.some((p) => p.venueName) && <th>Venue</th>}
-                    <th class="col-status">Status</th>
+                    <th class="col-when">{t('events.colPerformance')}</th>
+                    {event.performances.some((p) => p.venueName) && <th>{t('events.colVenue')}</th>}
+                    <th class="col-status">{t('events.colStatus')}</th>
                     <th class="col-actions">
-                      <span class="visually-hidden">Actions</span>
+                      <span class="visually-hidden">{t('events.colActions')}</span>
                     </th>
                   </tr>
                 </thead>
@@ -86,14 +87,14 @@ export function EventsPage() {
                       <td>
                         <a href={`/console/events/${event.id}/performances/${p.id}`}>{formatDateTime(p.startsAt, p.timeZone)}</a>
                       </td>
-                      {event.performances.some((q) => q.venueName) && <td>{p.venueName ?? ''}</td>}
+                      {event.performances.some((q) => q.venueName) && <td data-user-content>{p.venueName ?? ''}</td>}
                       <td>
                         <Badge status={p.status} />
-                        {p.archivedAt && <Badge status="archived" label="Archived" />}
+                        {p.archivedAt && <Badge status="archived" label={t('catalog.archived')} />}
                       </td>
                       <td class="actions-col">
                         <a class="btn btn-ghost btn-sm" href={`/console/events/${event.id}/performances/${p.id}`} data-testid="performance-open-dashboard">
-                          Sales dashboard →
+                          {t('events.dashboard')}
                         </a>
                       </td>
                     </tr>
@@ -101,7 +102,7 @@ export function EventsPage() {
                 </tbody>
               </table>
             ) : (
-              <p class="card-note muted">No performances yet.</p>
+              <p class="card-note muted">{t('events.noPerformances')}</p>
             )}
           </section>
         ))}

@@ -2,8 +2,11 @@ import { useState } from 'preact/hooks';
 import { navigate } from '../../shared/router';
 import { flash } from '../flash';
 import { parseMajor } from '../format';
+import { t } from '../i18n';
+import { withParts } from '../catalog/rich-text';
+import { ServerError } from '../catalog/server-error';
 import { adminApi } from '../session';
-import { ErrorNotice, Field, PageHeader, Section } from '../ui';
+import { Field, PageHeader, Section } from '../ui';
 import { CategoryRows, categoryProblem, type CategoryRow } from './category-rows';
 import { cleanTranslations, DefaultLanguageField, type EventTexts, TranslationsFields, withDefault } from './event-texts-fields';
 import { SLUG_PATTERN, slugify } from './events-api';
@@ -11,8 +14,8 @@ import { SLUG_PATTERN, slugify } from './events-api';
 export function NewEventPage() {
   const [texts, setTexts] = useState<EventTexts>({ title: '', description: '', defaultLanguage: 'en', translations: {} });
   const { title, description } = texts;
-  const setTitle = (value: string) => setTexts((t) => ({ ...t, title: value }));
-  const setDescription = (value: string) => setTexts((t) => ({ ...t, description: value }));
+  const setTitle = (value: string) => setTexts((current) => ({ ...current, title: value }));
+  const setDescription = (value: string) => setTexts((current) => ({ ...current, description: value }));
   const [slug, setSlug] = useState('');
   const [slugTouched, setSlugTouched] = useState(false);
   const [maxTickets, setMaxTickets] = useState('10');
@@ -21,10 +24,10 @@ export function NewEventPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  const titleProblem = !title.trim() ? 'Give the event a title.' : null;
-  const slugProblem = !SLUG_PATTERN.test(slug) ? 'Lowercase letters, digits and single hyphens, such as luna-brava-2026.' : null;
+  const titleProblem = !title.trim() ? t('events.titleMissing') : null;
+  const slugProblem = !SLUG_PATTERN.test(slug) ? t('events.slugProblem') : null;
   const max = Number(maxTickets);
-  const maxProblem = !/^\d+$/.test(maxTickets.trim()) || max < 1 || max > 100 ? 'A whole number from 1 to 100.' : null;
+  const maxProblem = !/^\d+$/.test(maxTickets.trim()) || max < 1 || max > 100 ? t('events.maxProblem') : null;
   const invalid = !!(titleProblem || slugProblem || maxProblem || rows.some(categoryProblem));
 
   const submit = async (event: Event) => {
@@ -47,7 +50,7 @@ export function NewEventPage() {
         }),
       };
       const created = await adminApi<{ id: string }>('/api/admin/events', { method: 'POST', body });
-      flash(`Event “${body.title}” created. Add its first performance below.`);
+      flash(t('events.created', { title: body.title }));
       navigate(`/console/events/${created.id}`);
     } catch (e) {
       setError(e);
@@ -58,19 +61,16 @@ export function NewEventPage() {
 
   return (
     <form onSubmit={submit} noValidate>
-      <PageHeader
-        back={{ href: '/console/events', label: 'Events' }}
-        title="New event"
-        subtitle="An event is what is sold; add its performances (dates at a venue) once it exists."
-      />
+      <PageHeader back={{ href: '/console/events', label: t('events.title') }} title={t('events.newTitle')} subtitle={t('events.newSubtitle')} />
       <div class="form-narrow stack">
-        <Section title="Event">
-          <DefaultLanguageField value={texts.defaultLanguage} onChange={(l) => setTexts((t) => withDefault(t, l))} />
-          <Field label="Title" error={tried ? titleProblem : null}>
+        <Section title={t('events.section')}>
+          <DefaultLanguageField value={texts.defaultLanguage} onChange={(l) => setTexts((current) => withDefault(current, l))} />
+          <Field label={t('events.fieldTitle')} error={tried ? titleProblem : null}>
             {(id, d) => (
               <input
                 id={id}
                 aria-describedby={d}
+                lang={texts.defaultLanguage}
                 value={title}
                 maxLength={200}
                 data-testid="event-title"
@@ -82,12 +82,8 @@ export function NewEventPage() {
             )}
           </Field>
           <Field
-            label="Slug"
-            hint={
-              <>
-                The event's address: <code>/events/{slug || 'slug'}</code>. It can't be changed later.
-              </>
-            }
+            label={t('events.slug')}
+            hint={withParts(t('events.slugHint'), { path: <code data-user-content>/events/{slug || t('events.slugPlaceholder')}</code> })}
             error={tried ? slugProblem : null}
           >
             {(id, d) => (
@@ -105,11 +101,12 @@ export function NewEventPage() {
               />
             )}
           </Field>
-          <Field label="Description" hint="Shown to buyers on the event page.">
+          <Field label={t('events.fieldDescription')} hint={t('events.descriptionHint')}>
             {(id, d) => (
               <textarea
                 id={id}
                 aria-describedby={d}
+                lang={texts.defaultLanguage}
                 rows={4}
                 maxLength={5000}
                 value={description}
@@ -118,8 +115,8 @@ export function NewEventPage() {
               />
             )}
           </Field>
-          <TranslationsFields texts={texts} onChange={(translations) => setTexts((t) => ({ ...t, translations }))} />
-          <Field label="Most tickets in one order" error={tried ? maxProblem : null} class="field-short">
+          <TranslationsFields texts={texts} onChange={(translations) => setTexts((current) => ({ ...current, translations }))} />
+          <Field label={t('events.maxTickets')} error={tried ? maxProblem : null} class="field-short">
             {(id, d) => (
               <input
                 id={id}
@@ -132,17 +129,17 @@ export function NewEventPage() {
             )}
           </Field>
         </Section>
-        <Section title="Price categories">
-          <p class="muted small section-intro">Each seat and GA area of a performance belongs to one category. Prices in the currency's usual units (45.50).</p>
+        <Section title={t('events.priceCategories')}>
+          <p class="muted small section-intro">{t('events.categoriesIntro')}</p>
           <CategoryRows rows={rows} onChange={setRows} showProblems={tried} />
         </Section>
-        <ErrorNotice error={error} title="The server refused the event" testid="event-create-error" />
+        <ServerError error={error} title={t('events.createRefused')} testid="event-create-error" />
         <div class="form-actions">
           <a class="btn btn-secondary" href="/console/events">
-            Cancel
+            {t('ui.cancel')}
           </a>
           <button type="submit" class="btn btn-primary" disabled={busy} data-testid="event-create">
-            {busy ? 'Creating…' : 'Create event'}
+            {busy ? t('catalog.creating') : t('events.create')}
           </button>
         </div>
       </div>

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { Icon } from '../icons';
 
 export interface GaRow {
@@ -12,12 +13,12 @@ export function GaAreasEditor(props: { rows: GaRow[]; onChange: (rows: GaRow[]) 
   const update = (i: number, patch: Partial<GaRow>) => props.onChange(props.rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <div class="ga-editor" data-testid="ga-editor">
-      {props.rows.length === 0 && <p class="muted">No GA areas. Add one for a standing floor or a lawn.</p>}
+      {props.rows.length === 0 && <p class="muted">{t('venues.ga.none')}</p>}
       {props.rows.length > 0 && (
         <div class="row-list">
           <div class="row-list-head" aria-hidden="true">
-            <span>Name</span>
-            <span>Capacity</span>
+            <span>{t('catalog.colName')}</span>
+            <span>{t('venues.colCapacity')}</span>
             <span />
           </div>
           {props.rows.map((row, i) => {
@@ -26,7 +27,7 @@ export function GaAreasEditor(props: { rows: GaRow[]; onChange: (rows: GaRow[]) 
               <div class="row-list-item" key={i}>
                 <div class="row-list-fields">
                   <input
-                    aria-label={`GA area ${i + 1} name`}
+                    aria-label={t('venues.ga.nameLabel', { n: i + 1 })}
                     value={row.name}
                     maxLength={60}
                     data-testid="ga-name"
@@ -34,7 +35,7 @@ export function GaAreasEditor(props: { rows: GaRow[]; onChange: (rows: GaRow[]) 
                     onInput={(e) => update(i, { name: e.currentTarget.value })}
                   />
                   <input
-                    aria-label={`GA area ${i + 1} capacity`}
+                    aria-label={t('venues.ga.capacityLabel', { n: i + 1 })}
                     value={row.capacity}
                     inputMode="numeric"
                     data-testid="ga-capacity"
@@ -44,7 +45,7 @@ export function GaAreasEditor(props: { rows: GaRow[]; onChange: (rows: GaRow[]) 
                   <button
                     type="button"
                     class="btn btn-ghost btn-icon"
-                    aria-label={`Remove GA area ${i + 1}`}
+                    aria-label={t('venues.ga.remove', { n: i + 1 })}
                     onClick={() => props.onChange(props.rows.filter((_, j) => j !== i))}
                   >
                     ×
@@ -57,7 +58,7 @@ export function GaAreasEditor(props: { rows: GaRow[]; onChange: (rows: GaRow[]) 
         </div>
       )}
       <button type="button" class="btn btn-secondary btn-sm" data-testid="ga-add" onClick={() => props.onChange([...props.rows, { name: '', capacity: '' }])}>
-        <Icon name="plus" size={16} /> Add GA area
+        <Icon name="plus" size={16} /> {t('venues.ga.add')}
       </button>
     </div>
   );

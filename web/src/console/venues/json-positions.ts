@@ -1,4 +1,5 @@
 /** Positions in JSON text, so a problem in an imported seat map can name its line. */
+import type { MessageKey, Params } from '../i18n';
 
 /** The line on which each element of the top-level array `key` starts (the file is valid JSON). */
 export function elementLines(source: string, key: string): number[] {
@@ -53,11 +54,11 @@ export function elementLines(source: string, key: string): number[] {
  * Where JSON.parse gave up. Chrome's message has no position, so a small strict scanner finds the
  * first syntax error itself (it only runs when parsing has already failed).
  */
-export function jsonSyntaxError(s: string): { line: number; column: number; message: string } | null {
+export function jsonSyntaxError(s: string): { line: number; column: number; problem: MessageKey; params?: Params } | null {
   let i = 0;
   const LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-  const fail = (message: string): never => {
-    throw { at: i, message: i >= s.length ? 'the file ends too early (a missing ] or }?)' : message };
+  const fail = (problem: MessageKey, params?: Params): never => {
+    throw i >= s.length ? { at: i, problem: 'venues.json.endsEarlyBracket' } : { at: i, problem, params };
   };
   const ws = () => {
     while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
@@ -66,10 +67,10 @@ export function jsonSyntaxError(s: string): { line: number; column: number; mess
     i++;
     while (i < s.length && s[i] !== '"') {
       if (s[i] === '\\') i++;
-      else if (s[i] === '\n') fail('a text value runs past the end of the line (a missing ")');
+      else if (s[i] === '\n') fail('venues.json.textPastLine');
       i++;
     }
-    if (i >= s.length) fail('a text value is never closed');
+    if (i >= s.length) fail('venues.json.textUnclosed');
     i++;
   };
   const value = (): void => {
@@ -84,10 +85,10 @@ export function jsonSyntaxError(s: string): { line: number; column: number; mess
       }
       for (;;) {
         ws();
-        if (s[i] !== '"') fail('expected a property name in double quotes');
+        if (s[i] !== '"') fail('venues.json.propertyName');
         string();
         ws();
-        if (s[i] !== ':') fail('expected ":" after the property name');
+        if (s[i] !== ':') fail('venues.json.colon');
         i++;
         value();
         ws();
@@ -99,7 +100,7 @@ export function jsonSyntaxError(s: string): { line: number; column: number; mess
           i++;
           return;
         }
-        fail('expected "," or "}" (a missing comma?)');
+        fail('venues.json.commaBrace');
       }
     }
     if (c === '[') {
@@ -120,7 +121,7 @@ export function jsonSyntaxError(s: string): { line: number; column: number; mess
           i++;
           return;
         }
-        fail('expected "," or "]" (a missing comma?)');
+        fail('venues.json.commaBracket');
       }
     }
     if (c === '"') {
@@ -133,16 +134,16 @@ export function jsonSyntaxError(s: string): { line: number; column: number; mess
       i += m[0].length;
       return;
     }
-    fail(i >= s.length ? 'the file ends too early' : `unexpected "${c}"`);
+    fail('venues.json.unexpected', { char: c ?? '' });
   };
   try {
     value();
     ws();
-    if (i < s.length) fail('unexpected text after the end');
+    if (i < s.length) fail('venues.json.afterEnd');
     return null;
   } catch (e) {
-    const { at, message } = e as { at: number; message: string };
+    const { at, problem, params } = e as { at: number; problem: MessageKey; params?: Params };
     const before = s.slice(0, at);
-    return { line: before.split('\n').length, column: at - before.lastIndexOf('\n'), message };
+    return { line: before.split('\n').length, column: at - before.lastIndexOf('\n'), problem, ...(params ? { params } : {}) };
   }
 }

@@ -3,6 +3,7 @@
  * CSV (`section,row,number,x,y[,label][,rank]`, with or without a header row) or JSON (the body
  * of `POST /api/admin/venues`). Every problem names its line, so the file can be fixed at once.
  */
+import { formatInteger, type MessageKey, type Params, t, tp } from '../i18n';
 import { elementLines, jsonSyntaxError } from './json-positions';
 
 export interface SeatInput {
@@ -23,8 +24,21 @@ export interface GaInput {
 export interface Issue {
   line?: number;
   where?: string;
-  message: string;
+  /** The problem in the console's language, read when shown (the language may change after the file is read). */
+  message: () => string;
+  /**
+   * The file's own words in the message (column and field names, values read): left as `{name}`
+   * in `message`, shown as code, and not translated.
+   */
+  tokens?: Record<string, string>;
 }
+
+type Said = Pick<Issue, 'message' | 'tokens'>;
+/** A message of the catalogue, read when shown, with the file's own words as tokens. */
+const say = (key: MessageKey, params?: Params, tokens?: Record<string, string>): Said => ({
+  message: () => t(key, params),
+  ...(tokens ? { tokens } : {}),
+});
 
 export interface SeatMapFile {
   format: 'csv' | 'json';
@@ -59,7 +73,8 @@ class Collector {
   }
   finish(): void {
     this.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    if (this.dropped) this.errors.push({ message: `…and ${this.dropped} more problems` });
+    const dropped = this.dropped;
+    if (dropped) this.errors.push({ message: () => tp('venues.parse.more', dropped) });
   }
 }
 
@@ -74,31 +89,31 @@ const num = (v: unknown): number | undefined => {
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /** One seat, checked against the server's rules; pushes messages and returns null if it can't be used. */
-function checkSeat(raw: Raw, push: (message: string) => void): SeatInput | null {
+function checkSeat(raw: Raw, push: (said: Said) => void): SeatInput | null {
   const before = { count: 0 };
-  const fail = (message: string) => {
+  const fail = (key: MessageKey, tokens: Record<string, string>, params?: Params) => {
     before.count++;
-    push(message);
+    push(say(key, params, tokens));
   };
   const section = text(raw.section);
-  if (!section) fail('section is empty');
-  else if (section.length > 60) fail('section is longer than 60 characters');
+  if (!section) fail('venues.parse.empty', { column: 'section' });
+  else if (section.length > 60) fail('venues.parse.tooLong', { column: 'section' }, { max: 60 });
   const row = text(raw.row);
-  if (!row) fail('row is empty');
-  else if (row.length > 20) fail('row is longer than 20 characters');
+  if (!row) fail('venues.parse.empty', { column: 'row' });
+  else if (row.length > 20) fail('venues.parse.tooLong', { column: 'row' }, { max: 20 });
   const number = num(raw.number);
   if (number === undefined || !Number.isInteger(number) || number < 0 || number > 100_000)
-    fail(`number must be a whole number from 0 to 100000 (got "${String(raw.number ?? '')}")`);
+    fail('venues.parse.number', { column: 'number', value: String(raw.number ?? '') });
   const x = num(raw.x);
-  if (x === undefined) fail(`x must be a number (got "${String(raw.x ?? '')}")`);
+  if (x === undefined) fail('venues.parse.notNumber', { column: 'x', value: String(raw.x ?? '') });
   const y = num(raw.y);
-  if (y === undefined) fail(`y must be a number (got "${String(raw.y ?? '')}")`);
+  if (y === undefined) fail('venues.parse.notNumber', { column: 'y', value: String(raw.y ?? '') });
   const label = blank(raw.label) ? undefined : text(raw.label);
-  if (label !== undefined && label.length > 60) fail('label is longer than 60 characters');
+  if (label !== undefined && label.length > 60) fail('venues.parse.tooLong', { column: 'label' }, { max: 60 });
   let rank: number | undefined;
   if (!blank(raw.rank)) {
     rank = num(raw.rank);
-    if (rank === undefined || !Number.isInteger(rank) || rank < 0) fail(`rank must be a whole number, 0 or more (got "${String(raw.rank)}")`);
+    if (rank === undefined || !Number.isInteger(rank) || rank < 0) fail('venues.parse.rank', { column: 'rank', value: String(raw.rank) });
   }
   if (before.count) return null;
   const seat: SeatInput = { section: section!, row: row!, number: number!, x: x!, y: y! };
@@ -113,15 +128,19 @@ function checkDuplicates(seats: SeatInput[], lines: (number | undefined)[], issu
     const key = `${s.section}\0${s.row}\0${s.number}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      const at = lines[first] !== undefined ? `line ${lines[first]}` : `seats[${first}]`;
+      const firstLine = lines[first];
+      const seat = { section: s.section, row: s.row, number: String(s.number) };
       issues.error({
         line: lines[i],
         where: lines[i] === undefined ? `seats[${i}]` : undefined,
-        message: `repeats section ${s.section}, row ${s.row}, seat ${s.number} (first on ${at})`,
+        ...(firstLine !== undefined
+          ? say('venues.parse.repeats', { line: firstLine }, seat)
+          : say('venues.parse.repeatsAt', undefined, { ...seat, first: `seats[${first}]` })),
       });
     } else seen.set(key, i);
   });
-  if (seats.length > MAX_SEATS) issues.error({ message: `the map has ${seats.length} seats; a venue can have at most ${MAX_SEATS}` });
+  if (seats.length > MAX_SEATS)
+    issues.error({ message: () => t('venues.parse.tooManySeats', { count: formatInteger(seats.length), max: formatInteger(MAX_SEATS) }) });
 }
 
 /** Splits CSV text into records, honouring quotes (a quoted field may hold the delimiter or a newline). */
@@ -173,7 +192,7 @@ export function parseCsv(source: string): SeatMapFile {
   const firstLine = source.split('\n', 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   const { records, unclosedQuoteLine } = csvRecords(source, delimiter);
-  if (unclosedQuoteLine) issues.error({ line: unclosedQuoteLine, message: 'a quoted field is never closed' });
+  if (unclosedQuoteLine) issues.error({ line: unclosedQuoteLine, ...say('venues.parse.unclosedQuote') });
   const rows = records.filter((r) => r.fields.some((f) => f.trim() !== '') && !r.fields[0]!.trim().startsWith('#'));
 
   let columns: Column[] = [...COLUMNS];
@@ -184,10 +203,10 @@ export function parseCsv(source: string): SeatMapFile {
     columns = names.map((n) => n as Column);
     names.forEach((n, i) => {
       if (!(COLUMNS as readonly string[]).includes(n))
-        issues.warnings.push({ line: head.line, message: `column ${i + 1} "${head.fields[i]!.trim()}" is not a seat map column and is ignored` });
+        issues.warnings.push({ line: head.line, ...say('venues.parse.unknownColumn', { n: i + 1 }, { name: head.fields[i]!.trim() }) });
     });
     for (const required of ['section', 'row', 'number', 'x', 'y']) {
-      if (!names.includes(required)) issues.error({ line: head.line, message: `the header has no "${required}" column` });
+      if (!names.includes(required)) issues.error({ line: head.line, ...say('venues.parse.missingColumn', undefined, { column: required }) });
     }
   }
 
@@ -196,20 +215,23 @@ export function parseCsv(source: string): SeatMapFile {
   if (issues.errors.length === 0) {
     for (const record of rows) {
       if (record.fields.length > columns.length) {
-        issues.error({ line: record.line, message: `has ${record.fields.length} fields; expected at most ${columns.length} (${columns.join(', ')})` });
+        issues.error({
+          line: record.line,
+          ...say('venues.parse.tooManyFields', { count: record.fields.length, max: columns.length }, { columns: columns.join(', ') }),
+        });
         continue;
       }
       const raw: Raw = {};
       columns.forEach((column, i) => {
         if ((COLUMNS as readonly string[]).includes(column)) raw[column] = record.fields[i];
       });
-      const seat = checkSeat(raw, (message) => issues.error({ line: record.line, message }));
+      const seat = checkSeat(raw, (said) => issues.error({ line: record.line, ...said }));
       if (seat) {
         seats.push(seat);
         seatLines.push(record.line);
       }
     }
-    if (rows.length === 0) issues.error({ message: 'the file has no seats' });
+    if (rows.length === 0) issues.error(say('venues.parse.noSeats'));
     checkDuplicates(seats, seatLines, issues);
   }
   issues.finish();
@@ -218,8 +240,9 @@ export function parseCsv(source: string): SeatMapFile {
 
 function jsonErrorLine(source: string, error: unknown): Issue {
   const found = jsonSyntaxError(source);
-  if (found) return { line: found.line, message: `not valid JSON at column ${found.column}: ${found.message}` };
-  return { message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  if (found) return { line: found.line, message: () => t('venues.parse.jsonAt', { column: found.column, problem: t(found.problem, found.params) }) };
+  // The browser's own words, in its language: shown as they are.
+  return say('venues.parse.json', undefined, { problem: error instanceof Error ? error.message : String(error) });
 }
 
 export function parseJson(source: string): SeatMapFile {
@@ -233,18 +256,19 @@ export function parseJson(source: string): SeatMapFile {
     return empty;
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    issues.error({ line: 1, message: 'the file must hold one object: { "name", "seats": [...], "gaAreas": [...] }' });
+    issues.error({ line: 1, ...say('venues.parse.oneObject', undefined, { shape: '{ "name", "seats": [...], "gaAreas": [...] }' }) });
     return empty;
   }
   const body = data as Record<string, unknown>;
   for (const key of Object.keys(body)) {
-    if (!['name', 'seats', 'gaAreas'].includes(key)) issues.error({ where: key, message: `"${key}" is not a venue field (name, seats, gaAreas)` });
+    if (!['name', 'seats', 'gaAreas'].includes(key))
+      issues.error({ where: key, ...say('venues.parse.notVenueField', undefined, { key, fields: 'name, seats, gaAreas' }) });
   }
   const name = typeof body.name === 'string' ? body.name.trim() : undefined;
   const rawSeats = body.seats ?? [];
   const rawAreas = body.gaAreas ?? [];
-  if (!Array.isArray(rawSeats)) issues.error({ where: 'seats', message: 'seats must be a list' });
-  if (!Array.isArray(rawAreas)) issues.error({ where: 'gaAreas', message: 'gaAreas must be a list' });
+  if (!Array.isArray(rawSeats)) issues.error({ where: 'seats', ...say('venues.parse.notList', undefined, { key: 'seats' }) });
+  if (!Array.isArray(rawAreas)) issues.error({ where: 'gaAreas', ...say('venues.parse.notList', undefined, { key: 'gaAreas' }) });
 
   const seats: SeatInput[] = [];
   const seatLines: (number | undefined)[] = [];
@@ -254,13 +278,14 @@ export function parseJson(source: string): SeatMapFile {
       const line = lines[i];
       const where = `seats[${i}]`;
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        issues.error({ line, where, message: 'must be an object' });
+        issues.error({ line, where, ...say('venues.parse.notObject') });
         return;
       }
       for (const key of Object.keys(raw)) {
-        if (!(COLUMNS as readonly string[]).includes(key)) issues.error({ line, where, message: `"${key}" is not a seat field (${COLUMNS.join(', ')})` });
+        if (!(COLUMNS as readonly string[]).includes(key))
+          issues.error({ line, where, ...say('venues.parse.notSeatField', undefined, { key, columns: COLUMNS.join(', ') }) });
       }
-      const seat = checkSeat(raw as Raw, (message) => issues.error({ line, where, message }));
+      const seat = checkSeat(raw as Raw, (said) => issues.error({ line, where, ...said }));
       if (seat) {
         seats.push(seat);
         seatLines.push(line);
@@ -277,9 +302,9 @@ export function parseJson(source: string): SeatMapFile {
       const area = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
       const areaName = text(area.name);
       const capacity = num(area.capacity);
-      if (!areaName) issues.error({ line, where, message: 'name is empty' });
+      if (!areaName) issues.error({ line, where, ...say('venues.parse.empty', undefined, { column: 'name' }) });
       if (capacity === undefined || !Number.isInteger(capacity) || capacity < 1)
-        issues.error({ line, where, message: 'capacity must be a whole number, 1 or more' });
+        issues.error({ line, where, ...say('venues.parse.capacity', undefined, { column: 'capacity' }) });
       if (areaName && capacity !== undefined) {
         const ga: GaInput = { name: areaName, capacity };
         const x = num(area.x);
@@ -294,18 +319,18 @@ export function parseJson(source: string): SeatMapFile {
   return { format: 'json', name, seats, seatLines, gaAreas, errors: issues.errors, warnings: issues.warnings };
 }
 
-/** Problems with the GA areas typed in the form; the key is the row index. */
+/** Problems with the GA areas typed in the form, in the console's language; the key is the row index. */
 export function checkGaAreas(areas: { name: string; capacity: string }[]): Map<number, string> {
   const problems = new Map<number, string>();
   const seen = new Set<string>();
   areas.forEach((area, i) => {
     const name = area.name.trim();
     const capacity = Number(area.capacity);
-    if (!name) problems.set(i, 'Give the area a name.');
-    else if (name.length > 60) problems.set(i, 'The name is longer than 60 characters.');
-    else if (seen.has(name)) problems.set(i, 'Another area has this name.');
+    if (!name) problems.set(i, t('venues.ga.noName'));
+    else if (name.length > 60) problems.set(i, t('catalog.nameTooLong', { max: 60 }));
+    else if (seen.has(name)) problems.set(i, t('venues.ga.sameName'));
     else if (!/^\d+$/.test(area.capacity.trim()) || capacity < 1 || capacity > 1_000_000)
-      problems.set(i, 'Capacity must be a whole number from 1 to 1,000,000.');
+      problems.set(i, t('venues.ga.capacity', { max: formatInteger(1_000_000) }));
     seen.add(name);
   });
   return problems;

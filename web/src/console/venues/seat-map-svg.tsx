@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { formatCount } from '../format';
+import { t } from '../i18n';
 
 export interface MapSeat {
   section: string;
@@ -88,7 +89,7 @@ export function SeatMapSvg(props: { seats: MapSeat[]; gaAreas: MapArea[]; label:
     };
   }, [props.seats, props.gaAreas]);
 
-  if (!drawing) return <div class="map-empty">Nothing to draw yet.</div>;
+  if (!drawing) return <div class="map-empty">{t('venues.map.empty')}</div>;
   return (
     <figure class="seat-map" data-testid={props.testid}>
       <svg viewBox={drawing.viewBox} role="img" aria-label={props.label} preserveAspectRatio="xMidYMid meet">
@@ -104,7 +105,7 @@ export function SeatMapSvg(props: { seats: MapSeat[]; gaAreas: MapArea[]; label:
               stroke="#6366f1"
               stroke-width={drawing.radius * 0.5}
             />
-            <text x={a.x} y={a.y} text-anchor="middle" dominant-baseline="middle" font-size={drawing.font} fill="#312e81">
+            <text data-user-content x={a.x} y={a.y} text-anchor="middle" dominant-baseline="middle" font-size={drawing.font} fill="#312e81">
               {a.name} · {formatCount(a.capacity)}
             </text>
           </g>
@@ -119,10 +120,10 @@ export function SeatMapSvg(props: { seats: MapSeat[]; gaAreas: MapArea[]; label:
             <svg width="10" height="10" aria-hidden="true">
               <circle cx="5" cy="5" r="5" fill={colour} />
             </svg>
-            {section}
+            <span data-user-content>{section}</span>
           </span>
         ))}
-        {drawing.thinned > 0 && <span class="muted">(showing every {drawing.thinned}th seat)</span>}
+        {drawing.thinned > 0 && <span class="muted">{t('venues.map.thinned', { n: formatCount(drawing.thinned) })}</span>}
       </figcaption>
     </figure>
   );

@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import { formatDateTime, timeZone as browserZone, zoneName } from '../format';
 import { useSave } from '../hooks';
+import { t } from '../i18n';
+import { ServerError } from '../catalog/server-error';
 import { adminApi } from '../session';
-import { ErrorNotice, Field, Notice } from '../ui';
+import { Field, Notice } from '../ui';
 
 /** The zones this browser knows (as the server checks with its own runtime), for the list under the input. */
 const ZONES: string[] = (() => {
@@ -15,13 +17,13 @@ const ZONES: string[] = (() => {
 
 /** Null when the browser can format in the zone and it has IANA's Area/Location shape (or is UTC). */
 export function timeZoneProblem(zone: string): string | null {
-  if (!zone.trim()) return 'Choose the venue’s time zone.';
-  if (zone !== 'UTC' && !/^[A-Z][A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2}$/.test(zone)) return 'An IANA time zone such as America/Puerto_Rico or Europe/Madrid.';
+  if (!zone.trim()) return t('venues.zone.choose');
+  if (zone !== 'UTC' && !/^[A-Z][A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2}$/.test(zone)) return t('venues.zone.iana');
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return null;
   } catch {
-    return `“${zone}” is not a time zone this browser knows.`;
+    return t('venues.zone.unknown', { zone });
   }
 }
 
@@ -32,10 +34,14 @@ export function TimeZoneInput(props: { value: string; onInput: (zone: string) =>
   const example = !timeZoneProblem(props.value) ? formatDateTime(new Date().toISOString(), props.value) : null;
   return (
     <Field
-      label="Time zone"
+      label={t('venues.timeZone')}
       class="field-medium"
       error={props.error}
-      hint={<>Every date of its performances is shown and entered in it. {example && <>Now there: {example}.</>}</>}
+      hint={
+        <>
+          {t('venues.zone.hint')} {example && t('venues.zone.nowThere', { time: example })}
+        </>
+      }
     >
       {(id, d) => (
         <>
@@ -77,9 +83,7 @@ export function TimeZoneForm(props: { venueId: string; timeZone: string; onSaved
   };
   return (
     <form onSubmit={submit} noValidate data-testid="venue-time-zone-form">
-      <p class="muted small section-intro">
-        Now: {zoneName(props.timeZone)} ({props.timeZone}). A change keeps each performance at the same instant: its local time moves.
-      </p>
+      <p class="muted small section-intro">{t('venues.zone.current', { zone: `${zoneName(props.timeZone)} (${props.timeZone})` })}</p>
       <TimeZoneInput
         value={zone}
         error={changed ? problem : null}
@@ -88,11 +92,11 @@ export function TimeZoneForm(props: { venueId: string; timeZone: string; onSaved
           setSaved(false);
         }}
       />
-      <ErrorNotice error={error} title="Not saved" />
-      {saved && !changed && <Notice tone="success">Time zone saved.</Notice>}
+      <ServerError error={error} title={t('catalog.notSaved')} />
+      {saved && !changed && <Notice tone="success">{t('venues.zone.saved')}</Notice>}
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled={busy || !changed || !!problem} data-testid="venue-time-zone-save">
-          {busy ? 'Saving…' : 'Save time zone'}
+          {busy ? t('catalog.saving') : t('venues.zone.save')}
         </button>
       </div>
     </form>

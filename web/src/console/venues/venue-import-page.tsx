@@ -1,31 +1,46 @@
+import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { navigate } from '../../shared/router';
 import { ApiError } from '../../shared/api';
 import { flash } from '../flash';
-import { formatCount, plural } from '../format';
+import { formatCount } from '../format';
+import { t, tp } from '../i18n';
+import { withParts } from '../catalog/rich-text';
+import { ServerError } from '../catalog/server-error';
 import { adminApi } from '../session';
-import { ErrorNotice, Field, Notice, PageHeader, Section, Stat } from '../ui';
+import { Field, Notice, PageHeader, Section, Stat } from '../ui';
 import { GaAreasEditor, type GaRow } from './ga-areas-editor';
 import { checkGaAreas, MAX_GA_AREAS, parseSeatMap, type Issue, type SeatMapFile } from './seat-map-parse';
 import { SeatMapSvg } from './seat-map-svg';
 import { defaultTimeZone, TimeZoneInput, timeZoneProblem } from './time-zone-field';
 
-const CSV_EXAMPLE = `section,row,number,x,y,label,rank
-Stalls,A,1,100,200,,0
-Stalls,A,2,116,200,,1
-Balcony,1,1,100,420,Balcony 1-1,`;
+/** The examples' section and area names are in the console's language; the columns and fields are the file format's own. */
+const csvExample = () => {
+  const [stalls, balcony] = [t('venues.example.stalls'), t('venues.example.balcony')];
+  return `section,row,number,x,y,label,rank
+${stalls},A,1,100,200,,0
+${stalls},A,2,116,200,,1
+${balcony},1,1,100,420,${balcony} 1-1,`;
+};
 
-const JSON_EXAMPLE = `{
+const jsonExample = () => `{
   "name": "Teatro Central",
   "seats": [
-    { "section": "Stalls", "row": "A", "number": 1, "x": 100, "y": 200 }
+    { "section": "${t('venues.example.stalls')}", "row": "A", "number": 1, "x": 100, "y": 200 }
   ],
-  "gaAreas": [{ "name": "Floor", "capacity": 800, "x": 300, "y": 80 }]
+  "gaAreas": [{ "name": "${t('venues.example.floor')}", "capacity": 800, "x": 300, "y": 80 }]
 }`;
 
 function where(issue: Issue): string {
-  if (issue.line !== undefined) return issue.where ? `Line ${issue.line} (${issue.where})` : `Line ${issue.line}`;
-  return issue.where ?? 'File';
+  if (issue.line !== undefined)
+    return issue.where ? t('venues.import.lineAt', { line: issue.line, where: issue.where }) : t('venues.import.line', { line: issue.line });
+  return issue.where ?? t('venues.import.file');
+}
+
+/** An issue's message with the file's own words (columns, fields, values read) as code, not translated. */
+function issueText(issue: Issue): ComponentChildren {
+  const tokens = Object.fromEntries(Object.entries(issue.tokens ?? {}).map(([name, value]) => [name, <code data-user-content>{value}</code>]));
+  return withParts(issue.message(), tokens);
 }
 
 /** Turns the server's `field` (e.g. `body.seats.12.x`) into the line of the file it came from. */
@@ -35,10 +50,12 @@ function locateServerField(error: unknown, file: SeatMapFile | null): string | n
   const seat = field.match(/(?:^|\.)seats\.(\d+)/);
   if (seat && file) {
     const line = file.seatLines[Number(seat[1])];
-    return line !== undefined ? `This is line ${line} of the ${file.format.toUpperCase()} file.` : `This is seat number ${Number(seat[1]) + 1} of the file.`;
+    return line !== undefined
+      ? t('venues.import.serverLine', { line, format: file.format.toUpperCase() })
+      : t('venues.import.serverSeat', { n: Number(seat[1]) + 1 });
   }
   const area = field.match(/(?:^|\.)gaAreas\.(\d+)/);
-  if (area) return `This is GA area ${Number(area[1]) + 1} in the list.`;
+  if (area) return t('venues.import.serverArea', { n: Number(area[1]) + 1 });
   return null;
 }
 
@@ -65,11 +82,12 @@ export function VenueImportPage() {
       if (parsed.name && !name.trim()) setName(parsed.name);
       if (parsed.format === 'json') setAreas(parsed.gaAreas.map((a) => ({ name: a.name, capacity: String(a.capacity), x: a.x, y: a.y })));
     } catch (e) {
-      setReadError(`The file could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      setReadError(e instanceof Error ? e.message : String(e));
     }
   };
 
-  const areaProblems = useMemo(() => checkGaAreas(areas), [areas]);
+  // In the console's language at each render (not memoised: at most 100 rows, and the language may change).
+  const areaProblems = checkGaAreas(areas);
   const seats = file?.seats ?? [];
   const summary = useMemo(() => {
     const sections = new Set(seats.map((s) => s.section));
@@ -77,16 +95,19 @@ export function VenueImportPage() {
     const ga = areas.reduce((n, a) => n + (Number(a.capacity) || 0), 0);
     return { sections: sections.size, rows: rows.size, ga };
   }, [seats, areas]);
-  const previewAreas = useMemo(() => areas.map((a) => ({ name: a.name || 'GA', capacity: Number(a.capacity) || 0, x: a.x, y: a.y })), [areas]);
+  const previewAreas = useMemo(
+    () => areas.map((a) => ({ name: a.name || t('venues.import.gaFallback'), capacity: Number(a.capacity) || 0, x: a.x, y: a.y })),
+    [areas],
+  );
 
   const problems: string[] = [];
-  if (!name.trim()) problems.push('Give the venue a name.');
+  if (!name.trim()) problems.push(t('venues.import.noName'));
   const zoneProblem = timeZoneProblem(timeZone);
   if (zoneProblem) problems.push(zoneProblem);
-  if (file?.errors.length) problems.push('Fix the problems in the file, then choose it again.');
-  if (areaProblems.size) problems.push('Fix the GA areas.');
-  if (seats.length === 0 && areas.length === 0) problems.push('Choose a seat map file or add a GA area.');
-  if (areas.length > MAX_GA_AREAS) problems.push(`A venue can have at most ${MAX_GA_AREAS} GA areas.`);
+  if (file?.errors.length) problems.push(t('venues.import.fixFile'));
+  if (areaProblems.size) problems.push(t('venues.import.fixAreas'));
+  if (seats.length === 0 && areas.length === 0) problems.push(t('venues.import.nothing'));
+  if (areas.length > MAX_GA_AREAS) problems.push(t('venues.import.tooManyAreas', { max: MAX_GA_AREAS }));
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -107,7 +128,7 @@ export function VenueImportPage() {
         })),
       };
       const created = await adminApi<{ id: string }>('/api/admin/venues', { method: 'POST', body });
-      flash(`Venue “${body.name}” created with ${plural(seats.length, 'seat')} and ${plural(summary.ga, 'GA place')}.`);
+      flash(t('venues.import.created', { name: body.name, seats: tp('venues.seats', seats.length), ga: tp('venues.gaPlaces', summary.ga) }));
       navigate(`/console/venues/${created.id}`);
     } catch (e) {
       setServerError(e);
@@ -119,15 +140,11 @@ export function VenueImportPage() {
   const serverHint = locateServerField(serverError, file);
   return (
     <form onSubmit={submit} noValidate>
-      <PageHeader
-        back={{ href: '/console/venues', label: 'Venues' }}
-        title="Import a venue"
-        subtitle="Read a seat map from a file, check it here, then create the venue."
-      />
+      <PageHeader back={{ href: '/console/venues', label: t('venues.title') }} title={t('venues.import')} subtitle={t('venues.import.subtitle')} />
       <div class="grid-2-1">
         <div class="stack">
-          <Section title="1 · Name">
-            <Field label="Venue name" error={tried && !name.trim() ? 'Give the venue a name.' : null}>
+          <Section title={t('venues.import.step1')}>
+            <Field label={t('venues.import.name')} error={tried && !name.trim() ? t('venues.import.noName') : null}>
               {(id, describedBy) => (
                 <input
                   id={id}
@@ -141,7 +158,7 @@ export function VenueImportPage() {
             </Field>
             <TimeZoneInput value={timeZone} onInput={setTimeZone} error={tried ? zoneProblem : null} />
           </Section>
-          <Section title="2 · Seat map file">
+          <Section title={t('venues.import.step2')}>
             <label
               class={`drop-zone ${dragging ? 'drop-zone-active' : ''}`}
               onDragOver={(e) => {
@@ -165,16 +182,29 @@ export function VenueImportPage() {
                   e.currentTarget.value = '';
                 }}
               />
-              <span class="drop-zone-title">{fileName ? `“${fileName}” · choose another file` : 'Choose a CSV or JSON file'}</span>
-              <span class="muted small">or drop it here. Seats only; leave this out for a standing-only venue.</span>
+              <span class="drop-zone-title">
+                {fileName ? withParts(t('venues.import.chooseAnother'), { file: <span data-user-content>{fileName}</span> }) : t('venues.import.choose')}
+              </span>
+              <span class="muted small">{t('venues.import.drop')}</span>
             </label>
-            {readError && <Notice tone="error">{readError}</Notice>}
+            {readError && (
+              <Notice tone="error" title={t('venues.import.unreadable')}>
+                <p data-user-content>{readError}</p>
+              </Notice>
+            )}
             {file && file.errors.length > 0 && (
-              <Notice tone="error" title={`${plural(file.errors.length, 'problem')} in ${fileName}`} testid="import-errors">
+              <Notice
+                tone="error"
+                title={withParts(t('venues.import.problemsIn'), {
+                  problems: tp('venues.import.problems', file.errors.length),
+                  file: <span data-user-content>{fileName}</span>,
+                })}
+                testid="import-errors"
+              >
                 <ul class="issues">
                   {file.errors.map((issue, i) => (
                     <li key={i}>
-                      <strong>{where(issue)}:</strong> {issue.message}
+                      <strong>{where(issue)}:</strong> {issueText(issue)}
                     </li>
                   ))}
                 </ul>
@@ -185,7 +215,7 @@ export function VenueImportPage() {
                 <ul class="issues">
                   {file.warnings.map((issue, i) => (
                     <li key={i}>
-                      <strong>{where(issue)}:</strong> {issue.message}
+                      <strong>{where(issue)}:</strong> {issueText(issue)}
                     </li>
                   ))}
                 </ul>
@@ -193,38 +223,47 @@ export function VenueImportPage() {
             )}
             {file && file.errors.length === 0 && (
               <Notice tone="success" testid="import-ok">
-                {fileName}: {plural(seats.length, 'seat')} read, no problems.
+                {withParts(t('venues.import.ok'), { file: <span data-user-content>{fileName}</span>, seats: tp('venues.seats', seats.length) })}
               </Notice>
             )}
             <details class="help">
-              <summary>File formats</summary>
+              <summary>{t('venues.import.formats')}</summary>
               <p>
-                <strong>CSV</strong>: one seat per line, columns <code>section,row,number,x,y</code> and optionally <code>label</code> and <code>rank</code>
-                (lower rank sells first; without it, the order of the file). A header row is optional; <code>;</code> works as a separator too.
+                {withParts(t('venues.import.csvFormat'), {
+                  csv: <strong>CSV</strong>,
+                  columns: <code data-user-content>section,row,number,x,y</code>,
+                  label: <code data-user-content>label</code>,
+                  rank: <code data-user-content>rank</code>,
+                  separator: <code>;</code>,
+                })}
               </p>
-              <pre class="code">{CSV_EXAMPLE}</pre>
+              <pre class="code" data-user-content>
+                {csvExample()}
+              </pre>
               <p>
-                <strong>JSON</strong>: the body of <code>POST /api/admin/venues</code>; its GA areas fill the list below.
+                {withParts(t('venues.import.jsonFormat'), { json: <strong>JSON</strong>, endpoint: <code data-user-content>POST /api/admin/venues</code> })}
               </p>
-              <pre class="code">{JSON_EXAMPLE}</pre>
+              <pre class="code" data-user-content>
+                {jsonExample()}
+              </pre>
             </details>
           </Section>
-          <Section title="3 · GA areas (standing room)">
+          <Section title={t('venues.import.step3')}>
             <GaAreasEditor rows={areas} onChange={setAreas} problems={tried ? areaProblems : new Map()} />
           </Section>
         </div>
         <div class="stack sticky">
-          <Section title="Preview" testid="venue-preview">
+          <Section title={t('venues.import.preview')} testid="venue-preview">
             <div class="stats stats-compact">
-              <Stat label="Seats" value={formatCount(seats.length)} testid="preview-seats" />
-              <Stat label="Sections" value={summary.sections} testid="preview-sections" />
-              <Stat label="Rows" value={formatCount(summary.rows)} testid="preview-rows" />
-              <Stat label="GA places" value={formatCount(summary.ga)} detail={plural(areas.length, 'area')} testid="preview-ga" />
+              <Stat label={t('venues.colSeats')} value={formatCount(seats.length)} testid="preview-seats" />
+              <Stat label={t('venues.sections')} value={summary.sections} testid="preview-sections" />
+              <Stat label={t('venues.colRows')} value={formatCount(summary.rows)} testid="preview-rows" />
+              <Stat label={t('venues.colGaPlaces')} value={formatCount(summary.ga)} detail={tp('venues.areas', areas.length)} testid="preview-ga" />
             </div>
             <p class="capacity-line">
-              Capacity <strong data-testid="preview-capacity">{formatCount(seats.length + summary.ga)}</strong>
+              {t('venues.colCapacity')} <strong data-testid="preview-capacity">{formatCount(seats.length + summary.ga)}</strong>
             </p>
-            <SeatMapSvg seats={seats} gaAreas={previewAreas} label="Preview of the seat map" testid="preview-map" />
+            <SeatMapSvg seats={seats} gaAreas={previewAreas} label={t('venues.import.previewLabel')} testid="preview-map" />
           </Section>
           {tried && problems.length > 0 && (
             <Notice tone="warning" testid="import-blocked">
@@ -235,14 +274,14 @@ export function VenueImportPage() {
               </ul>
             </Notice>
           )}
-          {serverError !== null && <ErrorNotice error={serverError} title="The server refused the venue" testid="import-server-error" />}
+          {serverError !== null && <ServerError error={serverError} title={t('venues.import.refused')} testid="import-server-error" />}
           {serverHint && (
             <p class="hint" data-testid="import-server-line">
               {serverHint}
             </p>
           )}
           <button type="submit" class="btn btn-primary btn-block btn-lg" disabled={busy} data-testid="venue-create">
-            {busy ? 'Creating…' : 'Create venue'}
+            {busy ? t('catalog.creating') : t('venues.import.create')}
           </button>
         </div>
       </div>

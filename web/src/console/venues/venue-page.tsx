@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { Flash } from '../flash';
-import { formatCount, plural, zoneName } from '../format';
+import { formatCount, zoneName } from '../format';
 import { useResource } from '../hooks';
+import { t, tp } from '../i18n';
 import { adminApi, can } from '../session';
 import type { VenueDetail } from '../types';
 import { RemoveActions } from '../catalog/remove-actions';
@@ -18,9 +19,16 @@ export function VenuePage(props: { id: string }) {
   return (
     <>
       <PageHeader
-        back={{ href: '/console/venues', label: 'Venues' }}
-        title={v?.name ?? 'Venue'}
-        subtitle={v && `${plural(v.seats.length, 'seat')} · ${plural(gaCapacity, 'GA place')} · capacity ${formatCount(v.seats.length + gaCapacity)}`}
+        back={{ href: '/console/venues', label: t('venues.title') }}
+        title={v ? <span data-user-content>{v.name}</span> : t('venues.venueFallback')}
+        subtitle={
+          v &&
+          t('venues.summary', {
+            seats: tp('venues.seats', v.seats.length),
+            ga: tp('venues.gaPlaces', gaCapacity),
+            capacity: formatCount(v.seats.length + gaCapacity),
+          })
+        }
         actions={
           v && (
             <RemoveActions
@@ -42,16 +50,16 @@ export function VenuePage(props: { id: string }) {
           {note}
         </Notice>
       )}
-      {v?.archivedAt && <Notice tone="info">This venue is archived: the venues list hides it.</Notice>}
+      {v?.archivedAt && <Notice tone="info">{t('venues.archivedNotice')}</Notice>}
       <ErrorNotice error={venue.error} />
       {venue.loading && !v && <Loading />}
       {v && (
         <div class="grid-2-1">
-          <Section title="Seat map">
-            <SeatMapSvg seats={v.seats} gaAreas={v.gaAreas} label={`Seat map of ${v.name}`} testid="venue-map" />
+          <Section title={t('venues.seatMap')}>
+            <SeatMapSvg seats={v.seats} gaAreas={v.gaAreas} label={t('venues.seatMapOf', { name: v.name })} testid="venue-map" />
           </Section>
           <div class="stack">
-            <Section title="Time zone" testid="venue-time-zone-section">
+            <Section title={t('venues.timeZone')} testid="venue-time-zone-section">
               {can('venues.write') ? (
                 <TimeZoneForm venueId={v.id} timeZone={v.timeZone} onSaved={venue.reload} />
               ) : (
@@ -60,19 +68,19 @@ export function VenuePage(props: { id: string }) {
                 </p>
               )}
             </Section>
-            <Section title="Sections" class="card-flush-body">
+            <Section title={t('venues.sections')} class="card-flush-body">
               <table class="table">
                 <thead>
                   <tr>
-                    <th>Section</th>
-                    <th class="num">Rows</th>
-                    <th class="num">Seats</th>
+                    <th>{t('venues.colSection')}</th>
+                    <th class="num">{t('venues.colRows')}</th>
+                    <th class="num">{t('venues.colSeats')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {sectionsOf(v.seats).map((s) => (
                     <tr key={s.name}>
-                      <td>{s.name}</td>
+                      <td data-user-content>{s.name}</td>
                       <td class="num">{s.rows}</td>
                       <td class="num">{formatCount(s.seats)}</td>
                     </tr>
@@ -80,32 +88,32 @@ export function VenuePage(props: { id: string }) {
                   {v.seats.length === 0 && (
                     <tr>
                       <td colSpan={3} class="muted">
-                        No seats
+                        {t('venues.noSeats')}
                       </td>
                     </tr>
                   )}
                 </tbody>
               </table>
             </Section>
-            <Section title="GA areas" class="card-flush-body">
+            <Section title={t('venues.gaAreas')} class="card-flush-body">
               <table class="table">
                 <thead>
                   <tr>
-                    <th>Area</th>
-                    <th class="num">Capacity</th>
+                    <th>{t('venues.colArea')}</th>
+                    <th class="num">{t('venues.colCapacity')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {v.gaAreas.map((a) => (
                     <tr key={a.id}>
-                      <td>{a.name}</td>
+                      <td data-user-content>{a.name}</td>
                       <td class="num">{formatCount(a.capacity)}</td>
                     </tr>
                   ))}
                   {v.gaAreas.length === 0 && (
                     <tr>
                       <td colSpan={2} class="muted">
-                        No GA areas
+                        {t('venues.noGaAreas')}
                       </td>
                     </tr>
                   )}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { Flash } from '../flash';
 import { formatCount } from '../format';
 import { useResource } from '../hooks';
+import { t } from '../i18n';
 import { Icon } from '../icons';
 import { adminApi, can } from '../session';
 import type { VenueSummary } from '../types';
@@ -16,17 +17,17 @@ export function VenuesPage() {
   return (
     <>
       <PageHeader
-        title="Venues"
-        subtitle="Places with a seat map: sections, rows and seats, and GA areas."
+        title={t('venues.title')}
+        subtitle={t('venues.subtitle')}
         actions={
           <>
             <label class="checkbox small">
-              <input type="checkbox" checked={archived} data-testid="venues-show-archived" onChange={(e) => setArchived(e.currentTarget.checked)} /> Show
-              archived
+              <input type="checkbox" checked={archived} data-testid="venues-show-archived" onChange={(e) => setArchived(e.currentTarget.checked)} />{' '}
+              {t('catalog.showArchived')}
             </label>
             {can('venues.write') && (
               <a class="btn btn-primary" href="/console/venues/new" data-testid="venue-new">
-                <Icon name="plus" /> Import a venue
+                <Icon name="plus" /> {t('venues.import')}
               </a>
             )}
           </>
@@ -36,11 +37,11 @@ export function VenuesPage() {
       <ErrorNotice error={venues.error} />
       {venues.loading && !venues.data && <Loading />}
       {venues.data && venues.data.venues.length === 0 && (
-        <Empty title="No venues yet">
-          <p>Import a seat map from a CSV or JSON file to create the first one.</p>
+        <Empty title={t('venues.emptyTitle')}>
+          <p>{t('venues.emptyText')}</p>
           {can('venues.write') && (
             <a class="btn btn-primary" href="/console/venues/new">
-              Import a venue
+              {t('venues.import')}
             </a>
           )}
         </Empty>
@@ -50,20 +51,20 @@ export function VenuesPage() {
           <table class="table" data-testid="venues-table">
             <thead>
               <tr>
-                <th>Name</th>
-                <th class="num">Seats</th>
-                <th class="num">GA places</th>
-                <th class="num">Capacity</th>
+                <th>{t('catalog.colName')}</th>
+                <th class="num">{t('venues.colSeats')}</th>
+                <th class="num">{t('venues.colGaPlaces')}</th>
+                <th class="num">{t('venues.colCapacity')}</th>
               </tr>
             </thead>
             <tbody>
               {venues.data.venues.map((v) => (
                 <tr key={v.id} data-testid="venue-row">
                   <td>
-                    <a href={`/console/venues/${v.id}`} class="strong-link">
+                    <a href={`/console/venues/${v.id}`} class="strong-link" data-user-content>
                       {v.name}
                     </a>
-                    {v.archivedAt && <span class="muted small"> · archived</span>}
+                    {v.archivedAt && <span class="muted small"> · {t('catalog.archivedTag')}</span>}
                   </td>
                   <td class="num">{formatCount(Number(v.seatCount))}</td>
                   <td class="num">{formatCount(Number(v.gaCapacity))}</td>
