@@ -30,9 +30,12 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 export async function englishLeft(page: Page): Promise<string[]> {
   const text = await page.evaluate(() => {
     let body = document.body.innerText;
-    for (const node of Array.from(document.querySelectorAll('[data-testid=who-name], [data-user-content]'))) {
-      if (node.textContent) body = body.split(node.textContent).join('\u0000');
-    }
+    // Longest first: a short marked word inside a longer marked block must not break the block's removal.
+    const data = Array.from(document.querySelectorAll('[data-testid=who-name], [data-user-content]'))
+      .map((node) => node.textContent ?? '')
+      .filter((text) => text.length > 0)
+      .sort((a, b) => b.length - a.length);
+    for (const text of data) body = body.split(text).join('\u0000');
     return body;
   });
   // Whole words only ("Admin" is not in "Administrador"), in any case: CSS upper-cases the table headings.
