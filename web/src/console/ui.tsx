@@ -2,7 +2,27 @@ import type { ComponentChildren } from 'preact';
 import { useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { statusLabel, statusTone } from './format';
-import { t } from './i18n';
+import { hasMessage, type MessageKey, t } from './i18n';
+
+/**
+ * A message whose {placeholders} are data (a person's name, an email, a key's name): each value is
+ * marked `data-user-content`, so it is shown as typed and not taken for the console's own words.
+ */
+export function withData(key: MessageKey, params: Record<string, string>): ComponentChildren {
+  return t(key)
+    .split(/\{(\w+)\}/)
+    .map((part, i) =>
+      i % 2 === 0 ? (
+        part
+      ) : part in params ? (
+        <span key={i} data-user-content>
+          {params[part]}
+        </span>
+      ) : (
+        `{${part}}`
+      ),
+    );
+}
 
 export function PageHeader(props: {
   title: ComponentChildren;
@@ -61,8 +81,25 @@ export function Notice(props: { tone: Tone; title?: ComponentChildren; children?
   );
 }
 
-/** What went wrong, in words an operator can act on. */
-export function describeError(error: unknown): { title: string; detail?: string; field?: string } {
+/**
+ * The server's refusals that the console explains in its own words (and language), by their stable
+ * code; a weak password by its reason, as the sign-in pages do. Others show the server's own words.
+ */
+function explainCode(error: ApiError): string | undefined {
+  if (error.code === 'weak_password') {
+    const reason = (error.body.error as { reason?: string } | undefined)?.reason;
+    const key = `auth.${reason}`;
+    return reason && hasMessage(key) ? t(key) : t('ui2.error.weak_password');
+  }
+  const key = `ui2.error.${error.code.endsWith('_not_found') && error.code !== 'route_not_found' ? 'not_found' : error.code}`;
+  return hasMessage(key) ? t(key) : undefined;
+}
+
+/**
+ * What went wrong, in words an operator can act on. `fromServer`: the title is the server's (or the
+ * browser's) own message, in English, shown as data rather than as a message of the console.
+ */
+export function describeError(error: unknown): { title: string; detail?: string; field?: string; fromServer?: boolean; code?: string } {
   if (error instanceof ApiError) {
     const field =
       typeof error.body.error === 'object' && error.body.error && 'field' in error.body.error
@@ -72,23 +109,34 @@ export function describeError(error: unknown): { title: string; detail?: string;
       return { title: t('ui.unsupported'), detail: t('ui.unsupportedDetail', { message: error.message }) };
     }
     if (error.code === 'network') return { title: t('ui.offline'), detail: t('ui.offlineDetail') };
-    return { title: error.message || t('ui.requestFailed', { status: error.status }), detail: `${error.code} · HTTP ${error.status}`, field };
+    const detail = t('ui2.errorDetail', { code: error.code, status: error.status });
+    const explained = explainCode(error);
+    const code = error.code;
+    if (explained) return { title: explained, detail, field, code };
+    if (error.message) return { title: error.message, detail, field, fromServer: true, code };
+    return { title: t('ui.requestFailed', { status: error.status }), detail, field, code };
   }
-  return { title: error instanceof Error ? error.message : String(error) };
+  return { title: error instanceof Error ? error.message : String(error), fromServer: true };
 }
 
 export function ErrorNotice(props: { error: unknown; title?: string; testid?: string; onClose?: () => void }) {
   if (!props.error) return null;
-  const { title, detail, field } = describeError(props.error);
+  const { title, detail, field, fromServer, code } = describeError(props.error);
+  // The server's words, the field's path and the code are data: they stay as they are in any language.
+  const what = fromServer ? <span data-user-content>{title}</span> : title;
   return (
-    <Notice tone="error" title={props.title ?? title} testid={props.testid ?? 'error'} onClose={props.onClose}>
-      {props.title && <p>{title}</p>}
+    <Notice tone="error" title={props.title ?? what} testid={props.testid ?? 'error'} onClose={props.onClose}>
+      {props.title && <p>{what}</p>}
       {field && (
         <p>
-          {t('ui.field')} <code>{field}</code>
+          {t('ui.field')} <code data-user-content>{field}</code>
         </p>
       )}
-      {detail && <p class="muted small">{detail}</p>}
+      {detail && (
+        <p class="muted small">
+          {code && props.error instanceof ApiError ? withData('ui2.errorDetail', { code, status: String(props.error.status) }) : detail}
+        </p>
+      )}
     </Notice>
   );
 }
@@ -166,7 +214,7 @@ export function Stat(props: { label: string; value: ComponentChildren; detail?: 
  */
 export function ConfirmButton(props: {
   label: ComponentChildren;
-  title: string;
+  title: ComponentChildren;
   children: ComponentChildren;
   confirmLabel: string;
   onConfirm: () => Promise<void>;

@@ -1,6 +1,7 @@
 import { formatAgo, formatDate, formatShortDateTime } from '../format';
+import { hasMessage, t, tp } from '../i18n';
 import { useResource } from '../hooks';
-import { roleLabel } from '../permissions';
+import { permissionLabel, roleLabel } from '../permissions';
 import { adminApi } from '../session';
 import { Badge, ErrorNotice, Loading, Notice, PageHeader, Section, Stat } from '../ui';
 
@@ -38,22 +39,11 @@ interface AccessReport {
   }[];
 }
 
-const FLAGS: Record<string, string> = {
-  invited_not_enrolled: 'invited, not enrolled',
-  no_passkey: 'no passkey',
-  no_second_factor: 'no second factor',
-  few_recovery_codes: 'few recovery codes',
-  dormant_soon: 'dormant soon',
-  dormant: 'dormant',
-  never_used: 'never used',
-  expires_soon: 'expires soon',
-};
-const WARNINGS: Record<string, string> = {
-  no_active_owner: 'There is no active owner: nobody can grant the owner role or run the purge from the console.',
-  single_owner: 'Only one active owner: if they lose their factors, nobody can restore owner access. Consider a second owner.',
-  break_glass_on: 'The break-glass admin token still works (TAQUILLA_BREAK_GLASS). Turn it off in production.',
-  break_glass_used: 'The break-glass admin token was used in the last 30 days.',
-};
+/** A flag or a warning the server names, in words; one the console does not know, as the server names it (as data). */
+function named(prefix: 'review.flag' | 'review.warning', code: string) {
+  const key = `${prefix}.${code}`;
+  return hasMessage(key) ? t(key) : <span data-user-content>{code.replace(/_/g, ' ')}</span>;
+}
 
 function Flags({ flags }: { flags: string[] }) {
   if (!flags.length) return <span class="muted">—</span>;
@@ -61,7 +51,7 @@ function Flags({ flags }: { flags: string[] }) {
     <span class="flag-list">
       {flags.map((f) => (
         <span key={f} class={`badge ${f === 'dormant' || f === 'no_second_factor' ? 'badge-bad' : 'badge-warn'}`} data-testid="review-flag" data-flag={f}>
-          {FLAGS[f] ?? f.replace(/_/g, ' ')}
+          {named('review.flag', f)}
         </span>
       ))}
     </span>
@@ -75,60 +65,61 @@ export function AccessReviewPage() {
   return (
     <>
       <PageHeader
-        title="Access review"
-        subtitle={
-          r
-            ? `Accounts and keys unused for ${r.dormantDays} days are disabled by the daily job. Generated ${formatShortDateTime(r.generatedAt)}.`
-            : 'Every staff account and API key, what it may do, and what deserves a look.'
-        }
+        title={t('review.title')}
+        subtitle={r ? t('review.subtitle', { days: r.dormantDays, when: formatShortDateTime(r.generatedAt) }) : t('review.subtitleLoading')}
       />
       <ErrorNotice error={report.error} />
       {!r && report.loading && <Loading />}
       {r && (
         <div class="stack" data-testid="access-review">
           <div class="stats stats-compact">
-            <Stat label="Active staff" value={String(r.summary.active)} testid="review-active" />
-            <Stat label="Invited" value={String(r.summary.invited)} testid="review-invited" />
-            <Stat label="Active owners" value={String(r.summary.owners)} testid="review-owners" tone={r.summary.owners < 2 ? 'warn' : undefined} />
-            <Stat label="Active API keys" value={String(r.summary.apiKeys)} testid="review-keys" />
-            <Stat label="Flagged" value={String(r.summary.flagged)} testid="review-flagged" tone={r.summary.flagged ? 'warn' : 'good'} />
+            <Stat label={t('review.active')} value={String(r.summary.active)} testid="review-active" />
+            <Stat label={t('review.invited')} value={String(r.summary.invited)} testid="review-invited" />
+            <Stat label={t('review.owners')} value={String(r.summary.owners)} testid="review-owners" tone={r.summary.owners < 2 ? 'warn' : undefined} />
+            <Stat label={t('review.keys')} value={String(r.summary.apiKeys)} testid="review-keys" />
+            <Stat label={t('review.flagged')} value={String(r.summary.flagged)} testid="review-flagged" tone={r.summary.flagged ? 'warn' : 'good'} />
           </div>
           {r.warnings.map((w) => (
             <Notice key={w} tone={w === 'no_active_owner' || w === 'break_glass_used' ? 'error' : 'warning'} testid="review-warning">
-              {WARNINGS[w] ?? w}
+              {named('review.warning', w)}
               {w === 'break_glass_used' &&
-                ` ${r.breakGlass.usesLast30Days} use(s), last ${r.breakGlass.lastUsedAt ? formatAgo(r.breakGlass.lastUsedAt) : 'unknown'}.`}
+                ` ${tp('review.breakGlassUses', r.breakGlass.usesLast30Days, { when: r.breakGlass.lastUsedAt ? formatAgo(r.breakGlass.lastUsedAt) : t('review.unknown') })}`}
             </Notice>
           ))}
-          <Section title="Staff" class="card-flush-body" testid="review-staff">
+          <Section title={t('review.staff')} class="card-flush-body" testid="review-staff">
             <table class="table">
               <thead>
                 <tr>
-                  <th>Person</th>
-                  <th>Role</th>
-                  <th>Status</th>
-                  <th>Factors</th>
-                  <th>Last use</th>
-                  <th>Flags</th>
+                  <th>{t('staff.colPerson')}</th>
+                  <th>{t('staff.colRole')}</th>
+                  <th>{t('staff.colStatus')}</th>
+                  <th>{t('review.colFactors')}</th>
+                  <th>{t('staff.colLastUse')}</th>
+                  <th>{t('review.colFlags')}</th>
                 </tr>
               </thead>
               <tbody>
                 {r.staff.map((s) => (
                   <tr key={s.id} data-testid="review-staff-row" data-email={s.email}>
                     <td>
-                      <strong>{s.name || s.email}</strong>
-                      {s.name && <div class="small muted">{s.email}</div>}
+                      <strong data-user-content>{s.name || s.email}</strong>
+                      {s.name && (
+                        <div class="small muted" data-user-content>
+                          {s.email}
+                        </div>
+                      )}
                     </td>
                     <td>{roleLabel(s.role)}</td>
                     <td>
                       <Badge status={s.status} />
                     </td>
                     <td class="small">
-                      {s.factors.passkeys} passkey(s){s.factors.totp ? ' + app' : ''} · {s.factors.recoveryCodesLeft} codes
+                      {tp('staff.passkeys', s.factors.passkeys)}
+                      {s.factors.totp ? ` + ${t('staff.app')}` : ''} · {tp('staff.codes', s.factors.recoveryCodesLeft)}
                     </td>
                     <td>
-                      {s.lastUsedAt ? formatAgo(s.lastUsedAt) : <span class="muted">never</span>}
-                      {s.dormantAt && <div class="small muted">dormant on {formatDate(s.dormantAt)}</div>}
+                      {s.lastUsedAt ? formatAgo(s.lastUsedAt) : <span class="muted">{t('staff.never')}</span>}
+                      {s.dormantAt && <div class="small muted">{t('review.dormantOn', { date: formatDate(s.dormantAt) })}</div>}
                     </td>
                     <td>
                       <Flags flags={s.flags} />
@@ -138,33 +129,43 @@ export function AccessReviewPage() {
               </tbody>
             </table>
           </Section>
-          <Section title="API keys" class="card-flush-body" testid="review-keys-list">
+          <Section title={t('review.apiKeys')} class="card-flush-body" testid="review-keys-list">
             {r.apiKeys.length === 0 ? (
-              <p class="card-note muted">No API keys.</p>
+              <p class="card-note muted">{t('review.noKeys')}</p>
             ) : (
               <table class="table">
                 <thead>
                   <tr>
-                    <th>Key</th>
-                    <th>Permissions</th>
-                    <th>Status</th>
-                    <th>Last use</th>
-                    <th>Flags</th>
+                    <th>{t('keys.colKey')}</th>
+                    <th>{t('keys.colPermissions')}</th>
+                    <th>{t('staff.colStatus')}</th>
+                    <th>{t('staff.colLastUse')}</th>
+                    <th>{t('review.colFlags')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {r.apiKeys.map((k) => (
                     <tr key={k.id} data-testid="review-key-row">
                       <td>
-                        <strong>{k.name}</strong>
-                        <div class="mono small muted">{k.prefix}…</div>
+                        <strong data-user-content>{k.name}</strong>
+                        <div class="mono small muted" data-user-content>
+                          {k.prefix}…
+                        </div>
                       </td>
-                      <td class="mono small">{k.permissions.join(', ')}</td>
+                      <td class="small">
+                        {/* The codes as the server names them (an integration's developer looks them up); their meaning as a tooltip. */}
+                        <span class="mono" data-user-content title={k.permissions.map(permissionLabel).join('; ')}>
+                          {k.permissions.join(', ')}
+                        </span>
+                      </td>
                       <td>
-                        <Badge status={k.status === 'expired' ? 'paused' : k.status} label={k.status === 'expired' ? 'Expired' : undefined} />
-                        <div class="small muted">until {formatDate(k.expiresAt)}</div>
+                        <Badge
+                          status={k.status === 'expired' ? 'paused' : k.status}
+                          label={k.status === 'expired' ? t('keys.expired') : k.status === 'active' ? t('keys.active') : undefined}
+                        />
+                        <div class="small muted">{t('review.until', { date: formatDate(k.expiresAt) })}</div>
                       </td>
-                      <td>{k.lastUsedAt ? formatAgo(k.lastUsedAt) : <span class="muted">never</span>}</td>
+                      <td>{k.lastUsedAt ? formatAgo(k.lastUsedAt) : <span class="muted">{t('staff.never')}</span>}</td>
                       <td>
                         <Flags flags={k.flags} />
                       </td>
@@ -174,9 +175,9 @@ export function AccessReviewPage() {
               </table>
             )}
           </Section>
-          <Section title="Disabled by the daily job (30 days)" testid="review-dormant-runs">
+          <Section title={t('review.dormantRuns')} testid="review-dormant-runs">
             {r.dormantRuns.every((run) => run.disabled.length === 0) ? (
-              <p class="muted">Nothing was disabled for being unused.</p>
+              <p class="muted">{t('review.nothingDisabled')}</p>
             ) : (
               <ul class="plain-list">
                 {r.dormantRuns
@@ -184,14 +185,20 @@ export function AccessReviewPage() {
                   .map((run) => (
                     <li key={run.day}>
                       <strong>{formatDate(run.ranAt)}</strong>:{' '}
-                      {run.disabled.map((d) => `${d.name}${d.role ? ` (${roleLabel(d.role)})` : d.type === 'api_key' ? ' (API key)' : ''}`).join(', ')}
+                      {run.disabled.map((d, i) => (
+                        <span key={d.id}>
+                          {i > 0 && ', '}
+                          <span data-user-content>{d.name}</span>
+                          {d.role ? ` (${roleLabel(d.role)})` : d.type === 'api_key' ? ` (${t('review.apiKey')})` : ''}
+                        </span>
+                      ))}
                     </li>
                   ))}
               </ul>
             )}
             <p class="hint">
-              The break-glass token is {r.breakGlass.enabled ? 'on' : 'off'}; used {r.breakGlass.usesLast30Days} time(s) in the last 30 days. The purge (
-              <code>taquilla access purge</code>) runs from the command line.
+              {r.breakGlass.enabled ? t('review.breakGlassOn') : t('review.breakGlassOff')} {tp('review.breakGlassUsed', r.breakGlass.usesLast30Days)}{' '}
+              {t('review.purge')} <code data-user-content>taquilla access purge</code>
             </p>
           </Section>
         </div>

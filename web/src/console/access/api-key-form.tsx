@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { loadEvents } from '../events/events-api';
 import { formatShortDateTime } from '../format';
 import { useResource, useSave } from '../hooks';
-import type { Permission } from '../permissions';
+import { t } from '../i18n';
+import { type Permission, permissionLabel } from '../permissions';
 import { can, session } from '../session';
 import { ErrorNotice, Field, Section } from '../ui';
 import { createApiKey, KEY_REFUSED } from './api-keys-api';
@@ -33,10 +34,10 @@ export function ApiKeyForm(props: { onCreated: (name: string, token: string) => 
     });
   };
   return (
-    <Section title="New API key" testid="api-key-new">
+    <Section title={t('keys.new')} testid="api-key-new">
       <form onSubmit={submit} data-testid="api-key-form">
         <div class="grid-2">
-          <Field label="Name" hint="What uses it: “Door 3 scanner”, “Accounting export”.">
+          <Field label={t('keys.name')} hint={t('keys.nameHint')}>
             {(id, describedBy) => (
               <input
                 id={id}
@@ -49,7 +50,7 @@ export function ApiKeyForm(props: { onCreated: (name: string, token: string) => 
               />
             )}
           </Field>
-          <Field label="Expires after (days)" hint="1 to 365. A key always expires.">
+          <Field label={t('keys.days')} hint={t('keys.daysHint')}>
             {(id, describedBy) => (
               <input
                 id={id}
@@ -66,23 +67,28 @@ export function ApiKeyForm(props: { onCreated: (name: string, token: string) => 
           </Field>
         </div>
         <fieldset class="field choice-list choice-columns" data-testid="api-key-permissions">
-          <legend>Permissions</legend>
+          <legend>{t('keys.permissions')}</legend>
           {mine.map((p) => (
-            <label key={p} class="toggle">
+            <label key={p} class="toggle permission-choice">
               <input
                 type="checkbox"
                 value={p}
                 checked={permissions.includes(p)}
                 onChange={(e) => setPermissions(toggle(permissions, p, e.currentTarget.checked))}
-              />{' '}
-              <span class="mono small">{p}</span>
+              />
+              <span>
+                {permissionLabel(p)}{' '}
+                <span class="mono small muted" data-user-content>
+                  {p}
+                </span>
+              </span>
             </label>
           ))}
-          <p class="hint">Only permissions your role holds; a key can never manage staff or keys, purge, or switch the shield.</p>
+          <p class="hint">{t('keys.permissionsHint')}</p>
         </fieldset>
         {scanner && (
           <fieldset class="field choice-list" data-testid="api-key-performances">
-            <legend>Performances this scanner admits at (none chosen: any)</legend>
+            <legend>{t('keys.performancesLegend')}</legend>
             <ErrorNotice error={events.error} />
             {events.data?.map((e) =>
               e.performances.map((p) => (
@@ -93,19 +99,19 @@ export function ApiKeyForm(props: { onCreated: (name: string, token: string) => 
                     checked={performanceIds.includes(p.id)}
                     onChange={(ev) => setPerformanceIds(toggle(performanceIds, p.id, ev.currentTarget.checked))}
                   />{' '}
-                  {e.title} · {formatShortDateTime(p.startsAt, p.timeZone)}
+                  <span data-user-content>{e.title}</span> · {formatShortDateTime(p.startsAt, p.timeZone)}
                 </label>
               )),
             )}
           </fieldset>
         )}
-        <ErrorNotice error={save.error} title="No key created" testid="api-key-error" />
+        <ErrorNotice error={save.error} title={t('keys.notCreated')} testid="api-key-error" />
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={save.busy || !name.trim() || permissions.length === 0} data-testid="api-key-create">
-            {save.busy ? 'Creating…' : 'Create key'}
+            {save.busy ? t('keys.creating') : t('keys.create')}
           </button>
           <button type="button" class="btn btn-secondary" onClick={props.onCancel}>
-            Cancel
+            {t('ui.cancel')}
           </button>
         </div>
       </form>

@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import { formatAgo, formatDate } from '../format';
 import { useResource } from '../hooks';
+import { t, tp } from '../i18n';
 import { Icon } from '../icons';
-import { Badge, ConfirmButton, Empty, ErrorNotice, Loading, Notice, PageHeader, Section } from '../ui';
+import { permissionLabel } from '../permissions';
+import { Badge, ConfirmButton, Empty, ErrorNotice, Loading, Notice, PageHeader, Section, withData } from '../ui';
 import { ApiKeyForm } from './api-key-form';
 import { listApiKeys, revokeApiKey } from './api-keys-api';
 
@@ -11,12 +13,14 @@ function NewToken(props: { name: string; token: string; onClose: () => void }) {
   const [copied, setCopied] = useState(false);
   const [stored, setStored] = useState(false);
   return (
-    <Notice tone="success" title={`Key “${props.name}” created`} testid="api-key-token">
+    <Notice tone="success" title={withData('keys.created', { name: props.name })} testid="api-key-token">
       <p>
-        Copy it now: it is shown only this once. Send it as <code>Authorization: Bearer &lt;key&gt;</code>.
+        {t('keys.copyNow')} {t('keys.sendAs')} <code>Authorization: Bearer &lt;{t('keys.tokenPlaceholder')}&gt;</code>
       </p>
       <p class="invitation-url">
-        <code data-testid="api-key-token-value">{props.token}</code>{' '}
+        <code data-testid="api-key-token-value" data-user-content>
+          {props.token}
+        </code>{' '}
         <button
           type="button"
           class="btn btn-secondary btn-sm"
@@ -27,14 +31,14 @@ function NewToken(props: { name: string; token: string; onClose: () => void }) {
             )
           }
         >
-          {copied ? 'Copied' : 'Copy'}
+          {copied ? t('keys.copied') : t('keys.copy')}
         </button>
       </p>
       <label class="toggle">
-        <input type="checkbox" checked={stored} onChange={(e) => setStored(e.currentTarget.checked)} data-testid="api-key-stored" /> I have stored it
+        <input type="checkbox" checked={stored} onChange={(e) => setStored(e.currentTarget.checked)} data-testid="api-key-stored" /> {t('keys.stored')}
       </label>{' '}
       <button type="button" class="btn btn-primary btn-sm" disabled={!stored} onClick={props.onClose} data-testid="api-key-token-done">
-        Done
+        {t('keys.done')}
       </button>
     </Notice>
   );
@@ -52,13 +56,13 @@ export function ApiKeysPage() {
   return (
     <>
       <PageHeader
-        title="API keys"
-        subtitle="For integrations and door scanners. Each holds a few permissions, always expires, and is stored only as a hash."
+        title={t('keys.title')}
+        subtitle={t('keys.subtitle')}
         actions={
           !creating &&
           !created && (
             <button type="button" class="btn btn-primary" data-testid="api-key-new-open" onClick={() => setCreating(true)}>
-              <Icon name="plus" /> New key
+              <Icon name="plus" /> {t('keys.newOpen')}
             </button>
           )
         }
@@ -75,21 +79,21 @@ export function ApiKeysPage() {
             }}
           />
         )}
-        <Section title="Keys" class="card-flush-body" testid="api-keys">
+        <Section title={t('keys.list')} class="card-flush-body" testid="api-keys">
           <ErrorNotice error={keys.error} />
           {!keys.data && keys.loading && <Loading />}
-          {keys.data?.length === 0 && <Empty title="No API keys yet." />}
+          {keys.data?.length === 0 && <Empty title={t('keys.none')} />}
           {keys.data && keys.data.length > 0 && (
             <table class="table">
               <thead>
                 <tr>
-                  <th>Key</th>
-                  <th>Permissions</th>
-                  <th>Status</th>
-                  <th>Expires</th>
-                  <th>Last use</th>
+                  <th>{t('keys.colKey')}</th>
+                  <th>{t('keys.colPermissions')}</th>
+                  <th>{t('staff.colStatus')}</th>
+                  <th>{t('keys.colExpires')}</th>
+                  <th>{t('staff.colLastUse')}</th>
                   <th class="actions-col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t('staff.colActions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -97,36 +101,45 @@ export function ApiKeysPage() {
                 {keys.data.map((k) => (
                   <tr key={k.id} data-testid="api-key-row" data-status={k.status} data-name={k.name}>
                     <td>
-                      <strong>{k.name}</strong>
-                      <div class="mono small muted">{k.prefix}…</div>
+                      <strong data-user-content>{k.name}</strong>
+                      <div class="mono small muted" data-user-content>
+                        {k.prefix}…
+                      </div>
                     </td>
                     <td class="small">
-                      <span class="mono">{k.permissions.join(', ')}</span>
+                      {/* The codes as the server names them (an integration's developer looks them up); their meaning as a tooltip. */}
+                      <span class="mono" data-user-content title={k.permissions.map(permissionLabel).join('; ')}>
+                        {k.permissions.join(', ')}
+                      </span>
                       {k.permissions.includes('checkin.scan') && (
-                        <div class="muted">{k.performanceIds.length ? `${k.performanceIds.length} performance(s)` : 'any performance'}</div>
+                        <div class="muted">{k.performanceIds.length ? tp('staff.performances', k.performanceIds.length) : t('staff.anyPerformance')}</div>
                       )}
                     </td>
                     <td>
                       <Badge
                         status={k.status === 'expired' ? 'paused' : k.status}
-                        label={k.status === 'expired' ? 'Expired' : undefined}
+                        label={k.status === 'expired' ? t('keys.expired') : k.status === 'active' ? t('keys.active') : undefined}
                         testid="api-key-status"
                       />
-                      {k.revokedReason && <div class="small muted">{k.revokedReason}</div>}
+                      {k.revokedReason && (
+                        <div class="small muted" data-user-content>
+                          {k.revokedReason}
+                        </div>
+                      )}
                     </td>
                     <td class="nowrap">{formatDate(k.expiresAt)}</td>
-                    <td>{k.lastUsedAt ? formatAgo(k.lastUsedAt) : <span class="muted">never</span>}</td>
+                    <td>{k.lastUsedAt ? formatAgo(k.lastUsedAt) : <span class="muted">{t('staff.never')}</span>}</td>
                     <td class="actions-col">
                       {k.status === 'active' && (
                         <ConfirmButton
-                          label="Revoke"
-                          title={`Revoke “${k.name}”?`}
-                          confirmLabel="Revoke"
+                          label={t('keys.revoke')}
+                          title={withData('keys.revokeTitle', { name: k.name })}
+                          confirmLabel={t('keys.revoke')}
                           testid="api-key-revoke"
                           class="btn btn-danger-outline btn-sm"
                           onConfirm={() => revoke(k.id)}
                         >
-                          <p>Whatever uses it is refused from now on, on every server. This cannot be undone.</p>
+                          <p>{t('keys.revokeText')}</p>
                         </ConfirmButton>
                       )}
                     </td>

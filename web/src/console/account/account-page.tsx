@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PasskeyEnrol, RecoveryCodes, TotpEnrol } from '../auth/enrol';
-import { formatDateTime } from '../format';
+import { formatCount, formatDateTime } from '../format';
+import { t, tp } from '../i18n';
 import { roleLabel } from '../permissions';
 import { adminApi, type Me, refreshSession, useSession } from '../session';
 import { Badge, ErrorNotice, Notice, PageHeader, Section } from '../ui';
@@ -15,8 +16,14 @@ export function AccountPage() {
   return (
     <>
       <PageHeader
-        title="My account"
-        subtitle={`${staff.name ? `${staff.name} · ` : ''}${staff.email}`}
+        title={t('account.title')}
+        subtitle={
+          <>
+            {staff.name && <span data-user-content>{staff.name}</span>}
+            {staff.name && ' · '}
+            <span data-user-content>{staff.email}</span>
+          </>
+        }
         badge={<Badge status="info" label={roleLabel(staff.role)} />}
       />
       <div class="stack">
@@ -32,12 +39,12 @@ export function AccountPage() {
 function Limits({ me }: { me: Me }) {
   const { staff } = me;
   const limits: string[] = [];
-  if (staff.role === 'event_manager') limits.push(`Manages ${staff.eventIds.length} event${staff.eventIds.length === 1 ? '' : 's'}.`);
-  if (staff.role === 'door') limits.push(staff.performanceIds.length ? `Scans at ${staff.performanceIds.length} performance(s).` : 'Scans at any performance.');
-  if (staff.role === 'box_office') limits.push(`Refunds up to ${staff.refundLimit ?? 0} (minor units).`);
+  if (staff.role === 'event_manager') limits.push(tp('account.manages', staff.eventIds.length));
+  if (staff.role === 'door') limits.push(staff.performanceIds.length ? tp('account.scansAt', staff.performanceIds.length) : t('account.scansAny'));
+  if (staff.role === 'box_office') limits.push(t('account.refundsUpTo', { limit: formatCount(staff.refundLimit ?? 0) }));
   if (!limits.length) return null;
   return (
-    <Notice tone="info" title="Your role's limits" testid="account-limits">
+    <Notice tone="info" title={t('account.limits')} testid="account-limits">
       {limits.join(' ')}
     </Notice>
   );
@@ -47,9 +54,9 @@ function Factors({ me }: { me: Me }) {
   const { factors } = me.staff;
   const [adding, setAdding] = useState<'passkey' | 'totp' | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<'passkey' | 'totp' | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const added = async (what: string) => {
+  const added = async (what: 'passkey' | 'totp') => {
     setAdding(null);
     setDone(what);
     await refreshSession();
@@ -64,51 +71,49 @@ function Factors({ me }: { me: Me }) {
     }
   };
   return (
-    <Section title="Second factors" testid="account-factors">
+    <Section title={t('account.factors')} testid="account-factors">
       <div class="stack">
         {done && (
           <Notice tone="success" testid="factor-added" onClose={() => setDone(null)}>
-            {done}
+            {done === 'passkey' ? t('account.passkeyAdded') : t('account.appAdded')}
           </Notice>
         )}
-        <ErrorNotice error={error} title="No new recovery codes" onClose={() => setError(null)} />
+        <ErrorNotice error={error} title={t('account.noNewCodes')} onClose={() => setError(null)} />
         <dl class="facts">
-          <dt>Passkeys</dt>
-          <dd data-testid="factor-passkeys">{factors.passkeys === 0 ? 'None' : `${factors.passkeys} registered`}</dd>
-          <dt>Authenticator app</dt>
-          <dd data-testid="factor-totp">{factors.totp ? 'Set up' : 'Not set up'}</dd>
-          <dt>Recovery codes</dt>
-          <dd data-testid="factor-recovery">{factors.recoveryCodesLeft} left</dd>
+          <dt>{t('account.passkeys')}</dt>
+          <dd data-testid="factor-passkeys">{factors.passkeys === 0 ? t('account.noPasskeys') : tp('account.registered', factors.passkeys)}</dd>
+          <dt>{t('account.app')}</dt>
+          <dd data-testid="factor-totp">{factors.totp ? t('account.appSetUp') : t('account.appNotSetUp')}</dd>
+          <dt>{t('account.recovery')}</dt>
+          <dd data-testid="factor-recovery">{tp('account.left', factors.recoveryCodesLeft)}</dd>
         </dl>
         {codes ? (
-          <RecoveryCodes codes={codes} continueLabel="Done" onSaved={() => setCodes(null)} />
+          <RecoveryCodes codes={codes} continueLabel={t('account.done')} onSaved={() => setCodes(null)} />
         ) : adding === 'passkey' ? (
-          <PasskeyEnrol onDone={() => added('Passkey added.')} />
+          <PasskeyEnrol onDone={() => added('passkey')} />
         ) : adding === 'totp' ? (
-          <TotpEnrol onDone={() => added('Authenticator app set up.')} />
+          <TotpEnrol onDone={() => added('totp')} />
         ) : (
           <div class="form-actions">
             <button type="button" class="btn btn-secondary" data-testid="add-passkey" onClick={() => setAdding('passkey')}>
-              Add a passkey
+              {t('account.addPasskey')}
             </button>
             <button type="button" class="btn btn-secondary" data-testid="add-totp" onClick={() => setAdding('totp')}>
-              {factors.totp ? 'Replace the authenticator app' : 'Set up an authenticator app'}
+              {factors.totp ? t('account.replaceApp') : t('account.setUpApp')}
             </button>
             <button type="button" class="btn btn-secondary" data-testid="new-recovery-codes" onClick={newCodes}>
-              New recovery codes
+              {t('account.newCodes')}
             </button>
           </div>
         )}
         {adding && (
           <p>
             <button type="button" class="link-button" onClick={() => setAdding(null)}>
-              Cancel
+              {t('account.cancel')}
             </button>
           </p>
         )}
-        <p class="hint">
-          New recovery codes replace the old ones, which stop working; they need your second factor again. Last use: {formatDateTime(me.staff.lastUsedAt)}.
-        </p>
+        <p class="hint">{t('account.codesHint', { when: formatDateTime(me.staff.lastUsedAt) })}</p>
       </div>
     </Section>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useSave } from '../hooks';
+import { t, tp } from '../i18n';
 import { adminApi } from '../session';
 import { ErrorNotice, Field, Notice, Section } from '../ui';
 
@@ -26,9 +27,9 @@ export function PasswordChange() {
     });
   };
   return (
-    <Section title="Password" testid="account-password">
+    <Section title={t('account.password')} testid="account-password">
       <form onSubmit={submit} class="form-narrow" noValidate>
-        <Field label="Current password">
+        <Field label={t('account.currentPassword')}>
           {(id) => (
             <input
               id={id}
@@ -41,7 +42,7 @@ export function PasswordChange() {
             />
           )}
         </Field>
-        <Field label="New password" hint="At least 8 characters; common and breached passwords are refused.">
+        <Field label={t('account.newPassword')} hint={t('account.newPasswordHint')}>
           {(id, describedBy) => (
             <input
               id={id}
@@ -55,7 +56,7 @@ export function PasswordChange() {
             />
           )}
         </Field>
-        <Field label="Repeat the new password" error={mismatch ? 'The two passwords are not the same.' : null}>
+        <Field label={t('account.repeatPassword')} error={mismatch ? t('account.mismatch') : null}>
           {(id, describedBy) => (
             <input
               id={id}
@@ -69,15 +70,15 @@ export function PasswordChange() {
             />
           )}
         </Field>
-        <ErrorNotice error={save.error} title="Password not changed" testid="password-error" />
+        <ErrorNotice error={save.error} title={t('account.passwordNotChanged')} testid="password-error" />
         {save.saved && ended !== null && (
           <Notice tone="success" testid="password-changed">
-            Password changed. {ended === 0 ? 'You had no other sessions.' : `${ended} other session${ended === 1 ? '' : 's'} ended.`}
+            {t('account.passwordChanged')} {ended === 0 ? t('account.noOtherSessions') : tp('account.otherSessionsEnded', ended)}
           </Notice>
         )}
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={save.busy || !current || !next || mismatch} data-testid="password-submit">
-            {save.busy ? 'Changing…' : 'Change password'}
+            {save.busy ? t('account.changing') : t('account.changePassword')}
           </button>
         </div>
       </form>

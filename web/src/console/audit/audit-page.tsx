@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatShortDateTime, fromLocalInput } from '../format';
 import { useResource } from '../hooks';
+import { t } from '../i18n';
 import { adminApi, can } from '../session';
 import { listStaff } from '../staff/staff-api';
 import { Empty, ErrorNotice, Loading, PageHeader, Section } from '../ui';
@@ -76,36 +77,38 @@ export function AuditPage() {
 
   return (
     <>
-      <PageHeader title="Audit log" subtitle="Every change and every sign-in, in a hash chain: each entry seals the one before it." />
+      <PageHeader title={t('audit.title')} subtitle={t('audit.subtitle')} />
       <div class="stack">
         <ChainState />
-        <form class="card filters audit-filters" onSubmit={apply} data-testid="audit-filters">
-          {input('actor', 'Actor', 'text', 'staff:…, key:…, break_glass')}
-          {input('action', 'Action', 'text', 'accounts.staff')}
-          {input('subjectType', 'Subject type', 'text', 'staff, order…')}
-          {input('subjectId', 'Subject id')}
-          {input('from', 'From', 'datetime-local')}
-          {input('to', 'To', 'datetime-local')}
+        <form class="card filters audit-filters" onSubmit={apply} aria-label={t('audit.filters')} data-testid="audit-filters">
+          {input('actor', t('audit.actor'), 'text', 'staff:…, key:…, break_glass')}
+          {input('action', t('audit.action'), 'text', 'accounts.staff')}
+          {input('subjectType', t('audit.subjectType'), 'text', 'staff, order…')}
+          {input('subjectId', t('audit.subjectId'))}
+          {input('from', t('audit.from'), 'datetime-local')}
+          {input('to', t('audit.to'), 'datetime-local')}
           <div class="form-actions">
             <button type="submit" class="btn btn-primary" data-testid="audit-apply">
-              Filter
+              {t('audit.filter')}
             </button>
           </div>
         </form>
-        <Section title="Entries" class="card-flush-body" testid="audit-entries">
+        <Section title={t('audit.entries')} class="card-flush-body" testid="audit-entries">
           <ErrorNotice error={entries.error} />
           {!entries.data && entries.loading && <Loading />}
-          {entries.data?.length === 0 && <Empty title="No entries match these filters." />}
+          {entries.data?.length === 0 && <Empty title={t('audit.none')} />}
           {entries.data && entries.data.length > 0 && (
             <table class="table table-compact">
               <thead>
                 <tr>
-                  <th>When</th>
-                  <th>Actor</th>
-                  <th>Action</th>
-                  <th>Subject</th>
-                  <th>Details</th>
-                  <th class="num">#</th>
+                  <th>{t('audit.colWhen')}</th>
+                  <th>{t('audit.actor')}</th>
+                  <th>{t('audit.action')}</th>
+                  <th>{t('audit.colSubject')}</th>
+                  <th>{t('audit.colDetails')}</th>
+                  <th class="num">
+                    <abbr title={t('audit.colSeq')}>#</abbr>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -113,18 +116,22 @@ export function AuditPage() {
                   <tr key={e.id} data-testid="audit-entry" data-action={e.action}>
                     <td class="nowrap">{formatShortDateTime(e.at)}</td>
                     <td class="break" title={e.actor}>
-                      {who(e.actor)}
+                      <span data-user-content>{who(e.actor)}</span>
                       {e.ip && <div class="small muted mono">{e.ip}</div>}
                     </td>
-                    <td class="mono small">{e.action}</td>
-                    <td class="break small">
+                    <td class="mono small" data-user-content>
+                      {e.action}
+                    </td>
+                    <td class="break small" data-user-content>
                       {e.subjectType} <span class="mono muted">{e.subjectId}</span>
                     </td>
                     <td class="small">
                       {Object.keys(e.data).length > 0 && (
                         <details>
-                          <summary>data</summary>
-                          <pre class="incident-json">{JSON.stringify(e.data, null, 2)}</pre>
+                          <summary>{t('audit.data')}</summary>
+                          <pre class="incident-json" data-user-content>
+                            {JSON.stringify(e.data, null, 2)}
+                          </pre>
                         </details>
                       )}
                     </td>
@@ -137,10 +144,10 @@ export function AuditPage() {
         </Section>
         <div class="pager">
           <button type="button" class="btn btn-secondary btn-sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-            Newer
+            {t('audit.newer')}
           </button>
           <button type="button" class="btn btn-secondary btn-sm" disabled={(entries.data?.length ?? 0) < PAGE} onClick={() => setOffset(offset + PAGE)}>
-            Older
+            {t('audit.older')}
           </button>
         </div>
       </div>

@@ -1,5 +1,6 @@
-import { formatAgo, formatCount } from '../format';
+import { formatAgo } from '../format';
 import { useResource } from '../hooks';
+import { hasMessage, t, tp } from '../i18n';
 import { adminApi } from '../session';
 import { ErrorNotice, Loading, Notice } from '../ui';
 
@@ -17,46 +18,56 @@ interface ChainStatus {
  */
 export function ChainState() {
   const chain = useResource((signal) => adminApi<ChainStatus>('/api/admin/audit/chain', { signal }), []);
-  if (chain.error) return <ErrorNotice error={chain.error} title="The chain's state could not be read" />;
-  if (!chain.data) return <Loading label="Verifying the chain…" />;
+  if (chain.error) return <ErrorNotice error={chain.error} title={t('audit.chainUnreadable')} />;
+  if (!chain.data) return <Loading label={t('audit.verifying')} />;
   const { verified, head, unsealed, staleUnsealed } = chain.data;
   const headText = head ? (
     <>
-      Head: entry #{head.seq},{' '}
+      {t('audit.head', { seq: head.seq })}{' '}
       <code class="mono" title={head.hash}>
         {head.hash.slice(0, 16)}…
       </code>
     </>
   ) : (
-    'The chain is empty.'
+    t('audit.empty')
   );
   return (
     <div data-testid="audit-chain" data-ok={verified.ok ? 'true' : 'false'}>
       {verified.ok ? (
-        <Notice tone="success" title={`Chain verified: ${formatCount(verified.checked)} entries, none altered, removed or inserted`}>
+        <Notice tone="success" title={tp('audit.verified', verified.checked)}>
           <p>
-            {headText} Checked {formatAgo(verified.at)}.
+            {headText} {t('audit.checked', { ago: formatAgo(verified.at) })}{' '}
             <button type="button" class="link-button" onClick={chain.reload}>
-              Check again
+              {t('audit.checkAgain')}
             </button>
           </p>
         </Notice>
       ) : (
-        <Notice tone="error" title="The audit chain does not verify" testid="audit-chain-broken">
-          <p data-testid="audit-chain-problem">
-            {verified.firstProblem
-              ? `${verified.firstProblem.kind}${verified.firstProblem.seq !== undefined ? ` at entry #${verified.firstProblem.seq}` : ''}: ${verified.firstProblem.message}`
-              : 'A problem was found.'}
+        <Notice tone="error" title={t('audit.broken')} testid="audit-chain-broken">
+          <p data-testid="audit-chain-problem">{verified.firstProblem ? <Problem problem={verified.firstProblem} /> : t('audit.problem')}</p>
+          <p>
+            {headText} {t('audit.incident')}
           </p>
-          <p>{headText} Treat this as an incident: the log was changed outside Taquilla.</p>
         </Notice>
       )}
       {staleUnsealed > 0 && (
-        <Notice tone="warning" title={`${formatCount(staleUnsealed)} entries older than a minute are not sealed`}>
-          The sealer is not running on any node.
+        <Notice tone="warning" title={tp('audit.stale', staleUnsealed)}>
+          {t('audit.sealerDown')}
         </Notice>
       )}
-      {unsealed > 0 && staleUnsealed === 0 && <p class="small muted">{formatCount(unsealed)} new entries are being sealed.</p>}
+      {unsealed > 0 && staleUnsealed === 0 && <p class="small muted">{tp('audit.sealing', unsealed)}</p>}
     </div>
+  );
+}
+
+/** The first problem: its kind in words, where it is, and the verifier's own account of it (as data). */
+function Problem(props: { problem: NonNullable<ChainStatus['verified']['firstProblem']> }) {
+  const { kind, seq, message } = props.problem;
+  const key = `audit.kind.${kind}`;
+  const name = hasMessage(key) ? t(key) : kind;
+  return (
+    <>
+      {seq !== undefined ? t('audit.problemAt', { kind: name, seq }) : t('audit.problemKind', { kind: name })} <span data-user-content>{message}</span>
+    </>
   );
 }

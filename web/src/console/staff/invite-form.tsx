@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useSave } from '../hooks';
-import { ErrorNotice, Field, Notice, Section } from '../ui';
+import { t } from '../i18n';
+import { ErrorNotice, Field, Notice, Section, withData } from '../ui';
 import { RoleFields } from './role-fields';
 import { inviteStaff, type RoleChoice } from './staff-api';
 
@@ -18,24 +19,24 @@ export function InviteForm(props: { mayGrantOwner: boolean; onInvited: (email: s
     });
   };
   return (
-    <Section title="Invite someone" testid="staff-invite">
+    <Section title={t('staff.invite')} testid="staff-invite">
       <form onSubmit={submit} class="form-narrow" data-testid="staff-invite-form">
-        <Field label="Email">
+        <Field label={t('staff.email')}>
           {(id) => (
             <input id={id} type="email" required autocomplete="off" data-testid="invite-email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
           )}
         </Field>
-        <Field label="Name (optional)">
+        <Field label={t('staff.nameOptional')}>
           {(id) => <input id={id} maxLength={200} autocomplete="off" data-testid="invite-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
         </Field>
         <RoleFields value={choice} onChange={setChoice} mayGrantOwner={props.mayGrantOwner} idPrefix="invite" />
-        <ErrorNotice error={save.error} title="Not invited" testid="invite-error" />
+        <ErrorNotice error={save.error} title={t('staff.notInvited')} testid="invite-error" />
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={save.busy || !email.trim()} data-testid="invite-send">
-            {save.busy ? 'Inviting…' : 'Send invitation'}
+            {save.busy ? t('staff.inviting') : t('staff.sendInvitation')}
           </button>
           <button type="button" class="btn btn-secondary" onClick={props.onCancel}>
-            Cancel
+            {t('ui.cancel')}
           </button>
         </div>
       </form>
@@ -47,10 +48,12 @@ export function InviteForm(props: { mayGrantOwner: boolean; onInvited: (email: s
 export function InvitationLink(props: { email: string; url: string; onClose: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
-    <Notice tone="success" title={`Invitation sent to ${props.email}`} testid="invitation-sent" onClose={props.onClose}>
-      <p>The link works once, for 72 hours. It is shown here only now; if the email does not arrive, hand it over in person or by a channel you trust.</p>
+    <Notice tone="success" title={withData('staff.invitationSent', { email: props.email })} testid="invitation-sent" onClose={props.onClose}>
+      <p>{t('staff.invitationText')}</p>
       <p class="invitation-url">
-        <code data-testid="invitation-url">{props.url}</code>{' '}
+        <code data-testid="invitation-url" data-user-content>
+          {props.url}
+        </code>{' '}
         <button
           type="button"
           class="btn btn-secondary btn-sm"
@@ -61,7 +64,7 @@ export function InvitationLink(props: { email: string; url: string; onClose: () 
             )
           }
         >
-          {copied ? 'Copied' : 'Copy'}
+          {copied ? t('staff.copied') : t('staff.copy')}
         </button>
       </p>
     </Notice>

@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n';
 import { roleLabel } from '../permissions';
-import { ErrorNotice } from '../ui';
+import { ErrorNotice, withData } from '../ui';
 import { RoleFields } from './role-fields';
 import { limitsOf, type RoleChoice, type StaffMember, updateStaff } from './staff-api';
 
@@ -44,22 +45,22 @@ export function RoleDialog(props: { member: StaffMember; mayGrantOwner: boolean;
           dialog.current?.showModal();
         }}
       >
-        Change role
+        {t('staff.changeRole')}
       </button>
       <dialog ref={dialog} class="dialog" aria-labelledby={titleId} data-testid="staff-role-dialog">
         <form onSubmit={save}>
-          <h2 id={titleId}>Role of {member.name || member.email}</h2>
+          <h2 id={titleId}>{withData('staff.roleOf', { name: member.name || member.email })}</h2>
           <div class="dialog-body">
-            <p class="muted small">Now: {roleLabel(member.role)}. A new role signs them out everywhere, so it applies at once.</p>
+            <p class="muted small">{t('staff.roleNow', { role: roleLabel(member.role) })}</p>
             <RoleFields value={choice} onChange={setChoice} mayGrantOwner={props.mayGrantOwner} idPrefix="role" />
           </div>
-          <ErrorNotice error={error} title="Not changed" />
+          <ErrorNotice error={error} title={t('staff.notChanged')} />
           <div class="dialog-actions">
             <button type="button" class="btn btn-secondary" onClick={() => dialog.current?.close()} disabled={busy}>
-              Cancel
+              {t('ui.cancel')}
             </button>
             <button type="submit" class="btn btn-primary" disabled={busy} data-testid="staff-role-save">
-              {busy ? 'Saving…' : 'Save'}
+              {busy ? t('staff.saving') : t('staff.save')}
             </button>
           </div>
         </form>

@@ -1,6 +1,7 @@
 import { loadEvents } from '../events/events-api';
 import { formatShortDateTime } from '../format';
 import { useResource } from '../hooks';
+import { t } from '../i18n';
 import { ROLES, type Role, roleHint, roleLabel } from '../permissions';
 import { can } from '../session';
 import { ErrorNotice, Field, Loading } from '../ui';
@@ -15,7 +16,7 @@ export function RoleFields(props: { value: RoleChoice; onChange: (next: RoleChoi
   const needsEvents = value.role === 'event_manager' || value.role === 'door';
   return (
     <>
-      <Field label="Role" hint={roleHint(value.role)}>
+      <Field label={t('staff.role')} hint={roleHint(value.role)}>
         {(id, describedBy) => (
           <select
             id={id}
@@ -34,7 +35,7 @@ export function RoleFields(props: { value: RoleChoice; onChange: (next: RoleChoi
       </Field>
       {needsEvents && <EventChoices value={value} onChange={onChange} idPrefix={props.idPrefix} />}
       {value.role === 'box_office' && (
-        <Field label="Refund limit (minor units: cents)" hint="The largest order this person may refund. 0: no refunds.">
+        <Field label={t('staff.refundLimit')} hint={t('staff.refundLimitHint')}>
           {(id, describedBy) => (
             <input
               id={id}
@@ -61,14 +62,16 @@ function EventChoices(props: { value: RoleChoice; onChange: (next: RoleChoice) =
   const toggle = (list: string[], id: string, on: boolean) => (on ? [...new Set([...list, id])] : list.filter((x) => x !== id));
   return (
     <fieldset class="field choice-list" data-testid={`${props.idPrefix}-${door ? 'performances' : 'events'}`}>
-      <legend>{door ? 'Performances (none chosen: any)' : 'Events this person manages'}</legend>
+      <legend>{door ? t('staff.performancesLegend') : t('staff.eventsLegend')}</legend>
       <ErrorNotice error={events.error} />
       {events.loading && !events.data && <Loading />}
-      {events.data?.length === 0 && <p class="muted small">No events yet.</p>}
+      {events.data?.length === 0 && <p class="muted small">{t('staff.noEvents')}</p>}
       {events.data?.map((event) =>
         door ? (
           <div key={event.id} class="choice-group">
-            <p class="small strong">{event.title}</p>
+            <p class="small strong" data-user-content>
+              {event.title}
+            </p>
             {event.performances.map((p) => (
               <label key={p.id} class="toggle">
                 <input
@@ -78,7 +81,7 @@ function EventChoices(props: { value: RoleChoice; onChange: (next: RoleChoice) =
                   onChange={(e) => onChange({ ...value, performanceIds: toggle(value.performanceIds, p.id, e.currentTarget.checked) })}
                 />{' '}
                 {formatShortDateTime(p.startsAt, p.timeZone)}
-                {p.venueName ? ` · ${p.venueName}` : ''}
+                {p.venueName && <span data-user-content> · {p.venueName}</span>}
               </label>
             ))}
           </div>
@@ -90,7 +93,7 @@ function EventChoices(props: { value: RoleChoice; onChange: (next: RoleChoice) =
               checked={value.eventIds.includes(event.id)}
               onChange={(e) => onChange({ ...value, eventIds: toggle(value.eventIds, event.id, e.currentTarget.checked) })}
             />{' '}
-            {event.title}
+            <span data-user-content>{event.title}</span>
           </label>
         ),
       )}

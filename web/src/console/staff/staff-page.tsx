@@ -1,28 +1,28 @@
 import { useState } from 'preact/hooks';
-import { formatAgo } from '../format';
+import { formatAgo, formatCount } from '../format';
 import { useResource } from '../hooks';
+import { t, tp } from '../i18n';
 import { Icon } from '../icons';
 import { roleLabel } from '../permissions';
 import { can, session } from '../session';
-import { Badge, ConfirmButton, Empty, ErrorNotice, Loading, PageHeader, Section } from '../ui';
+import { Badge, ConfirmButton, Empty, ErrorNotice, Loading, PageHeader, Section, withData } from '../ui';
 import { InvitationLink, InviteForm } from './invite-form';
 import { RoleDialog } from './role-dialog';
 import { listStaff, reinviteStaff, type StaffMember, updateStaff } from './staff-api';
 
 function limitsText(s: StaffMember): string {
-  if (s.role === 'event_manager') return `${s.eventIds.length} event${s.eventIds.length === 1 ? '' : 's'}`;
-  if (s.role === 'door')
-    return s.performanceIds.length ? `${s.performanceIds.length} performance${s.performanceIds.length === 1 ? '' : 's'}` : 'any performance';
-  if (s.role === 'box_office') return `refunds up to ${s.refundLimit ?? 0}`;
+  if (s.role === 'event_manager') return tp('staff.events', s.eventIds.length);
+  if (s.role === 'door') return s.performanceIds.length ? tp('staff.performances', s.performanceIds.length) : t('staff.anyPerformance');
+  if (s.role === 'box_office') return t('staff.refundsUpTo', { limit: formatCount(s.refundLimit ?? 0) });
   return '';
 }
 
 function Factors({ f }: { f: StaffMember['factors'] }) {
-  const parts = [f.passkeys ? `${f.passkeys} passkey${f.passkeys === 1 ? '' : 's'}` : null, f.totp ? 'app' : null].filter(Boolean);
-  if (!parts.length) return <span class="muted">none yet</span>;
+  const parts = [f.passkeys ? tp('staff.passkeys', f.passkeys) : null, f.totp ? t('staff.app') : null].filter(Boolean);
+  if (!parts.length) return <span class="muted">{t('staff.noFactors')}</span>;
   return (
     <span>
-      {parts.join(' + ')} <span class="muted small">· {f.recoveryCodesLeft} codes</span>
+      {parts.join(' + ')} <span class="muted small">· {tp('staff.codes', f.recoveryCodesLeft)}</span>
     </span>
   );
 }
@@ -50,13 +50,13 @@ export function StaffPage() {
   return (
     <>
       <PageHeader
-        title="Staff"
-        subtitle="Every account that can sign in to the console. Each has a second factor; nobody shares a login."
+        title={t('staff.title')}
+        subtitle={t('staff.subtitle')}
         actions={
           manage &&
           !inviting && (
             <button type="button" class="btn btn-primary" data-testid="staff-invite-open" onClick={() => setInviting(true)}>
-              <Icon name="plus" /> Invite someone
+              <Icon name="plus" /> {t('staff.invite')}
             </button>
           )
         }
@@ -74,22 +74,22 @@ export function StaffPage() {
             }}
           />
         )}
-        <Section title="People" class="card-flush-body" testid="staff-list">
+        <Section title={t('staff.people')} class="card-flush-body" testid="staff-list">
           <ErrorNotice error={staff.error} />
           {!staff.data && staff.loading && <Loading />}
-          {staff.data?.length === 0 && <Empty title="Nobody yet." />}
+          {staff.data?.length === 0 && <Empty title={t('staff.none')} />}
           {staff.data && staff.data.length > 0 && (
             <table class="table">
               <thead>
                 <tr>
-                  <th>Person</th>
-                  <th>Role</th>
-                  <th>Status</th>
-                  <th>Second factors</th>
-                  <th>Last use</th>
+                  <th>{t('staff.colPerson')}</th>
+                  <th>{t('staff.colRole')}</th>
+                  <th>{t('staff.colStatus')}</th>
+                  <th>{t('staff.colFactors')}</th>
+                  <th>{t('staff.colLastUse')}</th>
                   {manage && (
                     <th class="actions-col">
-                      <span class="visually-hidden">Actions</span>
+                      <span class="visually-hidden">{t('staff.colActions')}</span>
                     </th>
                   )}
                 </tr>
@@ -98,8 +98,12 @@ export function StaffPage() {
                 {staff.data.map((s) => (
                   <tr key={s.id} data-testid="staff-row" data-email={s.email} data-status={s.status} data-role={s.role}>
                     <td>
-                      <strong>{s.name || s.email}</strong>
-                      {s.name && <div class="small muted">{s.email}</div>}
+                      <strong data-user-content>{s.name || s.email}</strong>
+                      {s.name && (
+                        <div class="small muted" data-user-content>
+                          {s.email}
+                        </div>
+                      )}
                     </td>
                     <td>
                       {roleLabel(s.role)}
@@ -107,12 +111,16 @@ export function StaffPage() {
                     </td>
                     <td>
                       <Badge status={s.status} testid="staff-status" />
-                      {s.disabledReason && <div class="small muted">{s.disabledReason}</div>}
+                      {s.disabledReason && (
+                        <div class="small muted" data-user-content>
+                          {s.disabledReason}
+                        </div>
+                      )}
                     </td>
                     <td>
                       <Factors f={s.factors} />
                     </td>
-                    <td>{s.lastUsedAt ? formatAgo(s.lastUsedAt) : <span class="muted">never</span>}</td>
+                    <td>{s.lastUsedAt ? formatAgo(s.lastUsedAt) : <span class="muted">{t('staff.never')}</span>}</td>
                     {manage && (
                       <td class="actions-col">
                         <div class="row-actions">
@@ -121,43 +129,40 @@ export function StaffPage() {
                           )}
                           {s.id !== myId && s.status === 'active' && (
                             <ConfirmButton
-                              label="Disable"
-                              title={`Disable ${s.name || s.email}?`}
-                              confirmLabel="Disable"
+                              label={t('staff.disable')}
+                              title={withData('staff.disableTitle', { name: s.name || s.email })}
+                              confirmLabel={t('staff.disable')}
                               testid="staff-disable"
                               class="btn btn-danger-outline btn-sm"
                               onConfirm={() => setStatus(s, 'disabled')}
                             >
-                              <p>Every session of this account ends at once, on every server. It can be enabled again.</p>
+                              <p>{t('staff.disableText')}</p>
                             </ConfirmButton>
                           )}
                           {s.status === 'disabled' && (
                             <ConfirmButton
-                              label="Enable"
-                              title={`Enable ${s.name || s.email}?`}
-                              confirmLabel="Enable"
+                              label={t('staff.enable')}
+                              title={withData('staff.enableTitle', { name: s.name || s.email })}
+                              confirmLabel={t('staff.enable')}
                               tone="primary"
                               testid="staff-enable"
                               class="btn btn-secondary btn-sm"
                               onConfirm={() => setStatus(s, 'active')}
                             >
-                              <p>They can sign in again with their password and second factor.</p>
+                              <p>{t('staff.enableText')}</p>
                             </ConfirmButton>
                           )}
                           {s.id !== myId && (
                             <ConfirmButton
-                              label="Re-invite"
-                              title={`A new invitation for ${s.email}?`}
-                              confirmLabel="Send invitation"
+                              label={t('staff.reinvite')}
+                              title={withData('staff.reinviteTitle', { email: s.email })}
+                              confirmLabel={t('staff.sendInvitation')}
                               tone="primary"
                               testid="staff-reinvite"
                               class="btn btn-ghost btn-sm"
                               onConfirm={() => reinvite(s)}
                             >
-                              <p>
-                                A new single-use link (72 hours) is emailed to them. Accepting it sets a new password and a new second factor: their current
-                                ones stop working then.
-                              </p>
+                              <p>{t('staff.reinviteText')}</p>
                             </ConfirmButton>
                           )}
                         </div>
