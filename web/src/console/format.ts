@@ -137,8 +137,12 @@ const STATUSES = new Set([
   'revoked',
 ]);
 
-/** A status in words ("On sale", "A la venta"); one the console does not know, as the server names it. */
-export function statusLabel(status: string): string {
+/**
+ * A status in words ("On sale", "A la venta"); one the console does not know, as the server names
+ * it. `of`: a performance's status agrees with "función" in Spanish ("Cancelada", not "Cancelado").
+ */
+export function statusLabel(status: string, of?: 'performance'): string {
+  if (of === 'performance' && status === 'cancelled') return t('status.performance.cancelled');
   return STATUSES.has(status) ? t(`status.${status}` as MessageKey) : status.replace(/_/g, ' ');
 }
 

@@ -141,10 +141,11 @@ export function ErrorNotice(props: { error: unknown; title?: string; testid?: st
   );
 }
 
-export function Badge(props: { status: string; label?: string; testid?: string }) {
+/** `of`: what has the status, where a language gives its word a gender ("función cancelada", "pedido cancelado"). */
+export function Badge(props: { status: string; label?: string; testid?: string; of?: 'performance' }) {
   return (
     <span class={`badge badge-${statusTone(props.status)}`} data-testid={props.testid} data-status={props.status}>
-      {props.label ?? statusLabel(props.status)}
+      {props.label ?? statusLabel(props.status, props.of)}
     </span>
   );
 }

@@ -225,7 +225,7 @@ export function EventPage(props: { id: string }) {
                         </td>
                         <td data-user-content>{p.venue.name}</td>
                         <td>
-                          <Badge status={p.status} />
+                          <Badge of="performance" status={p.status} />
                           {p.archivedAt && <Badge status="archived" label={t('catalog.archived')} />}
                         </td>
                       </tr>

@@ -89,7 +89,7 @@ export function EventsPage() {
                       </td>
                       {event.performances.some((q) => q.venueName) && <td data-user-content>{p.venueName ?? ''}</td>}
                       <td>
-                        <Badge status={p.status} />
+                        <Badge of="performance" status={p.status} />
                         {p.archivedAt && <Badge status="archived" label={t('catalog.archived')} />}
                       </td>
                       <td class="actions-col">

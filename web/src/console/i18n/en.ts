@@ -72,6 +72,7 @@ export const en = {
   'status.sold_out': 'Sold out',
   'status.closed': 'Closed',
   'status.cancelled': 'Cancelled',
+  'status.performance.cancelled': 'Cancelled',
   'status.pending_payment': 'Awaiting payment',
   'status.paid': 'Paid',
   'status.expired': 'Expired',

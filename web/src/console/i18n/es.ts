@@ -68,6 +68,7 @@ export const es: Messages = {
   'status.sold_out': 'Agotada',
   'status.closed': 'Cerrada',
   'status.cancelled': 'Cancelado',
+  'status.performance.cancelled': 'Cancelada',
   'status.pending_payment': 'Pendiente de pago',
   'status.paid': 'Pagado',
   'status.expired': 'Vencido',

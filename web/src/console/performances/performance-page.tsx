@@ -67,7 +67,7 @@ export function PerformancePage(props: { eventId: string; id: string }) {
       <PageHeader
         back={{ href: `/console/events/${props.eventId}`, label: e?.title ?? t('perf.event') }}
         title={performance ? formatDateTime(performance.startsAt, performance.venue.timeZone) : t('perf.title')}
-        badge={status && <Badge status={status} />}
+        badge={status && <Badge of="performance" status={status} />}
         subtitle={
           e &&
           performance && (

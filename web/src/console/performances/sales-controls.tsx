@@ -44,7 +44,7 @@ export function SalesControls(props: {
     try {
       const result = await adminApi<{ status: PerformanceStatus }>(`/api/admin/performances/${props.performanceId}/${action}`, { method: 'POST' });
       props.onChanged(t(`sales.changed.${action}`));
-      setDone({ message: t('sales.done', { status: statusLabel(result.status).toLowerCase() }) });
+      setDone({ message: t('sales.done', { status: statusLabel(result.status, 'performance').toLowerCase() }) });
     } catch (e) {
       setError(inWords(e));
     } finally {
@@ -83,7 +83,7 @@ export function SalesControls(props: {
         <h2 id="controls-title" class="visually-hidden">
           {t('sales.controls')}
         </h2>
-        <Badge status={props.status} testid="sales-status" />
+        <Badge of="performance" status={props.status} testid="sales-status" />
         <p class="muted">{t(`sales.explain.${props.status}`)}</p>
       </div>
       <div class="controls-actions">
