@@ -30,9 +30,9 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 export async function englishLeft(page: Page): Promise<string[]> {
   const text = await page.evaluate(() => {
     let body = document.body.innerText;
-    for (const node of Array.from(document.querySelectorAll('[data-testid=who-name], [data-user-content]'))) {
-      if (node.textContent) body = body.split(node.textContent).join('\u0000');
-    }
+    // Longest first: a short piece of data ("payment") must not cut a longer one that contains it.
+    const data = Array.from(document.querySelectorAll('[data-testid=who-name], [data-user-content]'), (node) => node.textContent ?? '');
+    for (const piece of data.filter(Boolean).sort((a, b) => b.length - a.length)) body = body.split(piece).join('\u0000');
     return body;
   });
   // Whole words only ("Admin" is not in "Administrador"), in any case: CSS upper-cases the table headings.
