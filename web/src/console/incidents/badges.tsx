@@ -1,9 +1,10 @@
-import { capitalise, SEVERITY_TONE, type Severity, STATUS_TONE, type Status } from './incidents-api';
+import { incidentStatusLabel } from '../shield/incident-words';
+import { SEVERITY_TONE, type Severity, severityLabel, STATUS_TONE, type Status } from './incidents-api';
 
 export function StatusBadge(props: { status: Status }) {
   return (
     <span class={`badge badge-${STATUS_TONE[props.status] ?? 'neutral'}`} data-testid="incident-status" data-status={props.status}>
-      {capitalise(props.status)}
+      {incidentStatusLabel(props.status)}
     </span>
   );
 }
@@ -15,7 +16,7 @@ export function SeverityBadge(props: { severity: Severity }) {
       data-testid="incident-severity"
       data-severity={props.severity}
     >
-      {capitalise(props.severity)}
+      {severityLabel(props.severity)}
     </span>
   );
 }

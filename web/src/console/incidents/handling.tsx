@@ -1,23 +1,26 @@
 import { useState } from 'preact/hooks';
 import { formatDateTime } from '../format';
 import { useSave } from '../hooks';
+import { t } from '../i18n';
 import { can } from '../session';
 import { ErrorNotice, Section } from '../ui';
-import { capitalise, type Incident, SEVERITIES, type Severity, type Status, updateIncident } from './incidents-api';
+import { type Incident, SEVERITIES, type Severity, type Status, severityLabel, updateIncident } from './incidents-api';
 import type { StaffNames } from './staff-names';
 
 /** The moves from each status: contain, resolve, or reopen. */
-const MOVES: Record<Status, { to: Status; label: string; tone: string }[]> = {
+const MOVES: Record<Status, { to: Status; tone: string }[]> = {
   open: [
-    { to: 'contained', label: 'Mark contained', tone: 'btn-warning' },
-    { to: 'resolved', label: 'Mark resolved', tone: 'btn-secondary' },
+    { to: 'contained', tone: 'btn-warning' },
+    { to: 'resolved', tone: 'btn-secondary' },
   ],
   contained: [
-    { to: 'resolved', label: 'Mark resolved', tone: 'btn-success' },
-    { to: 'open', label: 'Reopen', tone: 'btn-secondary' },
+    { to: 'resolved', tone: 'btn-success' },
+    { to: 'open', tone: 'btn-secondary' },
   ],
-  resolved: [{ to: 'open', label: 'Reopen', tone: 'btn-secondary' }],
+  resolved: [{ to: 'open', tone: 'btn-secondary' }],
 };
+/** The button that moves an incident to `to`: "Mark contained", "Mark resolved", "Reopen". */
+const moveLabel = (to: Status) => t(`incidents.move.${to}`);
 
 /** The status buttons for the page header; `save` is the page's, which shows its error under the header. */
 export function StatusButtons(props: { incident: Incident; save: ReturnType<typeof useSave>; onChange: (incident: Incident) => void }) {
@@ -32,7 +35,7 @@ export function StatusButtons(props: { incident: Incident; save: ReturnType<type
     <>
       {MOVES[props.incident.status].map((m) => (
         <button key={m.to} type="button" class={`btn btn-sm ${m.tone}`} disabled={save.busy} data-testid={`incident-set-${m.to}`} onClick={() => move(m.to)}>
-          {save.busy && target === m.to ? 'Saving…' : m.label}
+          {save.busy && target === m.to ? t('incidents.saving') : moveLabel(m.to)}
         </button>
       ))}
     </>
@@ -51,21 +54,24 @@ export function Handling(props: { incident: Incident; names: StaffNames; onChang
     void patch({ owner: owner.trim() || null });
   };
   return (
-    <Section title="Handling" testid="incident-handling">
+    <Section title={t('incidents.handling')} testid="incident-handling">
       <dl class="facts">
-        <dt>Opened</dt>
+        <dt>{t('incidents.opened')}</dt>
         <dd>
-          {formatDateTime(i.openedAt)} <span class="muted">by {props.names.who(i.openedBy)}</span>
+          {formatDateTime(i.openedAt)}{' '}
+          <span class="muted">
+            {t('incidents.by')} <span data-user-content>{props.names.who(i.openedBy)}</span>
+          </span>
         </dd>
         {i.containedAt && (
           <>
-            <dt>Contained</dt>
+            <dt>{t('incidents.status.contained')}</dt>
             <dd>{formatDateTime(i.containedAt)}</dd>
           </>
         )}
         {i.resolvedAt && (
           <>
-            <dt>Resolved</dt>
+            <dt>{t('incidents.status.resolved')}</dt>
             <dd>{formatDateTime(i.resolvedAt)}</dd>
           </>
         )}
@@ -73,7 +79,7 @@ export function Handling(props: { incident: Incident; names: StaffNames; onChang
       {manage && (
         <div class="incident-handling-fields">
           <div class="field">
-            <label for="incident-severity">Severity</label>
+            <label for="incident-severity">{t('incidents.severity')}</label>
             <select
               id="incident-severity"
               data-testid="incident-severity-select"
@@ -83,26 +89,26 @@ export function Handling(props: { incident: Incident; names: StaffNames; onChang
             >
               {SEVERITIES.map((s) => (
                 <option key={s} value={s}>
-                  {capitalise(s)}
+                  {severityLabel(s)}
                 </option>
               ))}
             </select>
           </div>
           <form class="field" onSubmit={submitOwner}>
-            <label for="incident-owner">Owner</label>
+            <label for="incident-owner">{t('incidents.owner')}</label>
             <div class="incident-owner-row">
               <input
                 id="incident-owner"
                 list="incident-owner-choices"
                 maxLength={200}
                 autocomplete="off"
-                placeholder="Who leads the response"
+                placeholder={t('incidents.ownerPlaceholder')}
                 data-testid="incident-owner"
                 value={owner}
                 onInput={(e) => setOwner(e.currentTarget.value)}
               />
               <button type="submit" class="btn btn-secondary" disabled={save.busy || owner.trim() === (i.owner ?? '')} data-testid="incident-owner-save">
-                Save
+                {t('incidents.save')}
               </button>
             </div>
             <datalist id="incident-owner-choices">
@@ -117,10 +123,11 @@ export function Handling(props: { incident: Incident; names: StaffNames; onChang
       )}
       {!manage && (
         <p>
-          Severity {i.severity} · owner {i.owner ?? 'nobody yet'}
+          {t('incidents.severity')}: {severityLabel(i.severity)} · {t('incidents.owner')}:{' '}
+          {i.owner ? <span data-user-content>{i.owner}</span> : t('incidents.nobodyYet')}
         </p>
       )}
-      <ErrorNotice error={save.error} title="Not saved" />
+      <ErrorNotice error={save.error} title={t('incidents.notSaved')} />
     </Section>
   );
 }

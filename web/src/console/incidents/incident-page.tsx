@@ -2,6 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../shared/api';
 import { formatShortDateTime } from '../format';
 import { usePolling, useSave } from '../hooks';
+import { t } from '../i18n';
 import { can } from '../session';
 import { Empty, ErrorNotice, Loading, PageHeader } from '../ui';
 import { SeverityBadge, StatusBadge } from './badges';
@@ -54,19 +55,19 @@ export function IncidentPage(props: { id: string }) {
   const { data, error, refresh, replace } = useIncident(props.id);
   const names = useStaffNames();
   const statusSave = useSave();
-  const back = { href: '/console/incidents', label: 'Incidents' };
+  const back = { href: '/console/incidents', label: t('incidents.title') };
 
   if (!data) {
     const missing = error instanceof ApiError && error.status === 404 && error.code !== 'route_not_found';
     return (
       <>
-        <PageHeader title={missing ? 'No such incident' : 'Incident'} back={back} />
+        <PageHeader title={missing ? t('incidents.missingTitle') : t('incidents.incident')} back={back} />
         {missing ? (
-          <Empty title="There is no incident with this id." />
+          <Empty title={t('incidents.missing')} />
         ) : error ? (
-          <ErrorNotice error={error} title="The incident could not be loaded; retrying" />
+          <ErrorNotice error={error} title={t('incidents.loadFailed')} />
         ) : (
-          <Loading label="Loading the incident…" />
+          <Loading label={t('incidents.loadingOne')} />
         )}
       </>
     );
@@ -76,21 +77,25 @@ export function IncidentPage(props: { id: string }) {
     <>
       <PageHeader
         back={back}
-        title={<span data-testid="incident-title">{i.title || i.summary}</span>}
+        title={
+          <span data-testid="incident-title" data-user-content>
+            {i.title || i.summary}
+          </span>
+        }
         subtitle={
           <span class="incident-subtitle">
             <StatusBadge status={i.status} /> <SeverityBadge severity={i.severity} /> <span>{categoryLabel(i.category)}</span>
-            <span class="muted">· opened {formatShortDateTime(i.openedAt)}</span>
+            <span class="muted">· {t('incidents.openedAt', { date: formatShortDateTime(i.openedAt) })}</span>
             <span class="muted" data-testid="incident-owner-shown">
-              · owner: {i.owner ?? 'nobody yet'}
+              · {t('incidents.ownerIs')} {i.owner ? <span data-user-content>{i.owner}</span> : t('incidents.nobodyYet')}
             </span>
           </span>
         }
         actions={<StatusButtons incident={i} save={statusSave} onChange={replace} />}
       />
       <div class="stack" data-testid="incident-page" data-status={i.status} data-category={i.category}>
-        <ErrorNotice error={statusSave.error} title="The status was not changed" />
-        {error !== null && <ErrorNotice error={error} title="The incident could not refresh; retrying" />}
+        <ErrorNotice error={statusSave.error} title={t('incidents.statusNotChanged')} />
+        {error !== null && <ErrorNotice error={error} title={t('incidents.refreshFailed')} />}
         <div class="grid-2">
           <RegulatorClock incident={i} />
           <Handling key={`${i.owner}`} incident={i} names={names} onChange={replace} />

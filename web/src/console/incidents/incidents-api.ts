@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+import { incidentKindLabel } from '../shield/incident-words';
 import { adminApi } from '../session';
 
 /**
@@ -13,15 +15,9 @@ export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export type Status = 'open' | 'contained' | 'resolved';
 
-export const CATEGORY_LABELS: Record<Category, string> = {
-  ddos: 'Denial of service',
-  script_compromise: 'Script compromise',
-  credential_stuffing: 'Credential stuffing',
-  staff_access: 'Staff access',
-  data_exposure: 'Data exposure',
-  other: 'Other',
-};
-export const categoryLabel = (c: string): string => CATEGORY_LABELS[c as Category] ?? c.replace(/_/g, ' ');
+/** A category in words; one the console does not know, as the server names it. */
+export const categoryLabel = (c: string): string => incidentKindLabel(c);
+export const severityLabel = (s: Severity): string => t(`incidents.severity.${s}`);
 
 export interface IncidentEvent {
   at: string;
@@ -151,7 +147,6 @@ export const loadRuns = (id: string, signal?: AbortSignal) => adminApi<{ runs: S
 
 export const STATUS_TONE: Record<Status, string> = { open: 'bad', contained: 'warn', resolved: 'good' };
 export const SEVERITY_TONE: Record<Severity, string> = { critical: 'bad', high: 'bad', medium: 'warn', low: 'neutral' };
-export const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** 0.004 → "0.4%"; under 0.1% but not none → "<0.1%". */
 export function formatShare(share: number): string {

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { navigate } from '../../shared/router';
 import { formatShortDateTime } from '../format';
 import { useNow, useResource } from '../hooks';
+import { t } from '../i18n';
 import { Icon } from '../icons';
 import { can } from '../session';
 import { Empty, ErrorNotice, Loading, PageHeader, Section } from '../ui';
@@ -16,7 +17,7 @@ function ClockHint(props: { incident: Incident; now: number }) {
   const clock = clockState(props.incident.regulatorDeadline, props.now);
   return (
     <span class={`small incident-clock-hint ${clock.overdue || clock.urgent ? 'incident-clock-hint-urgent' : 'muted'}`}>
-      {clock.overdue ? 'regulator: overdue' : `regulator: ${formatLeft(clock.left, false)}`}
+      {clock.overdue ? t('incidents.regulatorOverdue') : t('incidents.regulatorLeft', { left: formatLeft(clock.left, false) })}
     </span>
   );
 }
@@ -26,7 +27,7 @@ function Row(props: { incident: Incident; now: number }) {
   return (
     <tr data-testid="incident-row" data-status={i.status} data-id={i.id}>
       <td class="incident-cell-title">
-        <a href={`/console/incidents/${i.id}`} class="strong-link" data-testid="incident-link">
+        <a href={`/console/incidents/${i.id}`} class="strong-link" data-testid="incident-link" data-user-content>
           {i.title || i.summary}
         </a>
         <div class="muted small incident-cell-kind">{categoryLabel(i.category)}</div>
@@ -40,12 +41,12 @@ function Row(props: { incident: Incident; now: number }) {
         <SeverityBadge severity={i.severity} />
       </td>
       <td class="nowrap small">
-        <span class="incident-cell-label">Opened </span>
+        <span class="incident-cell-label">{t('incidents.opened')} </span>
         {formatShortDateTime(i.openedAt)}
       </td>
       <td class="break small">
-        <span class="incident-cell-label">Owner: </span>
-        {i.owner ?? <span class="muted">nobody yet</span>}
+        <span class="incident-cell-label">{t('incidents.owner')}: </span>
+        {i.owner ? <span data-user-content>{i.owner}</span> : <span class="muted">{t('incidents.nobodyYet')}</span>}
       </td>
     </tr>
   );
@@ -60,13 +61,13 @@ export function IncidentsPage() {
   return (
     <>
       <PageHeader
-        title="Incidents"
-        subtitle="Attacks, compromised scripts and breaches: who was affected, who was told, and the 72-hour clock to tell the regulator."
+        title={t('incidents.title')}
+        subtitle={t('incidents.subtitle')}
         actions={
           can('incidents.manage') &&
           !opening && (
             <button type="button" class="btn btn-primary" data-testid="incident-open-button" onClick={() => setOpening(true)}>
-              <Icon name="plus" /> Open an incident
+              <Icon name="plus" /> {t('incidents.openOne')}
             </button>
           )
         }
@@ -74,23 +75,23 @@ export function IncidentsPage() {
       <div class="stack">
         {opening && <OpenIncidentForm onCancel={() => setOpening(false)} onOpened={(created) => navigate(`/console/incidents/${created.id}`)} />}
         <Section
-          title="All incidents"
+          title={t('incidents.all')}
           class="card-flush-body"
           testid="incidents-list"
           actions={
             <button type="button" class="btn btn-secondary btn-sm" disabled={incidents.loading} onClick={incidents.reload}>
-              Refresh
+              {t('incidents.refresh')}
             </button>
           }
         >
           <div class="incident-pad">
-            <ErrorNotice error={incidents.error} title="The incidents could not be loaded" />
+            <ErrorNotice error={incidents.error} title={t('incidents.listFailed')} />
             {!incidents.data && incidents.loading && <Loading />}
           </div>
           {incidents.data && list.length === 0 && (
             <div class="incident-pad">
-              <Empty title="No incidents yet">
-                <p class="small muted">The shield and the integrity checks open theirs by themselves; open one here for a tip from outside.</p>
+              <Empty title={t('shield.noIncidents')}>
+                <p class="small muted">{t('incidents.noneHint')}</p>
               </Empty>
             </div>
           )}
@@ -98,14 +99,14 @@ export function IncidentsPage() {
             <table class="table table-hover incident-table">
               <thead>
                 <tr>
-                  <th scope="col">Incident</th>
+                  <th scope="col">{t('incidents.incident')}</th>
                   <th scope="col" class="incident-cell-category">
-                    Kind
+                    {t('incidents.kind')}
                   </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Opened</th>
-                  <th scope="col">Owner</th>
+                  <th scope="col">{t('incidents.status')}</th>
+                  <th scope="col">{t('incidents.severity')}</th>
+                  <th scope="col">{t('incidents.opened')}</th>
+                  <th scope="col">{t('incidents.owner')}</th>
                 </tr>
               </thead>
               <tbody>

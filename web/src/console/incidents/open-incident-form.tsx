@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { fromLocalInput, toLocalInput } from '../format';
 import { useSave } from '../hooks';
+import { t } from '../i18n';
 import { ErrorNotice, Field, Section } from '../ui';
-import { CATEGORIES, type Category, CATEGORY_LABELS, capitalise, type Incident, openIncident, SEVERITIES, type Severity } from './incidents-api';
+import { CATEGORIES, type Category, categoryLabel, type Incident, openIncident, SEVERITIES, type Severity, severityLabel } from './incidents-api';
 
 /** Opens an incident by hand (an outside tip, a bank's fraud alert); the regulator's clock starts at "became aware". */
 export function OpenIncidentForm(props: { onOpened: (incident: Incident) => void; onCancel: () => void }) {
@@ -21,9 +22,9 @@ export function OpenIncidentForm(props: { onOpened: (incident: Incident) => void
     });
   };
   return (
-    <Section title="Open an incident" testid="incident-open">
+    <Section title={t('incidents.openOne')} testid="incident-open">
       <form onSubmit={submit} class="form-narrow" data-testid="incident-open-form">
-        <Field label="Title" hint="What happened, in a line: “Bank reports card fraud among our buyers”.">
+        <Field label={t('incidents.titleLabel')} hint={t('incidents.titleHint')}>
           {(id, describedBy) => (
             <input
               id={id}
@@ -38,30 +39,30 @@ export function OpenIncidentForm(props: { onOpened: (incident: Incident) => void
           )}
         </Field>
         <div class="incident-form-row">
-          <Field label="Kind">
+          <Field label={t('incidents.kind')}>
             {(id) => (
               <select id={id} data-testid="incident-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as Category)}>
                 {CATEGORIES.map((c) => (
                   <option key={c} value={c}>
-                    {CATEGORY_LABELS[c]}
+                    {categoryLabel(c)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label="Severity">
+          <Field label={t('incidents.severity')}>
             {(id) => (
               <select id={id} data-testid="incident-severity-input" value={severity} onChange={(e) => setSeverity(e.currentTarget.value as Severity)}>
                 {SEVERITIES.map((s) => (
                   <option key={s} value={s}>
-                    {capitalise(s)}
+                    {severityLabel(s)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
         </div>
-        <Field label="Became aware at" hint="Starts the 72-hour clock for telling the regulator (GDPR Art. 33). Your time zone.">
+        <Field label={t('incidents.awareAt')} hint={t('incidents.awareAtHint')}>
           {(id, describedBy) => (
             <input
               id={id}
@@ -75,13 +76,13 @@ export function OpenIncidentForm(props: { onOpened: (incident: Incident) => void
             />
           )}
         </Field>
-        <ErrorNotice error={save.error} title="The incident was not opened" testid="incident-open-error" />
+        <ErrorNotice error={save.error} title={t('incidents.notOpened')} testid="incident-open-error" />
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={save.busy || !title.trim() || !awareAt} data-testid="incident-open-submit">
-            {save.busy ? 'Opening…' : 'Open the incident'}
+            {save.busy ? t('incidents.opening') : t('incidents.openSubmit')}
           </button>
           <button type="button" class="btn btn-secondary" onClick={props.onCancel}>
-            Cancel
+            {t('ui.cancel')}
           </button>
         </div>
       </form>

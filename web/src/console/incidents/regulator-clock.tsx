@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatDateTime } from '../format';
 import { useNow, useResource } from '../hooks';
+import { t } from '../i18n';
 import { can } from '../session';
 import { ErrorNotice, Loading, Section } from '../ui';
 import { clockState, formatLeft } from './clock';
@@ -18,22 +19,30 @@ function Draft(props: { incidentId: string; onClose: () => void }) {
     );
   return (
     <div class="incident-draft" data-testid="regulator-draft">
-      <ErrorNotice error={draft.error} title="The draft could not be made" />
-      {text === undefined && draft.loading && <Loading label="Drafting…" />}
+      <ErrorNotice error={draft.error} title={t('incidents.draftFailed')} />
+      {text === undefined && draft.loading && <Loading label={t('incidents.drafting')} />}
       {text !== undefined && (
         <>
-          <pre class="incident-draft-text" data-testid="regulator-draft-text">
+          <pre
+            class="incident-draft-text"
+            data-testid="regulator-draft-text"
+            data-user-content
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls, so a keyboard must reach and scroll it (axe: scrollable-region-focusable); named as a region
+            tabIndex={0}
+            role="region"
+            aria-label={t('incidents.draftText')}
+          >
             {text}
           </pre>
           <div class="incident-draft-actions">
             <button type="button" class="btn btn-secondary btn-sm" data-testid="regulator-draft-copy" onClick={copy}>
-              {copied ? 'Copied' : 'Copy the text'}
+              {copied ? t('incidents.copied') : t('incidents.copy')}
             </button>
             <button type="button" class="btn btn-ghost btn-sm" onClick={props.onClose}>
-              Hide
+              {t('incidents.hide')}
             </button>
           </div>
-          <p class="small muted">A draft from what Taquilla recorded: a person reviews it and sends it to the supervisory authority.</p>
+          <p class="small muted">{t('incidents.draftNote')}</p>
         </>
       )}
     </div>
@@ -51,27 +60,27 @@ export function RegulatorClock(props: { incident: Incident }) {
   const clock = clockState(i.regulatorDeadline, now);
   const tone = clock.overdue ? 'overdue' : clock.urgent ? 'urgent' : 'ok';
   return (
-    <Section title="Regulator clock (72 hours)" testid="incident-clock" class={`incident-clock incident-clock-${tone}`}>
+    <Section title={t('incidents.clockTitle')} testid="incident-clock" class={`incident-clock incident-clock-${tone}`}>
       <p class="incident-clock-value" data-testid="incident-clock-value" data-tone={tone} role="timer">
         {clock.overdue ? (
           <>
-            Overdue <span class="incident-clock-by">by {formatLeft(clock.left)}</span>
+            {t('incidents.overdue')} <span class="incident-clock-by">{t('incidents.overdueBy', { time: formatLeft(clock.left) })}</span>
           </>
         ) : (
           <>
-            {formatLeft(clock.left)} <span class="incident-clock-by">left</span>
+            {formatLeft(clock.left)} <span class="incident-clock-by">{t('incidents.left')}</span>
           </>
         )}
       </p>
       <dl class="facts incident-clock-facts">
-        <dt>Became aware</dt>
+        <dt>{t('incidents.becameAware')}</dt>
         <dd>{formatDateTime(i.awareAt)}</dd>
-        <dt>Notice due</dt>
+        <dt>{t('incidents.noticeDue')}</dt>
         <dd data-testid="incident-deadline">{formatDateTime(i.regulatorDeadline)}</dd>
       </dl>
       {can('incidents.manage') && !draftOpen && (
         <button type="button" class="btn btn-secondary btn-sm" data-testid="regulator-draft-open" onClick={() => setDraftOpen(true)}>
-          View the regulator draft
+          {t('incidents.viewDraft')}
         </button>
       )}
       {draftOpen && <Draft key={i.timeline.length} incidentId={i.id} onClose={() => setDraftOpen(false)} />}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatCount, formatShortDateTime, plural } from '../format';
+import { formatCount, formatShortDateTime } from '../format';
 import { usePolling } from '../hooks';
+import { hasMessage, type MessageKey, t, tp } from '../i18n';
 import { can, isMissingRoute } from '../session';
 import { ErrorNotice, Loading, Notice, Section } from '../ui';
 import { type DryRun, type Incident, loadRuns, type Scope, type StepRun } from './incidents-api';
@@ -8,47 +9,28 @@ import { describeCriteria } from './scopes';
 import { type StepInfo, StepButton } from './step-dialog';
 
 /** "12 people in the scope, 3 with a customer account: those accounts would be reset." */
-function accounts(d: DryRun, done: string): string {
-  const people = `${plural(d.count, 'person', 'people')} in the scope`;
-  if (d.accounts === undefined) return `${people}: their accounts would be ${done}.`;
-  if (d.accounts === 0) return `${people}, none with a customer account: no account would be ${done}.`;
-  return `${people}, ${formatCount(d.accounts)} with a customer account: ${d.accounts === 1 ? 'that account' : 'those accounts'} would be ${done}.`;
+function accounts(d: DryRun, step: 'reset' | 'flag'): string {
+  const people = tp('incidents.count.people', d.count);
+  if (d.accounts === undefined) return t(`incidents.reach.${step}`, { people });
+  if (d.accounts === 0) return t(`incidents.reach.${step}None`, { people });
+  return tp(`incidents.reach.${step}Some`, d.accounts, { people });
 }
 
-const STEPS: StepInfo[] = [
-  {
-    step: 'notify',
-    label: 'Notify',
-    explain:
-      'Emails each person in the scope in their language (es, en, fr, nl, nb): what happened, which of their data, what Taquilla did, what they should do and whom to contact.',
-    reach: (d) => `${plural(d.count, 'person', 'people')} would be emailed.`,
-    scoped: true,
-  },
-  {
-    step: 'reset',
-    label: 'Force password reset',
-    explain: 'Customer accounts in the scope must set a new password before they sign in again; their sessions end now.',
-    reach: (d) => accounts(d, 'reset and signed out'),
-    scoped: true,
-  },
-  {
-    step: 'flag',
-    label: 'Flag for monitoring',
-    explain: 'Marks the customers in the scope for monitoring; the flag shows on their orders.',
-    reach: (d) => accounts(d, 'flagged'),
-    scoped: true,
-  },
+/** The steps in the order of their buttons; their words come from the catalogue by code. */
+const STEPS: Omit<StepInfo, 'label' | 'explain'>[] = [
+  { step: 'notify', reach: (d) => tp('incidents.reach.notify', d.count), scoped: true },
+  { step: 'reset', reach: (d) => accounts(d, 'reset'), scoped: true },
+  { step: 'flag', reach: (d) => accounts(d, 'flag'), scoped: true },
   {
     step: 'revoke_staff',
-    label: 'Revoke staff sessions and keys',
-    explain:
-      'Ends every staff session, yours included, and revokes the API keys: everyone signs in again with their second factor, and keys are issued again one by one.',
-    reach: (d) =>
-      `${plural(d.count, 'staff member')} would be signed out everywhere${d.apiKeys === undefined ? '' : `, and ${plural(d.apiKeys, 'API key')} revoked`}.`,
+    reach: (d) => `${tp('incidents.reach.revoke', d.count)}${d.apiKeys === undefined ? '' : tp('incidents.reach.revokeKeys', d.apiKeys)}.`,
     scoped: false,
   },
 ];
-const stepLabel = (step: string) => STEPS.find((s) => s.step === step)?.label ?? step;
+/** A step's code (notify, reset, flag, revoke_staff) as its button says it; one the console does not know, as the server names it. */
+const stepLabel = (step: string) => (hasMessage(`incidents.step.${step}`) ? t(`incidents.step.${step}` as MessageKey) : step);
+/** A run's status (running, done, failed) and `stalled`, in words. */
+const runStatusLabel = (status: string) => (hasMessage(`incidents.run.${status}`) ? t(`incidents.run.${status}` as MessageKey) : status);
 
 /** Under a run in progress, two seconds; otherwise a run started elsewhere (the CLI) shows within half a minute. */
 const RUNNING_MS = 2000;
@@ -64,15 +46,15 @@ function Progress(props: { run: StepRun; who: (actor: string) => string }) {
     <li class="incident-run" data-testid="step-run" data-step={r.step} data-status={r.status}>
       <div class="incident-run-head">
         <strong>{stepLabel(r.step)}</strong>
-        <span class={`badge badge-${tone}`}>{r.stalled ? 'stalled' : r.status}</span>
+        <span class={`badge badge-${tone}`}>{runStatusLabel(r.stalled ? 'stalled' : r.status)}</span>
         <span class="small muted">
-          {formatShortDateTime(r.startedAt)} · {props.who(r.startedBy)}
+          {formatShortDateTime(r.startedAt)} · <span data-user-content>{props.who(r.startedBy)}</span>
         </span>
       </div>
       <div
         class="incident-progress"
         role="progressbar"
-        aria-label={`${stepLabel(r.step)}: done`}
+        aria-label={t('incidents.progressLabel', { step: stepLabel(r.step) })}
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={r.done + r.failed}
@@ -81,13 +63,13 @@ function Progress(props: { run: StepRun; who: (actor: string) => string }) {
         <span class="incident-progress-failed" style={{ width: pct(r.failed) }} />
       </div>
       <p class="small incident-run-numbers" data-testid="step-run-numbers">
-        {formatCount(r.done)} done · <span class={r.failed ? 'incident-failed' : undefined}>{formatCount(r.failed)} failed</span> · {formatCount(r.left)} left
+        {tp('incidents.runDone', r.done)} · <span class={r.failed ? 'incident-failed' : undefined}>{tp('incidents.runFailed', r.failed)}</span> ·{' '}
+        {tp('incidents.runLeft', r.left)}
         {running && ` · ${r.rate < 10 ? r.rate.toFixed(1) : formatCount(Math.round(r.rate))}/s`}
       </p>
       {(r.stalled || (r.status === 'failed' && r.left + r.failed > 0)) && (
         <p class="small muted">
-          {r.stalled ? 'No progress for a minute: its process probably stopped.' : 'It stopped before the end.'} Start the step again to finish: nobody is
-          handled twice.
+          {r.stalled ? t('incidents.runStalled') : t('incidents.runStopped')} {t('incidents.runResume')}
         </p>
       )}
     </li>
@@ -131,18 +113,18 @@ export function ResponseSteps(props: { incident: Incident; scopes: Scope[]; who:
   const steps = STEPS.filter((s) => s.step !== 'revoke_staff' || i.category === 'staff_access');
   if (isMissingRoute(runs.error))
     return (
-      <Section title="Response" testid="incident-response">
-        <Notice tone="info" title="This server does not run response steps yet">
-          Notify, reset, flag and revoke need a newer Taquilla server.
+      <Section title={t('incidents.response')} testid="incident-response">
+        <Notice tone="info" title={t('incidents.noSteps')}>
+          {t('incidents.noStepsDetail')}
         </Notice>
       </Section>
     );
   return (
-    <Section title="Response" testid="incident-response">
+    <Section title={t('incidents.response')} testid="incident-response">
       {can('incidents.manage') && (
         <>
           <div class="field">
-            <label for="response-scope">On the scope</label>
+            <label for="response-scope">{t('incidents.onScope')}</label>
             <select
               id="response-scope"
               data-testid="response-scope"
@@ -150,20 +132,20 @@ export function ResponseSteps(props: { incident: Incident; scopes: Scope[]; who:
               disabled={!scope}
               onChange={(e) => setChosen(e.currentTarget.value)}
             >
-              {!scope && <option value="">Count a scope first</option>}
+              {!scope && <option value="">{t('incidents.countFirst')}</option>}
               {props.scopes.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {plural(s.people, 'person', 'people')}: {describeCriteria(s.criteria)}
+                  {tp('incidents.count.people', s.people)}: {describeCriteria(s.criteria)}
                 </option>
               ))}
             </select>
           </div>
-          <div class="incident-steps" role="group" aria-label="Response steps">
+          <div class="incident-steps" role="group" aria-label={t('incidents.steps')}>
             {steps.map((info) => (
               <StepButton
                 key={info.step}
                 incidentId={i.id}
-                info={info}
+                info={{ ...info, label: stepLabel(info.step), explain: t(`incidents.explain.${info.step}`) }}
                 scopeId={scope?.id}
                 disabled={info.scoped && !scope}
                 onStarted={(run) => {
@@ -175,9 +157,9 @@ export function ResponseSteps(props: { incident: Incident; scopes: Scope[]; who:
           </div>
         </>
       )}
-      <ErrorNotice error={runs.error} title={running ? 'The progress could not refresh; retrying' : 'The runs could not be loaded'} />
-      {!runs.runs && !runs.error && <Loading label="Loading the runs…" />}
-      {runs.runs && runs.runs.length === 0 && <p class="small muted">No step has run on this incident yet.</p>}
+      <ErrorNotice error={runs.error} title={running ? t('incidents.progressFailed') : t('incidents.runsFailed')} />
+      {!runs.runs && !runs.error && <Loading label={t('incidents.loadingRuns')} />}
+      {runs.runs && runs.runs.length === 0 && <p class="small muted">{t('incidents.noRuns')}</p>}
       {runs.runs && runs.runs.length > 0 && (
         <ul class="incident-runs" aria-live="polite" data-testid="step-runs">
           {runs.runs.map((r) => (

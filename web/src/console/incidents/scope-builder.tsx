@@ -3,6 +3,8 @@ import { api } from '../../shared/api';
 import { loadEvents } from '../events/events-api';
 import { formatShortDateTime, fromLocalInput } from '../format';
 import { useResource, useSave } from '../hooks';
+import { t } from '../i18n';
+import { pageClassLabel } from '../shield/incident-words';
 import { can } from '../session';
 import type { EventListItem } from '../types';
 import { ErrorNotice, Field, Section } from '../ui';
@@ -17,21 +19,27 @@ const loadChoices = (signal: AbortSignal) => (can('events.read') ? loadEvents(si
 
 function Performances(props: { selected: Set<string>; onToggle: (id: string) => void }) {
   const events = useResource(loadChoices, []);
-  if (events.error) return <ErrorNotice error={events.error} title="The performances could not be listed" />;
+  if (events.error) return <ErrorNotice error={events.error} title={t('incidents.performancesFailed')} />;
   const list = (events.data ?? []).filter((e) => e.performances.length > 0);
   return (
     <fieldset class="incident-checks incident-performances" data-testid="scope-performances">
-      <legend>Performances</legend>
-      {!events.data && <p class="small muted">Loading…</p>}
-      {events.data && list.length === 0 && <p class="small muted">No performances.</p>}
+      <legend>{t('incidents.performances')}</legend>
+      {!events.data && <p class="small muted">{t('ui.loading')}</p>}
+      {events.data && list.length === 0 && <p class="small muted">{t('incidents.noPerformances')}</p>}
       {list.map((e) => (
         <div key={e.id} class="incident-event-group">
-          <p class="small incident-event-title">{e.title}</p>
+          <p class="small incident-event-title" data-user-content>
+            {e.title}
+          </p>
           {e.performances.map((p) => (
             <label key={p.id} class="toggle">
               <input type="checkbox" checked={props.selected.has(p.id)} data-testid="scope-performance" value={p.id} onChange={() => props.onToggle(p.id)} />
               {formatShortDateTime(p.startsAt, p.timeZone)}
-              {p.venueName && <span class="muted small">{p.venueName}</span>}
+              {p.venueName && (
+                <span class="muted small" data-user-content>
+                  {p.venueName}
+                </span>
+              )}
             </label>
           ))}
         </div>
@@ -80,7 +88,7 @@ export function ScopeBuilder(props: { incidentId: string; onCounted: (scope: Sco
   };
 
   const area = (key: 'buildIds' | 'scriptHashes' | 'storefronts', label: string, placeholder: string) => (
-    <Field label={label} hint="One per line, or separated by commas.">
+    <Field label={label} hint={t('incidents.listHint')}>
       {(id, describedBy) => (
         <textarea
           id={id}
@@ -98,31 +106,33 @@ export function ScopeBuilder(props: { incidentId: string; onCounted: (scope: Sco
   );
 
   return (
-    <Section title="New scope: who was affected" testid="scope-builder">
-      <p class="muted small incident-intro">Every checkout attempt that matches all you give below. Leave a field empty not to narrow by it.</p>
+    <Section title={t('incidents.newScope')} testid="scope-builder">
+      <p class="muted small incident-intro">{t('incidents.newScopeIntro')}</p>
       <form onSubmit={submit} data-testid="scope-form">
         <div class="incident-form-row">
-          <Field label="From">{(id) => <input id={id} type="datetime-local" data-testid="scope-from" value={text.from} onInput={set('from')} />}</Field>
-          <Field label="To">{(id) => <input id={id} type="datetime-local" data-testid="scope-to" value={text.to} onInput={set('to')} />}</Field>
+          <Field label={t('incidents.from')}>
+            {(id) => <input id={id} type="datetime-local" data-testid="scope-from" value={text.from} onInput={set('from')} />}
+          </Field>
+          <Field label={t('incidents.to')}>{(id) => <input id={id} type="datetime-local" data-testid="scope-to" value={text.to} onInput={set('to')} />}</Field>
         </div>
         <div class="incident-form-row">
-          {area('buildIds', 'Build ids', 'b20241121-abc123')}
-          {area('scriptHashes', 'Script hashes', 'sha384-…')}
+          {area('buildIds', t('incidents.buildIds'), 'b20241121-abc123')}
+          {area('scriptHashes', t('incidents.scriptHashes'), 'sha384-…')}
         </div>
-        {area('storefronts', 'Storefronts', 'web, partner-x')}
+        {area('storefronts', t('incidents.storefronts'), 'web, partner-x')}
         <div class="incident-form-row">
           <Performances selected={performances} onToggle={(id) => setPerformances(toggled(performances, id))} />
           <fieldset class="incident-checks" data-testid="scope-page-classes">
-            <legend>Page classes</legend>
+            <legend>{t('incidents.pageClasses')}</legend>
             {PAGE_CLASSES.map((c) => (
               <label key={c} class="toggle">
                 <input type="checkbox" checked={classes.has(c)} value={c} onChange={() => setClasses(toggled(classes, c))} />
-                {c}
+                {pageClassLabel(c)}
               </label>
             ))}
           </fieldset>
         </div>
-        <ErrorNotice error={save.error} title="Not counted" testid="scope-error" />
+        <ErrorNotice error={save.error} title={t('incidents.notCounted')} testid="scope-error" />
         <div class="form-actions incident-count-row">
           {result && (
             <p class="incident-count-result" role="status" data-testid="scope-result">
@@ -130,7 +140,7 @@ export function ScopeBuilder(props: { incidentId: string; onCounted: (scope: Sco
             </p>
           )}
           <button type="submit" class="btn btn-primary" disabled={save.busy} data-testid="scope-count">
-            {save.busy ? 'Counting…' : 'Count'}
+            {save.busy ? t('incidents.counting') : t('incidents.count')}
           </button>
         </div>
       </form>

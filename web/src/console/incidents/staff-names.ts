@@ -1,4 +1,5 @@
 import { useResource } from '../hooks';
+import { t } from '../i18n';
 import { can } from '../session';
 import { listStaff, type StaffMember } from '../staff/staff-api';
 
@@ -15,7 +16,7 @@ export function useStaffNames(): StaffNames {
   const list = staff.data ?? [];
   const byActor = new Map(list.map((s) => [`staff:${s.id}`, s.name || s.email]));
   return {
-    who: (actor) => (actor === 'system' ? 'Taquilla' : actor === 'break_glass' ? 'the break-glass token' : (byActor.get(actor) ?? actor)),
+    who: (actor) => (actor === 'system' ? 'Taquilla' : actor === 'break_glass' ? t('incidents.breakGlass') : (byActor.get(actor) ?? actor)),
     people: list.filter((s) => s.status === 'active'),
   };
 }

@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from 'preact/hooks';
-import { formatCount, plural } from '../format';
+import { formatCount } from '../format';
+import { t, tp } from '../i18n';
 import { ErrorNotice, Loading } from '../ui';
 import { type DryRun, dryRunStep, type Step, type StepRun, startStep } from './incidents-api';
 
@@ -67,11 +68,11 @@ export function StepButton(props: { incidentId: string; info: StepInfo; scopeId:
         {info.label}
       </button>
       <dialog ref={dialog} class="dialog incident-step-dialog" aria-labelledby={titleId} data-testid={`step-${info.step}-dialog`}>
-        <h2 id={titleId}>{info.label}?</h2>
+        <h2 id={titleId}>{t('incidents.stepQuestion', { step: info.label })}</h2>
         <div class="dialog-body">
           <p>{info.explain}</p>
-          {dry.loading && <Loading label="Counting (dry run)…" />}
-          <ErrorNotice error={dry.error} title="The dry run failed" />
+          {dry.loading && <Loading label={t('incidents.dryRunning')} />}
+          <ErrorNotice error={dry.error} title={t('incidents.dryRunFailed')} />
           {dry.result && (
             <>
               <p data-testid="step-dry-count">
@@ -79,29 +80,29 @@ export function StepButton(props: { incidentId: string; info: StepInfo; scopeId:
               </p>
               {(dry.result.alreadyDone ?? 0) > 0 && (
                 <p class="small muted" data-testid="step-dry-done">
-                  {plural(dry.result.alreadyDone ?? 0, 'person was', 'people were')} handled by an earlier run and will be skipped.
+                  {tp('incidents.alreadyDone', dry.result.alreadyDone ?? 0)}
                 </p>
               )}
               {dry.result.sample.length > 0 && (
                 <>
-                  <p class="small muted">
-                    A sample ({formatCount(Math.min(dry.result.sample.length, 10))} of {formatCount(count)}):
-                  </p>
+                  <p class="small muted">{t('incidents.sample', { shown: formatCount(Math.min(dry.result.sample.length, 10)), count: formatCount(count) })}</p>
                   <ul class="incident-sample mono small" data-testid="step-dry-sample">
                     {dry.result.sample.slice(0, 10).map((item, n) => (
-                      <li key={n}>{sampleLine(item)}</li>
+                      <li key={n} data-user-content>
+                        {sampleLine(item)}
+                      </li>
                     ))}
                   </ul>
                 </>
               )}
-              <p class="small muted">Running it again later sends nothing twice; an interrupted run resumes where it stopped.</p>
+              <p class="small muted">{t('incidents.runAgainSafe')}</p>
             </>
           )}
         </div>
-        <ErrorNotice error={startError} title="The step did not start" />
+        <ErrorNotice error={startError} title={t('incidents.stepNotStarted')} />
         <div class="dialog-actions">
           <button type="button" class="btn btn-secondary" autofocus onClick={() => dialog.current?.close()} disabled={starting}>
-            Cancel
+            {t('ui.cancel')}
           </button>
           <button
             type="button"
@@ -110,7 +111,7 @@ export function StepButton(props: { incidentId: string; info: StepInfo; scopeId:
             onClick={confirm}
             disabled={starting || !dry.result || nothing}
           >
-            {starting ? 'Starting…' : nothing ? 'Nobody left to reach' : info.label}
+            {starting ? t('incidents.starting') : nothing ? t('incidents.nobodyLeft') : info.label}
           </button>
         </div>
       </dialog>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { formatCount, formatShortDateTime, plural } from '../format';
+import { formatShortDateTime } from '../format';
 import { useResource } from '../hooks';
+import { t, tp } from '../i18n';
 import { Empty, ErrorNotice, Loading, Section } from '../ui';
 import { type BuildSummary, loadBuild, loadBuilds, sealed, shortHash } from './integrity-api';
 import { PageClasses } from './page-classes';
@@ -8,39 +9,45 @@ import { PageClasses } from './page-classes';
 /** One build's manifest: every script and stylesheet each page loads, with its sha384. */
 function Manifest(props: { buildId: string }) {
   const build = useResource((signal) => loadBuild(props.buildId, signal), [props.buildId]);
-  if (build.error) return <ErrorNotice error={build.error} title="The build's manifest could not be loaded" />;
-  if (!build.data) return <Loading label="Loading the manifest…" />;
+  if (build.error) return <ErrorNotice error={build.error} title={t('integrity.manifestFailed')} />;
+  if (!build.data) return <Loading label={t('integrity.loadingManifest')} />;
   const { builtAt, inventory, pages } = build.data;
   return (
     <div class="integrity-details" data-testid="build-manifest">
       <p class="small muted">
-        Built {formatShortDateTime(builtAt)} · checked against inventory{' '}
-        <span class="mono" title={inventory}>
+        {t('integrity.builtAt', { date: formatShortDateTime(builtAt) })} · {t('integrity.checkedAgainst')}{' '}
+        <span class="mono" title={inventory} data-user-content>
           {shortHash(inventory)}
         </span>
       </p>
       {Object.entries(pages).map(([file, page]) => (
         <details key={file} class="integrity-manifest-page">
           <summary>
-            <strong class="mono">{file}</strong> <PageClasses classes={page.classes} />{' '}
+            <strong class="mono" data-user-content>
+              {file}
+            </strong>{' '}
+            <PageClasses classes={page.classes} />{' '}
             <span class="small muted">
-              {plural(page.scripts.length, 'script')}, {plural(page.styles.length, 'stylesheet')}
+              {tp('integrity.count.scripts', page.scripts.length)}, {tp('integrity.count.stylesheets', page.styles.length)}
             </span>
           </summary>
           <ul class="integrity-files">
-            {[...page.scripts.map((s) => ({ ...s, label: s.chunk, mono: true })), ...page.styles.map((s) => ({ ...s, label: 'stylesheet', mono: false }))].map(
-              (f) => (
-                <li key={f.path}>
-                  <span class={f.mono ? 'mono small break' : 'small'}>{f.label}</span>
-                  <span class="mono small muted break">
-                    {f.path}{' '}
-                    <span title={f.sha384} class="integrity-hash">
-                      {shortHash(f.sha384)}
-                    </span>
+            {[
+              ...page.scripts.map((s) => ({ ...s, label: s.chunk, mono: true })),
+              ...page.styles.map((s) => ({ ...s, label: t('integrity.stylesheet'), mono: false })),
+            ].map((f) => (
+              <li key={f.path}>
+                <span class={f.mono ? 'mono small break' : 'small'} data-user-content={f.mono ? true : undefined}>
+                  {f.label}
+                </span>
+                <span class="mono small muted break">
+                  <span data-user-content>{f.path}</span>{' '}
+                  <span title={f.sha384} class="integrity-hash" data-user-content>
+                    {shortHash(f.sha384)}
                   </span>
-                </li>
-              ),
-            )}
+                </span>
+              </li>
+            ))}
           </ul>
         </details>
       ))}
@@ -55,17 +62,19 @@ function Build(props: { build: BuildSummary; current: boolean }) {
   return (
     <li class="integrity-item" data-testid="build" data-current={String(props.current)}>
       <div class="integrity-item-head">
-        {props.current ? <span class="badge badge-good">Serving</span> : <span class="badge badge-neutral">Earlier</span>}
+        {props.current ? <span class="badge badge-good">{t('integrity.serving')}</span> : <span class="badge badge-neutral">{t('integrity.earlier')}</span>}
         <div class="integrity-item-title">
-          <strong class="mono">{b.buildId}</strong>
+          <strong class="mono" data-user-content>
+            {b.buildId}
+          </strong>
           <div class="small muted">
-            {formatShortDateTime(b.firstServedAt)} to {formatShortDateTime(b.lastServedAt)} · {plural(b.processStarts, 'process start')} ·{' '}
-            {formatCount(b.checkouts)} checkouts
+            {t('integrity.servedFromTo', { from: formatShortDateTime(b.firstServedAt), to: formatShortDateTime(b.lastServedAt) })} ·{' '}
+            {tp('integrity.count.processStarts', b.processStarts)} · {tp('integrity.count.checkouts', b.checkouts)}
           </div>
         </div>
         {sealed(b.buildId) && (
           <button type="button" class="btn btn-secondary btn-sm" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
-            {open ? 'Hide' : 'Scripts'}
+            {open ? t('integrity.hide') : t('integrity.scripts')}
           </button>
         )}
       </div>
@@ -81,16 +90,17 @@ export function Builds() {
   const builds = useResource((signal) => loadBuilds(signal), []);
   const data = builds.data;
   return (
-    <Section title="Builds served" testid="integrity-builds">
-      <p class="muted small section-intro">
-        Each node registers the build it serves when it starts. Checkouts name their build, so a tampered build tells whom to notify.
-      </p>
+    <Section title={t('integrity.buildsTitle')} testid="integrity-builds">
+      <p class="muted small section-intro">{t('integrity.buildsIntro')}</p>
       <ErrorNotice error={builds.error} />
       {!data && builds.loading && <Loading />}
       {data?.builds.length === 0 && (
-        <Empty title="No build registered yet.">
+        <Empty title={t('integrity.noBuilds')}>
           <p class="small muted">
-            This node serves <span class="mono">{data.current}</span>.
+            {t('integrity.thisNodeServes')}{' '}
+            <span class="mono" data-user-content>
+              {data.current}
+            </span>
           </p>
         </Empty>
       )}

@@ -1,15 +1,9 @@
-import { formatAgo, formatShortDateTime, formatTime, plural } from '../format';
+import { formatAgo, formatShortDateTime, formatTime } from '../format';
 import { useNow } from '../hooks';
+import { t, tp } from '../i18n';
+import { describeWhat, detailName, pageClassLabel } from '../shield/incident-words';
 import type { Incident, IncidentEvent } from '../shield/shield-api';
 import { ErrorNotice, Loading, Notice } from '../ui';
-
-/** What src/security writes in a script_compromise timeline, in words; anything newer as it comes. */
-const WHAT: Record<string, string> = {
-  detected: 'Detected',
-  csp_violation: 'Code blocked on a guarded page (CSP)',
-  tamper_check: 'Tamper check found a difference',
-};
-const describe = (what: string) => WHAT[what] ?? what.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 /** The details that say where and what, first; at most four, so a step stays one or two lines. */
 const KEYS = ['pageClass', 'document', 'page', 'url', 'directive', 'blocked', 'kind', 'sample', 'findings', 'buildId'];
@@ -26,12 +20,19 @@ function Step(props: { event: IncidentEvent }) {
       <time dateTime={at} class="integrity-step-time">
         {formatTime(at)}
       </time>{' '}
-      <strong>{describe(what)}</strong>
+      <strong>{describeWhat(what)}</strong>
       {picked.length > 0 && (
         <span class="integrity-step-details">
           {picked.map(([k, v]) => (
             <span key={k}>
-              {k}: <span class="mono">{String(v)}</span>
+              {detailName(k) ?? <span data-user-content>{k}</span>}:{' '}
+              {k === 'pageClass' ? (
+                <span class="mono">{pageClassLabel(String(v))}</span>
+              ) : (
+                <span class="mono" data-user-content>
+                  {String(v)}
+                </span>
+              )}
             </span>
           ))}
         </span>
@@ -47,19 +48,29 @@ function Step(props: { event: IncidentEvent }) {
 export function CompromiseIncidents(props: { incidents: Incident[] | null; error: unknown }) {
   const now = useNow(30_000);
   const { incidents, error } = props;
-  if (error && !incidents) return <ErrorNotice error={error} title="Script-compromise incidents could not be loaded" testid="integrity-incidents-error" />;
-  if (!incidents) return <Loading label="Loading incidents…" />;
+  if (error && !incidents) return <ErrorNotice error={error} title={t('integrity.incidentsFailed')} testid="integrity-incidents-error" />;
+  if (!incidents) return <Loading label={t('shield.loadingIncidents')} />;
   const open = incidents.filter((i) => i.status !== 'resolved');
   const last = incidents.find((i) => i.status === 'resolved');
   return (
     <div class="stack" data-testid="integrity-incidents" data-open={open.length}>
-      {error !== null && error !== undefined && <ErrorNotice error={error} title="The incidents could not refresh; retrying" />}
+      {error !== null && error !== undefined && <ErrorNotice error={error} title={t('integrity.incidentsRefreshFailed')} />}
       {open.map((incident) => (
-        <Notice key={incident.id} tone="error" title={`Script compromise: ${incident.summary}`} testid="integrity-incident">
+        <Notice
+          key={incident.id}
+          tone="error"
+          title={
+            <>
+              {t('integrity.compromise')}: <span data-user-content>{incident.summary}</span>
+            </>
+          }
+          testid="integrity-incident"
+        >
           <p>
-            Opened {formatShortDateTime(incident.openedAt)} ({formatAgo(incident.openedAt, now)}) · {plural(incident.timeline.length, 'sign')}
+            {t('integrity.incidentOpened', { date: formatShortDateTime(incident.openedAt), ago: formatAgo(incident.openedAt, now) })} ·{' '}
+            {tp('integrity.count.signs', incident.timeline.length)}
           </p>
-          <ol class="integrity-steps" aria-label="Latest signs, newest first">
+          <ol class="integrity-steps" aria-label={t('integrity.latestSigns')}>
             {incident.timeline
               .slice(-3)
               .reverse()
@@ -68,18 +79,21 @@ export function CompromiseIncidents(props: { incidents: Incident[] | null; error
               ))}
           </ol>
           <p class="small">
-            <a href={`/console/incidents/${incident.id}`} data-testid="integrity-incident-link">
-              Open the incident
+            <a href={`/console/incidents/${incident.id}`} class="integrity-link" data-testid="integrity-incident-link">
+              {t('integrity.openIncident')}
             </a>{' '}
-            for its whole timeline, to scope who was affected and to tell them. Switch off any widget you do not trust below, and run a tamper check.
+            {t('integrity.openIncidentWhy')}
           </p>
         </Notice>
       ))}
       {open.length === 0 && (
-        <Notice tone="success" title="No open script-compromise incident" testid="integrity-no-incident">
+        <Notice tone="success" title={t('integrity.noOpenIncident')} testid="integrity-no-incident">
           {last
-            ? `The last one was opened ${formatShortDateTime(last.openedAt)} and resolved ${last.resolvedAt ? formatShortDateTime(last.resolvedAt) : ''}.`
-            : 'None so far. One opens when code is blocked on a payment or account page, or a tamper check finds a difference.'}
+            ? t('integrity.lastIncident', {
+                opened: formatShortDateTime(last.openedAt),
+                resolved: last.resolvedAt ? formatShortDateTime(last.resolvedAt) : '—',
+              })
+            : t('integrity.noIncidentYet')}
         </Notice>
       )}
     </div>

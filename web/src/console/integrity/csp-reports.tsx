@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { formatAgo, formatCount, formatShortDateTime, plural } from '../format';
+import { formatAgo, formatCount, formatShortDateTime } from '../format';
 import { useResource } from '../hooks';
+import { t, tp } from '../i18n';
 import { ErrorNotice, Loading, Notice, Section } from '../ui';
 import { GUARDED, loadCspReports } from './integrity-api';
 import { PageClasses } from './page-classes';
@@ -18,24 +19,24 @@ export function CspReports() {
   const guarded = list.filter((r) => GUARDED.has(r.pageClass)).length;
   return (
     <Section
-      title="CSP violation reports"
+      title={t('integrity.cspTitle')}
       class="card-flush-body"
       testid="integrity-csp"
       actions={
         <button type="button" class="btn btn-secondary btn-sm" disabled={reports.loading} onClick={reports.reload}>
-          Refresh
+          {t('integrity.refresh')}
         </button>
       }
     >
       <p class="muted small card-note integrity-note" data-testid="csp-summary">
         {reports.data && list.length === 0
-          ? 'No violations reported: no page has refused to run any code.'
-          : `${list.length ? `${plural(list.length, 'signature')}${guarded ? `, ${guarded} on payment or account pages` : ''}. ` : ''}Code the pages refused to run, grouped by page, directive and what was blocked; query strings are never kept.`}
+          ? t('integrity.cspNone')
+          : `${list.length ? `${tp('integrity.count.signatures', list.length)}${guarded ? t('integrity.cspGuarded', { count: formatCount(guarded) }) : ''}. ` : ''}${t('integrity.cspExplain')}`}
       </p>
       <div class="integrity-pad">
         {reports.data && reports.data.dropped > 0 && (
-          <Notice tone="warning" title={`${formatCount(reports.data.dropped)} reports were counted but not kept`}>
-            More new signatures arrived in a second than this node keeps: a flood, or forged reports.
+          <Notice tone="warning" title={tp('integrity.cspDropped', reports.data.dropped)}>
+            {t('integrity.cspDroppedWhy')}
           </Notice>
         )}
         <ErrorNotice error={reports.error} />
@@ -45,11 +46,11 @@ export function CspReports() {
         <table class="table table-compact integrity-table">
           <thead>
             <tr>
-              <th scope="col">Violation</th>
+              <th scope="col">{t('integrity.violation')}</th>
               <th scope="col" class="num">
-                Count
+                {t('integrity.count')}
               </th>
-              <th scope="col">Last seen</th>
+              <th scope="col">{t('integrity.lastSeen')}</th>
             </tr>
           </thead>
           <tbody>
@@ -61,19 +62,33 @@ export function CspReports() {
                 data-page-class={r.pageClass}
               >
                 <td class="break">
-                  <PageClasses classes={[r.pageClass]} /> <strong class="mono small">{r.directive}</strong> <span class="mono small">{r.blocked || '—'}</span>
+                  <PageClasses classes={[r.pageClass]} />{' '}
+                  <strong class="mono small" data-user-content>
+                    {r.directive}
+                  </strong>{' '}
+                  <span class="mono small" data-user-content>
+                    {r.blocked || '—'}
+                  </span>
                   {r.sample && (
                     <div class="small">
-                      <code class="integrity-code">{r.sample}</code>
+                      <code class="integrity-code" data-user-content>
+                        {r.sample}
+                      </code>
                     </div>
                   )}
-                  <div class="mono small muted">{r.document}</div>
-                  {r.source && r.source !== r.document && <div class="mono small muted">from {r.source}</div>}
+                  <div class="mono small muted" data-user-content>
+                    {r.document}
+                  </div>
+                  {r.source && r.source !== r.document && (
+                    <div class="mono small muted">
+                      {t('integrity.from')} <span data-user-content>{r.source}</span>
+                    </div>
+                  )}
                 </td>
                 <td class="num">{formatCount(r.count)}</td>
                 <td class="small">
                   <span class="nowrap">{formatAgo(r.lastSeen)}</span>
-                  <div class="muted">first {formatShortDateTime(r.firstSeen)}</div>
+                  <div class="muted">{t('integrity.firstSeen', { date: formatShortDateTime(r.firstSeen) })}</div>
                 </td>
               </tr>
             ))}
@@ -83,7 +98,7 @@ export function CspReports() {
       {list.length > FIRST && (
         <div class="pager">
           <button type="button" class="link-button small" onClick={() => setAll(!all)}>
-            {all ? 'Show fewer' : `Show all ${list.length}`}
+            {all ? t('integrity.showFewer') : t('integrity.showAll', { count: formatCount(list.length) })}
           </button>
         </div>
       )}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { usePolling } from '../hooks';
+import { t } from '../i18n';
 import { can } from '../session';
 import { type Incident, loadIncidents } from '../shield/shield-api';
 import { PageHeader } from '../ui';
@@ -45,7 +46,7 @@ export function IntegrityPage() {
   const compromise = useCompromiseIncidents();
   return (
     <>
-      <PageHeader title="Integrity" subtitle="What runs on the payment and account pages, what tried to, and the switches to stop it." />
+      <PageHeader title={t('integrity.title')} subtitle={t('integrity.subtitle')} />
       <div class="stack" data-testid="integrity">
         {can('incidents.read') && <CompromiseIncidents incidents={compromise.incidents} error={compromise.error} />}
         <TamperChecks onRan={compromise.refresh} />

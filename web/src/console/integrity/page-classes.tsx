@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+import { pageClassLabel } from '../shield/incident-words';
 import { GUARDED } from './integrity-api';
 
 /** Page classes as small chips; payment and account (card details, passwords) stand out. */
@@ -12,10 +14,10 @@ export function PageClasses(props: { classes: readonly string[]; off?: readonly 
             key={c}
             class={`integrity-class ${GUARDED.has(c) ? 'integrity-class-guarded' : ''} ${off ? 'integrity-class-off' : ''}`}
             data-class={c}
-            title={off ? `${c}: not approved in the script inventory` : undefined}
+            title={off ? t('integrity.classNotApproved', { class: pageClassLabel(c) }) : undefined}
           >
-            {c}
-            {off && <span class="visually-hidden"> (not approved)</span>}
+            {pageClassLabel(c)}
+            {off && <span class="visually-hidden"> {t('integrity.notApproved')}</span>}
           </span>
         );
       })}
@@ -27,6 +29,15 @@ export function PageClasses(props: { classes: readonly string[]; off?: readonly 
 export function Shown(props: { value: unknown }) {
   const v = props.value;
   if (v === null || v === undefined || v === '') return <span class="muted">—</span>;
-  if (typeof v === 'object') return <code class="integrity-code">{JSON.stringify(v)}</code>;
-  return <span class="mono break">{String(v)}</span>;
+  if (typeof v === 'object')
+    return (
+      <code class="integrity-code" data-user-content>
+        {JSON.stringify(v)}
+      </code>
+    );
+  return (
+    <span class="mono break" data-user-content>
+      {String(v)}
+    </span>
+  );
 }

@@ -1,4 +1,5 @@
 import { useResource } from '../hooks';
+import { t, tp } from '../i18n';
 import { ErrorNotice, Loading, Section } from '../ui';
 import { loadInventory } from './integrity-api';
 import { PageClasses } from './page-classes';
@@ -11,14 +12,18 @@ export function ScriptInventory() {
   const inventory = useResource((signal) => loadInventory(signal), []);
   const inv = inventory.data;
   return (
-    <Section title="Script inventory" class="card-flush-body" testid="integrity-inventory">
+    <Section title={t('integrity.inventoryTitle')} class="card-flush-body" testid="integrity-inventory">
       <p class="muted small card-note integrity-note">
         {inv ? (
           <>
-            {inv.entries.length} entries in <code class="break">{inv.path}</code>. A change to it is reviewed by the security owner.
+            {tp('integrity.count.entriesIn', inv.entries.length)}{' '}
+            <code class="break" data-user-content>
+              {inv.path}
+            </code>
+            . {t('integrity.inventoryReview')}
           </>
         ) : (
-          'Every script that may run on each page class.'
+          t('integrity.inventoryIntro')
         )}
       </p>
       <div class="integrity-pad">
@@ -29,29 +34,33 @@ export function ScriptInventory() {
         <table class="table table-compact integrity-table">
           <thead>
             <tr>
-              <th scope="col">Script and pages</th>
-              <th scope="col">Purpose</th>
+              <th scope="col">{t('integrity.scriptAndPages')}</th>
+              <th scope="col">{t('integrity.purpose')}</th>
             </tr>
           </thead>
           <tbody>
             {inv.entries.map((e) => (
               <tr key={e.id} data-testid="inventory-entry" data-kind={e.kind}>
                 <td class="break integrity-script">
-                  <strong>{e.id}</strong>{' '}
-                  <span class={`badge badge-${e.kind === 'widget' ? 'warn' : 'neutral'}`}>{e.kind === 'widget' ? 'widget' : 'ours'}</span>
+                  <strong data-user-content>{e.id}</strong>{' '}
+                  <span class={`badge badge-${e.kind === 'widget' ? 'warn' : 'neutral'}`}>
+                    {e.kind === 'widget' ? t('integrity.kindWidget') : t('integrity.kindOurs')}
+                  </span>
                   <div>
                     <PageClasses classes={e.classes} />
                   </div>
-                  <ul class="integrity-covers mono small muted" aria-label="Covers">
+                  <ul class="integrity-covers mono small muted" aria-label={t('integrity.covers')}>
                     {(e.kind === 'widget' ? [e.origin ?? ''] : (e.chunks ?? [])).map((c) => (
-                      <li key={c}>{c}</li>
+                      <li key={c} data-user-content>
+                        {c}
+                      </li>
                     ))}
                   </ul>
                 </td>
                 <td class="small">
-                  {e.purpose}
+                  <span data-user-content>{e.purpose}</span>
                   <div class="muted">
-                    Owner: {e.owner} · Approved: {e.approved}
+                    {t('integrity.owner')} <span data-user-content>{e.owner}</span> · {t('integrity.approved')} <span data-user-content>{e.approved}</span>
                   </div>
                 </td>
               </tr>

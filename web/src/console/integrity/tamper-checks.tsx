@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { formatAgo, formatShortDateTime, plural } from '../format';
+import { formatAgo, formatCount, formatShortDateTime } from '../format';
 import { useResource, useSave } from '../hooks';
+import { hasMessage, type MessageKey, t, tp } from '../i18n';
 import { can } from '../session';
 import { Empty, ErrorNotice, Loading, Section } from '../ui';
 import { loadTamperChecks, runTamperCheck, shortHash, type TamperCheck, type TamperChecked } from './integrity-api';
@@ -11,15 +12,25 @@ const FIRST = 5;
 
 const seconds = (from: string, to: string) => Math.max(0, Math.round((new Date(to).getTime() - new Date(from).getTime()) / 100) / 10);
 
+/** A finding's kind (src/security/tamper-check.findings.ts) in words, its code in the tooltip; one the console does not know, as the server names it. */
+function FindingKind(props: { kind: string }) {
+  const key = `integrity.finding.${props.kind}`;
+  if (hasMessage(key)) return <strong title={props.kind}>{t(key as MessageKey)}</strong>;
+  return <strong data-user-content>{props.kind.replace(/_/g, ' ')}</strong>;
+}
+
 /** A page or file fetched: its address, status (null: no answer) and hash. */
 function Fetched(props: { item: TamperChecked }) {
   const { url, pageClass, status, sha384 } = props.item;
   return (
     <li>
-      <span class="mono small break">{url}</span> {pageClass && <PageClasses classes={[pageClass]} />}{' '}
-      <span class={`badge badge-${status === 200 ? 'good' : status === null ? 'bad' : 'warn'}`}>{status ?? 'no answer'}</span>
+      <span class="mono small break" data-user-content>
+        {url}
+      </span>{' '}
+      {pageClass && <PageClasses classes={[pageClass]} />}{' '}
+      <span class={`badge badge-${status === 200 ? 'good' : status === null ? 'bad' : 'warn'}`}>{status ?? t('integrity.noAnswer')}</span>
       {sha384 && (
-        <span class="mono small muted integrity-hash" title={sha384}>
+        <span class="mono small muted integrity-hash" title={sha384} data-user-content>
           {' '}
           {shortHash(sha384)}
         </span>
@@ -38,13 +49,16 @@ function Details(props: { check: TamperCheck }) {
         <ul class="integrity-findings" data-testid="tamper-findings">
           {findings.map((f, i) => (
             <li key={`${f.page}-${f.kind}-${i}`} data-kind={f.kind}>
-              <strong>{f.kind.replace(/_/g, ' ')}</strong> <span class="mono small break">{f.page}</span>
+              <FindingKind kind={f.kind} />{' '}
+              <span class="mono small break" data-user-content>
+                {f.page}
+              </span>
               <dl class="facts integrity-facts">
-                <dt>Expected</dt>
+                <dt>{t('integrity.expected')}</dt>
                 <dd>
                   <Shown value={f.expected} />
                 </dd>
-                <dt>Received</dt>
+                <dt>{t('integrity.received')}</dt>
                 <dd>
                   <Shown value={f.actual} />
                 </dd>
@@ -54,7 +68,7 @@ function Details(props: { check: TamperCheck }) {
         </ul>
       )}
       {documents.length > 0 && (
-        <ul class="integrity-pages" aria-label="Pages fetched">
+        <ul class="integrity-pages" aria-label={t('integrity.pagesFetched')}>
           {documents.map((p) => (
             <Fetched key={p.url} item={p} />
           ))}
@@ -62,7 +76,7 @@ function Details(props: { check: TamperCheck }) {
       )}
       {files.length > 0 && (
         <details class="integrity-manifest-page">
-          <summary class="small">{plural(files.length, 'script and stylesheet', 'scripts and stylesheets')} fetched and hashed</summary>
+          <summary class="small">{tp('integrity.filesFetched', files.length)}</summary>
           <ul class="integrity-files">
             {files.map((p) => (
               <Fetched key={p.url} item={p} />
@@ -77,10 +91,10 @@ function Details(props: { check: TamperCheck }) {
 /** Its verdict: all matched, something differed, or the check could not look (every finding "unreachable"). */
 function Verdict(props: { check: TamperCheck }) {
   const { ok, findings } = props.check;
-  if (ok) return <span class="badge badge-good">Matches</span>;
+  if (ok) return <span class="badge badge-good">{t('integrity.matches')}</span>;
   const differences = findings.filter((f) => f.kind !== 'unreachable').length;
-  if (differences > 0) return <span class="badge badge-bad">{plural(differences, 'difference')}</span>;
-  return <span class="badge badge-warn">Could not check</span>;
+  if (differences > 0) return <span class="badge badge-bad">{tp('integrity.count.differences', differences)}</span>;
+  return <span class="badge badge-warn">{t('integrity.couldNotCheck')}</span>;
 }
 
 function Run(props: { check: TamperCheck; open: boolean; onToggle: () => void }) {
@@ -94,13 +108,21 @@ function Run(props: { check: TamperCheck; open: boolean; onToggle: () => void })
         <div class="integrity-item-title">
           <strong>{formatShortDateTime(c.finishedAt)}</strong>{' '}
           <span class="muted small">
-            ({formatAgo(c.finishedAt)}) · {plural(documents, 'page')} and {plural(c.pages.length - documents, 'file')} in {seconds(c.startedAt, c.finishedAt)} s
-            · build <span class="mono">{c.buildId}</span>
-            {c.incidentId && ' · joined the incident'}
+            ({formatAgo(c.finishedAt)}) ·{' '}
+            {t('integrity.fetchedIn', {
+              pages: tp('integrity.count.pages', documents),
+              files: tp('integrity.count.files', c.pages.length - documents),
+              seconds: seconds(c.startedAt, c.finishedAt),
+            })}{' '}
+            · {t('integrity.build')}{' '}
+            <span class="mono" data-user-content>
+              {c.buildId}
+            </span>
+            {c.incidentId && ` · ${t('integrity.joinedIncident')}`}
           </span>
         </div>
         <button type="button" class="btn btn-secondary btn-sm" aria-expanded={props.open} aria-controls={id} onClick={props.onToggle}>
-          {props.open ? 'Hide' : 'Details'}
+          {props.open ? t('integrity.hide') : t('integrity.details')}
         </button>
       </div>
       <div id={id} hidden={!props.open}>
@@ -131,21 +153,21 @@ export function TamperChecks(props: { onRan: () => void }) {
     });
   return (
     <Section
-      title="Tamper checks"
+      title={t('integrity.tamperTitle')}
       testid="integrity-tamper"
       actions={
         can('shield.manage') && (
           <button type="button" class="btn btn-secondary btn-sm" disabled={run.busy} data-testid="tamper-run" onClick={runNow}>
-            {run.busy ? 'Checking…' : 'Run check now'}
+            {run.busy ? t('integrity.checking') : t('integrity.runNow')}
           </button>
         )
       }
     >
-      <p class="muted small section-intro">What browsers receive on payment and account pages, compared with the build's scripts, hashes and headers.</p>
-      <ErrorNotice error={run.error} title="The check did not run" testid="tamper-run-error" />
+      <p class="muted small section-intro">{t('integrity.tamperIntro')}</p>
+      <ErrorNotice error={run.error} title={t('integrity.runFailed')} testid="tamper-run-error" />
       <ErrorNotice error={checks.error} />
       {!checks.data && checks.loading && <Loading />}
-      {checks.data?.length === 0 && <Empty title="No tamper check has run yet." />}
+      {checks.data?.length === 0 && <Empty title={t('integrity.noChecks')} />}
       {list.length > 0 && (
         <ul class="integrity-list" data-testid="tamper-checks">
           {(all ? list : list.slice(0, FIRST)).map((c) => (
@@ -155,7 +177,7 @@ export function TamperChecks(props: { onRan: () => void }) {
       )}
       {list.length > FIRST && (
         <button type="button" class="link-button small integrity-more" onClick={() => setAll(!all)}>
-          {all ? 'Show fewer' : `Show all ${list.length}`}
+          {all ? t('integrity.showFewer') : t('integrity.showAll', { count: formatCount(list.length) })}
         </button>
       )}
     </Section>

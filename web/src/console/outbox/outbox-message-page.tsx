@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { formatDateTime } from '../format';
 import { useResource } from '../hooks';
+import { t } from '../i18n';
 import { adminApi } from '../session';
 import type { OutboxDetail } from '../types';
 import { Badge, ErrorNotice, Loading, Notice, PageHeader, Section } from '../ui';
+import { KindLabel, LanguageName } from './outbox-words';
 
 /**
  * The email's HTML for the preview frame, without its inline styles, style sheets and scripts: the
@@ -26,13 +28,13 @@ export function OutboxMessagePage(props: { id: string }) {
   return (
     <>
       <PageHeader
-        back={{ href: '/console/outbox', label: 'Outbox' }}
-        title={m?.subject ?? 'Message'}
+        back={{ href: '/console/outbox', label: t('outbox.title') }}
+        title={m ? <span data-user-content>{m.subject}</span> : t('outbox.message')}
         badge={m && <Badge status={m.status} />}
         subtitle={
           m && (
             <>
-              To {m.recipient} · {m.kind} · {m.locale}
+              {t('outbox.to')} <span data-user-content>{m.recipient}</span> · <KindLabel kind={m.kind} /> · <LanguageName locale={m.locale} />
             </>
           )
         }
@@ -41,23 +43,30 @@ export function OutboxMessagePage(props: { id: string }) {
       {message.loading && !m && <Loading />}
       {m && (
         <div class="grid-1-2">
-          <Section title="Details">
+          <Section title={t('outbox.details')}>
             <dl class="facts">
-              <dt>Recipient</dt>
-              <dd>{m.recipient}</dd>
-              <dt>Created</dt>
+              <dt>{t('outbox.recipient')}</dt>
+              <dd data-user-content>{m.recipient}</dd>
+              <dt>{t('outbox.created')}</dt>
               <dd>{formatDateTime(m.createdAt)}</dd>
-              <dt>Sent</dt>
+              <dt>{t('outbox.sent')}</dt>
               <dd>{m.sentAt ? formatDateTime(m.sentAt) : '—'}</dd>
-              <dt>Attempts</dt>
+              <dt>{t('outbox.attempts')}</dt>
               <dd>{m.attempts}</dd>
-              <dt>Kind</dt>
-              <dd>{m.kind}</dd>
-              <dt>Language</dt>
-              <dd>{m.locale}</dd>
+              <dt>{t('outbox.kind')}</dt>
+              <dd>
+                <KindLabel kind={m.kind} />{' '}
+                <span class="mono small muted" data-user-content>
+                  {m.kind}
+                </span>
+              </dd>
+              <dt>{t('outbox.language')}</dt>
+              <dd>
+                <LanguageName locale={m.locale} />
+              </dd>
               {m.orderId && (
                 <>
-                  <dt>Order</dt>
+                  <dt>{t('outbox.order')}</dt>
                   <dd>
                     <a href={`/console/orders/${m.orderId}`} class="mono">
                       {m.orderId.slice(0, 8)}
@@ -67,16 +76,16 @@ export function OutboxMessagePage(props: { id: string }) {
               )}
             </dl>
             {m.lastError && (
-              <Notice tone="error" title="Last error">
-                {m.lastError}
+              <Notice tone="error" title={t('outbox.lastError')}>
+                <span data-user-content>{m.lastError}</span>
               </Notice>
             )}
           </Section>
           <Section
-            title="Body"
+            title={t('outbox.body')}
             testid="outbox-body"
             actions={
-              <div class="segmented" role="group" aria-label="Body format">
+              <div class="segmented" role="group" aria-label={t('outbox.bodyFormat')}>
                 {(['text', 'html', 'source'] as const).map((v) => (
                   <button
                     key={v}
@@ -86,14 +95,14 @@ export function OutboxMessagePage(props: { id: string }) {
                     data-testid={`outbox-view-${v}`}
                     onClick={() => setView(v)}
                   >
-                    {v === 'text' ? 'Text' : v === 'html' ? 'HTML preview' : 'HTML source'}
+                    {t(`outbox.view.${v}`)}
                   </button>
                 ))}
               </div>
             }
           >
             {view === 'text' && (
-              <pre class="mail-text" data-testid="outbox-text">
+              <pre class="mail-text" data-testid="outbox-text" data-user-content>
                 {m.bodyText}
               </pre>
             )}
@@ -101,19 +110,20 @@ export function OutboxMessagePage(props: { id: string }) {
               <>
                 <iframe
                   class="mail-frame"
-                  title={`HTML body of “${m.subject}”`}
+                  title={t('outbox.frameTitle', { subject: m.subject })}
                   sandbox=""
                   srcdoc={previewHtml(m.bodyHtml)}
                   referrerpolicy="no-referrer"
                   data-testid="outbox-html"
                 />
-                <p class="hint">
-                  Shown in a sandboxed frame, without the email’s inline styles and outside images (the console’s content policy blocks them). “HTML source”
-                  shows the email as sent.
-                </p>
+                <p class="hint">{t('outbox.frameHint', { source: t('outbox.view.source') })}</p>
               </>
             )}
-            {view === 'source' && <pre class="mail-text mail-source">{m.bodyHtml}</pre>}
+            {view === 'source' && (
+              <pre class="mail-text mail-source" data-user-content>
+                {m.bodyHtml}
+              </pre>
+            )}
           </Section>
         </div>
       )}

@@ -1,19 +1,15 @@
 import { useState } from 'preact/hooks';
-import { formatShortDateTime } from '../format';
+import { formatCount, formatShortDateTime, statusLabel } from '../format';
 import { useResource } from '../hooks';
+import { t } from '../i18n';
 import { Icon } from '../icons';
 import { adminApi } from '../session';
 import type { OutboxStatus, OutboxSummary } from '../types';
 import { Badge, Empty, ErrorNotice, Loading, PageHeader } from '../ui';
+import { KindLabel, LanguageName } from './outbox-words';
 
 const PAGE = 25;
-const STATUSES: { value: '' | OutboxStatus; label: string }[] = [
-  { value: '', label: 'Any status' },
-  { value: 'queued', label: 'Queued' },
-  { value: 'sent', label: 'Sent' },
-  { value: 'kept', label: 'Kept (no SMTP)' },
-  { value: 'failed', label: 'Failed' },
-];
+const STATUSES: OutboxStatus[] = ['queued', 'sent', 'kept', 'failed'];
 
 export function OutboxPage() {
   const initial = new URLSearchParams(location.search);
@@ -46,11 +42,11 @@ export function OutboxPage() {
   return (
     <>
       <PageHeader
-        title="Outbox"
-        subtitle="Every email Taquilla sends. Without SMTP, messages are kept here for you to read."
+        title={t('outbox.title')}
+        subtitle={t('outbox.subtitle')}
         actions={
           <button type="button" class="btn btn-secondary btn-sm" onClick={list.reload} data-testid="outbox-refresh">
-            <Icon name="refresh" size={16} /> Refresh
+            <Icon name="refresh" size={16} /> {t('outbox.refresh')}
           </button>
         }
       />
@@ -62,57 +58,62 @@ export function OutboxPage() {
         }}
       >
         <div class="field">
-          <label for="outbox-status">Status</label>
+          <label for="outbox-status">{t('outbox.status')}</label>
           <select id="outbox-status" value={status} data-testid="outbox-status" onChange={(e) => apply(e.currentTarget.value, recipientInput)}>
+            <option value="">{t('outbox.anyStatus')}</option>
             {STATUSES.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
+              <option key={s} value={s}>
+                {statusLabel(s)}
               </option>
             ))}
           </select>
         </div>
         <div class="field field-grow">
-          <label for="outbox-recipient">Recipient</label>
+          <label for="outbox-recipient">{t('outbox.recipient')}</label>
           <input
             id="outbox-recipient"
             type="search"
             value={recipientInput}
-            placeholder="Whole address, e.g. ana@example.com"
+            placeholder={t('outbox.recipientPlaceholder')}
             data-testid="outbox-recipient"
             onInput={(e) => setRecipientInput(e.currentTarget.value)}
           />
         </div>
         <button type="submit" class="btn btn-primary" data-testid="outbox-filter">
-          Filter
+          {t('outbox.filter')}
         </button>
       </form>
       <ErrorNotice error={list.error} />
       {list.loading && !list.data && <Loading />}
-      {list.data && list.data.messages.length === 0 && <Empty title="No messages match" />}
+      {list.data && list.data.messages.length === 0 && <Empty title={t('outbox.none')} />}
       {list.data && list.data.messages.length > 0 && (
         <div class="card card-flush">
           <table class="table table-hover" data-testid="outbox-table">
             <thead>
               <tr>
-                <th class="col-subject">Subject</th>
-                <th>Recipient</th>
-                <th>Created</th>
-                <th>Status</th>
-                <th class="num">Attempts</th>
+                <th scope="col" class="col-subject">
+                  {t('outbox.subject')}
+                </th>
+                <th scope="col">{t('outbox.recipient')}</th>
+                <th scope="col">{t('outbox.created')}</th>
+                <th scope="col">{t('outbox.status')}</th>
+                <th scope="col" class="num">
+                  {t('outbox.attempts')}
+                </th>
               </tr>
             </thead>
             <tbody>
               {list.data.messages.map((m) => (
                 <tr key={m.id} data-testid="outbox-row">
                   <td>
-                    <a href={`/console/outbox/${m.id}`} class="strong-link">
+                    <a href={`/console/outbox/${m.id}`} class="strong-link" data-user-content>
                       {m.subject}
                     </a>
                     <div class="muted small">
-                      {m.kind} · {m.locale}
+                      <KindLabel kind={m.kind} /> · <LanguageName locale={m.locale} />
                     </div>
                   </td>
-                  <td>{m.recipient}</td>
+                  <td data-user-content>{m.recipient}</td>
                   <td class="nowrap">{formatShortDateTime(m.createdAt)}</td>
                   <td>
                     <Badge status={m.status} />
@@ -124,13 +125,13 @@ export function OutboxPage() {
           </table>
           <div class="pager">
             <button type="button" class="btn btn-secondary btn-sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-              ← Previous
+              {t('outbox.previous')}
             </button>
             <span class="muted small" data-testid="outbox-range">
-              {offset + 1}–{offset + list.data.messages.length} of {total}
+              {t('outbox.range', { from: formatCount(offset + 1), to: formatCount(offset + list.data.messages.length), total: formatCount(total) })}
             </span>
             <button type="button" class="btn btn-secondary btn-sm" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
-              Next →
+              {t('outbox.next')}
             </button>
           </div>
         </div>

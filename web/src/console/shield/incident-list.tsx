@@ -1,21 +1,16 @@
 import { useState } from 'preact/hooks';
 import { formatAgo, formatShortDateTime, formatTime } from '../format';
 import { useNow } from '../hooks';
+import { hasMessage, type MessageKey, t } from '../i18n';
+import { describeWhat, detailName, incidentKindLabel, incidentStatusLabel } from './incident-words';
 import type { Incident, IncidentEvent } from './shield-api';
 
-/** What the server writes in a timeline (src/shield), in words; anything newer is shown as it comes. */
-const WHAT: Record<string, string> = {
-  detected: 'Attack detected',
-  detected_by_another_process: 'Detected by another process too',
-  shield_on: 'Shield mode switched on automatically',
-  operator_set_mode: 'Operator changed the shield mode',
-  back_to_normal: 'Traffic back to normal',
-};
-const describe = (what: string) => WHAT[what] ?? what.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+/** The shield's own wording of a few steps (the flood's), else the incidents' one. */
+const describe = (what: string) => (hasMessage(`shield.what.${what}`) ? t(`shield.what.${what}` as MessageKey) : describeWhat(what));
 
 function duration(fromIso: string, to: number): string {
   const minutes = Math.round((to - new Date(fromIso).getTime()) / 60_000);
-  return minutes < 1 ? 'under a minute' : minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+  return minutes < 1 ? t('shield.underAMinute') : minutes < 120 ? t('shield.minutes', { n: minutes }) : t('shield.hours', { n: Math.round(minutes / 60) });
 }
 
 /** A detail's value: plain values as they are, objects (a traffic snapshot) as compact JSON. */
@@ -39,8 +34,8 @@ function Step(props: { event: IncidentEvent }) {
           <dl class="timeline-details">
             {entries.map(([key, value]) => (
               <div key={key}>
-                <dt>{key}</dt>
-                <dd>
+                {detailName(key) ? <dt>{detailName(key)}</dt> : <dt data-user-content>{key}</dt>}
+                <dd data-user-content>
                   <Value value={value} />
                 </dd>
               </div>
@@ -71,18 +66,19 @@ export function IncidentList(props: { incidents: Incident[] }) {
         return (
           <li key={incident.id} class="incident" data-testid="incident" data-status={incident.status}>
             <div class="incident-head">
-              <span class={`badge badge-${resolved ? 'good' : 'bad'}`}>{resolved ? 'Resolved' : incident.status === 'contained' ? 'Contained' : 'Open'}</span>
+              <span class={`badge badge-${resolved ? 'good' : 'bad'}`}>{incidentStatusLabel(incident.status)}</span>
               <div class="incident-title">
                 <h3>
-                  <a href={`/console/incidents/${incident.id}`} class="strong-link" data-testid="incident-page-link">
+                  <a href={`/console/incidents/${incident.id}`} class="strong-link" data-testid="incident-page-link" data-user-content>
                     {incident.summary}
                   </a>
                 </h3>
                 <p class="muted small">
-                  {incident.kind.replace(/_/g, ' ')} · opened {formatShortDateTime(incident.openedAt)} ({formatAgo(incident.openedAt, now)})
+                  {incidentKindLabel(incident.kind)} ·{' '}
+                  {t('shield.incidentOpened', { date: formatShortDateTime(incident.openedAt), ago: formatAgo(incident.openedAt, now) })} ·{' '}
                   {incident.resolvedAt
-                    ? ` · resolved after ${duration(incident.openedAt, new Date(incident.resolvedAt).getTime())}`
-                    : ` · open for ${duration(incident.openedAt, now)}`}
+                    ? t('shield.resolvedAfter', { duration: duration(incident.openedAt, new Date(incident.resolvedAt).getTime()) })
+                    : t('shield.openFor', { duration: duration(incident.openedAt, now) })}
                 </p>
               </div>
               <button
@@ -93,10 +89,10 @@ export function IncidentList(props: { incidents: Incident[] }) {
                 data-testid="incident-toggle"
                 onClick={() => toggle(incident.id)}
               >
-                {expanded ? 'Hide timeline' : `Timeline (${incident.timeline.length})`}
+                {expanded ? t('shield.hideTimeline') : t('shield.timeline', { count: incident.timeline.length })}
               </button>
             </div>
-            <ol id={timelineId} class="timeline" hidden={!expanded} aria-label={`Timeline of: ${incident.summary}`}>
+            <ol id={timelineId} class="timeline" hidden={!expanded} aria-label={t('shield.timelineOf', { summary: incident.summary })}>
               {expanded && incident.timeline.map((event, i) => <Step key={`${event.at}-${i}`} event={event} />)}
             </ol>
           </li>

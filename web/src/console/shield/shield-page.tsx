@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { formatAgo, formatCount, formatDateTime } from '../format';
 import { useNow, usePolling } from '../hooks';
+import { hasMessage, type MessageKey, t, tp } from '../i18n';
 import { LiveIndicator } from '../performances/sales-dashboard';
 import { Empty, ErrorNotice, Loading, Notice, PageHeader, Section, Stat } from '../ui';
 import { IncidentList } from './incident-list';
@@ -10,20 +11,15 @@ import { can } from '../session';
 /** Under attack, two seconds is as stale as an operator can act on. */
 const POLL_MS = 2000;
 
-const SETTINGS: { value: ShieldSetting; label: string; explain: string }[] = [
-  { value: 'on', label: 'Force on', explain: 'Every queue join needs a proof of work, whatever the traffic.' },
-  { value: 'off', label: 'Force off', explain: 'No proof of work, even when an attack is detected. Rate limits and load shedding keep working.' },
-  { value: 'auto', label: 'Automatic', explain: 'Attack detection switches shield mode on during a flood and off once traffic is calm again.' },
-];
+const SETTINGS: ShieldSetting[] = ['on', 'off', 'auto'];
+const settingLabel = (setting: ShieldSetting) => t(`shield.setting.${setting}`);
+const settingExplain = (setting: ShieldSetting) => t(`shield.explain.${setting}`);
 
-/** The server's refusal reasons (src/shield/shield.ts), in words. */
-const REASONS: Record<string, string> = {
-  rate_limited: 'Rate limited (too many requests from one network)',
-  blocked: 'Blocked address (kept on being refused)',
-  overloaded: 'Shed under load (503)',
-  challenge_required: 'Queue join without a valid proof of work',
-};
-const reasonLabel = (reason: string) => REASONS[reason] ?? reason.replace(/_/g, ' ');
+/** The server's refusal reasons (src/shield/shield.ts), in words; one the console does not know, as the server names it. */
+function ReasonLabel(props: { reason: string }) {
+  const key = `shield.refusal.${props.reason}`;
+  return hasMessage(key) ? <span>{t(key as MessageKey)}</span> : <span data-user-content>{props.reason.replace(/_/g, ' ')}</span>;
+}
 
 const pressureTone = (p: number) => (p >= 1 ? 'bad' : p >= 0.75 ? 'warn' : 'good');
 
@@ -39,20 +35,20 @@ function ModeCard(props: {
   const setting = settingOf(v);
   const on = v.mode === 'on';
   return (
-    <Section title="Shield mode" testid="shield-mode-card">
+    <Section title={t('shield.modeTitle')} testid="shield-mode-card">
       {/* Polite live region: read out when the mode changes, not on every poll. */}
       <div class="shield-mode-row" aria-live="polite">
         <p class={`shield-mode shield-mode-${v.mode}`} data-testid="shield-mode" data-mode={v.mode} data-forced={String(v.forced)}>
           <span class="shield-mode-dot" aria-hidden="true" />
-          {on ? 'On' : 'Off'}
+          {on ? t('shield.on') : t('shield.off')}
         </p>
         <p class="shield-mode-how">
-          <strong>{v.forced ? `Forced ${v.mode} by an operator` : 'Automatic'}</strong>
-          <span class="muted">{on ? 'Queue joins need a proof of work.' : 'Queue joins need no proof of work.'}</span>
+          <strong>{v.forced ? (on ? t('shield.forcedOn') : t('shield.forcedOff')) : t('shield.setting.auto')}</strong>
+          <span class="muted">{on ? t('shield.powNeeded') : t('shield.powNotNeeded')}</span>
         </p>
       </div>
       <dl class="facts">
-        <dt>Since</dt>
+        <dt>{t('shield.since')}</dt>
         <dd data-testid="shield-since">
           {v.since ? (
             <>
@@ -62,33 +58,33 @@ function ModeCard(props: {
             '—'
           )}
         </dd>
-        <dt>Reason</dt>
-        <dd data-testid="shield-reason">{v.reason ?? (on ? '—' : 'No attack detected')}</dd>
-        <dt>Proof of work</dt>
+        <dt>{t('shield.reason')}</dt>
+        <dd data-testid="shield-reason">{v.reason ? <span data-user-content>{v.reason}</span> : on ? '—' : t('shield.noAttack')}</dd>
+        <dt>{t('shield.proofOfWork')}</dt>
         <dd data-testid="shield-difficulty">
-          {v.difficulty} bits <span class="muted">· about {formatCount(2 ** v.difficulty)} hashes per join, a few seconds on a phone</span>
+          {t('shield.bits', { bits: v.difficulty })} <span class="muted">· {t('shield.hashesPerJoin', { hashes: formatCount(2 ** v.difficulty) })}</span>
         </dd>
       </dl>
       {can('shield.manage') && (
-        <div class="shield-settings" role="group" aria-label="Set shield mode">
+        <div class="shield-settings" role="group" aria-label={t('shield.setMode')}>
           {SETTINGS.map((s) => (
             <button
-              key={s.value}
+              key={s}
               type="button"
-              class={`btn btn-sm ${setting === s.value ? 'btn-primary' : 'btn-secondary'}`}
-              aria-pressed={setting === s.value}
+              class={`btn btn-sm ${setting === s ? 'btn-primary' : 'btn-secondary'}`}
+              aria-pressed={setting === s}
               disabled={props.busy !== null}
-              data-testid={`shield-set-${s.value}`}
-              data-current={setting === s.value ? 'true' : undefined}
-              onClick={() => props.onSet(s.value)}
+              data-testid={`shield-set-${s}`}
+              data-current={setting === s ? 'true' : undefined}
+              onClick={() => props.onSet(s)}
             >
-              {props.busy === s.value ? 'Working…' : s.label}
+              {props.busy === s ? t('ui.working') : settingLabel(s)}
             </button>
           ))}
         </div>
       )}
-      <p class="muted small shield-explain">{SETTINGS.find((s) => s.value === setting)?.explain}</p>
-      {props.error !== null && <ErrorNotice error={props.error} title="The shield mode was not changed" testid="shield-error" onClose={props.onDismiss} />}
+      <p class="muted small shield-explain">{settingExplain(setting)}</p>
+      {props.error !== null && <ErrorNotice error={props.error} title={t('shield.notChanged')} testid="shield-error" onClose={props.onDismiss} />}
     </Section>
   );
 }
@@ -104,51 +100,57 @@ function Traffic(props: { view: ShieldView }) {
       <div class="card">
         <div class="stats">
           <Stat
-            label="Requests/s"
+            label={t('shield.requestsPerSecond')}
             value={formatRate(v.requestsPerSecond)}
             testid="shield-rps"
-            detail={v.baselinePerSecond === undefined ? 'in the last second' : `usual: ${formatRate(v.baselinePerSecond)}/s`}
+            detail={v.baselinePerSecond === undefined ? t('shield.inLastSecond') : t('shield.usual', { rate: formatRate(v.baselinePerSecond) })}
           />
           <Stat
-            label="Refused/s"
+            label={t('shield.refusedPerSecond')}
             value={formatRate(refusedTotal)}
             testid="shield-refused"
             tone={refusedTotal > 0 ? 'warn' : undefined}
-            detail={v.requestsPerSecond > 0 ? `${Math.round((refusedTotal / v.requestsPerSecond) * 100)}% of requests` : 'nothing refused'}
+            detail={
+              v.requestsPerSecond > 0
+                ? t('shield.shareOfRequests', { pct: Math.round((refusedTotal / v.requestsPerSecond) * 100) })
+                : t('shield.nothingRefused')
+            }
           />
           <Stat
-            label="Pressure"
+            label={t('shield.pressure')}
             value={v.pressure.toFixed(2)}
             testid="shield-pressure"
             tone={pressureTone(v.pressure)}
-            detail="1.00 = at capacity; above it the least urgent requests are refused first"
+            detail={t('shield.pressureHint')}
           />
           <Stat
-            label="Errors/s"
+            label={t('shield.errorsPerSecond')}
             value={v.errorsPerSecond === undefined ? '—' : formatRate(v.errorsPerSecond)}
             testid="shield-errors"
-            detail={v.blockedAddresses === undefined ? 'server errors' : `${formatCount(v.blockedAddresses)} addresses blocked now`}
+            detail={v.blockedAddresses === undefined ? t('shield.serverErrors') : tp('shield.blockedNow', v.blockedAddresses)}
           />
         </div>
       </div>
       <div class="grid-2">
-        <Section title="Refusals by reason" class="card-flush-body" testid="shield-refusals">
+        <Section title={t('shield.refusalsTitle')} class="card-flush-body" testid="shield-refusals">
           {refused.length === 0 ? (
-            <p class="card-note muted">Nothing refused in the last second.</p>
+            <p class="card-note muted">{t('shield.noRefusals')}</p>
           ) : (
             <table class="table table-compact">
               <thead>
                 <tr>
-                  <th scope="col">Reason</th>
+                  <th scope="col">{t('shield.reason')}</th>
                   <th scope="col" class="num">
-                    Per second
+                    {t('shield.perSecond')}
                   </th>
                 </tr>
               </thead>
               <tbody>
                 {refused.map(([reason, n]) => (
                   <tr key={reason} data-testid="shield-refusal" data-reason={reason}>
-                    <td>{reasonLabel(reason)}</td>
+                    <td>
+                      <ReasonLabel reason={reason} />
+                    </td>
                     <td class="num">{formatRate(n)}</td>
                   </tr>
                 ))}
@@ -156,19 +158,19 @@ function Traffic(props: { view: ShieldView }) {
             </table>
           )}
         </Section>
-        <Section title="Busiest networks" class="card-flush-body" testid="shield-prefixes">
+        <Section title={t('shield.networksTitle')} class="card-flush-body" testid="shield-prefixes">
           {v.topPrefixes.length === 0 ? (
-            <p class="card-note muted">No traffic in the last second.</p>
+            <p class="card-note muted">{t('shield.noTraffic')}</p>
           ) : (
             <table class="table table-compact">
               <thead>
                 <tr>
-                  <th scope="col">Network</th>
+                  <th scope="col">{t('shield.network')}</th>
                   <th scope="col" class="num">
-                    Requests/s
+                    {t('shield.requestsPerSecond')}
                   </th>
                   <th scope="col" class="num">
-                    Share
+                    {t('shield.share')}
                   </th>
                 </tr>
               </thead>
@@ -240,34 +242,22 @@ export function ShieldPage() {
 
   return (
     <>
-      <PageHeader
-        title="Shield"
-        subtitle="Rate limits, proof of work at the queue and load shedding: what keeps abusive traffic cheap to refuse."
-        actions={<LiveIndicator updatedAt={updatedAt} failing={pollError !== null} />}
-      />
+      <PageHeader title={t('shield.title')} subtitle={t('shield.subtitle')} actions={<LiveIndicator updatedAt={updatedAt} failing={pollError !== null} />} />
       <div class="stack">
-        {pollError !== null && (
-          <ErrorNotice
-            error={pollError}
-            title={view ? 'The shield could not refresh; retrying every 2 s' : 'The shield could not be loaded; retrying every 2 s'}
-            testid="shield-poll-error"
-          />
-        )}
-        {!view && pollError === null && <Loading label="Loading the shield…" />}
+        {pollError !== null && <ErrorNotice error={pollError} title={view ? t('shield.refreshFailed') : t('shield.loadFailed')} testid="shield-poll-error" />}
+        {!view && pollError === null && <Loading label={t('shield.loading')} />}
         {view?.enabled === false && (
-          <Notice tone="warning" title="The shield is switched off on this server" testid="shield-disabled">
-            <code>SHIELD_ENABLED=false</code>: no limit, proof of work or shedding applies, whatever the mode says.
+          <Notice tone="warning" title={t('shield.disabledTitle')} testid="shield-disabled">
+            <code data-user-content>SHIELD_ENABLED=false</code>: {t('shield.disabledText')}
           </Notice>
         )}
         {view && <ModeCard view={view} onSet={set} busy={busy} error={actionError} onDismiss={() => setActionError(null)} />}
         {view && <Traffic view={view} />}
         {can('incidents.read') && (
-          <Section title="Incidents" testid="shield-incidents">
-            {incidentsError !== null && (
-              <ErrorNotice error={incidentsError} title="The incidents could not be loaded; retrying every 2 s" testid="incidents-error" />
-            )}
-            {!incidents && incidentsError === null && <Loading label="Loading incidents…" />}
-            {incidents?.length === 0 && <Empty title="No incidents yet">Attacks the shield detects are recorded here with their timeline.</Empty>}
+          <Section title={t('shield.incidentsTitle')} testid="shield-incidents">
+            {incidentsError !== null && <ErrorNotice error={incidentsError} title={t('shield.incidentsFailed')} testid="incidents-error" />}
+            {!incidents && incidentsError === null && <Loading label={t('shield.loadingIncidents')} />}
+            {incidents?.length === 0 && <Empty title={t('shield.noIncidents')}>{t('shield.noIncidentsHint')}</Empty>}
             {incidents && incidents.length > 0 && <IncidentList incidents={incidents} />}
           </Section>
         )}
