@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { LOGIN_LIMITS, type LoginLimits } from './accounts/login-throttle.js';
+import { parseRedisUrl, RedisUrlError } from './platform/redis.js';
 import { PAGE_CLASSES, WIDGET_FREE_CLASSES, type PageClass } from './security/page-classes.js';
 import type { Limit, LimitTable } from './shield/limits.js';
 import { DEFAULT_LIMITS } from './shield/limits.js';
@@ -36,7 +37,13 @@ export interface Config {
   /** Id of the current key for queue tickets and access tokens, and earlier ids that still verify. */
   readonly queueKeyId: string;
   readonly previousQueueKeyIds: readonly string[];
-  /** Redis for the waiting room's shared line (several processes); unset: the line lives in this process. */
+  /**
+   * Redis for the waiting room's shared line, the shield's limits and sign-in throttling (several
+   * processes); unset: all of it lives in this process. One server (`redis://host:6379`), a Redis
+   * Cluster (`redis+cluster://host:7000,host:7001`: any of its nodes) or a master found through
+   * Redis Sentinel (`redis+sentinel://host:26379,host:26380/mymaster`); `rediss` for TLS. The
+   * shapes are read by `platform/redis.ts`, which makes every client.
+   */
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key Taquilla writes, so one Redis can serve several installations. */
   readonly redisPrefix: string;
@@ -263,6 +270,19 @@ function ownerEmail(env: Env): string {
   return email;
 }
 
+/** REDIS_URL: one server, a cluster or a sentinel-watched master (see `platform/redis.ts` for the shapes). */
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL;
+  if (!raw) return undefined;
+  try {
+    const target = parseRedisUrl(raw);
+    return target.kind === 'server' ? target.url : raw;
+  } catch (error) {
+    if (error instanceof RedisUrlError) throw new ConfigError('REDIS_URL', error.message);
+    throw error;
+  }
+}
+
 function redisPrefix(env: Env): string {
   const prefix = env.REDIS_PREFIX ?? 'taquilla:';
   if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'must be 1-64 letters, digits, _ : . or -');
@@ -375,7 +395,7 @@ export function loadConfig(env: Env = process.env): Config {
     previousTicketKeyIds: Object.freeze(previousTicketKeyIds),
     queueKeyId,
     previousQueueKeyIds: Object.freeze(previousQueueKeyIds),
-    redisUrl: url(env, 'REDIS_URL', undefined, ['redis:', 'rediss:']),
+    redisUrl: redisUrl(env),
     redisPrefix: redisPrefix(env),
     redisRequireAof: bool(env, 'REDIS_REQUIRE_AOF', true),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),

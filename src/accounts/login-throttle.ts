@@ -1,9 +1,9 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError } from '../platform/errors.js';
+import { createRedisClient } from '../platform/redis.js';
 import type { Limit } from '../shield/limits.js';
 
 /**
@@ -68,7 +68,7 @@ const tooMany = (retryAfter: number) => new AppError('too_many_attempts', 429, `
 export function createLoginThrottle(config: Pick<Config, 'secret' | 'redisUrl' | 'redisPrefix' | 'loginLimits'>): LoginThrottle {
   const limits = config.loginLimits;
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 })
+    ? createRedisClient(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 })
     : undefined;
   if (redis) {
     redis.on('error', () => {});

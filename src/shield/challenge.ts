@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.js';
 
 /** How long a challenge may be solved and used. */
 const LIFETIME_MS = 120_000;
@@ -49,7 +49,7 @@ export function memorySpentStore(): SpentStore & { size(): number } {
   };
 }
 
-export function redisSpentStore(redis: Redis, prefix: string): SpentStore {
+export function redisSpentStore(redis: RedisClient, prefix: string): SpentStore {
   return {
     async spend(id, expiresAtMs) {
       const ttl = Math.max(1, expiresAtMs - Date.now());

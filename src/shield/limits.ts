@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisClient } from '../platform/redis.js';
 import type { RouteClass } from './route-classes.js';
 
 /** `points` requests per `seconds`, per key. */
@@ -136,7 +136,7 @@ export interface Limits {
  * over while Redis is unreachable (`rejectIfRedisNotReady`), and a key that has run out is
  * remembered in memory until its window ends, so a flood from one source does not reach Redis.
  */
-export function createLimits(opts: { table?: LimitTable; redis?: Redis; keyPrefix: string }): Limits {
+export function createLimits(opts: { table?: LimitTable; redis?: RedisClient; keyPrefix: string }): Limits {
   const table: Record<string, ClassLimits> = { ...DEFAULT_LIMITS, ...opts.table };
   const limiters = new Map<string, RateLimiterAbstract>();
   const build = (name: string, limit: Limit): RateLimiterAbstract => {

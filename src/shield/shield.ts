@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { createRedisClient } from '../platform/redis.js';
 import { audit } from '../platform/audit.js';
 import type { ShieldSetting } from '../platform/database.types.js';
 import { every } from '../platform/jobs.js';
@@ -63,7 +63,7 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
   const enabled = config.shieldEnabled;
   const redis =
     enabled && config.redisUrl
-      ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 })
+      ? createRedisClient(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 })
       : undefined;
   if (redis) {
     redis.on('error', () => {});

@@ -1,10 +1,13 @@
 /**
- * The Redis store's Lua, one script per operation that must not interleave. Every script but
- * `moveLine` touches one room's keys only, all named with the hash tag `{<performanceId>}`, so a
- * cluster keeps a room in one slot. KEYS are always the room's ten keys, in this order:
+ * The Redis store's Lua, one script per operation that must not interleave. Every script
+ * touches one room's keys only, all named with the hash tag `{<performanceId>}`, so a Redis
+ * Cluster keeps a room in one slot and runs each script there (moving a line from one room to
+ * another is three scripts: moveOut, moveIn, moveDone). KEYS are always the room's ten keys, in
+ * this order:
  *
  *   1 room     hash: cfg (JSON), state, figs (JSON), grace, slimit, joined, served, drawn, entrants,
- *              admitted, started, skipped, lapsed, btok/bat (the token bucket), mto/mserved/mshift (moved)
+ *              admitted, started, skipped, lapsed, btok/bat (the token bucket), mto/mserved/mshift/mmoved
+ *              (moved to another room), mpending/mjoined (being moved), min:<from> (a line moved in)
  *   2 buyers   hash: buyer key -> "place|entryPlace|pre|ticketId|joinedAt|performanceId"
  *              (place: where the entry is in this room, 0 while undrawn; the rest is the signed entry)
  *   3 pre      hash: pre-queue ticket id -> last seen, until the draw
@@ -176,8 +179,10 @@ return #due`),
   advance: script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 0, 0 } end
 local want, now, max = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local f = redis.call('HMGET', KEYS[1], 'joined', 'served', 'grace')
+local f = redis.call('HMGET', KEYS[1], 'joined', 'served', 'grace', 'mserved')
 local joined, served, grace = num(f[1]), num(f[2]), num(f[3])
+-- A line moving or moved: the places past mserved belong to the other room now.
+if f[4] then joined = math.min(joined, tonumber(f[4])) end
 local firstPoll = tonumber(ARGV[6])
 local admitted, skipped, steps = 0, 0, 0
 while admitted < want and served < joined and steps < max do
@@ -229,33 +234,69 @@ return { line[4], line[5], line[6], redis.call('ZCARD', KEYS[8]), redis.call('ZC
   minute, num(t[1]), num(t[2]), num(t[3]), num(t[4]), t[5] or '', t[6] or '' }`),
 
   /**
-   * KEYS: the from room's ten, then the to room's ten (two slots: a single Redis, not a cluster).
-   * ARGV: to's performance id. Returns { moved, shift }.
+   * Moving a line, step 1 of 3, on the from room. ARGV: to's performance id. Marks the room as
+   * moving (mpending, and the places that go: mserved < place <= mjoined; its counter stops at
+   * mserved) and returns { 'move', served, joined, JSON of { seen, buyers } }: the last-seen time
+   * of each place that goes, in order, and each buyer whose place goes as { key, place, rest of
+   * the record }. Run again before step 3 it returns the same places; after step 3,
+   * { 'done', moved, shift }.
    */
-  moveLine: `${LIB}
-local A, B = {}, {}
-for i = 1, 10 do A[i] = KEYS[i]; B[i] = KEYS[i + 10] end
-if redis.call('EXISTS', A[1]) == 0 or redis.call('EXISTS', B[1]) == 0 then return redis.error_reply('both lines must be loaded to move one into the other') end
-if redis.call('HGET', A[1], 'drawn') ~= '1' and redis.call('HLEN', A[3]) > 0 then return redis.error_reply('draw the pre-queue before moving the line') end
-local aj, as = num(redis.call('HGET', A[1], 'joined')), num(redis.call('HGET', A[1], 'served'))
-local shift = num(redis.call('HGET', B[1], 'joined')) - as
-for place = as + 1, aj do
-  local np = redis.call('HINCRBY', B[1], 'joined', 1)
-  redis.call('HSET', B[5], np, redis.call('HGET', A[5], place) or 0)
+  moveOut: script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('both lines must be loaded to move one into the other') end
+local m = redis.call('HMGET', KEYS[1], 'mto', 'mshift', 'mmoved', 'mpending', 'mserved', 'mjoined')
+if m[1] then
+  if m[1] ~= ARGV[1] then return redis.error_reply('this line already moved to ' .. m[1]) end
+  return { 'done', num(m[3]), num(m[2]) }
 end
-redis.call('HSET', A[1], 'mto', ARGV[1], 'mserved', as, 'mshift', shift)
--- A buyer still waiting keeps one place: joining the new performance returns the old ticket.
-local buyers = redis.call('HGETALL', A[2])
-for i = 1, #buyers, 2 do
-  if redis.call('HEXISTS', B[2], buyers[i]) == 0 then
-    local p, ep, pre, tid, ja, pid = parse(buyers[i + 1])
-    local place = placeOf(A, p, pre, tid)
-    if place and place > as then
-      redis.call('HSET', B[2], buyers[i], (place + shift) .. '|' .. ep .. '|' .. pre .. '|' .. tid .. '|' .. ja .. '|' .. pid)
-    end
+if m[4] and m[4] ~= ARGV[1] then return redis.error_reply('this line is being moved to ' .. m[4]) end
+local as, aj
+if m[4] then
+  as, aj = tonumber(m[5]), tonumber(m[6])
+else
+  if redis.call('HGET', KEYS[1], 'drawn') ~= '1' and redis.call('HLEN', KEYS[3]) > 0 then return redis.error_reply('draw the pre-queue before moving the line') end
+  as, aj = num(redis.call('HGET', KEYS[1], 'served')), num(redis.call('HGET', KEYS[1], 'joined'))
+  redis.call('HSET', KEYS[1], 'mpending', ARGV[1], 'mserved', as, 'mjoined', aj)
+end
+local seen, buyers = {}, {}
+for place = as + 1, aj do seen[#seen + 1] = redis.call('HGET', KEYS[5], place) or '0' end
+local all = redis.call('HGETALL', KEYS[2])
+for i = 1, #all, 2 do
+  local p, ep, pre, tid, ja, pid = parse(all[i + 1])
+  local place = placeOf(KEYS, p, pre, tid)
+  if place and place > as and place <= aj then
+    buyers[#buyers + 1] = { all[i], place, ep .. '|' .. pre .. '|' .. tid .. '|' .. ja .. '|' .. pid }
   end
 end
-return { aj - as, shift }`,
+return { 'move', as, aj, cjson.encode({ seen = seen, buyers = buyers }) }`),
+
+  /**
+   * Step 2 of 3, on the to room. ARGV: from's performance id, served, joined, the JSON of step 1.
+   * Appends the places in order after the room's own and gives each buyer who has none here the
+   * moved place; once per from room (kept as min:<from>). Returns { moved, shift }.
+   */
+  moveIn: script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('both lines must be loaded to move one into the other') end
+local as, aj = tonumber(ARGV[2]), tonumber(ARGV[3])
+local done = redis.call('HGET', KEYS[1], 'min:' .. ARGV[1])
+if done then return { aj - as, tonumber(done) } end
+local out = cjson.decode(ARGV[4])
+local shift = num(redis.call('HGET', KEYS[1], 'joined')) - as
+for i = 1, aj - as do
+  local np = redis.call('HINCRBY', KEYS[1], 'joined', 1)
+  redis.call('HSET', KEYS[5], np, out.seen[i])
+end
+-- A buyer still waiting keeps one place: joining the new performance returns the old ticket.
+for _, b in ipairs(out.buyers) do
+  if redis.call('HEXISTS', KEYS[2], b[1]) == 0 then redis.call('HSET', KEYS[2], b[1], (b[2] + shift) .. '|' .. b[3]) end
+end
+redis.call('HSET', KEYS[1], 'min:' .. ARGV[1], shift)
+return { aj - as, shift }`),
+
+  /** Step 3 of 3, on the from room. ARGV: to's performance id, shift, moved. Its places past mserved now answer from the to room. */
+  moveDone: script(`
+redis.call('HSET', KEYS[1], 'mto', ARGV[1], 'mshift', ARGV[2], 'mmoved', ARGV[3])
+redis.call('HDEL', KEYS[1], 'mpending')
+return 1`),
 
   /** KEYS: the lock. ARGV: token. */
   unlock: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,

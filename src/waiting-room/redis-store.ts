@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { FIRST_POLL_GRACE_MS, RECENT_START_MS } from './memory-room.js';
 import {
   queueUnavailable,
@@ -14,6 +13,7 @@ import {
 } from './queue-store.js';
 import { ROOM_KEYS, SCRIPTS } from './redis-scripts.js';
 import { dependencyState, describe, StartupError, silentLog } from '../platform/outages.js';
+import { createRedisClient, dataNodes, describeRedis, isCluster, type RedisClient } from '../platform/redis.js';
 
 /** Bounds the work (and so how long Redis is blocked) of one advance when a long stretch of the line has gone away. */
 const MAX_STEPS_PER_ADVANCE = 10_000;
@@ -25,6 +25,7 @@ type Reply = (string | number | null)[];
 type Script = (keys: string[], ...args: (string | number)[]) => Promise<unknown>;
 
 export interface RedisStoreOptions {
+  /** A REDIS_URL: one server, a cluster or a sentinel-watched master (`platform/redis.ts`). */
   url: string;
   /** Every key starts with it; tests use their own. */
   prefix: string;
@@ -35,13 +36,15 @@ export interface RedisStoreOptions {
 /**
  * The queue store for several processes sharing one line: every counter, place and buyer key in
  * Redis, each operation one Lua script (EVALSHA). A room's keys share the hash tag
- * `{<performanceId>}`. When Redis cannot be reached every method throws `queue_unavailable` at
- * once (no offline queue): status and joins answer 503, the tick admits nobody, and nothing is
- * lost, because the places are in Redis and in the fans' signed tickets.
+ * `{<performanceId>}`, so each script runs on one slot of a Redis Cluster; moving a line from one
+ * room to another is three scripts, one room each (see `moveLine`). When Redis cannot be reached
+ * every method throws `queue_unavailable` at once (no offline queue): status and joins answer
+ * 503, the tick admits nobody, and nothing is lost, because the places are in Redis and in the
+ * fans' signed tickets.
  */
-export function createRedisStore(options: RedisStoreOptions): QueueStore & { client: Redis } {
+export function createRedisStore(options: RedisStoreOptions): QueueStore & { client: RedisClient } {
   const timeout = options.timeoutMs ?? 1000;
-  const client = new Redis(options.url, {
+  const client = createRedisClient(options.url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -57,7 +60,7 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
   const connecting = client.connect().catch(() => {});
   const scripts = {} as Record<keyof typeof SCRIPTS, Script>;
   for (const [name, lua] of Object.entries(SCRIPTS) as [keyof typeof SCRIPTS, string][]) {
-    const numberOfKeys = name === 'moveLine' ? 20 : name === 'unlock' ? 1 : 10;
+    const numberOfKeys = name === 'unlock' ? 1 : 10;
     client.defineCommand(`taquilla_${name}`, { numberOfKeys, lua });
     const command = (client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[`taquilla_${name}`]!.bind(client);
     scripts[name] = (keys, ...args) => command(...keys, ...args);
@@ -95,7 +98,7 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
     return { performanceId, ticketId, place: Number(entryPlace), joinedAt: Number(joinedAt), pre: pre === '1' };
   }
 
-  const store: QueueStore & { client: Redis } = {
+  const store: QueueStore & { client: RedisClient } = {
     client,
     async configure(config) {
       const figures: RoomFigures = {
@@ -192,8 +195,19 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
         bucket,
       };
     },
+    /**
+     * Three scripts, each on one room's slot (a cluster keeps the two rooms apart): `moveOut` marks
+     * `from` as moving (its counter stops at the places that go) and reads the places and buyers
+     * that go; `moveIn` appends them to `to` once; `moveDone` makes `from`'s places answer from `to`.
+     * Each step can be run again: a move cut short is finished by asking for it again.
+     */
     async moveLine(from, to) {
-      const r = await run<[number, number]>('moveLine', [...keys(from), ...keys(to)], to);
+      const out = await run<Reply>('moveOut', keys(from), to);
+      if (out[0] === 'done') return { moved: Number(out[1]), shift: Number(out[2]) };
+      // The places and buyers that go, as one JSON argument: a long line is too many arguments for one call.
+      const [, served, joined, going] = out as [string, number, number, string];
+      const r = await run<[number, number]>('moveIn', keys(to), from, served, joined, going);
+      await run('moveDone', keys(from), to, r[1], r[0]);
       return { moved: r[0], shift: r[1] };
     },
     async exclusive(performanceId, ttlMs, work) {
@@ -243,48 +257,58 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
   return store;
 }
 
-/** Where Redis is, for messages: host and port, never the password. */
-function where(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.hostname}:${parsed.port || 6379}`;
-}
-
 /**
  * The line (counters, places, who was admitted) lives only in Redis, so a Redis restarted without
  * persistence hands out places again from 1. Start-up therefore requires the append-only file,
- * read from `INFO persistence` (managed Redis often disables CONFIG but answers INFO); RDB
- * snapshots alone lose whatever came after the last one. Waits for a Redis that is not up yet (or
- * still loading its data) like it waits for PostgreSQL. `REDIS_REQUIRE_AOF=false` skips this for
- * deployments that accept the loss.
+ * read from `INFO persistence` (managed Redis often disables CONFIG but answers INFO) on every
+ * server that holds data: the one server, the master the sentinels name, or each master of a
+ * cluster (which must also say `cluster_state:ok`); RDB snapshots alone lose whatever came after
+ * the last one. Waits for a Redis that is not up yet (or still loading its data) like it waits for
+ * PostgreSQL. `REDIS_REQUIRE_AOF=false` skips this for deployments that accept the loss.
  */
 export async function requireRedisPersistence(url: string, waitSeconds: number, log: { warn(data: object, message: string): void }): Promise<void> {
+  const where = describeRedis(url);
   const deadline = Date.now() + waitSeconds * 1000;
   for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
-    const client = new Redis(url, { lazyConnect: true, connectTimeout: 2000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = createRedisClient(url, {
+      lazyConnect: true,
+      connectTimeout: 2000,
+      commandTimeout: 2000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => {});
-    let info: string;
+    const without: string[] = [];
     try {
       await client.connect();
-      info = await client.info('persistence');
+      if (isCluster(client)) {
+        // Every slot must be served before the masters' answers mean anything.
+        const state = /^cluster_state:(\w+)/m.exec(await client.cluster('INFO'))?.[1];
+        if (state !== 'ok') throw new Error(`cluster_state is ${state ?? 'unknown'}`);
+      }
+      for (const node of dataNodes(client)) {
+        const info = await node.info('persistence');
+        if (!/^aof_enabled:1\r?$/m.test(info)) without.push(`${node.options.host}:${node.options.port}`);
+      }
     } catch (error) {
-      const refusal = (error as Error).name === 'ReplyError' && !/^LOADING\b/.test((error as Error).message);
+      const refusal = (error as Error).name === 'ReplyError' && !/^(LOADING|CLUSTERDOWN|MASTERDOWN)\b/.test((error as Error).message);
       if (refusal) {
         throw new StartupError(
-          `Redis at ${where(url)} did not answer INFO persistence (${describe(error)}), so its append-only file cannot be checked; set REDIS_REQUIRE_AOF=false if it persists the line another way or you accept losing it on a restart`,
+          `${where} did not answer INFO persistence (${describe(error)}), so its append-only file cannot be checked; set REDIS_REQUIRE_AOF=false if it persists the line another way or you accept losing it on a restart`,
         );
       }
       const left = deadline - Date.now();
-      if (left <= 0)
-        throw new StartupError(`Redis at ${where(url)} did not answer within ${waitSeconds} s (${describe(error)}); set DATABASE_WAIT_SECONDS to wait longer`);
-      log.warn({ redis: where(url), reason: describe(error), secondsLeft: Math.ceil(left / 1000) }, 'waiting for Redis to answer');
+      if (left <= 0) throw new StartupError(`${where} did not answer within ${waitSeconds} s (${describe(error)}); set DATABASE_WAIT_SECONDS to wait longer`);
+      log.warn({ redis: where, reason: describe(error), secondsLeft: Math.ceil(left / 1000) }, 'waiting for Redis to answer');
       await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
       continue;
     } finally {
       client.disconnect();
     }
-    if (/^aof_enabled:1\r?$/m.test(info)) return;
+    if (without.length === 0) return;
+    const which = isCluster(client) ? ` on ${without.join(', ')}` : '';
     throw new StartupError(
-      `Redis at ${where(url)} has no append-only file (appendonly no): a Redis restart would lose the waiting line's places. Turn AOF on (appendonly yes) or set REDIS_REQUIRE_AOF=false to accept that loss`,
+      `${where} has no append-only file${which} (appendonly no): a Redis restart would lose the waiting line's places. Turn AOF on (appendonly yes) or set REDIS_REQUIRE_AOF=false to accept that loss`,
     );
   }
 }
