@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
  * anyway, so nothing is lost without it. Its CSP allows only its own inline style and script, by
  * hash; it costs the server nothing until the retry.
  */
-const LOCALES = ['en', 'es', 'fr', 'nl', 'nb'] as const;
+export const SHED_PAGE_LOCALES = ['en', 'es', 'fr', 'nl', 'nb'] as const;
+const LOCALES = SHED_PAGE_LOCALES;
 type Locale = (typeof LOCALES)[number];
 
 const TEXT: Record<Locale, { title: string; body: (seconds: number) => string; now: string; stop: string; stopped: string }> = {
