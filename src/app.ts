@@ -93,7 +93,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   registerPermissionGuard(app, ctx);
   // The waiting room's admission rate backs off when checkout gets slow or fails.
   registerLoadSignalHooks(app, ctx.waitingRoom.load);
-  await registerOpenApi(app);
+  await registerOpenApi(app, { baseUrl: ctx.config.baseUrl });
   for (const routes of [
     healthRoutes,
     catalogRoutes,

@@ -61,8 +61,9 @@ export const accessReviewRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     {
       config: { permission: 'access.review' },
       schema: {
+        operationId: 'getAccessReview',
+        summary: 'Review who may do what in the console',
         tags: ['admin', 'accounts'],
-        security: [{ admin: [] }],
         description:
           'Every staff account and API key with what it may do, its factors, last use and flags; the owner count; break-glass token uses in the last 30 days; and what the daily dormant-account job disabled.',
         response: { 200: AccessReport, 401: ErrorResponse, 403: ErrorResponse },

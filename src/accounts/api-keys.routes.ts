@@ -32,14 +32,21 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 /** API keys for integrations and door scanners: list, create (sudo; the token is answered once), revoke. */
 export const apiKeysRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['admin', 'accounts'];
-  const security = [{ admin: [] }];
   // Read once all routes are registered: what sudo routes need, no key may hold.
   let refused: ReadonlySet<PermissionName> | undefined;
   const refusedForKeys = () => (refused ??= keyRefusedPermissions(app.routePermissions.values()));
 
   app.get(
     '/api/admin/api-keys',
-    { config: { permission: 'api_keys.manage' }, schema: { tags, security, response: { 200: Type.Object({ apiKeys: Type.Array(ApiKeyView) }), ...errors } } },
+    {
+      config: { permission: 'api_keys.manage' },
+      schema: {
+        operationId: 'listApiKeys',
+        summary: 'List the API keys',
+        tags,
+        response: { 200: Type.Object({ apiKeys: Type.Array(ApiKeyView) }), ...errors },
+      },
+    },
     async () => ({ apiKeys: (await listApiKeys(ctx.db)).map((row) => apiKeyView(row)) }),
   );
 
@@ -48,8 +55,9 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
     {
       config: { permission: 'api_keys.manage', sudo: true },
       schema: {
+        operationId: 'createApiKey',
+        summary: 'Create an API key',
         tags,
-        security,
         description:
           'Creates a key. The answer carries `token` (`tqk_<public id>_<secret>`, sent as `Authorization: Bearer <token>`) this once; only its hash is kept. A scanner key holds `checkin.scan` and may be bound to performances.',
         body: Type.Object(
@@ -75,8 +83,9 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
     {
       config: { permission: 'api_keys.manage' },
       schema: {
+        operationId: 'revokeApiKey',
+        summary: 'Revoke an API key',
         tags,
-        security,
         description: 'Revokes a key at once, on every node.',
         params: Type.Object({ id: Uuid }),
         response: { 200: ApiKeyView, ...errors },

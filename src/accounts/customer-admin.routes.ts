@@ -22,8 +22,9 @@ export const customerAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
       // A list of addresses after a breach elsewhere can be long.
       bodyLimit: 1024 * 1024,
       schema: {
+        operationId: 'forceCustomerPasswordResets',
+        summary: 'Make customers set a new password at their next sign-in',
         tags: ['admin', 'account'],
-        security: [{ admin: [] }],
         description:
           'Marks the accounts of these emails so their next sign-in must set a new password, ends their sessions, and emails each the reset link ' +
           "in the customer's language. Idempotent: accounts already marked and not reset since are skipped, so a repeated run sends nothing twice.",

@@ -74,6 +74,9 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     '/api/account/sign-up',
     {
       schema: {
+        operationId: 'customerSignUp',
+        summary: 'Create a fan account',
+        security: [],
         tags,
         description:
           'Creates an account and emails a link to confirm the address. The answer is the same whether the email is new or already has an account ' +
@@ -97,6 +100,9 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     '/api/account/verify',
     {
       schema: {
+        operationId: 'customerVerifyEmail',
+        summary: "Confirm a new account's email and sign in",
+        security: [],
         tags,
         description:
           'Confirms the email with the token from the link and the password chosen at sign-up, and signs in. The link works once; ' +
@@ -117,6 +123,9 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     '/api/account/sign-in',
     {
       schema: {
+        operationId: 'customerSignIn',
+        summary: 'Sign in to a fan account with email and password',
+        security: [],
         tags,
         description:
           'The password. Answers `signed_in`, or `second_factor` when an authenticator app is set up (then POST /api/account/second-factor). ' +
@@ -138,6 +147,9 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     '/api/account/second-factor',
     {
       schema: {
+        operationId: 'customerSignInSecondFactor',
+        summary: 'Finish signing in with a second factor',
+        security: [{ customerSession: [] }],
         tags,
         description: "After the password: `{ totp }` (the authenticator app's code, once per 30-second step) or `{ recoveryCode }` (single use).",
         body: Type.Object(
@@ -162,6 +174,9 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     '/api/account/password/reset-request',
     {
       schema: {
+        operationId: 'customerRequestPasswordReset',
+        summary: 'Ask for a link to set a new password',
+        security: [],
         tags,
         description: 'Emails a link to set a new password (single use, one hour) when the address has an account; the answer is the same either way.',
         body: Type.Object({ email: Email }, { additionalProperties: false }),
@@ -180,6 +195,9 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     '/api/account/password/reset',
     {
       schema: {
+        operationId: 'customerResetPassword',
+        summary: 'Set a new password with the emailed link',
+        security: [],
         tags,
         description: 'Sets a new password with the token from the link. The link works once; every session of the account ends.',
         body: Type.Object({ token: Token, password: Password }, { additionalProperties: false }),
@@ -192,19 +210,31 @@ export const customerAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     },
   );
 
-  app.post('/api/account/sign-out', { schema: { tags, response: { 204: Type.Null() } } }, async (request, reply) => {
-    const session = await readSession(ctx.db, 'customer', request.cookies[CUSTOMER_COOKIE]);
-    if (session) {
-      await endSession(ctx.db, session.id, 'signed out');
-      await audit(ctx.db, {
-        actor: `customer:${session.subjectId}`,
-        action: 'accounts.customer.signed_out',
-        subjectType: 'session',
-        subjectId: session.id,
-        ip: request.ip,
-      });
-    }
-    reply.clearCookie(CUSTOMER_COOKIE, { path: '/api' });
-    return reply.status(204).send(null);
-  });
+  app.post(
+    '/api/account/sign-out',
+    {
+      schema: {
+        operationId: 'customerSignOut',
+        summary: 'Sign out of a fan account',
+        security: [{}, { customerSession: [] }],
+        tags,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const session = await readSession(ctx.db, 'customer', request.cookies[CUSTOMER_COOKIE]);
+      if (session) {
+        await endSession(ctx.db, session.id, 'signed out');
+        await audit(ctx.db, {
+          actor: `customer:${session.subjectId}`,
+          action: 'accounts.customer.signed_out',
+          subjectType: 'session',
+          subjectId: session.id,
+          ip: request.ip,
+        });
+      }
+      reply.clearCookie(CUSTOMER_COOKIE, { path: '/api' });
+      return reply.status(204).send(null);
+    },
+  );
 };

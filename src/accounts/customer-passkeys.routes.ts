@@ -38,7 +38,16 @@ export const customerPasskeyRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
 
   app.get(
     '/api/account/passkeys',
-    { schema: { tags, description: "The fan's passkeys, oldest first.", response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errors } } },
+    {
+      schema: {
+        operationId: 'listCustomerPasskeys',
+        summary: 'List your passkeys',
+        security: [{ customerSession: [] }],
+        tags,
+        description: "The fan's passkeys, oldest first.",
+        response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errors },
+      },
+    },
     async (request) => {
       const { customer } = await customerOf(ctx, request);
       return { passkeys: await listCustomerPasskeys(ctx, customer.id) };
@@ -49,6 +58,9 @@ export const customerPasskeyRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
     '/api/account/passkeys/options',
     {
       schema: {
+        operationId: 'customerPasskeyRegistrationOptions',
+        summary: 'Get the options for adding a passkey',
+        security: [{ customerSession: [] }],
         tags,
         description: 'Options for creating a passkey (for startRegistration); the challenge in them is good once, for two minutes.',
         response: { 200: Json, ...errors },
@@ -64,6 +76,9 @@ export const customerPasskeyRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
     '/api/account/passkeys',
     {
       schema: {
+        operationId: 'customerAddPasskey',
+        summary: 'Add a passkey to your account',
+        security: [{ customerSession: [] }],
         tags,
         description:
           "Stores the passkey the browser created (startRegistration's answer), under an optional name. 401 `passkey_refused` when it does not verify.",
@@ -82,6 +97,9 @@ export const customerPasskeyRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
     '/api/account/passkeys/:id',
     {
       schema: {
+        operationId: 'customerRemovePasskey',
+        summary: 'Remove one of your passkeys',
+        security: [{ customerSession: [] }],
         tags,
         description: 'Removes one of your passkeys.',
         params: Type.Object({ id: Uuid }),
@@ -97,7 +115,16 @@ export const customerPasskeyRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
 
   app.post(
     '/api/account/passkey/options',
-    { schema: { tags, description: 'A challenge for signing in with a passkey alone (for startAuthentication).', response: { 200: Json, ...errors } } },
+    {
+      schema: {
+        operationId: 'customerPasskeySignInOptions',
+        summary: 'Get a challenge for signing in with a passkey',
+        security: [],
+        tags,
+        description: 'A challenge for signing in with a passkey alone (for startAuthentication).',
+        response: { 200: Json, ...errors },
+      },
+    },
     async () => customerPasskeySignInOptions(ctx),
   );
 
@@ -105,6 +132,9 @@ export const customerPasskeyRoutes: FastifyPluginAsyncTypebox<AppContext> = asyn
     '/api/account/passkey',
     {
       schema: {
+        operationId: 'customerSignInWithPasskey',
+        summary: 'Sign in with a passkey',
+        security: [],
         tags,
         description:
           "Signs in with a passkey (startAuthentication's answer); no password or code is asked. Any refusal is 401 `passkey_refused`, " +

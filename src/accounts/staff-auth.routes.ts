@@ -10,6 +10,7 @@ import { ErrorResponse } from '../platform/http/schemas.js';
 import { attemptOf, rememberDevice } from './login-throttle.js';
 import { ROLE_PERMISSIONS } from './permissions.js';
 import { endSession, LIFETIMES, type NewSession, readSession, type SessionInfo } from './sessions.js';
+import { SessionList, TotpSetup } from './sessions.schemas.js';
 import { listSubjectSessions } from './sessions.repository.js';
 import { acceptInvitation, issueRecoveryCodes, passkeyRegister, passkeyRegisterOptions, totpConfirm, totpSetup } from './staff-enrolment.service.js';
 import { confirmSudo, passkeySignIn, passkeySignInOptions, passkeySudoOptions, passwordSignIn, secondFactorSignIn } from './staff-sign-in.service.js';
@@ -75,7 +76,16 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
 
   app.post(
     '/api/auth/staff/password',
-    { schema: { tags, body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }), response: { 200: Step, ...errors } } },
+    {
+      schema: {
+        operationId: 'staffSignInWithPassword',
+        summary: 'Sign in to the console with email and password',
+        tags,
+        security: [],
+        body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
+        response: { 200: Step, ...errors },
+      },
+    },
     async (request, reply) => {
       await throttle.attempt(attemptOf(request, accountOf(request.body.email), true));
       const { session, step } = await passwordSignIn(ctx, request.body.email, request.body.password, client(request));
@@ -88,7 +98,10 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     '/api/auth/staff/second-factor',
     {
       schema: {
+        operationId: 'staffSignInSecondFactor',
+        summary: 'Finish signing in to the console with a second factor',
         tags,
+        security: [{ staffSession: [] }],
         description: "After the password: `{ totp }` (the authenticator app's code) or `{ recoveryCode }` (single use).",
         body: Type.Object(
           { totp: Type.Optional(Code), recoveryCode: Type.Optional(Code) },
@@ -106,13 +119,33 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
   );
 
-  app.post('/api/auth/staff/passkey/options', { schema: { tags, description: 'A challenge for signing in with a passkey (no password needed).' } }, async () =>
-    passkeySignInOptions(ctx),
+  app.post(
+    '/api/auth/staff/passkey/options',
+    {
+      schema: {
+        operationId: 'staffPasskeySignInOptions',
+        summary: 'Get a challenge for signing in to the console with a passkey',
+        tags,
+        security: [],
+        description: 'A challenge for signing in with a passkey (no password needed).',
+        response: { 200: Json, 403: ErrorResponse },
+      },
+    },
+    async () => passkeySignInOptions(ctx),
   );
 
   app.post(
     '/api/auth/staff/passkey',
-    { schema: { tags, body: Type.Object({ response: WebAuthnJson }, { additionalProperties: false }), response: { 200: Step, ...errors } } },
+    {
+      schema: {
+        operationId: 'staffSignInWithPasskey',
+        summary: 'Sign in to the console with a passkey',
+        tags,
+        security: [],
+        body: Type.Object({ response: WebAuthnJson }, { additionalProperties: false }),
+        response: { 200: Step, ...errors },
+      },
+    },
     async (request, reply) => {
       // A passkey cannot be guessed: only the address's budget, against floods of made-up ones.
       await throttle.attempt(attemptOf(request));
@@ -125,7 +158,10 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     '/api/auth/staff/invitation',
     {
       schema: {
+        operationId: 'acceptStaffInvitation',
+        summary: 'Accept an invitation to the console and set a password',
         tags,
+        security: [],
         description: 'Accepts an invitation: sets the password (at least 8 characters, not a common one). A second factor must be enrolled next.',
         body: Type.Object({ token: Type.String({ minLength: 20, maxLength: 200 }), password: Password }, { additionalProperties: false }),
         response: { 200: Step, ...errors },
@@ -138,29 +174,56 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
   );
 
-  app.get('/api/auth/staff/me', { schema: { tags, response: { 200: Json, 401: ErrorResponse } } }, async (request) => {
-    const session = await sessionIn(request, 'enrol', 'password', 'signed_in');
-    const staff = (await findStaffById(ctx.db, session.subjectId))!;
-    const full = session.state === 'signed_in';
-    return {
-      state: session.state,
-      staff: full ? await staffView(ctx, staff) : { id: staff.id, email: staff.email, name: staff.name },
-      permissions: full ? [...ROLE_PERMISSIONS[staff.role]] : [],
-      session: { id: session.id, secondFactorAt: session.secondFactorAt?.toISOString() ?? null },
-    };
-  });
+  app.get(
+    '/api/auth/staff/me',
+    {
+      schema: {
+        operationId: 'getStaffMe',
+        summary: 'Get who is signed in to the console and what they may do',
+        tags,
+        security: [{ staffSession: [] }],
+        response: { 200: Json, 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const session = await sessionIn(request, 'enrol', 'password', 'signed_in');
+      const staff = (await findStaffById(ctx.db, session.subjectId))!;
+      const full = session.state === 'signed_in';
+      return {
+        state: session.state,
+        staff: full ? await staffView(ctx, staff) : { id: staff.id, email: staff.email, name: staff.name },
+        permissions: full ? [...ROLE_PERMISSIONS[staff.role]] : [],
+        session: { id: session.id, secondFactorAt: session.secondFactorAt?.toISOString() ?? null },
+      };
+    },
+  );
 
   // Enrolment: in the `enrol` state (an invitation just accepted), or signed in (adding a factor).
-  app.post('/api/auth/staff/totp/setup', { schema: { tags, response: { 200: Json, 401: ErrorResponse } } }, async (request) => {
-    const session = await sessionIn(request, 'enrol', 'signed_in');
-    return totpSetup(ctx, session.subjectId);
-  });
+  app.post(
+    '/api/auth/staff/totp/setup',
+    {
+      schema: {
+        operationId: 'staffTotpSetup',
+        summary: 'Start setting up an authenticator app',
+        tags,
+        security: [{ staffSession: [] }],
+        response: { 200: TotpSetup, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const session = await sessionIn(request, 'enrol', 'signed_in');
+      return totpSetup(ctx, session.subjectId);
+    },
+  );
 
   app.post(
     '/api/auth/staff/totp',
     {
       schema: {
+        operationId: 'staffTotpConfirm',
+        summary: 'Confirm an authenticator app with a code from it',
         tags,
+        security: [{ staffSession: [] }],
         body: Type.Object({ secret: Type.String({ minLength: 32, maxLength: 32 }), code: Code }, { additionalProperties: false }),
         response: { 200: Step, ...errors },
       },
@@ -175,16 +238,31 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
   );
 
-  app.post('/api/auth/staff/passkeys/options', { schema: { tags, response: { 200: Json, 401: ErrorResponse } } }, async (request) => {
-    const session = await sessionIn(request, 'enrol', 'signed_in');
-    return passkeyRegisterOptions(ctx, session.subjectId);
-  });
+  app.post(
+    '/api/auth/staff/passkeys/options',
+    {
+      schema: {
+        operationId: 'staffPasskeyRegistrationOptions',
+        summary: 'Get the options for adding a passkey',
+        tags,
+        security: [{ staffSession: [] }],
+        response: { 200: Json, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const session = await sessionIn(request, 'enrol', 'signed_in');
+      return passkeyRegisterOptions(ctx, session.subjectId);
+    },
+  );
 
   app.post(
     '/api/auth/staff/passkeys',
     {
       schema: {
+        operationId: 'staffAddPasskey',
+        summary: 'Add a passkey to your console account',
         tags,
+        security: [{ staffSession: [] }],
         body: Type.Object({ response: WebAuthnJson, name: Type.Optional(Type.String({ maxLength: 60 })) }, { additionalProperties: false }),
         response: { 200: Step, ...errors },
       },
@@ -203,16 +281,31 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
   );
 
-  app.post('/api/auth/staff/sudo/options', { schema: { tags, response: { 200: Json, 401: ErrorResponse } } }, async (request) => {
-    const session = await sessionIn(request, 'signed_in');
-    return passkeySudoOptions(ctx, session.subjectId);
-  });
+  app.post(
+    '/api/auth/staff/sudo/options',
+    {
+      schema: {
+        operationId: 'staffSudoOptions',
+        summary: 'Get a passkey challenge for confirming a sensitive action',
+        tags,
+        security: [{ staffSession: [] }],
+        response: { 200: Json, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const session = await sessionIn(request, 'signed_in');
+      return passkeySudoOptions(ctx, session.subjectId);
+    },
+  );
 
   app.post(
     '/api/auth/staff/sudo',
     {
       schema: {
+        operationId: 'staffSudo',
+        summary: 'Confirm your second factor for five minutes of sensitive actions',
         tags,
+        security: [{ staffSession: [] }],
         description: 'Shows a second factor again (`{ totp }`, `{ recoveryCode }` or `{ passkey }`) for five minutes of sensitive actions.',
         body: Type.Object(
           { totp: Type.Optional(Code), recoveryCode: Type.Optional(Code), passkey: Type.Optional(WebAuthnJson) },
@@ -233,7 +326,16 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
 
   app.post(
     '/api/auth/staff/recovery-codes',
-    { schema: { tags, description: 'New recovery codes (the old ones stop working). Needs sudo.' } },
+    {
+      schema: {
+        operationId: 'staffNewRecoveryCodes',
+        summary: 'Replace your recovery codes',
+        tags,
+        security: [{ staffSession: [] }],
+        description: 'New recovery codes (the old ones stop working). Needs sudo.',
+        response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }), 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
     async (request) => {
       const session = await sessionIn(request, 'signed_in');
       if (Date.now() - (session.secondFactorAt?.getTime() ?? 0) > 5 * 60_000) {
@@ -247,7 +349,10 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     '/api/auth/staff/password/change',
     {
       schema: {
+        operationId: 'staffChangePassword',
+        summary: 'Change your console password',
         tags,
+        security: [{ staffSession: [] }],
         body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
         response: { 200: Type.Object({ sessionsEnded: Type.Integer() }), ...errors },
       },
@@ -259,26 +364,47 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
   );
 
-  app.get('/api/auth/staff/sessions', { schema: { tags } }, async (request) => {
-    const session = await sessionIn(request, 'signed_in');
-    const rows = await listSubjectSessions(ctx.db, 'staff', session.subjectId);
-    return {
-      sessions: rows.map((r) => ({
-        id: r.id,
-        current: r.id === session.id,
-        state: r.state,
-        createdAt: r.created_at.toISOString(),
-        lastSeenAt: r.last_seen_at.toISOString(),
-        ip: r.ip,
-        userAgent: r.user_agent,
-        expiresAt: r.absolute_expires_at.toISOString(),
-      })),
-    };
-  });
+  app.get(
+    '/api/auth/staff/sessions',
+    {
+      schema: {
+        operationId: 'listStaffSessions',
+        summary: 'List your console sessions',
+        tags,
+        security: [{ staffSession: [] }],
+        response: { 200: SessionList, 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const session = await sessionIn(request, 'signed_in');
+      const rows = await listSubjectSessions(ctx.db, 'staff', session.subjectId);
+      return {
+        sessions: rows.map((r) => ({
+          id: r.id,
+          current: r.id === session.id,
+          state: r.state,
+          createdAt: r.created_at.toISOString(),
+          lastSeenAt: r.last_seen_at.toISOString(),
+          ip: r.ip,
+          userAgent: r.user_agent,
+          expiresAt: r.absolute_expires_at.toISOString(),
+        })),
+      };
+    },
+  );
 
   app.delete(
     '/api/auth/staff/sessions/:id',
-    { schema: { tags, params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{64}$' }) }), response: { 204: Type.Null(), ...errors } } },
+    {
+      schema: {
+        operationId: 'endStaffSession',
+        summary: 'End one of your console sessions',
+        tags,
+        security: [{ staffSession: [] }],
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+        response: { 204: Type.Null(), ...errors, 404: ErrorResponse },
+      },
+    },
     async (request, reply) => {
       const session = await sessionIn(request, 'signed_in');
       const mine = await listSubjectSessions(ctx.db, 'staff', session.subjectId);
@@ -289,10 +415,22 @@ export const staffAuthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
   );
 
-  app.post('/api/auth/staff/sign-out', { schema: { tags, response: { 204: Type.Null() } } }, async (request, reply) => {
-    const session = await readSession(ctx.db, 'staff', request.cookies[STAFF_COOKIE]);
-    if (session) await endSession(ctx.db, session.id, 'signed out');
-    reply.clearCookie(STAFF_COOKIE, { path: '/api' });
-    return reply.status(204).send(null);
-  });
+  app.post(
+    '/api/auth/staff/sign-out',
+    {
+      schema: {
+        operationId: 'staffSignOut',
+        summary: 'Sign out of the console',
+        tags,
+        security: [{}, { staffSession: [] }],
+        response: { 204: Type.Null(), 403: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const session = await readSession(ctx.db, 'staff', request.cookies[STAFF_COOKIE]);
+      if (session) await endSession(ctx.db, session.id, 'signed out');
+      reply.clearCookie(STAFF_COOKIE, { path: '/api' });
+      return reply.status(204).send(null);
+    },
+  );
 };

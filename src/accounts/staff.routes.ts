@@ -40,11 +40,13 @@ const IdParams = Type.Object({ id: Uuid });
 /** The staff list and its changes. Inviting, changing a role or limits, and disabling need sudo. */
 export const staffRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['admin', 'accounts'];
-  const security = [{ admin: [] }];
 
   app.get(
     '/api/admin/staff',
-    { config: { permission: 'staff.read' }, schema: { tags, security, response: { 200: Type.Object({ staff: Type.Array(StaffView) }) } } },
+    {
+      config: { permission: 'staff.read' },
+      schema: { operationId: 'listStaff', summary: 'List the staff accounts', tags, response: { 200: Type.Object({ staff: Type.Array(StaffView) }) } },
+    },
     async () => ({
       staff: await Promise.all((await listStaff(ctx.db)).map((row) => staffView(ctx, row))),
     }),
@@ -55,8 +57,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     {
       config: { permission: 'staff.manage', sudo: true },
       schema: {
+        operationId: 'inviteStaff',
+        summary: 'Invite a person to the console',
         tags,
-        security,
         description: 'Invites a person: an account in the `invited` state and an email with a single-use link (72 hours), also answered here once.',
         body: Type.Object(
           {
@@ -81,8 +84,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     {
       config: { permission: 'staff.manage', sudo: true },
       schema: {
+        operationId: 'updateStaff',
+        summary: "Change a staff account's name, role, limits or status",
         tags,
-        security,
         params: IdParams,
         description:
           'Changes a name, role, limits or status (`disabled` ends every session of the account at once). Only an owner grants or takes the owner role; the last active owner stays.',
@@ -105,7 +109,13 @@ export const staffRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     '/api/admin/staff/:id/invitation',
     {
       config: { permission: 'staff.manage', sudo: true },
-      schema: { tags, security, params: IdParams, response: { 201: Type.Object({ invitationUrl: Type.String() }), ...errors } },
+      schema: {
+        operationId: 'reinviteStaff',
+        summary: 'Send a staff member a new invitation link',
+        tags,
+        params: IdParams,
+        response: { 201: Type.Object({ invitationUrl: Type.String() }), ...errors },
+      },
     },
     async (request, reply) => {
       if (!(await findStaffById(ctx.db, request.params.id)))

@@ -11,8 +11,9 @@ export const catalogAdminListRoutes: FastifyPluginAsyncTypebox<AppContext> = asy
     {
       config: { permission: 'events.read' },
       schema: {
+        operationId: 'listEventsForConsole',
+        summary: 'List every event with its categories and performances',
         tags: ['admin'],
-        security: [{ admin: [] }],
         description:
           'Every event, oldest first, with its price categories and all its performances whatever their status; archived events and ' +
           'performances only with `includeArchived=true`.',

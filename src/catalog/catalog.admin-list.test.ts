@@ -51,19 +51,21 @@ describe('catalog admin list', { skip: !databaseAvailable && skipReason }, () =>
 
   test('catalog admin list: the console and ticket routes are in the OpenAPI document with their security and errors', async () => {
     const spec = (await t.app.inject('/api/openapi.json')).json();
-    const routes: [string, string, string, string[]][] = [
-      ['/api/admin/events', 'get', 'admin', ['200', '401']],
-      ['/api/admin/events/{id}', 'patch', 'admin', ['200', '400', '401', '404']],
-      ['/api/admin/performances/{id}', 'patch', 'admin', ['200', '400', '401', '404']],
-      ['/api/admin/price-categories/{id}', 'patch', 'admin', ['200', '400', '401', '404', '409']],
-      ['/api/admin/performances/{id}/open-next', 'post', 'admin', ['200', '400', '401', '404', '409']],
-      ['/api/admin/performances/{id}/sales/timeline', 'get', 'admin', ['200', '400', '401', '404']],
-      ['/api/orders/{id}/tickets.pdf', 'get', 'orderAccess', ['200', '400', '401', '404', '409']],
+    // Operator routes take an API key or the console's session, and may answer 401 and 403 (the permission guard); every route may answer 429 (the shield).
+    const operator = [{ admin: [] }, { staffSession: [] }];
+    const routes: [string, string, unknown, string[]][] = [
+      ['/api/admin/events', 'get', operator, ['200', '401', '403', '429']],
+      ['/api/admin/events/{id}', 'patch', operator, ['200', '400', '401', '403', '404', '429']],
+      ['/api/admin/performances/{id}', 'patch', operator, ['200', '400', '401', '403', '404', '429']],
+      ['/api/admin/price-categories/{id}', 'patch', operator, ['200', '400', '401', '403', '404', '409', '429']],
+      ['/api/admin/performances/{id}/open-next', 'post', operator, ['200', '400', '401', '403', '404', '409', '429']],
+      ['/api/admin/performances/{id}/sales/timeline', 'get', operator, ['200', '400', '401', '403', '404', '429']],
+      ['/api/orders/{id}/tickets.pdf', 'get', [{ orderAccess: [] }], ['200', '400', '401', '404', '409', '429']],
     ];
-    for (const [path, method, scheme, codes] of routes) {
+    for (const [path, method, security, codes] of routes) {
       const op = spec.paths[path]?.[method];
       assert.ok(op, `${method.toUpperCase()} ${path} is documented`);
-      assert.deepEqual(op.security, [{ [scheme]: [] }], path);
+      assert.deepEqual(op.security, security, path);
       assert.ok(op.tags?.length, path);
       assert.deepEqual(Object.keys(op.responses).sort(), codes, path);
     }

@@ -9,9 +9,20 @@ import { adminEventDetail, createEvent, createVenue, eventDetail, venueDetail } 
 import { changeSalesStatus, createPerformance } from './performances.service.js';
 
 const Created = Type.Object({ id: Uuid }, { additionalProperties: true });
+const VenueList = Type.Object({
+  venues: Type.Array(
+    Type.Object({
+      id: Uuid,
+      name: Type.String(),
+      timeZone: Type.String(),
+      archivedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      seatCount: Type.Integer(),
+      gaCapacity: Type.Integer({ description: 'The standing places of all its GA areas' }),
+    }),
+  ),
+});
 
 export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
   app.post(
@@ -20,8 +31,9 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
       bodyLimit: 16 * 1024 * 1024,
       config: { permission: 'venues.write' },
       schema: {
+        operationId: 'createVenue',
+        summary: 'Create a venue with its seat map',
         tags: ['admin'],
-        security,
         body: VenueInput,
         response: { 201: Created, ...errors },
         description:
@@ -37,20 +49,33 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     {
       config: { permission: 'venues.read' },
       schema: {
+        operationId: 'listVenues',
+        summary: 'List the venues',
         tags: ['admin'],
-        security,
         description: 'Every venue, oldest first; archived ones (with their archivedAt) only with `includeArchived=true`.',
         querystring: Type.Object({ includeArchived: Type.Optional(Type.Boolean({ default: false })) }),
+        response: { 200: VenueList },
       },
     },
     async (request) => ({
-      venues: (await listVenues(ctx.db)).filter((v) => request.query.includeArchived === true || v.archivedAt === null),
+      venues: (await listVenues(ctx.db))
+        .filter((v) => request.query.includeArchived === true || v.archivedAt === null)
+        .map((v) => ({ ...v, archivedAt: v.archivedAt?.toISOString() ?? null, seatCount: v.seatCount ?? 0, gaCapacity: v.gaCapacity ?? 0 })),
     }),
   );
 
   app.get(
     '/api/admin/venues/:id',
-    { config: { permission: 'venues.read' }, schema: { tags: ['admin'], security, params: IdParams, response: { 200: VenueDetail, 404: ErrorResponse } } },
+    {
+      config: { permission: 'venues.read' },
+      schema: {
+        operationId: 'getVenue',
+        summary: 'Get a venue with its seat map',
+        tags: ['admin'],
+        params: IdParams,
+        response: { 200: VenueDetail, 404: ErrorResponse },
+      },
+    },
     async (request) => venueDetail(ctx.db, request.params.id),
   );
 
@@ -60,8 +85,9 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     {
       config: { permission: 'events.write', scope: { of: 'unscoped' } },
       schema: {
+        operationId: 'createEvent',
+        summary: 'Create an event with its price categories',
         tags: ['admin'],
-        security,
         body: EventInput,
         response: { 201: Created, ...errors },
         description:
@@ -77,8 +103,9 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     {
       config: { permission: 'events.read', scope: { of: 'event' } },
       schema: {
+        operationId: 'getEventForEditing',
+        summary: 'Get an event as the console edits it',
         tags: ['admin'],
-        security,
         params: IdParams,
         response: { 200: AdminEventDetail, 401: ErrorResponse, 404: ErrorResponse },
         description:
@@ -100,8 +127,9 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
       bodyLimit: 16 * 1024 * 1024,
       config: { permission: 'events.write', scope: { of: 'event' } },
       schema: {
+        operationId: 'createPerformance',
+        summary: 'Schedule a performance of an event',
         tags: ['admin'],
-        security,
         params: IdParams,
         body: PerformanceInput,
         response: { 201: Created, ...errors },
@@ -119,8 +147,9 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     {
       config: { permission: 'sales.control', scope: { of: 'performance' } },
       schema: {
+        operationId: 'changeSalesStatus',
+        summary: "Open, pause, resume or close a performance's sales",
         tags: ['admin'],
-        security,
         description:
           'Sales controls: open (scheduled to on_sale), pause, resume, close. Sales also open by themselves at the ' +
           "performance's onSaleAt and close at its offSaleAt, audited with the same action codes and actor `system`; " +

@@ -16,7 +16,6 @@ import {
 import { updateEvent, updatePerformance, updatePriceCategory, updateVenue } from './catalog.edit.service.js';
 
 export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 
   app.patch(
@@ -24,8 +23,9 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { permission: 'events.write', scope: { of: 'event' } },
       schema: {
+        operationId: 'updateEvent',
+        summary: "Change an event's texts, limits or producers",
         tags: ['admin'],
-        security,
         params: IdParams,
         body: EventPatch,
         response: { 200: EventEdited, ...errors },
@@ -46,8 +46,9 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { permission: 'venues.write' },
       schema: {
+        operationId: 'updateVenue',
+        summary: 'Rename a venue, or change its time zone or contacts',
         tags: ['admin'],
-        security,
         params: IdParams,
         body: VenuePatch,
         response: { 200: VenueEdited, ...errors },
@@ -65,8 +66,9 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { permission: 'events.write', scope: { of: 'performance' } },
       schema: {
+        operationId: 'updatePerformance',
+        summary: "Move a performance's start, doors or sales times",
         tags: ['admin'],
-        security,
         params: IdParams,
         body: PerformancePatch,
         response: { 200: PerformanceEdited, ...errors },
@@ -86,8 +88,9 @@ export const catalogEditRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { permission: 'events.write', scope: { of: 'price_category' } },
       schema: {
+        operationId: 'updatePriceCategory',
+        summary: 'Rename a price category or change its price',
         tags: ['admin'],
-        security,
         params: IdParams,
         body: PriceCategoryPatch,
         response: { 200: PriceCategoryEdited, ...errors, 409: ErrorResponse },

@@ -41,7 +41,6 @@ function checkMassRefund(request: FastifyRequest): void {
 }
 
 export const catalogRemoveRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const security = [{ admin: [] }];
   const errors = { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
   const deleted = { 204: Type.Null(), ...errors };
 
@@ -50,8 +49,9 @@ export const catalogRemoveRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
     {
       config: { permission: 'events.write', scope: { of: 'performance' } },
       schema: {
+        operationId: 'deletePerformance',
+        summary: 'Delete a performance that never sold',
         tags: ['admin'],
-        security,
         params: IdParams,
         response: deleted,
         description:
@@ -70,8 +70,9 @@ export const catalogRemoveRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
     {
       config: { permission: 'events.write', scope: { of: 'event' } },
       schema: {
+        operationId: 'deleteEvent',
+        summary: 'Delete an event that never sold',
         tags: ['admin'],
-        security,
         params: IdParams,
         response: deleted,
         description:
@@ -90,8 +91,9 @@ export const catalogRemoveRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
     {
       config: { permission: 'venues.write' },
       schema: {
+        operationId: 'deleteVenue',
+        summary: 'Delete a venue no performance uses',
         tags: ['admin'],
-        security,
         params: IdParams,
         response: deleted,
         description: 'Deletes a venue and its seat map while no performance is at it (409 `venue_in_use` names how many). Audited.',
@@ -104,6 +106,7 @@ export const catalogRemoveRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
   );
 
   for (const what of ['performance', 'event', 'venue'] as const) {
+    const What = `${what[0]!.toUpperCase()}${what.slice(1)}`;
     const config: { permission: 'venues.write' | 'events.write'; scope?: { of: 'event' | 'performance' } } =
       what === 'venue' ? { permission: 'venues.write' } : { permission: 'events.write', scope: { of: what } };
     app.post(
@@ -111,8 +114,9 @@ export const catalogRemoveRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
       {
         config,
         schema: {
+          operationId: `archive${What}`,
+          summary: `Archive ${what === 'event' ? 'an' : 'a'} ${what}`,
           tags: ['admin'],
-          security,
           params: IdParams,
           response: { 200: Archived, ...errors },
           description: {
@@ -137,8 +141,9 @@ export const catalogRemoveRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
       {
         config,
         schema: {
+          operationId: `unarchive${What}`,
+          summary: `Bring back an archived ${what}`,
           tags: ['admin'],
-          security,
           params: IdParams,
           response: { 200: Archived, ...errors },
           description: `Shows the ${what} again${what === 'performance' ? ' (a performance archived while selling stays closed: open it by hand)' : ''}. Audited.`,
@@ -157,8 +162,9 @@ export const catalogRemoveRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
         request.body ??= {};
       },
       schema: {
+        operationId: 'cancelPerformance',
+        summary: 'Cancel a performance, refunding its paid orders if asked',
         tags: ['admin'],
-        security,
         params: IdParams,
         body: Type.Object({ refund: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
         response: { 200: Cancelled, ...errors },

@@ -15,15 +15,29 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
   const language = (request: { query: { lang?: string }; headers: Record<string, string | string[] | undefined> }) =>
     requestedLanguage(request.query.lang, typeof request.headers['accept-language'] === 'string' ? request.headers['accept-language'] : undefined);
 
-  app.get('/api/events', { schema: { tags: ['catalog'], querystring: LangQuery, response: { 200: Type.Array(EventListItem) } } }, async (request) =>
-    listEvents(ctx.db, language(request)),
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        operationId: 'listEvents',
+        summary: 'List the public events with their performances',
+        tags: ['catalog'],
+        security: [],
+        querystring: LangQuery,
+        response: { 200: Type.Array(EventListItem) },
+      },
+    },
+    async (request) => listEvents(ctx.db, language(request)),
   );
 
   app.get(
     '/api/events/:idOrSlug',
     {
       schema: {
+        operationId: 'getEvent',
+        summary: 'Get an event by its id or slug',
         tags: ['catalog'],
+        security: [],
         params: Type.Object({ idOrSlug: Type.String({ maxLength: 80 }) }),
         querystring: LangQuery,
         response: { 200: EventDetail, 404: ErrorResponse },
@@ -35,7 +49,15 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
   app.get(
     '/api/performances/:id',
     {
-      schema: { tags: ['catalog'], params: IdParams, querystring: LangQuery, response: { 200: PerformanceDetail, 404: ErrorResponse } },
+      schema: {
+        operationId: 'getPerformance',
+        summary: 'Get a performance with its event and venue',
+        tags: ['catalog'],
+        security: [],
+        params: IdParams,
+        querystring: LangQuery,
+        response: { 200: PerformanceDetail, 404: ErrorResponse },
+      },
     },
     async (request) => performanceDetail(ctx.db, request.params.id, language(request)),
   );

@@ -18,8 +18,9 @@ export const openNextRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
     {
       config: { permission: 'sales.control', scope: { of: 'performance' } },
       schema: {
+        operationId: 'openNextPerformance',
+        summary: 'Open the next scheduled performance of the same event',
         tags: ['admin'],
-        security: [{ admin: [] }],
         params: IdParams,
         description:
           'Opens the first scheduled performance of the same event that starts after this one. ' +

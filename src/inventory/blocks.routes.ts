@@ -10,7 +10,6 @@ import { createBlock, listBlocks, releaseBlocks } from './blocks.service.js';
 /** Seat blocks (holds-back and kills) of a performance: list, create, release. */
 export const blocksRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['admin'];
-  const security = [{ admin: [] }];
 
   app.get(
     '/api/admin/performances/:id/blocks',
@@ -18,8 +17,9 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
       // Whoever follows a performance's sales sees what is kept from sale (a box office sells house seats).
       config: { permission: 'sales.read', scope: { of: 'performance' } },
       schema: {
+        operationId: 'listBlocks',
+        summary: "List a performance's seat blocks",
         tags,
-        security,
         params: IdParams,
         description: 'The active blocks of a performance, oldest first, with the seats and GA places each still keeps from sale.',
         response: { 200: BlocksResponse, 404: ErrorResponse },
@@ -37,8 +37,9 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     {
       config: { permission: 'inventory.block', scope: { of: 'performance' } },
       schema: {
+        operationId: 'createBlock',
+        summary: 'Keep seats and GA places from sale',
         tags,
-        security,
         params: IdParams,
         body: CreateBlockBody,
         description:
@@ -56,8 +57,9 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     {
       config: { permission: 'inventory.block', scope: { of: 'performance' } },
       schema: {
+        operationId: 'releaseBlocks',
+        summary: 'Put blocked seats and GA places back on sale',
         tags,
-        security,
         params: IdParams,
         body: ReleaseBlocksBody,
         description:

@@ -13,7 +13,14 @@ export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
   app.get(
     '/api/performances/:id/availability',
     {
-      schema: { tags: ['inventory'], params: IdParams, response: { 200: AvailabilityResponse, 404: ErrorResponse } },
+      schema: {
+        operationId: 'getAvailability',
+        summary: "Get a performance's seat map, prices and what is left to sell",
+        tags: ['inventory'],
+        security: [],
+        params: IdParams,
+        response: { 200: AvailabilityResponse, 404: ErrorResponse },
+      },
     },
     async (request, reply) => {
       if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
@@ -32,7 +39,10 @@ export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     '/api/performances/:id/availability/status',
     {
       schema: {
+        operationId: 'getAvailabilityStatus',
+        summary: "Get what is left of a performance's stock",
         tags: ['inventory'],
+        security: [],
         params: IdParams,
         description: 'What a page polls: sales status, what is left per category and GA area, and the ids of seats that are held or sold.',
         response: { 200: AvailabilityStatusResponse, 404: ErrorResponse },
@@ -45,7 +55,10 @@ export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     '/api/performances/:id/holds',
     {
       schema: {
+        operationId: 'placeHold',
+        summary: 'Hold seats or GA places for a few minutes',
         tags: ['inventory'],
+        security: [],
         params: IdParams,
         body: HoldBody,
         headers: Type.Object({
@@ -76,7 +89,14 @@ export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
   app.get(
     '/api/holds/:id',
     {
-      schema: { tags: ['inventory'], params: IdParams, security, response: { 200: HoldResponse, 401: ErrorResponse, 404: ErrorResponse } },
+      schema: {
+        operationId: 'getHold',
+        summary: 'Get a hold with its seats and expiry',
+        tags: ['inventory'],
+        params: IdParams,
+        security,
+        response: { 200: HoldResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
     },
     async (request) => {
       requireAccess(ctx.holdAccess, 'hold', request.params.id, request);
@@ -87,7 +107,14 @@ export const holdsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
   app.delete(
     '/api/holds/:id',
     {
-      schema: { tags: ['inventory'], params: IdParams, security, response: { 204: Type.Null(), 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } },
+      schema: {
+        operationId: 'releaseHold',
+        summary: 'Release a hold, putting its seats back on sale',
+        tags: ['inventory'],
+        params: IdParams,
+        security,
+        response: { 204: Type.Null(), 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      },
     },
     async (request, reply) => {
       requireAccess(ctx.holdAccess, 'hold', request.params.id, request);

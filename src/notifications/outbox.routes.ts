@@ -6,15 +6,14 @@ import { getOutboxMessage, listOutbox } from './outbox.service.js';
 
 /** The operator's view of outgoing email: without SMTP, this is where confirmations are read. */
 export const outboxRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const security = [{ admin: [] }];
-
   app.get(
     '/api/admin/outbox',
     {
       config: { permission: 'outbox.read' },
       schema: {
+        operationId: 'listOutbox',
+        summary: 'List the outgoing email',
         tags: ['notifications'],
-        security,
         querystring: OutboxListQuery,
         response: { 200: OutboxListResponse, 400: ErrorResponse, 401: ErrorResponse },
       },
@@ -30,8 +29,9 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     {
       config: { permission: 'outbox.read' },
       schema: {
+        operationId: 'getOutboxMessage',
+        summary: 'Get one outgoing email with its text',
         tags: ['notifications'],
-        security,
         params: OutboxIdParams,
         response: { 200: OutboxMessageDetail, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
       },

@@ -18,7 +18,12 @@ export const paymentWebhookRoutes: FastifyPluginAsyncTypebox<AppContext> = async
     '/api/payments/webhooks/:provider',
     {
       schema: {
+        operationId: 'receivePaymentWebhook',
+        summary: "Receive a payment provider's notice of a payment",
+        description:
+          "The provider's signature over the raw body is the credential (checked by the provider's own rules); 400 `invalid_webhook` when it does not verify.",
         tags: ['payments'],
+        security: [],
         params: Type.Object({ provider: Type.String({ maxLength: 40 }) }),
         response: { 200: Type.Object({ received: Type.Boolean(), status: Type.Optional(Type.String()) }), 400: ErrorResponse, 404: ErrorResponse },
       },

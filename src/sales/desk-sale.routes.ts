@@ -10,7 +10,6 @@ import { sellAtDesk } from './desk-sale.service.js';
 /** Orders staff make: complimentary tickets, and sales at the box office counter. */
 export const deskSaleRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['admin'];
-  const security = [{ admin: [] }];
   const responses = { 201: DeskSaleResponse, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse };
 
   app.post(
@@ -18,8 +17,9 @@ export const deskSaleRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
     {
       config: { permission: 'orders.comp', scope: { of: 'performance' } },
       schema: {
+        operationId: 'issueComps',
+        summary: 'Give complimentary tickets',
         tags,
-        security,
         params: IdParams,
         headers: DeskHeaders,
         body: CompBody,
@@ -55,8 +55,9 @@ export const deskSaleRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app,
     {
       config: { permission: 'orders.box_office', scope: { of: 'performance' } },
       schema: {
+        operationId: 'sellAtBoxOffice',
+        summary: 'Sell tickets at the box office counter',
         tags,
-        security,
         params: IdParams,
         headers: CounterHeaders,
         body: CounterSaleBody,

@@ -97,7 +97,21 @@ function refundAuthority(request: FastifyRequest): RefundAuthority | undefined {
 }
 
 export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const security = [{ admin: [] }];
+  const CheckoutRecords = Type.Object({
+    records: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        orderId: Uuid,
+        buyerEmail: Type.String(),
+        storefront: Type.String(),
+        buildId: Type.String({ description: "The server's front-end build when the order was made" }),
+        clientBuildId: Type.Union([Type.String(), Type.Null()], { description: 'The build the buyer\u2019s page said it ran' }),
+        pageClass: Type.Union([Type.String(), Type.Null()]),
+        widgets: Type.Union([Type.Array(Type.String()), Type.Null()]),
+        createdAt: Type.String({ format: 'date-time' }),
+      }),
+    ),
+  });
 
   app.get(
     '/api/admin/orders',
@@ -105,8 +119,9 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
       // An event manager searches within one of their performances.
       config: { permission: 'orders.read', scope: { of: 'performance', param: 'query:performanceId', required: true } },
       schema: {
+        operationId: 'listOrders',
+        summary: 'Search the orders',
         tags: ['admin'],
-        security,
         description:
           'Orders newest first, filtered by buyer email, performance, status, channel and a date range (of creation, or with ' +
           '`dateField=paid` of payment). Pages: pass the answer\u2019s `nextCursor` as `before` for the next one (keyset, as ' +
@@ -154,7 +169,13 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     '/api/admin/orders/:id',
     {
       config: { permission: 'orders.read', scope: { of: 'order' } },
-      schema: { tags: ['admin'], security, params: IdParams, response: { 200: AdminOrderResponse, 404: ErrorResponse } },
+      schema: {
+        operationId: 'getOrderForConsole',
+        summary: 'Get an order with its tickets and refunds',
+        tags: ['admin'],
+        params: IdParams,
+        response: { 200: AdminOrderResponse, 404: ErrorResponse },
+      },
     },
     async (request) => {
       const [order, monitored, made] = await Promise.all([
@@ -186,8 +207,9 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { permission: 'orders.refund', scope: { of: 'order' } },
       schema: {
+        operationId: 'refundOrder',
+        summary: 'Refund an order, or some of its tickets',
         tags: ['admin'],
-        security,
         params: IdParams,
         headers: Type.Object({
           'idempotency-key': Type.Optional(
@@ -228,7 +250,13 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     '/api/admin/orders/:id/cancel',
     {
       config: { permission: 'orders.cancel', scope: { of: 'order' } },
-      schema: { tags: ['admin'], security, params: IdParams, response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse } },
+      schema: {
+        operationId: 'cancelOrder',
+        summary: 'Cancel an order, voiding any tickets without a refund',
+        tags: ['admin'],
+        params: IdParams,
+        response: { 200: Changed, 404: ErrorResponse, 409: ErrorResponse },
+      },
     },
     async (request) => cancelOrder(ctx, request.params.id, actorFor(request)),
   );
@@ -238,8 +266,9 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { permission: 'orders.resend', scope: { of: 'order' } },
       schema: {
+        operationId: 'resendOrderConfirmation',
+        summary: "Send a paid order's confirmation again",
         tags: ['admin'],
-        security,
         params: IdParams,
         description: "Sends a paid order's confirmation again, to the buyer's address on the order, with its valid tickets; audited.",
         response: { 202: Type.Object({ messageId: Uuid, tickets: Type.Integer() }), 404: ErrorResponse, 409: ErrorResponse },
@@ -252,7 +281,13 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     '/api/admin/performances/:id/sales',
     {
       config: { permission: 'sales.read', scope: { of: 'performance' } },
-      schema: { tags: ['admin'], security, params: IdParams, response: { 200: SalesReport, 404: ErrorResponse } },
+      schema: {
+        operationId: 'getSalesReport',
+        summary: "Get a performance's stock and sales totals",
+        tags: ['admin'],
+        params: IdParams,
+        response: { 200: SalesReport, 404: ErrorResponse },
+      },
     },
     async (request) => salesReport(ctx.db, request.params.id),
   );
@@ -264,14 +299,16 @@ export const ordersAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
       // Buyers' emails by build: what a breach investigation reads, not sales staff.
       config: { permission: 'security.read' },
       schema: {
+        operationId: 'listCheckoutRecords',
+        summary: 'List which front-end build each buyer paid on',
         tags: ['admin'],
-        security,
         querystring: Type.Object({
           buildId: Type.Optional(Type.String({ maxLength: 100 })),
           from: Type.Optional(Type.String({ format: 'date-time' })),
           to: Type.Optional(Type.String({ format: 'date-time' })),
           ...Paging,
         }),
+        response: { 200: CheckoutRecords },
       },
     },
     async (request) => {

@@ -17,6 +17,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     '/api/holds/:id/order',
     {
       schema: {
+        operationId: 'createOrder',
+        summary: "Turn a hold into an order with the buyer's details",
         tags: ['sales'],
         params: IdParams,
         headers: IdempotencyHeaders,
@@ -53,6 +55,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     '/api/orders/:id/payment',
     {
       schema: {
+        operationId: 'payOrder',
+        summary: 'Pay an order with the token from the card form',
         tags: ['sales'],
         params: IdParams,
         body: PaymentBody,
@@ -85,6 +89,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     '/api/orders/:id',
     {
       schema: {
+        operationId: 'getOrder',
+        summary: 'Get an order with its tickets',
         tags: ['sales'],
         params: IdParams,
         querystring: LangQuery,
@@ -102,6 +108,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     '/api/orders/:id/buyer',
     {
       schema: {
+        operationId: 'updateBuyer',
+        summary: "Correct the buyer's details before paying",
         tags: ['sales'],
         params: IdParams,
         body: BuyerBody,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../catalog/catalog.schemas.js';
 import type { AppContext } from '../platform/context.js';
 import { actorFor } from '../platform/http/permission-guard.js';
-import { ErrorResponse } from '../platform/http/schemas.js';
+import { CsvFile, ErrorResponse } from '../platform/http/schemas.js';
 import { exportAttendees, exportOrders, type CsvExport } from './orders-export.js';
 import { eventSalesBreakdown, performanceSalesBreakdown } from './reports.js';
 import { EventSalesBreakdown, OrderFilterQuery, PerformanceSalesBreakdown } from './reports.schemas.js';
@@ -20,7 +20,6 @@ function sendCsv(reply: FastifyReply, file: string, csv: CsvExport) {
 }
 
 export const reportsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
   app.get(
@@ -28,8 +27,9 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
     {
       config: { permission: 'sales.read', scope: { of: 'performance' } },
       schema: {
+        operationId: 'getPerformanceSalesBreakdown',
+        summary: "Break a performance's sales down by price category and channel",
         tags: ['admin'],
-        security,
         params: IdParams,
         description:
           'Tickets and revenue of one performance per price category (every category of the event, sold or not) and per channel ' +
@@ -45,8 +45,9 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
     {
       config: { permission: 'sales.read', scope: { of: 'event' } },
       schema: {
+        operationId: 'getEventSalesBreakdown',
+        summary: "Break an event's sales down by performance, price category and channel",
         tags: ['admin'],
-        security,
         params: IdParams,
         description: 'The same breakdown over every performance of an event, with a line per performance.',
         response: { 200: EventSalesBreakdown, ...errors },
@@ -61,15 +62,15 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
       // An event manager exports within one of their performances.
       config: { permission: 'orders.read', scope: { of: 'performance', param: 'query:performanceId', required: true } },
       schema: {
+        operationId: 'exportOrders',
+        summary: 'Export the orders as CSV',
         tags: ['admin'],
-        security,
         querystring: Type.Object(OrderFilterQuery),
-        produces: ['text/csv'],
         description:
           'The orders the list\u2019s filters select, oldest first, as CSV (UTF-8 with a byte order mark, RFC 4180; a text cell ' +
           'starting with = + - @ or a tab is prefixed with an apostrophe). Streamed; X-Total-Rows gives the number of rows. ' +
           'Audited as `sales.orders.exported` with the filters and the row count.',
-        response: { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+        response: { 200: CsvFile('The orders, one row each'), 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
       },
     },
     async (request, reply) => {
@@ -84,15 +85,15 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
     {
       config: { permission: 'orders.read', scope: { of: 'performance' } },
       schema: {
+        operationId: 'exportAttendees',
+        summary: "Export a performance's attendees as CSV",
         tags: ['admin'],
-        security,
         params: IdParams,
-        produces: ['text/csv'],
         description:
           'One row per valid ticket of a paid order (the door list and the promoter\u2019s): buyer name and email, seat or GA area, ' +
           'price category, channel, ticket status and check-in time. The ticket\u2019s signed code is not in it: the file is a list ' +
           'of people, not a set of admissions. CSV as the orders export; audited as `sales.attendees.exported`.',
-        response: { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+        response: { 200: CsvFile('The attendees, one row per valid ticket'), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (request, reply) => {

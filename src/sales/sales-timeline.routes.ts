@@ -21,8 +21,9 @@ export const salesTimelineRoutes: FastifyPluginAsyncTypebox<AppContext> = async 
     {
       config: { permission: 'sales.read', scope: { of: 'performance' } },
       schema: {
+        operationId: 'getSalesTimeline',
+        summary: "Get a performance's sales per minute",
         tags: ['admin'],
-        security: [{ admin: [] }],
         params: IdParams,
         querystring: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }) }),
         description:

@@ -57,7 +57,10 @@ export const cspReportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     {
       bodyLimit: 16 * 1024,
       schema: {
+        operationId: 'reportCspViolations',
+        summary: "Receive browsers' Content Security Policy violation reports",
         tags: ['security'],
+        security: [],
         description: 'CSP violation reports from browsers (application/csp-report or application/reports+json). Always 204.',
         response: { 204: Type.Null(), 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
       },
@@ -75,8 +78,9 @@ export const cspReportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       {
         config: { permission: 'security.read' },
         schema: {
+          operationId: 'listCspReports',
+          summary: 'List the Content Security Policy violations browsers reported',
           tags: ['admin'],
-          security: [{ admin: [] }],
           querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }),
           response: {
             200: Type.Object({

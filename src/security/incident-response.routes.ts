@@ -46,7 +46,6 @@ const DryRun = Type.Object({
  */
 export const incidentResponseRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['admin', 'security'];
-  const security = [{ admin: [] }];
   // Runs in flight, stopped between two pages when the server closes; the next start resumes them.
   const inFlight = new Set<{ stop: AbortController; finished: Promise<unknown> }>();
   app.addHook('onClose', async () => {
@@ -59,8 +58,9 @@ export const incidentResponseRoutes: FastifyPluginAsyncTypebox<AppContext> = asy
     {
       config: { permission: 'incidents.manage' },
       schema: {
+        operationId: 'runIncidentStep',
+        summary: "Run a response step on an incident's scope",
         tags,
-        security,
         description:
           'Runs a response step: `notify` (the Art. 34 email, in each person\u2019s language), `reset` (customer accounts set a new password; sessions end), `flag` (accounts monitored; shown on their orders) on a scope\u2019s people, or `revoke_staff` (every staff session and API key; staff_access incidents). A person handled before is skipped, so a step can be run again to resume. `dryRun` answers the count and a masked sample and changes nothing.',
         params: Type.Object({ id: Uuid }),
@@ -91,8 +91,9 @@ export const incidentResponseRoutes: FastifyPluginAsyncTypebox<AppContext> = asy
     {
       config: { permission: 'incidents.read' },
       schema: {
+        operationId: 'listIncidentSteps',
+        summary: "List an incident's response steps and their progress",
         tags,
-        security,
         description: 'The incident\u2019s step runs, newest first: done, failed, left and rate (people per second).',
         params: Type.Object({ id: Uuid }),
         response: { 200: Type.Object({ runs: Type.Array(StepRun) }), ...errors },

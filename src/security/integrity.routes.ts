@@ -23,15 +23,14 @@ const InventoryEntry = Type.Object({
  * sha384) and how many checkouts ran it.
  */
 export const integrityRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const security = [{ admin: [] }];
-
   app.get(
     '/api/admin/security/inventory',
     {
       config: { permission: 'security.read' },
       schema: {
+        operationId: 'getScriptInventory',
+        summary: 'Get the script inventory of the payment and account pages',
         tags: ['admin'],
-        security,
         description: 'The committed script inventory: every script that may run on each page class, with its purpose, owner and approval.',
         response: {
           200: Type.Object({
@@ -56,8 +55,9 @@ export const integrityRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     {
       config: { permission: 'security.read' },
       schema: {
+        operationId: 'listBuilds',
+        summary: 'List the front-end builds that have been served',
         tags: ['admin'],
-        security,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) }),
         response: {
           200: Type.Object({
@@ -95,8 +95,9 @@ export const integrityRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     {
       config: { permission: 'security.read' },
       schema: {
+        operationId: 'getBuild',
+        summary: "Get a build's manifest of scripts and styles with their hashes",
         tags: ['admin'],
-        security,
         params: Type.Object({ buildId: Type.String({ pattern: '^[0-9a-f]{16}$' }) }),
         response: {
           200: Type.Object({

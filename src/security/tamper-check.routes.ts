@@ -34,15 +34,14 @@ const present = (r: TamperCheckRow) => ({ ...r, startedAt: r.startedAt.toISOStri
  * from the registered build; and a run on demand, after a deploy or an alert.
  */
 export const tamperCheckRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
-  const security = [{ admin: [] }];
-
   app.get(
     '/api/admin/security/tamper-checks',
     {
       config: { permission: 'security.read' },
       schema: {
+        operationId: 'listTamperChecks',
+        summary: 'List the recent tamper checks of the payment and account pages',
         tags: ['admin'],
-        security,
         description: 'Recent runs of the tamper check of the payment and account pages, newest first, with their findings.',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) }),
         response: { 200: Type.Object({ checks: Type.Array(TamperCheck) }) },
@@ -56,8 +55,9 @@ export const tamperCheckRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { permission: 'shield.manage' },
       schema: {
+        operationId: 'runTamperCheck',
+        summary: 'Run the tamper check now',
         tags: ['admin'],
-        security,
         description: 'Runs the tamper check now (a few seconds at most) and answers the run; findings open or join the script_compromise incident.',
         response: { 200: TamperCheck },
       },

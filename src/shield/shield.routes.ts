@@ -39,7 +39,10 @@ export const shieldRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     '/api/shield/challenge',
     {
       schema: {
+        operationId: 'getShieldChallenge',
+        summary: 'Get a proof-of-work challenge for joining the line in shield mode',
         tags: ['shield'],
+        security: [],
         response: { 200: ChallengeResponse, 429: ErrorResponse, 503: ErrorResponse },
         description:
           'A proof-of-work challenge. While shield mode is on, queue joins need `X-Shield-Solution: <challenge>.<nonce>`, ' +
@@ -56,53 +59,53 @@ export const shieldRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
 
 /** The operator's side: shield mode, the traffic view, incidents. */
 export const shieldAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (admin, ctx) => {
-  {
-    const security = [{ admin: [] }];
-    admin.get(
-      '/api/admin/shield',
-      {
-        config: { permission: 'shield.read' },
-        schema: {
-          tags: ['admin', 'shield'],
-          security,
-          response: { 200: ShieldView, 401: ErrorResponse },
-          description: 'Shield mode and the live traffic view: rates, refusals by reason, top networks.',
-        },
+  admin.get(
+    '/api/admin/shield',
+    {
+      config: { permission: 'shield.read' },
+      schema: {
+        operationId: 'getShield',
+        summary: 'Get shield mode and the live traffic view',
+        tags: ['admin', 'shield'],
+        response: { 200: ShieldView, 401: ErrorResponse },
+        description: 'Shield mode and the live traffic view: rates, refusals by reason, top networks.',
       },
-      async () => ctx.shield.view(),
-    );
+    },
+    async () => ctx.shield.view(),
+  );
 
-    admin.put(
-      '/api/admin/shield',
-      {
-        config: { permission: 'shield.manage', sudo: true },
-        schema: {
-          tags: ['admin', 'shield'],
-          security,
-          body: Type.Object({ mode: Type.Union([Type.Literal('on'), Type.Literal('off'), Type.Literal('auto')]) }, { additionalProperties: false }),
-          response: { 200: ShieldView, 400: ErrorResponse, 401: ErrorResponse },
-          description: 'Forces shield mode on or off in every process, or gives it back to attack detection (`auto`). Audited as `shield.mode.set`.',
-        },
+  admin.put(
+    '/api/admin/shield',
+    {
+      config: { permission: 'shield.manage', sudo: true },
+      schema: {
+        operationId: 'setShieldMode',
+        summary: 'Force shield mode on or off, or leave it to attack detection',
+        tags: ['admin', 'shield'],
+        body: Type.Object({ mode: Type.Union([Type.Literal('on'), Type.Literal('off'), Type.Literal('auto')]) }, { additionalProperties: false }),
+        response: { 200: ShieldView, 400: ErrorResponse, 401: ErrorResponse },
+        description: 'Forces shield mode on or off in every process, or gives it back to attack detection (`auto`). Audited as `shield.mode.set`.',
       },
-      async (request) => {
-        await ctx.shield.setMode(request.body.mode, actorFor(request));
-        return ctx.shield.view();
-      },
-    );
+    },
+    async (request) => {
+      await ctx.shield.setMode(request.body.mode, actorFor(request));
+      return ctx.shield.view();
+    },
+  );
 
-    admin.get(
-      '/api/admin/incidents',
-      {
-        config: { permission: 'incidents.read' },
-        schema: {
-          tags: ['admin', 'security'],
-          security,
-          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
-          response: { 200: Type.Object({ incidents: Type.Array(Incident) }), 400: ErrorResponse, 401: ErrorResponse },
-          description: 'Incidents, newest first, each with its timeline (detected, shield on, operator actions, back to normal).',
-        },
+  admin.get(
+    '/api/admin/incidents',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        operationId: 'listIncidents',
+        summary: 'List the incidents with their timelines',
+        tags: ['admin', 'security'],
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
+        response: { 200: Type.Object({ incidents: Type.Array(Incident) }), 400: ErrorResponse, 401: ErrorResponse },
+        description: 'Incidents, newest first, each with its timeline (detected, shield on, operator actions, back to normal).',
       },
-      async (request) => ({ incidents: await listIncidents(ctx.db, request.query.limit ?? 50) }),
-    );
-  }
+    },
+    async (request) => ({ incidents: await listIncidents(ctx.db, request.query.limit ?? 50) }),
+  );
 };

@@ -12,6 +12,8 @@ export const ticketsPdfRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
     '/api/orders/:id/tickets.pdf',
     {
       schema: {
+        operationId: 'getTicketsPdf',
+        summary: "Download an order's tickets as a PDF",
         tags: ['sales'],
         params: IdParams,
         security: [{ orderAccess: [] }],

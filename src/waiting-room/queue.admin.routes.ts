@@ -7,7 +7,6 @@ import { ActionParams, Moved, RoomPatch, RoomView } from './queue.schemas.js';
 
 export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['admin', 'waiting-room'];
-  const security = [{ admin: [] }];
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
   app.get(
@@ -15,8 +14,9 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
     {
       config: { permission: 'queue.read', scope: { of: 'performance' } },
       schema: {
+        operationId: 'getWaitingRoom',
+        summary: "Get a performance's waiting room and its numbers",
         tags,
-        security,
         params: IdParams,
         response: { 200: RoomView, ...errors },
         description:
@@ -32,8 +32,9 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
     {
       config: { permission: 'queue.manage', scope: { of: 'performance' } },
       schema: {
+        operationId: 'updateWaitingRoom',
+        summary: 'Switch a waiting room on or off and set its bounds',
         tags,
-        security,
         params: IdParams,
         body: RoomPatch,
         response: { 200: RoomView, ...errors },
@@ -48,8 +49,9 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
     {
       config: { permission: 'queue.manage', scope: { of: 'performance' } },
       schema: {
+        operationId: 'moveQueueToNextPerformance',
+        summary: 'Move the waiting line to the next performance',
         tags,
-        security,
         params: IdParams,
         response: { 200: Moved, ...errors },
         description:
@@ -69,8 +71,9 @@ export const queueAdminRoutes: FastifyPluginAsyncTypebox<AppContext> = async (ap
     {
       config: { permission: 'queue.manage', scope: { of: 'performance' } },
       schema: {
+        operationId: 'changeWaitingRoomState',
+        summary: 'Pause, resume or close a waiting room',
         tags,
-        security,
         params: ActionParams,
         response: { 200: RoomView, ...errors },
         description: 'pause (admissions stop; fans keep their places), resume, close (the line ends). 409 `invalid_transition`.',

@@ -12,7 +12,10 @@ export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     '/api/performances/:id/queue',
     {
       schema: {
+        operationId: 'joinQueue',
+        summary: "Join a performance's waiting line",
         tags,
+        security: [],
         params: IdParams,
         headers: QueueKeyHeaders,
         description:
@@ -32,7 +35,10 @@ export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
       schema: {
         // The Authorization header is not schema-validated here: the service refuses anything that
         // is not a genuine ticket with 401, and this is the hottest route of an on-sale.
+        operationId: 'getQueueStatus',
+        summary: 'Get your place in the waiting line',
         tags,
+        security: [{ queueTicket: [] }],
         description:
           "A fan's place, with header `Authorization: Queue <queueTicket>`. Answered from memory, without the database. " +
           'When admitted, `accessToken` is what hold creation needs. 401 `invalid_queue_ticket` for a forged or altered ticket.',
@@ -49,7 +55,10 @@ export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     '/api/performances/:id/queue/summary',
     {
       schema: {
+        operationId: 'getQueueSummary',
+        summary: 'Get what everyone in a waiting line shares',
         tags,
+        security: [],
         params: IdParams,
         querystring: SummaryQuery,
         description:
@@ -71,7 +80,10 @@ export const queueRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ct
     '/api/performances/:id/queue/fairness',
     {
       schema: {
+        operationId: 'getQueueFairness',
+        summary: "Get the proof of the pre-queue's draw",
         tags,
+        security: [],
         params: IdParams,
         description:
           "The pre-queue draw's proof: before opening the commitment (hex sha256 of the seed); after it the seed, " +

@@ -31,15 +31,15 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
  */
 export const widgetsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, ctx) => {
   const tags = ['admin', 'security'];
-  const security = [{ admin: [] }];
 
   app.get(
     '/api/admin/widgets',
     {
       config: { permission: 'security.read' },
       schema: {
+        operationId: 'listWidgets',
+        summary: 'List the third-party widgets and their kill switches',
         tags,
-        security,
         description: 'Every configured third-party widget: where it may appear, what the script inventory approves, and its kill switch.',
         response: { 200: Type.Object({ widgets: Type.Array(WidgetView), warnings: Type.Array(Type.String()) }), ...errors },
       },
@@ -53,8 +53,9 @@ export const widgetsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
       {
         config: { permission: 'widgets.manage', sudo: action === 'enable' },
         schema: {
+          operationId: `${action}Widget`,
+          summary: action === 'disable' ? 'Switch a widget off on every page' : 'Switch a widget back on',
           tags,
-          security,
           description:
             action === 'disable'
               ? 'The kill switch: hides the widget on every page of every process within 5 s. Audited as `widgets.widget.disabled`.'

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { pendingMigrations } from '../migrate.js';
+import { ErrorResponse } from './schemas.js';
 
 /** Contexts whose process received SIGTERM: readiness answers 503 while it finishes in-flight work. */
 const draining = new WeakSet<AppContext>();
@@ -56,8 +57,14 @@ export const healthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     '/api/health',
     {
       schema: {
+        operationId: 'getHealth',
+        summary: 'Check that the server and its database answer',
         tags: ['platform'],
-        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Union([Type.Literal('embedded'), Type.Literal('external')]) }) },
+        security: [],
+        response: {
+          200: Type.Object({ status: Type.Literal('ok'), database: Type.Union([Type.Literal('embedded'), Type.Literal('external')]) }),
+          503: ErrorResponse,
+        },
       },
     },
     async () => {
@@ -70,9 +77,19 @@ export const healthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     },
   );
 
-  app.get('/api/health/live', { schema: { tags: ['platform'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  app.get(
+    '/api/health/live',
+    {
+      schema: {
+        operationId: 'getLiveness',
+        summary: 'Check that the process runs (liveness probe)',
+        tags: ['platform'],
+        security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
 
   const probe = (work: Promise<unknown>): Promise<Check> =>
     within(work, CHECK_TIMEOUT_MS).then(
@@ -86,21 +103,33 @@ export const healthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, c
     return migrated ? 'ok' : 'pending';
   };
 
-  app.get('/api/health/ready', { schema: { tags: ['platform'], response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
-    const [database, redis, migrationsCheck] = await Promise.all([
-      probe(sql`SELECT 1`.execute(ctx.db)),
-      ctx.config.redisUrl ? probe(ctx.waitingRoom.store.ready()) : ('not_configured' as const),
-      migrations().catch(() => 'failed' as const),
-    ]);
-    const checks = { database, redis, migrations: migrationsCheck, draining: draining.has(ctx) };
-    const failed = [
-      ...Object.entries({ database, redis, migrations: migrationsCheck })
-        .filter(([, v]) => v === 'failed' || v === 'pending')
-        .map(([k]) => k),
-      ...(checks.draining ? ['draining'] : []),
-    ];
-    reply.header('cache-control', 'no-store');
-    if (failed.length) reply.status(503);
-    return { status: failed.length ? ('not_ready' as const) : ('ready' as const), failed, checks };
-  });
+  app.get(
+    '/api/health/ready',
+    {
+      schema: {
+        operationId: 'getReadiness',
+        summary: 'Check whether this process should get traffic (readiness probe)',
+        tags: ['platform'],
+        security: [],
+        response: { 200: readySchema, 503: readySchema },
+      },
+    },
+    async (_request, reply) => {
+      const [database, redis, migrationsCheck] = await Promise.all([
+        probe(sql`SELECT 1`.execute(ctx.db)),
+        ctx.config.redisUrl ? probe(ctx.waitingRoom.store.ready()) : ('not_configured' as const),
+        migrations().catch(() => 'failed' as const),
+      ]);
+      const checks = { database, redis, migrations: migrationsCheck, draining: draining.has(ctx) };
+      const failed = [
+        ...Object.entries({ database, redis, migrations: migrationsCheck })
+          .filter(([, v]) => v === 'failed' || v === 'pending')
+          .map(([k]) => k),
+        ...(checks.draining ? ['draining'] : []),
+      ];
+      reply.header('cache-control', 'no-store');
+      if (failed.length) reply.status(503);
+      return { status: failed.length ? ('not_ready' as const) : ('ready' as const), failed, checks };
+    },
+  );
 };
