@@ -25,7 +25,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,21 +125,11 @@ for (const p of [port, paymentPort]) {
 }
 
 // ---- the front end ----------------------------------------------------------------------------
-function newestIn(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestIn(join(path, name))));
-}
-const manifest = join(root, 'web', 'dist', 'build-manifest.json');
-const sources = Math.max(
-  newestIn(join(root, 'web', 'src')),
-  ...['index.html', 'console.html', 'queue.html', 'vite.config.ts'].map((f) => newestIn(join(root, 'web', f))),
-);
-if (!flag('--no-build') && (!existsSync(manifest) || statSync(manifest).mtimeMs < sources)) {
-  say(existsSync(manifest) ? 'the front end is older than its sources: building it (npm run build:web)' : 'building the front end (npm run build:web)');
-  const build = spawnSync('npm', ['run', 'build:web'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) fail('npm run build:web failed');
+// The same check as `npm start`: built only when the front end's sources changed since the last
+// successful build (scripts/build-web-if-changed.ts and its stamp in web/dist).
+if (!flag('--no-build')) {
+  const build = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-web-if-changed.ts'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) fail('the front-end build failed');
 }
 if (!existsSync(join(root, 'web', 'dist', 'assets'))) fail('web/dist/assets is missing: run npm run build:web (or leave out --no-build)');
 
