@@ -18,7 +18,10 @@ import { registerErrorHandler } from './platform/http/error-handler.js';
 import { registerApiHeaders } from './platform/http/api-headers.js';
 import { registerInputHygiene } from './platform/http/input-hygiene.js';
 import { loggerOptions } from './platform/http/logger.js';
+import { metricsRoutes } from './platform/http/metrics.routes.js';
 import { registerOpenApi } from './platform/http/openapi.js';
+import { registerRequestId, requestIdFor } from './platform/http/request-id.js';
+import { registerRequestMetrics } from './platform/http/request-metrics.js';
 import { registerWeb } from './platform/http/web.js';
 import { healthRoutes, registerDraining } from './platform/http/health.routes.js';
 import { deskSaleRoutes } from './sales/desk-sale.routes.js';
@@ -65,6 +68,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     bodyLimit: 64 * 1024,
     ...timeouts,
     trustProxy: clientAddress.fastifyTrustProxy,
+    // The log's reqId: nginx's X-Request-Id from a trusted proxy, else a new one; echoed in X-Request-Id.
+    requestIdHeader: false,
+    genReqId: requestIdFor(clientAddress.fromTrustedProxy),
     // The queue-status fast lane answers before Fastify; everything else goes to Fastify.
     // A slow client may not hold a connection open: headers within 10 s, the whole request
     // within 30 s, an idle connection 60 s.
@@ -84,7 +90,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   logError = (error) => app.log.error({ err: error }, 'queue status failed');
+  registerRequestId(app);
   registerErrorHandler(app);
+  registerRequestMetrics(app);
   registerInputHygiene(app);
   registerApiHeaders(app);
   registerDraining(app, ctx);
@@ -96,6 +104,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   await registerOpenApi(app, { baseUrl: ctx.config.baseUrl });
   for (const routes of [
     healthRoutes,
+    metricsRoutes,
     catalogRoutes,
     catalogAdminRoutes,
     catalogAdminListRoutes,

@@ -15,6 +15,8 @@ test('config: defaults follow the documented names and values', () => {
   assert.equal(config.databaseUrl, undefined);
   assert.equal(config.databaseWaitSeconds, 60);
   assert.equal(config.redisRequireAof, true);
+  assert.equal(config.metricsPort, undefined, 'no metrics listener unless asked');
+  assert.equal(config.metricsHost, '127.0.0.1');
   assert.ok(Object.isFrozen(config));
 });
 
@@ -39,6 +41,10 @@ test('config: each invalid setting is refused with its name', () => {
     [{ NODE_ENV: 'production', TAQUILLA_SECRET: 'x'.repeat(32) }, 'TAQUILLA_ADMIN_TOKEN'],
     [{ TAQUILLA_SEED_DEMO: 'maybe' }, 'TAQUILLA_SEED_DEMO'],
     [{ TICKET_KEY_ID: 'a b' }, 'TICKET_KEY_ID'],
+    [{ PORT: '3000', METRICS_PORT: '3000' }, 'METRICS_PORT'],
+    [{ PORT: '3000', METRICS_PORT: '3001' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: 'nine' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: '9464', METRICS_HOST: 'metrics.internal' }, 'METRICS_HOST'],
   ];
   for (const [env, setting] of cases) {
     assert.throws(

@@ -50,6 +50,13 @@ export interface Config {
   /** Refuse to start on a Redis without AOF, where a restart would lose the line's places; false accepts the loss. */
   readonly redisRequireAof: boolean;
   readonly logLevel: string;
+  /**
+   * METRICS_PORT: a second listener serving only GET /metrics without a credential, for a
+   * Prometheus on a private network; unset: /metrics is only on PORT, behind `metrics.read`.
+   */
+  readonly metricsPort: number | undefined;
+  /** METRICS_HOST: the address that listener binds to; 127.0.0.1 unless the scraper is elsewhere. */
+  readonly metricsHost: string;
   readonly seedDemo: boolean;
   /** Whether this process serves the built-in test payment provider's card form on PAYMENT_PORT. */
   readonly paymentTestServer: boolean;
@@ -368,6 +375,11 @@ export function loadConfig(env: Env = process.env): Config {
   // Development serves the demo support chat on PORT+2 and shows it on buyer and queue pages.
   const demoChatDefault = mode === 'development' && port !== 0 ? port + 2 : undefined;
   const demoChatPort = env.DEMO_CHAT_PORT ? int(env, 'DEMO_CHAT_PORT', 0, 1, 65535) : demoChatDefault;
+  const metricsPort = env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined;
+  if (metricsPort && (metricsPort === port || metricsPort === paymentPort)) throw new ConfigError('METRICS_PORT', 'must differ from PORT and PAYMENT_PORT');
+  const metricsHost = env.METRICS_HOST || '127.0.0.1';
+  if (!ipaddr.isValid(metricsHost) && metricsHost !== 'localhost')
+    throw new ConfigError('METRICS_HOST', `must be an IP address to listen on, got "${metricsHost}"`);
   const widgetWarnings: string[] = [];
   const widgetFallback =
     mode === 'development' && demoChatPort !== undefined
@@ -399,6 +411,8 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: redisPrefix(env),
     redisRequireAof: bool(env, 'REDIS_REQUIRE_AOF', true),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
+    metricsPort,
+    metricsHost,
     seedDemo: bool(env, 'TAQUILLA_SEED_DEMO', mode !== 'production'),
     paymentTestServer: bool(env, 'PAYMENT_TEST_SERVER', true),
     trustedProxies: Object.freeze(cidrs(env, 'TRUSTED_PROXIES')),

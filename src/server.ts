@@ -14,6 +14,8 @@ import { buildTestPaymentServer } from './payments/test-provider/test-provider.s
 import { closeContext, createContext } from './platform/context.js';
 import { openDatabase } from './platform/database.js';
 import { markDraining } from './platform/http/health.routes.js';
+import { LOG_REDACT } from './platform/http/logger.js';
+import { startMetricsServer } from './platform/metrics-server.js';
 import { every, jobErrors } from './platform/jobs.js';
 import { migrateToLatest } from './platform/migrate.js';
 import { startAuditSealer } from './security/audit-chain.sealer.js';
@@ -44,7 +46,7 @@ function exitOnStartupError(error: unknown): never {
   throw error;
 }
 
-const log = pino({ level: config.logLevel });
+const log = pino({ level: config.logLevel, redact: LOG_REDACT });
 if (config.redisUrl && config.redisRequireAof) await requireRedisPersistence(config.redisUrl, config.databaseWaitSeconds, log).catch(exitOnStartupError);
 else if (config.redisUrl) log.warn('REDIS_REQUIRE_AOF=false: Redis persistence is not checked; a Redis restart without it loses the waiting line');
 const database = await openDatabase(config, log).catch(exitOnStartupError);
@@ -107,12 +109,14 @@ const dormantAccess = startDormantAccessJob(
 );
 
 let tamperCheck: ReturnType<typeof startTamperCheckJob> | undefined;
+let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
   else log.info({ signal }, 'shutting down: finishing in-flight requests');
   markDraining(ctx);
   await tamperCheck?.stop();
   await app.close();
+  await metricsServer?.close();
   await paymentServer?.close();
   await demoChat?.close();
   await widgetSwitches.stop();
@@ -137,6 +141,11 @@ if (paymentServer) await paymentServer.listen({ port: config.paymentPort, host: 
 // What browsers receive on payment and account pages against the registered build (PCI DSS 11.6.1):
 // shortly after start, then every TAMPER_CHECK_MINUTES, one process per interval.
 tamperCheck = startTamperCheckJob(ctx, log);
+// A scraper on a private network reads /metrics here without a credential; on PORT it needs one.
+if (config.metricsPort !== undefined) {
+  metricsServer = await startMetricsServer({ port: config.metricsPort, host: config.metricsHost });
+  log.info({ host: config.metricsHost, port: metricsServer.port }, 'metrics served without a credential on their own port');
+}
 if (demoChat) await demoChat.listen({ port: config.demoChatPort!, host: config.host, reusePort: true } as FastifyListenOptions);
 if (config.generated.length) {
   log.warn({ settings: config.generated, file: `${config.dataDir}/secrets.json` }, 'development secrets generated; set them in production');

@@ -54,17 +54,24 @@ test('server: with DATABASE_URL, SIGTERM drains and closes everything before exi
 }, async () => {
   const database = await testDatabase(1);
   await database.db.destroy();
-  const [port, paymentPort] = [await freePort(), await freePort()];
+  const [port, paymentPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const server = runServer({
     TAQUILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'taquilla-ext-')),
     PORT: String(port),
     PAYMENT_PORT: String(paymentPort),
+    METRICS_PORT: String(metricsPort),
     DATABASE_URL: database.url,
     TAQUILLA_SEED_DEMO: 'false',
   });
   try {
     const health = await waitFor(`http://127.0.0.1:${port}/api/health`, Date.now() + 30_000);
     assert.deepEqual(await health.json(), { status: 'ok', database: 'external' });
+    assert.equal(health.headers.get('x-request-id')?.length, 36, 'every answer names its request id');
+    // METRICS_PORT: for a scraper on a private network, without a credential; PORT still asks for one.
+    const scraped = await waitFor(`http://127.0.0.1:${metricsPort}/metrics`, Date.now() + 10_000);
+    assert.equal(scraped.status, 200);
+    assert.match(await scraped.text(), /taquilla_http_requests_total\{class="health",status="200"\} [1-9]/);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 401);
   } finally {
     assert.equal(await server.stop(), 0, server.output);
   }

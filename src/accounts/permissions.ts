@@ -28,6 +28,7 @@ export const PERMISSIONS = [
   'incidents.read',
   'incidents.manage',
   'security.read',
+  'metrics.read',
   'widgets.manage',
   'audit.read',
   'staff.read',
@@ -47,7 +48,8 @@ const without = (...excluded: Permission[]) => new Set(PERMISSIONS.filter((p) =>
  * a box office account refunds up to its refund limit; a door account scans only at its
  * performances when it is bound to some. Blocking seats and issuing comps give stock away, so
  * they belong to those who run an event (event manager, admin, owner); the box office sells at
- * the counter, from free or blocked stock.
+ * the counter, from free or blocked stock. `metrics.read` opens GET /metrics: the security officer
+ * watches those figures too, and a scraper's API key holds it alone.
  */
 export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   owner: ALL,
@@ -73,6 +75,7 @@ export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
     'incidents.read',
     'incidents.manage',
     'security.read',
+    'metrics.read',
     'widgets.manage',
     'audit.read',
     'staff.read',

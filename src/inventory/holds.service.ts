@@ -2,6 +2,7 @@ import { findPerformance } from '../catalog/catalog.repository.js';
 import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
 import { ContendedError, stockTransaction, withRetry, type Db, type Tx } from '../platform/transaction.js';
 import { audit } from '../platform/audit.js';
+import { holdsTotal } from '../platform/metrics.js';
 import * as repo from './holds.repository.js';
 import { chooseSeats } from './seat-selection.js';
 
@@ -202,21 +203,26 @@ export async function endHold(tx: Tx, holdId: string, status: 'released' | 'expi
  * releasing one that already ended is a no-op.
  */
 export async function releaseHold(db: Db, holdId: string, actor: string): Promise<void> {
-  await withRetry(() =>
+  const released = await withRetry(() =>
     stockTransaction(db, async (tx) => {
       const hold = await repo.lockHold(tx, holdId);
       if (!hold) throw notFound('hold', holdId);
       if (hold.status === 'converted') throw conflict('hold_converted', 'This hold became a paid order; refund the order instead');
-      if (hold.status === 'active') await endHold(tx, holdId, 'released', actor);
+      if (hold.status !== 'active') return false;
+      await endHold(tx, holdId, 'released', actor);
+      return true;
     }),
   );
+  if (released) holdsTotal.inc({ outcome: 'released', reason: '' });
 }
 
 /** Ends expired holds, a batch at a time; several processes can run this side by side. */
 export async function expireHolds(db: Db, batch = 200): Promise<number> {
-  return stockTransaction(db, async (tx) => {
+  const expired = await stockTransaction(db, async (tx) => {
     const ids = await repo.lockExpiredHolds(tx, batch);
     for (const id of ids) await endHold(tx, id, 'expired', 'system');
     return ids.length;
   });
+  if (expired > 0) holdsTotal.inc({ outcome: 'expired', reason: '' }, expired);
+  return expired;
 }

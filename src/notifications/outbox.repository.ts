@@ -14,6 +14,16 @@ export async function insertMessage(db: Q, message: NewOutboxMessage): Promise<s
   return row.id;
 }
 
+/** Messages waiting to be sent, and how long the oldest has waited (seconds; 0 when none): one scan of the queued index. */
+export async function queuedBacklog(db: Q): Promise<{ queued: number; oldestSeconds: number }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select([sql<number>`count(*)::int`.as('queued'), sql<number>`coalesce(extract(epoch from now() - min(created_at)), 0)::float8`.as('oldest')])
+    .where('status', '=', 'queued')
+    .executeTakeFirstOrThrow();
+  return { queued: row.queued, oldestSeconds: row.oldest };
+}
+
 /**
  * Locks the oldest queued messages for the caller's transaction; concurrent workers skip them
  * rather than wait, so no message is handed out twice while its lock is held.

@@ -101,7 +101,18 @@ export function connect(url: string, poolSize: number, options: ConnectOptions =
       throw error;
     });
   };
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The pool behind a database handle, as the metrics read it at scrape time; undefined for a transaction. */
+export function poolStats(db: Kysely<Database>): { size: number; inUse: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  if (!pool) return undefined;
+  return { size: pool.options.max, inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 /** Where PostgreSQL is, for log lines: host and port, never the password. */

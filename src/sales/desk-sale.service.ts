@@ -8,6 +8,7 @@ import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import type { OrderChannel, PaymentMethod } from '../platform/database.types.js';
 import { AppError, badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
+import { failureOutcome, ordersTotal, ticketsSold } from '../platform/metrics.js';
 import { ContendedError, stockTransaction, withRetry } from '../platform/transaction.js';
 import { issueTickets } from '../tickets/tickets.service.js';
 import * as repo from './orders.repository.js';
@@ -50,7 +51,20 @@ function requestHash(performanceId: string, pick: StockPick, sale: DeskSale): st
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
+/** A sale at the desk or a comp, counted once committed in taquilla_orders_total and taquilla_tickets_sold_total. */
 export async function sellAtDesk(ctx: AppContext, performanceId: string, pick: StockPick, sale: DeskSale): Promise<DeskSaleResult> {
+  try {
+    const { result, created } = await sell(ctx, performanceId, pick, sale);
+    ordersTotal.inc({ channel: sale.channel, outcome: created ? 'created' : 'replayed', reason: '' });
+    if (created) ticketsSold.inc({ channel: sale.channel }, result.tickets.length);
+    return result;
+  } catch (error) {
+    ordersTotal.inc({ channel: sale.channel, ...failureOutcome(error) });
+    throw error;
+  }
+}
+
+async function sell(ctx: AppContext, performanceId: string, pick: StockPick, sale: DeskSale): Promise<{ result: DeskSaleResult; created: boolean }> {
   const performance = await findPerformance(ctx.db, performanceId);
   if (!performance) throw notFound('performance', performanceId);
   if (performance.status === 'cancelled') throw conflict('performance_cancelled', 'This performance is cancelled');
@@ -60,7 +74,7 @@ export async function sellAtDesk(ctx: AppContext, performanceId: string, pick: S
   const hash = requestHash(performanceId, pick, sale);
   if (key) {
     const prior = await replay(ctx, key, hash);
-    if (prior) return prior;
+    if (prior) return { result: prior, created: false };
   }
   try {
     const result = await withRetry(() =>
@@ -134,13 +148,13 @@ export async function sellAtDesk(ctx: AppContext, performanceId: string, pick: S
       ),
     );
     ctx.availability.invalidate(performanceId);
-    return result;
+    return { result, created: true };
   } catch (error) {
     if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
     // Two requests with one key raced; the loser answers with the winner's order.
     if (key && pgCode(error) === PG.uniqueViolation) {
       const winner = await replay(ctx, key, hash);
-      if (winner) return winner;
+      if (winner) return { result: winner, created: false };
     }
     throw error;
   }

@@ -4,6 +4,7 @@ import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError, badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import type { EventLanguage, Order } from '../platform/database.types.js';
+import { failureOutcome, ordersTotal } from '../platform/metrics.js';
 import { stockTransaction } from '../platform/transaction.js';
 import { enforceCustomerLimit } from './customer-limits.js';
 import * as repo from './orders.repository.js';
@@ -32,11 +33,14 @@ export interface CreatedOrder {
 
 const sameBuyer = (order: Order, buyer: Buyer) => order.buyer_name === buyer.name && order.buyer_email === buyer.email && order.locale === buyer.locale;
 
+const counted = { created: ordersTotal.labels('online', 'created', ''), replayed: ordersTotal.labels('online', 'replayed', '') };
+
 /**
  * Step 1 of checkout: an order from a live hold, under an idempotency key. The same key with the
  * same request returns the same order (and the same payment session); the same key with another
  * request is refused. Every attempt leaves a checkout record naming the front-end build. An order
  * made while signed in belongs to that account; the event's per-customer limit is checked here.
+ * Counted in taquilla_orders_total by outcome.
  */
 export async function createOrder(
   ctx: AppContext,
@@ -46,8 +50,28 @@ export async function createOrder(
   source: CheckoutSource,
   customer: OrderCustomer = null,
 ): Promise<CreatedOrder> {
+  try {
+    const { order, created } = await makeOrder(ctx, holdId, idempotencyKey, buyer, source, customer);
+    (created ? counted.created : counted.replayed).inc();
+    return order;
+  } catch (error) {
+    const { outcome, reason } = failureOutcome(error);
+    ordersTotal.inc({ channel: 'online', outcome, reason });
+    throw error;
+  }
+}
+
+/** createOrder, saying whether this request made the order (counted once its payment session is there). */
+async function makeOrder(
+  ctx: AppContext,
+  holdId: string,
+  idempotencyKey: string,
+  buyer: Buyer,
+  source: CheckoutSource,
+  customer: OrderCustomer,
+): Promise<{ order: CreatedOrder; created: boolean }> {
   const existing = await repo.findOrderByKey(ctx.db, idempotencyKey);
-  if (existing) return replay(ctx, existing, holdId, buyer);
+  if (existing) return { order: await replay(ctx, existing, holdId, buyer), created: false };
 
   let order: Order;
   let created = true;
@@ -113,11 +137,11 @@ export async function createOrder(
     // Two requests with one key raced; the loser answers with the winner's order.
     if (pgCode(error) === PG.uniqueViolation) {
       const winner = await repo.findOrderByKey(ctx.db, idempotencyKey);
-      if (winner) return replay(ctx, winner, holdId, buyer);
+      if (winner) return { order: await replay(ctx, winner, holdId, buyer), created: false };
     }
     throw error;
   }
-  return created ? withPaymentSession(ctx, order) : replay(ctx, order, holdId, buyer);
+  return { order: created ? await withPaymentSession(ctx, order) : await replay(ctx, order, holdId, buyer), created };
 }
 
 async function replay(ctx: AppContext, order: Order, holdId: string, buyer: Buyer): Promise<CreatedOrder> {

@@ -4,6 +4,7 @@ import { enqueueOrderConfirmation } from '../notifications/outbox.service.js';
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError, conflict, notFound, PG, pgCode } from '../platform/errors.js';
+import { failureOutcome, paymentsTotal, ticketsSold } from '../platform/metrics.js';
 import { stockTransaction, withRetry, type Tx } from '../platform/transaction.js';
 import { issueTickets, type IssuedTicket } from '../tickets/tickets.service.js';
 import * as repo from './orders.repository.js';
@@ -20,19 +21,41 @@ export interface Confirmer {
   orderAccess: boolean;
 }
 
+const counted = { paid: paymentsTotal.labels('paid', ''), replayed: paymentsTotal.labels('replayed', ''), tickets: ticketsSold.labels('online') };
+
 /**
  * Step 3 of checkout: charge the one-time token and, in the same transaction, sell the held stock,
  * issue signed tickets and queue the confirmation email. The order row lock makes a second
  * confirmation (a double click, a retry, the webhook racing the API) wait and then see the order
  * paid: the card is charged once and tickets are issued once. A declined card leaves the hold in
- * place until it expires, so the buyer can try another card.
+ * place until it expires, so the buyer can try another card. Counted, once committed, in
+ * taquilla_payments_total by outcome and taquilla_tickets_sold_total.
  */
 export async function confirmPayment(ctx: AppContext, orderId: string, token: string, confirmer: Confirmer): Promise<PaymentOutcome> {
+  try {
+    const { outcome, sold } = await confirm(ctx, orderId, token, confirmer);
+    if (outcome.status === 'declined') paymentsTotal.inc({ outcome: 'declined', reason: outcome.reason });
+    else if (sold === 0) counted.replayed.inc();
+    else {
+      counted.paid.inc();
+      counted.tickets.inc(sold);
+    }
+    return outcome;
+  } catch (error) {
+    paymentsTotal.inc(failureOutcome(error));
+    throw error;
+  }
+}
+
+/** confirmPayment, with the number of tickets this call sold (0 for an order paid before), known once committed. */
+async function confirm(ctx: AppContext, orderId: string, token: string, confirmer: Confirmer): Promise<{ outcome: PaymentOutcome; sold: number }> {
   let performanceId: string | undefined;
+  let sold = 0;
   const outcome = await withRetry(() =>
     stockTransaction(
       ctx.db,
       async (tx): Promise<PaymentOutcome> => {
+        sold = 0;
         const order = await repo.lockOrderAndHold(tx, orderId);
         if (!order) throw notFound('order', orderId);
         performanceId = order.performance_id;
@@ -79,13 +102,14 @@ export async function confirmPayment(ctx: AppContext, orderId: string, token: st
           if (flipped.numUpdatedRows > 0n)
             await audit(tx, { actor: 'system', action: 'catalog.performance.sold_out', subjectType: 'performance', subjectId: order.performance_id });
         }
+        sold = tickets.length;
         return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
       },
       10_000,
     ),
   );
   if (performanceId) ctx.availability.invalidate(performanceId);
-  return outcome;
+  return { outcome, sold };
 }
 
 /**

@@ -22,6 +22,10 @@ export function createClientAddress(trustedProxies: readonly string[]) {
   return {
     /** What Fastify's `trustProxy` option gets, so `request.ip` follows the same rule. */
     fastifyTrustProxy: trustedProxies.length ? [...trustedProxies] : false,
+    /** Whether the request's socket is one of the trusted proxies: only then are its headers about the client believed. */
+    fromTrustedProxy(req: IncomingMessage): boolean {
+      return trust?.(req.socket.remoteAddress ?? '', 0) === true;
+    },
     /** For requests served outside Fastify (the queue-status fast lane). */
     of(req: IncomingMessage): string {
       const socket = req.socket.remoteAddress ?? '';

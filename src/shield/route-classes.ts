@@ -54,6 +54,8 @@ const BY_ROUTE: Record<string, RouteClass> = {
   'GET /api/health': 'health',
   'GET /api/health/live': 'health',
   'GET /api/health/ready': 'health',
+  // Prometheus on the app's port, with an operator credential (METRICS_PORT needs none).
+  'GET /metrics': 'operator',
 };
 
 /** `url` is the route's pattern (`/api/holds/:id`), undefined for an unknown path. */

@@ -3,6 +3,7 @@ import { createRedisClient } from '../platform/redis.js';
 import { audit } from '../platform/audit.js';
 import type { ShieldSetting } from '../platform/database.types.js';
 import { every } from '../platform/jobs.js';
+import { shieldRefusals } from '../platform/metrics.js';
 import type { Db } from '../platform/transaction.js';
 import { createAlerts } from '../security/alerts.js';
 import { recordShieldSetting } from '../security/incident-timeline.js';
@@ -48,6 +49,14 @@ const MESSAGES = {
   blocked: 'Too many refused requests from your address; wait before trying again',
   overloaded: 'The box office is very busy; try again shortly',
   challenge_required: 'Solve the challenge from GET /api/shield/challenge and send it as X-Shield-Solution',
+} as const;
+
+/** The refusal counter's children, bound once: a refusal costs one addition more. */
+const REFUSALS_BY_REASON = {
+  rate_limited: shieldRefusals.labels('rate_limited'),
+  blocked: shieldRefusals.labels('blocked'),
+  overloaded: shieldRefusals.labels('overloaded'),
+  challenge_required: shieldRefusals.labels('challenge_required'),
 } as const;
 
 /**
@@ -111,6 +120,7 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
 
   const refuse = (reason: keyof typeof MESSAGES, ip: string, retryAfter?: number): Refusal => {
     detector.refused(reason, ip);
+    REFUSALS_BY_REASON[reason].inc();
     const code = reason === 'blocked' ? 'rate_limited' : reason;
     const status = code === 'challenge_required' ? 401 : code === 'overloaded' ? 503 : 429;
     return { status, code, reason, retryAfter, message: MESSAGES[reason] };

@@ -1,5 +1,6 @@
 import { audit } from '../platform/audit.js';
 import type { WaitingRoomState } from '../platform/database.types.js';
+import { queueAdmissions } from '../platform/metrics.js';
 import type { Db } from '../platform/transaction.js';
 import type { LoadSignal } from './load-signal.js';
 import { isQueueUnavailable, type Bucket, type QueueStore } from './queue-store.js';
@@ -53,6 +54,8 @@ export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms;
   const self = {
     /** Where tickets left and active holds come from: PostgreSQL, or a simulation in tests. */
     checkoutFigures: ((ids) => repo.checkoutFigures(db, ids)) as CheckoutFigures,
+    /** The rooms the last tick watched that let fans in or hold them in line, for the metrics. */
+    live: [] as readonly string[],
 
     /**
      * Fails closed: while the store is unreachable the tick admits nobody, says so once per outage,
@@ -82,7 +85,9 @@ export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms;
     const rows = await repo.roomsToWatch(db, new Date(now));
     const { factor } = load.read();
     const live = (r: repo.RoomRow) => r.enabled && r.moved_to === null && r.state !== 'closed';
-    const figures = await self.checkoutFigures(rows.filter(live).map((r) => r.performance_id));
+    const liveIds = rows.filter(live).map((r) => r.performance_id);
+    self.live = liveIds;
+    const figures = await self.checkoutFigures(liveIds);
     for (let row of rows) {
       const id = row.performance_id;
       if (moving.has(id)) continue;
@@ -108,6 +113,7 @@ export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms;
           admittedLastMinute: before.admittedLastMinute,
         });
         const moved = await store.advance(id, roomState(config) === 'open' ? budget.admissions : 0, now, budget.bucket);
+        if (moved.admitted > 0) queueAdmissions.inc({ performance: id }, moved.admitted);
         const after = (await store.counters(id, now))!;
         await store.publish(id, {
           ticketsLeft: f.ticketsLeft,

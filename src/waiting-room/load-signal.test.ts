@@ -6,6 +6,22 @@ import { SHIELD_ON } from '../shield/shield.fixtures.js';
 import { createLoadSignal } from './load-signal.js';
 import { join, roomShow, status } from './waiting-room.fixtures.js';
 
+test('admission load signal: names which figure holds the rate down, and the metrics read the last reading without decaying it', () => {
+  const signal = createLoadSignal();
+  assert.equal(signal.last().limitedBy, 'none', 'before any tick');
+  for (let i = 0; i < 10; i++) signal.observe(i < 5 ? 500 : 201, 3000);
+  const reading = signal.read();
+  assert.equal(reading.limitedBy, 'checkout_errors', 'half failing is worse than 3 s');
+  assert.deepEqual(signal.last(), reading);
+  assert.deepEqual(signal.last(), reading, 'reading it again changes nothing');
+  const slow = createLoadSignal();
+  for (let i = 0; i < 10; i++) slow.observe(201, 4000);
+  assert.equal(slow.read().limitedBy, 'checkout_latency');
+  const fine = createLoadSignal();
+  for (let i = 0; i < 10; i++) fine.observe(201, 50);
+  assert.equal(fine.read().limitedBy, 'none');
+});
+
 test('admission load signal: failing or slow checkout scales the rate down, 4xx do not count, and it recovers', () => {
   const failing = createLoadSignal();
   assert.equal(failing.read().factor, 1, 'no checkout yet');

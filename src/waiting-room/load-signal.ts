@@ -32,17 +32,28 @@ function scale(value: number, [good, bad]: readonly [number, number]): number {
   return 1 - (0.9 * (value - good)) / (bad - good);
 }
 
+export interface LoadReading {
+  factor: number;
+  errorShare: number;
+  checkoutMs: number;
+  /** Which figure sets the factor when it is below 1: failures, or slowness. */
+  limitedBy: 'none' | 'checkout_errors' | 'checkout_latency';
+}
+
 export interface LoadSignal {
   /** One answer of a checkout step that the shield did not refuse, and its handler's time; a few additions. */
   observe(statusCode: number, ms: number): void;
   /** The factor now, and the figures behind it; then the counts decay. */
-  read(): { factor: number; errorShare: number; checkoutMs: number };
+  read(): LoadReading;
+  /** What the last `read` (the admission tick's) found, without decaying anything: for the metrics. */
+  last(): LoadReading;
 }
 
 export function createLoadSignal(): LoadSignal {
   let answers = 0;
   let errors = 0;
   let totalMs = 0;
+  let last: LoadReading = { factor: 1, errorShare: 0, checkoutMs: 0, limitedBy: 'none' };
   return {
     observe(statusCode, ms) {
       if (statusCode >= 400 && statusCode < 500) return;
@@ -57,8 +68,13 @@ export function createLoadSignal(): LoadSignal {
       answers *= DECAY;
       errors *= DECAY;
       totalMs *= DECAY;
-      const factor = Math.min(scale(errorShare, MARKS.errorShare), scale(checkoutMs, MARKS.checkoutMs));
-      return { factor, errorShare, checkoutMs };
+      const byErrors = scale(errorShare, MARKS.errorShare);
+      const byLatency = scale(checkoutMs, MARKS.checkoutMs);
+      const factor = Math.min(byErrors, byLatency);
+      const limitedBy = factor >= 1 ? 'none' : byErrors <= byLatency ? 'checkout_errors' : 'checkout_latency';
+      last = { factor, errorShare, checkoutMs, limitedBy };
+      return last;
     },
+    last: () => last,
   };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { appErrorAnswer } from '../platform/http/error-handler.js';
+import { requestRecorder } from '../platform/http/request-metrics.js';
 import type { createClientAddress } from '../shield/client-address.js';
 import { refusalBody } from '../shield/shield.hooks.js';
 import { statusJson } from './status.js';
@@ -20,6 +21,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  */
 export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<typeof createClientAddress>, logError: (error: unknown) => void) {
   const { shield, waitingRoom } = ctx;
+  // Bound once: a poll is counted and timed without looking its labels up.
+  const recorder = requestRecorder('queue_status');
 
   function send(res: ServerResponse, status: number, body: string, retryAfter?: number): void {
     const headers = [
@@ -37,20 +40,24 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
     res.end(body);
   }
 
-  /** Answers, then tells the shield how the request ended. (Status answers are not checkout: the load signal does not hear of them.) */
-  function finish(res: ServerResponse, status: number, body: string, retryAfter?: number, refused = false): void {
+  /**
+   * Answers, then tells the shield how the request ended and counts it. (Status answers are not
+   * checkout: the load signal does not hear of them.)
+   */
+  function finish(res: ServerResponse, started: number, status: number, body: string, retryAfter?: number, refused = false): void {
     if (!res.headersSent) send(res, status, body, retryAfter);
     shield.requestEnded(status, refused);
+    recorder.record(status, (performance.now() - started) / 1000);
   }
 
-  function failed(res: ServerResponse, error: unknown): void {
+  function failed(res: ServerResponse, started: number, error: unknown): void {
     if (error instanceof AppError) {
       const answer = appErrorAnswer(error);
-      finish(res, answer.status, JSON.stringify(answer.body), answer.retryAfter);
+      finish(res, started, answer.status, JSON.stringify(answer.body), answer.retryAfter);
       return;
     }
     logError(error);
-    finish(res, 500, '{"error":{"code":"internal","message":"Internal error"}}');
+    finish(res, started, 500, '{"error":{"code":"internal","message":"Internal error"}}');
   }
 
   /**
@@ -58,25 +65,26 @@ export function createStatusFastLane(ctx: AppContext, clientAddress: ReturnType<
    * answered within the event that delivered it.
    */
   function serve(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
     if (shield.enabled) shield.shedder.requestStarted();
     try {
       const client = clientAddress.client(req);
       const refusal = shield.gateNow('queue_status', client.ip, client.prefix);
       if (refusal) {
-        finish(res, refusal.status, refusalBody(refusal), refusal.retryAfter, true);
+        finish(res, started, refusal.status, refusalBody(refusal), refusal.retryAfter, true);
         return;
       }
       const answer = waitingRoom.status(req.headers.authorization);
       if (answer instanceof Promise) {
         answer.then(
-          (a) => finish(res, 200, statusJson(a)),
-          (error: unknown) => failed(res, error),
+          (a) => finish(res, started, 200, statusJson(a)),
+          (error: unknown) => failed(res, started, error),
         );
         return;
       }
-      finish(res, 200, statusJson(answer));
+      finish(res, started, 200, statusJson(answer));
     } catch (error) {
-      failed(res, error);
+      failed(res, started, error);
     }
   }
 

@@ -28,6 +28,7 @@ export type Permission =
   | 'incidents.read'
   | 'incidents.manage'
   | 'security.read'
+  | 'metrics.read'
   | 'audit.read'
   | 'staff.read'
   | 'staff.manage'

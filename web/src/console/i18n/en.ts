@@ -100,7 +100,7 @@ export const en = {
   'roleHint.box_office': 'Sell at the counter; orders: search, refund up to the limit below, cancel.',
   'roleHint.door': 'Check-in only, at the performances chosen below (none: any).',
   'roleHint.support': 'Read orders and the outbox, to answer buyers.',
-  'roleHint.security': 'Shield, incidents, the audit log, the staff list and the access review.',
+  'roleHint.security': 'Shield, incidents, the audit log, metrics, the staff list and the access review.',
   // Sign-in, invitation, enrolment, recovery codes (auth/).
   'auth.console': 'Console',
   'auth.language': 'Language',

@@ -96,7 +96,7 @@ export const es: Messages = {
   'roleHint.box_office': 'Vender en taquilla; pedidos: buscar, reembolsar hasta el límite de abajo, cancelar.',
   'roleHint.door': 'Solo control de entrada, en las funciones elegidas abajo (ninguna: cualquiera).',
   'roleHint.support': 'Ver pedidos y la bandeja de salida, para atender a los compradores.',
-  'roleHint.security': 'Escudo, incidentes, el registro de auditoría, la lista de personal y la revisión de accesos.',
+  'roleHint.security': 'Escudo, incidentes, el registro de auditoría, las métricas, la lista de personal y la revisión de accesos.',
   'auth.console': 'Consola',
   'auth.language': 'Idioma',
   'auth.signInTitle': 'Iniciar sesión',
