@@ -85,4 +85,5 @@ const PERMISSION_KEYS: Record<`keys.perm.${Permission}`, true> = {
   'keys.perm.access.purge': true,
   'keys.perm.customers.manage': true,
   'keys.perm.widgets.manage': true,
+  'keys.perm.metrics.read': true,
 };

@@ -129,6 +129,7 @@ export const peopleEn = {
   'keys.perm.access.purge': 'Purge access',
   'keys.perm.customers.manage': 'Manage buyer accounts',
   'keys.perm.widgets.manage': 'Switch page widgets on and off',
+  'keys.perm.metrics.read': 'Read the Prometheus metrics (for a scraper)',
   // The access review (access/access-review-page.tsx).
   'review.title': 'Access review',
   'review.subtitle': 'Accounts and keys unused for {days} days are disabled by the daily job. Generated {when}.',

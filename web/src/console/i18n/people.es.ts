@@ -129,6 +129,7 @@ export const peopleEs: Record<keyof typeof peopleEn, string> = {
   'keys.perm.access.purge': 'Purgar los accesos',
   'keys.perm.customers.manage': 'Gestionar las cuentas de compradores',
   'keys.perm.widgets.manage': 'Activar y desactivar los complementos de las páginas',
+  'keys.perm.metrics.read': 'Leer las métricas de Prometheus (para un recolector)',
   'review.title': 'Revisión de accesos',
   'review.subtitle': 'La tarea diaria desactiva las cuentas y claves sin usar durante {days} días. Generado el {when}',
   'review.subtitleLoading': 'Cada cuenta del personal y cada clave de API, lo que puede hacer y lo que merece una revisión.',
