@@ -1,28 +1,35 @@
-import type { ComponentChildren } from 'preact';
+import { type ComponentChildren, Fragment } from 'preact';
 import { useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { statusLabel, statusTone } from './format';
-import { hasMessage, type MessageKey, t } from './i18n';
+import { formatInteger, getLocale, hasMessage, type MessageKey, type PluralBase, t } from './i18n';
 
 /**
- * A message whose {placeholders} are data (a person's name, an email, a key's name): each value is
- * marked `data-user-content`, so it is shown as typed and not taken for the console's own words.
+ * A translated text whose `{name}` placeholders (those `t` left, having no value for them) are
+ * elements: a date in <strong>, a link, a code sample, a name marked as data. The language decides
+ * where they go, so a sentence is never cut into pieces for the translator.
  */
-export function withData(key: MessageKey, params: Record<string, string>): ComponentChildren {
-  return t(key)
-    .split(/\{(\w+)\}/)
-    .map((part, i) =>
-      i % 2 === 0 ? (
-        part
-      ) : part in params ? (
-        <span key={i} data-user-content>
-          {params[part]}
-        </span>
-      ) : (
-        `{${part}}`
-      ),
-    );
+export function withParts(text: string, parts: Record<string, ComponentChildren>): ComponentChildren {
+  return text.split(/\{(\w+)\}/).map((piece, i) => (i % 2 === 0 ? piece : <Fragment key={i}>{piece in parts ? parts[piece] : `{${piece}}`}</Fragment>));
 }
+
+/** `withParts` for the message `key`. */
+export const tn = (key: MessageKey, parts: Record<string, ComponentChildren>): ComponentChildren => withParts(t(key), parts);
+
+/** `tn` for a counted message (`base.one` / `base.other` by the language's plural rules), `{count}` formatted. */
+export function tnp(base: PluralBase, count: number, parts: Record<string, ComponentChildren>): ComponentChildren {
+  const form = new Intl.PluralRules(getLocale()).select(count) === 'one' ? 'one' : 'other';
+  return tn(`${base}.${form}` as MessageKey, { count: formatInteger(count), ...parts });
+}
+
+/** Text that is data, not a message (a title, a venue's or a buyer's name, a note someone typed): the Spanish page check skips it. */
+export function UserText(props: { children: ComponentChildren }) {
+  return <span data-user-content="">{props.children}</span>;
+}
+
+/** A message whose {placeholders} are data (a person's name, an email, a key's name), each shown as typed. */
+export const withData = (key: MessageKey, params: Record<string, string>): ComponentChildren =>
+  tn(key, Object.fromEntries(Object.entries(params).map(([name, value]) => [name, <UserText key={name}>{value}</UserText>])));
 
 export function PageHeader(props: {
   title: ComponentChildren;

@@ -5,7 +5,7 @@ import { useResource } from '../hooks';
 import { getLocale, t, tp } from '../i18n';
 import { can } from '../session';
 import { explained, inWords } from '../performances/refusals';
-import { tn, UserText } from '../performances/rich-text';
+import { tn, UserText } from '../ui';
 import { ConfirmButton, ErrorNotice, Loading, PageHeader, Section } from '../ui';
 import {
   BLOCK_KINDS,

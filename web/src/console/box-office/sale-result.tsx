@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { QrCode } from '../../shared/qr';
 import { formatMoney } from '../format';
 import { t, tp } from '../i18n';
-import { tn, UserText } from '../performances/rich-text';
+import { tn, UserText } from '../ui';
 import { ErrorNotice, Section } from '../ui';
 import { type DeskSale, openTicketsPdf } from './box-office-api';
 

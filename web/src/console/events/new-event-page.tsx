@@ -3,7 +3,7 @@ import { navigate } from '../../shared/router';
 import { flash } from '../flash';
 import { parseMajor } from '../format';
 import { t } from '../i18n';
-import { withParts } from '../catalog/rich-text';
+import { withParts } from '../ui';
 import { ServerError } from '../catalog/server-error';
 import { adminApi } from '../session';
 import { Field, PageHeader, Section } from '../ui';

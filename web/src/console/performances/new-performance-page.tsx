@@ -11,7 +11,7 @@ import { ErrorNotice, Field, Loading, Notice, PageHeader, Section } from '../ui'
 import { sectionsOf } from '../venues/sections';
 import { DateInputs, type Dates, datesProblem } from './dates-form';
 import { inWords } from './refusals';
-import { tn, UserText } from './rich-text';
+import { tn, UserText } from '../ui';
 
 /** A category whose name matches the section's or area's, as a starting point for the operator. */
 function guess(name: string, categories: PriceCategory[]): string {

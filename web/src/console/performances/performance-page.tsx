@@ -11,7 +11,7 @@ import { RemoveActions } from '../catalog/remove-actions';
 import { Badge, ErrorNotice, Loading, Notice, PageHeader, Section } from '../ui';
 import { DatesForm } from './dates-form';
 import { QueuePanel } from './queue-panel';
-import { UserText } from './rich-text';
+import { UserText } from '../ui';
 import { SalesBreakdown } from './sales-breakdown';
 import { SalesControls } from './sales-controls';
 import { LiveIndicator, OrdersAndDoors, SalesNumbers, TimelineCard } from './sales-dashboard';

@@ -8,7 +8,7 @@ import type { PerformanceDetail } from '../types';
 import { ConfirmButton, ErrorNotice, Loading, Notice, Section } from '../ui';
 import { QueueSettings } from './queue-settings';
 import { explained, inWords } from './refusals';
-import { tn, tnp, UserText } from './rich-text';
+import { tn, tnp, UserText } from '../ui';
 
 /** `GET /api/admin/performances/:id/queue` (src/waiting-room/queue.schemas.ts, RoomView). */
 export type QueueState = 'pre_queue' | 'open' | 'paused' | 'closed' | 'sold_out';

@@ -5,7 +5,7 @@ import { CsvExportButton } from '../orders/csv-export';
 import { CHANNELS } from '../orders/order-filters';
 import { adminApi, can } from '../session';
 import { ErrorNotice, Loading, Section } from '../ui';
-import { UserText } from './rich-text';
+import { UserText } from '../ui';
 
 interface Breakdown {
   currency: string | null;

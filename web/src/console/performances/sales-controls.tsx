@@ -5,7 +5,7 @@ import { adminApi, can as permitted, isMissingRoute } from '../session';
 import type { PerformanceDetail, PerformanceStatus } from '../types';
 import { Badge, ConfirmButton, ErrorNotice, Notice } from '../ui';
 import { explained, inWords } from './refusals';
-import { tn, UserText } from './rich-text';
+import { tn, UserText } from '../ui';
 import { SalesCountdown } from './sales-countdown';
 
 type Action = 'open' | 'pause' | 'resume' | 'close';

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
 import type { PerformanceStatus } from '../types';
-import { tn } from './rich-text';
+import { tn } from '../ui';
 
 /**
  * What the server's sales schedule does next for this performance: a `scheduled` one opens at its

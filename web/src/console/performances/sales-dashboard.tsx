@@ -3,7 +3,7 @@ import { useNow } from '../hooks';
 import { t, tp } from '../i18n';
 import type { SalesReport, TimelinePoint } from '../types';
 import { Notice, Section, Stat } from '../ui';
-import { tn } from './rich-text';
+import { tn } from '../ui';
 import { SalesChart, timelineSummary } from './sales-chart';
 
 const percent = (part: number, whole: number) => (whole > 0 ? (part / whole) * 100 : 0);

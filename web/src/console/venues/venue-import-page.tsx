@@ -5,7 +5,7 @@ import { ApiError } from '../../shared/api';
 import { flash } from '../flash';
 import { formatCount } from '../format';
 import { t, tp } from '../i18n';
-import { withParts } from '../catalog/rich-text';
+import { withParts } from '../ui';
 import { ServerError } from '../catalog/server-error';
 import { adminApi } from '../session';
 import { Field, Notice, PageHeader, Section, Stat } from '../ui';
