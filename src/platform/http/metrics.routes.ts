@@ -21,7 +21,8 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
         tags: ['platform'],
         operationId: 'getMetrics',
         summary: 'Read the Prometheus metrics',
-        description: 'The text exposition format, every name starting with `taquilla_`; needs `metrics.read`. Also served without a credential on `METRICS_PORT` when it is set.',
+        description:
+          'The text exposition format, every name starting with `taquilla_`; needs `metrics.read`. Also served without a credential on `METRICS_PORT` when it is set.',
         response: {
           200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: Type.String() } } },
           401: ErrorResponse,
