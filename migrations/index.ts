@@ -18,6 +18,7 @@ import * as venueTimeAndChannels from './016_venue_time_and_channels.js';
 import * as staffHolds from './017_staff_holds.js';
 import * as refunds from './018_refunds.js';
 import * as archiveAndExport from './019_archive_and_export.js';
+import * as moveTarget from './020_move_target.js';
 
 /** Ordered migrations, each with up and down. Listed here rather than read from disk, so the
  * same set runs from source (tsx) and from the compiled build. */
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '017_staff_holds': staffHolds,
   '018_refunds': refunds,
   '019_archive_and_export': archiveAndExport,
+  '020_move_target': moveTarget,
 };

@@ -49,6 +49,7 @@ export async function deletePerformances(tx: Tx, ids: string[]): Promise<void> {
   await sql`UPDATE performance_seats SET hold_id = NULL, status = 'available' WHERE performance_id = ANY(${ids}::uuid[]) AND hold_id IS NOT NULL`.execute(tx);
   await sql`DELETE FROM holds WHERE performance_id = ANY(${ids}::uuid[])`.execute(tx);
   await sql`UPDATE waiting_rooms SET moved_to = NULL WHERE moved_to = ANY(${ids}::uuid[])`.execute(tx);
+  await sql`UPDATE waiting_rooms SET moving_to = NULL WHERE moving_to = ANY(${ids}::uuid[])`.execute(tx);
   await tx.deleteFrom('performances').where('id', 'in', ids).execute();
 }
 

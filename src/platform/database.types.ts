@@ -262,6 +262,8 @@ export interface WaitingRoomTable {
   state: ColumnType<WaitingRoomState, WaitingRoomState | undefined, WaitingRoomState>;
   opened_at: Timestamp | null;
   moved_to: string | null;
+  /** The performance a move in progress goes to (set before it opens it); see migration 020. */
+  moving_to: string | null;
   created_at: Created;
 }
 

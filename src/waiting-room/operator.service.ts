@@ -1,7 +1,7 @@
 import { nextScheduledPerformance } from '../catalog/catalog.repository.js';
-import { openNextPerformance } from '../catalog/open-next.js';
+import { changeSalesStatus } from '../catalog/performances.service.js';
 import { audit } from '../platform/audit.js';
-import type { WaitingRoomState } from '../platform/database.types.js';
+import type { PerformanceStatus, WaitingRoomState } from '../platform/database.types.js';
 import { AppError, conflict } from '../platform/errors.js';
 import type { Db, Tx } from '../platform/transaction.js';
 import type { QueueStore, RoomFigures } from './queue-store.js';
@@ -88,6 +88,27 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
     };
   }
 
+  /**
+   * Where the line goes: the target a move cut short wrote down (a retry finishes that move), or
+   * the next scheduled performance, written down under the room's lock before anything opens, so
+   * two operators on two nodes pick the same one and a retry after a failure finds it again.
+   */
+  async function moveTarget(performanceId: string): Promise<{ id: string; status: PerformanceStatus }> {
+    return db.transaction().execute(async (tx) => {
+      const row = await repo.lockRoom(tx, performanceId);
+      if (!row) throw noRoom(performanceId);
+      if (row.moved_to) throw conflict('already_moved', `This line already moved to performance ${row.moved_to}`, { movedTo: row.moved_to });
+      if (row.moving_to) {
+        const started = await tx.selectFrom('performances').select(['id', 'status']).where('id', '=', row.moving_to).executeTakeFirst();
+        if (started && (started.status === 'scheduled' || started.status === 'on_sale')) return started;
+      }
+      const next = await nextScheduledPerformance(tx, performanceId);
+      if (!next) throw conflict('no_next_performance', 'No scheduled performance of this event starts after this one');
+      await repo.updateRoom(tx, performanceId, { moving_to: next.id });
+      return next;
+    });
+  }
+
   async function change(performanceId: string, work: (row: repo.RoomRow, tx: Tx) => Promise<void>) {
     await db.transaction().execute(async (tx) => {
       const row = await repo.lockRoom(tx, performanceId);
@@ -145,14 +166,14 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
       const from = await rooms.ensure(performanceId);
       if (!from) throw noRoom(performanceId);
       if (from.movedTo) throw conflict('already_moved', `This line already moved to performance ${from.movedTo}`, { movedTo: from.movedTo });
-      const next = await nextScheduledPerformance(db, performanceId);
-      if (!next) throw conflict('no_next_performance', 'No scheduled performance of this event starts after this one');
-      moving.add(performanceId).add(next.id);
+      const target = await moveTarget(performanceId);
+      moving.add(performanceId).add(target.id);
       try {
         const fromRow = await repo.findRoom(db, performanceId);
         if (fromRow?.state === 'pre_queue') await rooms.open(fromRow);
-        await rooms.load(next.id, 'always', true);
-        const opened = await openNextPerformance(db, performanceId, actor);
+        await rooms.load(target.id, 'always', true);
+        // A retry after a move cut short finds its target already opened by the first try.
+        const opened = target.status === 'scheduled' ? await changeSalesStatus(db, target.id, 'open', actor) : target;
         let toRow = await repo.findRoom(db, opened.id);
         if (toRow && !toRow.enabled) {
           await repo.updateRoom(db, opened.id, { enabled: true });
@@ -174,7 +195,7 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
         return { from: performanceId, to: opened.id, moved: moved.moved };
       } finally {
         moving.delete(performanceId);
-        moving.delete(next.id);
+        moving.delete(target.id);
       }
     },
   };

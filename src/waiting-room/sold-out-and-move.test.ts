@@ -4,6 +4,7 @@ import type { App } from '../app.js';
 import { admin, testApp, testPayments, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
 import { cardToken, createShow, hold, order, type Show } from '../../tests/helpers/fixtures.js';
+import { queueUnavailable } from './queue-store.js';
 import { holdWith, join, joinMany, roomShow, roomView, status } from './waiting-room.fixtures.js';
 
 const DAY = 86_400_000;
@@ -120,5 +121,51 @@ describe('waiting room: sell-out and the next performance', { skip: !databaseAva
     assert.deepEqual(moved.data, { to: next, moved: 15, shift: -5 });
     const again = await t.app.inject({ method: 'POST', url: `/api/admin/performances/${show.performanceId}/queue/move-to-next`, headers: admin });
     assert.deepEqual([again.statusCode, again.json().error.code], [409, 'already_moved']);
+  });
+
+  test('waiting room: a move cut short by a store outage finishes when asked again, on the same performance', async () => {
+    const show = await roomShow(t, { maxInCheckout: 2 });
+    const next = await laterPerformance(show, 40);
+    const later = await laterPerformance(show, 50);
+    const fans = await joinMany(t.app, show.performanceId, 6, 'cut-short');
+    await t.ctx.waitingRoom.tick();
+    await t.ctx.db.updateTable('performances').set({ status: 'sold_out' }).where('id', '=', show.performanceId).execute();
+    await t.ctx.waitingRoom.tick();
+
+    // The store goes away after the next performance has opened, before the line moves.
+    const store = t.ctx.waitingRoom.store;
+    const moveLine = store.moveLine;
+    store.moveLine = async () => {
+      throw queueUnavailable();
+    };
+    const url = `/api/admin/performances/${show.performanceId}/queue/move-to-next`;
+    let cut: Awaited<ReturnType<typeof t.app.inject>>;
+    try {
+      cut = await t.app.inject({ method: 'POST', url, headers: admin });
+    } finally {
+      store.moveLine = moveLine;
+    }
+    assert.deepEqual([cut.statusCode, cut.json().error.code, cut.headers['retry-after']], [503, 'queue_unavailable', '1'], cut.body);
+    const statuses = await t.ctx.db.selectFrom('performances').select(['id', 'status']).where('id', 'in', [next, later]).execute();
+    assert.deepEqual(
+      Object.fromEntries(statuses.map((p) => [p.id, p.status])),
+      { [next]: 'on_sale', [later]: 'scheduled' },
+      'the first try opened the next one',
+    );
+
+    const retried = await t.app.inject({ method: 'POST', url, headers: admin });
+    assert.equal(retried.statusCode, 200, retried.body);
+    assert.deepEqual(retried.json(), { from: show.performanceId, to: next, moved: 4 }, 'the same target, not the one after it');
+    for (const [i, fan] of fans.slice(2).entries())
+      assert.deepEqual([(await status(t.app, fan.queueTicket)).performanceId, (await status(t.app, fan.queueTicket)).position], [next, i + 1]);
+    const later2 = await t.ctx.db.selectFrom('performances').select('status').where('id', '=', later).executeTakeFirstOrThrow();
+    assert.equal(later2.status, 'scheduled', 'the performance after it stays as it was');
+    const opened = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', next)
+      .where('action', '=', 'catalog.performance.opened')
+      .execute();
+    assert.equal(opened.length, 1, 'opened once');
   });
 });

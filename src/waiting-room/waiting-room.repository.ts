@@ -18,6 +18,7 @@ const roomColumns = [
   'r.state',
   'r.opened_at',
   'r.moved_to',
+  'r.moving_to',
   'p.status as sales_status',
   'p.on_sale_at',
 ] as const;
@@ -78,6 +79,7 @@ export async function updateRoom(
     start_limit_seconds?: number;
     state?: WaitingRoomState;
     moved_to?: string;
+    moving_to?: string;
     entrants?: number;
   },
 ): Promise<void> {
