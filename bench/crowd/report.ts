@@ -65,7 +65,8 @@ export interface CrowdReport {
   performanceIds: { first: string; next: string };
   times: { openedAt?: number; soldOutAt?: number; movedAt?: number; endedAt: number; arrivalEnd: number };
   moved?: number;
-  moveError?: string;
+  /** Every refused move-to-next, with when. */
+  moveErrors: string[];
   crowd: CrowdResult;
   flood?: FloodResult;
   ticks: Tick[];
@@ -178,7 +179,7 @@ export function renderReport(r: CrowdReport): string {
     `| fans served vs fans who saw an error | ${int(fansServed)} bought; ${int(c.fansWithError)} saw a 5xx without Retry-After or a network failure (${pct(c.fansWithError, c.fans)}); ${int(sawOnly503)} were told 503 with Retry-After | ${met(c.fansWithError === 0)} (no error other than 503 with Retry-After) |`,
   );
   out.push(
-    `| sold out, the rest of the line moved to the next performance | ${r.times.movedAt !== undefined ? `moved ${int(r.moved ?? 0)} at ${sec(r.times.movedAt)}` : `not moved${r.moveError ? `: ${r.moveError}` : ''}`} | ${met(r.times.movedAt !== undefined)} |`,
+    `| sold out, the rest of the line moved to the next performance | ${r.times.movedAt !== undefined ? `moved ${int(r.moved ?? 0)} at ${sec(r.times.movedAt)}` : 'not moved'}${r.moveErrors.length ? `; refused: ${r.moveErrors.join('; ').replace(/\|/g, '/')}` : ''} | ${met(r.times.movedAt !== undefined)} |`,
   );
   if (s.faults)
     out.push(
@@ -384,7 +385,7 @@ export function renderReport(r: CrowdReport): string {
     `| flood | ${s.flood ? `\`bench/onsale/flood.ts\` through nginx: ${s.flood.sources} addresses in ${s.flood.prefixes} /24s of 127.66.0.0/16, ${s.flood.connections} keep-alive connections × ${s.flood.depth} in flight, at \`nice ${s.flood.nice}\` (so its rate is what the machine has left after the cluster and the fans), ignoring Retry-After; the on-sale bench's mix` : 'off (--no-flood)'} |`,
   );
   out.push(
-    `| faults | ${s.faults ? `kill -9 of node 2 ${s.faults.killAt} s after the opening (the supervisor starts it again); Redis stopped (SIGTERM) and started again on its append-only file ${s.faults.redisAt} s after the opening` : 'none (--no-faults)'} |`,
+    `| faults | ${s.faults ? `kill -9 of node 2 once ${Math.round(s.faults.killAt * 100)}% of the first performance's places were sold (the supervisor starts it again); Redis stopped (SIGTERM) and started again on its append-only file once ${Math.round(s.faults.redisAt * 100)}% were; the operator's move waits for Redis to be back` : 'none (--no-faults)'} |`,
   );
   out.push(`| end | ${s.afterMove} s after the move (or at the end of the arrivals, if later); at ${s.maxRun} s whatever happens |`);
   out.push('');
