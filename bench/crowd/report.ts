@@ -114,9 +114,15 @@ export function lineMemory(r: CrowdReport): {
     if (!now) return { node: i + 1, before, at: undefined, note: 'no sample' };
     if (now.pid === before.pid) return { node: i + 1, before, at: now, note: '' };
     // Killed and started again before the line was longest: its own first sample is its baseline.
-    const first = r.memory.find((m) => m.nodes[i]?.pid === now.pid)?.nodes[i];
+    // (its first sample with a heap: /metrics answers only once the process is up)
+    const first = r.memory.find((m) => m.nodes[i]?.pid === now.pid && (m.nodes[i]?.heap ?? 0) > 0)?.nodes[i];
     return first
-      ? { node: i + 1, before: first, at: now, note: `restarted (pid ${now.pid}); baseline is its first sample, at ${first.rss.toFixed(0)} MB` }
+      ? {
+          node: i + 1,
+          before: first,
+          at: now,
+          note: `killed and started again before the longest line: baseline is the new process's first sample, ${first.rss.toFixed(0)} MB RSS, ${first.heap.toFixed(0)} MB heap`,
+        }
       : { node: i + 1, before, at: undefined, note: 'restarted' };
   });
   const measured = rows.filter((x) => x.at);
@@ -203,7 +209,7 @@ export function renderReport(r: CrowdReport): string {
     `| next performance after the move | ${int((next?.stock.seatTickets ?? 0) + (next?.stock.gaTickets ?? 0))} tickets sold in the ${sec(r.times.movedAt === undefined ? undefined : r.times.endedAt - r.times.movedAt)} after the move; ${int(c.movedFans)} fans saw their place in it |`,
   );
   out.push(
-    `| longest line | ${int(mem.waiting)} fans in line at ${sec(mem.t)}; ${int(mem.places)} places waiting then (the flood's joins take places too; never polled, they are skipped after 15 s); ${int(Math.max(0, ...r.ticks.map((x) => x.joined)))} joined in all |`,
+    `| longest line | ${int(mem.waiting)} fans in line at ${sec(mem.t)}; ${int(mem.places)} places waiting then (the flood's joins take places too; never polled, they are skipped after 15 s); ${int(Math.max(0, ...r.ticks.filter((x) => x.stateB === '-').map((x) => x.joined)))} joins in the first room before the move (the flood's included) |`,
   );
   out.push(
     `| fans' requests | ${int(c.requests)} (${int(c.requests / Math.max(1, c.seconds))}/s); status polls peaked at ${int(Math.max(0, ...c.pollsPerSecond))}/s |`,

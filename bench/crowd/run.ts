@@ -348,9 +348,10 @@ async function main(): Promise<void> {
       t: at,
       stateA: a?.state ?? '?',
       stateB: b?.state ?? (movedAt ? '?' : '-'),
-      waiting: (a?.waiting ?? 0) + (b?.waiting ?? 0),
+      // After the move the first room's figures stand still; the line is the next room's.
+      waiting: (movedAt ? b?.waiting : a?.waiting) ?? 0,
       fansInLine: fansNow.inLine,
-      joined: (a?.joined ?? 0) + (b?.joined ?? 0),
+      joined: (movedAt ? b?.joined : a?.joined) ?? 0,
       admittedPerMinute: movedAt ? (b?.admissionsPerMinute ?? 0) : (a?.admissionsPerMinute ?? 0),
       allowedPerMinute: (movedAt ? sb?.allowedPerMinute : sa?.allowedPerMinute) ?? 0,
       inCheckout: movedAt ? (b?.activeInCheckout ?? 0) : (a?.activeInCheckout ?? 0),
