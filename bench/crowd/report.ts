@@ -125,6 +125,13 @@ export function lineMemory(r: CrowdReport): {
         }
       : { node: i + 1, before, at: undefined, note: 'restarted' };
   });
+  // The heap read at one moment holds garbage not yet collected: the least of the samples of the
+  // same process within 10 s of the longest line is the nearest to what is live.
+  for (const [i, row] of rows.entries()) {
+    if (!row.at || !longest) continue;
+    const near = r.memory.filter((m) => Math.abs(m.t - longest.t) <= 10_000 && m.nodes[i]?.pid === longest.nodes[i]?.pid && (m.nodes[i]?.heap ?? 0) > 0);
+    if (near.length) row.at = { ...row.at, heap: Math.min(...near.map((m) => m.nodes[i]!.heap)) };
+  }
   const measured = rows.filter((x) => x.at);
   return {
     rows,
@@ -173,7 +180,7 @@ export function renderReport(r: CrowdReport): string {
       ? '**not measured**'
       : mem.waiting >= 100_000
         ? met(mem.extraRss < LINE_MEMORY_GOAL_MB)
-        : `not judged: ${int(mem.waiting)} in line, the goal is for 100,000 (at this scale the figure is mostly the nodes warming up under load; ${one(perHundredK ?? 0)} MB per 100,000 if it all were the line)`;
+        : `not judged: ${int(mem.waiting)} in line, the goal is for 100,000 (at this scale the line's share cannot be told from what the nodes grow by serving; ${one(perHundredK ?? 0)} MB per 100,000 if it all were the line)`;
   out.push(
     `| the line costs the app nodes < ${LINE_MEMORY_GOAL_MB} MB extra in all (100,000 in line) | ${
       mem.extraRss === undefined
@@ -236,16 +243,17 @@ export function renderReport(r: CrowdReport): string {
   out.push(`| tickets/s | ${tps === undefined ? '—' : one(tps)} over the sale; ${one(bestTenSeconds(r))} in the best 10 s |`);
   out.push(`| PostgreSQL cores used during the sale | ${pgSale === undefined ? '—' : two(pgSale)} |`);
   out.push(`| tickets/s per PostgreSQL core | ${tps !== undefined && pgSale ? one(tps / pgSale) : '—'} |`);
+  const rest = (c: Record<string, number>) => Math.max(0, (c.machine ?? 0) - Object.entries(c).reduce((a, [k, v]) => (k === 'machine' ? a : a + v), 0));
   if (r.cpuSale)
     out.push(
       `| cores during the sale | ${Object.entries(r.cpuSale)
         .map(([k, v]) => `${k} ${two(v)}`)
-        .join(', ')} |`,
+        .join(', ')}; other work on the machine ${two(rest(r.cpuSale))} |`,
     );
   out.push(
     `| cores over the whole run | ${Object.entries(r.cpuWhole)
       .map(([k, v]) => `${k} ${two(v)}`)
-      .join(', ')} |`,
+      .join(', ')}; other work on the machine ${two(rest(r.cpuWhole))} |`,
   );
   out.push('');
 
@@ -322,7 +330,7 @@ export function renderReport(r: CrowdReport): string {
   out.push('## Memory');
   out.push('');
   out.push(
-    `The line, per app node (RSS from /proc; heap from each node's /metrics): just before the first fan arrived (the node idle, after the show was set up), and when the line was longest (${int(mem.waiting)} fans in line, ${int(mem.places)} places waiting, at ${sec(mem.t)}). The difference also holds whatever the nodes grew by serving the crowd and the flood (compiled code, caches, buffers), so it is an upper bound on what the line itself costs.`,
+    `The line, per app node (RSS from /proc; heap from each node's /metrics): just before the first fan arrived (the node idle, after the show was set up), and when the line was longest (${int(mem.waiting)} fans in line, ${int(mem.places)} places waiting, at ${sec(mem.t)}). The heap at the longest line is the least of the node's samples within 10 s of it (a single reading holds garbage not yet collected); RSS is the reading then. The difference also holds whatever the nodes grew by serving the crowd and the flood (compiled code, caches, buffers), so it is an upper bound on what the line itself costs.`,
   );
   out.push('');
   out.push('| node | RSS before | heap before | RSS, longest line | heap, longest line | extra RSS | extra heap | note |');
@@ -395,6 +403,11 @@ export function renderReport(r: CrowdReport): string {
   );
   out.push(`| end | ${s.afterMove} s after the move (or at the end of the arrivals, if later); at ${s.maxRun} s whatever happens |`);
   out.push('');
+  const others = rest(r.cpuWhole);
+  if (others > 0.15)
+    r.notes.push(
+      `other work used ${two(others)} of the machine's cores over the run (other processes than the bench's): the rates here are lower than this machine gives the bench alone; run again on a quiet machine before drawing sizing from them.`,
+    );
   if (r.notes.length) {
     out.push('## Notes');
     out.push('');

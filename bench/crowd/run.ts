@@ -329,7 +329,7 @@ async function main(): Promise<void> {
     faultLog.push({ name: 'Redis restart', at: at - crowdStart, back: back - crowdStart });
   };
 
-  for (let tick = 0; ; tick++) {
+  for (;;) {
     const now = Date.now();
     const settled = movedAt ?? (moveGaveUp ? soldOutAt : undefined);
     const done = settled !== undefined && now >= Math.max(arrivalEnd, crowdStart + settled + afterMove * 1000);
@@ -361,7 +361,7 @@ async function main(): Promise<void> {
       cpu: point.cpu,
     };
     ticks.push(row);
-    if (tick % 3 === 0) {
+    {
       const nodes = await Promise.all(
         cluster.nodes.map(async (n) => {
           const pid = n.supervised.pid();
