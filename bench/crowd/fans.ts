@@ -357,6 +357,8 @@ async function fan(index: number): Promise<void> {
   // 1. Join.
   let ticket: string | undefined;
   let solution: string | undefined;
+  // Refusals with Retry-After (429, 503) are waited out as often as they come, as the queue page
+  // does; anything else counts toward giving up after 12.
   for (let attempt = 0; !ticket; attempt++) {
     if (stopped) return;
     if (attempt >= 12) {
@@ -377,9 +379,13 @@ async function fan(index: number): Promise<void> {
     const code = a.body?.error?.code;
     if (a.status === 401 && code === 'challenge_required') {
       solution = await solveChallenge(index, address);
+      // A refused challenge fetch (503 overloaded) is waited out like any other refusal.
+      if (!solution) attempt--;
+      if (!solution && !(await nap(2000 + Math.random() * 2000))) return;
       continue;
     }
     if (retryable(a)) {
+      attempt--;
       if (!(await nap(retryAfterMs(a)))) return;
       continue;
     }
