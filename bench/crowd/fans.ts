@@ -86,15 +86,35 @@ interface Answer {
 
 let t0 = 0;
 let stopped = false;
+/**
+ * Every fan asleep, to wake when the run stops. (A race against one long-lived "stopping" promise
+ * would keep a reaction on it for every nap ever taken, until the end of the run.)
+ */
+const asleep = new Set<() => void>();
 let stop: () => void = () => {};
 const stopping = new Promise<void>((resolve) => {
   stop = () => {
     stopped = true;
+    for (const wake of asleep) wake();
+    asleep.clear();
     resolve();
   };
 });
 /** Sleeps, or returns early (false) when the run stops. */
-const nap = (ms: number) => Promise.race([sleep(ms).then(() => true), stopping.then(() => false)]);
+function nap(ms: number): Promise<boolean> {
+  if (stopped) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      asleep.delete(wake);
+      resolve(true);
+    }, ms);
+    asleep.add(wake);
+  });
+}
 
 function call(origin: URL, localAddress: string, method: string, path: string, payload?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const body = payload === undefined ? undefined : JSON.stringify(payload);
