@@ -308,15 +308,19 @@ export function renderReport(r: CrowdReport): string {
   if (s.faults) {
     out.push('## Faults during the run');
     out.push('');
-    out.push("| fault | at | back after | fans' answers from the fault to 10 s after it was back: 2xx / 503+Retry-After / 429 / other 5xx / network |");
-    out.push('|---|---|---|---|');
+    out.push(
+      "| fault | at | back after | next purchase paid | fans' answers from the fault to 10 s after it was back: 2xx / 503+Retry-After / 429 / other 5xx / network |",
+    );
+    out.push('|---|---|---|---|---|');
     for (const fault of r.faults) {
       const from = Math.floor(fault.at / 1000);
       const to = Math.ceil(((fault.back ?? fault.at) + 10_000) / 1000);
       const w = c.timeline.slice(from, to + 1);
       const sum = (k: 'ok' | 'r503' | 'r429' | 'e5xx' | 'net') => w.reduce((a, x) => a + x[k], 0);
+      // Sales going on: the first second from the fault in which a fan's payment completed (the fault suite's goal: 5 s after it is back).
+      const resumed = c.timeline.findIndex((x) => x.s >= from && x.purchases > 0);
       out.push(
-        `| ${fault.name} | ${sec(fault.at)}${r.times.openedAt !== undefined ? ` (${((fault.at - r.times.openedAt) / 1000).toFixed(0)} s after the opening)` : ''} | ${fault.back === undefined ? 'not back' : `${((fault.back - fault.at) / 1000).toFixed(1)} s`} | ${int(sum('ok'))} / ${int(sum('r503'))} / ${int(sum('r429'))} / ${int(sum('e5xx'))} / ${int(sum('net'))} |`,
+        `| ${fault.name} | ${sec(fault.at)}${r.times.openedAt !== undefined ? ` (${((fault.at - r.times.openedAt) / 1000).toFixed(0)} s after the opening)` : ''} | ${fault.back === undefined ? 'not back' : `${((fault.back - fault.at) / 1000).toFixed(1)} s`} | ${resumed < 0 ? 'none' : `${resumed - from} s after the fault`} | ${int(sum('ok'))} / ${int(sum('r503'))} / ${int(sum('r429'))} / ${int(sum('e5xx'))} / ${int(sum('net'))} |`,
       );
     }
     out.push('');
