@@ -64,6 +64,12 @@ function requestLine(chunk: Buffer): { method: string; url: string } | undefined
   return { method: line.slice(0, a), url: line.slice(a + 1, b) };
 }
 
+const HEAD_END = Buffer.from('\r\n\r\n');
+/** A GET or HEAD whose head ends exactly at the chunk's end: the whole request, with no body. */
+function endsRequest(chunk: Buffer): boolean {
+  return (chunk[0] === 71 /* G */ || chunk[0] === 72) /* H */ && chunk.indexOf(HEAD_END) === chunk.length - 4;
+}
+
 /** How long a connection from a blocked address may take to send its request line, as headersTimeout. */
 const FIRST_BYTES_MS = 10_000;
 /** How long a refused connection is kept for the client to read the answer and close. */
@@ -111,11 +117,18 @@ export function refuseBlockedConnections(server: Server, ctx: AppContext, client
         return;
       }
       const path = pathOf(line.url);
-      socket.end(rawRefusal(refusal, requestId(), path.startsWith('/api/')));
-      // Whatever else the client sends is read and dropped: closing with unread bytes would reset
-      // the connection, and the client could lose the answer.
-      socket.resume();
-      socket.setTimeout(LINGER_MS, failed);
+      const answer = rawRefusal(refusal, requestId(), path.startsWith('/api/'));
+      if (endsRequest(chunk)) {
+        // The whole request and nothing after it (no body, no second request): nothing is left
+        // unread, so closing at once sends the answer and a FIN, without waiting for the client.
+        socket.write(answer, failed);
+      } else {
+        // Bytes may still come (a body, a pipelined request): read and drop them until the client
+        // closes, since closing with unread bytes resets the connection and may lose the answer.
+        socket.end(answer);
+        socket.resume();
+        socket.setTimeout(LINGER_MS, failed);
+      }
       recorderFor(route.route ?? path).record(refusal.status, (performance.now() - started) / 1000);
     });
   });

@@ -1,0 +1,128 @@
+import type { CpuShare } from '../checkout/common.js';
+
+export interface Phase {
+  name: string;
+  what: string;
+  unit: string;
+  server: 'bare' | 'app';
+}
+
+export interface PhaseRun {
+  answered: number;
+  perSecond: number;
+  /** Server CPU (utime + stime) per answer, µs. */
+  cpuMicros: number;
+  answers: Record<string, number>;
+  closing: number;
+  connects: number;
+  failures: Record<string, number>;
+  /** taquilla_shield_refusals_total's increase over the phase (warm-up included), by reason. */
+  refusalsByReason: Record<string, number>;
+  cpu: CpuShare | undefined;
+  /** Cores the load generator used. */
+  clientCpu: number;
+}
+
+export interface ShieldCostReport {
+  date: string;
+  machine: string;
+  node: string;
+  uptime: string;
+  clients: number;
+  warmup: number;
+  duration: number;
+  rounds: number;
+  limits: string;
+  perAddress: number;
+  pinning: string;
+  phases: Phase[];
+  runs: Record<string, PhaseRun[]>;
+  notes: string[];
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const n = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const counts = (c: Record<string, number>) =>
+  Object.entries(c)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${n(v)}× ${k}`)
+    .join('; ') || 'none';
+
+/** The goals of issue 15: a refusal at most what a bare answer costs; a blocked address a fifth of it. */
+const GOALS: Record<string, number> = { limited: 1.0, 'blocked-request': 0.2, 'blocked-connect': 0.2 };
+
+export function medians(r: ShieldCostReport) {
+  return Object.fromEntries(r.phases.map((p) => [p.name, median((r.runs[p.name] ?? []).map((x) => x.cpuMicros))]));
+}
+
+export function renderReport(r: ShieldCostReport): string {
+  const m = medians(r);
+  const bare = m.bare ?? 0;
+  const rows = r.phases.map((p) => {
+    const runs = r.runs[p.name] ?? [];
+    const ratio = bare ? (m[p.name] ?? 0) / bare : 0;
+    const goal = GOALS[p.name];
+    const verdict =
+      p.name === 'bare'
+        ? 'reference'
+        : goal === undefined
+          ? '(for comparison)'
+          : ratio <= goal
+            ? `**met** (goal ≤ ${goal.toFixed(1)}x)`
+            : `**not met** (goal ≤ ${goal.toFixed(1)}x)`;
+    return `| ${p.name} | ${p.what} | ${p.unit} | ${runs.map((x) => x.cpuMicros.toFixed(1)).join(' / ')} | **${(m[p.name] ?? 0).toFixed(1)}** | ${p.name === 'bare' ? '1.00x' : `${ratio.toFixed(2)}x`} | ${verdict} | ${n(median(runs.map((x) => x.perSecond)))} |`;
+  });
+  const detail = r.phases.map((p) => {
+    const runs = r.runs[p.name] ?? [];
+    return runs
+      .map(
+        (x, i) =>
+          `| ${p.name} | ${i + 1} | ${n(x.answered)} | ${counts(x.answers)} | ${n(x.closing)} | ${n(x.connects)} | ${counts(x.refusalsByReason)} | ${counts(x.failures)} | ` +
+          `${x.cpu ? `${(x.cpu.processes[0] ?? 0).toFixed(2)}` : '—'} | ${x.clientCpu.toFixed(2)} | ${x.cpu ? x.cpu.rest.toFixed(2) : '—'} | ${x.cpu ? x.cpu.cores.map((c) => `${Math.round(c * 100)}%`).join(' / ') : '—'} |`,
+      )
+      .join('\n');
+  });
+  const maxRest = Math.max(...Object.values(r.runs).flatMap((runs) => runs.map((x) => x.cpu?.rest ?? 0)));
+  const notes = [...r.notes];
+  if (maxRest > 0.15)
+    notes.push(
+      `other processes used up to ${maxRest.toFixed(2)} core during a phase (rest of machine, table below): figures from a shared machine; rerun on a quiet one.`,
+    );
+  return `# The shield's refusals: server CPU per refused request, ${r.date}
+
+Produced by \`npx tsx bench/shield-cost/run.ts\` (see \`bench/README.md\`).
+
+| setting | value |
+|---|---|
+| machine | ${r.machine} |
+| Node | ${r.node} |
+| load (\`uptime\` at the end) | ${r.uptime} |
+| load generator | ${r.clients} clients, one request in flight each, HTTP/1.1 written by hand over node:net, each client from its own 127.x source address; ${r.warmup} s warm-up then ${r.duration} s measured, per phase |
+| rounds | ${r.rounds}, the phases interleaved within each round; the median of the rounds is reported |
+| shield | on (the default), \`SHIELD_LIMITS=${r.limits}\`: every request after a network's first is refused by the network's limit; an address refused 60 times within a minute is blocked for ten minutes (limits.ts) |
+| pinning | ${r.pinning} |
+| CPU per answer | server CPU (utime + stime of the server process from /proc/<pid>/stat, all threads) over the measured window, divided by the answers the load generator received in it |
+
+| phase | what is answered | unit | server CPU per unit, each round (µs) | median (µs) | ratio to bare | goal | answers/s (median) |
+|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+How each phase gets its answers:
+
+- **bare**: \`bench/queue/bare.ts\` answers 200 with the refusal's own body bytes and headers like it; keep-alive.
+- **limited**: \`GET /api/events\` from ever new addresses (${r.perAddress} requests each, before the 60 refusals a minute that block an address), in /24s whose limit ran out. The first refusal of each network goes through Fastify (the limiter's verdict is learnt there); the rest are answered in the HTTP server's request handler (\`src/shield/early-refusal.ts\`). Each client opens a new connection per address, so this figure includes a connection per ${r.perAddress} requests.
+- **limited-fastify**: \`GET /api/orders/:id\`, a checkout route: a block lets checkout through, so its refusals are left to Fastify's hook (\`earlyRouteClass\` says undefined), which is what every refusal cost before this change. Its addresses get blocked in the warm-up, so their new connections are also read by the connection gate and handed to the HTTP server.
+- **blocked-request**: addresses blocked during the warm-up on connections they keep open: every measured request is refused as \`blocked\` in the request handler, keep-alive.
+- **blocked-connect**: addresses blocked before the rounds; each request on a new connection. The connection gate reads the first bytes, sees a route a block refuses outright and writes a fixed 429 with \`connection: close\` (no HTTP parser, request or response objects). The unit is one connection attempt, which carries one request and gets one answer; the server's share of the TCP handshake and teardown is in the figure.
+
+Per round (refusals by reason: the shield's counter over the phase, warm-up included):
+
+| phase | round | answers | answers by status and code | with \`connection: close\` | connections opened | refusals by reason | failures | server cores | load generator cores | rest of machine (cores) | cores busy |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+${detail.join('\n')}
+${notes.length ? `\nNotes:\n\n${notes.map((x) => `- ${x}`).join('\n')}\n` : ''}`;
+}
