@@ -14,6 +14,12 @@ import { errorCode, parseAnswer } from '../onsale/wire.js';
  * - `--mode connect`: each request on a new connection, as a blocked client must when every
  *   attempt is refused and closed: connect, send, read the answer, wait for the close, again.
  *
+ * With `--rate R` the clients together send R requests a second (each on its own schedule, the
+ * next request when both its time has come and the last answer is in), so every phase is
+ * measured at the same pace: the kernel's share of a request (waking the reader, one write per
+ * answer) depends on how many answers a wake-up carries, so CPU per request is only comparable
+ * between phases at the same rate.
+ *
  * HTTP/1.1 is written and read by hand over node:net (the flood's parser, bench/onsale/wire.ts):
  * node:http's client costs about as much as a small server, so it would measure itself.
  */
@@ -42,6 +48,9 @@ const addressCount = numberFlag(f, 'addresses', clients);
 const warmupMs = numberFlag(f, 'warmup', 1) * 1000;
 const durationMs = numberFlag(f, 'duration', 5) * 1000;
 const maxRequests = numberFlag(f, 'max-requests', 2_000_000);
+/** Requests per second over all clients (0: as fast as answers come). Each client sends on its own schedule. */
+const rate = f.get('rate') === '0' ? 0 : numberFlag(f, 'rate', 0);
+const intervalMs = rate ? (clients * 1000) / rate : 0;
 const TIMEOUT_MS = 10_000;
 
 const request = Buffer.from(`GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nAccept: application/json\r\n\r\n`, 'latin1');
@@ -70,7 +79,20 @@ function client(index: number): Promise<void> {
     let generation = 0;
     let onThisAddress = 0;
     let awaiting = false;
+    let due = performance.now() + (intervalMs * index) / clients;
 
+    /** The next request now, or at its scheduled time under --rate. */
+    const next = () => {
+      if (!intervalMs) return send();
+      due += intervalMs;
+      const wait = due - performance.now();
+      if (wait > 0) setTimeout(send, wait);
+      // Fallen behind (the server or this client is slower than the rate): no burst to catch up.
+      else {
+        due = performance.now();
+        send();
+      }
+    };
     const send = () => {
       if (stopping || sent >= maxRequests) {
         stopping = true;
@@ -87,7 +109,7 @@ function client(index: number): Promise<void> {
       awaiting = false;
       if (inWindow(performance.now())) connects++;
       const localAddress = source(generation * clients + index);
-      socket = net.connect({ host: target.hostname, port: Number(target.port), localAddress }, send);
+      socket = net.connect({ host: target.hostname, port: Number(target.port), localAddress }, next);
       socket.setNoDelay(true);
       socket.setTimeout(TIMEOUT_MS, () => socket.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
       socket.on('data', onData);
@@ -127,7 +149,7 @@ function client(index: number): Promise<void> {
         socket.end();
         return;
       }
-      send();
+      next();
     }
     open();
   });

@@ -29,6 +29,9 @@ export interface ShieldCostReport {
   node: string;
   uptime: string;
   clients: number;
+  rate: number;
+  /** The server's CPU with no requests, ms a second. */
+  idleMsPerSecond: number;
   warmup: number;
   duration: number;
   rounds: number;
@@ -88,6 +91,13 @@ export function renderReport(r: ShieldCostReport): string {
   });
   const maxRest = Math.max(...Object.values(r.runs).flatMap((runs) => runs.map((x) => x.cpu?.rest ?? 0)));
   const notes = [...r.notes];
+  for (const p of r.phases) {
+    const values = (r.runs[p.name] ?? []).map((x) => x.cpuMicros).filter((v) => v > 0);
+    if (values.length > 1 && Math.max(...values) > 1.3 * Math.min(...values))
+      notes.push(
+        `${p.name}: the rounds differ by ${((Math.max(...values) / Math.min(...values) - 1) * 100).toFixed(0)}% (other work on core 0 changes what a request costs): read the ratios as rough.`,
+      );
+  }
   if (maxRest > 0.15)
     notes.push(
       `other processes used up to ${maxRest.toFixed(2)} core during a phase (rest of machine, table below): figures from a shared machine; rerun on a quiet one.`,
@@ -101,10 +111,11 @@ Produced by \`npx tsx bench/shield-cost/run.ts\` (see \`bench/README.md\`).
 | machine | ${r.machine} |
 | Node | ${r.node} |
 | load (\`uptime\` at the end) | ${r.uptime} |
-| load generator | ${r.clients} clients, one request in flight each, HTTP/1.1 written by hand over node:net, each client from its own 127.x source address; ${r.warmup} s warm-up then ${r.duration} s measured, per phase |
+| load generator | ${r.rate ? `${n(r.rate)} requests/s in every phase (the same pace, so the kernel's share per request compares: at a higher rate one wake-up carries more answers)` : 'flat out (each client sends as soon as its answer is in: the phases run at different rates)'}, from ${r.clients} clients, one request in flight each, HTTP/1.1 written by hand over node:net, each client from its own 127.x source address; ${r.warmup} s warm-up then ${r.duration} s measured, per phase |
 | rounds | ${r.rounds}, the phases interleaved within each round; the median of the rounds is reported |
 | shield | on (the default), \`SHIELD_LIMITS=${r.limits}\`: every request after a network's first is refused by the network's limit; an address refused 60 times within a minute is blocked for ten minutes (limits.ts) |
 | pinning | ${r.pinning} |
+| the server's background work | ${r.idleMsPerSecond.toFixed(1)} ms of CPU a second with no requests (jobs, the shield's tick, timers), measured before the rounds: ${r.rate ? `${((r.idleMsPerSecond * 1000) / r.rate).toFixed(1)} µs per request at ${n(r.rate)} requests/s, ` : ''}included in every figure of the server's and in none of the bare server's |
 | CPU per answer | server CPU (utime + stime of the server process from /proc/<pid>/stat, all threads) over the measured window, divided by the answers the load generator received in it |
 
 | phase | what is answered | unit | server CPU per unit, each round (µs) | median (µs) | ratio to bare | goal | answers/s (median) |
@@ -117,6 +128,7 @@ How each phase gets its answers:
 - **limited**: \`GET /api/events\` from ever new addresses (${r.perAddress} requests each, before the 60 refusals a minute that block an address), in /24s whose limit ran out. The first refusal of each network goes through Fastify (the limiter's verdict is learnt there); the rest are answered in the HTTP server's request handler (\`src/shield/early-refusal.ts\`). Each client opens a new connection per address, so this figure includes a connection per ${r.perAddress} requests.
 - **limited-fastify**: \`GET /api/orders/:id\`, a checkout route: a block lets checkout through, so its refusals are left to Fastify's hook (\`earlyRouteClass\` says undefined), which is what every refusal cost before this change. Its addresses get blocked in the warm-up, so their new connections are also read by the connection gate and handed to the HTTP server.
 - **blocked-request**: addresses blocked during the warm-up on connections they keep open: every measured request is refused as \`blocked\` in the request handler, keep-alive.
+- **limited-connect**: as limited, each request on a new connection that the client closes after the answer: the same client behaviour as blocked-connect, answered through the HTTP parser and the request handler, so the two tell what the connection gate saves per connection.
 - **blocked-connect**: addresses blocked before the rounds; each request on a new connection. The connection gate reads the first bytes, sees a route a block refuses outright and writes a fixed 429 with \`connection: close\` (no HTTP parser, request or response objects). The unit is one connection attempt, which carries one request and gets one answer; the server's share of the TCP handshake and teardown is in the figure.
 
 Per round (refusals by reason: the shield's counter over the phase, warm-up included):

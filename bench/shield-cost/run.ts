@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type pg from 'pg';
-import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, type CpuShare, type CpuSample } from '../checkout/common.js';
+import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, sleep, type CpuShare, type CpuSample } from '../checkout/common.js';
 import { machine } from '../checkout/report.js';
 import { adminClient, createDatabase } from '../checkout/setup.js';
 import { children, freePort, pinnable, pinned, runBench, start, stop, waitUntilUp, writeResult } from '../processes.js';
@@ -24,11 +24,13 @@ import { renderReport, type Phase, type PhaseRun } from './report.js';
  *   change (a checkout path: refusals by limit there are left to Fastify, see earlyRouteClass);
  * - blocked-request: an address blocked while its keep-alive connection was open: each request
  *   refused before Fastify;
+ * - limited-connect: as limited, but a new connection per request: what a connection costs
+ *   through the HTTP parser and the request handler;
  * - blocked-connect: an address already blocked, a new connection per request (the refusal
  *   closes it): refused at the connection, before HTTP is parsed; the unit is one connection
  *   attempt, which is one request and one answer.
  *
- * Flags: --clients 64 --warmup 2 --duration 5 --rounds 3 --max-requests 2000000 --no-write
+ * Flags: --clients 64 --rate 2000 (0: flat out) --warmup 2 --duration 5 --rounds 3 --max-requests 2000000 --no-write
  * --phases bare,limited (a subset) --cpu-prof-dir /tmp/dir (profiles the server; implies --no-write).
  */
 const PG_BASE = 'postgres://postgres@127.0.0.1:5432';
@@ -38,6 +40,8 @@ const warmup = Math.min(numberFlag(f, 'warmup', 2), 30);
 const duration = Math.min(numberFlag(f, 'duration', 5), 60);
 const rounds = Math.min(numberFlag(f, 'rounds', 3), 9);
 const maxRequests = Math.min(numberFlag(f, 'max-requests', 2_000_000), 10_000_000);
+/** Every phase at the same pace (see load.ts): below what the slowest phase can answer on a shared core. */
+const rate = f.get('rate') === '0' ? 0 : Math.min(numberFlag(f, 'rate', 2000), 100_000);
 const cpuProfDir = f.get('cpu-prof-dir');
 const write = !f.has('no-write') && !cpuProfDir;
 const only = f.get('phases')?.split(',');
@@ -145,17 +149,31 @@ async function main(): Promise<void> {
   await waitUntilUp(bare, `http://127.0.0.1:${barePort}/`, () => bareLog.join('\n'));
   console.log(`server on ${baseUrl}, bare server on ${barePort}${pinnable ? ', both pinned to core 0, load on core 1' : ''}`);
 
-  const common = ['--clients', String(clients), '--warmup', String(warmup), '--duration', String(duration)];
+  const common = ['--clients', String(clients), '--warmup', String(warmup), '--duration', String(duration), '--rate', String(rate)];
   const app = `${baseUrl}/api/events`;
   // Addresses already blocked for blocked-connect: refused until blocked (61 refusals each), then kept so for ten minutes.
   console.log('blocking 127.50.0.0/26 for the blocked-connect phase');
   await load(['--url', app, '--mode', 'keepalive', '--sources', '50.0', '--clients', String(clients), '--warmup', '1', '--duration', '1'], [server.pid!]);
+
+  // The server's own background work (jobs, the shield's tick, timers) with no requests: it is in
+  // every figure of the server's, not in the bare server's.
+  const idleStart = sampleCpu([server.pid!], dbName);
+  await sleep(duration * 1000);
+  const idle = cpuShares(idleStart, sampleCpu([server.pid!], dbName));
+  const idleMsPerSecond = (idle.processes[0] ?? 0) * 1000;
+  console.log(`server idle: ${idleMsPerSecond.toFixed(1)} ms of CPU a second`);
 
   const phases: Phase[] = [
     { name: 'bare', what: 'bare node:http, constant answer (reference)', unit: 'request', server: 'bare' },
     { name: 'limited', what: 'refused by a limit already run out, before Fastify (429 rate_limited)', unit: 'request', server: 'app' },
     { name: 'limited-fastify', what: "the same refusal in Fastify's hook, as every refusal before this change", unit: 'request', server: 'app' },
     { name: 'blocked-request', what: 'blocked address, open keep-alive connection, refused before Fastify (429)', unit: 'request', server: 'app' },
+    {
+      name: 'limited-connect',
+      what: 'refused by a limit already run out, a new connection per request, through the HTTP parser (compare blocked-connect)',
+      unit: 'connection attempt (= one request)',
+      server: 'app',
+    },
     {
       name: 'blocked-connect',
       what: 'blocked address, refused at the connection before HTTP parsing (429, closed)',
@@ -175,6 +193,7 @@ async function main(): Promise<void> {
         'limited-fastify': ['--url', `${baseUrl}/api/orders/00000000-0000-4000-8000-000000000000`, '--mode', 'keepalive', '--sources', '70.0'],
         // New addresses each round, blocked on their open connections during the warm-up.
         'blocked-request': ['--url', app, '--mode', 'keepalive', '--sources', `60.${round}`],
+        'limited-connect': ['--url', app, '--mode', 'connect', '--sources', `${110 + round}.0`, '--addresses', '65536', '--per-address', String(PER_ADDRESS)],
         'blocked-connect': ['--url', app, '--mode', 'connect', '--sources', '50.0'],
       }[phase.name]!;
       const before = await refusals(baseUrl, adminToken);
@@ -226,6 +245,8 @@ async function main(): Promise<void> {
     node: process.version,
     uptime,
     clients,
+    rate,
+    idleMsPerSecond,
     warmup,
     duration,
     rounds,
