@@ -65,6 +65,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   const fastLane = createStatusFastLane(ctx, clientAddress, (error) => logError(error));
   const requestId = requestIdFor(clientAddress.fromTrustedProxy);
   const refusedEarly = createEarlyRefusal(ctx, clientAddress, requestId);
+  let connectionGate: ReturnType<typeof refuseBlockedConnections> | undefined;
   const timeouts = { requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 72_000 };
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
@@ -88,7 +89,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
         },
       );
       server.setTimeout(timeouts.connectionTimeout);
-      refuseBlockedConnections(server, ctx, clientAddress, randomUUID);
+      connectionGate = refuseBlockedConnections(server, ctx, clientAddress, randomUUID);
       return server;
     },
     // Closing (after SIGTERM), requests on open connections are served and close them: registerDraining.
@@ -97,6 +98,11 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   logError = (error) => app.log.error({ err: error }, 'queue status failed');
+  // Closing: connections the gate holds (a blocked client yet to send, or reading its refusal) go too.
+  app.addHook('preClose', (done) => {
+    connectionGate?.closePending();
+    done();
+  });
   registerRequestId(app);
   registerErrorHandler(app);
   registerRequestMetrics(app);

@@ -249,3 +249,24 @@ describe('earlyRouteClass', () => {
     }
   });
 });
+
+describe('the connection gate at shutdown', () => {
+  test('a blocked client that sends nothing does not hold the server open', async () => {
+    const t = await testApp(SHIELD_ON);
+    let closed = false;
+    try {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const port = (t.app.server.address() as { port: number }).port;
+      block(t, '127.0.72.1');
+      const c = connection(port, '127.0.72.1');
+      await new Promise((r) => setTimeout(r, 100));
+      const started = performance.now();
+      await t.close();
+      closed = true;
+      await c.closed;
+      assert.ok(performance.now() - started < 5000, `closed in ${Math.round(performance.now() - started)} ms, not after the 10-s wait for first bytes`);
+    } finally {
+      if (!closed) await t.close();
+    }
+  });
+});

@@ -86,11 +86,16 @@ const LINGER_MS = 5_000;
  * or anything not plainly read, is handed to the HTTP server with its bytes, as if never looked at.
  * Addresses not blocked cost one Map lookup per connection.
  */
-export function refuseBlockedConnections(server: Server, ctx: AppContext, clientAddress: ClientAddress, requestId: () => string): void {
+export function refuseBlockedConnections(server: Server, ctx: AppContext, clientAddress: ClientAddress, requestId: () => string): { closePending(): void } {
   const { shield } = ctx;
   const listeners = server.listeners('connection') as ((socket: Socket) => void)[];
   const http = listeners[0];
-  if (!shield.enabled || http === undefined) return;
+  /** Connections being read or refused here: the HTTP server's closeIdleConnections does not know them. */
+  const pending = new Set<Socket>();
+  const closePending = () => {
+    for (const socket of pending) socket.destroy();
+  };
+  if (!shield.enabled || http === undefined) return { closePending };
   server.removeListener('connection', http);
   server.prependListener('connection', (socket: Socket) => {
     const ip = socket.remoteAddress;
@@ -100,6 +105,8 @@ export function refuseBlockedConnections(server: Server, ctx: AppContext, client
     }
     const started = performance.now();
     const failed = () => socket.destroy();
+    pending.add(socket);
+    socket.once('close', () => pending.delete(socket));
     socket.on('error', failed);
     socket.setTimeout(FIRST_BYTES_MS, failed);
     socket.once('data', (chunk: Buffer) => {
@@ -110,7 +117,9 @@ export function refuseBlockedConnections(server: Server, ctx: AppContext, client
       const refusal = route && shield.gateEarly(route.cls, ip, prefix);
       if (!line || !route || !refusal) {
         socket.pause();
+        pending.delete(socket);
         socket.removeListener('error', failed);
+        socket.removeListener('timeout', failed);
         http.call(server, socket);
         socket.unshift(chunk);
         socket.resume();
@@ -132,4 +141,5 @@ export function refuseBlockedConnections(server: Server, ctx: AppContext, client
       recorderFor(route.route ?? path).record(refusal.status, (performance.now() - started) / 1000);
     });
   });
+  return { closePending };
 }
