@@ -64,10 +64,13 @@ export function medians(r: ShieldCostReport) {
 
 export function renderReport(r: ShieldCostReport): string {
   const m = medians(r);
-  const bare = m.bare ?? 0;
+  // Each phase against the bare server of its own round: the machine's load drifts between
+  // rounds more than between the phases of one round.
+  const bareRuns = (r.runs.bare ?? []).map((x) => x.cpuMicros);
+  const ratios = (name: string) => (r.runs[name] ?? []).map((x, i) => (bareRuns[i] ? x.cpuMicros / bareRuns[i]! : 0));
   const rows = r.phases.map((p) => {
     const runs = r.runs[p.name] ?? [];
-    const ratio = bare ? (m[p.name] ?? 0) / bare : 0;
+    const ratio = median(ratios(p.name));
     const goal = GOALS[p.name];
     const verdict =
       p.name === 'bare'
@@ -77,8 +80,18 @@ export function renderReport(r: ShieldCostReport): string {
           : ratio <= goal
             ? `**met** (goal ≤ ${goal.toFixed(1)}x)`
             : `**not met** (goal ≤ ${goal.toFixed(1)}x)`;
-    return `| ${p.name} | ${p.what} | ${p.unit} | ${runs.map((x) => x.cpuMicros.toFixed(1)).join(' / ')} | **${(m[p.name] ?? 0).toFixed(1)}** | ${p.name === 'bare' ? '1.00x' : `${ratio.toFixed(2)}x`} | ${verdict} | ${n(median(runs.map((x) => x.perSecond)))} |`;
+    return `| ${p.name} | ${p.what} | ${p.unit} | ${runs.map((x) => x.cpuMicros.toFixed(1)).join(' / ')} | **${(m[p.name] ?? 0).toFixed(1)}** | ${
+      p.name === 'bare'
+        ? '1.00x'
+        : `${ratios(p.name)
+            .map((x) => `${x.toFixed(2)}x`)
+            .join(' / ')}: **${ratio.toFixed(2)}x**`
+    } | ${verdict} | ${n(median(runs.map((x) => x.perSecond)))} |`;
   });
+  const pair = (a: string, b: string) => {
+    const x = (r.runs[a] ?? []).map((run, i) => (r.runs[b]?.[i]?.cpuMicros ? run.cpuMicros / r.runs[b]![i]!.cpuMicros : 0));
+    return x.length ? `${x.map((v) => `${v.toFixed(2)}x`).join(' / ')} (median ${median(x).toFixed(2)}x)` : '—';
+  };
   const detail = r.phases.map((p) => {
     const runs = r.runs[p.name] ?? [];
     return runs
@@ -118,9 +131,12 @@ Produced by \`npx tsx bench/shield-cost/run.ts\` (see \`bench/README.md\`).
 | the server's background work | ${r.idleMsPerSecond.toFixed(1)} ms of CPU a second with no requests (jobs, the shield's tick, timers), measured before the rounds: ${r.rate ? `${((r.idleMsPerSecond * 1000) / r.rate).toFixed(1)} µs per request at ${n(r.rate)} requests/s, ` : ''}included in every figure of the server's and in none of the bare server's |
 | CPU per answer | server CPU (utime + stime of the server process from /proc/<pid>/stat, all threads) over the measured window, divided by the answers the load generator received in it |
 
-| phase | what is answered | unit | server CPU per unit, each round (µs) | median (µs) | ratio to bare | goal | answers/s (median) |
+| phase | what is answered | unit | server CPU per unit, each round (µs) | median (µs) | ratio to the same round's bare: each round, median | goal | answers/s (median) |
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+The same refusal before Fastify against in Fastify's hook (limited / limited-fastify, each round): ${pair('limited', 'limited-fastify')}.
+A blocked address's connection refused by the gate against a connection through the HTTP parser (blocked-connect / limited-connect): ${pair('blocked-connect', 'limited-connect')}.
 
 How each phase gets its answers:
 
