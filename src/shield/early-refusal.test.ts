@@ -113,6 +113,18 @@ describe('shield refusals before Fastify', () => {
     assert.match(header(refused, 'x-request-id') ?? '', /^[0-9a-f-]{36}$/);
     t.ctx.shield.tick();
     assert.ok(t.ctx.shield.detector.view().refusedPerSecond.blocked, 'counted as a refusal for the block');
+    // A HEAD gets the head alone, as HTTP wants.
+    const raw = await new Promise<string>((resolve) => {
+      let text = '';
+      const s = net.connect({ host: '127.0.0.1', port, localAddress: ip }, () => s.write('HEAD /api/events HTTP/1.1\r\nHost: x\r\n\r\n'));
+      s.on('data', (d) => {
+        text += d.toString('latin1');
+      });
+      s.on('error', () => {});
+      s.on('close', () => resolve(text));
+    });
+    assert.match(raw, /^HTTP\/1\.1 429 /);
+    assert.ok(raw.endsWith('\r\n\r\n'), 'no body after the head');
   });
 
   test('a blocked address still reaches what a block lets through, and its next request on that connection is refused before Fastify', async () => {

@@ -126,7 +126,7 @@ export function refuseBlockedConnections(server: Server, ctx: AppContext, client
         return;
       }
       const path = pathOf(line.url);
-      const answer = rawRefusal(refusal, requestId(), path.startsWith('/api/'));
+      const answer = rawRefusal(refusal, requestId(), path.startsWith('/api/'), line.method === 'HEAD');
       if (endsRequest(chunk)) {
         // The whole request and nothing after it (no body, no second request): nothing is left
         // unread, so closing at once sends the answer and a FIN, without waiting for the client.

@@ -46,8 +46,8 @@ const REASONS: Record<number, string> = { 401: 'Unauthorized', 429: 'Too Many Re
 let dateSecond = 0;
 let dateLine = '';
 
-/** The whole answer, for a connection refused before HTTP is parsed: it closes the connection. */
-export function rawRefusal(refusal: Refusal, requestId: string, api: boolean): Buffer {
+/** The whole answer, for a connection refused before HTTP is parsed: it closes the connection. A HEAD gets the head alone. */
+export function rawRefusal(refusal: Refusal, requestId: string, api: boolean, headOnly = false): Buffer {
   const a = answer(refusal);
   const second = Math.floor(Date.now() / 1000);
   if (second !== dateSecond) {
@@ -55,5 +55,5 @@ export function rawRefusal(refusal: Refusal, requestId: string, api: boolean): B
     dateLine = `date: ${new Date(second * 1000).toUTCString()}\r\n`;
   }
   const head = `HTTP/1.1 ${refusal.status} ${REASONS[refusal.status]}\r\nx-request-id: ${requestId}\r\n${api ? a.rawApi : a.rawPage}${dateLine}connection: close\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head, 'latin1'), a.body]);
+  return headOnly ? Buffer.from(head, 'latin1') : Buffer.concat([Buffer.from(head, 'latin1'), a.body]);
 }
