@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -14,6 +15,7 @@ import { outboxRoutes } from './notifications/outbox.routes.js';
 import { paymentWebhookRoutes } from './payments/webhooks.routes.js';
 import type { AppContext } from './platform/context.js';
 import { createClientAddress } from './shield/client-address.js';
+import { createEarlyRefusal, refuseBlockedConnections } from './shield/early-refusal.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
 import { registerApiHeaders } from './platform/http/api-headers.js';
 import { registerInputHygiene } from './platform/http/input-hygiene.js';
@@ -61,6 +63,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   const clientAddress = createClientAddress(ctx.config.trustedProxies);
   let logError: (error: unknown) => void = () => {};
   const fastLane = createStatusFastLane(ctx, clientAddress, (error) => logError(error));
+  const requestId = requestIdFor(clientAddress.fromTrustedProxy);
+  const refusedEarly = createEarlyRefusal(ctx, clientAddress, requestId);
+  let connectionGate: ReturnType<typeof refuseBlockedConnections> | undefined;
   const timeouts = { requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 72_000 };
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(ctx.config.logLevel),
@@ -70,18 +75,21 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     trustProxy: clientAddress.fastifyTrustProxy,
     // The log's reqId: nginx's X-Request-Id from a trusted proxy, else a new one; echoed in X-Request-Id.
     requestIdHeader: false,
-    genReqId: requestIdFor(clientAddress.fromTrustedProxy),
-    // The queue-status fast lane answers before Fastify; everything else goes to Fastify.
+    genReqId: requestId,
+    // The shield's refusals that need no promise (a blocked address, a limit already run out)
+    // and the queue-status fast lane answer before Fastify; everything else goes to Fastify.
+    // Connections from blocked addresses are refused before HTTP is parsed.
     // A slow client may not hold a connection open: headers within 10 s, the whole request
     // within 30 s, an idle connection 60 s.
     serverFactory: (handler) => {
       const server = createServer(
         { headersTimeout: 10_000, requestTimeout: timeouts.requestTimeout, keepAliveTimeout: timeouts.keepAliveTimeout },
         (req, res) => {
-          if (!fastLane(req, res)) handler(req, res);
+          if (!refusedEarly(req, res) && !fastLane(req, res)) handler(req, res);
         },
       );
       server.setTimeout(timeouts.connectionTimeout);
+      connectionGate = refuseBlockedConnections(server, ctx, clientAddress, randomUUID);
       return server;
     },
     // Closing (after SIGTERM), requests on open connections are served and close them: registerDraining.
@@ -90,6 +98,11 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   logError = (error) => app.log.error({ err: error }, 'queue status failed');
+  // Closing: connections the gate holds (a blocked client yet to send, or reading its refusal) go too.
+  app.addHook('preClose', (done) => {
+    connectionGate?.closePending();
+    done();
+  });
   registerRequestId(app);
   registerErrorHandler(app);
   registerRequestMetrics(app);

@@ -26,6 +26,10 @@ export function createClientAddress(trustedProxies: readonly string[]) {
     fromTrustedProxy(req: IncomingMessage): boolean {
       return trust?.(req.socket.remoteAddress ?? '', 0) === true;
     },
+    /** Whether a connection's address is one of the trusted proxies (its requests name the client). */
+    isTrustedProxy(address: string): boolean {
+      return trust?.(address, 0) === true;
+    },
     /** For requests served outside Fastify (the queue-status fast lane). */
     of(req: IncomingMessage): string {
       const socket = req.socket.remoteAddress ?? '';

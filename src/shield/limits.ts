@@ -92,6 +92,10 @@ export class LocalWindow {
     return this.counts.size;
   }
 
+  delete(key: string): void {
+    this.counts.delete(key);
+  }
+
   private sweep(now: number): void {
     this.sweptAt = now;
     for (const [key, slot] of this.counts) if (slot.ends <= now) this.counts.delete(key);
@@ -99,6 +103,9 @@ export class LocalWindow {
     if (this.counts.size >= this.maxKeys * 0.75) this.counts.clear();
   }
 }
+
+/** Verdicts `knownRefusal` remembers at most; past that it forgets them and the limiters answer. */
+const MAX_KNOWN = 500_000;
 
 /** A repeat offender: refused this many times within a minute, it is refused outright for ten. */
 const OFFENSES = { points: 60, seconds: 60, blockSeconds: 600 };
@@ -118,6 +125,15 @@ export interface Limits {
   offended(ip: string, now: number): void;
   /** How many addresses are blocked now. */
   blockedCount(now: number): number;
+  /**
+   * A refusal the limits already know they would give, without counting: the address or its
+   * network ran out of the class's limit within a window that has not ended (as learnt from an
+   * earlier refusal). Once a key has run out, counting more requests does not change when its
+   * window ends, so a request refused from here is refused for as long as `consume` would.
+   */
+  knownRefusal(cls: RouteClass, ip: string, prefix: string, now: number): Refusal | undefined;
+  /** Whether the address or its network has any refusal known (a Map lookup each): the cheap test before `knownRefusal`. */
+  anyKnown(ip: string, prefix: string, now: number): boolean;
   /**
    * The same per-address and per-network limits for the one class polled flat out (queue
    * status), answered synchronously: counted in this process's memory, no promise. With Redis the
@@ -157,7 +173,8 @@ export function createLimits(opts: { table?: LimitTable; redis?: RedisClient; ke
       if (limit) limiters.set(`${cls}:${scope}`, build(`${cls}:${scope}`, limit));
     }
   }
-  const offenses = new RateLimiterMemory({ points: OFFENSES.points, duration: OFFENSES.seconds });
+  // Counted synchronously: a refusal is counted here, and a promise per refusal would cost more than the refusal.
+  const offenses = new LocalWindow({ points: OFFENSES.points, seconds: OFFENSES.seconds });
   const blocked = new Map<string, number>();
 
   const refusal = (scope: Scope, rejection: unknown): Refusal | undefined =>
@@ -169,8 +186,12 @@ export function createLimits(opts: { table?: LimitTable; redis?: RedisClient; ke
     layers.set(cls, { ip: limiters.get(`${cls}:ip`), prefix: limiters.get(`${cls}:prefix`), account: limiters.get(`${cls}:account`) });
   }
 
-  /** Verdicts already known from the shared limiters: `<class>|<scope>|<key>` -> refused until (ms). */
+  /**
+   * Verdicts already known from the limiters: `<class>|<scope>|<key>` -> refused until (ms); and,
+   * for a cheap test before the class is known, each address or network with one -> the latest end.
+   */
   const limited = new Map<string, number>();
+  const limitedKeys = new Map<string, number>();
   let limitedSweptAt = 0;
   const knownVerdict = (key: string, now: number): number => {
     const until = limited.get(key);
@@ -196,13 +217,27 @@ export function createLimits(opts: { table?: LimitTable; redis?: RedisClient; ke
     }
     return w;
   };
-  const remember = (id: string, retryAfter: number) => {
+  const remember = (id: string, retryAfter: number, key?: string, msBeforeNext = retryAfter * 1000) => {
     const at = Date.now();
-    if (at - limitedSweptAt > 10_000) {
+    if (at - limitedSweptAt > 10_000 || limited.size >= MAX_KNOWN) {
       limitedSweptAt = at;
       for (const [k, end] of limited) if (end <= at) limited.delete(k);
+      for (const [k, end] of limitedKeys) if (end <= at) limitedKeys.delete(k);
+      // A flood from more addresses than this within one window: forget, and let the limiters answer.
+      if (limited.size >= MAX_KNOWN * 0.75) {
+        limited.clear();
+        limitedKeys.clear();
+      }
     }
-    limited.set(id, at + retryAfter * 1000);
+    const until = at + msBeforeNext;
+    limited.set(id, until);
+    if (key !== undefined && (limitedKeys.get(key) ?? 0) < until) limitedKeys.set(key, until);
+  };
+  /** A refusal from `consume`, remembered for `knownRefusal` (per address and per network; per account it needs the request's key). */
+  const refused = (cls: string, scope: Scope, key: string, rejection: unknown): Refusal | undefined => {
+    const r = refusal(scope, rejection);
+    if (r && scope !== 'account') remember(`${cls}|${scope}|${key}`, r.retryAfter, key, (rejection as RateLimiterRes).msBeforeNext);
+    return r;
   };
   const forward = (id: string, cls: string, scope: 'ip' | 'prefix', key: string) => {
     const pending = pendingForward.get(id);
@@ -227,7 +262,7 @@ export function createLimits(opts: { table?: LimitTable; redis?: RedisClient; ke
             () => {},
             (rejection: unknown) => {
               const refused = refusal(f.scope, rejection);
-              if (refused) remember(f.id, refused.retryAfter);
+              if (refused) remember(f.id, refused.retryAfter, f.key);
             },
           ),
       ),
@@ -271,12 +306,12 @@ export function createLimits(opts: { table?: LimitTable; redis?: RedisClient; ke
       try {
         if (layer.ip) await layer.ip.consume(ip);
       } catch (rejection) {
-        return refusal('ip', rejection);
+        return refused(cls, 'ip', ip, rejection);
       }
       try {
         if (layer.prefix) await layer.prefix.consume(prefix);
       } catch (rejection) {
-        return refusal('prefix', rejection);
+        return refused(cls, 'prefix', prefix, rejection);
       }
       try {
         if (layer.account && account !== undefined) await layer.account.consume(account);
@@ -286,10 +321,20 @@ export function createLimits(opts: { table?: LimitTable; redis?: RedisClient; ke
       return undefined;
     },
     offended(ip, now) {
-      offenses.consume(ip).catch(() => {
-        blocked.set(ip, now + OFFENSES.blockSeconds * 1000);
-        offenses.delete(ip).catch(() => {});
-      });
+      if (offenses.take(ip, now) === 0) return;
+      blocked.set(ip, now + OFFENSES.blockSeconds * 1000);
+      offenses.delete(ip);
+    },
+    knownRefusal(cls, ip, prefix, now) {
+      const ipUntil = knownVerdict(`${cls}|ip|${ip}`, now);
+      if (ipUntil) return { scope: 'ip', retryAfter: Math.max(1, Math.ceil((ipUntil - now) / 1000)) };
+      const prefixUntil = knownVerdict(`${cls}|prefix|${prefix}`, now);
+      if (prefixUntil) return { scope: 'prefix', retryAfter: Math.max(1, Math.ceil((prefixUntil - now) / 1000)) };
+      return undefined;
+    },
+    anyKnown(ip, prefix, now) {
+      if (limitedKeys.size === 0) return false;
+      return (limitedKeys.get(ip) ?? 0) > now || (limitedKeys.get(prefix) ?? 0) > now;
     },
     blockedCount(now) {
       let n = 0;

@@ -71,6 +71,60 @@ export function routeClass(method: string, url: string | undefined): RouteClass 
 }
 
 /**
+ * What a blocked address still reaches, under its limits: it may be a carrier NAT with fans
+ * behind it, so an admitted buyer's checkout, the doors and the payment provider get through, and
+ * the pages' static files (cheap; without them a page that did load is broken). The console's API
+ * is not here: a valid admin token passes every layer before blocks are looked at, and a request
+ * without one has no business getting through.
+ */
+export const KEEP_THROUGH_BLOCKS: ReadonlySet<RouteClass> = new Set<RouteClass>(['checkout', 'checkin', 'webhook', 'asset', 'health']);
+
+/**
+ * Paths that may belong to a class some request passes the shield in even from a blocked address:
+ * KEEP_THROUGH_BLOCKS, the operator class (a valid credential passes every layer) and the login
+ * class (a known browser passes). Each is a route pattern's fixed start, so every concrete path
+ * of such a route starts with one of them.
+ */
+const MAY_PASS_PREFIXES: readonly string[] = (() => {
+  const passing = new Set<RouteClass>([...KEEP_THROUGH_BLOCKS, 'operator', 'login']);
+  const out = new Set<string>(['/api/admin/', '/api/auth/staff/', '/assets/']);
+  for (const [key, cls] of Object.entries(BY_ROUTE)) {
+    if (!passing.has(cls)) continue;
+    const pattern = key.slice(key.indexOf(' ') + 1);
+    const fixed = /[:*]/.exec(pattern);
+    out.add(fixed ? pattern.slice(0, fixed.index) : pattern);
+  }
+  return [...out];
+})();
+
+/** A route parameter as Fastify's router takes it: one segment, at most 100 characters (longer is a 404). */
+const PARAM = '[^/]{1,100}';
+/** The refusable classes with a route pattern of their own; any other path a block refuses is `browse`. */
+const EARLY_PATTERNS: { method: string; path: RegExp; cls: RouteClass; route: string }[] = Object.entries(BY_ROUTE)
+  .filter(([key]) => !MAY_PASS_PREFIXES.some((prefix) => key.slice(key.indexOf(' ') + 1).startsWith(prefix)))
+  .map(([key, cls]) => {
+    const [method, route] = key.split(' ') as [string, string];
+    return { method, cls, route, path: new RegExp(`^${route.replace(/:[^/]+/g, PARAM)}$`) };
+  });
+
+/**
+ * The class of a concrete request, told without Fastify's router, for refusing before Fastify: or
+ * undefined when the path may belong to a class that lets some requests pass a block or a limit
+ * (see MAY_PASS_PREFIXES), or is written in a way the router may read differently (percent
+ * escapes, doubled slashes, a form other than a plain path): Fastify decides those. `route` is
+ * the route's pattern where the class has one, for the request metrics.
+ */
+export function earlyRouteClass(method: string | undefined, url: string | undefined): { cls: RouteClass; route?: string } | undefined {
+  if (method === undefined || url === undefined || url.charCodeAt(0) !== 47 /* / */) return undefined;
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (path.includes('%') || path.includes('//') || path.includes(';')) return undefined;
+  for (const prefix of MAY_PASS_PREFIXES) if (path.startsWith(prefix)) return undefined;
+  for (const p of EARLY_PATTERNS) if (p.method === method && p.path.test(path)) return { cls: p.cls, route: p.route };
+  return { cls: 'browse' };
+}
+
+/**
  * Pressure (1 = at capacity) from which each class is refused with 503: anonymous browsing
  * first, then queue joins, then queue status; new holds only in a severe overload, and an
  * admitted buyer's checkout (order and payment), the operators, the doors and the payment

@@ -4,6 +4,7 @@ import type { AppContext } from '../platform/context.js';
 import { principalOf } from '../platform/http/permission-guard.js';
 import { routeClass, type RouteClass } from './route-classes.js';
 import { isPageRequest, pageLocale, SHED_PAGE_CSP, shedPage } from './shed-page.js';
+import { refusalBody } from './refusal-answers.js';
 import type { Refusal } from './shield.js';
 
 declare module 'fastify' {
@@ -14,10 +15,7 @@ declare module 'fastify' {
   }
 }
 
-/** A refusal's body, serialised without the error handler (no exception, no stack trace). */
-export function refusalBody(refusal: Refusal): string {
-  return JSON.stringify({ error: { code: refusal.code, message: refusal.message, ...(refusal.retryAfter ? { retryAfter: refusal.retryAfter } : {}) } });
-}
+export { refusalBody };
 
 /** The refusal as JSON; a person whose page was shed gets a page that tries again by itself. */
 export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {

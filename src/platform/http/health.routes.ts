@@ -10,6 +10,7 @@ import { ErrorResponse } from './schemas.js';
 /** Contexts whose process received SIGTERM: readiness answers 503 while it finishes in-flight work. */
 const draining = new WeakSet<AppContext>();
 export const markDraining = (ctx: AppContext) => draining.add(ctx);
+export const isDraining = (ctx: AppContext) => draining.has(ctx);
 
 /**
  * While draining, requests that still arrive on open keep-alive connections are served (a payment
