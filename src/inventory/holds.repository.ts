@@ -193,18 +193,19 @@ export interface HoldItemRow {
 
 /**
  * The items of the hold `holdId` names (a parameter, or a column of the statement it is part of),
- * seats best first then GA places, with their category and current price.
+ * with their category and current price; `sort` orders seats best first, then GA places. Its
+ * aliases (ps, s, c, hga, pga, a) must not be the outer statement's.
  */
 export const holdItemsSql = (holdId: RawBuilder<unknown>) => sql<HoldItemRow>`
     SELECT ps.seat_id, NULL::uuid AS ga_area_id, 1 AS quantity, ps.category_id, c.price, c.currency, c.name AS category_name, s.label, ps.rank AS sort
     FROM performance_seats ps JOIN price_categories c ON c.id = ps.category_id JOIN seats s ON s.id = ps.seat_id
     WHERE ps.hold_id = ${holdId}
     UNION ALL
-    SELECT NULL, h.ga_area_id, h.quantity, pg.category_id, c.price, c.currency, c.name, a.name, 0
-    FROM hold_ga_items h
-    JOIN performance_ga_areas pg ON pg.performance_id = h.performance_id AND pg.ga_area_id = h.ga_area_id
-    JOIN price_categories c ON c.id = pg.category_id JOIN ga_areas a ON a.id = h.ga_area_id
-    WHERE h.hold_id = ${holdId}`;
+    SELECT NULL, hga.ga_area_id, hga.quantity, pga.category_id, c.price, c.currency, c.name, a.name, 0
+    FROM hold_ga_items hga
+    JOIN performance_ga_areas pga ON pga.performance_id = hga.performance_id AND pga.ga_area_id = hga.ga_area_id
+    JOIN price_categories c ON c.id = pga.category_id JOIN ga_areas a ON a.id = hga.ga_area_id
+    WHERE hga.hold_id = ${holdId}`;
 
 /** Rows of `holdItemsSql` as seats and GA places. */
 export function splitItems(rows: readonly HoldItemRow[]): { seats: HeldSeat[]; ga: HeldGa[] } {
