@@ -102,7 +102,13 @@ async function makeOrder(
         paymentProvider: ctx.payments.name,
         customerId: customer?.id ?? null,
         session,
-        record: { storefront: source.storefront, buildId: ctx.buildId, clientBuildId: source.clientBuildId, pageClass: source.pageClass, widgets: source.widgets },
+        record: {
+          storefront: source.storefront,
+          buildId: ctx.buildId,
+          clientBuildId: source.clientBuildId,
+          pageClass: source.pageClass,
+          widgets: source.widgets,
+        },
         audit: { actor: 'hold_token', data: { holdId, customerId: customer?.id ?? null } },
       });
     } catch (error) {

@@ -56,44 +56,41 @@ async function confirm(ctx: AppContext, orderId: string, token: string, confirme
   let performanceId: string | undefined;
   let sold = 0;
   const outcome = await withRetry(() =>
-    stockTransaction(
-      ctx.db,
-      async (tx): Promise<PaymentOutcome> => {
-        sold = 0;
-        const order = await sales.lockForPayment(tx, orderId, PAYMENT_LOCK_TIMEOUT_MS);
-        if (!order) throw notFound('order', orderId);
-        performanceId = order.performance_id;
-        if (order.status === 'paid') return paidAlready(ctx, tx, orderId, token, confirmer);
-        if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
-        if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
-        if (order.holdStatus !== 'active' || order.holdExpiresAt <= new Date()) {
-          throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+    stockTransaction(ctx.db, async (tx): Promise<PaymentOutcome> => {
+      sold = 0;
+      const order = await sales.lockForPayment(tx, orderId, PAYMENT_LOCK_TIMEOUT_MS);
+      if (!order) throw notFound('order', orderId);
+      performanceId = order.performance_id;
+      if (order.status === 'paid') return paidAlready(ctx, tx, orderId, token, confirmer);
+      if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+      if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
+      if (order.holdStatus !== 'active' || order.holdExpiresAt <= new Date()) {
+        throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+      }
+      const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
+      if (charge.status === 'declined') {
+        // Only a charge that reached the card spends the token; a token for another order or a
+        // forged one never got that far and must stay usable where it belongs.
+        if (charge.reason !== 'token_mismatch' && charge.reason !== 'invalid_token') {
+          await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
         }
-        const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
-        if (charge.status === 'declined') {
-          // Only a charge that reached the card spends the token; a token for another order or a
-          // forged one never got that far and must stay usable where it belongs.
-          if (charge.reason !== 'token_mismatch' && charge.reason !== 'invalid_token') {
-            await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
-          }
-          await audit(tx, { actor: 'buyer', action: 'sales.payment.declined', subjectType: 'order', subjectId: order.id, data: { reason: charge.reason } });
-          return { status: 'declined', reason: charge.reason };
-        }
+        await audit(tx, { actor: 'buyer', action: 'sales.payment.declined', subjectType: 'order', subjectId: order.id, data: { reason: charge.reason } });
+        return { status: 'declined', reason: charge.reason };
+      }
 
-        // Tickets carry the prices the order was made (and charged) at, whatever the category costs now.
-        const { items } = order;
-        for (const item of [...items.seats, ...items.ga]) item.price = order.category_prices[item.category_id] ?? item.price;
-        const tickets = signTickets(ctx.tickets, order, items);
-        const confirmation = orderConfirmationMessage(await confirmationInput(ctx, tx, order, tickets));
-        try {
-          await sales.completeSale(tx, { order, tokenId: charge.tokenId, paymentId: charge.paymentId, tickets, confirmation });
-        } catch (error) {
-          throw tokenUsed(error) ?? error;
-        }
-        sold = tickets.length;
-        return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
-      },
-    ),
+      // Tickets carry the prices the order was made (and charged) at, whatever the category costs now.
+      const { items } = order;
+      for (const item of [...items.seats, ...items.ga]) item.price = order.category_prices[item.category_id] ?? item.price;
+      const tickets = signTickets(ctx.tickets, order, items);
+      const confirmation = orderConfirmationMessage(await confirmationInput(ctx, tx, order, tickets));
+      try {
+        await sales.completeSale(tx, { order, tokenId: charge.tokenId, paymentId: charge.paymentId, tickets, confirmation });
+      } catch (error) {
+        throw tokenUsed(error) ?? error;
+      }
+      sold = tickets.length;
+      return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
+    }),
   );
   if (performanceId) ctx.availability.invalidate(performanceId);
   return { outcome, sold };

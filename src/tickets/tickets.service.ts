@@ -59,7 +59,14 @@ export function signTickets(signer: TicketSigner, order: { performance_id: strin
 }
 
 /** The answer's view of a signed ticket. */
-export const issuedView = ({ id, code, label, categoryName, price, currency }: SignedTicket): IssuedTicket => ({ id, code, label, categoryName, price, currency });
+export const issuedView = ({ id, code, label, categoryName, price, currency }: SignedTicket): IssuedTicket => ({
+  id,
+  code,
+  label,
+  categoryName,
+  price,
+  currency,
+});
 
 /** Signs and writes the tickets of an order's items, in the transaction that sells them. */
 export async function issueTickets(tx: Tx, signer: TicketSigner, order: { id: string; performance_id: string }, items: TicketItems): Promise<IssuedTicket[]> {
