@@ -42,14 +42,10 @@ const insertHold = (r: ClaimRequest, enough: ReturnType<typeof sql>) => sql`
   WHERE ${enough}
   RETURNING id, expires_at`;
 
-/**
- * The best `quantity` seats of a category: of the first `window` unlocked available seats by rank,
- * the best run of consecutive numbers in one row (the run whose best seat ranks highest, then the
- * lowest first number), else simply the best seats: seat-selection.ts's `chooseSeats`, in SQL.
- */
-export async function claimBestSeats(db: Db, r: ClaimRequest, categoryId: string, window: number): Promise<Claimed> {
+/** The statement of `claimBestSeats`, also sent as it is by the checkout bench's raw SQL reference. */
+export function claimBestSeatsSql(r: ClaimRequest, categoryId: string, window: number) {
   const q = r.quantity;
-  const { rows } = await sql<Row>`
+  return sql<Row>`
     WITH perf AS (
       SELECT p.status, e.max_tickets_per_order AS max,
         EXISTS (SELECT 1 FROM price_categories pc WHERE pc.id = ${categoryId} AND pc.event_id = p.event_id) AS known
@@ -84,17 +80,23 @@ export async function claimBestSeats(db: Db, r: ClaimRequest, categoryId: string
       (SELECT json_agg(json_build_object('seat_id', held.seat_id, 'ga_area_id', NULL, 'quantity', 1, 'category_id', held.category_id,
           'price', c.price, 'currency', c.currency, 'category_name', c.name, 'label', s.label) ORDER BY held.rank)
         FROM held JOIN price_categories c ON c.id = held.category_id JOIN seats s ON s.id = held.seat_id) AS items
-    FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`.execute(db);
-  return claimed(rows[0]!);
+    FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`;
 }
 
 /**
- * `quantity` places of a GA area from up to `buckets` of its unlocked buckets with room, those
- * with room for the whole request first, in random order so concurrent holds spread their locks.
+ * The best `quantity` seats of a category: of the first `window` unlocked available seats by rank,
+ * the best run of consecutive numbers in one row (the run whose best seat ranks highest, then the
+ * lowest first number), else simply the best seats: seat-selection.ts's `chooseSeats`, in SQL.
  */
-export async function claimGaPlaces(db: Db, r: ClaimRequest, gaAreaId: string, buckets: number): Promise<Claimed> {
+export async function claimBestSeats(db: Db, r: ClaimRequest, categoryId: string, window: number): Promise<Claimed> {
+  const { rows } = await claimBestSeatsSql(r, categoryId, window).execute(db);
+  return claimed(rows[0]!);
+}
+
+/** The statement of `claimGaPlaces`, also sent as it is by the checkout bench's raw SQL reference. */
+export function claimGaPlacesSql(r: ClaimRequest, gaAreaId: string, buckets: number) {
   const q = r.quantity;
-  const { rows } = await sql<Row>`
+  return sql<Row>`
     WITH perf AS (
       SELECT p.status, e.max_tickets_per_order AS max, pga.category_id IS NOT NULL AS known
       FROM performances p JOIN events e ON e.id = p.event_id
@@ -124,6 +126,14 @@ export async function claimGaPlaces(db: Db, r: ClaimRequest, gaAreaId: string, b
           'price', c.price, 'currency', c.currency, 'category_name', c.name, 'label', a.name))
         FROM performance_ga_areas pga JOIN price_categories c ON c.id = pga.category_id JOIN ga_areas a ON a.id = pga.ga_area_id
         WHERE hold.id IS NOT NULL AND pga.performance_id = ${r.performanceId} AND pga.ga_area_id = ${gaAreaId}) AS items
-    FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`.execute(db);
+    FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`;
+}
+
+/**
+ * `quantity` places of a GA area from up to `buckets` of its unlocked buckets with room, those
+ * with room for the whole request first, in random order so concurrent holds spread their locks.
+ */
+export async function claimGaPlaces(db: Db, r: ClaimRequest, gaAreaId: string, buckets: number): Promise<Claimed> {
+  const { rows } = await claimGaPlacesSql(r, gaAreaId, buckets).execute(db);
   return claimed(rows[0]!);
 }

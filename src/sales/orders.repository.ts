@@ -165,13 +165,9 @@ export interface OrderStart {
   customerLimit: number | null;
 }
 
-/**
- * Everything an online order reads before it is made, in one statement and no lock: whether the
- * key was used, the hold, an order already made from it, its items with their prices now, and the
- * event's per-customer limit. `insertOrder` then checks under the hold's lock what can have moved.
- */
-export async function orderStart(db: Db, holdId: string, key: string): Promise<OrderStart> {
-  const { rows } = await sql<{
+/** The statement of `orderStart`, also sent as it is by the checkout bench's raw SQL reference. */
+export function orderStartSql(holdId: string, key: string) {
+  return sql<{
     key_used: boolean;
     performance_id: string | null;
     status: HoldStatus | null;
@@ -185,7 +181,16 @@ export async function orderStart(db: Db, holdId: string, key: string): Promise<O
       (SELECT idempotency_key FROM orders WHERE hold_id = h.id) AS ordered_with,
       (SELECT json_agg(i ORDER BY i.sort) FROM (${holdItemsSql(sql`h.id`)}) i) AS items,
       (SELECT e.max_tickets_per_customer FROM performances p JOIN events e ON e.id = p.event_id WHERE p.id = h.performance_id) AS customer_limit
-    FROM (SELECT 1) AS one LEFT JOIN holds h ON h.id = ${holdId}`.execute(db);
+    FROM (SELECT 1) AS one LEFT JOIN holds h ON h.id = ${holdId}`;
+}
+
+/**
+ * Everything an online order reads before it is made, in one statement and no lock: whether the
+ * key was used, the hold, an order already made from it, its items with their prices now, and the
+ * event's per-customer limit. `insertOrder` then checks under the hold's lock what can have moved.
+ */
+export async function orderStart(db: Db, holdId: string, key: string): Promise<OrderStart> {
+  const { rows } = await orderStartSql(holdId, key).execute(db);
   const row = rows[0]!;
   return {
     keyUsed: row.key_used,
@@ -212,15 +217,9 @@ export interface NewOnlineOrder {
   audit: { actor: string; data: Record<string, unknown> };
 }
 
-/**
- * Makes an online order in one statement: locks the hold while it is active and unexpired, and,
- * if its items still cost what the order was priced at, inserts the order with its payment
- * session, the checkout record and the audit entry. A second order for the hold, or a second use
- * of the key, fails on the unique columns. Answers 'created', 'hold_ended' (not active, expired,
- * or gone) or 'repriced' (a price changed since the order was priced).
- */
-export async function insertOrder(db: Db, o: NewOnlineOrder): Promise<'created' | 'hold_ended' | 'repriced'> {
-  const { rows } = await sql<{ held: boolean; created: boolean }>`
+/** The statement of `insertOrder`, also sent as it is by the checkout bench's raw SQL reference. */
+export function insertOrderSql(o: NewOnlineOrder) {
+  return sql<{ held: boolean; created: boolean }>`
     WITH h AS (
       SELECT id, performance_id FROM holds WHERE id = ${o.holdId} AND status = 'active' AND expires_at > now() FOR UPDATE
     ), priced AS (
@@ -241,7 +240,18 @@ export async function insertOrder(db: Db, o: NewOnlineOrder): Promise<'created' 
       INSERT INTO audit_log (actor, action, subject_type, subject_id, data)
       SELECT ${o.audit.actor}, 'sales.order.created', 'order', id::text, ${JSON.stringify(o.audit.data)}::jsonb FROM made
     )
-    SELECT EXISTS (SELECT 1 FROM h) AS held, EXISTS (SELECT 1 FROM made) AS created`.execute(db);
+    SELECT EXISTS (SELECT 1 FROM h) AS held, EXISTS (SELECT 1 FROM made) AS created`;
+}
+
+/**
+ * Makes an online order in one statement: locks the hold while it is active and unexpired, and,
+ * if its items still cost what the order was priced at, inserts the order with its payment
+ * session, the checkout record and the audit entry. A second order for the hold, or a second use
+ * of the key, fails on the unique columns. Answers 'created', 'hold_ended' (not active, expired,
+ * or gone) or 'repriced' (a price changed since the order was priced).
+ */
+export async function insertOrder(db: Db, o: NewOnlineOrder): Promise<'created' | 'hold_ended' | 'repriced'> {
+  const { rows } = await insertOrderSql(o).execute(db);
   const row = rows[0]!;
   return row.created ? 'created' : row.held ? 'repriced' : 'hold_ended';
 }

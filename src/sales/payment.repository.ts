@@ -11,19 +11,24 @@ import type { SignedTicket } from '../tickets/tickets.service.js';
 
 export type PayableOrder = Order & { holdStatus: HoldStatus; holdExpiresAt: Date; items: { seats: HeldSeat[]; ga: HeldGa[] } };
 
+/** The statement of `lockForPayment`, also sent as it is by the checkout bench's raw SQL reference. */
+export function lockForPaymentSql(orderId: string, lockTimeoutMs: number) {
+  return sql<Order & { holdStatus: HoldStatus; holdExpiresAt: Date; items: HoldItemRow[] }>`
+    SELECT o.*, h.status AS "holdStatus", h.expires_at AS "holdExpiresAt",
+      (SELECT coalesce(json_agg(i ORDER BY i.sort), '[]') FROM (${holdItemsSql(sql`o.hold_id`)}) i) AS items
+    FROM orders o JOIN holds h ON h.id = o.hold_id
+      CROSS JOIN (SELECT set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)) AS timeout
+    WHERE o.id = ${orderId}
+    FOR UPDATE OF o, h`;
+}
+
 /**
  * Locks an order and its hold (FOR UPDATE covers both joined rows) and reads the hold's items, with
  * `lockTimeoutMs` as the lock timeout for the rest of the transaction: one round trip. The
  * set_config is a joined row, so it is evaluated before the lock is waited for.
  */
 export async function lockForPayment(tx: Tx, orderId: string, lockTimeoutMs: number): Promise<PayableOrder | undefined> {
-  const { rows } = await sql<Order & { holdStatus: HoldStatus; holdExpiresAt: Date; items: HoldItemRow[] }>`
-    SELECT o.*, h.status AS "holdStatus", h.expires_at AS "holdExpiresAt",
-      (SELECT coalesce(json_agg(i ORDER BY i.sort), '[]') FROM (${holdItemsSql(sql`o.hold_id`)}) i) AS items
-    FROM orders o JOIN holds h ON h.id = o.hold_id
-      CROSS JOIN (SELECT set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)) AS timeout
-    WHERE o.id = ${orderId}
-    FOR UPDATE OF o, h`.execute(tx);
+  const { rows } = await lockForPaymentSql(orderId, lockTimeoutMs).execute(tx);
   const row = rows[0];
   return row && { ...row, items: splitItems(row.items) };
 }
@@ -36,15 +41,8 @@ export interface Sale {
   confirmation: NewOutboxMessage;
 }
 
-/**
- * Everything a successful charge changes, in one statement: the attempt (its unique token id
- * refuses a reused token), the held seats sold, the hold converted, the order paid, its tickets,
- * the confirmation email in the outbox, the audit entry, and the performance flipped to sold out
- * when nothing is left for fans (with its own audit entry). The statement sees the database as it
- * was before its own writes, so the sold-out check leaves out this order's hold, which it converts.
- * Returns the outbox message's id.
- */
-export async function completeSale(tx: Tx, sale: Sale): Promise<string> {
+/** The statement of `completeSale`, also sent as it is by the checkout bench's raw SQL reference. */
+export function completeSaleSql(sale: Sale) {
   const { order, tickets, confirmation: m } = sale;
   const performanceId = order.performance_id;
   const ticketRows = sql.join(
@@ -53,7 +51,7 @@ export async function completeSale(tx: Tx, sale: Sale): Promise<string> {
         sql`(${t.id}::uuid, ${order.id}::uuid, ${performanceId}::uuid, ${t.seat_id}::uuid, ${t.ga_area_id}::uuid, ${t.category_id}::uuid, ${t.price}::integer, ${t.code})`,
     ),
   );
-  const { rows } = await sql<{ message_id: string }>`
+  return sql<{ message_id: string }>`
     WITH attempt AS (
       INSERT INTO payment_attempts (order_id, token_id, outcome, reason) VALUES (${order.id}, ${sale.tokenId}, 'succeeded', NULL)
     ), sold AS (
@@ -84,6 +82,18 @@ export async function completeSale(tx: Tx, sale: Sale): Promise<string> {
         SELECT 2, 'system', 'catalog.performance.sold_out', 'performance', id::text, '{}'::jsonb FROM flipped
       ) AS entries ORDER BY n
     )
-    SELECT id AS message_id FROM message`.execute(tx);
+    SELECT id AS message_id FROM message`;
+}
+
+/**
+ * Everything a successful charge changes, in one statement: the attempt (its unique token id
+ * refuses a reused token), the held seats sold, the hold converted, the order paid, its tickets,
+ * the confirmation email in the outbox, the audit entry, and the performance flipped to sold out
+ * when nothing is left for fans (with its own audit entry). The statement sees the database as it
+ * was before its own writes, so the sold-out check leaves out this order's hold, which it converts.
+ * Returns the outbox message's id.
+ */
+export async function completeSale(tx: Tx, sale: Sale): Promise<string> {
+  const { rows } = await completeSaleSql(sale).execute(tx);
   return rows[0]!.message_id;
 }
