@@ -19,6 +19,8 @@ export interface ClaimRequest {
 }
 
 export interface Claimed {
+  /** Chosen seats only: the named seats that are on sale for this performance, and their status once locked. */
+  found?: { seat_id: string; status: string }[];
   /** Null when the performance does not exist. */
   performance: { status: string; maxTicketsPerOrder: number; known: boolean } | null;
   /** Null when nothing was written: refused, or not enough unlocked stock. */
@@ -26,13 +28,23 @@ export interface Claimed {
   items: HoldItemRow[];
 }
 
-type Row = { status: string | null; max: number | null; known: boolean | null; id: string | null; expires_at: Date | null; items: HoldItemRow[] | null };
+type Row = {
+  status: string | null;
+  max: number | null;
+  known: boolean | null;
+  id: string | null;
+  expires_at: Date | null;
+  items: HoldItemRow[] | null;
+  /** Chosen seats only: the named seats found for this performance, with their status. */
+  found?: { seat_id: string; status: string }[] | null;
+};
 
 function claimed(row: Row): Claimed {
   return {
     performance: row.status === null ? null : { status: row.status, maxTicketsPerOrder: row.max!, known: row.known! },
     hold: row.id ? { id: row.id, expires_at: row.expires_at! } : null,
     items: row.items ?? [],
+    ...(row.found !== undefined ? { found: row.found ?? [] } : {}),
   };
 }
 
@@ -135,5 +147,42 @@ export function claimGaPlacesSql(r: ClaimRequest, gaAreaId: string, buckets: num
  */
 export async function claimGaPlaces(db: Db, r: ClaimRequest, gaAreaId: string, buckets: number): Promise<Claimed> {
   const { rows } = await claimGaPlacesSql(r, gaAreaId, buckets).execute(db);
+  return claimed(rows[0]!);
+}
+
+/** The statement of `claimChosenSeats`, also sent as it is by the checkout bench's raw SQL reference. */
+export function claimChosenSeatsSql(r: ClaimRequest, seatIds: readonly string[]) {
+  const q = r.quantity;
+  return sql<Row>`
+    WITH perf AS (
+      SELECT p.status, e.max_tickets_per_order AS max, true AS known
+      FROM performances p JOIN events e ON e.id = p.event_id WHERE p.id = ${r.performanceId}
+    ), locked AS (
+      SELECT seat_id, status, category_id, rank FROM performance_seats
+      WHERE performance_id = ${r.performanceId} AND seat_id = ANY(${[...seatIds]}::uuid[])
+        AND EXISTS (SELECT 1 FROM perf WHERE status = 'on_sale' AND max >= ${q}::integer)
+      ORDER BY seat_id
+      FOR UPDATE
+    ), hold AS (${insertHold(r, sql`(SELECT count(*) FROM locked WHERE status = 'available') = ${q}::integer`)}
+    ), held AS (
+      UPDATE performance_seats ps SET status = 'held', hold_id = hold.id FROM hold, locked
+      WHERE ps.performance_id = ${r.performanceId} AND ps.seat_id = locked.seat_id
+      RETURNING ps.seat_id, ps.category_id, ps.rank
+    )
+    SELECT perf.status, perf.max, perf.known, hold.id, hold.expires_at,
+      (SELECT json_agg(json_build_object('seat_id', held.seat_id, 'ga_area_id', NULL, 'quantity', 1, 'category_id', held.category_id,
+          'price', c.price, 'currency', c.currency, 'category_name', c.name, 'label', s.label) ORDER BY held.rank)
+        FROM held JOIN price_categories c ON c.id = held.category_id JOIN seats s ON s.id = held.seat_id) AS items,
+      (SELECT json_agg(json_build_object('seat_id', seat_id, 'status', status)) FROM locked) AS found
+    FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`;
+}
+
+/**
+ * Seats a fan chose, all or none: locked in a fixed order (by seat id), waiting for others' locks
+ * up to the lock timeout so buyers never deadlock, and held only if every one is on sale here and
+ * available once locked (a lock waited for hands over the row as its holder committed it).
+ */
+export async function claimChosenSeats(db: Db, r: ClaimRequest, seatIds: readonly string[]): Promise<Claimed> {
+  const { rows } = await claimChosenSeatsSql(r, seatIds).execute(db);
   return claimed(rows[0]!);
 }

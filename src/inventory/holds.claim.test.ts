@@ -71,4 +71,33 @@ describe('holds in one statement', { skip: !databaseAvailable && skipReason }, (
       assert.equal(rows[0]!.quantity, quantity);
     }
   });
+
+  test('holds: 60 buyers choosing overlapping pairs of 12 seats at once never hold a seat twice', async () => {
+    const show = await createShow(t.app, { rows: 1, perRow: 12 });
+    const ids = show.seats.map((s: { id: string }) => s.id);
+    const next = random(7);
+    const pairs = Array.from({ length: 60 }, () => {
+      const a = Math.floor(next() * ids.length);
+      const b = (a + 1 + Math.floor(next() * (ids.length - 1))) % ids.length;
+      return [ids[a]!, ids[b]!];
+    });
+    const answers = await Promise.all(
+      pairs.map((seatIds) => t.app.inject({ method: 'POST', url: `/api/performances/${show.performanceId}/holds`, payload: { seatIds } })),
+    );
+    const codes = answers.map((a) => (a.statusCode === 201 ? 201 : `${a.statusCode} ${a.json().error.code}`));
+    assert.ok(
+      codes.every((c) => c === 201 || c === '409 not_enough_inventory'),
+      codes.join(', '),
+    );
+    const held = answers.filter((a) => a.statusCode === 201).flatMap((a) => a.json().items.map((i: { seatId: string }) => i.seatId));
+    assert.equal(new Set(held).size, held.length, 'no seat in two holds');
+    const rows = await t.ctx.db
+      .selectFrom('performance_seats')
+      .select(['seat_id', 'hold_id'])
+      .where('performance_id', '=', show.performanceId)
+      .where('status', '=', 'held')
+      .execute();
+    assert.deepEqual(rows.map((r) => r.seat_id).sort(), [...held].sort(), 'the rows say what the answers said');
+    assert.ok(held.length >= 2, 'someone got a pair');
+  });
 });

@@ -96,7 +96,9 @@ export class AdmissionLimitError extends AppError {
  */
 export async function createHold(db: Db, performanceId: string, request: HoldRequest, options: HoldOptions): Promise<HoldView> {
   const { best, ga, seatIds } = request;
-  if (!seatIds && !options.admissionId && (best ? !ga : ga)) return claimInOne(db, performanceId, request, options);
+  // One kind of stock, no admission to count under a lock, no seat named twice (its 400 comes after the performance's checks there).
+  const kinds = (best ? 1 : 0) + (ga ? 1 : 0) + (seatIds ? 1 : 0);
+  if (kinds === 1 && !options.admissionId && (!seatIds || new Set(seatIds).size === seatIds.length)) return claimInOne(db, performanceId, request, options);
   const performance = await findPerformance(db, performanceId);
   if (!performance) throw notFound('performance', performanceId);
   if (performance.status !== 'on_sale') {
@@ -148,12 +150,13 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
 }
 
 /**
- * The best seats of one category, or places in one GA area, without an admission to count: one
- * statement (holds.claim.repository.ts) that checks the performance and claims the stock, retried
- * while others' locks are in the way. The same answers, in the same order, as the transaction.
+ * Chosen seats, the best seats of one category, or places in one GA area, without an admission to
+ * count: one statement (holds.claim.repository.ts) that checks the performance and claims the
+ * stock, retried while others' locks are in the way (or their lock timeout passed). The same
+ * answers, in the same order, as the transaction.
  */
 async function claimInOne(db: Db, performanceId: string, request: HoldRequest, options: HoldOptions): Promise<HoldView> {
-  const quantity = request.best?.quantity ?? request.ga!.quantity;
+  const quantity = request.seatIds?.length ?? request.best?.quantity ?? request.ga!.quantity;
   const claim: claims.ClaimRequest = {
     performanceId,
     quantity,
@@ -161,10 +164,12 @@ async function claimInOne(db: Db, performanceId: string, request: HoldRequest, o
     idempotencyKey: options.idempotency?.key ?? null,
     requestHash: options.idempotency?.requestHash ?? null,
   };
-  const { best, ga } = request;
+  const { best, ga, seatIds } = request;
   return withRetry(async () => {
     let result: claims.Claimed;
-    if (best) {
+    if (seatIds) {
+      result = await claims.claimChosenSeats(db, claim, seatIds);
+    } else if (best) {
       // A small window past N lets us find N side by side in one row without locking much.
       result = await claims.claimBestSeats(db, claim, best.categoryId, quantity === 1 ? 1 : Math.min(quantity * 3, quantity + 12));
     } else {
@@ -181,9 +186,20 @@ async function claimInOne(db: Db, performanceId: string, request: HoldRequest, o
     }
     if (quantity > performance.maxTicketsPerOrder) {
       throw badRequest('ticket_limit_exceeded', `At most ${performance.maxTicketsPerOrder} tickets per order`, {
-        field: 'quantity',
+        field: seatIds ? 'seatIds' : 'quantity',
         limit: performance.maxTicketsPerOrder,
       });
+    }
+    if (seatIds && !hold) {
+      const found = new Map((result.found ?? []).map((s) => [s.seat_id, s.status]));
+      const missing = seatIds.find((id) => !found.has(id));
+      if (missing) throw badRequest('seat_not_for_sale', `Seat ${missing} is not on sale for this performance`, { field: 'seatIds' });
+      // Listed by seat id, the order they were locked in.
+      const taken = [...found]
+        .filter(([, status]) => status !== 'available')
+        .map(([id]) => id)
+        .sort();
+      throw conflict('not_enough_inventory', 'Some of these seats are no longer available', { seatIds: taken });
     }
     if (!performance.known && best)
       throw badRequest('category_not_found', `Price category ${best.categoryId} is not sold at this performance`, { field: 'categoryId' });

@@ -76,12 +76,13 @@ describe('purchase statements', { skip: !databaseAvailable && skipReason }, () =
     return counting.count;
   }
 
-  test('purchase: the best seats or GA places, ordered and paid, in at most 12 statements and 3 writing transactions', async () => {
+  test('purchase: the best seats, chosen seats or GA places, ordered and paid, in at most 12 statements and 3 writing transactions', async () => {
     const show = await createShow(t.app, { rows: 4, perRow: 10, gaCapacity: 50 });
     // The first purchase reads the performance's description, which is then cached for seconds.
     await purchase(show.performanceId, { categoryId: show.categories.Front, quantity: 2 }, 'warm');
     for (const [what, body] of [
       ['best seats', { categoryId: show.categories.Front, quantity: 2 }],
+      ['chosen seats', { seatIds: show.seats.slice(-2).map((s: { id: string }) => s.id) }],
       ['GA places', { gaAreaId: show.gaAreaId, quantity: 2 }],
     ] as const) {
       const count = await purchase(show.performanceId, body, `key-${what}`);
