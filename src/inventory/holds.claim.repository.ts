@@ -3,11 +3,12 @@ import type { Db } from '../platform/transaction.js';
 import type { HoldItemRow } from './holds.repository.js';
 
 /**
- * The common holds (the best N seats of a category, or N places of a GA area) in one statement:
- * an implicit transaction, so nothing is held between round trips and a shortfall writes nothing.
- * Stock rows are claimed with FOR UPDATE SKIP LOCKED, as in the transaction the other holds use
+ * A fan's hold of one kind of stock (chosen seats, the best N seats of a category, or N places of
+ * a GA area) in one statement: an implicit transaction, so nothing is held between round trips and
+ * a shortfall writes nothing. Best seats and GA buckets are claimed with FOR UPDATE SKIP LOCKED,
+ * chosen seats locked in seat-id order, as in the transaction the other holds use
  * (holds.service.ts); the statement checks the performance is on sale, the order limit and that the
- * category or area is sold here, and writes only if every ticket was found.
+ * category, area or seats are sold here, and writes only if every ticket was found.
  */
 
 export interface ClaimRequest {
