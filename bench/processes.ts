@@ -20,9 +20,9 @@ export function writeResult(name: string, date: string, markdown: string): void 
   console.log(`written to ${file}`);
 }
 
-/** Spawns `command` from the repository root; each whole stdout line goes to `onLine`. */
-export function start(command: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ChildProcess {
-  const child = spawn(command[0]!, command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawns `command` from the repository root (or `cwd`); each whole stdout line goes to `onLine`. */
+export function start(command: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void, cwd = root): ChildProcess {
+  const child = spawn(command[0]!, command.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
   let buffered = '';

@@ -1,18 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { chooseSeats } from '../../src/inventory/seat-selection.js';
 import { renderOrderConfirmation } from '../../src/notifications/templates.js';
+import type { SignedTicket } from '../../src/tickets/tickets.service.js';
 import { Recorder, flags, numberFlag, purchaseFlags, required, sleep } from './common.js';
 import * as Q from './raw-statements.js';
 
 /**
- * The reference: the SQL statements one purchase makes the server run (read from the holds,
- * orders and payment services and repositories), in the same order and transaction boundaries,
+ * The reference: the SQL statements one purchase makes the server run (built by the server's own
+ * repositories, see raw-statements.ts), in the same order and transaction boundaries,
  * sent by C workers through one plain pg.Pool. No HTTP, no Kysely, no signing, no templates:
  * what is left is the database's own cost plus pg's. Prints its figures as one JSON line.
  */
 const f = flags(process.argv.slice(2));
-const pool = new pg.Pool({ connectionString: required(f, 'url'), max: numberFlag(f, 'pool', 20) });
+// Every connection gives up on a lock after 2 s, set once at connect, as the server's pool does (platform/database.ts).
+const pool = new pg.Pool({ connectionString: required(f, 'url'), max: numberFlag(f, 'pool', 20), options: '-c lock_timeout=2000' });
 const { performanceId, categoryIds, gaAreaId, concurrency, warmupMs, durationMs, quantity } = purchaseFlags(f);
 const TTL_SECONDS = 600;
 
@@ -32,33 +33,44 @@ async function q<R extends pg.QueryResultRow = any>(c: Conn, text: string, param
   if (rec.inWindow(performance.now())) statements += 1;
   return rows;
 }
+/** One of the server's statement builders, compiled to the same text and parameters, sent through pg. */
+const run = <R extends pg.QueryResultRow = any>(c: Conn, statement: Parameters<typeof Q.compile>[0]) => {
+  const { text, values } = Q.compile(statement);
+  return q<R>(c, text, values);
+};
 
 class Contended extends Error {}
+const RETRYABLE = new Set(['40P01', '40001', '55P03']);
 
-/** Kysely's transaction plus stockTransaction's SET LOCAL lock_timeout, and withRetry's backoff. */
-async function stockTx<T>(work: (c: pg.PoolClient) => Promise<T>, lockTimeoutMs = 2000): Promise<T> {
+/** withRetry's backoff, on the same errors. */
+async function retried<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const c = await pool.connect();
     try {
-      await q(c, 'begin');
-      await q(c, Q.SET_LOCK_TIMEOUT, [`${lockTimeoutMs}ms`]);
-      const result = await work(c);
-      await q(c, 'commit');
-      return result;
+      return await work();
     } catch (error) {
-      await q(c, 'rollback');
       const code = (error as { code?: string }).code;
-      if (!(error instanceof Contended || code === '40P01' || code === '40001' || code === '55P03') || attempt >= 40) throw error;
-    } finally {
-      c.release();
+      if (!(error instanceof Contended || (code !== undefined && RETRYABLE.has(code))) || attempt >= 40) throw error;
     }
     await sleep(Math.min(50, 2 * attempt) * Math.random() + 1);
   }
 }
 
-async function holdItems(c: Conn, holdId: string) {
-  const rows = await q(c, Q.HOLD_ITEMS, [holdId, holdId]);
-  return { seats: rows.filter((r) => r.seat_id), ga: rows.filter((r) => !r.seat_id) };
+/** Kysely's transaction, and withRetry's backoff (the lock timeout is the connection's, or the statement's own). */
+async function transaction<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  return retried(async () => {
+    const c = await pool.connect();
+    try {
+      await q(c, 'begin');
+      const result = await work(c);
+      await q(c, 'commit');
+      return result;
+    } catch (error) {
+      await q(c, 'rollback');
+      throw error;
+    } finally {
+      c.release();
+    }
+  });
 }
 
 let described: unknown;
@@ -68,65 +80,55 @@ async function orderPerformance(performance: string) {
   return described;
 }
 
+/** holds.service.ts claimInOne: one statement; a GA shortfall in one bucket tries several; a real one counts what is left. */
 async function createHold(ga: boolean, categoryId: string): Promise<string> {
-  const [perf] = await q(pool, Q.FIND_PERFORMANCE, [performanceId]);
-  if (perf.status !== 'on_sale' || quantity > perf.max_tickets_per_order) throw new Error('performance not sellable');
-  if (!ga && !(await q(pool, Q.FIND_CATEGORY, [categoryId, perf.event_id])).length) throw new Error('no category');
-  const holdId = await stockTx(async (c) => {
-    const [hold] = await q(c, Q.INSERT_HOLD, [performanceId, TTL_SECONDS]);
+  const claim = { performanceId, quantity, ttlSeconds: TTL_SECONDS, idempotencyKey: null, requestHash: null };
+  return retried(async () => {
+    let row: any;
     if (!ga) {
       const window = quantity === 1 ? 1 : Math.min(quantity * 3, quantity + 12);
-      const candidates = await q(c, Q.LOCK_BEST_SEATS, [performanceId, categoryId, window]);
-      if (candidates.length < quantity) {
-        const [{ n }] = await q(c, Q.COUNT_AVAILABLE, [performanceId, categoryId, 'available']);
-        if (Number(n) < quantity) throw new Error('not_enough_inventory');
-        throw new Contended();
-      }
-      const chosen = chooseSeats(candidates, quantity);
-      await q(c, Q.markSeatsHeld(chosen.length), ['held', hold.id, performanceId, ...chosen]);
+      [row] = await run(pool, Q.claimBestSeatsSql(claim, categoryId, window));
     } else {
-      if (!(await q(c, Q.FIND_GA_AREA, [performanceId, gaAreaId])).length) throw new Error('no GA area');
-      let remaining = quantity;
-      const used: number[] = [];
-      while (remaining > 0) {
-        const [bucket] = await q(c, Q.LOCK_GA_BUCKET, [performanceId, gaAreaId, used]);
-        if (!bucket) {
-          const [{ n }] = await q(c, Q.GA_FREE, [performanceId, gaAreaId]);
-          if (Number(n) < quantity) throw new Error('not_enough_inventory');
-          throw new Contended();
-        }
-        const take = Math.min(bucket.free, remaining);
-        await q(c, Q.TAKE_GA, [take, performanceId, gaAreaId, bucket.bucket]);
-        await q(c, Q.INSERT_HOLD_GA, [hold.id, performanceId, gaAreaId, bucket.bucket, take]);
-        used.push(bucket.bucket);
-        remaining -= take;
-      }
+      [row] = await run(pool, Q.claimGaPlacesSql(claim, gaAreaId, 1));
+      if (!row.id && quantity > 1) [row] = await run(pool, Q.claimGaPlacesSql(claim, gaAreaId, quantity));
     }
-    await holdItems(c, hold.id);
-    return hold.id as string;
+    if (row.status !== 'on_sale' || !row.known || quantity > row.max) throw new Error('performance not sellable');
+    if (!row.id) throw new Contended();
+    return row.id as string;
   });
-  return holdId;
 }
 
 const buyer = { name: 'Bench Buyer', email: 'bench@example.com', locale: 'es' };
 
-async function createOrder(holdId: string, key: string): Promise<{ id: string; performance_id: string }> {
-  await q(pool, Q.FIND_ORDER_BY_KEY, [key]);
-  const order = await stockTx(async (c) => {
-    const [hold] = await q(c, Q.LOCK_HOLD, [holdId]);
-    if ((await q(c, Q.ORDER_BY_HOLD, [holdId])).length) throw new Error('hold_already_ordered');
-    const { seats, ga } = await holdItems(c, holdId);
-    const total = seats.reduce((s, r) => s + r.price, 0) + ga.reduce((s, r) => s + r.price * r.quantity, 0);
-    const prices = JSON.stringify(Object.fromEntries([...seats, ...ga].map((i) => [i.category_id, i.price])));
-    const [created] = await q(c, Q.INSERT_ORDER, [holdId, hold.performance_id, key, buyer.name, buyer.email, buyer.locale, total, 'EUR', 'test', prices]);
-    await q(c, Q.INSERT_CHECKOUT_RECORD, [created.id, buyer.email, 'web', 'bench-build', null]);
-    await q(c, Q.INSERT_AUDIT, ['buyer', 'sales.order.created', 'order', created.id, JSON.stringify({ holdId })]);
-    return created;
-  });
-  await orderPerformance(order.performance_id);
-  const session = `ps_${randomBytes(150).toString('base64url')}`;
-  await q(pool, Q.STORE_SESSION, [session, `http://127.0.0.1/pay/${session}`, order.id]);
-  return order;
+/** orders.service.ts makeOrder: a read, the payment session (made here as a random id), one statement. */
+async function createOrder(holdId: string, key: string): Promise<{ id: string }> {
+  const [start] = await run(pool, Q.orderStartSql(holdId, key));
+  if (start.key_used || !start.performance_id || start.ordered_with || start.status !== 'active' || !start.live) throw new Error('hold not orderable');
+  const { seats, ga } = Q.splitItems(start.items ?? []);
+  const total = seats.reduce((s, r) => s + r.price, 0) + ga.reduce((s, r) => s + r.price * r.quantity, 0);
+  const categoryPrices = Object.fromEntries([...seats, ...ga].map((i) => [i.category_id, i.price]));
+  await orderPerformance(start.performance_id);
+  const id = randomUUID();
+  const sessionId = `ps_${randomBytes(150).toString('base64url')}`;
+  const [made] = await run(
+    pool,
+    Q.insertOrderSql({
+      id,
+      holdId,
+      idempotencyKey: key,
+      buyer,
+      total,
+      currency: 'EUR',
+      paymentProvider: 'test',
+      categoryPrices,
+      customerId: null,
+      session: { sessionId, url: `http://127.0.0.1/pay/${sessionId}` },
+      record: { storefront: 'web', buildId: 'bench-build', clientBuildId: null, pageClass: null, widgets: null },
+      audit: { actor: 'hold_token', data: { holdId, customerId: null } },
+    }),
+  );
+  if (!made.created) throw new Error('order not made');
+  return { id };
 }
 
 // The confirmation email is rendered once: its size is what the outbox row costs the database.
@@ -144,27 +146,57 @@ const email = renderOrderConfirmation({
   tickets: Array.from({ length: quantity }, () => ({ id: randomUUID(), label: 'S01 1-1', categoryName: 'Tier 1', price: 9000, currency: 'EUR' })),
 });
 
+/** payment.service.ts confirm: BEGIN, lock (with the payment's lock timeout), the sale in one statement, COMMIT. */
 async function confirmPayment(orderId: string): Promise<number> {
-  return stockTx(async (c) => {
-    const [order] = await q(c, Q.LOCK_ORDER_AND_HOLD, [orderId]);
+  return transaction(async (c) => {
+    const [order] = await run(c, Q.lockForPaymentSql(orderId, 10_000));
     if (order.status !== 'pending_payment' || order.holdStatus !== 'active') throw new Error('not payable');
-    const tokenId = `tid_${randomBytes(16).toString('base64url')}`;
-    await q(c, Q.INSERT_PAYMENT_ATTEMPT, [order.id, tokenId, 'succeeded', null]);
-    const { seats, ga } = await holdItems(c, order.hold_id);
-    await q(c, Q.SEATS_SOLD, ['sold', order.hold_id, 'held']);
-    await q(c, Q.HOLD_CONVERTED, ['converted', order.hold_id]);
-    await q(c, Q.ORDER_PAID, ['paid', `pay_${randomBytes(32).toString('base64url')}`, new Date(), order.id]);
-    const rows: unknown[][] = [];
-    for (const s of seats) rows.push([randomUUID(), order.id, order.performance_id, s.seat_id, null, s.category_id, s.price, code()]);
+    const { seats, ga } = Q.splitItems(order.items);
+    const tickets: SignedTicket[] = [];
+    const ticket = (t: Omit<SignedTicket, 'id' | 'code'>) => tickets.push({ id: randomUUID(), code: code(), ...t });
+    for (const s of seats)
+      ticket({
+        seat_id: s.seat_id,
+        ga_area_id: null,
+        category_id: s.category_id,
+        price: s.price,
+        label: s.label,
+        categoryName: s.categoryName,
+        currency: s.currency,
+      });
     for (const g of ga)
-      for (let i = 0; i < g.quantity; i++) rows.push([randomUUID(), order.id, order.performance_id, null, g.ga_area_id, g.category_id, g.price, code()]);
-    await q(c, Q.insertTickets(rows.length), rows.flat());
+      for (let i = 0; i < g.quantity; i++)
+        ticket({
+          seat_id: null,
+          ga_area_id: g.ga_area_id,
+          category_id: g.category_id,
+          price: g.price,
+          label: g.areaName,
+          categoryName: g.categoryName,
+          currency: g.currency,
+        });
     await orderPerformance(order.performance_id);
-    await q(c, Q.INSERT_OUTBOX, ['order_confirmation', buyer.email, 'es', email.subject, email.text, email.html, 'queued', order.id]);
-    await q(c, Q.INSERT_AUDIT, ['buyer', 'sales.order.paid', 'order', order.id, JSON.stringify({ tickets: rows.length, total: order.total })]);
-    await q(c, Q.IS_SOLD_OUT, [order.performance_id]);
-    return rows.length;
-  }, 10_000);
+    await run(
+      c,
+      Q.completeSaleSql({
+        order,
+        tokenId: `tid_${randomBytes(16).toString('base64url')}`,
+        paymentId: `pay_${randomBytes(32).toString('base64url')}`,
+        tickets,
+        confirmation: {
+          kind: 'order_confirmation',
+          recipient: buyer.email,
+          locale: 'es',
+          subject: email.subject,
+          body_text: email.text,
+          body_html: email.html,
+          status: 'queued',
+          order_id: order.id,
+        },
+      }),
+    );
+    return tickets.length;
+  });
 }
 
 /** Same length as a signed ticket code (T1.kid.payload.signature); random, as no signing is done here. */

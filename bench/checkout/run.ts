@@ -1,4 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, symlinkSync } from 'node:fs';
 import type pg from 'pg';
 import {
   MEASURE_END,
@@ -14,14 +15,16 @@ import {
 } from './common.js';
 import { machine, postgresVersion, renderReport, type Report } from './report.js';
 import { adminClient, analyze, createDatabase, createShowDirect, createShowHttp, type BenchShow } from './setup.js';
-import { freePort, pinnable, pinned, runBench, start, stop, waitUntilUp, writeResult, cleanupOnce } from '../processes.js';
+import { freePort, pinnable, pinned, root, runBench, start, stop, waitUntilUp, writeResult, cleanupOnce } from '../processes.js';
 
 /**
  * `npm run bench:checkout`: the whole checkout through the HTTP API against a server process on
  * core 0, driven from core 1, beside the same SQL sent straight through pg from core 1, each on a
  * fresh database of the machine's PostgreSQL. Flags: --concurrency 32 --warmup 3 --duration 20
  * --pool 20 --quiet-wait 120 (seconds to wait for other work on the machine to stop) --skip-raw --no-write
- * --cpu-prof-dir /tmp/dir (profiles the server; implies --no-write).
+ * --cpu-prof-dir /tmp/dir (profiles the server; implies --no-write) --before <commit> (runs the HTTP API
+ * phase a second time, first, against the server of that commit from a temporary git worktree, so
+ * the report shows before and after side by side in one run).
  */
 const PG_BASE = 'postgres://postgres@127.0.0.1:5432';
 /**
@@ -48,6 +51,8 @@ const quietWait = numberFlag(f, 'quiet-wait', 120);
 const dbPrefix = `taquilla_bench_${process.pid}`;
 const cpuProfDir = f.get('cpu-prof-dir');
 const write = !f.has('no-write') && !cpuProfDir;
+const beforeRef = f.get('before');
+const beforeDir = `/tmp/taquilla-checkout-before-${process.pid}`;
 
 const databases: string[] = [];
 let admin: pg.Client | undefined;
@@ -94,22 +99,20 @@ const showArgs = (show: BenchShow) => [
   String(duration),
 ];
 
-async function main(): Promise<void> {
-  const client = await adminClient(PG_BASE);
-  if (typeof client === 'string') {
-    console.log(`PostgreSQL at 127.0.0.1:5432 is not reachable (${client}); the checkout bench needs it. Nothing measured, no results written.`);
-    return;
-  }
-  admin = client;
-  const notes: string[] = [];
-  if (!pinnable) notes.push('taskset is missing or the machine has fewer than 2 cores: everything ran unpinned.');
-  const apiDb = dbPrefix;
-  const rawDb = `${apiDb}_raw`;
-  databases.push(apiDb, rawDb);
-  console.log(`creating databases ${apiDb} and ${rawDb} and migrating them`);
-  const apiUrl = await createDatabase(admin, PG_BASE, apiDb);
-  const rawUrl = await createDatabase(admin, PG_BASE, rawDb);
+const tsx = [process.execPath, '--import', 'tsx'];
 
+function git(args: string[]): string {
+  const out = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`git ${args.join(' ')}: ${out.stderr.trim()}`);
+  return out.stdout.trim();
+}
+
+/**
+ * One HTTP API phase: the server of the code in `cwd` (this checkout, or the --before worktree),
+ * pinned to core 0 on its own database, the show created through its operator API, then the
+ * buyers from core 1. The server is stopped when the phase ends.
+ */
+async function apiPhase(label: string, cwd: string, url: string, notes: string[]) {
   const [port, paymentPort] = [await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   const paymentOrigin = `http://127.0.0.1:${paymentPort}`;
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
     {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      DATABASE_URL: apiUrl,
+      DATABASE_URL: url,
       DATABASE_POOL_SIZE: String(poolSize),
       PORT: String(port),
       PAYMENT_PORT: String(paymentPort),
@@ -141,25 +144,61 @@ async function main(): Promise<void> {
       SHIELD_ATTACK_RPS,
     },
     (line) => line.startsWith('{') && serverLog.push(line),
+    cwd,
   ); // pino lines (warn and above); not the banner
   server.stderr!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString('utf8')));
-  await waitUntilUp(server, `${baseUrl}/api/health`, () => serverLog.slice(-30).join('\n'));
-  console.log(`server up on ${baseUrl} (payments ${paymentOrigin})${pinnable ? ', pinned to core 0' : ''}; creating the show`);
-  const apiShow = await createShowHttp(baseUrl, adminToken);
-  const rawShow = await createShowDirect(rawUrl);
-  await analyze(apiUrl);
-  await analyze(rawUrl);
+  try {
+    await waitUntilUp(server, `${baseUrl}/api/health`, () => serverLog.slice(-30).join('\n'));
+    console.log(`${label}: server up on ${baseUrl} (payments ${paymentOrigin})${pinnable ? ', pinned to core 0' : ''}; creating the show`);
+    const show = await createShowHttp(baseUrl, adminToken);
+    await analyze(url);
+    await admin!.query('CHECKPOINT');
+    await quiet(label, notes);
+    console.log(`${label}: ${concurrency} buyers, ${warmup} s warm-up + ${duration} s`);
+    const measured = await phase(pinned(1, [...tsx, 'bench/checkout/load.ts', '--app', baseUrl, '--pay', paymentOrigin, ...showArgs(show)]), server.pid);
+    if (serverLog.length)
+      notes.push(`${label}: the server logged ${serverLog.length} warnings or errors; first: ${serverLog.slice(0, 3).join(' | ').slice(0, 600)}`);
+    return measured;
+  } finally {
+    await stop(server);
+  }
+}
 
-  const tsx = [process.execPath, '--import', 'tsx'];
-  await admin.query('CHECKPOINT');
-  await quiet('HTTP API', notes);
-  console.log(`HTTP API: ${concurrency} buyers, ${warmup} s warm-up + ${duration} s`);
-  const api = await phase(pinned(1, [...tsx, 'bench/checkout/load.ts', '--app', baseUrl, '--pay', paymentOrigin, ...showArgs(apiShow)]), server.pid);
-  if (serverLog.length) notes.push(`the server logged ${serverLog.length} warnings or errors; first: ${serverLog.slice(0, 3).join(' | ').slice(0, 600)}`);
-  await stop(server);
+async function main(): Promise<void> {
+  const client = await adminClient(PG_BASE);
+  if (typeof client === 'string') {
+    console.log(`PostgreSQL at 127.0.0.1:5432 is not reachable (${client}); the checkout bench needs it. Nothing measured, no results written.`);
+    return;
+  }
+  admin = client;
+  const notes: string[] = [];
+  if (!pinnable) notes.push('taskset is missing or the machine has fewer than 2 cores: everything ran unpinned.');
+  const apiDb = dbPrefix;
+  const rawDb = `${apiDb}_raw`;
+  databases.push(apiDb, rawDb);
+  console.log(`creating databases ${apiDb} and ${rawDb} and migrating them`);
+  const apiUrl = await createDatabase(admin, PG_BASE, apiDb);
+  const rawUrl = await createDatabase(admin, PG_BASE, rawDb);
+
+  let before: (Awaited<ReturnType<typeof apiPhase>> & { commit: string }) | undefined;
+  if (beforeRef) {
+    const commit = git(['rev-parse', '--short', `${beforeRef}^{commit}`]);
+    console.log(`checking out ${beforeRef} (${commit}) in ${beforeDir}`);
+    git(['worktree', 'add', '--detach', beforeDir, commit]);
+    if (!existsSync(`${beforeDir}/node_modules`)) symlinkSync(`${root}node_modules`, `${beforeDir}/node_modules`);
+    const beforeDb = `${apiDb}_before`;
+    databases.push(beforeDb);
+    // Its own server migrates it with its own migrations, as it would in production.
+    const beforeUrl = await createDatabase(admin, PG_BASE, beforeDb, false);
+    // The code before runs first: if the machine drifts during the run, it does not favour this code.
+    before = { ...(await apiPhase(`HTTP API before (${commit})`, beforeDir, beforeUrl, notes)), commit };
+  }
+  const api = await apiPhase('HTTP API', root, apiUrl, notes);
 
   let raw: Awaited<ReturnType<typeof phase>> | undefined;
   if (!f.has('skip-raw')) {
+    const rawShow = await createShowDirect(rawUrl);
+    await analyze(rawUrl);
     await admin.query('CHECKPOINT');
     await quiet('raw SQL', notes);
     console.log(`raw SQL: ${concurrency} workers, pool ${poolSize}, ${warmup} s warm-up + ${duration} s`);
@@ -182,6 +221,7 @@ async function main(): Promise<void> {
       : 'none (taskset unavailable)',
     api: api.result,
     apiCpu: api.cpu,
+    before: before && { commit: before.commit, result: before.result, cpu: before.cpu },
     raw: raw?.result,
     rawCpu: raw?.cpu,
   };
@@ -194,5 +234,12 @@ async function main(): Promise<void> {
   }
 }
 
-const cleanup = cleanupOnce(databases, () => admin);
+// The --before worktree goes too: it is this run's own, under /tmp.
+const cleanup = cleanupOnce(
+  databases,
+  () => admin,
+  () => {
+    if (beforeRef && existsSync(beforeDir)) spawnSync('git', ['worktree', 'remove', '--force', beforeDir], { cwd: root });
+  },
+);
 await runBench(main, cleanup, 'the bench databases');

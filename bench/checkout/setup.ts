@@ -62,10 +62,12 @@ export async function adminClient(base: string): Promise<pg.Client | string> {
   }
 }
 
-export async function createDatabase(admin: pg.Client, base: string, name: string): Promise<string> {
+/** A fresh database, migrated by this code, or left empty (`migrate: false`) for a server of another commit to migrate. */
+export async function createDatabase(admin: pg.Client, base: string, name: string, migrate = true): Promise<string> {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
   const url = `${base}/${name}`;
+  if (!migrate) return url;
   const db = connect(url, 2);
   try {
     await migrateToLatest(db);

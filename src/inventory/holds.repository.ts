@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../platform/transaction.js';
 
 /** SQL for holds and the stock rows they claim. Every function here runs in a stock transaction. */
@@ -179,31 +179,36 @@ export interface HeldGa {
   areaName: string;
 }
 
+/** A row of `holdItemsSql`: a seat (quantity 1) or a GA area's places. */
+export interface HoldItemRow {
+  seat_id: string | null;
+  ga_area_id: string | null;
+  quantity: number;
+  category_id: string;
+  price: number;
+  currency: string;
+  category_name: string;
+  label: string;
+}
+
 /**
- * The hold's seats and GA places with their category and current price, in one round trip (it
- * runs at hold, order and payment time).
+ * The items of the hold `holdId` names (a parameter, or a column of the statement it is part of),
+ * with their category and current price; `sort` orders seats best first, then GA places. Its
+ * aliases (ps, s, c, hga, pga, a) must not be the outer statement's.
  */
-export async function holdItems(db: Db | Tx, holdId: string): Promise<{ seats: HeldSeat[]; ga: HeldGa[] }> {
-  const { rows } = await sql<{
-    seat_id: string | null;
-    ga_area_id: string | null;
-    quantity: number;
-    category_id: string;
-    price: number;
-    currency: string;
-    category_name: string;
-    label: string;
-  }>`
+export const holdItemsSql = (holdId: RawBuilder<unknown>) => sql<HoldItemRow>`
     SELECT ps.seat_id, NULL::uuid AS ga_area_id, 1 AS quantity, ps.category_id, c.price, c.currency, c.name AS category_name, s.label, ps.rank AS sort
     FROM performance_seats ps JOIN price_categories c ON c.id = ps.category_id JOIN seats s ON s.id = ps.seat_id
     WHERE ps.hold_id = ${holdId}
     UNION ALL
-    SELECT NULL, h.ga_area_id, h.quantity, pg.category_id, c.price, c.currency, c.name, a.name, 0
-    FROM hold_ga_items h
-    JOIN performance_ga_areas pg ON pg.performance_id = h.performance_id AND pg.ga_area_id = h.ga_area_id
-    JOIN price_categories c ON c.id = pg.category_id JOIN ga_areas a ON a.id = h.ga_area_id
-    WHERE h.hold_id = ${holdId}
-    ORDER BY sort`.execute(db);
+    SELECT NULL, hga.ga_area_id, hga.quantity, pga.category_id, c.price, c.currency, c.name, a.name, 0
+    FROM hold_ga_items hga
+    JOIN performance_ga_areas pga ON pga.performance_id = hga.performance_id AND pga.ga_area_id = hga.ga_area_id
+    JOIN price_categories c ON c.id = pga.category_id JOIN ga_areas a ON a.id = hga.ga_area_id
+    WHERE hga.hold_id = ${holdId}`;
+
+/** Rows of `holdItemsSql` as seats and GA places. */
+export function splitItems(rows: readonly HoldItemRow[]): { seats: HeldSeat[]; ga: HeldGa[] } {
   const seats: HeldSeat[] = [];
   const ga: HeldGa[] = [];
   for (const r of rows) {
@@ -212,6 +217,15 @@ export async function holdItems(db: Db | Tx, holdId: string): Promise<{ seats: H
     else ga.push({ ga_area_id: r.ga_area_id!, quantity: r.quantity, areaName: r.label, ...common });
   }
   return { seats, ga };
+}
+
+/**
+ * The hold's seats and GA places with their category and current price, in one round trip (it
+ * runs at hold, order and payment time).
+ */
+export async function holdItems(db: Db | Tx, holdId: string): Promise<{ seats: HeldSeat[]; ga: HeldGa[] }> {
+  const { rows } = await sql<HoldItemRow>`${holdItemsSql(sql`${holdId}`)} ORDER BY sort`.execute(db);
+  return splitItems(rows);
 }
 
 /** Returns a hold's stock: seats back to available, GA places back to their buckets. */

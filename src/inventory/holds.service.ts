@@ -3,6 +3,7 @@ import { AppError, badRequest, conflict, notFound } from '../platform/errors.js'
 import { ContendedError, stockTransaction, withRetry, type Db, type Tx } from '../platform/transaction.js';
 import { audit } from '../platform/audit.js';
 import { holdsTotal } from '../platform/metrics.js';
+import * as claims from './holds.claim.repository.js';
 import * as repo from './holds.repository.js';
 import { chooseSeats } from './seat-selection.js';
 
@@ -94,6 +95,10 @@ export class AdmissionLimitError extends AppError {
  * live holds together stay within one order's worth of tickets.
  */
 export async function createHold(db: Db, performanceId: string, request: HoldRequest, options: HoldOptions): Promise<HoldView> {
+  const { best, ga, seatIds } = request;
+  // One kind of stock, no admission to count under a lock, no seat named twice (its 400 comes after the performance's checks there).
+  const kinds = (best ? 1 : 0) + (ga ? 1 : 0) + (seatIds ? 1 : 0);
+  if (kinds === 1 && !options.admissionId && (!seatIds || new Set(seatIds).size === seatIds.length)) return claimInOne(db, performanceId, request, options);
   const performance = await findPerformance(db, performanceId);
   if (!performance) throw notFound('performance', performanceId);
   if (performance.status !== 'on_sale') {
@@ -106,7 +111,6 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
       limit: performance.max_tickets_per_order,
     });
   }
-  const { best, ga, seatIds } = request;
   if (best) {
     const category = await db
       .selectFrom('price_categories')
@@ -140,6 +144,74 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
       return holdView({ id: hold.id, performance_id: performanceId, status: 'active', expires_at: hold.expires_at }, await repo.holdItems(tx, hold.id));
     }),
   ).catch((error) => {
+    if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
+    throw error;
+  });
+}
+
+/**
+ * Chosen seats, the best seats of one category, or places in one GA area, without an admission to
+ * count: one statement (holds.claim.repository.ts) that checks the performance and claims the
+ * stock, retried while others' locks are in the way (or their lock timeout passed). The same
+ * answers, in the same order, as the transaction.
+ */
+async function claimInOne(db: Db, performanceId: string, request: HoldRequest, options: HoldOptions): Promise<HoldView> {
+  const quantity = request.seatIds?.length ?? request.best?.quantity ?? request.ga!.quantity;
+  const claim: claims.ClaimRequest = {
+    performanceId,
+    quantity,
+    ttlSeconds: options.ttlSeconds,
+    idempotencyKey: options.idempotency?.key ?? null,
+    requestHash: options.idempotency?.requestHash ?? null,
+  };
+  const { best, ga, seatIds } = request;
+  return withRetry(async () => {
+    let result: claims.Claimed;
+    if (seatIds) {
+      result = await claims.claimChosenSeats(db, claim, seatIds);
+    } else if (best) {
+      // A small window past N lets us find N side by side in one row without locking much.
+      result = await claims.claimBestSeats(db, claim, best.categoryId, quantity === 1 ? 1 : Math.min(quantity * 3, quantity + 12));
+    } else {
+      // One bucket with room for all is the usual case; near the end, places come from several.
+      result = await claims.claimGaPlaces(db, claim, ga!.gaAreaId, 1);
+      const p = result.performance;
+      if (!result.hold && quantity > 1 && p?.status === 'on_sale' && p.known && quantity <= p.maxTicketsPerOrder)
+        result = await claims.claimGaPlaces(db, claim, ga!.gaAreaId, quantity);
+    }
+    const { performance, hold } = result;
+    if (!performance) throw notFound('performance', performanceId);
+    if (performance.status !== 'on_sale') {
+      throw conflict('sale_not_open', `Sales for this performance are ${performance.status.replace('_', ' ')}`, { status: performance.status });
+    }
+    if (quantity > performance.maxTicketsPerOrder) {
+      throw badRequest('ticket_limit_exceeded', `At most ${performance.maxTicketsPerOrder} tickets per order`, {
+        field: seatIds ? 'seatIds' : 'quantity',
+        limit: performance.maxTicketsPerOrder,
+      });
+    }
+    if (seatIds && !hold) {
+      const found = new Map((result.found ?? []).map((s) => [s.seat_id, s.status]));
+      const missing = seatIds.find((id) => !found.has(id));
+      if (missing) throw badRequest('seat_not_for_sale', `Seat ${missing} is not on sale for this performance`, { field: 'seatIds' });
+      // Listed by seat id, the order they were locked in.
+      const taken = [...found]
+        .filter(([, status]) => status !== 'available')
+        .map(([id]) => id)
+        .sort();
+      throw conflict('not_enough_inventory', 'Some of these seats are no longer available', { seatIds: taken });
+    }
+    if (!performance.known && best)
+      throw badRequest('category_not_found', `Price category ${best.categoryId} is not sold at this performance`, { field: 'categoryId' });
+    if (!performance.known) throw badRequest('ga_area_not_for_sale', `GA area ${ga!.gaAreaId} is not on sale for this performance`, { field: 'gaAreaId' });
+    if (!hold) {
+      // Either stock is really short, or others hold row locks that may yet be rolled back.
+      const left = best ? await repo.countAvailableSeats(db, performanceId, best.categoryId) : await repo.gaFree(db, performanceId, ga!.gaAreaId);
+      if (left < quantity) throw notEnough();
+      throw new ContendedError();
+    }
+    return holdView({ id: hold.id, performance_id: performanceId, status: 'active', expires_at: hold.expires_at }, repo.splitItems(result.items));
+  }).catch((error) => {
     if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
     throw error;
   });

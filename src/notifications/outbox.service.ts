@@ -1,3 +1,4 @@
+import type { NewOutboxMessage } from '../platform/database.types.js';
 import { notFound } from '../platform/errors.js';
 import type { Db, Tx } from '../platform/transaction.js';
 import { MailerUnavailableError, type Mailer } from './mailer.js';
@@ -20,8 +21,13 @@ import { renderOrderConfirmation, resolveLocale, type OrderConfirmation } from '
  * exists exactly when the order does, and is sent only after that transaction commits.
  */
 export async function enqueueOrderConfirmation(db: Db | Tx, input: OrderConfirmation): Promise<string> {
+  return insertMessage(db, orderConfirmationMessage(input));
+}
+
+/** The confirmation email as its outbox row, for a statement that writes it with the order's other rows. */
+export function orderConfirmationMessage(input: OrderConfirmation): NewOutboxMessage {
   const email = renderOrderConfirmation(input);
-  return insertMessage(db, {
+  return {
     kind: 'order_confirmation',
     recipient: input.buyerEmail,
     locale: resolveLocale(input.locale),
@@ -30,7 +36,7 @@ export async function enqueueOrderConfirmation(db: Db | Tx, input: OrderConfirma
     body_html: email.html,
     status: 'queued',
     order_id: input.orderId,
-  });
+  };
 }
 
 /**

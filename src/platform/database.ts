@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Database } from './database.types.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
 import { poolCheckouts } from './metrics.js';
+import { LOCK_TIMEOUT_MS } from './transaction.js';
 import { dependencyState, describe, isDatabaseUnavailable, type OutageLog, StartupError, silentLog } from './outages.js';
 
 // COUNT(*) and SUM() come back as int8; every figure Taquilla counts fits a JS number.
@@ -68,6 +69,11 @@ export function connect(url: string, poolSize: number, options: ConnectOptions =
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
     keepAlive: true,
+    // Every connection gives up waiting for a row lock after the stock transactions' limit, set
+    // once at connect instead of a `set_config` round trip in every transaction. The migration
+    // runner's advisory lock sets its own (Kysely's adapter), and migrations run with none
+    // (platform/migrate.ts); a transaction that needs longer sets it locally.
+    options: `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
   });
   pool.on('connect', (client) => {
     prepareStatements(client);

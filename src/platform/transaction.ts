@@ -5,18 +5,29 @@ export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
 
 /**
- * Every write that changes stock runs through here: one transaction whose row locks give up after
- * `lockTimeoutMs` instead of queueing without bound. Refuses to run outside a transaction, because
- * `SET LOCAL` would silently do nothing there.
+ * How long any statement waits for a row lock before failing with 55P03: set on every pooled
+ * connection at connect (platform/database.ts), so a stock write needs no round trip for it and a
+ * single-statement write (an implicit transaction) is bounded too.
+ */
+export const LOCK_TIMEOUT_MS = 2000;
+
+/**
+ * A lock timeout other than the connection's, for the rest of the transaction. Refuses to run
+ * outside a transaction, because `SET LOCAL` would silently do nothing there.
  */
 export async function setLockTimeout(tx: Kysely<Database>, lockTimeoutMs: number): Promise<void> {
   if (!tx.isTransaction) throw new Error('setLockTimeout must run inside a transaction');
   await sql`SELECT set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`.execute(tx);
 }
 
-export function stockTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, lockTimeoutMs = 2000): Promise<T> {
+/**
+ * Every write that changes stock in more than one statement runs through here: one transaction
+ * whose row locks give up after `lockTimeoutMs` instead of queueing without bound (the
+ * connection's own limit unless another is asked for).
+ */
+export function stockTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, lockTimeoutMs = LOCK_TIMEOUT_MS): Promise<T> {
   return db.transaction().execute(async (tx) => {
-    await setLockTimeout(tx, lockTimeoutMs);
+    if (lockTimeoutMs !== LOCK_TIMEOUT_MS) await setLockTimeout(tx, lockTimeoutMs);
     return work(tx);
   });
 }

@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
-import type { CheckoutRecordTable } from '../platform/database.types.js';
+import type { CheckoutRecordTable, HoldStatus } from '../platform/database.types.js';
+import { holdItemsSql, splitItems, type HeldGa, type HeldSeat, type HoldItemRow } from '../inventory/holds.repository.js';
 import type { EventTexts } from '../catalog/event-texts.js';
 import type { Db, Tx } from '../platform/transaction.js';
 
@@ -150,4 +151,107 @@ export function searchOrders(db: Db, filter: { email?: string; performanceId?: s
   if (filter.performanceId) query = query.where('performance_id', '=', filter.performanceId);
   if (filter.status) query = query.where('status', '=', filter.status as never);
   return query.orderBy('created_at', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}
+
+/** What an online order needs to know before it is made, read in one statement (see `orderStart`). */
+export interface OrderStart {
+  /** An order already made with this Idempotency-Key. */
+  keyUsed: boolean;
+  hold: { performance_id: string; status: HoldStatus; live: boolean } | null;
+  /** The key of an order already made from this hold. */
+  holdOrderedWith: string | null;
+  items: { seats: HeldSeat[]; ga: HeldGa[] };
+  /** The event's per-customer ticket limit, if it has one. */
+  customerLimit: number | null;
+}
+
+/** The statement of `orderStart`, also sent as it is by the checkout bench's raw SQL reference. */
+export function orderStartSql(holdId: string, key: string) {
+  return sql<{
+    key_used: boolean;
+    performance_id: string | null;
+    status: HoldStatus | null;
+    live: boolean | null;
+    ordered_with: string | null;
+    items: HoldItemRow[] | null;
+    customer_limit: number | null;
+  }>`
+    SELECT EXISTS (SELECT 1 FROM orders WHERE idempotency_key = ${key}) AS key_used,
+      h.performance_id, h.status, h.expires_at > now() AS live,
+      (SELECT idempotency_key FROM orders WHERE hold_id = h.id) AS ordered_with,
+      (SELECT json_agg(i ORDER BY i.sort) FROM (${holdItemsSql(sql`h.id`)}) i) AS items,
+      (SELECT e.max_tickets_per_customer FROM performances p JOIN events e ON e.id = p.event_id WHERE p.id = h.performance_id) AS customer_limit
+    FROM (SELECT 1) AS one LEFT JOIN holds h ON h.id = ${holdId}`;
+}
+
+/**
+ * Everything an online order reads before it is made, in one statement and no lock: whether the
+ * key was used, the hold, an order already made from it, its items with their prices now, and the
+ * event's per-customer limit. `insertOrder` then checks under the hold's lock what can have moved.
+ */
+export async function orderStart(db: Db, holdId: string, key: string): Promise<OrderStart> {
+  const { rows } = await orderStartSql(holdId, key).execute(db);
+  const row = rows[0]!;
+  return {
+    keyUsed: row.key_used,
+    hold: row.performance_id ? { performance_id: row.performance_id, status: row.status!, live: row.live! } : null,
+    holdOrderedWith: row.ordered_with,
+    items: splitItems(row.items ?? []),
+    customerLimit: row.customer_limit,
+  };
+}
+
+export interface NewOnlineOrder {
+  id: string;
+  holdId: string;
+  idempotencyKey: string;
+  buyer: { name: string; email: string; locale: string };
+  total: number;
+  currency: string;
+  paymentProvider: string;
+  /** categoryId -> price the order is made at; the order is made only if the hold's items cost that now. */
+  categoryPrices: Record<string, number>;
+  customerId: string | null;
+  session: { sessionId: string; url: string };
+  record: { storefront: string; buildId: string; clientBuildId: string | null; pageClass: string | null; widgets: string[] | null };
+  audit: { actor: string; data: Record<string, unknown> };
+}
+
+/** The statement of `insertOrder`, also sent as it is by the checkout bench's raw SQL reference. */
+export function insertOrderSql(o: NewOnlineOrder) {
+  return sql<{ held: boolean; created: boolean }>`
+    WITH h AS (
+      SELECT id, performance_id FROM holds WHERE id = ${o.holdId} AND status = 'active' AND expires_at > now() FOR UPDATE
+    ), priced AS (
+      SELECT h.id, h.performance_id FROM h
+      WHERE (SELECT jsonb_object_agg(i.category_id, i.price) FROM (${holdItemsSql(sql`h.id`)}) i) = ${JSON.stringify(o.categoryPrices)}::jsonb
+    ), made AS (
+      INSERT INTO orders (id, hold_id, performance_id, idempotency_key, buyer_name, buyer_email, locale, total, currency,
+        payment_provider, category_prices, customer_id, payment_session_id, payment_session_url)
+      SELECT ${o.id}, id, performance_id, ${o.idempotencyKey}, ${o.buyer.name}, ${o.buyer.email}, ${o.buyer.locale}, ${o.total}, ${o.currency},
+        ${o.paymentProvider}, ${JSON.stringify(o.categoryPrices)}::jsonb, ${o.customerId}::uuid, ${o.session.sessionId}, ${o.session.url}
+      FROM priced
+      RETURNING id
+    ), recorded AS (
+      INSERT INTO checkout_records (order_id, buyer_email, storefront, build_id, client_build_id, page_class, widgets)
+      SELECT id, ${o.buyer.email}, ${o.record.storefront}, ${o.record.buildId}, ${o.record.clientBuildId}, ${o.record.pageClass}, ${o.record.widgets}::text[]
+      FROM made
+    ), audited AS (
+      INSERT INTO audit_log (actor, action, subject_type, subject_id, data)
+      SELECT ${o.audit.actor}, 'sales.order.created', 'order', id::text, ${JSON.stringify(o.audit.data)}::jsonb FROM made
+    )
+    SELECT EXISTS (SELECT 1 FROM h) AS held, EXISTS (SELECT 1 FROM made) AS created`;
+}
+
+/**
+ * Makes an online order in one statement: locks the hold while it is active and unexpired, and,
+ * if its items still cost what the order was priced at, inserts the order with its payment
+ * session, the checkout record and the audit entry. A second order for the hold, or a second use
+ * of the key, fails on the unique columns. Answers 'created', 'hold_ended' (not active, expired,
+ * or gone) or 'repriced' (a price changed since the order was priced).
+ */
+export async function insertOrder(db: Db, o: NewOnlineOrder): Promise<'created' | 'hold_ended' | 'repriced'> {
+  const { rows } = await insertOrderSql(o).execute(db);
+  const row = rows[0]!;
+  return row.created ? 'created' : row.held ? 'repriced' : 'hold_ended';
 }

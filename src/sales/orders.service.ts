@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { textsIn, toLanguage } from '../catalog/event-texts.js';
 import * as holds from '../inventory/holds.repository.js';
+import type { HeldGa, HeldSeat } from '../inventory/holds.repository.js';
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError, badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
@@ -70,9 +72,94 @@ async function makeOrder(
   source: CheckoutSource,
   customer: OrderCustomer,
 ): Promise<{ order: CreatedOrder; created: boolean }> {
-  const existing = await repo.findOrderByKey(ctx.db, idempotencyKey);
-  if (existing) return { order: await replay(ctx, existing, holdId, buyer), created: false };
+  // A price changed between reading and writing: price the order again (a few times at most).
+  for (let attempt = 1; ; attempt++) {
+    const start = await repo.orderStart(ctx.db, holdId, idempotencyKey);
+    if (start.keyUsed) return replayKey(ctx, idempotencyKey, holdId, buyer);
+    // An event with a per-customer limit counts the customer's orders under advisory locks, in a transaction.
+    if (start.customerLimit !== null) return makeOrderCounted(ctx, holdId, idempotencyKey, buyer, source, customer);
+    const { hold } = start;
+    if (!hold) throw notFound('hold', holdId);
+    if (start.holdOrderedWith !== null) throw holdAlreadyOrdered();
+    if (hold.status !== 'active' || !hold.live) throw holdExpired();
+    const priced = priceOf(start.items);
+    const id = randomUUID();
+    const session = await ctx.payments.createSession({
+      orderId: id,
+      amount: priced.total,
+      currency: priced.currency,
+      description: await sessionDescription(ctx, hold.performance_id),
+      locale: buyer.locale,
+    });
+    let outcome: Awaited<ReturnType<typeof repo.insertOrder>>;
+    try {
+      outcome = await repo.insertOrder(ctx.db, {
+        id,
+        holdId,
+        idempotencyKey,
+        buyer,
+        ...priced,
+        paymentProvider: ctx.payments.name,
+        customerId: customer?.id ?? null,
+        session,
+        record: {
+          storefront: source.storefront,
+          buildId: ctx.buildId,
+          clientBuildId: source.clientBuildId,
+          pageClass: source.pageClass,
+          widgets: source.widgets,
+        },
+        audit: { actor: 'hold_token', data: { holdId, customerId: customer?.id ?? null } },
+      });
+    } catch (error) {
+      // Two requests with one key raced (the loser answers with the winner's order), or two keys for one hold.
+      if (pgCode(error) === PG.uniqueViolation) {
+        if (await repo.findOrderByKey(ctx.db, idempotencyKey)) return replayKey(ctx, idempotencyKey, holdId, buyer);
+        throw holdAlreadyOrdered();
+      }
+      throw error;
+    }
+    if (outcome === 'created') {
+      return { order: { orderId: id, accessToken: ctx.orderAccess.tokenFor(id), payment: { provider: ctx.payments.name, ...session } }, created: true };
+    }
+    if (outcome === 'hold_ended') throw holdExpired();
+    if (attempt >= 3) throw new AppError('busy', 503, 'Prices changed while the order was made; please retry', { retryAfter: 1 });
+  }
+}
 
+const holdAlreadyOrdered = () => conflict('hold_already_ordered', 'This hold already has an order; retry with its Idempotency-Key or make a new hold');
+const holdExpired = () => conflict('hold_expired', 'This hold has expired or was released; its tickets went back on sale');
+
+/** The order's total, its one currency, and the price of each category in it. */
+function priceOf({ seats, ga }: { seats: HeldSeat[]; ga: HeldGa[] }) {
+  const prices = [...seats.map((s) => ({ price: s.price, currency: s.currency })), ...ga.map((g) => ({ price: g.price * g.quantity, currency: g.currency }))];
+  const currency = prices[0]?.currency ?? 'EUR';
+  if (prices.some((p) => p.currency !== currency)) throw badRequest('mixed_currency', 'A hold must be priced in one currency');
+  return {
+    total: prices.reduce((sum, p) => sum + p.price, 0),
+    currency,
+    categoryPrices: Object.fromEntries([...seats, ...ga].map((i) => [i.category_id, i.price])) as Record<string, number>,
+  };
+}
+
+async function replayKey(ctx: AppContext, idempotencyKey: string, holdId: string, buyer: Buyer): Promise<{ order: CreatedOrder; created: boolean }> {
+  const existing = await repo.findOrderByKey(ctx.db, idempotencyKey);
+  if (!existing) throw new Error(`the order of Idempotency-Key ${idempotencyKey} went away`);
+  return { order: await replay(ctx, existing, holdId, buyer), created: false };
+}
+
+/**
+ * An order for an event with a per-customer limit: in one transaction under the hold's lock, so
+ * the customer's orders are counted (enforceCustomerLimit) one request after another.
+ */
+async function makeOrderCounted(
+  ctx: AppContext,
+  holdId: string,
+  idempotencyKey: string,
+  buyer: Buyer,
+  source: CheckoutSource,
+  customer: OrderCustomer,
+): Promise<{ order: CreatedOrder; created: boolean }> {
   let order: Order;
   let created = true;
   try {
@@ -85,18 +172,11 @@ async function makeOrder(
         created = false;
         return prior;
       }
-      if (prior) throw conflict('hold_already_ordered', 'This hold already has an order; retry with its Idempotency-Key or make a new hold');
-      if (hold.status !== 'active' || hold.expires_at <= new Date()) {
-        throw conflict('hold_expired', 'This hold has expired or was released; its tickets went back on sale');
-      }
-      const { seats, ga } = await holds.holdItems(tx, holdId);
-      const prices = [
-        ...seats.map((s) => ({ price: s.price, currency: s.currency })),
-        ...ga.map((g) => ({ price: g.price * g.quantity, currency: g.currency })),
-      ];
-      const currency = prices[0]?.currency ?? 'EUR';
-      if (prices.some((p) => p.currency !== currency)) throw badRequest('mixed_currency', 'A hold must be priced in one currency');
-      const quantity = seats.length + ga.reduce((n, g) => n + g.quantity, 0);
+      if (prior) throw holdAlreadyOrdered();
+      if (hold.status !== 'active' || hold.expires_at <= new Date()) throw holdExpired();
+      const items = await holds.holdItems(tx, holdId);
+      const { total, currency, categoryPrices } = priceOf(items);
+      const quantity = items.seats.length + items.ga.reduce((n, g) => n + g.quantity, 0);
       await enforceCustomerLimit(tx, { performanceId: hold.performance_id, quantity, buyerEmail: buyer.email, customer });
       const inserted = await tx
         .insertInto('orders')
@@ -107,10 +187,10 @@ async function makeOrder(
           buyer_name: buyer.name,
           buyer_email: buyer.email,
           locale: buyer.locale,
-          total: prices.reduce((sum, p) => sum + p.price, 0),
+          total,
           currency,
           payment_provider: ctx.payments.name,
-          category_prices: JSON.stringify(Object.fromEntries([...seats, ...ga].map((i) => [i.category_id, i.price]))),
+          category_prices: JSON.stringify(categoryPrices),
           customer_id: customer?.id ?? null,
         })
         .returningAll()
@@ -144,6 +224,12 @@ async function makeOrder(
   return { order: created ? await withPaymentSession(ctx, order) : await replay(ctx, order, holdId, buyer), created };
 }
 
+/** What the payment session says it is for: the event and the date (the description is cached a few seconds). */
+async function sessionDescription(ctx: AppContext, performanceId: string): Promise<string> {
+  const perf = await repo.orderPerformance(ctx.db, performanceId);
+  return `${perf.eventTitle} ${perf.starts_at.toISOString().slice(0, 10)}`;
+}
+
 async function replay(ctx: AppContext, order: Order, holdId: string, buyer: Buyer): Promise<CreatedOrder> {
   if (order.hold_id !== holdId || !sameBuyer(order, buyer)) {
     throw new AppError('idempotency_key_reused', 409, 'This Idempotency-Key was used for a different request');
@@ -156,12 +242,11 @@ async function withPaymentSession(ctx: AppContext, order: Order): Promise<Create
   let sessionId = order.payment_session_id;
   let url = order.payment_session_url;
   if (!sessionId || !url) {
-    const perf = await repo.orderPerformance(ctx.db, order.performance_id);
     const session = await ctx.payments.createSession({
       orderId: order.id,
       amount: order.total,
       currency: order.currency,
-      description: `${perf.eventTitle} ${perf.starts_at.toISOString().slice(0, 10)}`,
+      description: await sessionDescription(ctx, order.performance_id),
       locale: order.locale,
     });
     // Only the first session sticks, so concurrent retries agree on one.

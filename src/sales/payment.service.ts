@@ -1,18 +1,22 @@
 import { textsIn, toLanguage } from '../catalog/event-texts.js';
-import * as holds from '../inventory/holds.repository.js';
-import { enqueueOrderConfirmation } from '../notifications/outbox.service.js';
+import { enqueueOrderConfirmation, orderConfirmationMessage } from '../notifications/outbox.service.js';
+import type { OrderConfirmation } from '../notifications/templates.js';
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import { AppError, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import { failureOutcome, paymentsTotal, ticketsSold } from '../platform/metrics.js';
 import { stockTransaction, withRetry, type Tx } from '../platform/transaction.js';
-import { issueTickets, type IssuedTicket } from '../tickets/tickets.service.js';
+import { signTickets, type IssuedTicket } from '../tickets/tickets.service.js';
 import * as repo from './orders.repository.js';
+import * as sales from './payment.repository.js';
 
 export type PaymentOutcome = { status: 'paid'; tickets: { id: string; code: string }[]; ticketsWithheld?: true } | { status: 'declined'; reason: string };
 
 /** How long the token that paid an order may ask again and still see the ticket codes (a lost answer, a retry). */
 export const REPLAY_CODES_MS = 10 * 60 * 1000;
+
+/** A payment waits longer for its locks than a hold: the buyer has already given their card. */
+const PAYMENT_LOCK_TIMEOUT_MS = 10_000;
 
 /** Who is confirming: the credential's name for the audit, and whether it may see codes on a repeat. */
 export interface Confirmer {
@@ -52,61 +56,41 @@ async function confirm(ctx: AppContext, orderId: string, token: string, confirme
   let performanceId: string | undefined;
   let sold = 0;
   const outcome = await withRetry(() =>
-    stockTransaction(
-      ctx.db,
-      async (tx): Promise<PaymentOutcome> => {
-        sold = 0;
-        const order = await repo.lockOrderAndHold(tx, orderId);
-        if (!order) throw notFound('order', orderId);
-        performanceId = order.performance_id;
-        if (order.status === 'paid') return paidAlready(ctx, tx, orderId, token, confirmer);
-        if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
-        if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
-        if (order.holdStatus !== 'active' || order.holdExpiresAt <= new Date()) {
-          throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+    stockTransaction(ctx.db, async (tx): Promise<PaymentOutcome> => {
+      sold = 0;
+      const order = await sales.lockForPayment(tx, orderId, PAYMENT_LOCK_TIMEOUT_MS);
+      if (!order) throw notFound('order', orderId);
+      performanceId = order.performance_id;
+      if (order.status === 'paid') return paidAlready(ctx, tx, orderId, token, confirmer);
+      if (order.status === 'expired') throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+      if (order.status !== 'pending_payment') throw conflict('order_not_payable', `This order is ${order.status}`);
+      if (order.holdStatus !== 'active' || order.holdExpiresAt <= new Date()) {
+        throw conflict('hold_expired', 'The hold behind this order expired; its tickets went back on sale');
+      }
+      const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
+      if (charge.status === 'declined') {
+        // Only a charge that reached the card spends the token; a token for another order or a
+        // forged one never got that far and must stay usable where it belongs.
+        if (charge.reason !== 'token_mismatch' && charge.reason !== 'invalid_token') {
+          await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
         }
-        const charge = await ctx.payments.confirm({ sessionId: order.payment_session_id ?? '', token, amount: order.total, currency: order.currency });
-        if (charge.status === 'declined') {
-          // Only a charge that reached the card spends the token; a token for another order or a
-          // forged one never got that far and must stay usable where it belongs.
-          if (charge.reason !== 'token_mismatch' && charge.reason !== 'invalid_token') {
-            await recordAttempt(tx, order.id, charge.tokenId, 'declined', charge.reason);
-          }
-          await audit(tx, { actor: 'buyer', action: 'sales.payment.declined', subjectType: 'order', subjectId: order.id, data: { reason: charge.reason } });
-          return { status: 'declined', reason: charge.reason };
-        }
-        await recordAttempt(tx, order.id, charge.tokenId, 'succeeded', null);
+        await audit(tx, { actor: 'buyer', action: 'sales.payment.declined', subjectType: 'order', subjectId: order.id, data: { reason: charge.reason } });
+        return { status: 'declined', reason: charge.reason };
+      }
 
-        // Tickets carry the prices the order was made (and charged) at, whatever the category costs now.
-        const items = await holds.holdItems(tx, order.hold_id);
-        for (const item of [...items.seats, ...items.ga]) item.price = order.category_prices[item.category_id] ?? item.price;
-        await tx.updateTable('performance_seats').set({ status: 'sold' }).where('hold_id', '=', order.hold_id).where('status', '=', 'held').execute();
-        await tx.updateTable('holds').set({ status: 'converted' }).where('id', '=', order.hold_id).execute();
-        await tx.updateTable('orders').set({ status: 'paid', payment_id: charge.paymentId, paid_at: new Date() }).where('id', '=', order.id).execute();
-        const tickets = await issueTickets(tx, ctx.tickets, order, items);
-        await queueConfirmation(ctx, tx, order, tickets);
-        await audit(tx, {
-          actor: 'buyer',
-          action: 'sales.order.paid',
-          subjectType: 'order',
-          subjectId: order.id,
-          data: { tickets: tickets.length, total: order.total },
-        });
-        if (await repo.isSoldOut(tx, order.performance_id)) {
-          const flipped = await tx
-            .updateTable('performances')
-            .set({ status: 'sold_out' })
-            .where('id', '=', order.performance_id)
-            .where('status', '=', 'on_sale')
-            .executeTakeFirst();
-          if (flipped.numUpdatedRows > 0n)
-            await audit(tx, { actor: 'system', action: 'catalog.performance.sold_out', subjectType: 'performance', subjectId: order.performance_id });
-        }
-        sold = tickets.length;
-        return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
-      },
-      10_000,
-    ),
+      // Tickets carry the prices the order was made (and charged) at, whatever the category costs now.
+      const { items } = order;
+      for (const item of [...items.seats, ...items.ga]) item.price = order.category_prices[item.category_id] ?? item.price;
+      const tickets = signTickets(ctx.tickets, order, items);
+      const confirmation = orderConfirmationMessage(await confirmationInput(ctx, tx, order, tickets));
+      try {
+        await sales.completeSale(tx, { order, tokenId: charge.tokenId, paymentId: charge.paymentId, tickets, confirmation });
+      } catch (error) {
+        throw tokenUsed(error) ?? error;
+      }
+      sold = tickets.length;
+      return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
+    }),
   );
   if (performanceId) ctx.availability.invalidate(performanceId);
   return { outcome, sold };
@@ -129,12 +113,17 @@ async function paidAlready(ctx: AppContext, tx: Tx, orderId: string, token: stri
   return { status: 'paid', tickets: (await repo.orderTickets(tx, orderId)).map(({ id, code }) => ({ id, code })) };
 }
 
+/** A token already used by another attempt (the unique token id of payment_attempts), as the buyer's 409. */
+function tokenUsed(error: unknown): AppError | undefined {
+  if (pgCode(error) !== PG.uniqueViolation || (error as { table?: string }).table !== 'payment_attempts') return undefined;
+  return new AppError('token_used', 409, 'This payment token was already used; get a new one from the card form');
+}
+
 async function recordAttempt(tx: Tx, orderId: string, tokenId: string, outcome: 'succeeded' | 'declined', reason: string | null) {
   try {
     await tx.insertInto('payment_attempts').values({ order_id: orderId, token_id: tokenId, outcome, reason }).execute();
   } catch (error) {
-    if (pgCode(error) === PG.uniqueViolation) throw new AppError('token_used', 409, 'This payment token was already used; get a new one from the card form');
-    throw error;
+    throw tokenUsed(error) ?? error;
   }
 }
 
@@ -157,8 +146,18 @@ export async function queueConfirmation(
   },
   tickets: IssuedTicket[],
 ) {
+  return enqueueOrderConfirmation(tx, await confirmationInput(ctx, tx, order, tickets));
+}
+
+/** What the confirmation email of an order says (the performance's description is cached for a few seconds). */
+async function confirmationInput(
+  ctx: AppContext,
+  tx: Tx,
+  order: Parameters<typeof queueConfirmation>[2],
+  tickets: readonly Pick<IssuedTicket, 'id' | 'label' | 'categoryName' | 'price' | 'currency'>[],
+): Promise<OrderConfirmation> {
   const perf = await repo.orderPerformance(tx, order.performance_id);
-  return enqueueOrderConfirmation(tx, {
+  return {
     orderId: order.id,
     buyerName: order.buyer_name,
     buyerEmail: order.buyer_email,
@@ -172,7 +171,7 @@ export async function queueConfirmation(
     currency: order.currency,
     orderUrl: `${ctx.config.baseUrl}/orders/${order.id}#access=${ctx.orderAccess.tokenFor(order.id)}`,
     complimentary: order.channel === 'comp',
-  });
+  };
 }
 
 /**

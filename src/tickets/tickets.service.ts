@@ -12,26 +12,25 @@ export interface IssuedTicket {
   currency: string;
 }
 
-/** One signed ticket per held seat and per GA place of the order's hold, in the paying transaction. */
-export async function issueTickets(
-  tx: Tx,
-  signer: TicketSigner,
-  order: { id: string; performance_id: string },
-  items: {
-    seats: { seat_id: string; category_id: string; price: number; currency: string; categoryName: string; label: string }[];
-    ga: { ga_area_id: string; quantity: number; category_id: string; price: number; currency: string; categoryName: string; areaName: string }[];
-  },
-): Promise<IssuedTicket[]> {
-  const rows: {
-    id: string;
-    seat_id: string | null;
-    ga_area_id: string | null;
-    category_id: string;
-    price: number;
-    label: string;
-    categoryName: string;
-    currency: string;
-  }[] = [];
+export interface TicketItems {
+  seats: { seat_id: string; category_id: string; price: number; currency: string; categoryName: string; label: string }[];
+  ga: { ga_area_id: string; quantity: number; category_id: string; price: number; currency: string; categoryName: string; areaName: string }[];
+}
+
+/** A signed ticket with the stock it admits to, before it is written. */
+export interface SignedTicket extends IssuedTicket {
+  seat_id: string | null;
+  ga_area_id: string | null;
+  category_id: string;
+}
+
+/**
+ * One signed ticket per held seat and per GA place of an order's items. The ids are made here, so
+ * each code signs its own ticket's id before the row exists and the rows can be written in the
+ * same statement as the rest of the payment.
+ */
+export function signTickets(signer: TicketSigner, order: { performance_id: string }, items: TicketItems): SignedTicket[] {
+  const rows: Omit<SignedTicket, 'code'>[] = [];
   for (const s of items.seats)
     rows.push({
       id: randomUUID(),
@@ -56,7 +55,22 @@ export async function issueTickets(
         currency: g.currency,
       });
   }
-  const issued = rows.map((r) => ({ ...r, code: signer.sign({ ticketId: r.id, performanceId: order.performance_id }) }));
+  return rows.map((r) => ({ ...r, code: signer.sign({ ticketId: r.id, performanceId: order.performance_id }) }));
+}
+
+/** The answer's view of a signed ticket. */
+export const issuedView = ({ id, code, label, categoryName, price, currency }: SignedTicket): IssuedTicket => ({
+  id,
+  code,
+  label,
+  categoryName,
+  price,
+  currency,
+});
+
+/** Signs and writes the tickets of an order's items, in the transaction that sells them. */
+export async function issueTickets(tx: Tx, signer: TicketSigner, order: { id: string; performance_id: string }, items: TicketItems): Promise<IssuedTicket[]> {
+  const issued = signTickets(signer, order, items);
   if (issued.length) {
     await tx
       .insertInto('tickets')
@@ -74,7 +88,7 @@ export async function issueTickets(
       )
       .execute();
   }
-  return issued.map(({ id, code, label, categoryName, price, currency }) => ({ id, code, label, categoryName, price, currency }));
+  return issued.map(issuedView);
 }
 
 export async function voidTickets(tx: Tx, orderId: string): Promise<number> {
