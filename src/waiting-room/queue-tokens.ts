@@ -61,12 +61,30 @@ function encodeTicket(c: QueueClaims): Buffer {
   return b;
 }
 
+/**
+ * Performance ids as text, one string per performance: a decoded ticket's id is this shared
+ * string rather than a new one built from pieces on every poll. Only ids from genuine (verified)
+ * strings come here; bounded all the same.
+ */
+const PERFORMANCE_IDS = 10_000;
+const performanceIds = new Map<string, string>();
+function performanceIdOf(b: Buffer): string {
+  const hex = b.toString('hex', 0, 16);
+  let text = performanceIds.get(hex);
+  if (text === undefined) {
+    if (performanceIds.size >= PERFORMANCE_IDS) performanceIds.clear();
+    text = uuidText(b.subarray(0, 16));
+    performanceIds.set(hex, text);
+  }
+  return text;
+}
+
 function decodeTicket(b: Buffer): QueueClaims | null {
   const pre = b[44];
   const place = b.readUIntBE(32, 6);
   // A pre-queue ticket has no place yet; any other has one.
   if ((pre !== 0 && pre !== 1) || (pre === 1) !== (place === 0)) return null;
-  return { performanceId: uuidText(b.subarray(0, 16)), ticketId: b.subarray(16, 32).toString('hex'), place, joinedAt: b.readUIntBE(38, 6), pre: pre === 1 };
+  return { performanceId: performanceIdOf(b), ticketId: b.toString('hex', 16, 32), place, joinedAt: b.readUIntBE(38, 6), pre: pre === 1 };
 }
 
 function encodeAccess(c: AccessClaims): Buffer {
@@ -81,12 +99,10 @@ function encodeAccess(c: AccessClaims): Buffer {
 function decodeAccess(b: Buffer): AccessClaims | null {
   const place = b.readUIntBE(32, 6);
   if (place === 0) return null;
-  return { performanceId: uuidText(b.subarray(0, 16)), ticketId: b.subarray(16, 32).toString('hex'), place, expiresAt: b.readUIntBE(38, 6) };
+  return { performanceId: performanceIdOf(b), ticketId: b.toString('hex', 16, 32), place, expiresAt: b.readUIntBE(38, 6) };
 }
 
 /** One kind of signed string: its version prefix, its keys by id, its payload size. */
-const VERIFIED_CACHE = 200_000;
-
 function scheme(secret: string, version: string, kind: string, kid: string, previous: readonly string[], size: number) {
   const keys = new Map<string, Buffer>([[kid, key(secret, kind, kid)]]);
   for (const old of previous) if (!keys.has(old)) keys.set(old, key(secret, kind, old));
@@ -98,15 +114,20 @@ function scheme(secret: string, version: string, kind: string, kid: string, prev
     },
     open(text: string | undefined): Buffer | null {
       if (typeof text !== 'string' || text.length > MAX_LENGTH) return null;
-      const parts = text.split('.');
-      if (parts.length !== 4 || parts[0] !== version) return null;
-      const [, textKid, payload, given] = parts as [string, string, string, string];
+      // `<version>.<kid>.<payload>.<mac>`: exactly three dots.
+      const a = text.indexOf('.');
+      const b = text.indexOf('.', a + 1);
+      const c = text.indexOf('.', b + 1);
+      if (a !== version.length || b < 0 || c < 0 || text.indexOf('.', c + 1) >= 0 || !text.startsWith(version)) return null;
+      const textKid = text.slice(a + 1, b);
       const k = keys.get(textKid);
       if (!k) return null;
+      const payload = text.slice(b + 1, c);
+      const given = text.slice(c + 1);
       const bytes = Buffer.from(payload, 'base64url');
       const sig = Buffer.from(given, 'base64url');
       if (bytes.length !== size || bytes.toString('base64url') !== payload || sig.length !== 32 || sig.toString('base64url') !== given) return null;
-      return timingSafeEqual(sig, mac(k, `${version}.${textKid}.${payload}`)) ? bytes : null;
+      return timingSafeEqual(sig, mac(k, text.slice(0, c))) ? bytes : null;
     },
   };
 }
@@ -114,25 +135,14 @@ function scheme(secret: string, version: string, kind: string, kid: string, prev
 export function createQueueSigner(secret: string, kid: string, previousKids: readonly string[] = []): QueueSigner {
   const tickets = scheme(secret, 'Q1', 'queue-ticket', kid, previousKids, TICKET_BYTES);
   const tokens = scheme(secret, 'A1', 'queue-access', kid, previousKids, ACCESS_BYTES);
-  // A fan polls with the same ticket every few seconds: a verified text gives the same claims
-  // every time (the keys are fixed for this signer's life), so it is verified once. Bounded:
-  // cleared when full. Measured on the status path: ~6 µs of HMAC and decoding down to a lookup.
-  const verified = new Map<string, Readonly<QueueClaims>>();
+  // No cache of verified tickets: one would cost hundreds of bytes a fan in line (issue 15) and
+  // make a poll slower as the line outgrows it. Verifying is one HMAC and a decode, a few µs.
   return {
     kid,
     ticket: (claims) => tickets.sign(encodeTicket(claims)),
     verifyTicket(text) {
-      if (text !== undefined) {
-        const known = verified.get(text);
-        if (known) return known;
-      }
       const bytes = tickets.open(text);
-      const claims = bytes && decodeTicket(bytes);
-      if (claims && text !== undefined) {
-        if (verified.size >= VERIFIED_CACHE) verified.clear();
-        verified.set(text, Object.freeze(claims));
-      }
-      return claims;
+      return bytes && decodeTicket(bytes);
     },
     access: (claims) => tokens.sign(encodeAccess(claims)),
     verifyAccess(text) {
