@@ -23,6 +23,11 @@ test('memory columns: times in 4 bytes read back exactly, near the first one or 
   assert.equal(times.get(3), T0 + 2, 'a far value replaced by a near one');
   times.resize(20);
   assert.equal(times.get(15), 0, 'a row never written reads 0');
+  const late = new Times(3);
+  late.set(0, 0);
+  late.set(1, T0);
+  late.set(2, T0 + 7);
+  assert.deepEqual([late.get(0), late.get(1), late.get(2)], [0, T0, T0 + 7], 'a 0 written first is not taken as the base');
 });
 
 test('memory store: 5,000 buyers keep one place each through the tables growing', async () => {

@@ -37,12 +37,13 @@ export class Times {
   }
 
   set(i: number, t: number): void {
-    if (!this.based) {
+    // The first whole, non-zero time is the base (a stray 0 or fraction first would push every real time into the map).
+    if (!this.based && Number.isSafeInteger(t) && t !== 0) {
       this.based = true;
-      if (Number.isSafeInteger(t)) this.base = t;
+      this.base = t;
     }
     const r = t - this.base;
-    if (Number.isInteger(r) && r > FAR && r <= NEAR) {
+    if (this.based && Number.isInteger(r) && r > FAR && r <= NEAR) {
       this.rel[i] = r;
       if (this.exact.size > 0) this.exact.delete(i);
     } else {

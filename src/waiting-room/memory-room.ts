@@ -121,7 +121,8 @@ export class MemoryRoom {
       const place = this.append(this.pre.lastSeen(row));
       this.places.copy(this.pre, row, place, FROM_PRE | (this.places.flags[place]! & UNPOLLED));
       this.tickets.put(ticketHash(ticketId), (x) => x === v, place);
-      this.buyers.put(this.pre.digestHash(row), (x) => x === v, place);
+      // The buyer's own entry moves with it; a buyer whose table names another entry keeps that.
+      if (this.buyers.get(this.pre.digestHash(row), (x) => x === v) === v) this.buyers.put(this.pre.digestHash(row), (x) => x === v, place);
       drawn++;
     }
     this.entrants = drawn;
