@@ -10,7 +10,7 @@
  * stays in memory is what the store and the signer keep.
  *
  * With `--cost-rounds`, a second room of 1,000 fans is then made and the poll cost is measured in
- * rounds, alternating 2,000 random fans of the small room and 2,000 of the big one.
+ * rounds, alternating 20,000 polls of random fans of the small room and 20,000 of the big one.
  */
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -183,7 +183,7 @@ if (costRounds > 0) {
     return seed % n;
   };
   for (let r = 0; r < costRounds; r++) {
-    const pick = (n: number) => Array.from({ length: 2000 }, () => random(n));
+    const pick = (n: number) => Array.from({ length: 20_000 }, () => random(n));
     const a = pick(1000);
     const b = pick(N);
     // Alternate which room goes first, so neither always follows the other.

@@ -33,7 +33,7 @@ const f = flags(process.argv.slice(2));
 const fans = (f.get('fans') ?? '1000,10000,100000,1000000').split(',').map(Number);
 if (fans.some((n) => !Number.isInteger(n) || n < 1000 || n > 2_000_000)) throw new Error('--fans: whole numbers from 1,000 to 2,000,000');
 const stores = (f.get('stores') ?? 'memory,redis').split(',');
-const costRounds = numberFlag(f, 'cost-rounds', 40);
+const costRounds = numberFlag(f, 'cost-rounds', 16);
 const redisUrl = f.get('redis-url') ?? 'redis://127.0.0.1:6379';
 const compare = f.get('compare') ? (JSON.parse(readFileSync(f.get('compare')!, 'utf8')) as Run[]) : undefined;
 
@@ -151,7 +151,7 @@ const lines = [
   `| Node | ${process.version} |`,
   `| load (uptime) | before: ${loadBefore}; after: ${loadAfter} |`,
   '| what | per line length, a fresh process (`--expose-gc`): a room, N fans joined as `queue.service.ts` joins them (device key hashed to `d:<sha256>`, ticket id, `store.join`, ticket signed), each polled once through `status()` + `statusJson()` (what the HTTP fast lane calls); memory after forced GC compared with before the joins. The bench keeps no ticket (each is signed again from the fan number before its poll) |',
-  `| poll cost | in the largest run: ${costRounds} rounds alternating 2,000 random fans of a 1,000-fan room and 2,000 random fans of the big room, in the same process; median per poll of the rounds, as wall clock and as the CPU time of the app's thread (\`process.threadCpuUsage\`; it leaves out the time other processes had the core), status + JSON, the ticket signed outside the timed part. Redis: the polls of a round in flight together (ioredis pipelines them); its CPU column is the app's side only |`,
+  `| poll cost | in the largest run: ${costRounds} rounds alternating 20,000 polls of random fans of a 1,000-fan room and 20,000 of random fans of the big room, in the same process; median per poll of the rounds, as wall clock and as the CPU time of the app's thread (\`process.threadCpuUsage\`; it leaves out the time other processes had the core), status + JSON, the ticket signed outside the timed part. Redis: the polls of a round in flight together (ioredis pipelines them); its CPU column is the app's side only |`,
   '| redis | one local Redis (127.0.0.1:6379), used_memory from INFO memory before the joins and after the polls |',
   '',
   ...notes,
