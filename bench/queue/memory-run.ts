@@ -177,10 +177,13 @@ if (costRounds > 0) {
     c[into].push(t.wall);
     c[into === 'small' ? 'smallCpu' : 'bigCpu'].push(t.cpu);
   };
+  // mulberry32: an LCG's low bits repeat within 64 draws, which would poll a few fans over and over.
   let seed = 12345;
   const random = (n: number) => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return seed % n;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
   };
   for (let r = 0; r < costRounds; r++) {
     const pick = (n: number) => Array.from({ length: 20_000 }, () => random(n));

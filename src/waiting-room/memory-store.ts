@@ -163,8 +163,8 @@ export function createMemoryStore(): QueueStore {
       const shift = b.joined - a.served;
       const moved = a.joined - a.served;
       for (let place = a.served + 1; place <= a.joined; place++) {
-        const to = b.append(a.lastSeenAt(place));
-        b.places.copy(a.places, place, to, (a.places.flags[place]! & FROM_PRE) | (b.places.flags[to]! & ~FROM_PRE));
+        const there = b.append(a.lastSeenAt(place));
+        b.places.copy(a.places, place, there, (a.places.flags[place]! & FROM_PRE) | (b.places.flags[there]! & ~FROM_PRE));
       }
       if (moved > 0) b.movedIn.push({ from, first: a.served + 1 + shift, last: a.joined + shift, shift });
       a.moved = { to, served: a.served, shift };
