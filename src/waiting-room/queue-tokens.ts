@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { hash, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * The waiting room's two signed strings, `<version>.<kid>.<payload>.<mac>` in base64url:
@@ -103,14 +103,37 @@ function decodeAccess(b: Buffer): AccessClaims | null {
 }
 
 /** One kind of signed string: its version prefix, its keys by id, its payload size. */
+/**
+ * HMAC-SHA256 (RFC 2104) with one key, as two one-shot hashes over buffers padded with the key
+ * once: H((K ^ opad) || H((K ^ ipad) || message)). The same bytes as `createHmac` (a test holds
+ * them equal) without an Hmac object per call, which is a quarter of a status poll's HMAC cost.
+ * Synchronous, so one scratch buffer per key is safe.
+ */
+export function hmacSha256(k: Buffer): (message: string) => Buffer {
+  if (k.length > 64) throw new Error('HMAC keys here are 32 bytes');
+  // Room for MAX_LENGTH characters of UTF-8 (3 bytes at most each) and a character more.
+  const inner = Buffer.alloc(64 + 3 * MAX_LENGTH + 4);
+  const outer = Buffer.alloc(64 + 32);
+  for (let i = 0; i < 64; i++) {
+    inner[i] = (k[i] ?? 0) ^ 0x36;
+    outer[i] = (k[i] ?? 0) ^ 0x5c;
+  }
+  return (message) => {
+    const n = inner.write(message, 64, 'utf8');
+    // More than MAX_LENGTH characters can take means the message did not fit and was cut short.
+    if (n > 3 * MAX_LENGTH) throw new Error('message too long to sign');
+    hash('sha256', inner.subarray(0, 64 + n), 'buffer').copy(outer, 64);
+    return hash('sha256', outer, 'buffer');
+  };
+}
+
 function scheme(secret: string, version: string, kind: string, kid: string, previous: readonly string[], size: number) {
-  const keys = new Map<string, Buffer>([[kid, key(secret, kind, kid)]]);
-  for (const old of previous) if (!keys.has(old)) keys.set(old, key(secret, kind, old));
-  const mac = (k: Buffer, signed: string) => createHmac('sha256', k).update(signed).digest();
+  const keys = new Map<string, (message: string) => Buffer>([[kid, hmacSha256(key(secret, kind, kid))]]);
+  for (const old of previous) if (!keys.has(old)) keys.set(old, hmacSha256(key(secret, kind, old)));
   return {
     sign(payload: Buffer): string {
       const signed = `${version}.${kid}.${payload.toString('base64url')}`;
-      return `${signed}.${mac(keys.get(kid)!, signed).toString('base64url')}`;
+      return `${signed}.${keys.get(kid)!(signed).toString('base64url')}`;
     },
     open(text: string | undefined): Buffer | null {
       if (typeof text !== 'string' || text.length > MAX_LENGTH) return null;
@@ -127,7 +150,7 @@ function scheme(secret: string, version: string, kind: string, kid: string, prev
       const bytes = Buffer.from(payload, 'base64url');
       const sig = Buffer.from(given, 'base64url');
       if (bytes.length !== size || bytes.toString('base64url') !== payload || sig.length !== 32 || sig.toString('base64url') !== given) return null;
-      return timingSafeEqual(sig, mac(k, text.slice(0, c))) ? bytes : null;
+      return timingSafeEqual(sig, k(text.slice(0, c))) ? bytes : null;
     },
   };
 }
