@@ -1,4 +1,5 @@
-import type { Bucket, PlaceState, QueueEntry, RoomConfig, RoomCounters, RoomFigures } from './queue-store.js';
+import { FROM_PRE, Rows, STATE_BITS, Table, ticketHash, UNPOLLED } from './memory-columns.js';
+import type { Bucket, PlaceState, RoomConfig, RoomCounters, RoomFigures } from './queue-store.js';
 
 const STATES: PlaceState[] = ['waiting', 'admitted', 'started', 'skipped', 'lapsed'];
 const [_WAITING, ADMITTED, STARTED, SKIPPED, LAPSED] = [0, 1, 2, 3, 4];
@@ -15,9 +16,11 @@ export const FIRST_POLL_GRACE_MS = 15_000;
 const MAX_STEPS_PER_ADVANCE = 100_000;
 
 /**
- * One performance's line in memory. Per place: last seen, admitted at and state in typed arrays
- * indexed by place (17 bytes a place, so a million fans cost ~17 MB); everything a status answer
- * or a join needs is O(1).
+ * One performance's line in memory. Per place, a row of typed arrays (`memory-columns.ts`): the
+ * entry that holds it (buyer digest, ticket id, joined at), last seen (admitted at once the counter
+ * has passed it) and state, about 37 bytes; buyers and pre-queue tickets are found through hash
+ * tables of 4-byte slots. No object or string per fan: a million fans cost about 45 MB, and
+ * everything a status answer or a join needs is O(1).
  */
 export class MemoryRoom {
   joined = 0;
@@ -25,72 +28,108 @@ export class MemoryRoom {
   drawn = false;
   entrants = 0;
   figures: RoomFigures;
-  /** Pre-queue ticket id -> last seen, until the draw; then ticket id -> drawn place. */
-  readonly preQueue = new Map<string, number>();
-  readonly ranks = new Map<string, number>();
-  readonly buyers = new Map<string, QueueEntry>();
+  /** Rows by place (row 0 unused). */
+  readonly places = new Rows();
+  /** The pre-queue's rows in the order they joined, until the draw. */
+  pre = new Rows(16);
+  preCount = 0;
+  /** Buyer digest -> its entry's place, or -(pre row + 1) before the draw. */
+  readonly buyers: Table;
+  /** Pre-queue ticket id -> -(pre row + 1) before the draw, its drawn place after. */
+  readonly tickets: Table;
+  /** Places of this room that came from another room's moved line: place here = place there + shift. */
+  readonly movedIn: { from: string; first: number; last: number; shift: number }[] = [];
   /** Admitted, no hold yet: place -> admitted at. Made a hold lately: place -> started at. */
   readonly pending = new Map<number, number>();
   readonly recent = new Map<number, number>();
   moved?: { to: string; served: number; shift: number };
   bucket?: Bucket;
   totals = { admitted: 0, started: 0, skipped: 0, lapsed: 0 };
-  private lastSeen = new Float64Array(1024);
-  private admittedAt = new Float64Array(1024);
-  private state = new Uint8Array(1024);
   private window = new Int32Array(60);
   private windowSecond = new Float64Array(60);
 
   constructor(public config: RoomConfig) {
     this.figures = { ticketsLeft: 0, admissionsPerMinute: 0, allowedPerMinute: config.maxAdmissionsPerMinute, activeInCheckout: 0, updatedAt: 0 };
+    this.buyers = new Table((v) => (v > 0 ? this.places.digestHash(v) : this.pre.digestHash(-v - 1)));
+    this.tickets = new Table((v) => (v > 0 ? this.places.ticketHash(v) : this.pre.ticketHash(-v - 1)));
   }
 
-  private grow(place: number): void {
-    if (place < this.state.length) return;
-    const size = Math.max(place + 1, this.state.length * 2);
-    const grown = <T extends Float64Array | Uint8Array>(old: T, make: (n: number) => T) => {
-      const a = make(size);
-      a.set(old);
-      return a;
-    };
-    this.lastSeen = grown(this.lastSeen, (n) => new Float64Array(n));
-    this.admittedAt = grown(this.admittedAt, (n) => new Float64Array(n));
-    this.state = grown(this.state, (n) => new Uint8Array(n));
+  /** The place (or -(pre row + 1)) of the buyer with this digest, 0 if none. */
+  buyer(digest: Uint32Array): number {
+    return this.buyers.get(digest[0]!, (v) => (v > 0 ? this.places.hasDigest(v, digest) : this.pre.hasDigest(-v - 1, digest)));
   }
 
-  /**
-   * Hands out the next place; `seen` starts the grace period. Last-seen times are stored
-   * negated until the first status poll (see FIRST_POLL_GRACE_MS).
-   */
+  setBuyer(digest: Uint32Array, value: number): void {
+    this.buyers.put(digest[0]!, (v) => (v > 0 ? this.places.hasDigest(v, digest) : this.pre.hasDigest(-v - 1, digest)), value);
+  }
+
+  /** A pre-queue ticket: -(pre row + 1) before the draw, its place after, 0 if unknown. */
+  preTicket(ticketId: string): number {
+    return this.tickets.get(ticketHash(ticketId), (v) => (v > 0 ? this.places.hasTicket(v, ticketId) : this.pre.hasTicket(-v - 1, ticketId)));
+  }
+
+  /** Hands out the next place; `seen` starts the grace period (negated: not polled yet, see FIRST_POLL_GRACE_MS). */
   append(seen: number): number {
     const place = ++this.joined;
-    this.grow(place);
-    this.lastSeen[place] = seen;
+    this.places.ensure(place);
+    this.places.flags[place] = 0;
+    this.places.setLastSeen(place, seen);
     return place;
   }
 
+  /** A new pre-queue entry; returns -(row + 1), as the tables hold it. */
+  joinPre(digest: Uint32Array, ticketId: string, joinedAt: number, now: number): number {
+    const row = this.preCount++;
+    this.pre.ensure(row);
+    this.pre.write(row, digest, ticketId, joinedAt, 0);
+    this.pre.setLastSeen(row, -now);
+    const value = -row - 1;
+    this.tickets.put(ticketHash(ticketId), () => false, value);
+    return value;
+  }
+
+  /** Records a poll. Only a place the counter has not reached needs it: past it, the time column holds admitted at. */
   seen(place: number, now: number): void {
-    if (place >= 1 && place <= this.joined) this.lastSeen[place] = now;
+    if (place > this.served && place <= this.joined) this.places.setLastSeen(place, now);
   }
 
   lastSeenAt(place: number): number {
-    return this.lastSeen[place] ?? 0;
+    return place >= 1 && place <= this.joined ? this.places.lastSeen(place) : 0;
   }
 
   placeState(place: number): PlaceState {
-    return place >= 1 && place <= this.joined ? STATES[this.state[place]!]! : 'unknown';
+    return place >= 1 && place <= this.joined ? STATES[this.places.flags[place]! & STATE_BITS]! : 'unknown';
   }
 
   admittedAtOf(place: number): number {
-    return this.admittedAt[place] ?? 0;
+    if (place < 1 || place > this.served) return 0;
+    const state = this.places.flags[place]! & STATE_BITS;
+    return state === ADMITTED || state === STARTED || state === LAPSED ? this.places.time.get(place) : 0;
   }
 
+  private setState(place: number, state: number): void {
+    this.places.flags[place] = (this.places.flags[place]! & ~STATE_BITS) | state;
+  }
+
+  /** Gives the pre-queue's tickets, ranked by `ordered`, the next places; tickets it does not name get none. */
   draw(ordered: string[]): number {
-    for (const ticketId of ordered) this.ranks.set(ticketId, this.append(this.preQueue.get(ticketId) ?? 0));
-    this.entrants = ordered.length;
-    this.preQueue.clear();
+    let drawn = 0;
+    for (const ticketId of ordered) {
+      const v = this.preTicket(ticketId);
+      if (v >= 0) continue;
+      const row = -v - 1;
+      const place = this.append(this.pre.lastSeen(row));
+      this.places.copy(this.pre, row, place, FROM_PRE | (this.places.flags[place]! & UNPOLLED));
+      this.tickets.put(ticketHash(ticketId), (x) => x === v, place);
+      // The buyer's own entry moves with it; a buyer whose table names another entry keeps that.
+      if (this.buyers.get(this.pre.digestHash(row), (x) => x === v) === v) this.buyers.put(this.pre.digestHash(row), (x) => x === v, place);
+      drawn++;
+    }
+    this.entrants = drawn;
     this.drawn = true;
-    return ordered.length;
+    this.preCount = 0;
+    this.pre = new Rows(1);
+    return drawn;
   }
 
   /** Ends admissions past the start limit without a hold, freeing their checkout slots. */
@@ -99,7 +138,7 @@ export class MemoryRoom {
     for (const [place, at] of this.pending) {
       if (now - at < this.config.startLimitMs) continue;
       this.pending.delete(place);
-      this.state[place] = LAPSED;
+      this.setState(place, LAPSED);
       lapsed++;
     }
     for (const [place, at] of this.recent) if (now - at >= RECENT_START_MS) this.recent.delete(place);
@@ -112,17 +151,17 @@ export class MemoryRoom {
     let skipped = 0;
     for (let steps = 0; admitted < admissions && this.served < this.joined && steps < MAX_STEPS_PER_ADVANCE; steps++) {
       const place = this.served + 1;
-      const last = this.lastSeen[place]!;
+      const last = this.places.lastSeen(place);
       // Never polled and still young: not admitted yet, and the counter waits here (see FIRST_POLL_GRACE_MS).
       if (last < 0 && now + last <= FIRST_POLL_GRACE_MS) break;
       this.served = place;
       if (last < 0 || now - last > this.config.graceMs) {
-        this.state[place] = SKIPPED;
+        this.setState(place, SKIPPED);
         skipped++;
         continue;
       }
-      this.state[place] = ADMITTED;
-      this.admittedAt[place] = now;
+      this.setState(place, ADMITTED);
+      this.places.setLastSeen(place, now); // from here on: admitted at
       this.pending.set(place, now);
       admitted++;
     }
@@ -134,7 +173,7 @@ export class MemoryRoom {
 
   startHold(place: number, now: number): void {
     if (this.placeState(place) !== 'admitted') return;
-    this.state[place] = STARTED;
+    this.setState(place, STARTED);
     this.pending.delete(place);
     this.recent.set(place, now);
     this.totals.started++;
@@ -162,7 +201,7 @@ export class MemoryRoom {
     return {
       joined: this.joined,
       served: this.served,
-      entrants: this.drawn ? this.entrants : this.preQueue.size,
+      entrants: this.drawn ? this.entrants : this.preCount,
       pending: this.pending.size,
       recentlyStarted: [...this.recent.values()].filter((at) => now - at < RECENT_START_MS).length,
       admittedLastMinute: this.admittedLastMinute(now),

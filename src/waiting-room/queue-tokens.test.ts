@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { createQueueSigner } from './queue-tokens.js';
+import { createQueueSigner, hmacSha256 } from './queue-tokens.js';
 
 const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 const claims = {
@@ -62,4 +62,20 @@ test('queue tickets: after a key rotation old tickets still verify while their k
   assert.deepEqual(rotated.verifyTicket(old), claims);
   assert.match(rotated.ticket(claims), /^Q1\.q2\./);
   assert.equal(createQueueSigner(SECRET, 'q2').verifyTicket(old), null, 'a retired key id no longer verifies');
+});
+
+test('queue tickets: the HMAC from two hashes gives the bytes createHmac gives, for any key up to 64 bytes and any message', () => {
+  for (let i = 0; i < 300; i++) {
+    const k = randomBytes(i % 65);
+    const message = i % 3 === 0 ? `Q1.k${i}.${randomBytes(i % 200).toString('base64url')}` : `ñ€${randomBytes(i % 150).toString('latin1')}`.slice(0, 200);
+    const mac = hmacSha256(k);
+    assert.deepEqual(mac(message), createHmac('sha256', k).update(message).digest(), `key of ${k.length} bytes, message of ${message.length} characters`);
+    assert.deepEqual(mac(message), createHmac('sha256', k).update(message).digest(), 'the same again (the scratch buffers are reused)');
+  }
+});
+
+test('queue tickets: the HMAC refuses a message it could only hash cut short', () => {
+  const mac = hmacSha256(randomBytes(32));
+  assert.throws(() => mac('€'.repeat(250)), /too long/);
+  assert.equal(mac('€'.repeat(200)).length, 32);
 });

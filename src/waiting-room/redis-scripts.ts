@@ -8,8 +8,10 @@
  *   1 room     hash: cfg (JSON), state, figs (JSON), grace, slimit, joined, served, drawn, entrants,
  *              admitted, started, skipped, lapsed, btok/bat (the token bucket), mto/mserved/mshift/mmoved
  *              (moved to another room), mpending/mjoined (being moved), min:<from> (a line moved in)
- *   2 buyers   hash: buyer key -> "place|entryPlace|pre|ticketId|joinedAt|performanceId"
- *              (place: where the entry is in this room, 0 while undrawn; the rest is the signed entry)
+ *   2 buyers   hash: digest of the buyer key (12 bytes of SHA-256, base64url) ->
+ *              "place|entryPlace|pre|ticketId|joinedAt|performanceId" (place: where the entry is in
+ *              this room, 0 while undrawn; the rest is the signed entry; entryPlace is empty when it
+ *              is place, performanceId when it is this room's: about 80 bytes a fan less in Redis)
  *   3 pre      hash: pre-queue ticket id -> last seen, until the draw
  *   4 ranks    hash: drawn ticket id -> place
  *   5 seen     hash: place -> last seen
@@ -31,7 +33,8 @@ local function lineOf(K)
   return f
 end
 local function parse(rec)
-  local p, ep, pre, tid, ja, pid = string.match(rec, '^(%d+)|(%d+)|(%d)|([^|]*)|(%d+)|(.*)$')
+  local p, ep, pre, tid, ja, pid = string.match(rec, '^(%d+)|(%d*)|(%d)|([^|]*)|(%d+)|(.*)$')
+  if ep == '' then ep = p end
   return tonumber(p), ep, pre, tid, ja, pid
 end
 -- Where a buyer's record is in this room: a place, 0 for the undrawn pre-queue, nil when gone.
@@ -76,7 +79,7 @@ return 1`),
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'figs', ARGV[1]) end
 return 1`),
 
-  /** ARGV: buyer key, fresh ticket id, joined at, now, performance id. Returns { created, record }. */
+  /** ARGV: buyer key digest, fresh ticket id, joined at, now. Returns { created, record }. */
   join: script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local now = tonumber(ARGV[4])
@@ -94,7 +97,7 @@ else
   place = redis.call('HINCRBY', KEYS[1], 'joined', 1)
   redis.call('HSET', KEYS[5], place, -now)
 end
-rec = place .. '|' .. place .. '|' .. (pre and '1' or '0') .. '|' .. ARGV[2] .. '|' .. ARGV[3] .. '|' .. ARGV[5]
+rec = place .. '||' .. (pre and '1' or '0') .. '|' .. ARGV[2] .. '|' .. ARGV[3] .. '|'
 redis.call('HSET', KEYS[2], ARGV[1], rec)
 return { 1, rec }`),
 
@@ -264,6 +267,7 @@ for i = 1, #all, 2 do
   local p, ep, pre, tid, ja, pid = parse(all[i + 1])
   local place = placeOf(KEYS, p, pre, tid)
   if place and place > as and place <= aj then
+    if pid == '' then pid = string.match(KEYS[1], '{([^{}]*)}:room$') end
     buyers[#buyers + 1] = { all[i], place, ep .. '|' .. pre .. '|' .. tid .. '|' .. ja .. '|' .. pid }
   end
 end

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { FIRST_POLL_GRACE_MS, RECENT_START_MS } from './memory-room.js';
 import {
   queueUnavailable,
@@ -93,10 +93,13 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
     };
   }
 
-  function record(rec: string): QueueEntry {
-    const [, entryPlace, pre, ticketId, joinedAt, performanceId] = rec.split('|') as [string, string, string, string, string, string];
-    return { performanceId, ticketId, place: Number(entryPlace), joinedAt: Number(joinedAt), pre: pre === '1' };
+  /** A buyers record (see redis-scripts.ts): an empty entry place is the place, an empty performance the room's own. */
+  function record(rec: string, roomId: string): QueueEntry {
+    const [place, entryPlace, pre, ticketId, joinedAt, performanceId] = rec.split('|') as [string, string, string, string, string, string];
+    return { performanceId: performanceId || roomId, ticketId, place: Number(entryPlace || place), joinedAt: Number(joinedAt), pre: pre === '1' };
   }
+  /** What Redis keeps of a buyer key: 12 bytes of its SHA-256 (16 characters, not the key's 45). */
+  const buyerField = (buyerKey: string) => createHash('sha256').update(buyerKey).digest('base64url').slice(0, 16);
 
   const store: QueueStore & { client: RedisClient } = {
     client,
@@ -118,8 +121,8 @@ export function createRedisStore(options: RedisStoreOptions): QueueStore & { cli
       await run('publish', keys(performanceId), JSON.stringify(figures));
     },
     async join(performanceId, buyerKey, fresh, now) {
-      const r = await run<[number, string] | null>('join', keys(performanceId), buyerKey, fresh.ticketId, fresh.joinedAt, now, performanceId);
-      return r ? { entry: record(r[1]), created: r[0] === 1 } : undefined;
+      const r = await run<[number, string] | null>('join', keys(performanceId), buyerField(buyerKey), fresh.ticketId, fresh.joinedAt, now);
+      return r ? { entry: record(r[1], performanceId), created: r[0] === 1 } : undefined;
     },
     async poll(entry, now): Promise<Poll | undefined> {
       let id = entry.performanceId;
