@@ -160,6 +160,8 @@ export function createMemoryStore(): QueueStore {
       const b = room(to);
       if (!a || !b) throw new Error('both lines must be loaded to move one into the other');
       if (!a.drawn && a.preCount > 0) throw new Error('draw the pre-queue before moving the line');
+      // Asked again (a retry after the operator's move failed later on): the line went already.
+      if (a.moved?.to === to) return { moved: a.joined - a.moved.served, shift: a.moved.shift };
       const shift = b.joined - a.served;
       const moved = a.joined - a.served;
       for (let place = a.served + 1; place <= a.joined; place++) {
