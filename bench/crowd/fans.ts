@@ -553,5 +553,5 @@ const result: CrowdResult = {
   clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
   maxRssMb: Math.round(Math.max(maxRss, process.memoryUsage.rss()) / 2 ** 20),
 };
-console.log(JSON.stringify(result));
-process.exit(0);
+// A pipe is written asynchronously: exit only once the whole result (hundreds of KB) is out.
+process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -98,7 +98,8 @@ function generator<T>(name: string, command: string[], progress?: (line: string)
   });
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`  [${name}] ${chunk.toString('utf8')}`));
   const done = new Promise<T>((resolve, reject) =>
-    child.once('exit', (code) => {
+    // 'close', not 'exit': the last line of a large result may still be in the pipe at exit.
+    child.once('close', (code) => {
       if (code === 0 && last) resolve(JSON.parse(last) as T);
       else reject(new Error(`the ${name} generator exited with ${code}`));
     }),
