@@ -61,6 +61,7 @@ export interface CrowdReport {
     faults?: { killAt: number; redisAt: number };
     afterMove: number;
     maxRun: number;
+    holdTtl: number;
   };
   performanceIds: { first: string; next: string };
   times: { openedAt?: number; soldOutAt?: number; movedAt?: number; endedAt: number; arrivalEnd: number };
@@ -395,7 +396,7 @@ export function renderReport(r: CrowdReport): string {
     `| show | ${s.hall}: ${int(s.places)} places; a first performance with its on-sale time ${s.preQueue} s after the first fan arrives, and a next one (no on-sale time) |`,
   );
   out.push(
-    `| room | Redis store; maxInCheckout ${s.bounds.maxInCheckout}, maxAdmissionsPerMinute ${s.bounds.maxAdmissionsPerMinute}, graceSeconds ${s.bounds.graceSeconds}, startLimitSeconds ${s.bounds.startLimitSeconds}; the same bounds for the next performance's room after the move |`,
+    `| room | Redis store; maxInCheckout ${s.bounds.maxInCheckout}, maxAdmissionsPerMinute ${s.bounds.maxAdmissionsPerMinute}, graceSeconds ${s.bounds.graceSeconds}, startLimitSeconds ${s.bounds.startLimitSeconds}; the same bounds for the next performance's room after the move; holds keep places ${s.holdTtl} s (\`HOLD_TTL_SECONDS\`; default 480) |`,
   );
   out.push(
     `| fans | ${int(s.fans)}, arriving evenly over ${s.arrival} s; ${s.perAddress} to a source address (a carrier's NAT; ${int(c.addresses)} addresses), ${s.perPrefix} addresses to a /24 in 127.100.0.0/14; one process, node:http keep-alive (up to 2 connections per address); each wants ${s.quantity} tickets (a seated category, a different one per fan, then GA, then the others, then 1) |`,
