@@ -97,6 +97,10 @@ describe('browser: a checkout that forgives', { skip }, () => {
       await page.getByTestId('release').click();
       const confirm = page.getByTestId('release-confirm');
       await confirm.waitFor();
+      // Focus moves in an effect after the redraw: wait for it (a busy machine runs it later), then say what it is.
+      await page
+        .waitForFunction(() => (globalThis as unknown as InPage).document.activeElement?.id === 'release-question', undefined, { timeout: 5000 })
+        .catch(() => {});
       assert.equal(
         await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id as string),
         'release-question',
