@@ -3,6 +3,7 @@ import http from 'node:http';
 import { flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
 import { fanAddress } from './traffic.js';
 import { SolverPool } from './pow.js';
+import { type Answer, jsonCaller } from './json-call.js';
 
 /**
  * Simulated fans: each arrives at its own time (spread evenly over `--arrival` seconds, starting
@@ -66,62 +67,11 @@ const SHIELD_REFUSALS = new Set(['rate_limited', 'overloaded', 'challenge_requir
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 2, keepAliveMsecs: 10_000 });
 const solver = new SolverPool(solverThreads, solverNice);
 
-interface Answer {
-  status: number;
-  body: any;
-  retryAfter: number | undefined;
-  ms: number;
-}
-
 let t0 = 0;
 let deadline = Infinity;
 const over = () => performance.now() >= deadline;
 
-function call(origin: URL, localAddress: string, method: string, path: string, payload?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const body = payload === undefined ? undefined : JSON.stringify(payload);
-  const began = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: origin.hostname,
-        port: origin.port,
-        path,
-        method,
-        localAddress,
-        timeout: TIMEOUT_MS,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined
-            ? method === 'POST'
-              ? { 'content-length': 0 }
-              : {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: any = null;
-          try {
-            parsed = text ? JSON.parse(text) : null;
-          } catch {
-            parsed = { error: { code: 'not_json' } };
-          }
-          const ra = Number(res.headers['retry-after']);
-          resolve({ status: res.statusCode ?? 0, body: parsed, retryAfter: Number.isFinite(ra) ? ra : undefined, ms: performance.now() - began });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = jsonCaller(agent, TIMEOUT_MS);
 
 // ---- what is recorded ----
 const samples = new Map<string, number[]>();
