@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { MEASURE_END, MEASURE_START, cpuShares, flags, numberFlag, sampleCpu, sleep, type CpuShare, type CpuSample } from '../checkout/common.js';
 import { machine } from '../checkout/report.js';
 import { adminClient, createDatabase } from '../checkout/setup.js';
-import { children, freePort, pinnable, pinned, runBench, start, stop, waitUntilUp, writeResult } from '../processes.js';
+import { cleanupOnce, freePort, pinnable, pinned, runBench, start, stop, waitUntilUp, writeResult } from '../processes.js';
 import type { LoadResult } from './load.js';
 import { renderReport, type Phase, type PhaseRun } from './report.js';
 
@@ -48,7 +48,6 @@ const only = f.get('phases')?.split(',');
 const dbName = `taquilla_bench_shieldcost_${process.pid}`;
 const workDir = `/tmp/taquilla-shield-cost-${process.pid}`;
 let admin: pg.Client | undefined;
-let dbCreated = false;
 
 /**
  * Browsing from a network is refused after its first request for ten minutes, and so is
@@ -101,7 +100,6 @@ async function main(): Promise<void> {
   admin = client;
   const notes: string[] = [];
   if (!pinnable) notes.push('taskset is missing or the machine has fewer than 2 cores: everything ran unpinned.');
-  dbCreated = true;
   const dbUrl = await createDatabase(admin, PG_BASE, dbName);
   mkdirSync(workDir, { recursive: true });
   const [port, paymentPort, barePort] = [await freePort(), await freePort(), await freePort()];
@@ -263,15 +261,10 @@ async function main(): Promise<void> {
   if (write) writeResult('shield-cost', date, markdown);
 }
 
-let cleaned: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaned ??= (async () => {
-    await Promise.all([...children].map((child) => stop(child, 5000)));
-    if (dbCreated)
-      await admin?.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${dbName}: ${e.message}`));
-    await admin?.end().catch(() => {});
-    rmSync(workDir, { recursive: true, force: true });
-  })();
-  return cleaned;
-}
+// Stops the servers, drops the bench's database (IF EXISTS: it may not have been made yet) and the work directory.
+const cleanup = cleanupOnce(
+  [dbName],
+  () => admin,
+  () => rmSync(workDir, { recursive: true, force: true }),
+);
 await runBench(main, cleanup, 'the bench database');
