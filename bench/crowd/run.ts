@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { findNginx, noNginx } from '../../scripts/cluster/nginx.js';
 import { invariants, type Invariants } from '../../scripts/faults/checks.js';
@@ -92,6 +93,31 @@ const say = (line: string) => console.log(`# ${t()} ${line}`);
 
 let admin: pg.Client | undefined;
 let redis: OwnRedis | undefined;
+/**
+ * What nginx complained of during the run, counted by message with the numbers, addresses and
+ * request details taken out: resets and hang-ups the fans saw are explained here or not at all.
+ */
+function nginxComplaints(file: string): string {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /\[(warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?([^,]+)/.exec(line);
+    if (!m) continue;
+    const message = `${m[1]}: ${m[2]!.replace(/\d+(\.\d+)*/g, 'N').slice(0, 120)}`;
+    counts.set(message, (counts.get(message) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([message, n]) => `${n.toLocaleString('en-US')}× \`${message}\``)
+    .join('; ');
+}
+
 let cluster: CrowdCluster | undefined;
 const databases: string[] = [];
 
@@ -441,6 +467,8 @@ async function main(): Promise<void> {
   ] as const) {
     checks.push({ performance: label, books: await invariants(dbUrl, id, [...seen]), stock: await checkStock(dbUrl, id) });
   }
+  const nginxSaid = nginxComplaints(join(workDir, 'logs', 'nginx.log'));
+  if (nginxSaid) notes.push(`nginx's error log (warn and worse), by message: ${nginxSaid}.`);
   const nodeStates = cluster.nodes.map((n) => ({ name: n.name, running: n.supervised.running(), restarts: n.supervised.restarts() }));
   const report: CrowdReport = {
     date: new Date().toISOString().slice(0, 10),
