@@ -132,8 +132,14 @@ function generator<T>(name: string, command: string[], progress?: (line: string)
   const done = new Promise<T>((resolve, reject) =>
     // 'close', not 'exit': the last line of a large result may still be in the pipe at exit.
     child.once('close', (code) => {
-      if (code === 0 && last) resolve(JSON.parse(last) as T);
-      else reject(new Error(`the ${name} generator exited with ${code}`));
+      if (code === 0 && last) {
+        // A result that does not parse fails the run through its cleanup, not as an uncaught throw.
+        try {
+          resolve(JSON.parse(last) as T);
+        } catch (error) {
+          reject(new Error(`the ${name} generator's result did not parse: ${(error as Error).message}`));
+        }
+      } else reject(new Error(`the ${name} generator exited with ${code}`));
     }),
   );
   done.catch(() => {});
