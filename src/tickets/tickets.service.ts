@@ -24,12 +24,8 @@ export interface SignedTicket extends IssuedTicket {
   category_id: string;
 }
 
-/**
- * One signed ticket per held seat and per GA place of an order's items. The ids are made here, so
- * each code signs its own ticket's id before the row exists and the rows can be written in the
- * same statement as the rest of the payment.
- */
-export function signTickets(signer: TicketSigner, order: { performance_id: string }, items: TicketItems): SignedTicket[] {
+/** One ticket row per held seat and per GA place of an order's items, each with a fresh id, before it is signed. */
+export function ticketRows(items: TicketItems): Omit<SignedTicket, 'code'>[] {
   const rows: Omit<SignedTicket, 'code'>[] = [];
   for (const s of items.seats)
     rows.push({
@@ -55,7 +51,16 @@ export function signTickets(signer: TicketSigner, order: { performance_id: strin
         currency: g.currency,
       });
   }
-  return rows.map((r) => ({ ...r, code: signer.sign({ ticketId: r.id, performanceId: order.performance_id }) }));
+  return rows;
+}
+
+/**
+ * One signed ticket per held seat and per GA place of an order's items. The ids are made here, so
+ * each code signs its own ticket's id before the row exists and the rows can be written in the
+ * same statement as the rest of the payment.
+ */
+export function signTickets(signer: TicketSigner, order: { performance_id: string }, items: TicketItems): SignedTicket[] {
+  return ticketRows(items).map((r) => ({ ...r, code: signer.sign({ ticketId: r.id, performanceId: order.performance_id }) }));
 }
 
 /** The answer's view of a signed ticket. */
