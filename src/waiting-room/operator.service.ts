@@ -163,9 +163,8 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
      * them). Fans keep their tickets: old tickets answer from the new room.
      */
     async moveToNext(performanceId: string, actor: string) {
-      const from = await rooms.ensure(performanceId);
-      if (!from) throw noRoom(performanceId);
-      if (from.movedTo) throw conflict('already_moved', `This line already moved to performance ${from.movedTo}`, { movedTo: from.movedTo });
+      if (!(await rooms.ensure(performanceId))) throw noRoom(performanceId);
+      // Refuses a line that moved already, under the room's lock.
       const target = await moveTarget(performanceId);
       moving.add(performanceId).add(target.id);
       try {
