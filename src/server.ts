@@ -8,6 +8,7 @@ import { seedDemo } from './catalog/demo-seed.js';
 import { createSalesSchedule } from './catalog/sales-schedule.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { expireHolds } from './inventory/holds.service.js';
+import { flipIfSoldOut } from './inventory/sold-out.js';
 import { createMailer } from './notifications/mailer.js';
 import { startOutboxWorker } from './notifications/outbox.worker.js';
 import { buildTestPaymentServer } from './payments/test-provider/test-provider.server.js';
@@ -78,6 +79,9 @@ const sweeper = every(
   async () => {
     const expired = await expireHolds(database.db);
     if (expired > 0) log.info({ expired }, 'expired holds released');
+    // A payment flips its performance to sold out itself; this catches one whose follow-up was lost.
+    const soldOut = await flipIfSoldOut(database.db);
+    if (soldOut > 0) log.info({ soldOut }, 'performances with nothing left flipped to sold out');
   },
   jobErrors('hold_expiry', (error) => log.error({ err: error }, 'hold expiry failed')),
 );

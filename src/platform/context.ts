@@ -46,6 +46,8 @@ export interface AppContext {
   scriptCompromise: ScriptCompromise;
   /** Third-party widgets: which to show on a page of each class, and the kill switch (read every 2 s). */
   widgets: Widgets;
+  /** Where background follow-ups that must not fail a request report their errors. */
+  log: (message: string, error?: unknown) => void;
 }
 
 /** Lets go of what the context holds open (Redis connections of the shield, the sign-in throttle and the line). */
@@ -90,5 +92,6 @@ export function createContext(
       alerts: createAlerts({ db, webhookUrl: config.alertWebhookUrl, emails: config.alertEmails, baseUrl: config.baseUrl, log }),
       log,
     }),
+    log,
   };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { holdItemsSql, splitItems, type HeldGa, type HeldSeat, type HoldItemRow } from '../inventory/holds.repository.js';
 import type { HoldStatus, NewOutboxMessage, Order } from '../platform/database.types.js';
 import type { Tx } from '../platform/transaction.js';
+import { stockGoneSql } from '../inventory/sold-out.js';
 import type { SignedTicket } from '../tickets/tickets.service.js';
 
 /**
@@ -51,7 +52,7 @@ export function completeSaleSql(sale: Sale) {
         sql`(${t.id}::uuid, ${order.id}::uuid, ${performanceId}::uuid, ${t.seat_id}::uuid, ${t.ga_area_id}::uuid, ${t.category_id}::uuid, ${t.price}::integer, ${t.code})`,
     ),
   );
-  return sql<{ message_id: string }>`
+  return sql<{ message_id: string; settle: boolean }>`
     WITH attempt AS (
       INSERT INTO payment_attempts (order_id, token_id, outcome, reason) VALUES (${order.id}, ${sale.tokenId}, 'succeeded', NULL)
     ), sold AS (
@@ -66,11 +67,11 @@ export function completeSaleSql(sale: Sale) {
       INSERT INTO outbox (kind, recipient, locale, subject, body_text, body_html, status, order_id)
       VALUES (${m.kind}, ${m.recipient}, ${m.locale}, ${m.subject}, ${m.body_text}, ${m.body_html}, 'queued', ${order.id})
       RETURNING id
+    ), stock AS (
+      SELECT ${stockGoneSql(performanceId)} AS gone
     ), flipped AS (
       UPDATE performances SET status = 'sold_out'
-      WHERE id = ${performanceId} AND status = 'on_sale'
-        AND NOT EXISTS (SELECT 1 FROM performance_seats WHERE performance_id = ${performanceId} AND status = 'available')
-        AND NOT EXISTS (SELECT 1 FROM ga_stock WHERE performance_id = ${performanceId} AND taken < capacity)
+      WHERE id = ${performanceId} AND status = 'on_sale' AND (SELECT gone FROM stock)
         AND NOT EXISTS (SELECT 1 FROM holds WHERE performance_id = ${performanceId} AND status = 'active' AND purpose = 'sale' AND id <> ${order.hold_id})
       RETURNING id
     ), audited AS (
@@ -82,7 +83,7 @@ export function completeSaleSql(sale: Sale) {
         SELECT 2, 'system', 'catalog.performance.sold_out', 'performance', id::text, '{}'::jsonb FROM flipped
       ) AS entries ORDER BY n
     )
-    SELECT id AS message_id FROM message`;
+    SELECT id AS message_id, (SELECT gone FROM stock) AND NOT EXISTS (SELECT 1 FROM flipped) AS settle FROM message`;
 }
 
 /**
@@ -91,9 +92,14 @@ export function completeSaleSql(sale: Sale) {
  * the confirmation email in the outbox, the audit entry, and the performance flipped to sold out
  * when nothing is left for fans (with its own audit entry). The statement sees the database as it
  * was before its own writes, so the sold-out check leaves out this order's hold, which it converts.
- * Returns the outbox message's id.
+ *
+ * It also sees other fans' holds as they were when it started: two last payments side by side
+ * each see the other's hold still active, and neither flips. `settle` is true when nothing is left
+ * on sale but other holds kept this statement from flipping; the caller then runs
+ * `flipIfSoldOut` (inventory/sold-out.ts) once committed, on a snapshot that has every sale that
+ * committed before it, so the last of such payments to commit flips.
  */
-export async function completeSale(tx: Tx, sale: Sale): Promise<string> {
+export async function completeSale(tx: Tx, sale: Sale): Promise<{ messageId: string; settle: boolean }> {
   const { rows } = await completeSaleSql(sale).execute(tx);
-  return rows[0]!.message_id;
+  return { messageId: rows[0]!.message_id, settle: rows[0]!.settle };
 }

@@ -3,6 +3,7 @@ import { enqueueOrderConfirmation, orderConfirmationMessage } from '../notificat
 import type { OrderConfirmation } from '../notifications/templates.js';
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
+import { flipIfSoldOut } from '../inventory/sold-out.js';
 import { AppError, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import { failureOutcome, paymentsTotal, ticketsSold } from '../platform/metrics.js';
 import { stockTransaction, withRetry, type Tx } from '../platform/transaction.js';
@@ -55,9 +56,11 @@ export async function confirmPayment(ctx: AppContext, orderId: string, token: st
 async function confirm(ctx: AppContext, orderId: string, token: string, confirmer: Confirmer): Promise<{ outcome: PaymentOutcome; sold: number }> {
   let performanceId: string | undefined;
   let sold = 0;
+  let settle = false;
   const outcome = await withRetry(() =>
     stockTransaction(ctx.db, async (tx): Promise<PaymentOutcome> => {
       sold = 0;
+      settle = false;
       const order = await sales.lockForPayment(tx, orderId, PAYMENT_LOCK_TIMEOUT_MS);
       if (!order) throw notFound('order', orderId);
       performanceId = order.performance_id;
@@ -84,7 +87,7 @@ async function confirm(ctx: AppContext, orderId: string, token: string, confirme
       const tickets = signTickets(ctx.tickets, order, items);
       const confirmation = orderConfirmationMessage(await confirmationInput(ctx, tx, order, tickets));
       try {
-        await sales.completeSale(tx, { order, tokenId: charge.tokenId, paymentId: charge.paymentId, tickets, confirmation });
+        ({ settle } = await sales.completeSale(tx, { order, tokenId: charge.tokenId, paymentId: charge.paymentId, tickets, confirmation }));
       } catch (error) {
         throw tokenUsed(error) ?? error;
       }
@@ -92,8 +95,22 @@ async function confirm(ctx: AppContext, orderId: string, token: string, confirme
       return { status: 'paid', tickets: tickets.map(({ id, code }) => ({ id, code })) };
     }),
   );
+  if (performanceId && settle) await settleAfterSale(ctx, performanceId);
   if (performanceId) ctx.availability.invalidate(performanceId);
   return { outcome, sold };
+}
+
+/**
+ * One of the last payments, whose own check saw other fans' holds still active: now that it has
+ * committed, flip the performance if those sold too. The sale stands whatever happens here; if
+ * this fails (the database went away just now), the hold sweeper flips it on its next run.
+ */
+async function settleAfterSale(ctx: AppContext, performanceId: string): Promise<void> {
+  try {
+    await flipIfSoldOut(ctx.db, performanceId);
+  } catch (error) {
+    ctx.log('the sold-out check after a payment failed; the hold sweeper will settle it', error);
+  }
 }
 
 /**
