@@ -84,7 +84,7 @@ roomGauge('taquilla_queue_tickets_left', 'Tickets left to sell, as the waiting r
 
 new Gauge({
   name: 'taquilla_queue_limited_by',
-  help: 'What holds admissions back now, 1 for the current signal: not_open, none, checkout_full, checkout_errors, checkout_latency, operator_rate',
+  help: 'What holds admissions back now, 1 for the current signal: not_open, none, tickets_held, checkout_full, checkout_errors, checkout_latency, operator_rate',
   labelNames: ['performance', 'signal'] as const,
   registers: [metrics],
   async collect() {

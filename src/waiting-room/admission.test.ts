@@ -2,11 +2,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { admin, testApp, type TestApp } from '../../tests/helpers/app.js';
 import { databaseAvailable, skipReason } from '../../tests/helpers/database.js';
+import { createShow, holdAuth } from '../../tests/helpers/fixtures.js';
 import { admissionBudget } from './admission.js';
 import { fakeClock, holdWith, join, joinMany, roomShow, roomView, status } from './waiting-room.fixtures.js';
 
-test("admission budget: never more than a second of the allowed rate, the free checkout slots or the minute's bound", () => {
-  const base = { now: 1_000_000, bucket: undefined, allowedPerMinute: 600, maxPerMinute: 600, maxInCheckout: 100, activeInCheckout: 0, admittedLastMinute: 0 };
+test("admission budget: never more than a second of the allowed rate, the free checkout slots, the minute's bound or the places nobody holds", () => {
+  const base = {
+    now: 1_000_000,
+    bucket: undefined,
+    allowedPerMinute: 600,
+    maxPerMinute: 600,
+    maxInCheckout: 100,
+    activeInCheckout: 0,
+    admittedLastMinute: 0,
+    ticketsLeft: 5000,
+    notYetHolding: 0,
+  };
   assert.equal(admissionBudget(base).admissions, 10);
   assert.equal(admissionBudget({ ...base, bucket: { tokens: 0, at: base.now - 60_000 } }).admissions, 10, 'an idle minute does not save up a burst');
   assert.equal(admissionBudget({ ...base, activeInCheckout: 97 }).admissions, 3);
@@ -18,6 +29,9 @@ test("admission budget: never more than a second of the allowed rate, the free c
     0,
     'half a fan waits for the next second',
   );
+  assert.equal(admissionBudget({ ...base, ticketsLeft: 0 }).admissions, 0, 'everything left is in holds: nobody is let in to find nothing');
+  assert.equal(admissionBudget({ ...base, ticketsLeft: 7, notYetHolding: 4 }).admissions, 3, 'fans let in and not yet holding count against the places left');
+  assert.equal(admissionBudget({ ...base, ticketsLeft: 2, notYetHolding: 6 }).admissions, 0);
 });
 
 describe('waiting room: admission', { skip: !databaseAvailable && skipReason }, () => {
@@ -134,6 +148,26 @@ describe('waiting room: admission', { skip: !databaseAvailable && skipReason }, 
     assert.equal((await status(t.app, next!.queueTicket)).state, 'admitted', 'a fan who started stays admitted');
     const view = await roomView(t.app, show.performanceId);
     assert.deepEqual([view.lapsed, view.activeInCheckout], [1, 1]);
+  });
+
+  test('waiting room: nobody is let in while every place left is in a hold; a released hold lets the next fans in', async () => {
+    const show = await roomShow(t, { maxInCheckout: 50, maxAdmissionsPerMinute: 600 }, await createShow(t.app, { rows: 1, perRow: 2, gaCapacity: 1 }));
+    fakeClock(t);
+    const fans = await joinMany(t.app, show.performanceId, 8, 'held');
+    assert.equal((await t.ctx.waitingRoom.tick()).get(show.performanceId)?.admitted, 3, 'three places: three fans let in, though checkout has room for 50');
+    assert.equal((await t.ctx.waitingRoom.tick()).get(show.performanceId)?.admitted, 0, 'the three let in may still take them');
+    const token = (await status(t.app, fans[0]!.queueTicket)).accessToken;
+    const held = await holdWith(t.app, show.performanceId, { seatIds: show.seats.map((s) => s.id), gaAreaId: show.gaAreaId, quantity: 1 }, token);
+    assert.equal(held.statusCode, 201, held.body);
+    assert.equal((await t.ctx.waitingRoom.tick()).get(show.performanceId)?.admitted, 0, "everything is in one fan's hold");
+    assert.equal((await status(t.app, fans[3]!.queueTicket)).state, 'waiting');
+    assert.equal((await status(t.app, fans[3]!.queueTicket)).ticketsLeft, 0);
+
+    const released = await t.app.inject({ method: 'DELETE', url: `/api/holds/${held.json().holdId}`, headers: holdAuth(held.json()) });
+    assert.equal(released.statusCode, 204, released.body);
+    // Two fans let in earlier have not held yet: of the three places back, one is for the next fan.
+    assert.equal((await t.ctx.waitingRoom.tick()).get(show.performanceId)?.admitted, 1);
+    assert.equal((await status(t.app, fans[3]!.queueTicket)).state, 'admitted');
   });
 
   test('waiting room: pause stops admissions, resume restarts them, close ends the line; each audited', async () => {

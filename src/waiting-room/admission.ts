@@ -17,7 +17,10 @@ export const ADMIT_LOCK_MS = 1500;
  * - the allowed rate (the operator's per-minute bound scaled by health), as a token bucket that
  *   holds at most one second's worth, so admissions come evenly rather than in bursts;
  * - the operator's per-minute bound over the last 60 seconds, whatever the bucket says;
- * - free checkout slots: `maxInCheckout` minus fans admitted and not yet holding, plus active holds.
+ * - free checkout slots: `maxInCheckout` minus fans admitted and not yet holding, plus active holds;
+ * - tickets left to hold: no more fans admitted and not yet holding than places nobody holds, so a
+ *   fan is not taken out of line to find nothing while the last places sit in others' holds (those
+ *   that lapse come back, and the next fans are let in for them).
  */
 export function admissionBudget(input: {
   now: number;
@@ -27,11 +30,20 @@ export function admissionBudget(input: {
   maxInCheckout: number;
   activeInCheckout: number;
   admittedLastMinute: number;
+  /** Places on sale that nobody holds (seats available, GA places not taken). */
+  ticketsLeft: number;
+  /** Fans admitted who have not made a hold yet. */
+  notYetHolding: number;
 }): { admissions: number; bucket: Bucket } {
   const capacity = Math.max(1, input.allowedPerMinute / 60);
   const last = input.bucket ?? { tokens: capacity, at: input.now };
   const tokens = Math.min(capacity, last.tokens + ((input.now - last.at) / 60_000) * input.allowedPerMinute);
-  const room = Math.min(tokens, input.maxInCheckout - input.activeInCheckout, input.maxPerMinute - input.admittedLastMinute);
+  const room = Math.min(
+    tokens,
+    input.maxInCheckout - input.activeInCheckout,
+    input.maxPerMinute - input.admittedLastMinute,
+    input.ticketsLeft - input.notYetHolding,
+  );
   return { admissions: Math.max(0, Math.floor(room)), bucket: { tokens, at: input.now } };
 }
 
@@ -111,6 +123,8 @@ export function createAdmission(deps: { db: Db; store: QueueStore; rooms: Rooms;
           maxInCheckout: config.maxInCheckout,
           activeInCheckout: before.pending + before.recentlyStarted + f.activeHolds,
           admittedLastMinute: before.admittedLastMinute,
+          ticketsLeft: f.ticketsLeft,
+          notYetHolding: before.pending,
         });
         const moved = await store.advance(id, roomState(config) === 'open' ? budget.admissions : 0, now, budget.bucket);
         if (moved.admitted > 0) queueAdmissions.inc({ performance: id }, moved.admitted);

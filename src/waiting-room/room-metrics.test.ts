@@ -24,6 +24,7 @@ test('waiting room: what holds admissions back is named, in the order it binds',
   assert.equal(limitingSignal(line({ config: { salesStatus: 'sold_out' } }), 400, healthy), 'not_open');
   assert.equal(limitingSignal(line({ config: { enabled: false } }), 400, healthy), 'not_open');
   assert.equal(limitingSignal(line(), 0, healthy), 'none', 'nobody waiting');
+  assert.equal(limitingSignal(line({ figures: { ticketsLeft: 0, activeInCheckout: 100 } }), 400, failing), 'tickets_held', 'all that is left is in holds');
   assert.equal(limitingSignal(line({ figures: { activeInCheckout: 100 } }), 400, failing), 'checkout_full');
   assert.equal(limitingSignal(line({ figures: { allowedPerMinute: 240 } }), 400, failing), 'checkout_errors');
   assert.equal(limitingSignal(line({ figures: { allowedPerMinute: 240 } }), 400, { ...failing, limitedBy: 'checkout_latency' }), 'checkout_latency');

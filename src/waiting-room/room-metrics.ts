@@ -7,12 +7,14 @@ import type { WaitingRoom } from './waiting-room.js';
  * What holds a room's admissions back right now:
  * - `not_open`: the room lets nobody through (before the sale, paused, sold out, closed);
  * - `none`: nobody is waiting;
+ * - `tickets_held`: nothing is left to sell but what fans hold, so nobody is let in to find
+ *   nothing; a hold that lapses lets the next fans in;
  * - `checkout_full`: as many fans are in checkout as the room allows;
  * - `checkout_errors` / `checkout_latency`: checkout is failing or slow, and the load signal
  *   scales the rate down (load-signal.ts);
  * - `operator_rate`: the operator's admissions per minute.
  */
-export type LimitingSignal = 'not_open' | 'none' | 'checkout_full' | 'checkout_errors' | 'checkout_latency' | 'operator_rate';
+export type LimitingSignal = 'not_open' | 'none' | 'tickets_held' | 'checkout_full' | 'checkout_errors' | 'checkout_latency' | 'operator_rate';
 
 export interface RoomReading {
   performanceId: string;
@@ -31,6 +33,7 @@ export function limitingSignal(line: RoomLine, waiting: number, load: LoadReadin
   const { config, figures } = line;
   if (!config.enabled || roomState(config) !== 'open') return 'not_open';
   if (waiting === 0) return 'none';
+  if (figures.ticketsLeft <= 0) return 'tickets_held';
   if (figures.activeInCheckout >= config.maxInCheckout) return 'checkout_full';
   if (figures.allowedPerMinute < config.maxAdmissionsPerMinute && load.limitedBy !== 'none') return load.limitedBy;
   return 'operator_rate';
