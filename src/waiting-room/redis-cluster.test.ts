@@ -223,8 +223,9 @@ describe('waiting room on a Redis Cluster, through two app processes', { skip: n
     const show = await roomShow(one, { maxInCheckout: 5 });
     // Later performances, each earlier than the one before, until one's room is on another master: that one is next.
     let next: string | undefined;
+    // From the database, not a fan route: the shield may shed a fan's request on a busy machine.
+    const { venue_id: venueId } = await one.ctx.db.selectFrom('performances').select('venue_id').where('id', '=', show.performanceId).executeTakeFirstOrThrow();
     for (let days = 40; days > 31 && !next; days--) {
-      const venueId = (await one.app.inject(`/api/events/${show.eventId}`)).json().performances[0].venue.id;
       const res = await one.app.inject({
         method: 'POST',
         url: `/api/admin/events/${show.eventId}/performances`,
