@@ -59,8 +59,11 @@ export function renderNginx(settings: NginxSettings, template = readFileSync(TEM
   const limits = settings.limits ?? NGINX_LIMITS;
   const upstream = (servers: string[]) => {
     if (!servers.length) throw new Error('nginx: an upstream needs at least one server');
-    // A process that refused a connection is skipped for 5 s, then tried again.
-    return servers.map((s) => `    server ${s} max_fails=1 fail_timeout=5s;`).join('\n');
+    // A process that failed three connections within 2 s is skipped for 2 s, then tried again: a
+    // dead one is skipped, while one merely slow to accept under a crowd (a connect timeout also
+    // counts as a failure) is not, with the other node as busy, taken out with it. With max_fails=1
+    // and 5 s, both nodes of the crowd bench were out at once for whole seconds ("no live upstreams").
+    return servers.map((s) => `    server ${s} max_fails=3 fail_timeout=2s;`).join('\n');
   };
   const brotli = settings.brotliModule !== undefined || settings.brotliBuiltIn === true;
   const values: Record<string, string> = {
