@@ -1,23 +1,38 @@
 import { sql } from 'kysely';
 import { audit } from '../platform/audit.js';
 import type { Db, Tx } from '../platform/transaction.js';
-import { isSoldOut } from '../sales/orders.repository.js';
+
+type PerformanceRef = string | ReturnType<typeof sql.ref>;
 
 /** True when no seat of the performance is available and no GA area has a place left (holds aside). */
-export function stockGoneSql(performanceId: string | ReturnType<typeof sql.ref>) {
+export function stockGoneSql(performanceId: PerformanceRef) {
   return sql<boolean>`(NOT EXISTS (SELECT 1 FROM performance_seats WHERE performance_id = ${performanceId} AND status = 'available')
     AND NOT EXISTS (SELECT 1 FROM ga_stock WHERE performance_id = ${performanceId} AND taken < capacity))`;
 }
 
-/** Nothing in a fan's hold for the performance (a hold ends as converted, released or expired). */
-function noSaleHoldsSql(performanceId: string | ReturnType<typeof sql.ref>) {
-  return sql<boolean>`NOT EXISTS (SELECT 1 FROM holds WHERE performance_id = ${performanceId} AND status = 'active' AND purpose = 'sale')`;
+/**
+ * Nothing in a fan's hold for the performance (a hold ends as converted, released or expired),
+ * leaving out `exceptHoldId`: the hold a sale is converting in the same statement.
+ */
+export function noSaleHoldsSql(performanceId: PerformanceRef, exceptHoldId?: string) {
+  return sql<boolean>`NOT EXISTS (SELECT 1 FROM holds WHERE performance_id = ${performanceId} AND status = 'active' AND purpose = 'sale'${
+    exceptHoldId === undefined ? sql`` : sql` AND id <> ${exceptHoldId}`
+  })`;
+}
+
+/**
+ * True when the performance has nothing left to sell and nothing in a fan's hold; what staff
+ * block is not for sale, so it does not keep a performance on sale.
+ */
+async function isSoldOut(tx: Tx, performanceId: string): Promise<boolean> {
+  const { rows } = await sql<{ gone: boolean }>`SELECT ${stockGoneSql(performanceId)} AND ${noSaleHoldsSql(performanceId)} AS gone`.execute(tx);
+  return rows[0]!.gone;
 }
 
 /**
  * After staff moved stock (a block, its release, a comp, a counter sale): a performance on sale
  * with nothing left for fans is sold out, and a sold-out one with stock back is on sale again.
- * Blocked stock is not for sale, so it counts as gone (orders.repository `isSoldOut`). As after a
+ * Blocked stock is not for sale, so it counts as gone (`isSoldOut`). As after a
  * fan's payment, the performance row is locked only by the update that flips it, so staff and
  * fans never queue on it while they hold seat locks.
  */

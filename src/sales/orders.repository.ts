@@ -133,18 +133,6 @@ export async function recordCheckout(tx: Tx, row: Omit<Insertable<CheckoutRecord
   await tx.insertInto('checkout_records').values(row).execute();
 }
 
-/**
- * True when the performance has nothing left to sell and nothing in a fan's hold; what staff
- * block is not for sale, so it does not keep a performance on sale (see inventory/sold-out.ts).
- */
-export async function isSoldOut(tx: Tx, performanceId: string): Promise<boolean> {
-  const { rows } = await sql<{ left: boolean }>`
-    SELECT EXISTS (SELECT 1 FROM performance_seats WHERE performance_id = ${performanceId} AND status = 'available')
-        OR EXISTS (SELECT 1 FROM ga_stock WHERE performance_id = ${performanceId} AND taken < capacity)
-        OR EXISTS (SELECT 1 FROM holds WHERE performance_id = ${performanceId} AND status = 'active' AND purpose = 'sale') AS left`.execute(tx);
-  return !rows[0]!.left;
-}
-
 export function searchOrders(db: Db, filter: { email?: string; performanceId?: string; status?: string; limit: number; offset: number }) {
   let query = db.selectFrom('orders').select(['id', 'status', 'buyer_name', 'buyer_email', 'total', 'currency', 'performance_id', 'created_at', 'paid_at']);
   if (filter.email) query = query.where(sql`lower(buyer_email)`, '=', filter.email.toLowerCase());

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { holdItemsSql, splitItems, type HeldGa, type HeldSeat, type HoldItemRow } from '../inventory/holds.repository.js';
 import type { HoldStatus, NewOutboxMessage, Order } from '../platform/database.types.js';
 import type { Tx } from '../platform/transaction.js';
-import { stockGoneSql } from '../inventory/sold-out.js';
+import { noSaleHoldsSql, stockGoneSql } from '../inventory/sold-out.js';
 import type { SignedTicket } from '../tickets/tickets.service.js';
 
 /**
@@ -72,7 +72,7 @@ export function completeSaleSql(sale: Sale) {
     ), flipped AS (
       UPDATE performances SET status = 'sold_out'
       WHERE id = ${performanceId} AND status = 'on_sale' AND (SELECT gone FROM stock)
-        AND NOT EXISTS (SELECT 1 FROM holds WHERE performance_id = ${performanceId} AND status = 'active' AND purpose = 'sale' AND id <> ${order.hold_id})
+        AND ${noSaleHoldsSql(performanceId, order.hold_id)}
       RETURNING id
     ), audited AS (
       INSERT INTO audit_log (actor, action, subject_type, subject_id, data)

@@ -1,9 +1,9 @@
 import { textsIn, toLanguage } from '../catalog/event-texts.js';
+import { flipIfSoldOut } from '../inventory/sold-out.js';
 import { enqueueOrderConfirmation, orderConfirmationMessage } from '../notifications/outbox.service.js';
 import type { OrderConfirmation } from '../notifications/templates.js';
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
-import { flipIfSoldOut } from '../inventory/sold-out.js';
 import { AppError, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import { failureOutcome, paymentsTotal, ticketsSold } from '../platform/metrics.js';
 import { stockTransaction, withRetry, type Tx } from '../platform/transaction.js';
