@@ -55,6 +55,24 @@ const insertHold = (r: ClaimRequest, enough: ReturnType<typeof sql>) => sql`
   WHERE ${enough}
   RETURNING id, expires_at`;
 
+/** One answer row even when the performance does not exist or nothing was written. */
+const ANSWER_ROW = sql`FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`;
+
+/**
+ * The end of a seat claim: the seats of CTE `source` held under the new hold (none when it was not
+ * written), and the answer's row, their items in rank order. `extra` adds columns to that row.
+ */
+const holdSeatsAndAnswer = (r: ClaimRequest, source: 'chosen' | 'locked', extra = sql``) => sql`held AS (
+      UPDATE performance_seats ps SET status = 'held', hold_id = hold.id FROM hold, ${sql.table(source)}
+      WHERE ps.performance_id = ${r.performanceId} AND ps.seat_id = ${sql.ref(`${source}.seat_id`)}
+      RETURNING ps.seat_id, ps.category_id, ps.rank
+    )
+    SELECT perf.status, perf.max, perf.known, hold.id, hold.expires_at,
+      (SELECT json_agg(json_build_object('seat_id', held.seat_id, 'ga_area_id', NULL, 'quantity', 1, 'category_id', held.category_id,
+          'price', c.price, 'currency', c.currency, 'category_name', c.name, 'label', s.label) ORDER BY held.rank)
+        FROM held JOIN price_categories c ON c.id = held.category_id JOIN seats s ON s.id = held.seat_id) AS items${extra}
+    ${ANSWER_ROW}`;
+
 /** The statement of `claimBestSeats`, also sent as it is by the checkout bench's raw SQL reference. */
 export function claimBestSeatsSql(r: ClaimRequest, categoryId: string, window: number) {
   const q = r.quantity;
@@ -84,16 +102,7 @@ export function claimBestSeatsSql(r: ClaimRequest, categoryId: string, window: n
       UNION ALL
       SELECT seat_id FROM (SELECT seat_id FROM cand ORDER BY rank LIMIT ${q}::integer) AS best WHERE NOT EXISTS (SELECT 1 FROM run)
     ), hold AS (${insertHold(r, sql`(SELECT count(*) FROM chosen) = ${q}::integer`)}
-    ), held AS (
-      UPDATE performance_seats ps SET status = 'held', hold_id = hold.id FROM hold, chosen
-      WHERE ps.performance_id = ${r.performanceId} AND ps.seat_id = chosen.seat_id
-      RETURNING ps.seat_id, ps.category_id, ps.rank
-    )
-    SELECT perf.status, perf.max, perf.known, hold.id, hold.expires_at,
-      (SELECT json_agg(json_build_object('seat_id', held.seat_id, 'ga_area_id', NULL, 'quantity', 1, 'category_id', held.category_id,
-          'price', c.price, 'currency', c.currency, 'category_name', c.name, 'label', s.label) ORDER BY held.rank)
-        FROM held JOIN price_categories c ON c.id = held.category_id JOIN seats s ON s.id = held.seat_id) AS items
-    FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`;
+    ), ${holdSeatsAndAnswer(r, 'chosen')}`;
 }
 
 /**
@@ -139,7 +148,7 @@ export function claimGaPlacesSql(r: ClaimRequest, gaAreaId: string, buckets: num
           'price', c.price, 'currency', c.currency, 'category_name', c.name, 'label', a.name))
         FROM performance_ga_areas pga JOIN price_categories c ON c.id = pga.category_id JOIN ga_areas a ON a.id = pga.ga_area_id
         WHERE hold.id IS NOT NULL AND pga.performance_id = ${r.performanceId} AND pga.ga_area_id = ${gaAreaId}) AS items
-    FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`;
+    ${ANSWER_ROW}`;
 }
 
 /**
@@ -165,17 +174,12 @@ export function claimChosenSeatsSql(r: ClaimRequest, seatIds: readonly string[])
       ORDER BY seat_id
       FOR UPDATE
     ), hold AS (${insertHold(r, sql`(SELECT count(*) FROM locked WHERE status = 'available') = ${q}::integer`)}
-    ), held AS (
-      UPDATE performance_seats ps SET status = 'held', hold_id = hold.id FROM hold, locked
-      WHERE ps.performance_id = ${r.performanceId} AND ps.seat_id = locked.seat_id
-      RETURNING ps.seat_id, ps.category_id, ps.rank
-    )
-    SELECT perf.status, perf.max, perf.known, hold.id, hold.expires_at,
-      (SELECT json_agg(json_build_object('seat_id', held.seat_id, 'ga_area_id', NULL, 'quantity', 1, 'category_id', held.category_id,
-          'price', c.price, 'currency', c.currency, 'category_name', c.name, 'label', s.label) ORDER BY held.rank)
-        FROM held JOIN price_categories c ON c.id = held.category_id JOIN seats s ON s.id = held.seat_id) AS items,
-      (SELECT json_agg(json_build_object('seat_id', seat_id, 'status', status)) FROM locked) AS found
-    FROM (SELECT 1) AS one LEFT JOIN perf ON true LEFT JOIN hold ON true`;
+    ), ${holdSeatsAndAnswer(
+      r,
+      'locked',
+      sql`,
+      (SELECT json_agg(json_build_object('seat_id', seat_id, 'status', status)) FROM locked) AS found`,
+    )}`;
 }
 
 /**
