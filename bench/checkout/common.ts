@@ -77,6 +77,11 @@ export function purchaseFlags(f: Map<string, string>) {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Adds `n` to `into[key]`: the tallies of answers, errors and states the load generators keep. */
+export const count = (into: Record<string, number>, key: string, n = 1) => {
+  into[key] = (into[key] ?? 0) + n;
+};
+
 /** Keeps per-step latencies and error counts for what ends inside [start, end). */
 export class Recorder {
   start = Infinity;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
+import { count, flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
 import { SolverPool } from '../onsale/pow.js';
 import { crowdAddress, PROGRESS } from './common.js';
 import { type Answer, jsonCaller } from '../onsale/json-call.js';
@@ -128,9 +128,6 @@ const polls: number[] = [];
 let admitted = 0;
 let requests = 0;
 const challenges = { solved: 0, failed: 0 };
-const count = (into: Record<string, number>, key: string) => {
-  into[key] = (into[key] ?? 0) + 1;
-};
 const second = (): Second => {
   const s = Math.max(0, Math.floor((performance.now() - t0) / 1000));
   for (let i = timeline.length; i <= s; i++) timeline.push({ s: i, ok: 0, r503: 0, r429: 0, e5xx: 0, net: 0, other4xx: 0, purchases: 0, tickets: 0 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { flags, numberFlag, required, sleep } from '../checkout/common.js';
-import { agent, type Answer, call, CookieJar, count, outcome } from './http.js';
+import { count, flags, numberFlag, required, sleep } from '../checkout/common.js';
+import { agent, type Answer, call, CookieJar, outcome } from './http.js';
 import type { Pair } from './seed.js';
 
 /**

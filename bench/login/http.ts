@@ -116,7 +116,3 @@ export class CookieJar {
     return this.values.size ? [...this.values].map(([k, v]) => `${k}=${v}`).join('; ') : undefined;
   }
 }
-
-export const count = (into: Record<string, number>, key: string, n = 1) => {
-  into[key] = (into[key] ?? 0) + n;
-};

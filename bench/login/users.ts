@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { totpCode } from '../../src/accounts/totp.js';
-import { flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
+import { count, flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
 import { SolverPool } from '../onsale/pow.js';
-import { agent, type Answer, call, CookieJar, count, outcome } from './http.js';
+import { agent, type Answer, call, CookieJar, outcome } from './http.js';
 import type { Account } from './seed.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
+import { count, flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
 import { fanAddress } from './traffic.js';
 import { SolverPool } from './pow.js';
 import { type Answer, jsonCaller } from './json-call.js';
@@ -88,9 +88,6 @@ let tickets = 0;
 let refusedBefore = 0;
 let refusedAfter = 0;
 const challenges = { solved: 0, failed: 0, expired: 0, hashes: 0 };
-const count = (into: Record<string, number>, key: string) => {
-  into[key] = (into[key] ?? 0) + 1;
-};
 function sample(name: string, ms: number): void {
   if (over()) return;
   let list = samples.get(name);

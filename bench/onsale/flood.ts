@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { flags, numberFlag, required, sleep } from '../checkout/common.js';
+import { count, flags, numberFlag, required, sleep } from '../checkout/common.js';
 import { DEFAULT_MIX, floodAddresses } from './traffic.js';
 import { errorCode, parseAnswer } from './wire.js';
 
@@ -97,9 +97,6 @@ const offered: Record<string, number> = {};
 const answers: Record<string, number> = {};
 const failures: Record<string, number> = {};
 const inWindow = (at: number) => at >= start && at < end;
-const count = (into: Record<string, number>, key: string) => {
-  into[key] = (into[key] ?? 0) + 1;
-};
 /** Answer times in 0.1 ms steps up to 10 s: percentiles without keeping millions of samples. */
 const histogram = new Uint32Array(100_001);
 let maxLatency = 0;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { MEASURE_END, MEASURE_START, flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
+import { count, MEASURE_END, MEASURE_START, flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
 import { sourceAddress } from './sources.js';
 
 /**
@@ -45,9 +45,6 @@ const states: Record<string, number> = {};
 let bytes = 0;
 let answered = 0;
 const inWindow = (at: number) => at >= start && at < end;
-const count = (into: Record<string, number>, key: string) => {
-  into[key] = (into[key] ?? 0) + 1;
-};
 
 const STATE = Buffer.from('"state":"');
 const HEAD_END = Buffer.from('\r\n\r\n');

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { MEASURE_END, MEASURE_START, flags, numberFlag, required, sleep } from '../checkout/common.js';
+import { count, MEASURE_END, MEASURE_START, flags, numberFlag, required, sleep } from '../checkout/common.js';
 import { errorCode, parseAnswer } from '../onsale/wire.js';
 
 /**
@@ -68,9 +68,6 @@ let connects = 0;
 const answers: Record<string, number> = {};
 const failures: Record<string, number> = {};
 const inWindow = (at: number) => at >= start && at < end;
-const count = (into: Record<string, number>, key: string) => {
-  into[key] = (into[key] ?? 0) + 1;
-};
 
 function client(index: number): Promise<void> {
   return new Promise((resolve) => {
