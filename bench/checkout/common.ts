@@ -82,17 +82,17 @@ export const count = (into: Record<string, number>, key: string, n = 1) => {
   into[key] = (into[key] ?? 0) + n;
 };
 
-/** Keeps per-step latencies and error counts for what ends inside [start, end). */
-export class Recorder {
+/** A load generator's measured window: what ends inside [start, end) is counted. */
+export class MeasureWindow {
   start = Infinity;
   end = Infinity;
-  purchases = 0;
-  tickets = 0;
-  readonly samples = new Map<string, number[]>();
-  readonly errors: Record<string, number> = {};
 
   inWindow(at: number): boolean {
     return at >= this.start && at < this.end;
+  }
+
+  get seconds(): number {
+    return (this.end - this.start) / 1000;
   }
 
   /**
@@ -116,6 +116,14 @@ export class Recorder {
       }, warmupMs + durationMs),
     );
   }
+}
+
+/** Keeps per-step latencies and error counts for what ends inside the window. */
+export class Recorder extends MeasureWindow {
+  purchases = 0;
+  tickets = 0;
+  readonly samples = new Map<string, number[]>();
+  readonly errors: Record<string, number> = {};
 
   step(name: string, began: number, ended: number): void {
     if (!this.inWindow(ended)) return;

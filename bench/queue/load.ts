@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { count, MEASURE_END, MEASURE_START, flags, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
+import { count, flags, MeasureWindow, numberFlag, required, sleep, summarize, type Summary } from '../checkout/common.js';
 import { sourceAddress } from './sources.js';
 
 /**
@@ -36,15 +36,13 @@ const TIMEOUT_MS = 10_000;
 
 const requests = tickets.map((t) => Buffer.from(`GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Queue ${t}\r\n\r\n`, 'latin1'));
 let next = 0;
-let start = Infinity;
-let end = Infinity;
+const measured = new MeasureWindow();
 let stopping = false;
 const samples: number[] = [];
 const errors: Record<string, number> = {};
 const states: Record<string, number> = {};
 let bytes = 0;
 let answered = 0;
-const inWindow = (at: number) => at >= start && at < end;
 
 const STATE = Buffer.from('"state":"');
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -71,7 +69,7 @@ function connection(index: number): Promise<void> {
       socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error('timeout')));
       socket.on('data', onData);
       socket.on('error', (error: NodeJS.ErrnoException) => {
-        if (inWindow(performance.now())) count(errors, error.code ?? error.message);
+        if (measured.inWindow(performance.now())) count(errors, error.code ?? error.message);
       });
       // The server may close a connection (an error, a restart): open another and go on.
       socket.on('close', () => (stopping ? resolve() : setTimeout(open, 10)));
@@ -86,7 +84,7 @@ function connection(index: number): Promise<void> {
       if (pending.length < total) return;
       const now = performance.now();
       const status = head.slice(9, 12);
-      if (inWindow(now)) {
+      if (measured.inWindow(now)) {
         samples.push(now - sentAt);
         if (status !== '200') count(errors, `HTTP ${status}`);
         else {
@@ -103,26 +101,18 @@ function connection(index: number): Promise<void> {
   });
 }
 
-const cpuBefore = process.cpuUsage();
 const runs = Array.from({ length: connections }, (_, i) => connection(i));
-await sleep(warmupMs);
-start = performance.now();
-const cpuStart = process.cpuUsage(cpuBefore);
-console.log(MEASURE_START);
-await sleep(durationMs);
-end = performance.now();
-console.log(MEASURE_END);
-const cpu = process.cpuUsage(cpuBefore);
+const clientCpuSeconds = await measured.measure(warmupMs, durationMs);
 stopping = true;
 await Promise.race([Promise.all(runs), sleep(TIMEOUT_MS)]);
 const result: LoadResult = {
-  seconds: (end - start) / 1000,
+  seconds: measured.seconds,
   requests: samples.length,
   latency: summarize(samples),
   errors,
   states,
   bytesPerAnswer: answered ? bytes / answered : 0,
-  clientCpuSeconds: (cpu.user + cpu.system - cpuStart.user - cpuStart.system) / 1e6,
+  clientCpuSeconds,
 };
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { count, MEASURE_END, MEASURE_START, flags, numberFlag, required, sleep } from '../checkout/common.js';
+import { count, flags, MeasureWindow, numberFlag, required, sleep } from '../checkout/common.js';
 import { errorCode, parseAnswer } from '../onsale/wire.js';
 
 /**
@@ -59,15 +59,13 @@ const source = (n: number) => {
   return `127.${srcA}.${(srcB + (index >> 8)) & 255}.${index & 255}`;
 };
 
-let start = Number.POSITIVE_INFINITY;
-let end = Number.POSITIVE_INFINITY;
+const measured = new MeasureWindow();
 let stopping = false;
 let sent = 0;
 let closing = 0;
 let connects = 0;
 const answers: Record<string, number> = {};
 const failures: Record<string, number> = {};
-const inWindow = (at: number) => at >= start && at < end;
 
 function client(index: number): Promise<void> {
   return new Promise((resolve) => {
@@ -104,17 +102,17 @@ function client(index: number): Promise<void> {
       if (stopping) return resolve();
       pending = Buffer.alloc(0);
       awaiting = false;
-      if (inWindow(performance.now())) connects++;
+      if (measured.inWindow(performance.now())) connects++;
       const localAddress = source(generation * clients + index);
       socket = net.connect({ host: target.hostname, port: Number(target.port), localAddress }, next);
       socket.setNoDelay(true);
       socket.setTimeout(TIMEOUT_MS, () => socket.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
       socket.on('data', onData);
       socket.on('error', (error: NodeJS.ErrnoException) => {
-        if (inWindow(performance.now())) count(failures, `socket ${error.code ?? error.message}`);
+        if (measured.inWindow(performance.now())) count(failures, `socket ${error.code ?? error.message}`);
       });
       socket.on('close', () => {
-        if (awaiting && inWindow(performance.now())) count(failures, 'closed before the answer');
+        if (awaiting && measured.inWindow(performance.now())) count(failures, 'closed before the answer');
         if (stopping) return resolve();
         setImmediate(open);
       });
@@ -131,7 +129,7 @@ function client(index: number): Promise<void> {
       }
       if (!p) return;
       awaiting = false;
-      if (inWindow(performance.now())) {
+      if (measured.inWindow(performance.now())) {
         count(answers, `${p.status} ${p.status >= 300 ? errorCode(pending, p) : ''}`.trim());
         if (p.close) closing++;
       }
@@ -152,25 +150,17 @@ function client(index: number): Promise<void> {
   });
 }
 
-const cpuBefore = process.cpuUsage();
 const runs = Array.from({ length: clients }, (_, i) => client(i));
-await sleep(warmupMs);
-start = performance.now();
-const cpuStart = process.cpuUsage(cpuBefore);
-console.log(MEASURE_START);
-await sleep(durationMs);
-end = performance.now();
-console.log(MEASURE_END);
-const cpu = process.cpuUsage(cpuBefore);
+const clientCpuSeconds = await measured.measure(warmupMs, durationMs);
 stopping = true;
 await Promise.race([Promise.all(runs), sleep(3000)]);
 const result: LoadResult = {
-  seconds: (end - start) / 1000,
+  seconds: measured.seconds,
   answers,
   closing,
   connects,
   failures,
-  clientCpuSeconds: (cpu.user + cpu.system - cpuStart.user - cpuStart.system) / 1e6,
+  clientCpuSeconds,
 };
 console.log(JSON.stringify(result));
 process.exit(0);
