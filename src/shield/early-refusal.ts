@@ -9,14 +9,8 @@ import { earlyRouteClass } from './route-classes.js';
 
 type ClientAddress = ReturnType<typeof createClientAddress>;
 
-const recorders = new Map<string, RequestRecorder>();
 /** Early refusals are counted in the request metrics by the class their route (or path) names, as Fastify counts them. */
-function recorderFor(route: string): RequestRecorder {
-  const cls = metricsClassOf(route);
-  let r = recorders.get(cls);
-  if (!r) recorders.set(cls, (r = requestRecorder(cls)));
-  return r;
-}
+const recorderFor = (route: string): RequestRecorder => requestRecorder(metricsClassOf(route));
 
 const pathOf = (url: string) => {
   const q = url.indexOf('?');
