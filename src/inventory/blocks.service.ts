@@ -2,8 +2,8 @@ import { findPerformance } from '../catalog/catalog.repository.js';
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import type { BlockKind } from '../platform/database.types.js';
-import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
-import { ContendedError, stockTransaction, withRetry, type Db, type Tx } from '../platform/transaction.js';
+import { badRequest, conflict, notFound } from '../platform/errors.js';
+import { busyIfContended, stockTransaction, withRetry, type Db, type Tx } from '../platform/transaction.js';
 import * as repo from './blocks.repository.js';
 import { settleSoldOut } from './sold-out.js';
 import { pickQuantity, takeStock, type StockPick } from './staff-stock.js';
@@ -49,11 +49,6 @@ export async function listBlocks(db: Db | Tx, performanceId: string, only?: stri
   }));
 }
 
-const busy = (error: unknown) => {
-  if (error instanceof ContendedError) return new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
-  return error;
-};
-
 async function performanceForStaff(db: Db, performanceId: string) {
   const performance = await findPerformance(db, performanceId);
   if (!performance) throw notFound('performance', performanceId);
@@ -90,7 +85,7 @@ export async function createBlock(ctx: AppContext, performanceId: string, reques
       return (await listBlocks(tx, performanceId, [hold.id]))[0]!;
     }),
   ).catch((error) => {
-    throw busy(error);
+    throw busyIfContended(error);
   });
   ctx.availability.invalidate(performanceId);
   return block;
@@ -150,7 +145,7 @@ export async function releaseBlocks(
       return { released: { seats: seatCount, ga: gaCount }, blocks: await listBlocks(tx, performanceId) };
     }),
   ).catch((error) => {
-    throw busy(error);
+    throw busyIfContended(error);
   });
   ctx.availability.invalidate(performanceId);
   return result;

@@ -1,6 +1,6 @@
 import { findPerformance } from '../catalog/catalog.repository.js';
 import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
-import { ContendedError, stockTransaction, withRetry, type Db, type Tx } from '../platform/transaction.js';
+import { busyIfContended, ContendedError, stockTransaction, withRetry, type Db, type Tx } from '../platform/transaction.js';
 import { audit } from '../platform/audit.js';
 import { holdsTotal } from '../platform/metrics.js';
 import * as claims from './holds.claim.repository.js';
@@ -101,16 +101,8 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
   if (kinds === 1 && !options.admissionId && (!seatIds || new Set(seatIds).size === seatIds.length)) return claimInOne(db, performanceId, request, options);
   const performance = await findPerformance(db, performanceId);
   if (!performance) throw notFound('performance', performanceId);
-  if (performance.status !== 'on_sale') {
-    throw conflict('sale_not_open', `Sales for this performance are ${performance.status.replace('_', ' ')}`, { status: performance.status });
-  }
   const quantity = (request.seatIds?.length ?? 0) + (request.best?.quantity ?? 0) + (request.ga?.quantity ?? 0);
-  if (quantity > performance.max_tickets_per_order) {
-    throw badRequest('ticket_limit_exceeded', `At most ${performance.max_tickets_per_order} tickets per order`, {
-      field: request.seatIds && !request.ga ? 'seatIds' : 'quantity',
-      limit: performance.max_tickets_per_order,
-    });
-  }
+  checkSale(performance.status, performance.max_tickets_per_order, quantity, request.seatIds && !request.ga ? 'seatIds' : 'quantity');
   if (best) {
     const category = await db
       .selectFrom('price_categories')
@@ -144,9 +136,15 @@ export async function createHold(db: Db, performanceId: string, request: HoldReq
       return holdView({ id: hold.id, performance_id: performanceId, status: 'active', expires_at: hold.expires_at }, await repo.holdItems(tx, hold.id));
     }),
   ).catch((error) => {
-    if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
-    throw error;
+    throw busyIfContended(error);
   });
+}
+
+/** A hold's refusals by the performance, before any stock: not on sale (409), or more tickets than one order may have (400, naming `field`). */
+function checkSale(status: string, maxTicketsPerOrder: number, quantity: number, field: 'seatIds' | 'quantity'): void {
+  if (status !== 'on_sale') throw conflict('sale_not_open', `Sales for this performance are ${status.replace('_', ' ')}`, { status });
+  if (quantity > maxTicketsPerOrder)
+    throw badRequest('ticket_limit_exceeded', `At most ${maxTicketsPerOrder} tickets per order`, { field, limit: maxTicketsPerOrder });
 }
 
 /**
@@ -181,15 +179,7 @@ async function claimInOne(db: Db, performanceId: string, request: HoldRequest, o
     }
     const { performance, hold } = result;
     if (!performance) throw notFound('performance', performanceId);
-    if (performance.status !== 'on_sale') {
-      throw conflict('sale_not_open', `Sales for this performance are ${performance.status.replace('_', ' ')}`, { status: performance.status });
-    }
-    if (quantity > performance.maxTicketsPerOrder) {
-      throw badRequest('ticket_limit_exceeded', `At most ${performance.maxTicketsPerOrder} tickets per order`, {
-        field: seatIds ? 'seatIds' : 'quantity',
-        limit: performance.maxTicketsPerOrder,
-      });
-    }
+    checkSale(performance.status, performance.maxTicketsPerOrder, quantity, seatIds ? 'seatIds' : 'quantity');
     if (seatIds && !hold) {
       const found = new Map((result.found ?? []).map((s) => [s.seat_id, s.status]));
       const missing = seatIds.find((id) => !found.has(id));
@@ -212,8 +202,7 @@ async function claimInOne(db: Db, performanceId: string, request: HoldRequest, o
     }
     return holdView({ id: hold.id, performance_id: performanceId, status: 'active', expires_at: hold.expires_at }, repo.splitItems(result.items));
   }).catch((error) => {
-    if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
-    throw error;
+    throw busyIfContended(error);
   });
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.types.js';
+import { AppError } from './errors.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -37,6 +38,11 @@ export class ContendedError extends Error {
   constructor() {
     super('stock is momentarily locked by other transactions');
   }
+}
+
+/** What a stock write answers once `withRetry` gave up on a ContendedError: 503 `busy`, retry in a second. Any other error as it was. */
+export function busyIfContended(error: unknown): unknown {
+  return error instanceof ContendedError ? new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 }) : error;
 }
 
 const RETRYABLE = new Set(['40P01', '40001', '55P03']);

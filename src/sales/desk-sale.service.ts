@@ -7,9 +7,9 @@ import { pickQuantity, takeStock, type StockPick } from '../inventory/staff-stoc
 import { audit } from '../platform/audit.js';
 import type { AppContext } from '../platform/context.js';
 import type { OrderChannel, PaymentMethod } from '../platform/database.types.js';
-import { AppError, badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
+import { badRequest, conflict, notFound, PG, pgCode } from '../platform/errors.js';
 import { failureOutcome, ordersTotal, ticketsSold } from '../platform/metrics.js';
-import { ContendedError, stockTransaction, withRetry } from '../platform/transaction.js';
+import { busyIfContended, ContendedError, stockTransaction, withRetry } from '../platform/transaction.js';
 import { issueTickets } from '../tickets/tickets.service.js';
 import * as repo from './orders.repository.js';
 import { queueConfirmation } from './payment.service.js';
@@ -150,7 +150,7 @@ async function sell(ctx: AppContext, performanceId: string, pick: StockPick, sal
     ctx.availability.invalidate(performanceId);
     return { result, created: true };
   } catch (error) {
-    if (error instanceof ContendedError) throw new AppError('busy', 503, 'Tickets are in high demand; please retry', { retryAfter: 1 });
+    if (error instanceof ContendedError) throw busyIfContended(error);
     // Two requests with one key raced; the loser answers with the winner's order.
     if (key && pgCode(error) === PG.uniqueViolation) {
       const winner = await replay(ctx, key, hash);
