@@ -236,11 +236,14 @@ export function createShield(opts: { config: Config; db: Db; log: (message: stri
       if (!enabled) return undefined;
       const now = Date.now();
       const blockedFor = KEEP_THROUGH_BLOCKS.has(cls) ? 0 : limits.blockedFor(ip, now);
-      if (blockedFor === 0 && !limits.anyKnown(ip, prefix, now)) return undefined;
-      const refusal = blockedFor > 0 ? undefined : limits.knownRefusal(cls, ip, prefix, now);
-      if (blockedFor === 0 && refusal === undefined) return undefined;
+      if (blockedFor > 0) {
+        detector.count(prefix);
+        return refuse('blocked', ip, blockedFor);
+      }
+      const known = limits.anyKnown(ip, prefix, now) ? limits.knownRefusal(cls, ip, prefix, now) : undefined;
+      if (known === undefined) return undefined;
       detector.count(prefix);
-      return blockedFor > 0 ? refuse('blocked', ip, blockedFor) : overLimit(cls, ip, refusal!.retryAfter, now);
+      return overLimit(cls, ip, known.retryAfter, now);
     },
 
     /** Whether gateEarly may refuse anything from this client: two or three Map lookups, for every request. */
