@@ -93,10 +93,8 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
    * the next scheduled performance, written down under the room's lock before anything opens, so
    * two operators on two nodes pick the same one and a retry after a failure finds it again.
    */
-  async function moveTarget(performanceId: string): Promise<{ id: string; status: PerformanceStatus }> {
-    return db.transaction().execute(async (tx) => {
-      const row = await repo.lockRoom(tx, performanceId);
-      if (!row) throw noRoom(performanceId);
+  function moveTarget(performanceId: string): Promise<{ id: string; status: PerformanceStatus }> {
+    return underRoomLock(performanceId, async (row, tx) => {
       if (row.moved_to) throw conflict('already_moved', `This line already moved to performance ${row.moved_to}`, { movedTo: row.moved_to });
       if (row.moving_to) {
         const started = await tx.selectFrom('performances').select(['id', 'status']).where('id', '=', row.moving_to).executeTakeFirst();
@@ -109,12 +107,17 @@ export function createOperator({ db, store, rooms, clock, moving }: { db: Db; st
     });
   }
 
-  async function change(performanceId: string, work: (row: repo.RoomRow, tx: Tx) => Promise<void>) {
-    await db.transaction().execute(async (tx) => {
+  /** `work` in a transaction holding the room's row lock; 404 when the performance has no room. */
+  function underRoomLock<T>(performanceId: string, work: (row: repo.RoomRow, tx: Tx) => Promise<T>): Promise<T> {
+    return db.transaction().execute(async (tx) => {
       const row = await repo.lockRoom(tx, performanceId);
       if (!row) throw noRoom(performanceId);
-      await work(row, tx);
+      return work(row, tx);
     });
+  }
+
+  async function change(performanceId: string, work: (row: repo.RoomRow, tx: Tx) => Promise<void>) {
+    await underRoomLock(performanceId, work);
     await rooms.load(performanceId, 'never');
     return view(performanceId);
   }
