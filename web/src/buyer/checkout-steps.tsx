@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api.js';
 import { LOCALE_NAMES, t, type Locale } from '../shared/i18n.js';
 import { navigate } from '../shared/router.js';
@@ -37,7 +37,9 @@ export function BuyerStep({
   const [saved, setSaved] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const refocusEdit = useRef(false);
-  useEffect(() => {
+  // A layout effect, so focus lands on Edit in the same frame the summary replaces the form: with
+  // a plain effect it sat on <body> for a frame, where a keyboard or screen-reader user loses place.
+  useLayoutEffect(() => {
     if (!editing && refocusEdit.current) {
       refocusEdit.current = false;
       editButton.current?.focus();
