@@ -46,6 +46,8 @@ export interface CrowdResult {
   /** Per second: polls sent (status requests), to see the pacing. */
   pollsPerSecond: number[];
   challenges: { solved: number; failed: number };
+  /** Requests sent a second time because their kept-alive connection closed before any answer (a browser resends those). */
+  resent: number;
   /** Order ids the fans saw paid, to check in SQL that each is paid. */
   paidOrders: string[];
   requests: number;
@@ -110,7 +112,8 @@ function nap(ms: number): Promise<boolean> {
   });
 }
 
-const call = jsonCaller(agent, TIMEOUT_MS);
+const resent = { count: 0 };
+const call = jsonCaller(agent, TIMEOUT_MS, resent);
 
 // ---- what is recorded ----
 /** Answer times in 0.1 ms steps up to 60 s, per step: percentiles without keeping every sample. */
@@ -214,16 +217,50 @@ async function admittedStep(fan: number, step: string, send: () => Promise<Answe
   return undefined;
 }
 
+/**
+ * Turns at the solver. Every simulated device hashes on the one solver thread, so at most this
+ * many fans fetch and solve at once; the rest wait their turn before fetching. Fetched first and
+ * queued without bound, a challenge could expire (2 minutes) before it was solved, and its join
+ * would be refused and start over (2026-12-06: 127,838 joins refused, 86,000 challenges unsolved).
+ * 64 keeps the solver busy while fetches are in flight, with well under a second of work queued.
+ */
+const SOLVING_AT_ONCE = 64;
+let solving = 0;
+const solverLine: (() => void)[] = [];
+async function solverTurn(): Promise<() => void> {
+  if (solving < SOLVING_AT_ONCE) solving++;
+  else
+    await new Promise<void>((resolve) => {
+      solverLine.push(resolve);
+      asleep.add(resolve);
+    });
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const next = solverLine.shift();
+    if (!next) return void solving--;
+    asleep.delete(next);
+    next();
+  };
+}
+
 async function solveChallenge(fan: number, address: string): Promise<string | undefined> {
-  const a = await request(fan, 'challenge', () => call(app, address, 'GET', '/api/shield/challenge'));
-  if (a?.status !== 200 || typeof a.body?.challenge !== 'string') return undefined;
-  const solved = await solver.solve(a.body.challenge, Number(a.body.difficulty));
-  if (!solved) {
-    challenges.failed++;
-    return undefined;
+  const release = await solverTurn();
+  try {
+    if (stopped) return undefined;
+    const a = await request(fan, 'challenge', () => call(app, address, 'GET', '/api/shield/challenge'));
+    if (a?.status !== 200 || typeof a.body?.challenge !== 'string') return undefined;
+    const solved = await solver.solve(a.body.challenge, Number(a.body.difficulty));
+    if (!solved) {
+      challenges.failed++;
+      return undefined;
+    }
+    challenges.solved++;
+    return `${a.body.challenge}.${solved.nonce}`;
+  } finally {
+    release();
   }
-  challenges.solved++;
-  return `${a.body.challenge}.${solved.nonce}`;
 }
 
 /** Hold choices: a seated category (a different one per fan), then GA, then the other categories; then a single ticket. */
@@ -255,7 +292,9 @@ async function buy(index: number, address: string, performanceId: string, access
   const admittedAt = performance.now();
   let hold: Answer | undefined;
   for (const body of holdChoices(index)) {
-    const a = await admittedStep(index, 'hold', () => call(app, address, 'POST', `/api/performances/${performanceId}/holds`, body, tokenHeader));
+    // One key per choice, as the page sends: a retry after a lost answer gets the same hold, not a second.
+    const holdHeaders = { ...tokenHeader, 'idempotency-key': randomUUID() };
+    const a = await admittedStep(index, 'hold', () => call(app, address, 'POST', `/api/performances/${performanceId}/holds`, body, holdHeaders));
     if (stopped) return;
     const code = a?.body?.error?.code;
     if (a?.status === 201) {
@@ -333,12 +372,15 @@ async function fan(index: number): Promise<void> {
       return;
     }
     const headers: Record<string, string> = { 'x-queue-key': key, ...(solution ? { 'x-shield-solution': solution } : {}) };
-    solution = undefined;
     const a = await request(index, 'join', () => call(app, address, 'POST', `/api/performances/${firstPerformance}/queue`, undefined, headers));
     if (!a) {
+      solution = undefined;
       if (!(await nap(2000))) return;
       continue;
     }
+    // A 429 or 503 comes before the challenge is checked (nginx, the limits, shedding): the
+    // solution was not spent, and the page sends it again with the retry.
+    if (!retryable(a)) solution = undefined;
     if (a.status === 201) {
       ticket = a.body.queueTicket as string;
       break;
@@ -495,6 +537,7 @@ const result: CrowdResult = {
   timeline,
   pollsPerSecond: Array.from({ length: timeline.length }, (_, i) => polls[i] ?? 0),
   challenges,
+  resent: resent.count,
   paidOrders,
   requests,
   clientCpuSeconds: (cpu.user + cpu.system) / 1e6,

@@ -21,12 +21,34 @@ export type JsonCall = (
  * A fan's request as the pages send it (JSON in and out, from the fan's own source address,
  * through `agent`), shared by the on-sale and crowd benches. A body that is not JSON reads as the
  * error code `not_json`; a network failure or `timeoutMs` without an answer rejects.
+ *
+ * With `resent`, a request whose kept-alive connection closed before any answer came is sent
+ * once more on a fresh one, as a browser does (Chromium resends any request, POST included, when
+ * a reused connection fails that way: the server closed it idle and never read the request), and
+ * `resent.count` says how often. A second failure rejects. Without it every failure rejects.
  */
-export function jsonCaller(agent: http.Agent, timeoutMs: number): JsonCall {
+export function jsonCaller(agent: http.Agent, timeoutMs: number, resent?: { count: number }): JsonCall {
+  const once = onceCaller(agent, timeoutMs);
+  if (!resent) return once;
+  return async (...args) => {
+    try {
+      return await once(...args);
+    } catch (error) {
+      if (!(error as ReusedError).reusedUnanswered) throw error;
+      resent.count++;
+      return once(...args);
+    }
+  };
+}
+
+type ReusedError = Error & { reusedUnanswered?: boolean };
+
+function onceCaller(agent: http.Agent, timeoutMs: number): JsonCall {
   return (origin, localAddress, method, path, payload, headers = {}) => {
     const body = payload === undefined ? undefined : JSON.stringify(payload);
     const began = performance.now();
     return new Promise((resolve, reject) => {
+      let answered = false;
       const req = http.request(
         {
           agent,
@@ -47,6 +69,7 @@ export function jsonCaller(agent: http.Agent, timeoutMs: number): JsonCall {
           },
         },
         (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
@@ -64,7 +87,11 @@ export function jsonCaller(agent: http.Agent, timeoutMs: number): JsonCall {
         },
       );
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
+      req.on('error', (error: ReusedError & { code?: string }) => {
+        // A reset or close on a kept-alive connection before any answer: the server dropped it idle.
+        if (!answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) error.reusedUnanswered = true;
+        reject(error);
+      });
       req.end(body);
     });
   };
