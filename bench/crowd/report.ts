@@ -282,7 +282,7 @@ export function renderReport(r: CrowdReport): string {
             `${id === r.performanceIds.first ? 'first' : id === r.performanceIds.next ? 'next' : id} ${int(v.purchases)} purchases, ${int(v.tickets)} tickets`,
         )
         .join('; ') || 'none'
-    }. Challenges solved: ${int(c.challenges.solved)} (${int(c.challenges.failed)} failed). Requests sent again because their kept-alive connection closed before any answer, as a browser resends them: ${int(c.resent ?? 0)}.`,
+    }. Challenges solved: ${int(c.challenges.solved)} (${int(c.challenges.failed)} failed, ${int(c.challenges.expired ?? 0)} expired while queued for the solver and fetched again). Requests sent again because their kept-alive connection closed before any answer, as a browser resends them: ${int(c.resent ?? 0)}.`,
   );
   out.push('');
   out.push('| step (ms) | p50 | p99 | count |');
@@ -303,7 +303,8 @@ export function renderReport(r: CrowdReport): string {
   for (const name of [...order, ...Object.keys(c.latencies).filter((k) => !order.includes(k))])
     if (c.latencies[name]) out.push(`| ${name} | ${lat(c.latencies[name])} |`);
   out.push('');
-  out.push(`Answers the fans got other than 2xx: ${top(c.errors)}.`);
+  // Every kind: the rare ones are the fans who saw an error, and they are what needs explaining.
+  out.push(`Answers the fans got other than 2xx: ${top(c.errors, 100)}.`);
   out.push('');
 
   if (s.faults) {
@@ -405,7 +406,7 @@ export function renderReport(r: CrowdReport): string {
     `| polling | first poll 2–8 s after joining (a place never asked for is skipped after 15 s); in the pre-queue, about when the opening is due (spread over 10 s after it); waiting, a quarter of the ETA the answer gives, from 3 to ${s.maxPoll} s (±20%); told sold out, every ${s.maxPoll} s (to see the move); Retry-After honoured on 429 and 503. The queue page itself polls every 3 s while waiting (20 s in a hidden tab): 100,000 fans at 3 s would be 33,000 polls/s, past what this machine's two cores serve with everything else on them |`,
   );
   out.push(
-    `| proof of work | server \`SHIELD_POW_BITS=${s.powBits}\` (default 18, ~0.3 s of hashing a fan here): every simulated fan's device is the one solver thread of the fans' process, on cores shared with the cluster, so at 18 bits 100,000 fans would need ~8 core-hours; the shield adds up to 4 bits under pressure. A fan fetches its challenge when the solver has a turn for it, so none expires queued. The flood never solves, so this changes the fans' cost only. The challenge applies only when shield mode is on (the flood turns it on) |`,
+    `| proof of work | server \`SHIELD_POW_BITS=${s.powBits}\` (default 18, ~0.3 s of hashing a fan here): every simulated fan's device is the one solver thread of the fans' process, on cores shared with the cluster, so at 18 bits 100,000 fans would need ~8 core-hours; the shield adds up to 4 bits under pressure. A challenge that expired while queued for the solver is fetched again, not sent. The flood never solves, so this changes the fans' cost only. The challenge applies only when shield mode is on (the flood turns it on) |`,
   );
   out.push(
     `| flood | ${s.flood ? `\`bench/onsale/flood.ts\` through nginx: ${s.flood.sources} addresses in ${s.flood.prefixes} /24s of 127.66.0.0/16, ${s.flood.connections} keep-alive connections × ${s.flood.depth} in flight, at \`nice ${s.flood.nice}\` (so its rate is what the machine has left after the cluster and the fans), ignoring Retry-After; the on-sale bench's mix` : 'off (--no-flood)'} |`,

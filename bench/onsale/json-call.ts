@@ -41,7 +41,9 @@ export function jsonCaller(agent: http.Agent, timeoutMs: number, resent?: { coun
   };
 }
 
-type ReusedError = Error & { reusedUnanswered?: boolean };
+/** A network failure, with what is known of it: the connection was kept alive from an earlier request, and how long it took. */
+export type NetworkError = Error & { reusedUnanswered?: boolean; reused?: boolean; ms?: number };
+type ReusedError = NetworkError;
 
 function onceCaller(agent: http.Agent, timeoutMs: number): JsonCall {
   return (origin, localAddress, method, path, payload, headers = {}) => {
@@ -90,6 +92,8 @@ function onceCaller(agent: http.Agent, timeoutMs: number): JsonCall {
       req.on('error', (error: ReusedError & { code?: string }) => {
         // A reset or close on a kept-alive connection before any answer: the server dropped it idle.
         if (!answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) error.reusedUnanswered = true;
+        error.reused = req.reusedSocket;
+        error.ms = performance.now() - began;
         reject(error);
       });
       req.end(body);
