@@ -221,11 +221,12 @@ async function admittedStep(fan: number, step: string, send: () => Promise<Answe
 }
 
 /**
- * A fan's proof of work: fetch a challenge, solve it on the solver thread (every simulated device
- * shares it, in turn), and hand it over while it is still good. A challenge that expired while
- * queued (2 minutes) is not sent: its join would be refused and the fan start over; the fan
- * fetches a fresh one instead, and `challenges.expired` counts them. (2026-12-06, at 12 bits, the
- * solver fell behind the arrivals and 86,000 challenges were still queued at the end.)
+ * A fan's proof of work: fetch a challenge, solve it (an easy one here, a hard one on the solver
+ * thread every simulated device shares, in turn), and hand it over while it is still good. A
+ * challenge that expired before it was solved (2 minutes) is not sent: its join would be refused
+ * and the fan start over; the fan fetches a fresh one instead, and `challenges.expired` counts
+ * them. (2026-12-06, at 12 bits, the solver fell behind the arrivals and 86,000 challenges were
+ * still queued at the end.)
  */
 async function solveChallenge(fan: number, address: string): Promise<string | undefined> {
   for (let tries = 0; tries < 3 && !stopped; tries++) {

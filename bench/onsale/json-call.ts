@@ -34,7 +34,7 @@ export function jsonCaller(agent: http.Agent, timeoutMs: number, resent?: { coun
     try {
       return await once(...args);
     } catch (error) {
-      if (!(error as ReusedError).reusedUnanswered) throw error;
+      if (!(error as NetworkError).reusedUnanswered) throw error;
       resent.count++;
       return once(...args);
     }
@@ -43,7 +43,6 @@ export function jsonCaller(agent: http.Agent, timeoutMs: number, resent?: { coun
 
 /** A network failure, with what is known of it: the connection was kept alive from an earlier request, and how long it took. */
 export type NetworkError = Error & { reusedUnanswered?: boolean; reused?: boolean; ms?: number };
-type ReusedError = NetworkError;
 
 function onceCaller(agent: http.Agent, timeoutMs: number): JsonCall {
   return (origin, localAddress, method, path, payload, headers = {}) => {
@@ -89,7 +88,7 @@ function onceCaller(agent: http.Agent, timeoutMs: number): JsonCall {
         },
       );
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (error: ReusedError & { code?: string }) => {
+      req.on('error', (error: NetworkError & { code?: string }) => {
         // A reset or close on a kept-alive connection before any answer: the server dropped it idle.
         if (!answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) error.reusedUnanswered = true;
         error.reused = req.reusedSocket;
