@@ -282,7 +282,7 @@ export function renderReport(r: CrowdReport): string {
             `${id === r.performanceIds.first ? 'first' : id === r.performanceIds.next ? 'next' : id} ${int(v.purchases)} purchases, ${int(v.tickets)} tickets`,
         )
         .join('; ') || 'none'
-    }. Challenges solved: ${int(c.challenges.solved)} (${int(c.challenges.failed)} failed, ${int(c.challenges.expired ?? 0)} expired while queued for the solver and fetched again). Requests sent again because their kept-alive connection closed before any answer, as a browser resends them: ${int(c.resent ?? 0)}.`,
+    }. Challenges solved: ${int(c.challenges.solved)} (${int(c.challenges.failed)} failed, ${int(c.challenges.expired)} expired while queued for the solver and fetched again). Requests sent again because their kept-alive connection closed before any answer, as a browser resends them: ${int(c.resent)}.`,
   );
   out.push('');
   out.push('| step (ms) | p50 | p99 | count |');
